@@ -1,0 +1,186 @@
+//! The command line: parse flags into the same validated configs the wasm API uses, run the
+//! experiment, and print JSON or CSV. Bad flags are errors naming the flag (exit code 2).
+
+use crate::config::{check_integer, ConfigError, FieldValue, ToyConfig};
+use crate::dynamics::ToyEnsemble;
+use crate::report::ToyReport;
+
+/// Top-level usage text.
+pub const USAGE: &str = "\
+sgd-escape: the experiments of Zhu et al. (ICML 2019) on why SGD escapes sharp minima
+
+usage:
+  sgd-escape toy [options]     the 2-D two-basin experiment (paper Figure 2)
+  sgd-escape help              this text
+
+toy options (defaults: the paper's protocol):
+  --methods a,b,...   dynamics to run: gd, gld-const, gld-dynamic, gld-diag, gld-leading,
+                      gld-hessian, gld-eigvec, sgd (default: all eight)
+  --runs R            runs per method, 1..=100000 (default 100)
+  --iterations K      iterations, 1..=10000000 (default 500)
+  --lr X              learning rate in (0, 1] (default 0.005)
+  --noise-trace X     trace of the GLD noise in [0, 10] (default 0.01)
+  --batch-size M      SGD minibatch size, 1..=samples (default 1)
+  --samples N         data points per run, 1..=10000 (default 100)
+  --data-spread X     data spread in [0, 10] (default 0.01)
+  --seed S            seed, 0..=4294967295 (default 0)
+  --format F          json (default) or csv (the curves)
+";
+
+/// A CLI failure: a message for stderr and the exit code.
+#[derive(Debug, PartialEq, Eq)]
+pub struct CliError {
+    /// What went wrong, naming the flag.
+    pub message: String,
+    /// 2 for bad usage.
+    pub code: i32,
+}
+
+fn usage_error(message: String) -> CliError {
+    CliError { message, code: 2 }
+}
+
+/// Output format of the results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON object.
+    Json,
+    /// The curves as CSV.
+    Csv,
+}
+
+/// The flags of `toy` and the config keys they set.
+const TOY_FLAGS: [(&str, &str); 8] = [
+    ("--methods", "methods"),
+    ("--runs", "runs"),
+    ("--lr", "lr"),
+    ("--noise-trace", "noiseTrace"),
+    ("--batch-size", "batchSize"),
+    ("--samples", "samples"),
+    ("--data-spread", "dataSpread"),
+    ("--seed", "seed"),
+];
+
+/// Largest number of iterations the CLI runs.
+pub const MAX_ITERATIONS: u64 = 10_000_000;
+
+/// A parsed `toy` command.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ToyCommand {
+    /// The experiment settings.
+    pub config: ToyConfig,
+    /// Iterations to run.
+    pub iterations: u64,
+    /// Output format.
+    pub format: Format,
+}
+
+/// Renames a config error's field to the flag that set it.
+fn as_flag_error(e: ConfigError) -> CliError {
+    let flag = TOY_FLAGS
+        .iter()
+        .find(|(_, key)| *key == e.field)
+        .map_or(e.field.clone(), |(flag, _)| flag.to_string());
+    usage_error(format!("`{flag}` {}", e.message))
+}
+
+/// Turns a flag's text into the value its field expects.
+fn flag_value(key: &str, text: &str) -> FieldValue {
+    if key == "methods" {
+        return FieldValue::List(
+            text.split(',')
+                .map(|s| FieldValue::Text(s.trim().to_string()))
+                .collect(),
+        );
+    }
+    match text.trim().parse::<f64>() {
+        Ok(x) => FieldValue::Number(x),
+        Err(_) => FieldValue::Text(text.to_string()),
+    }
+}
+
+/// Parses the arguments after `toy`.
+pub fn parse_toy(args: &[String]) -> Result<ToyCommand, CliError> {
+    let mut fields = Vec::new();
+    let mut iterations = 500;
+    let mut format = Format::Json;
+    let mut i = 0;
+    while i < args.len() {
+        let flag = args[i].as_str();
+        let (name, inline) = match flag.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (flag, None),
+        };
+        let known = name == "--iterations"
+            || name == "--format"
+            || TOY_FLAGS.iter().any(|(f, _)| *f == name);
+        if !known {
+            return Err(usage_error(format!(
+                "unknown option `{flag}` for `toy`; see `sgd-escape help`"
+            )));
+        }
+        let value = match inline {
+            Some(v) => v,
+            None => {
+                i += 1;
+                args.get(i)
+                    .cloned()
+                    .ok_or_else(|| usage_error(format!("`{name}` needs a value")))?
+            }
+        };
+        match name {
+            "--iterations" => {
+                let v = flag_value("iterations", &value);
+                iterations = check_integer("--iterations", &v, 1, MAX_ITERATIONS)
+                    .map_err(|e| usage_error(e.to_string()))?;
+            }
+            "--format" => {
+                format = match value.as_str() {
+                    "json" => Format::Json,
+                    "csv" => Format::Csv,
+                    other => {
+                        return Err(usage_error(format!(
+                            "`--format` must be json or csv, got {other:?}"
+                        )));
+                    }
+                }
+            }
+            _ => {
+                let key = TOY_FLAGS
+                    .iter()
+                    .find(|(f, _)| *f == name)
+                    .map(|(_, k)| *k)
+                    .unwrap_or_default();
+                fields.push((key.to_string(), flag_value(key, &value)));
+            }
+        }
+        i += 1;
+    }
+    let config = ToyConfig::from_fields(fields).map_err(as_flag_error)?;
+    Ok(ToyCommand {
+        config,
+        iterations,
+        format,
+    })
+}
+
+/// Runs a parsed `toy` command and returns what to print.
+pub fn run_toy(command: &ToyCommand) -> String {
+    let mut ensemble = ToyEnsemble::new(command.config.clone());
+    ensemble.step(command.iterations);
+    let report = ToyReport::of(&ensemble);
+    match command.format {
+        Format::Json => serde_json::to_string(&report).unwrap_or_default() + "\n",
+        Format::Csv => report.to_csv(),
+    }
+}
+
+/// Runs the CLI on `args` (without the program name): the text for stdout, or an error.
+pub fn run(args: &[String]) -> Result<String, CliError> {
+    match args.first().map(String::as_str) {
+        Some("toy") => parse_toy(&args[1..]).map(|c| run_toy(&c)),
+        Some("help") | Some("--help") | Some("-h") => Ok(USAGE.to_string()),
+        Some(other) => Err(usage_error(format!("unknown command `{other}`\n\n{USAGE}"))),
+        None => Err(usage_error(USAGE.to_string())),
+    }
+}

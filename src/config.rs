@@ -1,0 +1,392 @@
+//! Validated experiment settings, parsed from loosely typed key/value input.
+//!
+//! The wasm facade (JS objects) and the CLI (flags) both turn their input into
+//! [`FieldValue`]s and call [`ToyConfig::from_fields`], so there is one set of rules and one
+//! wording of every error, which always names the field and its allowed range. Nothing is
+//! clamped: a value out of range is an error.
+
+use crate::noise::{Method, NoiseParams};
+use std::fmt;
+
+/// A loosely typed input value, as it arrives from JS or a command line.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldValue {
+    /// Any number (JS numbers, parsed flags).
+    Number(f64),
+    /// A string.
+    Text(String),
+    /// A list of values.
+    List(Vec<FieldValue>),
+    /// A boolean.
+    Bool(bool),
+    /// JS `null`.
+    Null,
+    /// Anything else; the string says what it was (e.g. "an object").
+    Other(String),
+}
+
+impl FieldValue {
+    /// How the value reads in an error message ("-1", "a string \"x\"", "null").
+    pub fn describe(&self) -> String {
+        match self {
+            FieldValue::Number(x) => format!("{x}"),
+            FieldValue::Text(s) => format!("the string {s:?}"),
+            FieldValue::List(_) => "a list".to_string(),
+            FieldValue::Bool(b) => format!("the boolean {b}"),
+            FieldValue::Null => "null".to_string(),
+            FieldValue::Other(what) => what.clone(),
+        }
+    }
+}
+
+/// A rejected input: which field, and what was wrong with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The field (config key or argument name) that was rejected.
+    pub field: String,
+    /// What the field must be and what it was.
+    pub message: String,
+}
+
+impl ConfigError {
+    /// An error for `field` saying it `must` be something and was `got` instead.
+    pub fn new(field: &str, must: &str, got: &str) -> Self {
+        ConfigError {
+            field: field.to_string(),
+            message: format!("must be {must}, got {got}"),
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// A real number in a closed or half-open range, with its human-readable description.
+#[derive(Clone, Copy, Debug)]
+pub struct RealRange {
+    /// Lower bound.
+    pub min: f64,
+    /// Whether the lower bound itself is allowed.
+    pub min_inclusive: bool,
+    /// Upper bound (inclusive).
+    pub max: f64,
+}
+
+impl RealRange {
+    fn describe(&self) -> String {
+        let open = if self.min_inclusive { '[' } else { '(' };
+        format!("a finite number in {open}{}, {}]", self.min, self.max)
+    }
+
+    /// Checks `value` for `field`.
+    pub fn check(&self, field: &str, value: &FieldValue) -> Result<f64, ConfigError> {
+        match *value {
+            FieldValue::Number(x)
+                if x.is_finite()
+                    && (x > self.min || (self.min_inclusive && x == self.min))
+                    && x <= self.max =>
+            {
+                Ok(x)
+            }
+            _ => Err(ConfigError::new(field, &self.describe(), &value.describe())),
+        }
+    }
+}
+
+/// Checks that `value` is an integer in `min..=max` for `field`.
+pub fn check_integer(
+    field: &str,
+    value: &FieldValue,
+    min: u64,
+    max: u64,
+) -> Result<u64, ConfigError> {
+    match *value {
+        FieldValue::Number(x) if x.fract() == 0.0 && x >= min as f64 && x <= max as f64 => {
+            Ok(x as u64)
+        }
+        _ => Err(ConfigError::new(
+            field,
+            &format!("an integer in {min}..={max}"),
+            &value.describe(),
+        )),
+    }
+}
+
+/// Largest ensemble: runs per method.
+pub const MAX_RUNS: u64 = 100_000;
+/// Largest data set per run.
+pub const MAX_SAMPLES: u64 = 10_000;
+/// Largest runs x samples (the data of all runs is kept: 16 bytes each, so 32 MB).
+pub const MAX_RUNS_TIMES_SAMPLES: u64 = 2_000_000;
+/// Largest seed (seeds are 32-bit so that they survive JS numbers and URLs unchanged).
+pub const MAX_SEED: u64 = u32::MAX as u64;
+/// Learning rates allowed.
+pub const LR_RANGE: RealRange = RealRange {
+    min: 0.0,
+    min_inclusive: false,
+    max: 1.0,
+};
+/// Noise traces allowed.
+pub const NOISE_TRACE_RANGE: RealRange = RealRange {
+    min: 0.0,
+    min_inclusive: true,
+    max: 10.0,
+};
+/// Data spreads allowed.
+pub const DATA_SPREAD_RANGE: RealRange = RealRange {
+    min: 0.0,
+    min_inclusive: true,
+    max: 10.0,
+};
+
+/// The settings of the 2-D experiment; `Default` is the paper's protocol (PAPER.md 3.1).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ToyConfig {
+    /// The dynamics simulated, in canonical order, without duplicates.
+    pub methods: Vec<Method>,
+    /// Runs per method.
+    pub runs: usize,
+    /// Learning rate (paper: 0.005).
+    pub lr: f64,
+    /// Trace of the added noise of the fixed-magnitude GLD variants (paper: 0.01).
+    pub noise_trace: f64,
+    /// SGD's minibatch size m.
+    pub batch_size: usize,
+    /// Data points per run, n (paper: 100).
+    pub samples: usize,
+    /// Scale of the data around the minima (paper: 0.01).
+    pub data_spread: f64,
+    /// The seed of every random stream.
+    pub seed: u32,
+}
+
+impl Default for ToyConfig {
+    fn default() -> Self {
+        ToyConfig {
+            methods: Method::ALL.to_vec(),
+            runs: 100,
+            lr: 0.005,
+            noise_trace: 0.01,
+            batch_size: 1,
+            samples: 100,
+            data_spread: 0.01,
+            seed: 0,
+        }
+    }
+}
+
+/// The config keys, in the order they are documented.
+pub const TOY_KEYS: [&str; 8] = [
+    "methods",
+    "runs",
+    "lr",
+    "noiseTrace",
+    "batchSize",
+    "samples",
+    "dataSpread",
+    "seed",
+];
+
+/// Parses a list of method ids for `field`: known ids, no duplicates, at least one.
+pub fn parse_methods(field: &str, value: &FieldValue) -> Result<Vec<Method>, ConfigError> {
+    let must = format!(
+        "a non-empty list of distinct method ids from {}",
+        Method::id_list()
+    );
+    let FieldValue::List(items) = value else {
+        return Err(ConfigError::new(field, &must, &value.describe()));
+    };
+    if items.is_empty() {
+        return Err(ConfigError::new(field, &must, "an empty list"));
+    }
+    let mut methods = Vec::with_capacity(items.len());
+    for item in items {
+        let method = match item {
+            FieldValue::Text(id) => Method::from_id(id),
+            _ => None,
+        };
+        match method {
+            Some(m) if !methods.contains(&m) => methods.push(m),
+            Some(_) => {
+                return Err(ConfigError::new(
+                    field,
+                    &must,
+                    &format!("{} twice", item.describe()),
+                ))
+            }
+            None => return Err(ConfigError::new(field, &must, &item.describe())),
+        }
+    }
+    methods.sort();
+    Ok(methods)
+}
+
+/// Checks a seed for `field`.
+pub fn parse_seed(field: &str, value: &FieldValue) -> Result<u32, ConfigError> {
+    check_integer(field, value, 0, MAX_SEED).map(|s| s as u32)
+}
+
+impl ToyConfig {
+    /// Builds a config from key/value pairs; missing keys keep the paper's defaults.
+    ///
+    /// Unknown keys are errors (a typo must not silently fall back to a default).
+    pub fn from_fields<I>(fields: I) -> Result<Self, ConfigError>
+    where
+        I: IntoIterator<Item = (String, FieldValue)>,
+    {
+        let mut c = ToyConfig::default();
+        for (key, value) in fields {
+            let k = key.as_str();
+            match k {
+                "methods" => c.methods = parse_methods(k, &value)?,
+                "runs" => c.runs = check_integer(k, &value, 1, MAX_RUNS)? as usize,
+                "lr" => c.lr = LR_RANGE.check(k, &value)?,
+                "noiseTrace" => c.noise_trace = NOISE_TRACE_RANGE.check(k, &value)?,
+                "batchSize" => c.batch_size = check_integer(k, &value, 1, MAX_SAMPLES)? as usize,
+                "samples" => c.samples = check_integer(k, &value, 1, MAX_SAMPLES)? as usize,
+                "dataSpread" => c.data_spread = DATA_SPREAD_RANGE.check(k, &value)?,
+                "seed" => c.seed = parse_seed(k, &value)?,
+                _ => {
+                    return Err(ConfigError {
+                        field: key.clone(),
+                        message: format!(
+                            "is not a setting; the settings are {}",
+                            TOY_KEYS.join(", ")
+                        ),
+                    })
+                }
+            }
+        }
+        c.validate()?;
+        Ok(c)
+    }
+
+    /// Checks the rules that tie fields together.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.batch_size > self.samples {
+            return Err(ConfigError::new(
+                "batchSize",
+                &format!("an integer in 1..={} (at most `samples`)", self.samples),
+                &self.batch_size.to_string(),
+            ));
+        }
+        let product = self.runs as u64 * self.samples as u64;
+        if product > MAX_RUNS_TIMES_SAMPLES {
+            return Err(ConfigError::new(
+                "runs",
+                &format!(
+                    "at most {} with samples = {} (runs x samples <= {MAX_RUNS_TIMES_SAMPLES})",
+                    MAX_RUNS_TIMES_SAMPLES / self.samples as u64,
+                    self.samples
+                ),
+                &self.runs.to_string(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The parameters the noise covariances depend on.
+    pub fn noise_params(&self) -> NoiseParams {
+        NoiseParams {
+            lr: self.lr,
+            noise_trace: self.noise_trace,
+            batch_size: self.batch_size,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(pairs: &[(&str, FieldValue)]) -> Result<ToyConfig, ConfigError> {
+        ToyConfig::from_fields(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())))
+    }
+
+    #[test]
+    fn empty_input_gives_the_papers_protocol() {
+        assert_eq!(parse(&[]).unwrap(), ToyConfig::default());
+    }
+
+    #[test]
+    fn every_field_is_read() {
+        let c = parse(&[
+            (
+                "methods",
+                FieldValue::List(vec![
+                    FieldValue::Text("sgd".into()),
+                    FieldValue::Text("gd".into()),
+                ]),
+            ),
+            ("runs", FieldValue::Number(7.0)),
+            ("lr", FieldValue::Number(0.01)),
+            ("noiseTrace", FieldValue::Number(0.0)),
+            ("batchSize", FieldValue::Number(3.0)),
+            ("samples", FieldValue::Number(5.0)),
+            ("dataSpread", FieldValue::Number(0.5)),
+            ("seed", FieldValue::Number(4294967295.0)),
+        ])
+        .unwrap();
+        assert_eq!(c.methods, vec![Method::Gd, Method::Sgd]);
+        assert_eq!(
+            (c.runs, c.batch_size, c.samples, c.seed),
+            (7, 3, 5, u32::MAX)
+        );
+        assert_eq!((c.lr, c.noise_trace, c.data_spread), (0.01, 0.0, 0.5));
+    }
+
+    #[test]
+    fn bad_values_name_their_field() {
+        let cases: Vec<(&str, FieldValue)> = vec![
+            ("lr", FieldValue::Number(f64::NAN)),
+            ("lr", FieldValue::Number(0.0)),
+            ("lr", FieldValue::Number(f64::INFINITY)),
+            ("lr", FieldValue::Text("0.1".into())),
+            ("noiseTrace", FieldValue::Number(-1e-9)),
+            ("runs", FieldValue::Number(0.0)),
+            ("runs", FieldValue::Number(1.5)),
+            ("runs", FieldValue::Number(1e12)),
+            ("batchSize", FieldValue::Number(101.0)),
+            ("samples", FieldValue::Null),
+            ("dataSpread", FieldValue::Bool(true)),
+            ("seed", FieldValue::Number(-1.0)),
+            ("seed", FieldValue::Number(2f64.powi(32))),
+            ("methods", FieldValue::List(vec![])),
+            (
+                "methods",
+                FieldValue::List(vec![FieldValue::Text("adam".into())]),
+            ),
+            (
+                "methods",
+                FieldValue::List(vec![
+                    FieldValue::Text("gd".into()),
+                    FieldValue::Text("gd".into()),
+                ]),
+            ),
+            ("methods", FieldValue::Text("gd".into())),
+            ("noise_trace", FieldValue::Number(0.1)),
+        ];
+        for (field, value) in cases {
+            let err = parse(&[(field, value.clone())]).unwrap_err();
+            assert_eq!(err.field, field, "{value:?}");
+            assert!(err.to_string().starts_with(&format!("`{field}` ")), "{err}");
+        }
+    }
+
+    #[test]
+    fn memory_limit_is_enforced_with_a_clear_message() {
+        let err = parse(&[
+            ("runs", FieldValue::Number(100_000.0)),
+            ("samples", FieldValue::Number(100.0)),
+        ])
+        .unwrap_err();
+        assert_eq!(err.field, "runs");
+        assert!(err.message.contains("at most 20000"), "{err}");
+        assert!(parse(&[("runs", FieldValue::Number(10_000.0))]).is_ok());
+    }
+}

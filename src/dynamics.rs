@@ -1,0 +1,304 @@
+//! Ensembles of runs of the eight dynamics on the 2-D landscape, with escape bookkeeping.
+//!
+//! Run r of every method sees the same data draw (as in the authors' code); each
+//! (seed, method, run) has its own random stream, so adding a method or a run never changes
+//! another's trajectory, and a seed reproduces bit for bit on every platform.
+
+use crate::config::ToyConfig;
+use crate::indicator::{predicted_loss_increase, Indicator, IndicatorSum};
+use crate::landscape::basin::{
+    draw_data, in_flat_basin, mean_loss, point_stats, sample_eval, SHARP_MINIMUM,
+};
+use crate::noise::{covariance_2d, Method, NoiseParams};
+use crate::rng::Rng;
+
+/// Stream tag of the data draws (methods use 1..=8).
+const DATA_STREAM_TAG: u64 = 0;
+/// Curves keep at most this many points; beyond it they are thinned to every other point
+/// and the stride doubles, so memory stays bounded however long the simulation plays.
+pub const CURVE_CAPACITY: usize = 4096;
+
+/// One method's runs: positions, random streams and curves.
+#[derive(Clone, Debug)]
+struct Track {
+    method: Method,
+    /// w1, w2 of every run, interleaved.
+    positions: Vec<f64>,
+    rngs: Vec<Rng>,
+    /// Fraction of runs in the flat basin at iterations 0, stride, 2 stride, ...
+    escape_curve: Vec<f32>,
+    /// Mean loss over runs at the same iterations.
+    loss_curve: Vec<f32>,
+    /// Per run, the first iteration it was inside the flat basin (-1: never).
+    first_escape: Vec<f64>,
+    /// Runs inside the flat basin now.
+    escaped: usize,
+}
+
+/// An ensemble of runs of several dynamics on the 2-D two-basin landscape.
+#[derive(Clone, Debug)]
+pub struct ToyEnsemble {
+    config: ToyConfig,
+    /// The data of run r is `data[r * samples..(r + 1) * samples]`.
+    data: Vec<[f64; 2]>,
+    tracks: Vec<Track>,
+    iteration: u64,
+    curve_stride: u64,
+}
+
+/// The gradient of the mean loss over `data` at `w`.
+fn mean_grad(w: [f64; 2], data: &[[f64; 2]]) -> [f64; 2] {
+    let (mut g0, mut g1) = (0.0, 0.0);
+    for &x in data {
+        let g = sample_eval(w, x).grad;
+        g0 += g[0];
+        g1 += g[1];
+    }
+    let n = data.len() as f64;
+    [g0 / n, g1 / n]
+}
+
+/// The gradient of a minibatch of `m` samples drawn with replacement.
+fn minibatch_grad(w: [f64; 2], data: &[[f64; 2]], m: usize, rng: &mut Rng) -> [f64; 2] {
+    let (mut g0, mut g1) = (0.0, 0.0);
+    for _ in 0..m {
+        let g = sample_eval(w, data[rng.index(data.len())]).grad;
+        g0 += g[0];
+        g1 += g[1];
+    }
+    [g0 / m as f64, g1 / m as f64]
+}
+
+/// One iteration of `method` for one run: the GD (or SGD) step from `w` plus the noise
+/// evaluated at `w`.
+fn step_run(
+    method: Method,
+    w: [f64; 2],
+    data: &[[f64; 2]],
+    rng: &mut Rng,
+    p: &NoiseParams,
+) -> [f64; 2] {
+    let (grad, noise) = match method {
+        Method::Gd => (mean_grad(w, data), [0.0, 0.0]),
+        Method::Sgd => (minibatch_grad(w, data, p.batch_size, rng), [0.0, 0.0]),
+        Method::GldConst => {
+            let sd = (p.noise_trace / 2.0).sqrt();
+            (mean_grad(w, data), [sd * rng.normal(), sd * rng.normal()])
+        }
+        _ => {
+            let stats = point_stats(w, data);
+            let cov = covariance_2d(method, &stats, p).eigen();
+            (stats.grad, cov.sample([rng.normal(), rng.normal()]))
+        }
+    };
+    [
+        w[0] - p.lr * grad[0] + noise[0],
+        w[1] - p.lr * grad[1] + noise[1],
+    ]
+}
+
+/// Keeps every other point (iterations 0, 2s, 4s, ...).
+fn thin(curve: &mut Vec<f32>) {
+    let kept: Vec<f32> = curve.iter().step_by(2).copied().collect();
+    *curve = kept;
+}
+
+impl ToyEnsemble {
+    /// A fresh ensemble at iteration 0, every run at the sharp minimum (1, 1).
+    pub fn new(config: ToyConfig) -> Self {
+        let mut ensemble = ToyEnsemble {
+            data: Vec::new(),
+            tracks: Vec::new(),
+            iteration: 0,
+            curve_stride: 1,
+            config,
+        };
+        ensemble.reset(ensemble.config.seed);
+        ensemble
+    }
+
+    /// Back to iteration 0 with `seed`: new data draws, new streams, runs at (1, 1).
+    pub fn reset(&mut self, seed: u32) {
+        self.config.seed = seed;
+        let (runs, n) = (self.config.runs, self.config.samples);
+        self.data = vec![[0.0; 2]; runs * n];
+        for (r, chunk) in self.data.chunks_mut(n).enumerate() {
+            let mut rng = Rng::for_stream(seed as u64, &[DATA_STREAM_TAG, r as u64]);
+            draw_data(&mut rng, self.config.data_spread, chunk);
+        }
+        self.iteration = 0;
+        self.curve_stride = 1;
+        self.tracks = self
+            .config
+            .methods
+            .iter()
+            .map(|&method| Track {
+                method,
+                positions: SHARP_MINIMUM.repeat(runs),
+                rngs: (0..runs)
+                    .map(|r| Rng::for_stream(seed as u64, &[method.stream_tag(), r as u64]))
+                    .collect(),
+                escape_curve: Vec::new(),
+                loss_curve: Vec::new(),
+                first_escape: vec![-1.0; runs],
+                escaped: 0,
+            })
+            .collect();
+        self.record();
+    }
+
+    /// Advances every run of every method by `iterations` steps.
+    pub fn step(&mut self, iterations: u64) {
+        let p = self.config.noise_params();
+        let n = self.config.samples;
+        for _ in 0..iterations {
+            self.iteration += 1;
+            for track in &mut self.tracks {
+                let method = track.method;
+                let mut escaped = 0;
+                for (r, (w, rng)) in track
+                    .positions
+                    .chunks_exact_mut(2)
+                    .zip(&mut track.rngs)
+                    .enumerate()
+                {
+                    let data = &self.data[r * n..(r + 1) * n];
+                    let next = step_run(method, [w[0], w[1]], data, rng, &p);
+                    w.copy_from_slice(&next);
+                    if in_flat_basin(next) {
+                        escaped += 1;
+                        if track.first_escape[r] < 0.0 {
+                            track.first_escape[r] = self.iteration as f64;
+                        }
+                    }
+                }
+                track.escaped = escaped;
+            }
+            self.record();
+        }
+    }
+
+    /// Appends the current iteration to the curves if the stride keeps it.
+    fn record(&mut self) {
+        if !self.iteration.is_multiple_of(self.curve_stride) {
+            return;
+        }
+        let (runs, n) = (self.config.runs, self.config.samples);
+        for track in &mut self.tracks {
+            let total: f64 = track
+                .positions
+                .chunks_exact(2)
+                .enumerate()
+                .map(|(r, w)| mean_loss([w[0], w[1]], &self.data[r * n..(r + 1) * n]))
+                .sum();
+            let escaped = track
+                .positions
+                .chunks_exact(2)
+                .filter(|w| in_flat_basin([w[0], w[1]]))
+                .count();
+            track.escape_curve.push(escaped as f32 / runs as f32);
+            track.loss_curve.push((total / runs as f64) as f32);
+        }
+        if self
+            .tracks
+            .first()
+            .is_some_and(|t| t.escape_curve.len() > CURVE_CAPACITY)
+        {
+            for track in &mut self.tracks {
+                thin(&mut track.escape_curve);
+                thin(&mut track.loss_curve);
+            }
+            self.curve_stride *= 2;
+        }
+    }
+
+    fn track(&self, method: Method) -> Option<&Track> {
+        self.tracks.iter().find(|t| t.method == method)
+    }
+
+    /// The validated settings (with the current seed).
+    pub fn config(&self) -> &ToyConfig {
+        &self.config
+    }
+
+    /// Iterations done since the last reset.
+    pub fn iteration(&self) -> u64 {
+        self.iteration
+    }
+
+    /// The curves hold iterations 0, stride, 2 stride, ...
+    pub fn curve_stride(&self) -> u64 {
+        self.curve_stride
+    }
+
+    /// Whether `method` is simulated.
+    pub fn has_method(&self, method: Method) -> bool {
+        self.track(method).is_some()
+    }
+
+    /// w1, w2 of every run of `method`, interleaved; `None` if it is not simulated.
+    pub fn positions(&self, method: Method) -> Option<&[f64]> {
+        self.track(method).map(|t| t.positions.as_slice())
+    }
+
+    /// Fraction of runs in the flat basin at the kept iterations.
+    pub fn escape_curve(&self, method: Method) -> Option<&[f32]> {
+        self.track(method).map(|t| t.escape_curve.as_slice())
+    }
+
+    /// Mean loss over runs at the kept iterations.
+    pub fn mean_loss_curve(&self, method: Method) -> Option<&[f32]> {
+        self.track(method).map(|t| t.loss_curve.as_slice())
+    }
+
+    /// Runs of `method` now in the flat basin.
+    pub fn escaped_count(&self, method: Method) -> Option<usize> {
+        self.track(method).map(|t| t.escaped)
+    }
+
+    /// Per run, the first iteration inside the flat basin, or -1.
+    pub fn first_escape_times(&self, method: Method) -> Option<&[f64]> {
+        self.track(method).map(|t| t.first_escape.as_slice())
+    }
+
+    /// The data draw of run `r`.
+    pub fn run_data(&self, r: usize) -> &[[f64; 2]] {
+        let n = self.config.samples;
+        &self.data[r * n..(r + 1) * n]
+    }
+
+    /// The noise of `method` at point `w`, summed over the ensemble's data draws.
+    fn indicator_sum(&self, method: Method, w: [f64; 2]) -> IndicatorSum {
+        let p = self.config.noise_params();
+        let mut sum = IndicatorSum::default();
+        for r in 0..self.config.runs {
+            let stats = point_stats(w, self.run_data(r));
+            sum.add(&stats.hessian, &covariance_2d(method, &stats, &p));
+        }
+        sum
+    }
+
+    /// The escape indicator of `method`'s noise at `w`, averaged over the data draws.
+    ///
+    /// Works for any of the eight methods, simulated or not.
+    pub fn indicator(&self, method: Method, w: [f64; 2]) -> Indicator {
+        self.indicator_sum(method, w).finish(w)
+    }
+
+    /// The expected mean-loss increase after `k` steps from the start (1, 1), for the mean
+    /// Hessian and noise there (exact while the runs stay in the quadratic sharp bowl).
+    pub fn predicted_loss_increase(&self, method: Method, k: u64) -> f64 {
+        let (h, sigma) = self.indicator_sum(method, SHARP_MINIMUM).means();
+        predicted_loss_increase(&h, &sigma, self.config.lr, k)
+    }
+
+    /// The measured mean-loss increase at iteration `k` (if the curves hold it).
+    pub fn measured_loss_increase(&self, method: Method, k: u64) -> Option<f64> {
+        let curve = self.mean_loss_curve(method)?;
+        if !k.is_multiple_of(self.curve_stride) {
+            return None;
+        }
+        let at = curve.get((k / self.curve_stride) as usize)?;
+        Some(*at as f64 - curve[0] as f64)
+    }
+}

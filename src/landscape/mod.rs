@@ -1,0 +1,3 @@
+//! Loss landscapes: one file per loss.
+
+pub mod basin;

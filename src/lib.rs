@@ -1,0 +1,19 @@
+//! sgd-escape: why SGD's anisotropic noise escapes sharp minima that isotropic Langevin noise
+//! of the same size cannot (Zhu et al., ICML 2019), as ensembles of the paper's eight
+//! dynamics, its escape indicator Tr(H Sigma), and a WebAssembly facade for the browser.
+//!
+//! Numbers: the 2-D experiment is f64 throughout (cheap in 2-D, and faithful).
+//! Randomness: one seeded xoshiro256++ stream per (seed, method, run); see [`rng`].
+
+pub mod cli;
+pub mod config;
+pub mod dynamics;
+pub mod indicator;
+pub mod landscape;
+pub mod linalg;
+pub mod noise;
+pub mod report;
+pub mod rng;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,130 @@
+//! Machine-readable results of an experiment: the CLI's JSON and CSV.
+
+use crate::dynamics::ToyEnsemble;
+use crate::landscape::basin::SHARP_MINIMUM;
+use serde::Serialize;
+
+/// One method's outcome in the 2-D experiment.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ToyMethodReport {
+    /// The method id.
+    pub id: &'static str,
+    /// The paper's name for it.
+    pub name: &'static str,
+    /// Runs in the flat basin at the end.
+    pub escaped: usize,
+    /// Runs simulated.
+    pub runs: usize,
+    /// Tr(H Sigma) at (1, 1).
+    pub tr_h_sigma: f64,
+    /// Tr H Tr Sigma / D at (1, 1).
+    pub tr_h_sigma_iso: f64,
+    /// Their ratio (null without noise).
+    pub ratio: Option<f64>,
+    /// Tr Sigma at (1, 1).
+    pub tr_sigma: f64,
+    /// The projection coefficient a_hat at (1, 1) (null without noise).
+    pub a_hat: Option<f64>,
+    /// Mean first-escape iteration over the runs that escaped (null if none did).
+    pub mean_first_escape: Option<f64>,
+    /// Fraction of runs in the flat basin at iterations 0, curveStride, 2 curveStride, ...
+    pub escape_curve: Vec<f32>,
+    /// Mean loss over runs at the same iterations.
+    pub mean_loss_curve: Vec<f32>,
+}
+
+/// The whole 2-D experiment, in the CLI's JSON shape.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ToyReport {
+    /// Always "toy".
+    pub experiment: &'static str,
+    /// Runs per method.
+    pub runs: usize,
+    /// The seed.
+    pub seed: u32,
+    /// Iterations simulated.
+    pub iterations: u64,
+    /// Learning rate.
+    pub lr: f64,
+    /// Trace of the fixed-magnitude GLD noise.
+    pub noise_trace: f64,
+    /// SGD's batch size.
+    pub batch_size: usize,
+    /// Data points per run.
+    pub samples: usize,
+    /// Data spread.
+    pub data_spread: f64,
+    /// The curves hold iterations 0, curveStride, 2 curveStride, ...
+    pub curve_stride: u64,
+    /// One entry per simulated method, in canonical order.
+    pub methods: Vec<ToyMethodReport>,
+}
+
+impl ToyReport {
+    /// The report of an ensemble in its current state.
+    pub fn of(ensemble: &ToyEnsemble) -> Self {
+        let c = ensemble.config();
+        let methods = c
+            .methods
+            .iter()
+            .map(|&m| {
+                let ind = ensemble.indicator(m, SHARP_MINIMUM);
+                let firsts: Vec<f64> = ensemble
+                    .first_escape_times(m)
+                    .unwrap_or_default()
+                    .iter()
+                    .copied()
+                    .filter(|&t| t >= 0.0)
+                    .collect();
+                ToyMethodReport {
+                    id: m.id(),
+                    name: m.name(),
+                    escaped: ensemble.escaped_count(m).unwrap_or(0),
+                    runs: c.runs,
+                    tr_h_sigma: ind.tr_h_sigma,
+                    tr_h_sigma_iso: ind.tr_h_sigma_iso,
+                    ratio: ind.ratio,
+                    tr_sigma: ind.tr_sigma,
+                    a_hat: ind.a_hat,
+                    mean_first_escape: (!firsts.is_empty())
+                        .then(|| firsts.iter().sum::<f64>() / firsts.len() as f64),
+                    escape_curve: ensemble.escape_curve(m).unwrap_or_default().to_vec(),
+                    mean_loss_curve: ensemble.mean_loss_curve(m).unwrap_or_default().to_vec(),
+                }
+            })
+            .collect();
+        ToyReport {
+            experiment: "toy",
+            runs: c.runs,
+            seed: c.seed,
+            iterations: ensemble.iteration(),
+            lr: c.lr,
+            noise_trace: c.noise_trace,
+            batch_size: c.batch_size,
+            samples: c.samples,
+            data_spread: c.data_spread,
+            curve_stride: ensemble.curve_stride(),
+            methods,
+        }
+    }
+
+    /// The curves as CSV: `iteration`, then `<id>_escaped` and `<id>_mean_loss` per method.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("iteration");
+        for m in &self.methods {
+            out.push_str(&format!(",{0}_escaped,{0}_mean_loss", m.id));
+        }
+        out.push('\n');
+        let rows = self.methods.first().map_or(0, |m| m.escape_curve.len());
+        for i in 0..rows {
+            out.push_str(&(i as u64 * self.curve_stride).to_string());
+            for m in &self.methods {
+                out.push_str(&format!(",{},{}", m.escape_curve[i], m.mean_loss_curve[i]));
+            }
+            out.push('\n');
+        }
+        out
+    }
+}

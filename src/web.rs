@@ -1,0 +1,350 @@
+//! The `#[wasm_bindgen]` facade: validate, convert, delegate. No science lives here.
+//!
+//! Every export returns `Result<_, JsError>`, so bad input becomes a JS `Error` whose message
+//! names the field; validation happens before any state changes, so a rejected call leaves the
+//! instance exactly as it was. Numbers arrive as `JsValue` (not `u32`/`f64` parameters)
+//! because wasm-bindgen would otherwise coerce `-1`, `1.5` or `"abc"` silently.
+
+use crate::config::{check_integer, parse_seed, ConfigError, FieldValue, RealRange, ToyConfig};
+use crate::dynamics::ToyEnsemble;
+use crate::landscape::basin::{mean_loss, SHARP_MINIMUM};
+use crate::noise::Method;
+use js_sys::{Array, Float32Array, Float64Array, Object};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// Largest number of iterations one `step` call may run (keeps a call short).
+const MAX_STEP: u64 = 100_000;
+/// Largest heatmap side for `lossGrid`.
+const MAX_GRID: u64 = 2048;
+/// Coordinates accepted for points and grid bounds.
+const COORDINATE_RANGE: RealRange = RealRange {
+    min: -1e6,
+    min_inclusive: true,
+    max: 1e6,
+};
+
+fn js_error(e: ConfigError) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+/// Converts one JS value into the loosely typed form the config parser reads.
+fn field_value(v: &JsValue) -> FieldValue {
+    if let Some(x) = v.as_f64() {
+        FieldValue::Number(x)
+    } else if let Some(s) = v.as_string() {
+        FieldValue::Text(s)
+    } else if let Some(b) = v.as_bool() {
+        FieldValue::Bool(b)
+    } else if Array::is_array(v) {
+        FieldValue::List(Array::from(v).iter().map(|x| field_value(&x)).collect())
+    } else if v.is_null() {
+        FieldValue::Null
+    } else if v.is_undefined() {
+        FieldValue::Other("undefined".into())
+    } else {
+        FieldValue::Other(format!(
+            "a value of type {}",
+            v.js_typeof().as_string().unwrap_or_default()
+        ))
+    }
+}
+
+/// The own enumerable properties of a plain config object; `undefined` values count as absent.
+fn config_fields(config: &JsValue) -> Result<Vec<(String, FieldValue)>, JsError> {
+    if config.is_undefined() || config.is_null() {
+        return Ok(Vec::new());
+    }
+    if !config.is_object() || Array::is_array(config) {
+        return Err(JsError::new(&format!(
+            "`config` must be a plain object, got {}",
+            field_value(config).describe()
+        )));
+    }
+    let mut fields = Vec::new();
+    for entry in Object::entries(config.unchecked_ref::<Object>()).iter() {
+        let pair = Array::from(&entry);
+        let value = pair.get(1);
+        if !value.is_undefined() {
+            fields.push((
+                pair.get(0).as_string().unwrap_or_default(),
+                field_value(&value),
+            ));
+        }
+    }
+    Ok(fields)
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// One entry of `methodInfo()`.
+#[derive(Serialize)]
+struct MethodInfo {
+    id: &'static str,
+    name: &'static str,
+}
+
+/// All eight dynamics as `{ id, name }`, in the paper's order.
+#[wasm_bindgen(js_name = methodInfo)]
+pub fn method_info() -> Result<JsValue, JsError> {
+    to_js(&Method::ALL.map(|m| MethodInfo {
+        id: m.id(),
+        name: m.name(),
+    }))
+}
+
+/// Which build this is: `{ simd, version }`.
+#[wasm_bindgen(js_name = buildInfo)]
+pub fn build_info() -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Info {
+        simd: bool,
+        version: &'static str,
+    }
+    to_js(&Info {
+        simd: cfg!(target_feature = "simd128"),
+        version: env!("CARGO_PKG_VERSION"),
+    })
+}
+
+/// The config as a plain object with the API's camelCase keys.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ConfigView {
+    methods: Vec<&'static str>,
+    runs: usize,
+    lr: f64,
+    noise_trace: f64,
+    batch_size: usize,
+    samples: usize,
+    data_spread: f64,
+    seed: u32,
+}
+
+/// An ensemble of runs of the paper's dynamics on the 2-D two-basin loss (Figure 2).
+#[wasm_bindgen]
+pub struct ToySimulation {
+    ensemble: ToyEnsemble,
+}
+
+impl ToySimulation {
+    /// The simulated method with id `id`, or an error naming `methodId`.
+    fn method(&self, id: &JsValue) -> Result<Method, JsError> {
+        let simulated: Vec<&str> = self
+            .ensemble
+            .config()
+            .methods
+            .iter()
+            .map(|m| m.id())
+            .collect();
+        let must = format!("one of the simulated methods ({})", simulated.join(", "));
+        let method = id.as_string().and_then(|s| Method::from_id(&s));
+        match method {
+            Some(m) if self.ensemble.has_method(m) => Ok(m),
+            _ => Err(js_error(ConfigError::new(
+                "methodId",
+                &must,
+                &field_value(id).describe(),
+            ))),
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl ToySimulation {
+    /// A new ensemble from a plain config object (all keys optional; see docs/API.md).
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<ToySimulation, JsError> {
+        let config = ToyConfig::from_fields(config_fields(&config)?).map_err(js_error)?;
+        Ok(ToySimulation {
+            ensemble: ToyEnsemble::new(config),
+        })
+    }
+
+    /// The validated config, with the current seed.
+    pub fn config(&self) -> Result<JsValue, JsError> {
+        let c = self.ensemble.config();
+        to_js(&ConfigView {
+            methods: c.methods.iter().map(|m| m.id()).collect(),
+            runs: c.runs,
+            lr: c.lr,
+            noise_trace: c.noise_trace,
+            batch_size: c.batch_size,
+            samples: c.samples,
+            data_spread: c.data_spread,
+            seed: c.seed,
+        })
+    }
+
+    /// The ids of the simulated methods, in canonical order.
+    pub fn methods(&self) -> Array {
+        self.ensemble
+            .config()
+            .methods
+            .iter()
+            .map(|m| JsValue::from_str(m.id()))
+            .collect()
+    }
+
+    /// Runs per method.
+    #[wasm_bindgen(getter)]
+    pub fn runs(&self) -> u32 {
+        self.ensemble.config().runs as u32
+    }
+
+    /// Iterations since the last reset.
+    #[wasm_bindgen(getter)]
+    pub fn iteration(&self) -> f64 {
+        self.ensemble.iteration() as f64
+    }
+
+    /// The curves hold iterations 0, curveStride, 2 curveStride, ...
+    #[wasm_bindgen(getter, js_name = curveStride)]
+    pub fn curve_stride(&self) -> f64 {
+        self.ensemble.curve_stride() as f64
+    }
+
+    /// Advances `n` iterations (1 ..= 100000); returns the new iteration count.
+    pub fn step(&mut self, n: JsValue) -> Result<f64, JsError> {
+        let n = check_integer("n", &field_value(&n), 1, MAX_STEP).map_err(js_error)?;
+        self.ensemble.step(n);
+        Ok(self.ensemble.iteration() as f64)
+    }
+
+    /// Back to iteration 0 at (1, 1); with a seed, the new seed (else the current one).
+    pub fn reset(&mut self, seed: JsValue) -> Result<(), JsError> {
+        let seed = if seed.is_undefined() {
+            self.ensemble.config().seed
+        } else {
+            parse_seed("seed", &field_value(&seed)).map_err(js_error)?
+        };
+        self.ensemble.reset(seed);
+        Ok(())
+    }
+
+    /// A view of the positions (w1, w2 interleaved) of every run of a method.
+    ///
+    /// The view aliases wasm memory: copy it before the next call into wasm.
+    pub fn positions(&self, method_id: JsValue) -> Result<Float64Array, JsError> {
+        let m = self.method(&method_id)?;
+        let data = self.ensemble.positions(m).unwrap_or_default();
+        // SAFETY: the view is handed straight to JS; nothing in this call allocates after it.
+        Ok(unsafe { Float64Array::view(data) })
+    }
+
+    /// A view of the fraction of runs in the flat basin at the kept iterations.
+    #[wasm_bindgen(js_name = escapeCurve)]
+    pub fn escape_curve(&self, method_id: JsValue) -> Result<Float32Array, JsError> {
+        let m = self.method(&method_id)?;
+        let data = self.ensemble.escape_curve(m).unwrap_or_default();
+        // SAFETY: as in `positions`.
+        Ok(unsafe { Float32Array::view(data) })
+    }
+
+    /// A view of the mean loss over runs at the kept iterations.
+    #[wasm_bindgen(js_name = meanLossCurve)]
+    pub fn mean_loss_curve(&self, method_id: JsValue) -> Result<Float32Array, JsError> {
+        let m = self.method(&method_id)?;
+        let data = self.ensemble.mean_loss_curve(m).unwrap_or_default();
+        // SAFETY: as in `positions`.
+        Ok(unsafe { Float32Array::view(data) })
+    }
+
+    /// Runs of a method now in the flat basin.
+    #[wasm_bindgen(js_name = escapedCount)]
+    pub fn escaped_count(&self, method_id: JsValue) -> Result<u32, JsError> {
+        let m = self.method(&method_id)?;
+        Ok(self.ensemble.escaped_count(m).unwrap_or(0) as u32)
+    }
+
+    /// Per run, the first iteration inside the flat basin, -1 if never (a copy).
+    #[wasm_bindgen(js_name = firstEscapeTimes)]
+    pub fn first_escape_times(&self, method_id: JsValue) -> Result<Float64Array, JsError> {
+        let m = self.method(&method_id)?;
+        Ok(Float64Array::from(
+            self.ensemble.first_escape_times(m).unwrap_or_default(),
+        ))
+    }
+
+    /// The escape indicator of a method's noise at (1, 1), or at (w1, w2) when given.
+    pub fn indicator(
+        &self,
+        method_id: JsValue,
+        w1: JsValue,
+        w2: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let m = self.method(&method_id)?;
+        let w = match (w1.is_undefined(), w2.is_undefined()) {
+            (true, true) => SHARP_MINIMUM,
+            _ => [
+                COORDINATE_RANGE
+                    .check("w1", &field_value(&w1))
+                    .map_err(js_error)?,
+                COORDINATE_RANGE
+                    .check("w2", &field_value(&w2))
+                    .map_err(js_error)?,
+            ],
+        };
+        to_js(&self.ensemble.indicator(m, w))
+    }
+
+    /// The expected mean-loss increase after `k` steps from (1, 1) (1 ..= 100000).
+    #[wasm_bindgen(js_name = predictedLossIncrease)]
+    pub fn predicted_loss_increase(&self, method_id: JsValue, k: JsValue) -> Result<f64, JsError> {
+        let m = self.method(&method_id)?;
+        let k = check_integer("k", &field_value(&k), 1, MAX_STEP).map_err(js_error)?;
+        Ok(self.ensemble.predicted_loss_increase(m, k))
+    }
+
+    /// The mean loss of run 0's data on an nx x ny grid (row-major, rows along w2), for the
+    /// heatmap.
+    #[wasm_bindgen(js_name = lossGrid)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn loss_grid(
+        &self,
+        nx: JsValue,
+        ny: JsValue,
+        w1_min: JsValue,
+        w1_max: JsValue,
+        w2_min: JsValue,
+        w2_max: JsValue,
+    ) -> Result<Float32Array, JsError> {
+        let nx = check_integer("nx", &field_value(&nx), 2, MAX_GRID).map_err(js_error)? as usize;
+        let ny = check_integer("ny", &field_value(&ny), 2, MAX_GRID).map_err(js_error)? as usize;
+        let coordinate = |name: &str, v: &JsValue| {
+            COORDINATE_RANGE
+                .check(name, &field_value(v))
+                .map_err(js_error)
+        };
+        let (x0, x1) = (coordinate("w1Min", &w1_min)?, coordinate("w1Max", &w1_max)?);
+        let (y0, y1) = (coordinate("w2Min", &w2_min)?, coordinate("w2Max", &w2_max)?);
+        if x0 >= x1 {
+            return Err(js_error(ConfigError::new(
+                "w1Max",
+                "greater than w1Min",
+                &x1.to_string(),
+            )));
+        }
+        if y0 >= y1 {
+            return Err(js_error(ConfigError::new(
+                "w2Max",
+                "greater than w2Min",
+                &y1.to_string(),
+            )));
+        }
+        let data = self.ensemble.run_data(0);
+        let mut grid = Vec::with_capacity(nx * ny);
+        for j in 0..ny {
+            let w2 = y0 + (y1 - y0) * j as f64 / (ny - 1) as f64;
+            for i in 0..nx {
+                let w1 = x0 + (x1 - x0) * i as f64 / (nx - 1) as f64;
+                grid.push(mean_loss([w1, w2], data) as f32);
+            }
+        }
+        Ok(Float32Array::from(grid.as_slice()))
+    }
+}
