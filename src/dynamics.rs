@@ -302,3 +302,115 @@ impl ToyEnsemble {
         Some(*at as f64 - curve[0] as f64)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::landscape::basin::PointStats;
+    use crate::linalg::Sym2;
+
+    /// Empirical covariance of `samples` and, per entry, the standard error of its estimate.
+    fn covariance_with_errors(samples: &[[f64; 2]]) -> (Sym2, Sym2) {
+        let n = samples.len() as f64;
+        let mean = [
+            samples.iter().map(|s| s[0]).sum::<f64>() / n,
+            samples.iter().map(|s| s[1]).sum::<f64>() / n,
+        ];
+        let products = |i: usize, j: usize| -> (f64, f64) {
+            let p: Vec<f64> = samples
+                .iter()
+                .map(|s| (s[i] - mean[i]) * (s[j] - mean[j]))
+                .collect();
+            let m = p.iter().sum::<f64>() / n;
+            let var = p.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / n;
+            (m, (var / n).sqrt())
+        };
+        let ((xx, sxx), (xy, sxy), (yy, syy)) = (products(0, 0), products(0, 1), products(1, 1));
+        (
+            Sym2 { xx, xy, yy },
+            Sym2 {
+                xx: sxx,
+                xy: sxy,
+                yy: syy,
+            },
+        )
+    }
+
+    #[test]
+    fn every_sampler_has_the_covariance_it_claims() {
+        let mut data = vec![[0.0; 2]; 40];
+        draw_data(&mut Rng::for_stream(9, &[]), 0.3, &mut data);
+        let w = [0.93, 1.08];
+        let p = NoiseParams {
+            lr: 0.05,
+            noise_trace: 0.01,
+            batch_size: 3,
+        };
+        let stats: PointStats = point_stats(w, &data);
+        let n = 200_000;
+        for method in Method::ALL {
+            let mut rng = Rng::for_stream(10, &[method.stream_tag()]);
+            // The noise is the step minus the deterministic GD step.
+            let noise: Vec<[f64; 2]> = (0..n)
+                .map(|_| {
+                    let next = step_run(method, w, &data, &mut rng, &p);
+                    [
+                        next[0] - (w[0] - p.lr * stats.grad[0]),
+                        next[1] - (w[1] - p.lr * stats.grad[1]),
+                    ]
+                })
+                .collect();
+            let (cov, se) = covariance_with_errors(&noise);
+            let claimed = covariance_2d(method, &stats, &p);
+            for (got, want, err) in [
+                (cov.xx, claimed.xx, se.xx),
+                (cov.xy, claimed.xy, se.xy),
+                (cov.yy, claimed.yy, se.yy),
+            ] {
+                assert!(
+                    (got - want).abs() <= 5.0 * err + 1e-15,
+                    "{method:?}: covariance {cov:?}, claimed {claimed:?}, standard errors {se:?}"
+                );
+            }
+            let mean = [
+                noise.iter().map(|e| e[0]).sum::<f64>() / n as f64,
+                noise.iter().map(|e| e[1]).sum::<f64>() / n as f64,
+            ];
+            let mean_se = [
+                (claimed.xx / n as f64).sqrt(),
+                (claimed.yy / n as f64).sqrt(),
+            ];
+            assert!(
+                (mean[0]).abs() <= 5.0 * mean_se[0] + 1e-15
+                    && (mean[1]).abs() <= 5.0 * mean_se[1] + 1e-15,
+                "{method:?}: the noise is biased, mean {mean:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn curves_stay_bounded_and_keep_exact_iterations() {
+        let config = ToyConfig {
+            methods: vec![Method::GldConst],
+            runs: 2,
+            samples: 3,
+            ..ToyConfig::default()
+        };
+        let mut long = ToyEnsemble::new(config.clone());
+        let total = 3 * CURVE_CAPACITY as u64 + 5;
+        long.step(total);
+        let curve = long.mean_loss_curve(Method::GldConst).unwrap();
+        assert!(curve.len() <= CURVE_CAPACITY + 1);
+        assert_eq!(long.curve_stride(), 4);
+        assert_eq!(curve.len() as u64, total / 4 + 1);
+        // The kept points are the values at those exact iterations.
+        let mut short = ToyEnsemble::new(config);
+        short.step(4 * 1000);
+        let at_4000 = *short
+            .mean_loss_curve(Method::GldConst)
+            .unwrap()
+            .last()
+            .unwrap();
+        assert_eq!(curve[1000], at_4000);
+    }
+}

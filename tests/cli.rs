@@ -1,0 +1,131 @@
+//! The command line, run as a user would (native).
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::process::{Command, Output};
+
+fn cli(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sgd-escape"))
+        .args(args)
+        .output()
+        .expect("the CLI binary runs")
+}
+
+#[test]
+fn toy_json_has_the_documented_shape() {
+    let out = cli(&[
+        "toy",
+        "--runs",
+        "20",
+        "--seed",
+        "3",
+        "--iterations",
+        "40",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(v["experiment"], "toy");
+    assert_eq!(v["runs"], 20);
+    assert_eq!(v["seed"], 3);
+    let methods = v["methods"].as_array().unwrap();
+    let ids: Vec<&str> = methods.iter().map(|m| m["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "gd",
+            "gld-const",
+            "gld-dynamic",
+            "gld-diag",
+            "gld-leading",
+            "gld-hessian",
+            "gld-eigvec",
+            "sgd"
+        ]
+    );
+    for m in methods {
+        assert_eq!(m["runs"], 20);
+        let escaped = m["escaped"].as_u64().unwrap();
+        assert!(escaped <= 20);
+        assert!(m["trHSigma"].as_f64().unwrap() >= 0.0);
+        assert!(m["trHSigmaIso"].as_f64().unwrap() >= 0.0);
+        let curve = m["escapeCurve"].as_array().unwrap();
+        assert_eq!(curve.len(), 41, "iterations 0..=40");
+        let last = curve.last().unwrap().as_f64().unwrap();
+        assert!((last * 20.0 - escaped as f64).abs() < 1e-4);
+    }
+    let eigvec = &methods[6];
+    assert!((eigvec["trHSigma"].as_f64().unwrap() - 2.0).abs() < 0.02);
+}
+
+#[test]
+fn same_seed_same_output_and_methods_filter() {
+    let a = cli(&[
+        "toy",
+        "--runs",
+        "10",
+        "--iterations",
+        "30",
+        "--methods",
+        "sgd,gd",
+    ]);
+    let b = cli(&["toy", "--runs=10", "--iterations=30", "--methods=gd,sgd"]);
+    assert!(a.status.success());
+    assert_eq!(a.stdout, b.stdout);
+    let v: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    assert_eq!(v["methods"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn csv_has_a_header_and_a_row_per_iteration() {
+    let out = cli(&[
+        "toy",
+        "--runs",
+        "5",
+        "--iterations",
+        "10",
+        "--methods",
+        "gd,gld-eigvec",
+        "--format",
+        "csv",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "iteration,gd_escaped,gd_mean_loss,gld-eigvec_escaped,gld-eigvec_mean_loss"
+    );
+    assert_eq!(lines.len(), 12);
+    assert!(lines[11].starts_with("10,"));
+}
+
+#[test]
+fn bad_flags_exit_2_naming_the_flag() {
+    let cases: [(&[&str], &str); 10] = [
+        (&["toy", "--lr", "-1"], "--lr"),
+        (&["toy", "--lr", "abc"], "--lr"),
+        (&["toy", "--runs", "0"], "--runs"),
+        (&["toy", "--runs"], "--runs"),
+        (&["toy", "--noise-trace", "NaN"], "--noise-trace"),
+        (&["toy", "--methods", "gd,adam"], "--methods"),
+        (&["toy", "--batch-size", "101"], "--batch-size"),
+        (&["toy", "--iterations", "1.5"], "--iterations"),
+        (&["toy", "--format", "xml"], "--format"),
+        (&["toy", "--bogus", "1"], "--bogus"),
+    ];
+    for (args, flag) in cases {
+        let out = cli(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(flag), "{args:?}: {err}");
+        assert!(out.stdout.is_empty());
+    }
+    assert_eq!(cli(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(cli(&[]).status.code(), Some(2));
+    assert!(cli(&["help"]).status.success());
+}
