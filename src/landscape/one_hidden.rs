@@ -1,0 +1,1 @@
+//! The one-hidden-layer study network (PAPER.md 3.2).
