@@ -12,6 +12,7 @@ pub mod indicator;
 pub mod landscape;
 pub mod linalg;
 pub mod noise;
+pub mod optim;
 pub mod report;
 pub mod rng;
 

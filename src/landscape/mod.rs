@@ -1,3 +1,5 @@
 //! Loss landscapes: one file per loss.
 
 pub mod basin;
+pub mod mlp;
+pub mod one_hidden;
