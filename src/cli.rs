@@ -1,9 +1,10 @@
 //! The command line: parse flags into the same validated configs the wasm API uses, run the
 //! experiment, and print JSON or CSV. Bad flags are errors naming the flag (exit code 2).
 
-use crate::config::{check_integer, ConfigError, FieldValue, ToyConfig};
+use crate::config::{check_integer, parse_seed, ConfigError, FieldValue, ToyConfig};
 use crate::dynamics::ToyEnsemble;
-use crate::report::ToyReport;
+use crate::experiments::one_hidden_layer::{OneHiddenLayerConfig, OneHiddenLayerRun};
+use crate::report::{OneHiddenLayerReport, ToyReport};
 
 /// Top-level usage text.
 pub const USAGE: &str = "\
@@ -11,6 +12,8 @@ sgd-escape: the experiments of Zhu et al. (ICML 2019) on why SGD escapes sharp m
 
 usage:
   sgd-escape toy [options]     the 2-D two-basin experiment (paper Figure 2)
+  sgd-escape one-hidden-layer [options]
+                               the one-hidden-layer indicator study (paper Figure 4)
   sgd-escape help              this text
 
 toy options (defaults: the paper's protocol):
@@ -25,6 +28,11 @@ toy options (defaults: the paper's protocol):
   --data-spread X     data spread in [0, 10] (default 0.01)
   --seed S            seed, 0..=4294967295 (default 0)
   --format F          json (default) or csv (the curves)
+
+one-hidden-layer options (defaults: the paper's protocol):
+  --seed S            seed, 0..=4294967295 (default 123)
+  --epochs E          epochs of 10 full-batch Adam iterations, 1..=1000 (default 31)
+  --format F          json (default) or csv (one row per epoch)
 ";
 
 /// A CLI failure: a message for stderr and the exit code.
@@ -101,50 +109,19 @@ fn flag_value(key: &str, text: &str) -> FieldValue {
 
 /// Parses the arguments after `toy`.
 pub fn parse_toy(args: &[String]) -> Result<ToyCommand, CliError> {
+    let mut known: Vec<&str> = TOY_FLAGS.iter().map(|(flag, _)| *flag).collect();
+    known.extend(["--iterations", "--format"]);
     let mut fields = Vec::new();
     let mut iterations = 500;
     let mut format = Format::Json;
-    let mut i = 0;
-    while i < args.len() {
-        let flag = args[i].as_str();
-        let (name, inline) = match flag.split_once('=') {
-            Some((n, v)) => (n, Some(v.to_string())),
-            None => (flag, None),
-        };
-        let known = name == "--iterations"
-            || name == "--format"
-            || TOY_FLAGS.iter().any(|(f, _)| *f == name);
-        if !known {
-            return Err(usage_error(format!(
-                "unknown option `{flag}` for `toy`; see `sgd-escape help`"
-            )));
-        }
-        let value = match inline {
-            Some(v) => v,
-            None => {
-                i += 1;
-                args.get(i)
-                    .cloned()
-                    .ok_or_else(|| usage_error(format!("`{name}` needs a value")))?
-            }
-        };
-        match name {
+    for (name, value) in flag_pairs("toy", args, &known)? {
+        match name.as_str() {
             "--iterations" => {
                 let v = flag_value("iterations", &value);
                 iterations = check_integer("--iterations", &v, 1, MAX_ITERATIONS)
                     .map_err(|e| usage_error(e.to_string()))?;
             }
-            "--format" => {
-                format = match value.as_str() {
-                    "json" => Format::Json,
-                    "csv" => Format::Csv,
-                    other => {
-                        return Err(usage_error(format!(
-                            "`--format` must be json or csv, got {other:?}"
-                        )));
-                    }
-                }
-            }
+            "--format" => format = parse_format(&value)?,
             _ => {
                 let key = TOY_FLAGS
                     .iter()
@@ -154,7 +131,6 @@ pub fn parse_toy(args: &[String]) -> Result<ToyCommand, CliError> {
                 fields.push((key.to_string(), flag_value(key, &value)));
             }
         }
-        i += 1;
     }
     let config = ToyConfig::from_fields(fields).map_err(as_flag_error)?;
     Ok(ToyCommand {
@@ -175,10 +151,105 @@ pub fn run_toy(command: &ToyCommand) -> String {
     }
 }
 
+/// A parsed `one-hidden-layer` command.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OneHiddenLayerCommand {
+    /// The study's settings.
+    pub config: OneHiddenLayerConfig,
+    /// Output format.
+    pub format: Format,
+}
+
+/// Parses a `--format` value.
+fn parse_format(value: &str) -> Result<Format, CliError> {
+    match value {
+        "json" => Ok(Format::Json),
+        "csv" => Ok(Format::Csv),
+        other => Err(usage_error(format!(
+            "`--format` must be json or csv, got {other:?}"
+        ))),
+    }
+}
+
+/// Splits `--flag value` and `--flag=value` pairs, checking each flag against `known`.
+fn flag_pairs(
+    command: &str,
+    args: &[String],
+    known: &[&str],
+) -> Result<Vec<(String, String)>, CliError> {
+    let mut pairs = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let flag = args[i].as_str();
+        let (name, inline) = match flag.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (flag, None),
+        };
+        if !known.contains(&name) {
+            return Err(usage_error(format!(
+                "unknown option `{flag}` for `{command}`; see `sgd-escape help`"
+            )));
+        }
+        let value = match inline {
+            Some(v) => v,
+            None => {
+                i += 1;
+                args.get(i)
+                    .cloned()
+                    .ok_or_else(|| usage_error(format!("`{name}` needs a value")))?
+            }
+        };
+        pairs.push((name.to_string(), value));
+        i += 1;
+    }
+    Ok(pairs)
+}
+
+/// Parses the arguments after `one-hidden-layer`.
+pub fn parse_one_hidden_layer(args: &[String]) -> Result<OneHiddenLayerCommand, CliError> {
+    let mut config = OneHiddenLayerConfig::default();
+    let mut format = Format::Json;
+    for (name, value) in flag_pairs(
+        "one-hidden-layer",
+        args,
+        &["--seed", "--epochs", "--format"],
+    )? {
+        let number = flag_value("", &value);
+        match name.as_str() {
+            "--seed" => {
+                config.seed =
+                    parse_seed("--seed", &number).map_err(|e| usage_error(e.to_string()))?
+            }
+            "--epochs" => {
+                let epochs = check_integer("--epochs", &number, 1, 1000)
+                    .map_err(|e| usage_error(e.to_string()))?;
+                config.epochs = epochs as usize;
+                config.decay_start = config.decay_start.min(config.epochs);
+            }
+            _ => format = parse_format(&value)?,
+        }
+    }
+    Ok(OneHiddenLayerCommand { config, format })
+}
+
+/// Runs a parsed `one-hidden-layer` command and returns what to print.
+pub fn run_one_hidden_layer(command: &OneHiddenLayerCommand) -> String {
+    let mut run = OneHiddenLayerRun::new(command.config.clone());
+    while run.step_epoch() {}
+    let report = OneHiddenLayerReport::of(&run);
+    match command.format {
+        Format::Json => serde_json::to_string(&report).unwrap_or_default() + "\n",
+        Format::Csv => report.to_csv(),
+    }
+}
+
 /// Runs the CLI on `args` (without the program name): the text for stdout, or an error.
 pub fn run(args: &[String]) -> Result<String, CliError> {
     match args.first().map(String::as_str) {
         Some("toy") => parse_toy(&args[1..]).map(|c| run_toy(&c)),
+        Some("one-hidden-layer") => {
+            parse_one_hidden_layer(&args[1..]).map(|c| run_one_hidden_layer(&c))
+        }
         Some("help") | Some("--help") | Some("-h") => Ok(USAGE.to_string()),
         Some(other) => Err(usage_error(format!("unknown command `{other}`\n\n{USAGE}"))),
         None => Err(usage_error(USAGE.to_string())),

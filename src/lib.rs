@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod config;
 pub mod dynamics;
+pub mod experiments;
 pub mod indicator;
 pub mod landscape;
 pub mod linalg;

@@ -1,6 +1,7 @@
 //! Machine-readable results of an experiment: the CLI's JSON and CSV.
 
 use crate::dynamics::ToyEnsemble;
+use crate::experiments::one_hidden_layer::OneHiddenLayerRun;
 use crate::landscape::basin::SHARP_MINIMUM;
 use serde::Serialize;
 
@@ -124,6 +125,74 @@ impl ToyReport {
                 out.push_str(&format!(",{},{}", m.escape_curve[i], m.mean_loss_curve[i]));
             }
             out.push('\n');
+        }
+        out
+    }
+}
+
+/// The one-hidden-layer study, in the CLI's JSON shape: one array entry per epoch boundary.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OneHiddenLayerReport {
+    /// Always "one-hidden-layer".
+    pub experiment: &'static str,
+    /// The seed.
+    pub seed: u32,
+    /// D, the trainable parameters.
+    pub params: usize,
+    /// Epochs completed at each record.
+    pub epochs: Vec<usize>,
+    /// Tr(H Sigma) of SGD's noise (batch 10).
+    pub tr_h_sigma: Vec<f64>,
+    /// Tr H Tr Sigma / D.
+    pub tr_h_sigma_iso: Vec<f64>,
+    /// Tr H.
+    pub tr_h: Vec<f64>,
+    /// Tr Sigma.
+    pub tr_sigma: Vec<f64>,
+    /// Full-batch training loss.
+    pub train_loss: Vec<f64>,
+    /// Training accuracy.
+    pub train_accuracy: Vec<f64>,
+}
+
+impl OneHiddenLayerReport {
+    /// The report of a run in its current state.
+    pub fn of(run: &OneHiddenLayerRun) -> Self {
+        let r = run.records();
+        let column = |f: fn(&crate::experiments::one_hidden_layer::EpochRecord) -> f64| {
+            r.iter().map(f).collect()
+        };
+        OneHiddenLayerReport {
+            experiment: "one-hidden-layer",
+            seed: run.config().seed,
+            params: crate::landscape::one_hidden::PARAMS,
+            epochs: r.iter().map(|x| x.epoch).collect(),
+            tr_h_sigma: column(|x| x.tr_h_sigma),
+            tr_h_sigma_iso: column(|x| x.tr_h_sigma_iso),
+            tr_h: column(|x| x.tr_h),
+            tr_sigma: column(|x| x.tr_sigma),
+            train_loss: column(|x| x.train_loss),
+            train_accuracy: column(|x| x.train_accuracy),
+        }
+    }
+
+    /// One CSV row per epoch boundary.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from(
+            "epoch,tr_h_sigma,tr_h_sigma_iso,tr_h,tr_sigma,train_loss,train_accuracy\n",
+        );
+        for i in 0..self.epochs.len() {
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{}\n",
+                self.epochs[i],
+                self.tr_h_sigma[i],
+                self.tr_h_sigma_iso[i],
+                self.tr_h[i],
+                self.tr_sigma[i],
+                self.train_loss[i],
+                self.train_accuracy[i]
+            ));
         }
         out
     }

@@ -1,0 +1,3 @@
+//! The paper's neural-network experiments, as steppable runs the CLI and the page share.
+
+pub mod one_hidden_layer;
