@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod data;
 pub mod dynamics;
 pub mod indicator;
 pub mod landscape;
