@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod data;
 pub mod dynamics;
 pub mod experiments;
 pub mod indicator;

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Copied verbatim from this project's shared/data/fashion-mnist/make-subset.sh (the recipe the
+# committed www/data/ files were made with); see www/data/README.md.
+# Cut the first N_TRAIN training and N_TEST test images (with labels) out of the full
+# Fashion-MNIST that Debian ships (package dataset-fashion-mnist, MIT, (c) 2017 Zalando SE),
+# as standard IDX files, gzip -9 -n compressed.
+#   usage: make-subset.sh N_TRAIN N_TEST OUTDIR [SRCDIR]
+# SRCDIR defaults to /usr/share/datasets/fashion-mnist (apt-get install dataset-fashion-mnist).
+set -eu
+ntrain=$1; ntest=$2; out=$3; src=${4:-/usr/share/datasets/fashion-mnist}
+mkdir -p "$out"
+be32() { # print a big-endian u32 as raw bytes (POSIX printf has octal escapes only)
+  printf "\\$(printf %03o $(( ($1 >> 24) & 255 )))\\$(printf %03o $(( ($1 >> 16) & 255 )))\\$(printf %03o $(( ($1 >> 8) & 255 )))\\$(printf %03o $(( $1 & 255 )))"
+}
+cut_split() { # $1 = train|t10k  $2 = N  $3 = output stem
+  { be32 2051; be32 "$2"; be32 28; be32 28
+    zcat "$src/$1-images-idx3-ubyte.gz" | tail -c +17 | head -c $(( $2 * 784 )); } | gzip -9 -n > "$out/$3-images-idx3-ubyte.gz"
+  { be32 2049; be32 "$2"
+    zcat "$src/$1-labels-idx1-ubyte.gz" | tail -c +9 | head -c "$2"; } | gzip -9 -n > "$out/$3-labels-idx1-ubyte.gz"
+}
+cut_split train "$ntrain" "fmnist-train$ntrain"
+cut_split t10k "$ntest" "fmnist-test$ntest"
