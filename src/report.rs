@@ -197,3 +197,126 @@ impl OneHiddenLayerReport {
         out
     }
 }
+
+use crate::experiments::fashion::FashionRecord;
+
+/// The stage-1 minimum in the fashion report.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FashionGdReport {
+    /// Stage-1 GD iterations.
+    pub iterations: u64,
+    /// Whether every training label was fitted.
+    pub fitted: bool,
+    /// Training accuracy at the minimum.
+    pub train_accuracy: f64,
+    /// Test accuracy at the minimum.
+    pub test_accuracy: f64,
+    /// Every metric at the minimum.
+    pub record: FashionRecord,
+}
+
+/// One method's stage 2 in the fashion report: final values and curves.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FashionMethodReport {
+    /// The method id.
+    pub id: &'static str,
+    /// The paper's name.
+    pub name: &'static str,
+    /// Final test accuracy.
+    pub test_accuracy: f64,
+    /// Final expected sharpness.
+    pub sharpness: f64,
+    /// Final Tr(H Sigma_sgd).
+    pub tr_h_sigma: f64,
+    /// Final Tr H Tr Sigma_sgd / D.
+    pub tr_h_sigma_iso: f64,
+    /// Final training accuracy.
+    pub train_accuracy: f64,
+    /// Final accuracy on the clean training images.
+    pub clean_accuracy: f64,
+    /// Final accuracy on the corrupted images (against their random labels).
+    pub corrupted_accuracy: f64,
+    /// The records at every logged iteration (the curves), the last one final.
+    pub records: Vec<FashionRecord>,
+}
+
+impl FashionMethodReport {
+    /// The report of `method` from its records (at least one).
+    pub fn new(method: crate::noise::Method, records: Vec<FashionRecord>) -> Self {
+        let last = records
+            .last()
+            .cloned()
+            .expect("at least the starting record");
+        FashionMethodReport {
+            id: method.id(),
+            name: method.name(),
+            test_accuracy: last.test_accuracy,
+            sharpness: last.sharpness,
+            tr_h_sigma: last.tr_h_sigma,
+            tr_h_sigma_iso: last.tr_h_sigma_iso,
+            train_accuracy: last.train_accuracy,
+            clean_accuracy: last.clean_accuracy,
+            corrupted_accuracy: last.corrupted_accuracy,
+            records,
+        }
+    }
+}
+
+/// The FashionMNIST experiment in the CLI's JSON shape.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FashionReport {
+    /// Always "fashion".
+    pub experiment: &'static str,
+    /// The seed.
+    pub seed: u32,
+    /// Layer sizes of the network.
+    pub layers: Vec<usize>,
+    /// D.
+    pub params: usize,
+    /// Stage-2 iterations.
+    pub iterations: u64,
+    /// Iterations between records.
+    pub log_every: u64,
+    /// Test images used.
+    pub test_images: usize,
+    /// All settings.
+    pub config: crate::experiments::fashion::FashionConfig,
+    /// The stage-1 minimum.
+    pub gd: FashionGdReport,
+    /// One entry per method, in canonical order.
+    pub methods: Vec<FashionMethodReport>,
+}
+
+impl FashionReport {
+    /// The curves as CSV: one row per (method, logged iteration).
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from(
+            "method,iteration,train_loss,train_accuracy,clean_accuracy,corrupted_accuracy,test_accuracy,sharpness,tr_h_sigma,tr_h_sigma_iso,tr_h,tr_sigma,lambda1,a_hat\n",
+        );
+        for m in &self.methods {
+            for r in &m.records {
+                out.push_str(&format!(
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                    m.id,
+                    r.iteration,
+                    r.train_loss,
+                    r.train_accuracy,
+                    r.clean_accuracy,
+                    r.corrupted_accuracy,
+                    r.test_accuracy,
+                    r.sharpness,
+                    r.tr_h_sigma,
+                    r.tr_h_sigma_iso,
+                    r.tr_h,
+                    r.tr_sigma,
+                    r.top_eigenvalues.first().copied().unwrap_or(0.0),
+                    r.a_hat.map_or(String::new(), |a| a.to_string())
+                ));
+            }
+        }
+        out
+    }
+}

@@ -132,15 +132,36 @@ fn bad_flags_exit_2_naming_the_flag() {
 
 #[test]
 fn one_hidden_layer_json_has_per_epoch_traces() {
-    let out = cli(&["one-hidden-layer", "--seed", "123", "--epochs", "4", "--format", "json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = cli(&[
+        "one-hidden-layer",
+        "--seed",
+        "123",
+        "--epochs",
+        "4",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
     assert_eq!(v["experiment"], "one-hidden-layer");
     assert_eq!(v["params"], 300);
     let a = v["trHSigma"].as_array().unwrap();
     let b = v["trHSigmaIso"].as_array().unwrap();
     assert_eq!((a.len(), b.len()), (5, 5));
-    assert!(a.iter().zip(b).all(|(x, y)| x.as_f64().unwrap() > y.as_f64().unwrap()));
-    assert_eq!(cli(&["one-hidden-layer", "--epochs", "0"]).status.code(), Some(2));
-    assert_eq!(cli(&["one-hidden-layer", "--lr", "1"]).status.code(), Some(2));
+    assert!(a
+        .iter()
+        .zip(b)
+        .all(|(x, y)| x.as_f64().unwrap() > y.as_f64().unwrap()));
+    assert_eq!(
+        cli(&["one-hidden-layer", "--epochs", "0"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        cli(&["one-hidden-layer", "--lr", "1"]).status.code(),
+        Some(2)
+    );
 }

@@ -1,8 +1,8 @@
 //! The native command line of sgd-escape; all logic lives in `sgd_escape::cli`.
 
-use std::io::Write;
-
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {
+    use std::io::Write;
     let args: Vec<String> = std::env::args().skip(1).collect();
     match sgd_escape::cli::run(&args) {
         Ok(out) => {
@@ -21,3 +21,7 @@ fn main() {
         }
     }
 }
+
+/// The CLI is native only; the wasm build exposes the library through `web` instead.
+#[cfg(target_arch = "wasm32")]
+fn main() {}

@@ -1,3 +1,4 @@
 //! The paper's neural-network experiments, as steppable runs the CLI and the page share.
 
+pub mod fashion;
 pub mod one_hidden_layer;

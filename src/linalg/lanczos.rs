@@ -87,6 +87,22 @@ pub fn lanczos_top<F>(
     dim: usize,
     options: LanczosOptions,
     rng: &mut Rng,
+    op: F,
+) -> Result<LanczosResult, EigenError>
+where
+    F: FnMut(&[f32], &mut [f32]),
+{
+    lanczos_top_from(dim, options, None, rng, op)
+}
+
+/// As [`lanczos_top`], but starting from `start` when given (and not zero): a warm start from
+/// the previous iteration's eigenvector lets a few steps track a slowly moving top pair, which
+/// is what the GLD 1st-eigvec dynamics need at every iteration.
+pub fn lanczos_top_from<F>(
+    dim: usize,
+    options: LanczosOptions,
+    start: Option<&[f32]>,
+    rng: &mut Rng,
     mut op: F,
 ) -> Result<LanczosResult, EigenError>
 where
@@ -110,7 +126,15 @@ where
     let mut a_norm = 0.0f64;
     let mut restarts = 0;
     let mut last_beta = 0.0;
-    let mut q = random_orthonormal(dim, &basis, rng).expect("an empty basis spans nothing");
+    let warm: Option<Vec<f64>> = start.filter(|v| v.len() == dim).and_then(|v| {
+        let v: Vec<f64> = v.iter().map(|&x| x as f64).collect();
+        let n = norm(&v);
+        (n > 0.0 && n.is_finite()).then(|| v.iter().map(|x| x / n).collect())
+    });
+    let mut q = match warm {
+        Some(q) => q,
+        None => random_orthonormal(dim, &basis, rng).expect("an empty basis spans nothing"),
+    };
     loop {
         for (xi, &qi) in x.iter_mut().zip(&q) {
             *xi = qi as f32;

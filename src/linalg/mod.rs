@@ -15,6 +15,6 @@ pub mod symmetric;
 
 pub use eigenpairs::EigenPairs;
 pub use gram::GradientCovariance;
-pub use lanczos::{lanczos_top, LanczosOptions, LanczosResult};
+pub use lanczos::{lanczos_top, lanczos_top_from, LanczosOptions, LanczosResult};
 pub use sym2::{Eigen2, Sym2};
 pub use symmetric::{symmetric_eigen, tridiagonal_eigen, EigenError, SymEigen};

@@ -11,6 +11,8 @@
 use crate::landscape::basin::PointStats;
 use crate::linalg::Sym2;
 
+pub mod gradient;
+
 /// One of the eight dynamics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Method {

@@ -1,6 +1,9 @@
 //! The command line: parse flags into the same validated configs the wasm API uses, run the
 //! experiment, and print JSON or CSV. Bad flags are errors naming the flag (exit code 2).
 
+pub mod fashion;
+pub mod progress;
+
 use crate::config::{check_integer, parse_seed, ConfigError, FieldValue, ToyConfig};
 use crate::dynamics::ToyEnsemble;
 use crate::experiments::one_hidden_layer::{OneHiddenLayerConfig, OneHiddenLayerRun};
@@ -12,6 +15,7 @@ sgd-escape: the experiments of Zhu et al. (ICML 2019) on why SGD escapes sharp m
 
 usage:
   sgd-escape toy [options]     the 2-D two-basin experiment (paper Figure 2)
+  sgd-escape fashion [options]  FashionMNIST with corrupted labels (paper Section 5.3)
   sgd-escape one-hidden-layer [options]
                                the one-hidden-layer indicator study (paper Figure 4)
   sgd-escape help              this text
@@ -29,6 +33,24 @@ toy options (defaults: the paper's protocol):
   --seed S            seed, 0..=4294967295 (default 0)
   --format F          json (default) or csv (the curves)
 
+fashion options (defaults: the paper's protocol with a 784-14-10 MLP):
+  --iters N           stage-2 iterations per method (default 15000)
+  --seed S            seed of init, corrupted labels and noise (default 0)
+  --log-every K       iterations between records (default 500)
+  --methods a,b,...   dynamics of stage 2 (default: all eight)
+  --data DIR          folder with the fmnist-train1200 and fmnist-test2000 files (default www/data)
+  --full-test true    test on the full 10,000 images of Debian's dataset-fashion-mnist
+  --start FILE        start stage 2 from a stage-1 checkpoint instead of running stage 1
+  --save-start FILE   write the stage-1 minimum to FILE
+  --hidden W[,W...]   hidden layer widths (default 14)
+  --sharpness-draws N draws of the expected sharpness (default 100; the paper: 1000)
+  --refresh-fast N    noise refresh of GLD dynamic/diag/eigvec (default 1)
+  --refresh-slow N    noise refresh of GLD leading/Hessian (default 10)
+  --eigvec-warm-steps N  Lanczos steps of the warm-started eigvec search (default 4; 0: cold)
+  --stage1-max N      stage-1 iteration budget (default 20000)
+  --lr X              stage-2 learning rate (default 0.07)
+  --format F          json (default) or csv
+
 one-hidden-layer options (defaults: the paper's protocol):
   --seed S            seed, 0..=4294967295 (default 123)
   --epochs E          epochs of 10 full-batch Adam iterations, 1..=1000 (default 31)
@@ -44,7 +66,7 @@ pub struct CliError {
     pub code: i32,
 }
 
-fn usage_error(message: String) -> CliError {
+pub(crate) fn usage_error(message: String) -> CliError {
     CliError { message, code: 2 }
 }
 
@@ -93,7 +115,7 @@ fn as_flag_error(e: ConfigError) -> CliError {
 }
 
 /// Turns a flag's text into the value its field expects.
-fn flag_value(key: &str, text: &str) -> FieldValue {
+pub(crate) fn flag_value(key: &str, text: &str) -> FieldValue {
     if key == "methods" {
         return FieldValue::List(
             text.split(',')
@@ -161,7 +183,7 @@ pub struct OneHiddenLayerCommand {
 }
 
 /// Parses a `--format` value.
-fn parse_format(value: &str) -> Result<Format, CliError> {
+pub(crate) fn parse_format(value: &str) -> Result<Format, CliError> {
     match value {
         "json" => Ok(Format::Json),
         "csv" => Ok(Format::Csv),
@@ -172,7 +194,7 @@ fn parse_format(value: &str) -> Result<Format, CliError> {
 }
 
 /// Splits `--flag value` and `--flag=value` pairs, checking each flag against `known`.
-fn flag_pairs(
+pub(crate) fn flag_pairs(
     command: &str,
     args: &[String],
     known: &[&str],
@@ -247,6 +269,7 @@ pub fn run_one_hidden_layer(command: &OneHiddenLayerCommand) -> String {
 pub fn run(args: &[String]) -> Result<String, CliError> {
     match args.first().map(String::as_str) {
         Some("toy") => parse_toy(&args[1..]).map(|c| run_toy(&c)),
+        Some("fashion") => fashion::parse(&args[1..]).and_then(|c| fashion::run(&c)),
         Some("one-hidden-layer") => {
             parse_one_hidden_layer(&args[1..]).map(|c| run_one_hidden_layer(&c))
         }

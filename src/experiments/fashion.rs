@@ -1,0 +1,812 @@
+//! FashionMNIST with corrupted labels (PAPER.md 3.3, paper Section 5.3): fit 1200 images, 200
+//! of them with random labels, by full-batch GD to a sharp minimum (stage 1), then restart every
+//! dynamics from it and watch which noise escapes towards flatter, better-generalising regions
+//! (stage 2).
+//!
+//! The network is an MLP rather than the paper's CNN (see [`FashionConfig::hidden`]); all
+//! arithmetic is f32 (the network) with f64 accumulation where it matters (losses, traces).
+//! Stage 2 follows the paper's scripts: the noise is added to the gradient,
+//! theta <- theta - lr (g + xi), with SGD using minibatches of 20; GLD const has xi ~ N(0,
+//! 1e-6 I); every other GLD variant takes the trace of C, the unbiased covariance of the 60
+//! minibatch gradients (batch 20) of one shuffled epoch, refreshed every iteration (dynamic,
+//! diag, 1st eigvec) or every 10 (leading, Hessian; top 20 eigenpairs).
+
+use crate::data::{corrupt_labels, load_pair, pixels_to_unit_range, IdxError};
+use crate::landscape::mlp::{Mlp, MlpWorkspace};
+use crate::linalg::{lanczos_top_from, EigenPairs, GradientCovariance, LanczosOptions};
+use crate::noise::gradient::GradientNoise;
+use crate::noise::Method;
+use crate::rng::Rng;
+use serde::Serialize;
+use std::ops::Range;
+
+/// Stream tag of this experiment's random numbers.
+const STREAM_TAG: u64 = 200;
+
+/// The data of the experiment, preprocessed: pixels in [-1, 1], some labels corrupted.
+#[derive(Clone, Debug)]
+pub struct FashionData {
+    /// Pixels of the training images, one row of `input_dim` per image.
+    pub train_inputs: Vec<f32>,
+    /// Training labels as trained on (with the corrupted ones).
+    pub train_labels: Vec<u8>,
+    /// The training images whose labels were replaced by random ones.
+    pub corrupted: Range<usize>,
+    /// Pixels of the test images.
+    pub test_inputs: Vec<f32>,
+    /// Test labels.
+    pub test_labels: Vec<u8>,
+    /// Pixels per image (784).
+    pub input_dim: usize,
+    /// The first training images' raw pixels (0..=255), for the page's image strip.
+    pub train_pixels: Vec<u8>,
+}
+
+impl FashionData {
+    /// Reads IDX files (gzip or raw), keeps the first `train_size` training images, and
+    /// replaces the labels of `corrupted` by uniformly random ones drawn from `seed`.
+    pub fn from_idx(
+        train_images: &[u8],
+        train_labels: &[u8],
+        test_images: &[u8],
+        test_labels: &[u8],
+        train_size: usize,
+        corrupted: Range<usize>,
+        seed: u32,
+    ) -> Result<Self, DataError> {
+        let train = load_pair(train_images, train_labels).map_err(DataError::Train)?;
+        let test = load_pair(test_images, test_labels).map_err(DataError::Test)?;
+        if train.images.n < train_size {
+            return Err(DataError::TooFew {
+                have: train.images.n,
+                want: train_size,
+            });
+        }
+        if corrupted.end > train_size || corrupted.start > corrupted.end {
+            return Err(DataError::BadCorruptedRange {
+                range: corrupted,
+                train_size,
+            });
+        }
+        let input_dim = train.images.image_len();
+        if test.images.image_len() != input_dim {
+            return Err(DataError::ShapeMismatch);
+        }
+        let mut labels = train.labels[..train_size].to_vec();
+        corrupt_labels(
+            &mut labels,
+            corrupted.clone(),
+            &mut Rng::for_stream(seed as u64, &[STREAM_TAG, 0]),
+        );
+        let pixels = train.images.pixels[..train_size * input_dim].to_vec();
+        Ok(FashionData {
+            train_inputs: pixels_to_unit_range(&pixels),
+            train_labels: labels,
+            corrupted,
+            test_inputs: pixels_to_unit_range(&test.images.pixels),
+            test_labels: test.labels,
+            input_dim,
+            train_pixels: pixels,
+        })
+    }
+
+    /// Training images.
+    pub fn train_len(&self) -> usize {
+        self.train_labels.len()
+    }
+
+    /// Test images.
+    pub fn test_len(&self) -> usize {
+        self.test_labels.len()
+    }
+}
+
+/// Why the data could not be loaded.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DataError {
+    /// The training files are bad.
+    Train(IdxError),
+    /// The test files are bad.
+    Test(IdxError),
+    /// Fewer training images than asked for.
+    TooFew {
+        /// Images in the file.
+        have: usize,
+        /// Images wanted.
+        want: usize,
+    },
+    /// The corrupted range lies outside the training set.
+    BadCorruptedRange {
+        /// The range asked for.
+        range: Range<usize>,
+        /// The training set size.
+        train_size: usize,
+    },
+    /// Training and test images differ in size.
+    ShapeMismatch,
+}
+
+impl std::fmt::Display for DataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DataError::Train(e) => write!(f, "training data: {e}"),
+            DataError::Test(e) => write!(f, "test data: {e}"),
+            DataError::TooFew { have, want } => {
+                write!(f, "training data: {have} images, need {want}")
+            }
+            DataError::BadCorruptedRange { range, train_size } => {
+                write!(
+                    f,
+                    "corrupted range {range:?} is not inside the {train_size} training images"
+                )
+            }
+            DataError::ShapeMismatch => write!(f, "training and test images differ in size"),
+        }
+    }
+}
+
+impl std::error::Error for DataError {}
+
+/// The settings of the experiment; `Default` is the paper's protocol with our MLP.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FashionConfig {
+    /// Hidden layer widths. Default [14]: a 784-14-10 MLP has D = 11,140 parameters, the
+    /// order of the paper's CNN (11,330), and fits the 200 random labels with full-batch GD.
+    pub hidden: Vec<usize>,
+    /// Seed of the initialisation, the label corruption and every noise stream.
+    pub seed: u32,
+    /// Standard deviation of the truncated-normal initial weights (paper: 0.02).
+    pub init_sd: f32,
+    /// Stage 1 learning rate (paper: 0.1).
+    pub stage1_lr: f32,
+    /// Stage 1 stops when every training label is fitted, or after this many iterations.
+    pub stage1_max_iterations: u64,
+    /// Stage 2 learning rate (paper: 0.07).
+    pub lr: f32,
+    /// SGD's batch size, and the batch of the minibatch gradients that make C (paper: 20).
+    pub batch_size: usize,
+    /// Eigenpairs kept by GLD leading and GLD Hessian (paper: 20).
+    pub top_k: usize,
+    /// Iterations between refreshes of the noise of GLD dynamic, diag and 1st eigvec (paper: 1).
+    pub refresh_fast: u64,
+    /// Iterations between refreshes of the noise of GLD leading and Hessian (paper: 10).
+    pub refresh_slow: u64,
+    /// GLD const's gradient-noise standard deviation (paper: 1e-3).
+    pub const_sd: f64,
+    /// Lanczos steps of GLD 1st eigvec's per-iteration eigenvector search when warm-started
+    /// from the previous iteration's eigenvector (0: a cold search every time, ~21 Hessian-
+    /// vector products). The top eigenvector moves little in one step, so a few steps from
+    /// the previous one track it at a fraction of the cost.
+    pub eigvec_warm_steps: usize,
+    /// Standard deviation delta of the expected-sharpness perturbation (paper: 0.01).
+    pub sharpness_delta: f32,
+    /// Draws of the expected sharpness (paper: 1000).
+    pub sharpness_draws: usize,
+    /// Rademacher probes of the Hutchinson estimate of Tr H.
+    pub trace_probes: usize,
+    /// Hessian eigenvalues reported at each record.
+    pub spectrum_k: usize,
+}
+
+impl Default for FashionConfig {
+    fn default() -> Self {
+        FashionConfig {
+            hidden: vec![14],
+            seed: 0,
+            init_sd: 0.02,
+            stage1_lr: 0.1,
+            stage1_max_iterations: 20_000,
+            lr: 0.07,
+            batch_size: 20,
+            top_k: 20,
+            refresh_fast: 1,
+            refresh_slow: 10,
+            const_sd: 1e-3,
+            eigvec_warm_steps: 4,
+            sharpness_delta: 0.01,
+            sharpness_draws: 100,
+            trace_probes: 20,
+            spectrum_k: 10,
+        }
+    }
+}
+
+impl FashionConfig {
+    /// The network for `input_dim` inputs and 10 classes.
+    pub fn network(&self, input_dim: usize) -> Mlp {
+        let mut sizes = vec![input_dim];
+        sizes.extend(&self.hidden);
+        sizes.push(10);
+        Mlp::new(&sizes)
+    }
+
+    /// Iterations between noise refreshes of `method` (0: it has no refreshed noise).
+    pub fn refresh_interval(&self, method: Method) -> u64 {
+        match method {
+            Method::GldDynamic | Method::GldDiag | Method::GldEigvec => self.refresh_fast,
+            Method::GldLeading | Method::GldHessian => self.refresh_slow,
+            _ => 0,
+        }
+    }
+}
+
+/// Everything measured at one point of a run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FashionRecord {
+    /// Stage-2 iteration (stage-1 iteration for the stage-1 record).
+    pub iteration: u64,
+    /// Training loss on the labels trained on.
+    pub train_loss: f64,
+    /// Training accuracy on the labels trained on.
+    pub train_accuracy: f64,
+    /// Accuracy on the clean training images.
+    pub clean_accuracy: f64,
+    /// Accuracy on the corrupted images against their random labels (memorisation).
+    pub corrupted_accuracy: f64,
+    /// Test accuracy.
+    pub test_accuracy: f64,
+    /// E[L(theta + nu)] - L(theta), nu ~ N(0, delta^2 I).
+    pub sharpness: f64,
+    /// Tr(H C), C the covariance of SGD's minibatch gradient (batch `batch_size`).
+    pub tr_h_sigma: f64,
+    /// Tr H Tr C / D.
+    pub tr_h_sigma_iso: f64,
+    /// Tr H (Hutchinson estimate).
+    pub tr_h: f64,
+    /// Tr C.
+    pub tr_sigma: f64,
+    /// The top Hessian eigenvalues, largest first.
+    pub top_eigenvalues: Vec<f64>,
+    /// u1^T C u1 Tr H / (lambda_1 Tr C); null without positive curvature.
+    pub a_hat: Option<f64>,
+}
+
+/// Shared, read-only pieces of an experiment: data, network, scratch space.
+#[derive(Clone, Debug)]
+pub struct FashionContext {
+    /// The settings.
+    pub config: FashionConfig,
+    /// The data.
+    pub data: FashionData,
+    /// The network.
+    pub mlp: Mlp,
+}
+
+impl FashionContext {
+    /// The context of `config` on `data`.
+    pub fn new(config: FashionConfig, data: FashionData) -> Self {
+        let mlp = config.network(data.input_dim);
+        FashionContext { config, data, mlp }
+    }
+
+    /// D.
+    pub fn dim(&self) -> usize {
+        self.mlp.param_count()
+    }
+
+    /// The seeded initial weights of stage 1.
+    pub fn initial_weights(&self) -> Vec<f32> {
+        let mut rng = Rng::for_stream(self.config.seed as u64, &[STREAM_TAG, 1]);
+        self.mlp.init(&mut rng, self.config.init_sd)
+    }
+
+    /// Full-batch training loss and gradient.
+    pub fn full_gradient(&self, theta: &[f32], grad: &mut [f32], ws: &mut MlpWorkspace) -> f32 {
+        let d = &self.data;
+        self.mlp
+            .loss_grad(theta, &d.train_inputs, &d.train_labels, grad, ws)
+    }
+
+    /// Accuracy on the training images in `range`, against the labels trained on.
+    fn train_accuracy_on(&self, theta: &[f32], range: Range<usize>, ws: &mut MlpWorkspace) -> f64 {
+        if range.is_empty() {
+            return 0.0;
+        }
+        let d = &self.data;
+        let x = &d.train_inputs[range.start * d.input_dim..range.end * d.input_dim];
+        self.mlp.accuracy(theta, x, &d.train_labels[range], ws)
+    }
+
+    /// Training accuracy on all labels trained on.
+    pub fn train_accuracy(&self, theta: &[f32], ws: &mut MlpWorkspace) -> f64 {
+        self.train_accuracy_on(theta, 0..self.data.train_len(), ws)
+    }
+
+    /// Test accuracy.
+    pub fn test_accuracy(&self, theta: &[f32], ws: &mut MlpWorkspace) -> f64 {
+        let d = &self.data;
+        self.mlp.accuracy(theta, &d.test_inputs, &d.test_labels, ws)
+    }
+
+    /// The unbiased covariance of the minibatch gradients of one shuffled epoch.
+    pub fn minibatch_covariance(
+        &self,
+        theta: &[f32],
+        rng: &mut Rng,
+        ws: &mut MlpWorkspace,
+    ) -> GradientCovariance {
+        let d = &self.data;
+        let n = d.train_len();
+        let mut order: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            order.swap(i, rng.index(i + 1));
+        }
+        let m = self.config.batch_size.clamp(1, n);
+        let batches = (n / m).max(2);
+        let dim = self.dim();
+        let grads: Vec<Vec<f32>> = (0..batches)
+            .map(|b| {
+                let start = (b * m) % n;
+                let idx: Vec<usize> = (0..m).map(|i| order[(start + i) % n]).collect();
+                let mut g = vec![0.0; dim];
+                self.mlp.loss_grad_indices(
+                    theta,
+                    &d.train_inputs,
+                    &d.train_labels,
+                    &idx,
+                    &mut g,
+                    ws,
+                );
+                g
+            })
+            .collect();
+        GradientCovariance::from_gradients(&grads)
+    }
+
+    /// The top `k` Hessian eigenpairs at `theta` (Lanczos on exact Hessian-vector products),
+    /// from a random start, or with `steps` Lanczos steps from a warm `start` when given.
+    pub fn hessian_top(
+        &self,
+        theta: &[f32],
+        k: usize,
+        warm: Option<(&[f32], usize)>,
+        rng: &mut Rng,
+        ws: &mut MlpWorkspace,
+    ) -> EigenPairs {
+        let d = &self.data;
+        let op = |x: &[f32], y: &mut [f32]| {
+            self.mlp
+                .hvp(theta, &d.train_inputs, &d.train_labels, x, y, ws)
+        };
+        let (options, start) = match warm {
+            Some((start, steps)) => (LanczosOptions { k, steps }, Some(start)),
+            None => (LanczosOptions::top(k), None),
+        };
+        match lanczos_top_from(self.dim(), options, start, rng, op) {
+            Ok(result) => result.pairs,
+            Err(_) => EigenPairs::empty(self.dim()),
+        }
+    }
+
+    /// The noise `method` adds to the gradient at `theta`.
+    ///
+    /// `previous` is the noise this method used before: GLD 1st eigvec warm-starts its
+    /// eigenvector search from it (see [`FashionConfig::eigvec_warm_steps`]).
+    pub fn build_noise(
+        &self,
+        method: Method,
+        theta: &[f32],
+        previous: &GradientNoise,
+        rng: &mut Rng,
+        ws: &mut MlpWorkspace,
+    ) -> GradientNoise {
+        let c = &self.config;
+        let dim = self.dim();
+        match method {
+            Method::Gd | Method::Sgd => GradientNoise::None,
+            Method::GldConst => GradientNoise::Isotropic { sd: c.const_sd },
+            _ => {
+                let cov = self.minibatch_covariance(theta, rng, ws);
+                let trace = cov.trace();
+                match method {
+                    Method::GldDynamic => GradientNoise::Isotropic {
+                        sd: (trace / dim as f64).sqrt(),
+                    },
+                    Method::GldDiag => GradientNoise::Diagonal {
+                        sd: cov
+                            .diagonal()
+                            .iter()
+                            .map(|&v| v.max(0.0).sqrt() as f32)
+                            .collect(),
+                    },
+                    Method::GldLeading => match cov.top_eigen(c.top_k) {
+                        Ok(pairs) => GradientNoise::low_rank_with_trace(pairs, trace),
+                        Err(_) => GradientNoise::None,
+                    },
+                    Method::GldHessian => GradientNoise::low_rank_with_trace(
+                        self.hessian_top(theta, c.top_k, None, rng, ws),
+                        trace,
+                    ),
+                    _ => {
+                        let warm = match previous {
+                            GradientNoise::LowRank { pairs, .. }
+                                if c.eigvec_warm_steps > 0 && !pairs.is_empty() =>
+                            {
+                                Some((pairs.vector(0), c.eigvec_warm_steps))
+                            }
+                            _ => None,
+                        };
+                        let mut top = self.hessian_top(theta, 1, warm, rng, ws);
+                        top.truncate(1);
+                        GradientNoise::low_rank_with_trace(top, trace)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every metric of [`FashionRecord`] at `theta`; `rng` drives the measurement only.
+    pub fn measure(
+        &self,
+        theta: &[f32],
+        iteration: u64,
+        rng: &mut Rng,
+        ws: &mut MlpWorkspace,
+    ) -> FashionRecord {
+        let c = &self.config;
+        let d = &self.data;
+        let dim = self.dim();
+        let (x, y) = (&d.train_inputs, &d.train_labels);
+        let train_loss = self.mlp.loss(theta, x, y, ws) as f64;
+        // Expected sharpness.
+        let mut perturbed = theta.to_vec();
+        let mut total = 0.0;
+        for _ in 0..c.sharpness_draws {
+            for (p, &t) in perturbed.iter_mut().zip(theta) {
+                *p = t + c.sharpness_delta * rng.normal() as f32;
+            }
+            total += self.mlp.loss(&perturbed, x, y, ws) as f64;
+        }
+        let sharpness = total / c.sharpness_draws.max(1) as f64 - train_loss;
+        // SGD's noise C and the Hessian, through Hessian-vector products only.
+        let cov = self.minibatch_covariance(theta, rng, ws);
+        let mut hv = vec![0.0f32; dim];
+        let mut tr_h_sigma = 0.0;
+        for j in 0..cov.count() {
+            let v = cov.centred(j);
+            self.mlp.hvp(theta, x, y, v, &mut hv, ws);
+            tr_h_sigma += v
+                .iter()
+                .zip(&hv)
+                .map(|(&a, &b)| a as f64 * b as f64)
+                .sum::<f64>();
+        }
+        tr_h_sigma /= (cov.count() - 1) as f64;
+        let mut probe = vec![0.0f32; dim];
+        let mut tr_h = 0.0;
+        for _ in 0..c.trace_probes {
+            for p in probe.iter_mut() {
+                *p = if rng.next_u64() & 1 == 0 { 1.0 } else { -1.0 };
+            }
+            self.mlp.hvp(theta, x, y, &probe, &mut hv, ws);
+            tr_h += probe
+                .iter()
+                .zip(&hv)
+                .map(|(&a, &b)| a as f64 * b as f64)
+                .sum::<f64>();
+        }
+        tr_h /= c.trace_probes.max(1) as f64;
+        let top = self.hessian_top(theta, c.spectrum_k.max(1), None, rng, ws);
+        let tr_sigma = cov.trace();
+        let a_hat = match top.values().first() {
+            Some(&lambda1) if lambda1 > 0.0 && tr_sigma > 0.0 => {
+                let u = top.vector(0);
+                let along: f64 = (0..cov.count())
+                    .map(|j| {
+                        let dot: f64 = cov
+                            .centred(j)
+                            .iter()
+                            .zip(u)
+                            .map(|(&a, &b)| a as f64 * b as f64)
+                            .sum();
+                        dot * dot
+                    })
+                    .sum::<f64>()
+                    / (cov.count() - 1) as f64;
+                Some(along * tr_h / (lambda1 * tr_sigma))
+            }
+            _ => None,
+        };
+        let n = d.train_len();
+        FashionRecord {
+            iteration,
+            train_loss,
+            train_accuracy: self.train_accuracy_on(theta, 0..n, ws),
+            clean_accuracy: self.train_accuracy_on(theta, clean_range(&d.corrupted, n), ws),
+            corrupted_accuracy: self.train_accuracy_on(theta, d.corrupted.clone(), ws),
+            test_accuracy: self.test_accuracy(theta, ws),
+            sharpness,
+            tr_h_sigma,
+            tr_h_sigma_iso: tr_h * tr_sigma / dim as f64,
+            tr_h,
+            tr_sigma,
+            top_eigenvalues: top.values().to_vec(),
+            a_hat,
+        }
+    }
+}
+
+/// The clean images: those before the corrupted range (the paper corrupts the tail).
+fn clean_range(corrupted: &Range<usize>, n: usize) -> Range<usize> {
+    if corrupted.start > 0 {
+        0..corrupted.start
+    } else {
+        corrupted.end..n
+    }
+}
+
+/// Stage 1: full-batch GD from the seeded initialisation until every training label is fitted.
+#[derive(Clone, Debug)]
+pub struct Stage1 {
+    theta: Vec<f32>,
+    grad: Vec<f32>,
+    ws: MlpWorkspace,
+    iteration: u64,
+    train_accuracy: f64,
+}
+
+/// Stage 1 checks the training accuracy every this many iterations.
+const STAGE1_CHECK_EVERY: u64 = 10;
+
+impl Stage1 {
+    /// At the seeded initial weights.
+    pub fn new(ctx: &FashionContext) -> Self {
+        let theta = ctx.initial_weights();
+        let mut ws = ctx.mlp.workspace();
+        let train_accuracy = ctx.train_accuracy(&theta, &mut ws);
+        Stage1 {
+            grad: vec![0.0; theta.len()],
+            theta,
+            ws,
+            iteration: 0,
+            train_accuracy,
+        }
+    }
+
+    /// Whether every label is fitted or the iteration budget is spent.
+    pub fn done(&self, ctx: &FashionContext) -> bool {
+        self.train_accuracy >= 1.0 || self.iteration >= ctx.config.stage1_max_iterations
+    }
+
+    /// Runs up to `n` GD iterations (fewer if done first); returns whether it is done.
+    pub fn step(&mut self, ctx: &FashionContext, n: u64) -> bool {
+        let lr = ctx.config.stage1_lr;
+        for _ in 0..n {
+            if self.done(ctx) {
+                break;
+            }
+            ctx.full_gradient(&self.theta, &mut self.grad, &mut self.ws);
+            for (t, g) in self.theta.iter_mut().zip(&self.grad) {
+                *t -= lr * g;
+            }
+            self.iteration += 1;
+            if self.iteration.is_multiple_of(STAGE1_CHECK_EVERY) {
+                self.train_accuracy = ctx.train_accuracy(&self.theta, &mut self.ws);
+            }
+        }
+        self.done(ctx)
+    }
+
+    /// GD iterations so far.
+    pub fn iteration(&self) -> u64 {
+        self.iteration
+    }
+
+    /// Training accuracy at the last check.
+    pub fn train_accuracy(&self) -> f64 {
+        self.train_accuracy
+    }
+
+    /// The current weights (the sharp minimum once done).
+    pub fn theta(&self) -> &[f32] {
+        &self.theta
+    }
+}
+
+/// Stage 2 for one method: restarted from the stage-1 minimum.
+#[derive(Clone, Debug)]
+pub struct MethodRun {
+    method: Method,
+    theta: Vec<f32>,
+    grad: Vec<f32>,
+    scratch: Vec<f32>,
+    rng: Rng,
+    noise: GradientNoise,
+    ws: MlpWorkspace,
+    iteration: u64,
+}
+
+impl MethodRun {
+    /// `method` at the minimum `start`.
+    pub fn new(ctx: &FashionContext, method: Method, start: &[f32]) -> Self {
+        MethodRun {
+            method,
+            theta: start.to_vec(),
+            grad: vec![0.0; start.len()],
+            scratch: Vec::new(),
+            rng: Rng::for_stream(
+                ctx.config.seed as u64,
+                &[STREAM_TAG, 10 + method.stream_tag()],
+            ),
+            noise: GradientNoise::None,
+            ws: ctx.mlp.workspace(),
+            iteration: 0,
+        }
+    }
+
+    /// Runs `n` iterations of theta <- theta - lr (g + xi).
+    pub fn step(&mut self, ctx: &FashionContext, n: u64) {
+        let c = &ctx.config;
+        let d = &ctx.data;
+        for _ in 0..n {
+            let interval = c.refresh_interval(self.method);
+            if self.method == Method::GldConst && self.iteration == 0 {
+                self.noise = GradientNoise::Isotropic { sd: c.const_sd };
+            } else if interval > 0 && self.iteration.is_multiple_of(interval) {
+                self.noise = ctx.build_noise(
+                    self.method,
+                    &self.theta,
+                    &self.noise,
+                    &mut self.rng,
+                    &mut self.ws,
+                );
+            }
+            if self.method == Method::Sgd {
+                let idx = sample_without_replacement(d.train_len(), c.batch_size, &mut self.rng);
+                ctx.mlp.loss_grad_indices(
+                    &self.theta,
+                    &d.train_inputs,
+                    &d.train_labels,
+                    &idx,
+                    &mut self.grad,
+                    &mut self.ws,
+                );
+            } else {
+                ctx.full_gradient(&self.theta, &mut self.grad, &mut self.ws);
+            }
+            self.noise
+                .add_sample(&mut self.rng, &mut self.grad, &mut self.scratch);
+            for (t, g) in self.theta.iter_mut().zip(&self.grad) {
+                *t -= c.lr * g;
+            }
+            self.iteration += 1;
+        }
+    }
+
+    /// Measures every metric now (its own stream: measuring never changes the trajectory).
+    pub fn measure(&mut self, ctx: &FashionContext) -> FashionRecord {
+        let mut rng = Rng::for_stream(
+            ctx.config.seed as u64,
+            &[STREAM_TAG, 100 + self.method.stream_tag(), self.iteration],
+        );
+        ctx.measure(&self.theta, self.iteration, &mut rng, &mut self.ws)
+    }
+
+    /// Tr Cov(xi) of the noise in use.
+    pub fn noise_trace(&self, ctx: &FashionContext) -> f64 {
+        self.noise.trace(ctx.dim())
+    }
+
+    /// The method.
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// Iterations so far.
+    pub fn iteration(&self) -> u64 {
+        self.iteration
+    }
+
+    /// The current weights.
+    pub fn theta(&self) -> &[f32] {
+        &self.theta
+    }
+}
+
+/// `m` distinct indices below `n`, uniformly (partial Fisher-Yates).
+fn sample_without_replacement(n: usize, m: usize, rng: &mut Rng) -> Vec<usize> {
+    let m = m.min(n);
+    let mut pool: Vec<usize> = (0..n).collect();
+    for i in 0..m {
+        let j = i + rng.index(n - i);
+        pool.swap(i, j);
+    }
+    pool.truncate(m);
+    pool
+}
+
+/// The file magic of a stage-1 minimum checkpoint.
+const CHECKPOINT_MAGIC: &[u8; 8] = b"SGDMIN01";
+
+/// A stage-1 minimum as stored on disk: where stage 2 starts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checkpoint {
+    /// The seed that produced it.
+    pub seed: u32,
+    /// Stage-1 GD iterations it took.
+    pub iterations: u64,
+    /// The weights.
+    pub theta: Vec<f32>,
+}
+
+impl Checkpoint {
+    /// Little-endian bytes: magic, seed (u32), iterations (u64), D (u32), D f32 weights.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(24 + 4 * self.theta.len());
+        out.extend_from_slice(CHECKPOINT_MAGIC);
+        out.extend_from_slice(&self.seed.to_le_bytes());
+        out.extend_from_slice(&self.iterations.to_le_bytes());
+        out.extend_from_slice(&(self.theta.len() as u32).to_le_bytes());
+        for t in &self.theta {
+            out.extend_from_slice(&t.to_le_bytes());
+        }
+        out
+    }
+
+    /// Parses [`Checkpoint::to_bytes`], checking the magic, the length and that it fits a
+    /// network of `dim` parameters.
+    pub fn from_bytes(bytes: &[u8], dim: usize) -> Result<Self, String> {
+        if bytes.len() < 24 || &bytes[..8] != CHECKPOINT_MAGIC {
+            return Err("not a stage-1 checkpoint (bad magic)".into());
+        }
+        let u32_at =
+            |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+        let seed = u32_at(8);
+        let iterations = u64::from_le_bytes(bytes[12..20].try_into().unwrap_or_default());
+        let d = u32_at(20) as usize;
+        if d != dim {
+            return Err(format!(
+                "checkpoint has {d} parameters, the network has {dim}"
+            ));
+        }
+        if bytes.len() != 24 + 4 * d {
+            return Err(format!(
+                "checkpoint truncated or padded: {} bytes for {d} parameters",
+                bytes.len()
+            ));
+        }
+        let theta: Vec<f32> = bytes[24..]
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        if theta.iter().any(|t| !t.is_finite()) {
+            return Err("checkpoint holds non-finite weights".into());
+        }
+        Ok(Checkpoint {
+            seed,
+            iterations,
+            theta,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checkpoints_round_trip_and_reject_damage() {
+        let c = Checkpoint {
+            seed: 3,
+            iterations: 77,
+            theta: vec![0.5, -1.25, 3.0],
+        };
+        let bytes = c.to_bytes();
+        assert_eq!(Checkpoint::from_bytes(&bytes, 3).unwrap(), c);
+        assert!(Checkpoint::from_bytes(&bytes, 4).unwrap_err().contains("4"));
+        assert!(Checkpoint::from_bytes(&bytes[..bytes.len() - 1], 3).is_err());
+        assert!(Checkpoint::from_bytes(b"garbage garbage garbage!", 3).is_err());
+    }
+
+    #[test]
+    fn sampling_without_replacement_is_distinct() {
+        let mut rng = Rng::for_stream(1, &[]);
+        let mut s = sample_without_replacement(30, 20, &mut rng);
+        s.sort();
+        s.dedup();
+        assert_eq!(s.len(), 20);
+        assert!(s.iter().all(|&i| i < 30));
+    }
+}
