@@ -1,0 +1,317 @@
+#!/usr/bin/env bash
+# Build, test and serve sgd-escape.
+#
+#   ./build.sh [build]       SIMD + scalar wasm builds into www/pkg and www/pkg-scalar, native CLI
+#   ./build.sh setup         install whatever is missing (toolchain bits, npm packages, Chromium)
+#   ./build.sh serve [PORT]  build, then serve www/ on http://127.0.0.1:PORT/ (default 8000)
+#   ./build.sh test          fmt, clippy, native tests, wasm tests in headless Chromium, build, e2e
+#   ./build.sh bench         benchmarks (none yet)
+#
+# Every subcommand runs `setup` first; when everything is installed that takes about a second.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+WASM_TARGET=wasm32-unknown-unknown
+WASM_PACK_VERSION=0.15.1           # installed by `setup` when wasm-pack is missing
+CHROMEDRIVER=/usr/bin/chromedriver # Debian's chromium-driver; matches Debian's chromium
+CHROMIUM=/usr/bin/chromium
+
+# wasm-opt (and wasm-dis) must come from the npm package `binaryen` pinned in package.json:
+# wasm-pack runs the first `wasm-opt` on PATH, and Debian's binaryen 108 silently produces
+# modules that fail at page load ("WebAssembly.Table.set(): Argument 1 is invalid for table").
+# So node_modules/.bin goes first on PATH, and cargo's bin dir (wasm-pack, wasm-bindgen) next.
+export PATH="$ROOT/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+# The SIMD build gets `-C target-feature=+simd128` from .cargo/config.toml, and any RUSTFLAGS
+# (or CARGO_ENCODED_RUSTFLAGS) in the environment, even an empty one, would replace those flags.
+# So none may reach the SIMD build: drop them once here for the whole script. The scalar build
+# sets RUSTFLAGS to the empty string on purpose, for its own commands only (see SCALAR_ENV).
+if [[ -n "${RUSTFLAGS+set}" || -n "${CARGO_ENCODED_RUSTFLAGS+set}" ]]; then
+  echo "==> note: ignoring RUSTFLAGS/CARGO_ENCODED_RUSTFLAGS from the environment (they would override .cargo/config.toml)"
+fi
+unset RUSTFLAGS CARGO_ENCODED_RUSTFLAGS
+# Scalar wasm build: empty RUSTFLAGS turns simd128 off; its own target dir keeps the SIMD and
+# scalar artefacts from evicting each other in the cache.
+SCALAR_ENV=(env RUSTFLAGS=)
+SCALAR_TARGET_DIR=target/scalar
+
+# wasm-bindgen-test's defaults (5 s to reach the driver, 20 s per test) are too short on 2 cores.
+export WASM_BINDGEN_TEST_DRIVER_TIMEOUT="${WASM_BINDGEN_TEST_DRIVER_TIMEOUT:-60}"
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}"
+# Extra Chromium flags for the wasm tests (wasm-bindgen-test-runner adds headless, no-sandbox and
+# disable-dev-shm-usage itself); an absolute path so it's found whatever the runner's cwd.
+export WASM_BINDGEN_TEST_WEBDRIVER_JSON="${WASM_BINDGEN_TEST_WEBDRIVER_JSON:-$ROOT/webdriver.json}"
+
+log() { printf '==> %s\n' "$*"; }
+die() { printf '\nerror: %s\n' "$*" >&2; exit 1; }
+# Print a command, then run it.
+run() { printf '  $ %s\n' "$*"; "$@"; }
+
+usage() {
+  sed -n '2,9s/^# \{0,1\}//p' "$0"
+}
+
+# ---------------------------------------------------------------------------------------------
+# setup
+# ---------------------------------------------------------------------------------------------
+
+# Runs apt-get as root, through sudo when we aren't root.
+apt_get() {
+  if [[ $(id -u) -eq 0 ]]; then
+    DEBIAN_FRONTEND=noninteractive apt-get "$@"
+  elif command -v sudo >/dev/null; then
+    sudo DEBIAN_FRONTEND=noninteractive apt-get "$@"
+  else
+    die "apt-get $* needs root, and sudo is not installed"
+  fi
+}
+
+# The wasm-bindgen version Cargo.lock pins; wasm-bindgen-cli must match it exactly.
+locked_wasm_bindgen_version() {
+  [[ -f Cargo.lock ]] || die "Cargo.lock is missing (it pins the wasm-bindgen version)"
+  awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+cmd_setup() {
+  log "setup: checking tools"
+  command -v cargo >/dev/null || die "cargo not found: install Rust with rustup first"
+  command -v rustup >/dev/null || die "rustup not found: needed to add the $WASM_TARGET target"
+  command -v node >/dev/null || die "node not found: install Node.js 20 or newer"
+  command -v npm >/dev/null || die "npm not found: install npm"
+
+  # (Lists captured first: `rustup ... | grep -q` can fail under pipefail when grep exits early.)
+  local targets components
+  targets="$(rustup target list --installed)"
+  components="$(rustup component list --installed)"
+  if ! grep -qx "$WASM_TARGET" <<<"$targets"; then
+    log "setup: adding the Rust target $WASM_TARGET"
+    run rustup target add "$WASM_TARGET" || die "could not add the Rust target $WASM_TARGET"
+  fi
+  local component
+  for component in rustfmt clippy; do
+    if ! grep -q "^$component" <<<"$components"; then
+      log "setup: adding the Rust component $component"
+      run rustup component add "$component" || die "could not add the Rust component $component"
+    fi
+  done
+
+  if ! command -v wasm-pack >/dev/null; then
+    log "setup: installing wasm-pack $WASM_PACK_VERSION (cargo install, a few minutes)"
+    run cargo install wasm-pack --version "$WASM_PACK_VERSION" ||
+      die "cargo install wasm-pack failed"
+  fi
+
+  # wasm-pack would try to download wasm-bindgen if the one on PATH doesn't match Cargo.lock
+  # (no downloads work here), so install exactly the locked version (without --locked, which
+  # is known not to work for wasm-bindgen-cli here).
+  local want have
+  want="$(locked_wasm_bindgen_version)"
+  [[ -n "$want" ]] || die "no wasm-bindgen entry in Cargo.lock"
+  have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
+  if [[ "$have" != "$want" ]]; then
+    log "setup: installing wasm-bindgen-cli $want (found: ${have:-none}; cargo install, a few minutes)"
+    run cargo install wasm-bindgen-cli --version "$want" --force ||
+      die "cargo install wasm-bindgen-cli --version $want failed"
+    have="$(wasm-bindgen --version | awk '{print $2}')"
+    [[ "$have" == "$want" ]] || die "wasm-bindgen on PATH is $have after installing $want: is ${CARGO_HOME:-$HOME/.cargo}/bin shadowed?"
+  fi
+
+  # npm packages: `npm ci` (exactly what package-lock.json says) only when the lock file changed
+  # since the last install; the stamp records the hash of the lock file that was installed.
+  [[ -f package-lock.json ]] || die "package-lock.json is missing"
+  local stamp=node_modules/.build-sh-stamp lock_hash
+  lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
+  if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_hash" ]] ||
+     [[ ! -x node_modules/.bin/wasm-opt || ! -d node_modules/playwright-core ]]; then
+    log "setup: installing npm packages (npm ci)"
+    run npm ci --no-audit --no-fund || die "npm ci failed"
+    echo "$lock_hash" > "$stamp"
+  fi
+  [[ "$(command -v wasm-opt)" == "$ROOT/node_modules/.bin/wasm-opt" ]] ||
+    die "wasm-opt on PATH is $(command -v wasm-opt), not the one from node_modules"
+
+  # Debian's Chromium and ChromeDriver (never a downloaded browser: no downloads work here).
+  if [[ ! -x "$CHROMIUM" || ! -x "$CHROMEDRIVER" ]]; then
+    log "setup: installing chromium and chromium-driver (apt-get)"
+    if ! run apt_get install -y chromium chromium-driver; then
+      log "setup: apt-get install failed; updating the package lists and retrying"
+      run apt_get update || die "apt-get update failed"
+      run apt_get install -y chromium chromium-driver ||
+        die "apt-get install chromium chromium-driver failed"
+    fi
+    [[ -x "$CHROMIUM" && -x "$CHROMEDRIVER" ]] ||
+      die "chromium or chromedriver still missing at $CHROMIUM / $CHROMEDRIVER"
+  fi
+  log "setup: ok (wasm-pack $(wasm-pack --version | awk '{print $2}'), wasm-bindgen $have, $(wasm-opt --version | cut -d' ' -f1-3), $("$CHROMIUM" --version 2>/dev/null | cut -d' ' -f1-2))"
+}
+
+# ---------------------------------------------------------------------------------------------
+# build
+# ---------------------------------------------------------------------------------------------
+
+# wasm-pack flags shared by both builds. --mode no-install: never download anything (setup put
+# a matching wasm-bindgen on PATH; without it wasm-pack fails instead of fetching). The out dirs
+# are wiped first (wasm-pack doesn't remove stale files) and are gitignored at the root, hence
+# --no-gitignore; --no-pack skips the npm package.json/README/LICENSE the page doesn't need.
+WASM_PACK_BUILD=(wasm-pack build --release --target web --no-typescript --no-pack --no-gitignore --mode no-install)
+
+# Counts SIMD instructions (v128.* and the i8x16/i16x8/i32x4/i64x2/f32x4/f64x2 lane ops) in a
+# .wasm file, disassembled by binaryen's wasm-dis. `$`-prefixed names are not counted.
+count_simd() {
+  local text
+  # A failed disassembly must not read as "0 SIMD instructions".
+  text="$(wasm-dis "$1")" || die "wasm-dis $1 failed"
+  # `|| true`: grep exits 1 when nothing matches, which is the expected case for the scalar build.
+  { grep -Eo '(^|[^$A-Za-z0-9_.:])(v128|[if](8x16|16x8|32x4|64x2))\.[a-z0-9_]+' <<<"$text" || true; } | wc -l
+}
+
+gz_size() { gzip -9 -c "$1" | wc -c; }
+
+cmd_build() {
+  log "build: SIMD wasm -> www/pkg (simd128 from .cargo/config.toml)"
+  rm -rf www/pkg
+  run "${WASM_PACK_BUILD[@]}" --out-dir www/pkg
+
+  log "build: scalar wasm -> www/pkg-scalar (RUSTFLAGS= turns simd128 off; --target-dir $SCALAR_TARGET_DIR)"
+  rm -rf www/pkg-scalar
+  run "${SCALAR_ENV[@]}" "${WASM_PACK_BUILD[@]}" --out-dir www/pkg-scalar -- --target-dir "$SCALAR_TARGET_DIR"
+
+  log "build: checking that each build is what it claims (SIMD instructions counted with wasm-dis)"
+  local simd scalar
+  simd="$(count_simd www/pkg/sgd_escape_bg.wasm)"
+  scalar="$(count_simd www/pkg-scalar/sgd_escape_bg.wasm)"
+  echo "  SIMD build:   $simd SIMD instructions (www/pkg/sgd_escape_bg.wasm)"
+  echo "  scalar build: $scalar SIMD instructions (www/pkg-scalar/sgd_escape_bg.wasm)"
+  ((simd > 0)) || die "the SIMD build has no SIMD instructions: is simd128 on in .cargo/config.toml, and did something set RUSTFLAGS?"
+  ((scalar == 0)) || die "the scalar build has $scalar SIMD instructions: RUSTFLAGS= did not turn simd128 off"
+
+  log "build: native CLI (cargo build --release)"
+  run cargo build --release
+
+  log "build: done"
+  local f
+  for f in www/pkg/sgd_escape_bg.wasm www/pkg-scalar/sgd_escape_bg.wasm; do
+    printf '  %-36s %8d bytes, %8d gzipped\n' "$f" "$(stat -c %s "$f")" "$(gz_size "$f")"
+  done
+  printf '  %-36s %8d bytes\n' "${CARGO_TARGET_DIR:-target}/release/sgd-escape" \
+    "$(stat -c %s "${CARGO_TARGET_DIR:-target}/release/sgd-escape")"
+}
+
+# ---------------------------------------------------------------------------------------------
+# serve
+# ---------------------------------------------------------------------------------------------
+
+cmd_serve() {
+  local port="${1:-8000}"
+  [[ "$port" =~ ^[0-9]+$ ]] || die "serve: PORT must be a number, got '$port'"
+  cmd_build
+  log "serve: www/ on 127.0.0.1, port $port (0: any free port; the URL follows). Ctrl-C stops it"
+  # exec: Ctrl-C goes straight to the server, which closes its connections and exits 0.
+  exec node tools/serve.mjs --root www --port "$port" --host 127.0.0.1
+}
+
+# ---------------------------------------------------------------------------------------------
+# test
+# ---------------------------------------------------------------------------------------------
+
+STEP_NAMES=()
+STEP_TIMES=()
+STEP_RESULTS=()
+
+summary() {
+  local i total=0
+  echo
+  log "test summary"
+  for i in "${!STEP_NAMES[@]}"; do
+    printf '  %-6s %6ds  %s\n' "${STEP_RESULTS[$i]}" "${STEP_TIMES[$i]}" "${STEP_NAMES[$i]}"
+    total=$((total + STEP_TIMES[i]))
+  done
+  printf '  %-6s %6ds\n' total "$total"
+}
+
+# step NAME COMMAND...: runs one test step, timed; on failure prints the summary and exits.
+step() {
+  local name="$1" start rc=0
+  shift
+  echo
+  log "test: $name"
+  start=$SECONDS
+  # In a subshell, outside any `||`/`if` context: bash ignores `set -e` inside anything run as
+  # `cmd || ...`, which would let a failing command in the middle of a step go unnoticed.
+  set +e
+  (set -e; "$@")
+  rc=$?
+  set -e
+  STEP_NAMES+=("$name")
+  STEP_TIMES+=($((SECONDS - start)))
+  if ((rc != 0)); then
+    STEP_RESULTS+=(FAILED)
+    summary
+    die "test step '$name' failed (exit $rc)"
+  fi
+  STEP_RESULTS+=(ok)
+}
+
+# wasm-pack test flags shared by both builds: headless Debian Chromium through Debian's
+# chromedriver (given explicitly so wasm-pack never looks for one to download), release profile
+# (the simulations are slow unoptimised), and no downloads at all.
+WASM_PACK_TEST=(wasm-pack test --headless --chrome --chromedriver "$CHROMEDRIVER" --release --mode no-install)
+
+wasm_test_simd() {
+  run "${WASM_PACK_TEST[@]}"
+}
+
+wasm_test_scalar() {
+  # Everything after `--` goes to cargo test.
+  run "${SCALAR_ENV[@]}" "${WASM_PACK_TEST[@]}" -- --target-dir "$SCALAR_TARGET_DIR"
+}
+
+e2e_tests() {
+  [[ -f tests/e2e/run.mjs ]] || { echo "tests/e2e/run.mjs not found" >&2; return 1; }
+  run node tests/e2e/run.mjs
+}
+
+cmd_test() {
+  step "cargo fmt --check" run cargo fmt --check
+  step "cargo clippy (native)" run cargo clippy --all-targets -- -D warnings
+  step "cargo clippy ($WASM_TARGET)" run cargo clippy --target "$WASM_TARGET" --all-targets -- -D warnings
+  step "cargo test --release (native)" run cargo test --release
+  step "wasm tests, SIMD build (headless Chromium)" wasm_test_simd
+  step "wasm tests, scalar build (headless Chromium)" wasm_test_scalar
+  step "build" cmd_build
+  step "end-to-end page tests (node tests/e2e/run.mjs)" e2e_tests
+  summary
+  log "test: all steps passed"
+}
+
+# ---------------------------------------------------------------------------------------------
+# bench
+# ---------------------------------------------------------------------------------------------
+
+cmd_bench() {
+  echo "no benchmarks yet (issue 4)"
+}
+
+# ---------------------------------------------------------------------------------------------
+
+main() {
+  local sub="${1:-build}"
+  [[ $# -gt 0 ]] && shift
+  case "$sub" in
+    setup) cmd_setup ;;
+    build) cmd_setup; cmd_build ;;
+    serve) cmd_setup; cmd_serve "$@" ;;
+    test) cmd_setup; cmd_test ;;
+    bench) cmd_bench ;;
+    -h | --help | help) usage ;;
+    *)
+      echo "unknown subcommand: $sub" >&2
+      usage >&2
+      exit 2
+      ;;
+  esac
+}
+
+main "$@"
