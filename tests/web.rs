@@ -255,3 +255,106 @@ fn rejected_calls_leave_the_instance_usable() {
         .unwrap();
     assert_eq!(get(&ind, "w1").as_f64(), Some(0.5));
 }
+
+mod mlp_experiments {
+    use super::*;
+    use js_sys::Uint8Array;
+    use sgd_escape::web::fashion::FashionExperiment;
+    use sgd_escape::web::one_hidden_layer::OneHiddenLayerStudy;
+
+    const TRAIN_IMAGES: &[u8] = include_bytes!("../www/data/fmnist-train1200-images-idx3-ubyte.gz");
+    const TRAIN_LABELS: &[u8] = include_bytes!("../www/data/fmnist-train1200-labels-idx1-ubyte.gz");
+    const TEST_IMAGES: &[u8] = include_bytes!("../www/data/fmnist-test2000-images-idx3-ubyte.gz");
+    const TEST_LABELS: &[u8] = include_bytes!("../www/data/fmnist-test2000-labels-idx1-ubyte.gz");
+    const MINIMUM: &[u8] = include_bytes!("../www/data/fashion-minimum-seed0.bin");
+
+    fn bytes(b: &[u8]) -> Uint8Array {
+        Uint8Array::from(b)
+    }
+
+    fn experiment(config: JsValue) -> Result<FashionExperiment, wasm_bindgen::JsError> {
+        FashionExperiment::new(
+            config,
+            bytes(TRAIN_IMAGES),
+            bytes(TRAIN_LABELS),
+            bytes(TEST_IMAGES),
+            bytes(TEST_LABELS),
+        )
+    }
+
+    #[wasm_bindgen_test]
+    fn fashion_experiment_runs_stage2_from_the_committed_minimum() {
+        let config = object(&[
+            ("methods", ids(&["gld-const", "sgd"])),
+            ("logEvery", 2.into()),
+            ("sharpnessDraws", 2.into()),
+        ]);
+        let mut e = experiment(config).unwrap();
+        assert_eq!(e.params(), 11140);
+        assert!(error_message(e.step("sgd".into(), 1.into())).contains("stage 2"));
+        let s1 = e.stage1_step(3.into()).unwrap();
+        assert_eq!(get(&s1, "iteration").as_f64(), Some(3.0));
+        e.load_minimum(bytes(MINIMUM)).unwrap();
+        assert!(e.in_stage2());
+        let start = e.start_record().unwrap();
+        assert_eq!(get(&start, "trainAccuracy").as_f64(), Some(1.0));
+        assert_eq!(e.step("sgd".into(), 2.into()).unwrap(), 2.0);
+        let records = Array::from(&e.records("sgd".into()).unwrap());
+        assert_eq!(records.length(), 2);
+        let last = records.get(1);
+        assert!(get(&last, "testAccuracy").as_f64().unwrap() > 0.5);
+        assert!(
+            get(&last, "trHSigma").as_f64().unwrap() > get(&last, "trHSigmaIso").as_f64().unwrap()
+        );
+        let label = e.train_label(1100.into()).unwrap();
+        assert_eq!(get(&label, "corrupted").as_bool(), Some(true));
+        assert_eq!(e.train_image(0.into()).unwrap().length(), 784);
+        // Rejected calls leave it usable.
+        assert!(error_message(e.step("gd".into(), 1.into())).starts_with("`methodId`"));
+        assert!(error_message(e.step("sgd".into(), 0.into())).starts_with("`n`"));
+        assert!(error_message(e.train_image(1200.into())).starts_with("`i`"));
+        assert!(error_message(e.load_minimum(bytes(b"nonsense"))).starts_with("`minimum`"));
+        assert_eq!(e.step("sgd".into(), 1.into()).unwrap(), 3.0);
+    }
+
+    #[wasm_bindgen_test]
+    fn fashion_experiment_rejects_bad_configs_and_data() {
+        assert!(
+            error_message(experiment(object(&[("logEvery", 0.into())]))).starts_with("`logEvery`")
+        );
+        assert!(error_message(experiment(object(&[("lr", "x".into())]))).starts_with("`lr`"));
+        assert!(error_message(experiment(object(&[("iters", 3.into())]))).starts_with("`iters`"));
+        let swapped = FashionExperiment::new(
+            JsValue::UNDEFINED,
+            bytes(TRAIN_LABELS),
+            bytes(TRAIN_IMAGES),
+            bytes(TEST_IMAGES),
+            bytes(TEST_LABELS),
+        );
+        assert!(error_message(swapped).starts_with("training data"));
+        let other_seed = experiment(object(&[("seed", 1.into())]));
+        assert!(error_message(other_seed.unwrap().load_minimum(bytes(MINIMUM))).contains("seed"));
+    }
+
+    #[wasm_bindgen_test]
+    fn one_hidden_layer_study_shows_the_indicator_above_its_reference() {
+        let mut s = OneHiddenLayerStudy::new(object(&[("epochs", 2.into())])).unwrap();
+        assert!(s.step_epoch());
+        assert!(s.step_epoch());
+        assert!(!s.step_epoch());
+        let records = Array::from(&s.records().unwrap());
+        assert_eq!(records.length(), 3);
+        for r in records.iter() {
+            assert!(
+                get(&r, "trHSigma").as_f64().unwrap() > get(&r, "trHSigmaIso").as_f64().unwrap()
+            );
+        }
+        assert_eq!(s.decision_grid(4.into()).unwrap().length(), 16);
+        assert_eq!(s.inputs().length(), 2000);
+        assert!(error_message(s.decision_grid(1.into())).starts_with("`n`"));
+        assert!(
+            error_message(OneHiddenLayerStudy::new(object(&[("epochs", 0.into())])))
+                .starts_with("`epochs`")
+        );
+    }
+}

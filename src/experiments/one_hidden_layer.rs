@@ -207,6 +207,47 @@ impl OneHiddenLayerRun {
     }
 }
 
+/// The keys [`OneHiddenLayerConfig::from_fields`] reads.
+pub const ONE_HIDDEN_LAYER_KEYS: [&str; 4] = ["seed", "epochs", "samples", "lr"];
+
+impl OneHiddenLayerConfig {
+    /// A config from key/value pairs; missing keys keep the paper's protocol.
+    pub fn from_fields<I>(fields: I) -> Result<Self, crate::config::ConfigError>
+    where
+        I: IntoIterator<Item = (String, crate::config::FieldValue)>,
+    {
+        use crate::config::{check_integer, parse_seed, ConfigError, RealRange};
+        let mut c = OneHiddenLayerConfig::default();
+        for (key, value) in fields {
+            let k = key.as_str();
+            match k {
+                "seed" => c.seed = parse_seed(k, &value)?,
+                "epochs" => c.epochs = check_integer(k, &value, 1, 1000)? as usize,
+                "samples" => c.samples = check_integer(k, &value, 10, 100_000)? as usize,
+                "lr" => {
+                    c.lr = RealRange {
+                        min: 0.0,
+                        min_inclusive: false,
+                        max: 1.0,
+                    }
+                    .check(k, &value)?
+                }
+                _ => {
+                    return Err(ConfigError {
+                        field: key.clone(),
+                        message: format!(
+                            "is not a setting; the settings are {}",
+                            ONE_HIDDEN_LAYER_KEYS.join(", ")
+                        ),
+                    })
+                }
+            }
+        }
+        c.decay_start = c.decay_start.min(c.epochs);
+        Ok(c)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

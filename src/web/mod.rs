@@ -13,6 +13,9 @@ use js_sys::{Array, Float32Array, Float64Array, Object};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+pub mod fashion;
+pub mod one_hidden_layer;
+
 /// Largest number of iterations one `step` call may run (keeps a call short).
 const MAX_STEP: u64 = 100_000;
 /// Largest heatmap side for `lossGrid`.
@@ -24,12 +27,12 @@ const COORDINATE_RANGE: RealRange = RealRange {
     max: 1e6,
 };
 
-fn js_error(e: ConfigError) -> JsError {
+pub(crate) fn js_error(e: ConfigError) -> JsError {
     JsError::new(&e.to_string())
 }
 
 /// Converts one JS value into the loosely typed form the config parser reads.
-fn field_value(v: &JsValue) -> FieldValue {
+pub(crate) fn field_value(v: &JsValue) -> FieldValue {
     if let Some(x) = v.as_f64() {
         FieldValue::Number(x)
     } else if let Some(s) = v.as_string() {
@@ -51,7 +54,7 @@ fn field_value(v: &JsValue) -> FieldValue {
 }
 
 /// The own enumerable properties of a plain config object; `undefined` values count as absent.
-fn config_fields(config: &JsValue) -> Result<Vec<(String, FieldValue)>, JsError> {
+pub(crate) fn config_fields(config: &JsValue) -> Result<Vec<(String, FieldValue)>, JsError> {
     if config.is_undefined() || config.is_null() {
         return Ok(Vec::new());
     }
@@ -75,7 +78,7 @@ fn config_fields(config: &JsValue) -> Result<Vec<(String, FieldValue)>, JsError>
     Ok(fields)
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| JsError::new(&e.to_string()))

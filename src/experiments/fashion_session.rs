@@ -1,0 +1,236 @@
+//! A FashionMNIST experiment that advances in small steps (stage 1, then stage 2 for every
+//! method, recording every `log_every` iterations), for callers that must stay responsive:
+//! the page's worker steps it a little at a time.
+
+use super::fashion::{
+    Checkpoint, FashionConfig, FashionContext, FashionData, FashionRecord, MethodRun, Stage1,
+};
+use crate::config::{check_integer, parse_methods, parse_seed, ConfigError, FieldValue, RealRange};
+use crate::noise::Method;
+use crate::rng::Rng;
+
+/// The settings a session accepts from loosely typed input (the page), with their limits.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FashionSettings {
+    /// The experiment settings.
+    pub config: FashionConfig,
+    /// The dynamics of stage 2.
+    pub methods: Vec<Method>,
+    /// Stage-2 iterations between records.
+    pub log_every: u64,
+}
+
+impl Default for FashionSettings {
+    fn default() -> Self {
+        FashionSettings {
+            // Cheaper measurements than the CLI's: the page records often.
+            config: FashionConfig {
+                sharpness_draws: 20,
+                trace_probes: 10,
+                spectrum_k: 8,
+                ..FashionConfig::default()
+            },
+            methods: Method::ALL.to_vec(),
+            log_every: 100,
+        }
+    }
+}
+
+/// The keys [`FashionSettings::from_fields`] reads.
+pub const FASHION_KEYS: [&str; 9] = [
+    "methods",
+    "seed",
+    "lr",
+    "logEvery",
+    "sharpnessDraws",
+    "refreshFast",
+    "refreshSlow",
+    "eigvecWarmSteps",
+    "stage1MaxIterations",
+];
+
+impl FashionSettings {
+    /// Settings from key/value pairs; missing keys keep the defaults, unknown keys are errors.
+    pub fn from_fields<I>(fields: I) -> Result<Self, ConfigError>
+    where
+        I: IntoIterator<Item = (String, FieldValue)>,
+    {
+        let mut s = FashionSettings::default();
+        for (key, value) in fields {
+            let k = key.as_str();
+            let c = &mut s.config;
+            match k {
+                "methods" => s.methods = parse_methods(k, &value)?,
+                "seed" => c.seed = parse_seed(k, &value)?,
+                "lr" => {
+                    c.lr = RealRange {
+                        min: 0.0,
+                        min_inclusive: false,
+                        max: 10.0,
+                    }
+                    .check(k, &value)? as f32
+                }
+                "logEvery" => s.log_every = check_integer(k, &value, 1, 1_000_000)?,
+                "sharpnessDraws" => {
+                    c.sharpness_draws = check_integer(k, &value, 1, 10_000)? as usize
+                }
+                "refreshFast" => c.refresh_fast = check_integer(k, &value, 1, 1_000_000)?,
+                "refreshSlow" => c.refresh_slow = check_integer(k, &value, 1, 1_000_000)?,
+                "eigvecWarmSteps" => {
+                    c.eigvec_warm_steps = check_integer(k, &value, 0, 1000)? as usize
+                }
+                "stage1MaxIterations" => {
+                    c.stage1_max_iterations = check_integer(k, &value, 1, 1_000_000)?
+                }
+                _ => {
+                    return Err(ConfigError {
+                        field: key.clone(),
+                        message: format!(
+                            "is not a setting; the settings are {}",
+                            FASHION_KEYS.join(", ")
+                        ),
+                    })
+                }
+            }
+        }
+        Ok(s)
+    }
+}
+
+/// Stage 2 of one method: its run and its records.
+#[derive(Clone, Debug)]
+struct Track {
+    run: MethodRun,
+    records: Vec<FashionRecord>,
+}
+
+/// Stage 1, then stage 2 for every method, one small step at a time.
+#[derive(Clone, Debug)]
+pub struct FashionSession {
+    ctx: FashionContext,
+    settings: FashionSettings,
+    stage1: Stage1,
+    start_record: Option<FashionRecord>,
+    tracks: Vec<Track>,
+}
+
+impl FashionSession {
+    /// A session at the start of stage 1.
+    pub fn new(settings: FashionSettings, data: FashionData) -> Self {
+        let ctx = FashionContext::new(settings.config.clone(), data);
+        let stage1 = Stage1::new(&ctx);
+        FashionSession {
+            ctx,
+            settings,
+            stage1,
+            start_record: None,
+            tracks: Vec::new(),
+        }
+    }
+
+    /// The shared context (data, network, settings).
+    pub fn context(&self) -> &FashionContext {
+        &self.ctx
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &FashionSettings {
+        &self.settings
+    }
+
+    /// The stage-1 run.
+    pub fn stage1(&self) -> &Stage1 {
+        &self.stage1
+    }
+
+    /// Whether stage 2 has started (stage 1 done or a minimum loaded).
+    pub fn in_stage2(&self) -> bool {
+        self.start_record.is_some()
+    }
+
+    /// Runs up to `n` stage-1 iterations; when stage 1 ends, stage 2 begins from its point.
+    pub fn stage1_step(&mut self, n: u64) -> bool {
+        if self.in_stage2() {
+            return true;
+        }
+        if self.stage1.step(&self.ctx, n) {
+            let theta = self.stage1.theta().to_vec();
+            self.begin_stage2(&theta);
+        }
+        self.in_stage2()
+    }
+
+    /// Starts stage 2 from a stage-1 checkpoint (as the CLI writes it) instead of running stage 1.
+    pub fn load_minimum(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let cp = Checkpoint::from_bytes(bytes, self.ctx.dim())?;
+        if cp.seed != self.settings.config.seed {
+            return Err(format!(
+                "the checkpoint was made with seed {}, this experiment has seed {}",
+                cp.seed, self.settings.config.seed
+            ));
+        }
+        self.begin_stage2(&cp.theta);
+        Ok(())
+    }
+
+    fn begin_stage2(&mut self, theta: &[f32]) {
+        let mut rng = Rng::for_stream(self.settings.config.seed as u64, &[200, 99]);
+        let mut ws = self.ctx.mlp.workspace();
+        let record = self.ctx.measure(theta, 0, &mut rng, &mut ws);
+        self.tracks = self
+            .settings
+            .methods
+            .iter()
+            .map(|&m| Track {
+                run: MethodRun::new(&self.ctx, m, theta),
+                records: vec![record.clone()],
+            })
+            .collect();
+        self.start_record = Some(record);
+    }
+
+    /// The record at the stage-1 minimum (stage 2's iteration 0).
+    pub fn start_record(&self) -> Option<&FashionRecord> {
+        self.start_record.as_ref()
+    }
+
+    /// Advances `method` by `n` stage-2 iterations, recording at every multiple of
+    /// `log_every`; false if stage 2 has not begun or the method is not in the session.
+    pub fn step_method(&mut self, method: Method, n: u64) -> bool {
+        let log_every = self.settings.log_every;
+        let Some(track) = self.tracks.iter_mut().find(|t| t.run.method() == method) else {
+            return false;
+        };
+        let target = track.run.iteration() + n;
+        while track.run.iteration() < target {
+            let to_boundary = log_every - track.run.iteration() % log_every;
+            track
+                .run
+                .step(&self.ctx, to_boundary.min(target - track.run.iteration()));
+            if track.run.iteration().is_multiple_of(log_every) {
+                let record = track.run.measure(&self.ctx);
+                track.records.push(record);
+            }
+        }
+        true
+    }
+
+    /// Stage-2 iterations done by `method`.
+    pub fn iteration(&self, method: Method) -> Option<u64> {
+        self.track(method).map(|t| t.run.iteration())
+    }
+
+    /// The records of `method` so far (the first is the stage-1 minimum).
+    pub fn records(&self, method: Method) -> Option<&[FashionRecord]> {
+        self.track(method).map(|t| t.records.as_slice())
+    }
+
+    fn track(&self, method: Method) -> Option<&Track> {
+        self.tracks.iter().find(|t| t.run.method() == method)
+    }
+
+    /// Whether `method` is in this session.
+    pub fn has_method(&self, method: Method) -> bool {
+        self.settings.methods.contains(&method)
+    }
+}

@@ -1,0 +1,196 @@
+//! The FashionMNIST experiment for the page: `new FashionExperiment(config, trainImages,
+//! trainLabels, testImages, testLabels)`, then `stage1Step` (or `loadMinimum`), then `step`.
+
+use super::{config_fields, field_value, js_error, to_js};
+use crate::config::{check_integer, ConfigError};
+use crate::data::fashion::{CORRUPTED, TRAIN_SIZE};
+use crate::experiments::fashion::FashionData;
+use crate::experiments::fashion_session::{FashionSession, FashionSettings};
+use crate::noise::Method;
+use js_sys::Uint8Array;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// Largest number of iterations one call may run.
+const MAX_STEP: u64 = 100_000;
+
+/// FashionMNIST with corrupted labels (paper Section 5.3): stage 1 to a sharp minimum, then
+/// every dynamics from it.
+#[wasm_bindgen]
+pub struct FashionExperiment {
+    session: FashionSession,
+}
+
+/// The stage-1 progress as JS sees it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Stage1View {
+    iteration: u64,
+    train_accuracy: f64,
+    done: bool,
+}
+
+impl FashionExperiment {
+    fn method(&self, id: &JsValue) -> Result<Method, JsError> {
+        let ids: Vec<&str> = self
+            .session
+            .settings()
+            .methods
+            .iter()
+            .map(|m| m.id())
+            .collect();
+        match id.as_string().and_then(|s| Method::from_id(&s)) {
+            Some(m) if self.session.has_method(m) => Ok(m),
+            _ => Err(js_error(ConfigError::new(
+                "methodId",
+                &format!("one of the methods of this experiment ({})", ids.join(", ")),
+                &field_value(id).describe(),
+            ))),
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl FashionExperiment {
+    /// An experiment on IDX bytes (gzip or raw): the first 1200 training images, the labels
+    /// of images 1000..1199 replaced by random ones from the seed, and a test set.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        config: JsValue,
+        train_images: Uint8Array,
+        train_labels: Uint8Array,
+        test_images: Uint8Array,
+        test_labels: Uint8Array,
+    ) -> Result<FashionExperiment, JsError> {
+        let settings = FashionSettings::from_fields(config_fields(&config)?).map_err(js_error)?;
+        let data = FashionData::from_idx(
+            &train_images.to_vec(),
+            &train_labels.to_vec(),
+            &test_images.to_vec(),
+            &test_labels.to_vec(),
+            TRAIN_SIZE,
+            CORRUPTED,
+            settings.config.seed,
+        )
+        .map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(FashionExperiment {
+            session: FashionSession::new(settings, data),
+        })
+    }
+
+    /// D, the number of parameters.
+    #[wasm_bindgen(getter)]
+    pub fn params(&self) -> u32 {
+        self.session.context().dim() as u32
+    }
+
+    /// The layer sizes of the network.
+    #[wasm_bindgen(js_name = layerSizes)]
+    pub fn layer_sizes(&self) -> Vec<u32> {
+        self.session
+            .context()
+            .mlp
+            .sizes()
+            .iter()
+            .map(|&s| s as u32)
+            .collect()
+    }
+
+    /// The ids of the methods of stage 2.
+    pub fn methods(&self) -> js_sys::Array {
+        self.session
+            .settings()
+            .methods
+            .iter()
+            .map(|m| JsValue::from_str(m.id()))
+            .collect()
+    }
+
+    /// Runs up to `n` stage-1 GD iterations (1 ..= 100000): `{ iteration, trainAccuracy, done }`.
+    #[wasm_bindgen(js_name = stage1Step)]
+    pub fn stage1_step(&mut self, n: JsValue) -> Result<JsValue, JsError> {
+        let n = check_integer("n", &field_value(&n), 1, MAX_STEP).map_err(js_error)?;
+        let done = self.session.stage1_step(n);
+        let s = self.session.stage1();
+        to_js(&Stage1View {
+            iteration: s.iteration(),
+            train_accuracy: s.train_accuracy(),
+            done,
+        })
+    }
+
+    /// Starts stage 2 from a checkpoint of the stage-1 minimum (`sgd-escape fashion
+    /// --save-start FILE` writes one) instead of running stage 1.
+    #[wasm_bindgen(js_name = loadMinimum)]
+    pub fn load_minimum(&mut self, bytes: Uint8Array) -> Result<(), JsError> {
+        self.session
+            .load_minimum(&bytes.to_vec())
+            .map_err(|m| JsError::new(&format!("`minimum` {m}")))
+    }
+
+    /// Whether stage 2 has begun.
+    #[wasm_bindgen(getter, js_name = inStage2)]
+    pub fn in_stage2(&self) -> bool {
+        self.session.in_stage2()
+    }
+
+    /// Advances one method by `n` stage-2 iterations (1 ..= 100000); returns its iteration.
+    pub fn step(&mut self, method_id: JsValue, n: JsValue) -> Result<f64, JsError> {
+        let m = self.method(&method_id)?;
+        let n = check_integer("n", &field_value(&n), 1, MAX_STEP).map_err(js_error)?;
+        if !self.session.in_stage2() {
+            return Err(JsError::new(
+                "stage 2 has not begun: run stage1Step until done, or loadMinimum",
+            ));
+        }
+        self.session.step_method(m, n);
+        Ok(self.session.iteration(m).unwrap_or(0) as f64)
+    }
+
+    /// Stage-2 iterations done by a method.
+    pub fn iteration(&self, method_id: JsValue) -> Result<f64, JsError> {
+        let m = self.method(&method_id)?;
+        Ok(self.session.iteration(m).unwrap_or(0) as f64)
+    }
+
+    /// A method's records so far: `[{ iteration, testAccuracy, sharpness, trHSigma,
+    /// trHSigmaIso, topEigenvalues, aHat, ... }]`, the first at the stage-1 minimum.
+    pub fn records(&self, method_id: JsValue) -> Result<JsValue, JsError> {
+        let m = self.method(&method_id)?;
+        to_js(&self.session.records(m).unwrap_or_default())
+    }
+
+    /// The record at the stage-1 minimum, or null before stage 2.
+    #[wasm_bindgen(js_name = startRecord)]
+    pub fn start_record(&self) -> Result<JsValue, JsError> {
+        to_js(&self.session.start_record())
+    }
+
+    /// The raw pixels (784, 0..=255) of training image `i`.
+    #[wasm_bindgen(js_name = trainImage)]
+    pub fn train_image(&self, i: JsValue) -> Result<Uint8Array, JsError> {
+        let d = &self.session.context().data;
+        let i = check_integer("i", &field_value(&i), 0, d.train_len() as u64 - 1)
+            .map_err(js_error)? as usize;
+        Ok(Uint8Array::from(
+            &d.train_pixels[i * d.input_dim..(i + 1) * d.input_dim],
+        ))
+    }
+
+    /// The label trained on for image `i`, and whether it was corrupted: `{ label, corrupted }`.
+    #[wasm_bindgen(js_name = trainLabel)]
+    pub fn train_label(&self, i: JsValue) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        struct Label {
+            label: u8,
+            corrupted: bool,
+        }
+        let d = &self.session.context().data;
+        let i = check_integer("i", &field_value(&i), 0, d.train_len() as u64 - 1)
+            .map_err(js_error)? as usize;
+        to_js(&Label {
+            label: d.train_labels[i],
+            corrupted: d.corrupted.contains(&i),
+        })
+    }
+}
