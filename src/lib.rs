@@ -16,6 +16,7 @@ pub mod landscape;
 pub mod linalg;
 pub mod noise;
 pub mod optim;
+pub mod plot;
 pub mod report;
 pub mod rng;
 

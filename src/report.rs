@@ -201,7 +201,7 @@ impl OneHiddenLayerReport {
 use crate::experiments::fashion::FashionRecord;
 
 /// The stage-1 minimum in the fashion report.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FashionGdReport {
     /// Stage-1 GD iterations.
@@ -217,13 +217,13 @@ pub struct FashionGdReport {
 }
 
 /// One method's stage 2 in the fashion report: final values and curves.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FashionMethodReport {
     /// The method id.
-    pub id: &'static str,
+    pub id: String,
     /// The paper's name.
-    pub name: &'static str,
+    pub name: String,
     /// Final test accuracy.
     pub test_accuracy: f64,
     /// Final expected sharpness.
@@ -250,8 +250,8 @@ impl FashionMethodReport {
             .cloned()
             .expect("at least the starting record");
         FashionMethodReport {
-            id: method.id(),
-            name: method.name(),
+            id: method.id().to_string(),
+            name: method.name().to_string(),
             test_accuracy: last.test_accuracy,
             sharpness: last.sharpness,
             tr_h_sigma: last.tr_h_sigma,
@@ -265,11 +265,11 @@ impl FashionMethodReport {
 }
 
 /// The FashionMNIST experiment in the CLI's JSON shape.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FashionReport {
     /// Always "fashion".
-    pub experiment: &'static str,
+    pub experiment: String,
     /// The seed.
     pub seed: u32,
     /// Layer sizes of the network.
@@ -318,5 +318,126 @@ impl FashionReport {
             }
         }
         out
+    }
+}
+
+use crate::noise::Method;
+use crate::plot::{method_color, render, Panel, Series};
+
+fn method_of(id: &str) -> Method {
+    Method::from_id(id).unwrap_or(Method::Gd)
+}
+
+impl ToyReport {
+    /// The counterpart of the paper's Figure 2 as SVG: escape curves and mean loss.
+    pub fn to_svg(&self) -> String {
+        let curve = |f: fn(&ToyMethodReport) -> &Vec<f32>, scale: f64| -> Vec<Series> {
+            self.methods
+                .iter()
+                .map(|m| Series {
+                    name: m.name.to_string(),
+                    color: method_color(method_of(m.id)).to_string(),
+                    dashed: false,
+                    points: f(m)
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &v)| ((i as u64 * self.curve_stride) as f64, v as f64 * scale))
+                        .collect(),
+                })
+                .collect()
+        };
+        render(
+            &format!(
+                "2-D escape (paper Fig. 2): {} runs per method, lr {}, noise trace {}, seed {}",
+                self.runs, self.lr, self.noise_trace, self.seed
+            ),
+            &[
+                Panel {
+                    title: "Runs in the flat basin".into(),
+                    x_label: "iteration".into(),
+                    y_label: "% of runs".into(),
+                    log_y: false,
+                    series: curve(|m| &m.escape_curve, 100.0),
+                },
+                Panel {
+                    title: "Mean loss over runs".into(),
+                    x_label: "iteration".into(),
+                    y_label: "mean loss (log)".into(),
+                    log_y: true,
+                    series: curve(|m| &m.mean_loss_curve, 1.0),
+                },
+            ],
+        )
+    }
+}
+
+impl OneHiddenLayerReport {
+    /// The counterpart of the paper's Figure 4 as SVG: the two traces per epoch, log axis.
+    pub fn to_svg(&self) -> String {
+        let line = |name: &str, color: &str, dashed: bool, ys: &[f64]| Series {
+            name: name.into(),
+            color: color.into(),
+            dashed,
+            points: self
+                .epochs
+                .iter()
+                .zip(ys)
+                .map(|(&e, &y)| (e as f64, y))
+                .collect(),
+        };
+        render(
+            &format!(
+                "One hidden layer (paper Fig. 4), D = {}, seed {}",
+                self.params, self.seed
+            ),
+            &[Panel {
+                title: "SGD noise indicator during training".into(),
+                x_label: "epoch".into(),
+                y_label: "trace (log)".into(),
+                log_y: true,
+                series: vec![
+                    line("Tr(H Σ)", "#D55E00", false, &self.tr_h_sigma),
+                    line("Tr H Tr Σ / D", "#0072B2", true, &self.tr_h_sigma_iso),
+                ],
+            }],
+        )
+    }
+}
+
+impl FashionReport {
+    /// The counterpart of the paper's Section 5.3 figure as SVG: test accuracy, expected
+    /// sharpness and the indicator ratio per method against stage-2 iterations.
+    pub fn to_svg(&self) -> String {
+        let panel = |title: &str, y_label: &str, log_y: bool, f: fn(&FashionRecord) -> f64| Panel {
+            title: title.into(),
+            x_label: "iteration".into(),
+            y_label: y_label.into(),
+            log_y,
+            series: self
+                .methods
+                .iter()
+                .map(|m| Series {
+                    name: m.name.to_string(),
+                    color: method_color(method_of(&m.id)).to_string(),
+                    dashed: false,
+                    points: m
+                        .records
+                        .iter()
+                        .map(|r| (r.iteration as f64, f(r)))
+                        .collect(),
+                })
+                .collect(),
+        };
+        render(
+            &format!(
+                "FashionMNIST, 200 of 1200 labels random (paper Sec. 5.3): MLP {:?}, D = {}, seed {}",
+                self.layers, self.params, self.seed
+            ),
+            &[
+                panel("Test accuracy", "accuracy (%)", false, |r| 100.0 * r.test_accuracy),
+                panel("Expected sharpness", "E L(θ+ν) − L(θ) (log)", true, |r| r.sharpness),
+                panel("Tr(H Σ) / (Tr H Tr Σ / D)", "ratio (log)", true, |r| r.tr_h_sigma / r.tr_h_sigma_iso),
+            ],
+        )
     }
 }

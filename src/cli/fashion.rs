@@ -33,9 +33,15 @@ pub struct FashionCommand {
     pub save_start: Option<PathBuf>,
     /// Output format.
     pub format: Format,
+    /// Where to write the SVG figure, if anywhere.
+    pub plot: Option<PathBuf>,
+    /// Re-render from this earlier run's JSON instead of computing.
+    pub from_json: Option<PathBuf>,
 }
 
-const FLAGS: [&str; 16] = [
+const FLAGS: [&str; 18] = [
+    "--plot",
+    "--from-json",
     "--iters",
     "--seed",
     "--format",
@@ -66,6 +72,8 @@ pub fn parse(args: &[String]) -> Result<FashionCommand, CliError> {
         start: None,
         save_start: None,
         format: Format::Json,
+        plot: None,
+        from_json: None,
     };
     let e = |err: crate::config::ConfigError| usage_error(err.to_string());
     for (name, value) in flag_pairs("fashion", args, &FLAGS)? {
@@ -96,6 +104,8 @@ pub fn parse(args: &[String]) -> Result<FashionCommand, CliError> {
             }
             "--start" => cmd.start = Some(PathBuf::from(value)),
             "--save-start" => cmd.save_start = Some(PathBuf::from(value)),
+            "--plot" => cmd.plot = Some(PathBuf::from(value)),
+            "--from-json" => cmd.from_json = Some(PathBuf::from(value)),
             "--sharpness-draws" => {
                 c.sharpness_draws = check_integer(&name, &n, 1, 100_000).map_err(e)? as usize
             }
@@ -183,6 +193,24 @@ fn load_data(cmd: &FashionCommand) -> Result<FashionData, CliError> {
 
 /// Runs a parsed `fashion` command and returns what to print.
 pub fn run(cmd: &FashionCommand) -> Result<String, CliError> {
+    let report = match &cmd.from_json {
+        Some(path) => serde_json::from_slice(&read(path)?).map_err(|e| CliError {
+            message: format!("{}: not a fashion report: {e}", path.display()),
+            code: 1,
+        })?,
+        None => compute(cmd)?,
+    };
+    if let Some(path) = &cmd.plot {
+        super::write_plot(path, &report.to_svg())?;
+    }
+    Ok(match cmd.format {
+        Format::Json => serde_json::to_string(&report).unwrap_or_default() + "\n",
+        Format::Csv => report.to_csv(),
+    })
+}
+
+/// Runs both stages as the command says.
+fn compute(cmd: &FashionCommand) -> Result<FashionReport, CliError> {
     let data = load_data(cmd)?;
     let ctx = FashionContext::new(cmd.config.clone(), data);
     let dim = ctx.dim();
@@ -272,8 +300,8 @@ pub fn run(cmd: &FashionCommand) -> Result<String, CliError> {
         cmd.methods.len(),
         cmd.iterations
     ));
-    let report = FashionReport {
-        experiment: "fashion",
+    Ok(FashionReport {
+        experiment: "fashion".to_string(),
         seed: cmd.config.seed,
         layers: ctx.mlp.sizes().to_vec(),
         params: dim,
@@ -283,9 +311,5 @@ pub fn run(cmd: &FashionCommand) -> Result<String, CliError> {
         config: cmd.config.clone(),
         gd,
         methods,
-    };
-    Ok(match cmd.format {
-        Format::Json => serde_json::to_string(&report).unwrap_or_default() + "\n",
-        Format::Csv => report.to_csv(),
     })
 }

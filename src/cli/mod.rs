@@ -32,6 +32,7 @@ toy options (defaults: the paper's protocol):
   --data-spread X     data spread in [0, 10] (default 0.01)
   --seed S            seed, 0..=4294967295 (default 0)
   --format F          json (default) or csv (the curves)
+  --plot FILE         also write the figure as SVG
 
 fashion options (defaults: the paper's protocol with a 784-14-10 MLP):
   --iters N           stage-2 iterations per method (default 15000)
@@ -50,11 +51,14 @@ fashion options (defaults: the paper's protocol with a 784-14-10 MLP):
   --stage1-max N      stage-1 iteration budget (default 20000)
   --lr X              stage-2 learning rate (default 0.07)
   --format F          json (default) or csv
+  --plot FILE         also write the figure as SVG
+  --from-json FILE    re-render the outputs (e.g. --plot) from an earlier run's JSON, no computation
 
 one-hidden-layer options (defaults: the paper's protocol):
   --seed S            seed, 0..=4294967295 (default 123)
   --epochs E          epochs of 10 full-batch Adam iterations, 1..=1000 (default 31)
   --format F          json (default) or csv (one row per epoch)
+  --plot FILE         also write the figure as SVG
 ";
 
 /// A CLI failure: a message for stderr and the exit code.
@@ -103,6 +107,16 @@ pub struct ToyCommand {
     pub iterations: u64,
     /// Output format.
     pub format: Format,
+    /// Where to write the SVG figure, if anywhere.
+    pub plot: Option<std::path::PathBuf>,
+}
+
+/// Writes an SVG figure to `path`.
+pub(crate) fn write_plot(path: &std::path::Path, svg: &str) -> Result<(), CliError> {
+    std::fs::write(path, svg).map_err(|e| CliError {
+        message: format!("cannot write {}: {e}", path.display()),
+        code: 1,
+    })
 }
 
 /// Renames a config error's field to the flag that set it.
@@ -132,10 +146,11 @@ pub(crate) fn flag_value(key: &str, text: &str) -> FieldValue {
 /// Parses the arguments after `toy`.
 pub fn parse_toy(args: &[String]) -> Result<ToyCommand, CliError> {
     let mut known: Vec<&str> = TOY_FLAGS.iter().map(|(flag, _)| *flag).collect();
-    known.extend(["--iterations", "--format"]);
+    known.extend(["--iterations", "--format", "--plot"]);
     let mut fields = Vec::new();
     let mut iterations = 500;
     let mut format = Format::Json;
+    let mut plot = None;
     for (name, value) in flag_pairs("toy", args, &known)? {
         match name.as_str() {
             "--iterations" => {
@@ -144,6 +159,7 @@ pub fn parse_toy(args: &[String]) -> Result<ToyCommand, CliError> {
                     .map_err(|e| usage_error(e.to_string()))?;
             }
             "--format" => format = parse_format(&value)?,
+            "--plot" => plot = Some(std::path::PathBuf::from(value)),
             _ => {
                 let key = TOY_FLAGS
                     .iter()
@@ -159,18 +175,22 @@ pub fn parse_toy(args: &[String]) -> Result<ToyCommand, CliError> {
         config,
         iterations,
         format,
+        plot,
     })
 }
 
 /// Runs a parsed `toy` command and returns what to print.
-pub fn run_toy(command: &ToyCommand) -> String {
+pub fn run_toy(command: &ToyCommand) -> Result<String, CliError> {
     let mut ensemble = ToyEnsemble::new(command.config.clone());
     ensemble.step(command.iterations);
     let report = ToyReport::of(&ensemble);
-    match command.format {
+    if let Some(path) = &command.plot {
+        write_plot(path, &report.to_svg())?;
+    }
+    Ok(match command.format {
         Format::Json => serde_json::to_string(&report).unwrap_or_default() + "\n",
         Format::Csv => report.to_csv(),
-    }
+    })
 }
 
 /// A parsed `one-hidden-layer` command.
@@ -180,6 +200,8 @@ pub struct OneHiddenLayerCommand {
     pub config: OneHiddenLayerConfig,
     /// Output format.
     pub format: Format,
+    /// Where to write the SVG figure, if anywhere.
+    pub plot: Option<std::path::PathBuf>,
 }
 
 /// Parses a `--format` value.
@@ -231,10 +253,11 @@ pub(crate) fn flag_pairs(
 pub fn parse_one_hidden_layer(args: &[String]) -> Result<OneHiddenLayerCommand, CliError> {
     let mut config = OneHiddenLayerConfig::default();
     let mut format = Format::Json;
+    let mut plot = None;
     for (name, value) in flag_pairs(
         "one-hidden-layer",
         args,
-        &["--seed", "--epochs", "--format"],
+        &["--seed", "--epochs", "--format", "--plot"],
     )? {
         let number = flag_value("", &value);
         match name.as_str() {
@@ -248,30 +271,38 @@ pub fn parse_one_hidden_layer(args: &[String]) -> Result<OneHiddenLayerCommand, 
                 config.epochs = epochs as usize;
                 config.decay_start = config.decay_start.min(config.epochs);
             }
+            "--plot" => plot = Some(std::path::PathBuf::from(value)),
             _ => format = parse_format(&value)?,
         }
     }
-    Ok(OneHiddenLayerCommand { config, format })
+    Ok(OneHiddenLayerCommand {
+        config,
+        format,
+        plot,
+    })
 }
 
 /// Runs a parsed `one-hidden-layer` command and returns what to print.
-pub fn run_one_hidden_layer(command: &OneHiddenLayerCommand) -> String {
+pub fn run_one_hidden_layer(command: &OneHiddenLayerCommand) -> Result<String, CliError> {
     let mut run = OneHiddenLayerRun::new(command.config.clone());
     while run.step_epoch() {}
     let report = OneHiddenLayerReport::of(&run);
-    match command.format {
+    if let Some(path) = &command.plot {
+        write_plot(path, &report.to_svg())?;
+    }
+    Ok(match command.format {
         Format::Json => serde_json::to_string(&report).unwrap_or_default() + "\n",
         Format::Csv => report.to_csv(),
-    }
+    })
 }
 
 /// Runs the CLI on `args` (without the program name): the text for stdout, or an error.
 pub fn run(args: &[String]) -> Result<String, CliError> {
     match args.first().map(String::as_str) {
-        Some("toy") => parse_toy(&args[1..]).map(|c| run_toy(&c)),
+        Some("toy") => parse_toy(&args[1..]).and_then(|c| run_toy(&c)),
         Some("fashion") => fashion::parse(&args[1..]).and_then(|c| fashion::run(&c)),
         Some("one-hidden-layer") => {
-            parse_one_hidden_layer(&args[1..]).map(|c| run_one_hidden_layer(&c))
+            parse_one_hidden_layer(&args[1..]).and_then(|c| run_one_hidden_layer(&c))
         }
         Some("help") | Some("--help") | Some("-h") => Ok(USAGE.to_string()),
         Some(other) => Err(usage_error(format!("unknown command `{other}`\n\n{USAGE}"))),

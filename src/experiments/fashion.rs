@@ -17,7 +17,7 @@ use crate::linalg::{lanczos_top_from, EigenPairs, GradientCovariance, LanczosOpt
 use crate::noise::gradient::GradientNoise;
 use crate::noise::Method;
 use crate::rng::Rng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
 /// Stream tag of this experiment's random numbers.
@@ -148,7 +148,7 @@ impl std::fmt::Display for DataError {
 impl std::error::Error for DataError {}
 
 /// The settings of the experiment; `Default` is the paper's protocol with our MLP.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FashionConfig {
     /// Hidden layer widths. Default [14]: a 784-14-10 MLP has D = 11,140 parameters, the
@@ -232,7 +232,7 @@ impl FashionConfig {
 }
 
 /// Everything measured at one point of a run.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FashionRecord {
     /// Stage-2 iteration (stage-1 iteration for the stage-1 record).
