@@ -218,7 +218,7 @@ fn rejected_calls_leave_the_instance_usable() {
     assert!(error_message(sim.reset((-1).into())).starts_with("`seed`"));
     assert!(error_message(sim.reset(4294967296.0.into())).starts_with("`seed`"));
     assert!(error_message(sim.positions("adam".into())).starts_with("`methodId`"));
-    assert!(error_message(sim.positions("gld-const".into())).contains("simulated"));
+    assert!(error_message(sim.positions("gld-const".into())).contains("methods of this instance"));
     assert!(error_message(sim.positions(3.into())).starts_with("`methodId`"));
     assert!(
         error_message(sim.indicator("sgd".into(), f64::NAN.into(), 0.into())).starts_with("`w1`")

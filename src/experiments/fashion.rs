@@ -13,7 +13,7 @@
 
 use crate::data::{corrupt_labels, load_pair, pixels_to_unit_range, IdxError};
 use crate::landscape::mlp::{Mlp, MlpWorkspace};
-use crate::linalg::{lanczos_top_from, EigenPairs, GradientCovariance, LanczosOptions};
+use crate::linalg::{dot_f64, lanczos_top_from, EigenPairs, GradientCovariance, LanczosOptions};
 use crate::noise::gradient::GradientNoise;
 use crate::noise::Method;
 use crate::rng::Rng;
@@ -467,11 +467,7 @@ impl FashionContext {
         for j in 0..cov.count() {
             let v = cov.centred(j);
             self.mlp.hvp(theta, x, y, v, &mut hv, ws);
-            tr_h_sigma += v
-                .iter()
-                .zip(&hv)
-                .map(|(&a, &b)| a as f64 * b as f64)
-                .sum::<f64>();
+            tr_h_sigma += dot_f64(v, &hv);
         }
         tr_h_sigma /= (cov.count() - 1) as f64;
         let mut probe = vec![0.0f32; dim];
@@ -481,11 +477,7 @@ impl FashionContext {
                 *p = if rng.next_u64() & 1 == 0 { 1.0 } else { -1.0 };
             }
             self.mlp.hvp(theta, x, y, &probe, &mut hv, ws);
-            tr_h += probe
-                .iter()
-                .zip(&hv)
-                .map(|(&a, &b)| a as f64 * b as f64)
-                .sum::<f64>();
+            tr_h += dot_f64(&probe, &hv);
         }
         tr_h /= c.trace_probes.max(1) as f64;
         let top = self.hessian_top(theta, c.spectrum_k.max(1), None, rng, ws);
@@ -495,12 +487,7 @@ impl FashionContext {
                 let u = top.vector(0);
                 let along: f64 = (0..cov.count())
                     .map(|j| {
-                        let dot: f64 = cov
-                            .centred(j)
-                            .iter()
-                            .zip(u)
-                            .map(|(&a, &b)| a as f64 * b as f64)
-                            .sum();
+                        let dot = dot_f64(cov.centred(j), u);
                         dot * dot
                     })
                     .sum::<f64>()

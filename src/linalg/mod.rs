@@ -18,3 +18,9 @@ pub use gram::GradientCovariance;
 pub use lanczos::{lanczos_top, lanczos_top_from, LanczosOptions, LanczosResult};
 pub use sym2::{Eigen2, Sym2};
 pub use symmetric::{symmetric_eigen, tridiagonal_eigen, EigenError, SymEigen};
+
+/// The dot product of two f32 vectors, accumulated in f64 (traces and projections of the
+/// MLP experiment must not lose digits to f32 sums over 11,000 terms).
+pub fn dot_f64(a: &[f32], b: &[f32]) -> f64 {
+    a.iter().zip(b).map(|(&x, &y)| x as f64 * y as f64).sum()
+}

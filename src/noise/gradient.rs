@@ -4,7 +4,7 @@
 //! In the FashionMNIST scripts of the paper the noise is added to the gradient,
 //! theta <- theta - lr (grad L + xi), so the parameter noise is lr^2 Cov(xi).
 
-use crate::linalg::EigenPairs;
+use crate::linalg::{dot_f64, EigenPairs};
 use crate::rng::Rng;
 
 /// The covariance of the gradient noise xi of one method, in a form cheap to sample.
@@ -73,12 +73,7 @@ impl GradientNoise {
                 .sum(),
             GradientNoise::LowRank { pairs, scale } => (0..pairs.len())
                 .map(|i| {
-                    let dot: f64 = pairs
-                        .vector(i)
-                        .iter()
-                        .zip(v)
-                        .map(|(&a, &b)| a as f64 * b as f64)
-                        .sum();
+                    let dot = dot_f64(pairs.vector(i), v);
                     scale * pairs.values()[i].max(0.0) * dot * dot
                 })
                 .sum(),

@@ -1,8 +1,8 @@
 //! The FashionMNIST experiment for the page: `new FashionExperiment(config, trainImages,
 //! trainLabels, testImages, testLabels)`, then `stage1Step` (or `loadMinimum`), then `step`.
 
-use super::{config_fields, field_value, js_error, to_js};
-use crate::config::{check_integer, ConfigError};
+use super::{config_fields, field_value, js_error, method_arg, to_js};
+use crate::config::check_integer;
 use crate::data::fashion::{CORRUPTED, TRAIN_SIZE};
 use crate::experiments::fashion::FashionData;
 use crate::experiments::fashion_session::{FashionSession, FashionSettings};
@@ -32,21 +32,7 @@ struct Stage1View {
 
 impl FashionExperiment {
     fn method(&self, id: &JsValue) -> Result<Method, JsError> {
-        let ids: Vec<&str> = self
-            .session
-            .settings()
-            .methods
-            .iter()
-            .map(|m| m.id())
-            .collect();
-        match id.as_string().and_then(|s| Method::from_id(&s)) {
-            Some(m) if self.session.has_method(m) => Ok(m),
-            _ => Err(js_error(ConfigError::new(
-                "methodId",
-                &format!("one of the methods of this experiment ({})", ids.join(", ")),
-                &field_value(id).describe(),
-            ))),
-        }
+        method_arg(id, &self.session.settings().methods)
     }
 }
 

@@ -78,6 +78,22 @@ pub(crate) fn config_fields(config: &JsValue) -> Result<Vec<(String, FieldValue)
     Ok(fields)
 }
 
+/// The method named by a JS value, if it is one of `allowed`; else an error naming `methodId`.
+pub(crate) fn method_arg(id: &JsValue, allowed: &[Method]) -> Result<Method, JsError> {
+    match id.as_string().and_then(|s| Method::from_id(&s)) {
+        Some(m) if allowed.contains(&m) => Ok(m),
+        _ => {
+            let ids: Vec<&str> = allowed.iter().map(|m| m.id()).collect();
+            let must = format!("one of the methods of this instance ({})", ids.join(", "));
+            Err(js_error(ConfigError::new(
+                "methodId",
+                &must,
+                &field_value(id).describe(),
+            )))
+        }
+    }
+}
+
 pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -137,23 +153,7 @@ pub struct ToySimulation {
 impl ToySimulation {
     /// The simulated method with id `id`, or an error naming `methodId`.
     fn method(&self, id: &JsValue) -> Result<Method, JsError> {
-        let simulated: Vec<&str> = self
-            .ensemble
-            .config()
-            .methods
-            .iter()
-            .map(|m| m.id())
-            .collect();
-        let must = format!("one of the simulated methods ({})", simulated.join(", "));
-        let method = id.as_string().and_then(|s| Method::from_id(&s));
-        match method {
-            Some(m) if self.ensemble.has_method(m) => Ok(m),
-            _ => Err(js_error(ConfigError::new(
-                "methodId",
-                &must,
-                &field_value(id).describe(),
-            ))),
-        }
+        method_arg(id, &self.ensemble.config().methods)
     }
 }
 
