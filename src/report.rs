@@ -29,11 +29,28 @@ pub struct ToyMethodReport {
     pub a_hat: Option<f64>,
     /// Mean first-escape iteration over the runs that escaped (null if none did).
     pub mean_first_escape: Option<f64>,
+    /// The indicator's prediction of the mean-loss rise over the first steps, next to the
+    /// measured one.
+    pub loss_increase: LossIncrease,
     /// Fraction of runs in the flat basin at iterations 0, curveStride, 2 curveStride, ...
     pub escape_curve: Vec<f32>,
     /// Mean loss over runs at the same iterations.
     pub mean_loss_curve: Vec<f32>,
 }
+
+/// Predicted against measured mean-loss rise after `steps` iterations from (1, 1).
+#[derive(Clone, Debug, Serialize)]
+pub struct LossIncrease {
+    /// Iterations.
+    pub steps: u64,
+    /// 1/2 Tr(H sum_{j<k} A^j Sigma A^j) from the Hessian and noise at (1, 1).
+    pub predicted: f64,
+    /// Mean loss over runs at `steps` minus at 0 (null if the curve does not hold it).
+    pub measured: Option<f64>,
+}
+
+/// Iterations over which the CLI compares predicted and measured loss rises.
+pub const LOSS_INCREASE_STEPS: u64 = 5;
 
 /// The whole 2-D experiment, in the CLI's JSON shape.
 #[derive(Clone, Debug, Serialize)]
@@ -91,6 +108,14 @@ impl ToyReport {
                     a_hat: ind.a_hat,
                     mean_first_escape: (!firsts.is_empty())
                         .then(|| firsts.iter().sum::<f64>() / firsts.len() as f64),
+                    loss_increase: {
+                        let steps = LOSS_INCREASE_STEPS.min(ensemble.iteration()).max(1);
+                        LossIncrease {
+                            steps,
+                            predicted: ensemble.predicted_loss_increase(m, steps),
+                            measured: ensemble.measured_loss_increase(m, steps),
+                        }
+                    },
                     escape_curve: ensemble.escape_curve(m).unwrap_or_default().to_vec(),
                     mean_loss_curve: ensemble.mean_loss_curve(m).unwrap_or_default().to_vec(),
                 }
