@@ -11,6 +11,8 @@ export function fmt(x, digits = 3) {
   const ax = Math.abs(x);
   const sign = x < 0 ? '−' : '';
   if (ax >= 0.0099995 && ax < 9999.5) {
+    // toPrecision switches to e-notation once the integer part has more digits than asked for.
+    if (ax >= 10 ** digits - 0.5) return sign + String(Math.round(ax));
     let s = ax.toPrecision(digits);
     if (s.includes('.') && !s.includes('e')) s = s.replace(/0+$/, '').replace(/\.$/, '');
     return sign + s;

@@ -5,6 +5,8 @@ import { Landscape } from './landscape.js';
 import { EscapePlot, IndicatorPlot } from './plots.js';
 import { markerSwatch, DESCRIPTION } from './methods.js';
 import { fmt } from './format.js';
+import { bootFashion } from './fashion.js';
+import { bootOneHidden } from './one-hidden.js';
 
 // The standard tiny SIMD test module (wasm-feature-detect's simd test).
 const SIMD_TEST = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
@@ -557,6 +559,20 @@ function chooseBuild() {
   return simd ? 'pkg' : 'pkg-scalar';
 }
 
+/** The two later figures, each with its own worker on the same wasm build; they start lazily. */
+function bootLaterFigures(dir) {
+  for (const [name, boot] of [['FashionMNIST figure', bootFashion], ['one-hidden-layer figure', bootOneHidden]]) {
+    try {
+      boot({ dir, hook });
+    } catch (e) {
+      // A failure there must not take the 2-D figure down with it.
+      const text = `${name}: ${e && e.message ? e.message : e}`;
+      hook.errors.push(text);
+      console.error(`[sgd-escape] ${text}`);
+    }
+  }
+}
+
 function boot() {
   landscape = new Landscape($('landscape'));
   escapePlot = new EscapePlot($('escape-plot'));
@@ -566,10 +582,12 @@ function boot() {
   layout();
   if (typeof WebAssembly !== 'object') {
     reportError('WebAssembly', 'this browser does not support WebAssembly');
+    bootLaterFigures('pkg-scalar');
     return;
   }
   app.dir = chooseBuild();
   hook.dir = app.dir;
+  bootLaterFigures(app.dir);
   $('engine').textContent = app.dir === 'pkg' ? 'loading wasm SIMD128…' : 'loading wasm scalar…';
   setStatus('Loading the WebAssembly module…');
   try {

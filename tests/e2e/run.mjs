@@ -9,7 +9,10 @@
 // www/pkg and www/pkg-scalar (`./build.sh build`).
 //
 // Artifacts: target/e2e/page.png (the whole page after 500 iterations at the default settings)
-// on every run; with --screenshot also docs/screenshot.png (the figure, for the README).
+// on every run; with --screenshot also docs/screenshot.png (the 2-D figure, for the README),
+// docs/screenshot-fashion.png (the FashionMNIST figure after 300 iterations of all eight
+// dynamics at its default settings) and docs/screenshot-ohl.png (the one-hidden-layer figure
+// after its 31 epochs).
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -100,9 +103,22 @@ function check(cond, message) {
 }
 
 /** A fresh context and page, with console errors and page errors collected. */
-async function openPage(browser, baseUrl, { noSimd = false, deviceScaleFactor = 1 } = {}) {
+async function openPage(browser, baseUrl, { noSimd = false, deviceScaleFactor = 1, longTasks = false } = {}) {
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor });
   const page = await context.newPage();
+  if (longTasks) {
+    // Main-thread tasks over 50 ms, as the browser reports them (window.__longTasks: [{ start, duration }]).
+    await context.addInitScript(() => {
+      window.__longTasks = [];
+      try {
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+        }).observe({ type: 'longtask', buffered: true });
+      } catch {
+        // no longtask support: the list stays empty
+      }
+    });
+  }
   const consoleErrors = [];
   const pageErrors = [];
   const requests = [];
@@ -177,6 +193,68 @@ function frames(page, n) {
 function noErrors(ctx) {
   check(ctx.pageErrors.length === 0, `page errors: ${ctx.pageErrors.join(' | ')}`);
   check(ctx.consoleErrors.length === 0, `console errors: ${ctx.consoleErrors.join(' | ')}`);
+}
+
+
+// ------------------------------------------------------------------------------- the later figures
+
+const T_FASHION = 240_000; // a few dozen stage-2 iterations of four methods on a busy 2-core machine
+const T_FASHION_SHOT = 480_000; // 300 iterations of all eight, for the README picture
+const T_OHL = 180_000; // 31 epochs
+
+/** A few plain fields of the FashionMNIST hook (the records stay in the page). */
+function fashionState(page) {
+  return page.evaluate(() => {
+    const f = window.__sgdEscape.fashion;
+    const records = {};
+    for (const [id, rs] of Object.entries(f.records || {})) records[id] = rs.length;
+    return { phase: f.phase, playing: f.playing, busy: f.busy, iteration: f.iteration, iterations: { ...f.iterations }, records, escaped: { ...f.escaped }, diverged: { ...f.diverged }, perf: f.perf, etaMs: f.etaMs, loadMs: f.loadMs, shards: f.shards, errors: [...f.errors], progressMessages: f.progressMessages };
+  });
+}
+
+/** Sets the FashionMNIST settings before the figure has started (no worker is spent on them). */
+async function fashionSettings(page, { methods, logEvery, target }) {
+  await page.evaluate(({ methods, logEvery, target }) => {
+    const set = (id, v) => { const el = document.getElementById(id); el.value = String(v); el.dispatchEvent(new Event('change')); };
+    if (methods) {
+      for (const box of document.querySelectorAll('#fashion-method-boxes input[type=checkbox]')) {
+        const want = methods.includes(box.value);
+        if (box.checked !== want) { box.checked = want; box.dispatchEvent(new Event('change')); }
+      }
+    }
+    if (logEvery) set('fashion-log-every', logEvery);
+    if (target) set('fashion-iterations', target);
+  }, { methods, logEvery, target });
+}
+
+/** Scrolls the FashionMNIST figure into view and waits until stage 2 can start. */
+async function fashionReady(page) {
+  await page.$eval('#fashion', (el) => el.scrollIntoView());
+  await page.waitForFunction(() => window.__sgdEscape.fashion && window.__sgdEscape.fashion.phase === 'ready', null, { timeout: T_READY });
+}
+
+/** Pixel statistics of an element's canvas found by selector (the strip tiles have no ids). */
+function tileStats(page) {
+  return page.$$eval('#fashion-strip .tile', (tiles) => tiles.map((t) => {
+    const c = t.querySelector('canvas');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let dark = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 200) dark += 1;
+    const st = getComputedStyle(c);
+    return { corrupted: t.classList.contains('corrupted'), label: t.querySelector('.tile-label').textContent, note: (t.querySelector('.tile-note') || {}).textContent || '', dark: dark / (c.width * c.height), border: st.borderTopColor, borderWidth: parseFloat(st.borderTopWidth), cssWidth: c.getBoundingClientRect().width };
+  }));
+}
+
+/** Writes docs/FILE: the full page width, from the top of the first element to the bottom of the last. */
+async function screenshotOf(page, selectors, file) {
+  mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
+  const box = await page.evaluate((sels) => {
+    const rs = sels.map((sel) => document.querySelector(sel).getBoundingClientRect());
+    const top = Math.min(...rs.map((r) => r.top)) + window.scrollY;
+    const bottom = Math.max(...rs.map((r) => r.bottom)) + window.scrollY;
+    return { x: 0, y: Math.max(0, top - 8), width: document.documentElement.clientWidth, height: bottom - top + 24 };
+  }, [].concat(selectors));
+  await page.screenshot({ path: path.join(ROOT, 'docs', file), fullPage: true, clip: box });
 }
 
 // ------------------------------------------------------------------------------- the tests
@@ -396,6 +474,214 @@ const TESTS = [
       check(after.hash !== before.hash, 'hiding GLD leading did not change the landscape canvas');
       await item.click();
       check((await item.getAttribute('aria-pressed')) === 'true', 'legend toggle did not switch back on');
+      noErrors(ctx);
+      await ctx.context.close();
+    },
+  },
+  {
+    name: 'FashionMNIST figure: loads its data and the saved minimum when scrolled to, no console error; the strip marks the random labels; crisp at devicePixelRatio 2',
+    async run(browser, url) {
+      const ctx = await openPage(browser, url, { deviceScaleFactor: 2 });
+      const { page } = ctx;
+      await waitReady(page);
+      // Lazy: nothing of the figure is fetched before it comes into view.
+      check(!ctx.requests.some((u) => /\/data\//.test(u)), 'FashionMNIST data was fetched before the figure came into view');
+      check((await page.evaluate(() => window.__sgdEscape.fashion.phase)) === 'off', 'the FashionMNIST figure started before it came into view');
+      await fashionReady(page);
+      for (const f of ['fmnist-train1200-images-idx3-ubyte.gz', 'fmnist-train1200-labels-idx1-ubyte.gz', 'fmnist-test2000-images-idx3-ubyte.gz', 'fmnist-test2000-labels-idx1-ubyte.gz', 'fashion-minimum-seed0.bin']) {
+        check(ctx.requests.some((u) => u.endsWith(`/data/${f}`)), `data/${f} was not fetched`);
+      }
+      check(ctx.requests.some((u) => /\/pkg\/sgd_escape/.test(u)), 'the FashionMNIST workers did not load the SIMD build');
+      const fs = await fashionState(page);
+      check(fs.iteration === 0 && Object.values(fs.records).every((n) => n === 1), `stage 2 should wait at iteration 0 with the record at the minimum, got ${JSON.stringify(fs.records)}`);
+      check(Object.keys(fs.records).length === 8, `all eight methods by default, got ${Object.keys(fs.records).join(', ')}`);
+      // The live explanation quotes the record at the minimum.
+      const start = await page.evaluate(() => window.__sgdEscape.fashion.start);
+      const live = await page.textContent('#fashion-live');
+      check(live.includes(`${(100 * start.testAccuracy).toFixed(1)}%`), `#fashion-live should quote the test accuracy at the minimum (${start.testAccuracy}): "${live}"`);
+      check(start.trainAccuracy === 1 && start.corruptedAccuracy === 1, 'the saved minimum should fit every label, the random ones included');
+      // The strip: 16 clean and 8 corrupted images, drawn, the corrupted ones outlined in red.
+      await page.waitForFunction(() => document.querySelectorAll('#fashion-strip .tile').length === 24, null, { timeout: T_ADVANCE });
+      const tiles = await tileStats(page);
+      const bad = tiles.filter((t) => t.corrupted);
+      check(bad.length === 8, `8 tiles should be marked as corrupted, got ${bad.length}`);
+      check(tiles.every((t) => t.dark > 0.05), 'a strip image is blank');
+      check(tiles.every((t) => t.cssWidth >= 40), 'strip images should be scaled up');
+      const names = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+      check(tiles.every((t) => names.includes(t.label)), `strip labels should be class names: ${tiles.map((t) => t.label).join(', ')}`);
+      for (const t of bad) {
+        check(/random label/.test(t.note), `a corrupted tile should say "random label": "${t.note}"`);
+        check(t.borderWidth >= 2 && /rgb\(179, 38, 30\)/.test(t.border), `a corrupted tile should have a red outline, got ${t.borderWidth}px ${t.border}`);
+      }
+      check(tiles.filter((t) => !t.corrupted).every((t) => !/random/.test(t.note)), 'a clean tile is marked as random');
+      // HiDPI backing stores.
+      await frames(page, 2);
+      const sizes = await page.$$eval('#fashion-curves, #fashion-spectrum', (cs) => cs.map((c) => [c.id, c.width, c.getBoundingClientRect().width]));
+      for (const [id, w, css] of sizes) check(Math.abs(w - 2 * css) <= 2, `#${id} is ${w} device pixels wide for ${css} CSS pixels at devicePixelRatio 2`);
+      const spec = await canvasStats(page, 'fashion-spectrum');
+      check(spec.distinct > 8 && spec.inked > 0.01, 'the spectrum of the minimum is not drawn');
+      check((await page.$eval('#fashion-status', (el) => el.dataset.kind || '')) !== 'error', `status shows an error: ${await page.textContent('#fashion-status')}`);
+      console.log(`      info: saved minimum measured in ${Math.round(fs.loadMs)} ms; ${fs.shards} stage-2 worker(s)`);
+      noErrors(ctx);
+      await ctx.context.close();
+    },
+  },
+  {
+    name: 'FashionMNIST stage 2 from the saved minimum advances, draws its curves and spectrum; pause holds, reset cancels; no main-thread task over 500 ms',
+    async run(browser, url) {
+      const ctx = await openPage(browser, url, { longTasks: true });
+      const { page } = ctx;
+      await waitReady(page);
+      // Four dynamics (one that escapes at once), a record every 10 iterations, 30 iterations.
+      await fashionSettings(page, { methods: ['gd', 'gld-const', 'gld-eigvec', 'sgd'], logEvery: 10, target: 30 });
+      await fashionReady(page);
+      await frames(page, 2);
+      const curves0 = await canvasStats(page, 'fashion-curves');
+      const spec0 = await canvasStats(page, 'fashion-spectrum');
+      const t0 = await page.evaluate(() => performance.now());
+      await page.click('#fashion-play');
+      check((await page.textContent('#fashion-play')).trim() === 'Pause', 'the play button should turn into Pause');
+      await page.waitForFunction(() => Number(document.getElementById('fashion-iteration').textContent.replace(/,/g, '')) >= 10, null, { timeout: T_FASHION });
+      await page.waitForFunction(() => Object.values(window.__sgdEscape.fashion.records).every((r) => r.length >= 2), null, { timeout: T_FASHION });
+      const progress = await page.$eval('#fashion-progress', (el) => el.value / el.max);
+      check(progress > 0 && progress < 1, `#fashion-progress should be part way, got ${progress}`);
+      check(/left/.test(await page.textContent('#fashion-progress-text')), `the progress text should give an ETA: "${await page.textContent('#fashion-progress-text')}"`);
+      // Pause: the workers stop within a chunk and the counters hold.
+      await page.click('#fashion-play');
+      await page.waitForFunction(() => !window.__sgdEscape.fashion.busy, null, { timeout: T_FASHION });
+      const held = await fashionState(page);
+      await frames(page, 30);
+      const still = await fashionState(page);
+      check(JSON.stringify(still.iterations) === JSON.stringify(held.iterations), `iterations kept advancing while paused: ${JSON.stringify(held.iterations)} -> ${JSON.stringify(still.iterations)}`);
+      check(/Paused/.test(await page.textContent('#fashion-status')), `the status should say paused: "${await page.textContent('#fashion-status')}"`);
+      // Resume to the target: play stops there by itself.
+      await page.click('#fashion-play');
+      await page.waitForFunction(() => {
+        const f = window.__sgdEscape.fashion;
+        return !f.playing && !f.busy && f.iteration >= 30;
+      }, null, { timeout: T_FASHION });
+      const done = await fashionState(page);
+      check(done.iteration === 30, `play should stop at the 30-iteration target, got ${done.iteration}`);
+      check(Object.values(done.records).every((n) => n === 4), `records at 0, 10, 20, 30 expected, got ${JSON.stringify(done.records)}`);
+      check(Number((await page.textContent('#fashion-iteration')).replace(/,/g, '')) === 30, '#fashion-iteration should read 30');
+      // GLD 1st eigvec leaves the sharp minimum within 30 iterations; GD stays.
+      check(done.escaped['gld-eigvec'], `GLD 1st eigvec should have left the minimum: ${JSON.stringify(done.escaped)}`);
+      check(!done.escaped.gd, 'GD cannot leave the minimum');
+      const note = await page.textContent('#fashion-note-gld-eigvec');
+      check(/left the minimum|diverged/.test(note), `the legend should say what became of GLD 1st eigvec: "${note}"`);
+      await frames(page, 2);
+      const curves1 = await canvasStats(page, 'fashion-curves');
+      const spec1 = await canvasStats(page, 'fashion-spectrum');
+      check(curves1.hash !== curves0.hash && curves1.distinct > 20, 'the curves were not drawn');
+      check(spec1.hash !== spec0.hash, 'the spectrum did not change with the records');
+      const rows = await page.$$eval('#fashion-legend-rows tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (c) => c.textContent)));
+      check(rows.length === 4 && rows.every((r) => r.every((c) => /\d/.test(c))), `the legend table should have numbers: ${JSON.stringify(rows)}`);
+      // Reset cancels a running stage at once and starts over from the minimum.
+      await page.fill('#fashion-iterations', '100000');
+      await page.press('#fashion-iterations', 'Enter');
+      await page.click('#fashion-play');
+      await page.waitForFunction(() => window.__sgdEscape.fashion.busy, null, { timeout: T_ADVANCE });
+      await page.click('#fashion-reset');
+      check((await page.evaluate(() => window.__sgdEscape.fashion.busy)) === false, 'reset should stop the workers at once');
+      await page.waitForFunction(() => window.__sgdEscape.fashion.phase === 'ready', null, { timeout: T_READY });
+      const after = await fashionState(page);
+      check(after.iteration === 0 && Object.values(after.records).every((n) => n === 1), `after reset: iteration 0 and only the start record, got ${JSON.stringify(after)}`);
+      check((await page.textContent('#fashion-play')).trim() === 'Play', 'after reset the button should read Play');
+      // The main thread was never blocked for long.
+      const tasks = await page.evaluate((since) => window.__longTasks.filter((t) => t.start >= since).map((t) => t.duration), t0);
+      const worst = tasks.length ? Math.max(...tasks) : 0;
+      const perf = done.perf || { msPerIter: {} };
+      const speeds = Object.entries(perf.msPerIter).map(([id, ms]) => `${id} ${ms.toFixed(1)} ms/it`).join(', ');
+      console.log(`      info: ${speeds}; record ${perf.recordMs ? Math.round(perf.recordMs) : '?'} ms; ${done.shards} worker(s); ${tasks.length} long tasks, longest ${Math.round(worst)} ms`);
+      check(worst < 500, `a main-thread task took ${Math.round(worst)} ms`);
+      check(done.errors.length === 0, `figure errors: ${done.errors.join(' | ')}`);
+      noErrors(ctx);
+      await ctx.context.close();
+      if (!WANT_SCREENSHOT) return;
+      // The README picture: all eight dynamics (the default), 300 iterations, a record every 50.
+      const shot = await openPage(browser, url);
+      await waitReady(shot.page);
+      await fashionSettings(shot.page, { target: 300, logEvery: 50 });
+      await fashionReady(shot.page);
+      await shot.page.click('#fashion-play');
+      await shot.page.waitForFunction(() => { const f = window.__sgdEscape.fashion; return !f.playing && !f.busy && f.iteration >= 300; }, null, { timeout: T_FASHION_SHOT });
+      await shot.page.selectOption('#fashion-spectrum-method', 'sgd');
+      await frames(shot.page, 3);
+      await screenshotOf(shot.page, ['#fashion .experiment-intro', '#fashion .f-curves', '#fashion .f-right'], 'screenshot-fashion.png');
+      noErrors(shot);
+      await shot.context.close();
+    },
+  },
+  {
+    name: 'one-hidden-layer figure: 31 epochs with Tr(HΣ) above Tr H·Tr Σ / D; traces and boundary drawn; pause and reset',
+    async run(browser, url) {
+      const ctx = await openPage(browser, url, { deviceScaleFactor: 2 });
+      const { page } = ctx;
+      await waitReady(page);
+      await page.$eval('#ohl', (el) => el.scrollIntoView());
+      await page.waitForFunction(() => window.__sgdEscape.ohl && window.__sgdEscape.ohl.ready, null, { timeout: T_READY });
+      await frames(page, 2);
+      const traces0 = await canvasStats(page, 'ohl-traces');
+      const boundary0 = await canvasStats(page, 'ohl-boundary');
+      check(boundary0.distinct > 50, 'the boundary plot of the untrained network is not drawn');
+      const sizes = await page.$$eval('#ohl-traces, #ohl-boundary', (cs) => cs.map((c) => [c.id, c.width, c.getBoundingClientRect().width]));
+      for (const [id, w, css] of sizes) check(Math.abs(w - 2 * css) <= 2, `#${id} is ${w} device pixels wide for ${css} CSS pixels at devicePixelRatio 2`);
+      await page.click('#ohl-play');
+      await page.waitForFunction(() => window.__sgdEscape.ohl.epoch >= 3, null, { timeout: T_OHL });
+      // Pause holds the epoch.
+      await page.click('#ohl-play');
+      await page.waitForFunction(() => !window.__sgdEscape.ohl.playing, null, { timeout: T_ADVANCE });
+      await frames(page, 5);
+      const held = await page.evaluate(() => window.__sgdEscape.ohl.epoch);
+      await frames(page, 30);
+      check((await page.evaluate(() => window.__sgdEscape.ohl.epoch)) === held, 'epochs kept advancing while paused');
+      check(Number(await page.textContent('#ohl-epoch')) === held, '#ohl-epoch should show the epoch');
+      // Resume to the end.
+      await page.click('#ohl-play');
+      await page.waitForFunction(() => window.__sgdEscape.ohl.done, null, { timeout: T_OHL });
+      const ohl = await page.evaluate(() => ({ records: window.__sgdEscape.ohl.records, epochMs: window.__sgdEscape.ohl.epochMs, errors: window.__sgdEscape.ohl.errors }));
+      check(ohl.records.length === 32, `32 records (epochs 0..31) expected, got ${ohl.records.length}`);
+      check(Number(await page.textContent('#ohl-epoch')) === 31, '#ohl-epoch should read 31');
+      const last = ohl.records[31];
+      check(last.trHSigma > last.trHSigmaIso, `final Tr(HΣ) = ${last.trHSigma} should be above Tr H·Tr Σ / D = ${last.trHSigmaIso}`);
+      check(ohl.records.every((r) => r.trHSigma > r.trHSigmaIso), 'Tr(HΣ) should beat the isotropic reference at every epoch');
+      check(last.trainAccuracy > 0.95, `the network should have learnt the task, train accuracy ${last.trainAccuracy}`);
+      await frames(page, 2);
+      const traces1 = await canvasStats(page, 'ohl-traces');
+      const boundary1 = await canvasStats(page, 'ohl-boundary');
+      check(traces1.hash !== traces0.hash && traces1.distinct > 20, 'the traces were not drawn');
+      check(boundary1.hash !== boundary0.hash, 'the decision boundary did not change with training');
+      check(/\d/.test(await page.textContent('#ohl-live')), 'the live explanation has no numbers');
+      const ms = ohl.epochMs;
+      console.log(`      info: epoch ${Math.round(ms.reduce((a, b) => a + b, 0) / ms.length)} ms on average in wasm (max ${Math.round(Math.max(...ms))} ms); final ratio ×${(last.trHSigma / last.trHSigmaIso).toFixed(0)}`);
+      if (WANT_SCREENSHOT) {
+        await screenshotOf(page, ['#ohl .experiment-intro', '#ohl .ohl-layout'], 'screenshot-ohl.png');
+      }
+      // Reset: back to the untrained network.
+      await page.click('#ohl-reset');
+      await page.waitForFunction(() => window.__sgdEscape.ohl.ready && window.__sgdEscape.ohl.epoch === 0, null, { timeout: T_READY });
+      check(Number(await page.textContent('#ohl-epoch')) === 0, '#ohl-epoch should read 0 after reset');
+      check(ohl.errors.length === 0, `figure errors: ${ohl.errors.join(' | ')}`);
+      noErrors(ctx);
+      await ctx.context.close();
+    },
+  },
+  {
+    name: 'without SIMD the later figures use the scalar build too',
+    async run(browser, url) {
+      const ctx = await openPage(browser, url, { noSimd: true });
+      const { page } = ctx;
+      await waitReady(page);
+      await fashionSettings(page, { methods: ['gd', 'sgd'] });
+      await fashionReady(page);
+      await page.$eval('#ohl', (el) => el.scrollIntoView());
+      await page.waitForFunction(() => window.__sgdEscape.ohl.ready, null, { timeout: T_READY });
+      const engines = await page.evaluate(() => [window.__sgdEscape.fashion.engine, window.__sgdEscape.ohl.engine]);
+      check(engines.every((e) => /scalar/.test(e)), `both figures should run the scalar build, got ${engines.join(', ')}`);
+      check(!ctx.requests.some((u) => /\/pkg\/sgd_escape/.test(u)), 'the SIMD build (pkg/) was fetched although SIMD is reported missing');
+      await page.click('#ohl-play');
+      await page.waitForFunction(() => window.__sgdEscape.ohl.epoch >= 2, null, { timeout: T_OHL });
+      await page.click('#ohl-play');
       noErrors(ctx);
       await ctx.context.close();
     },
