@@ -315,6 +315,13 @@ mod mlp_experiments {
         assert!(error_message(e.train_image(1200.into())).starts_with("`i`"));
         assert!(error_message(e.load_minimum(bytes(b"nonsense"))).starts_with("`minimum`"));
         assert_eq!(e.step("sgd".into(), 1.into()).unwrap(), 3.0);
+        let ind = e.indicator("sgd".into()).unwrap();
+        assert!(get(&ind, "ratio").as_f64().unwrap() > 10.0);
+        let saved = e.save_minimum().unwrap().to_vec();
+        assert_eq!(saved, MINIMUM, "the loaded minimum round-trips");
+        e.reset();
+        assert_eq!(e.iteration("sgd".into()).unwrap(), 0.0);
+        assert_eq!(Array::from(&e.records("sgd".into()).unwrap()).length(), 1);
     }
 
     #[wasm_bindgen_test]
@@ -352,6 +359,11 @@ mod mlp_experiments {
         assert_eq!(s.decision_grid(4.into()).unwrap().length(), 16);
         assert_eq!(s.inputs().length(), 2000);
         assert!(error_message(s.decision_grid(1.into())).starts_with("`n`"));
+        assert_eq!(s.params(), 300);
+        assert!(error_message(s.learning_rate(3.into())).starts_with("`e`"));
+        s.reset();
+        assert_eq!(s.epoch(), 0);
+        assert_eq!(Array::from(&s.records().unwrap()).length(), 1);
         assert!(
             error_message(OneHiddenLayerStudy::new(object(&[("epochs", 0.into())])))
                 .starts_with("`epochs`")

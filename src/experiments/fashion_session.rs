@@ -111,6 +111,8 @@ pub struct FashionSession {
     settings: FashionSettings,
     stage1: Stage1,
     start_record: Option<FashionRecord>,
+    minimum: Vec<f32>,
+    minimum_iterations: u64,
     tracks: Vec<Track>,
 }
 
@@ -124,6 +126,8 @@ impl FashionSession {
             settings,
             stage1,
             start_record: None,
+            minimum: Vec::new(),
+            minimum_iterations: 0,
             tracks: Vec::new(),
         }
     }
@@ -155,6 +159,7 @@ impl FashionSession {
         }
         if self.stage1.step(&self.ctx, n) {
             let theta = self.stage1.theta().to_vec();
+            self.minimum_iterations = self.stage1.iteration();
             self.begin_stage2(&theta);
         }
         self.in_stage2()
@@ -169,6 +174,7 @@ impl FashionSession {
                 cp.seed, self.settings.config.seed
             ));
         }
+        self.minimum_iterations = cp.iterations;
         self.begin_stage2(&cp.theta);
         Ok(())
     }
@@ -187,6 +193,7 @@ impl FashionSession {
             })
             .collect();
         self.start_record = Some(record);
+        self.minimum = theta.to_vec();
     }
 
     /// The record at the stage-1 minimum (stage 2's iteration 0).
@@ -227,6 +234,35 @@ impl FashionSession {
 
     fn track(&self, method: Method) -> Option<&Track> {
         self.tracks.iter().find(|t| t.run.method() == method)
+    }
+
+    /// Back to the start of stage 2 (every method at the minimum, records cleared) if stage 2
+    /// has begun, else back to the start of stage 1.
+    pub fn reset(&mut self) {
+        match self.tracks.first().map(|t| t.records[0].clone()) {
+            Some(start) => {
+                let theta = self.minimum.clone();
+                self.tracks = self
+                    .settings
+                    .methods
+                    .iter()
+                    .map(|&m| Track {
+                        run: MethodRun::new(&self.ctx, m, &theta),
+                        records: vec![start.clone()],
+                    })
+                    .collect();
+            }
+            None => self.stage1 = Stage1::new(&self.ctx),
+        }
+    }
+
+    /// The stage-1 minimum stage 2 started from, as a checkpoint (`None` before stage 2).
+    pub fn minimum_checkpoint(&self) -> Option<Checkpoint> {
+        self.in_stage2().then(|| Checkpoint {
+            seed: self.settings.config.seed,
+            iterations: self.minimum_iterations,
+            theta: self.minimum.clone(),
+        })
     }
 
     /// Whether `method` is in this session.

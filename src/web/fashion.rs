@@ -152,6 +152,53 @@ impl FashionExperiment {
         to_js(&self.session.start_record())
     }
 
+    /// Back to the start of stage 2 from the same minimum (or of stage 1 before it ended).
+    pub fn reset(&mut self) {
+        self.session.reset();
+    }
+
+    /// The escape indicator of SGD's noise at a method's current point, from its latest
+    /// record: `{ iteration, trHSigma, trHSigmaIso, ratio, trH, trSigma, lambda1, aHat }`.
+    pub fn indicator(&self, method_id: JsValue) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct View {
+            iteration: u64,
+            tr_h_sigma: f64,
+            tr_h_sigma_iso: f64,
+            ratio: Option<f64>,
+            tr_h: f64,
+            tr_sigma: f64,
+            lambda1: Option<f64>,
+            a_hat: Option<f64>,
+        }
+        let m = self.method(&method_id)?;
+        let records = self.session.records(m).unwrap_or_default();
+        let Some(r) = records.last() else {
+            return Err(JsError::new("no record yet: stage 2 has not begun"));
+        };
+        to_js(&View {
+            iteration: r.iteration,
+            tr_h_sigma: r.tr_h_sigma,
+            tr_h_sigma_iso: r.tr_h_sigma_iso,
+            ratio: (r.tr_h_sigma_iso > 0.0).then(|| r.tr_h_sigma / r.tr_h_sigma_iso),
+            tr_h: r.tr_h,
+            tr_sigma: r.tr_sigma,
+            lambda1: r.top_eigenvalues.first().copied(),
+            a_hat: r.a_hat,
+        })
+    }
+
+    /// The stage-1 minimum as checkpoint bytes (what `loadMinimum` reads), e.g. to start other
+    /// workers' stage 2 from a minimum this one computed; an error before stage 2.
+    #[wasm_bindgen(js_name = saveMinimum)]
+    pub fn save_minimum(&self) -> Result<Uint8Array, JsError> {
+        match self.session.minimum_checkpoint() {
+            Some(cp) => Ok(Uint8Array::from(cp.to_bytes().as_slice())),
+            None => Err(JsError::new("no minimum yet: stage 2 has not begun")),
+        }
+    }
+
     /// The raw pixels (784, 0..=255) of training image `i`.
     #[wasm_bindgen(js_name = trainImage)]
     pub fn train_image(&self, i: JsValue) -> Result<Uint8Array, JsError> {

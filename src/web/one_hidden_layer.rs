@@ -27,6 +27,25 @@ impl OneHiddenLayerStudy {
         })
     }
 
+    /// Back to epoch 0 with the same settings.
+    pub fn reset(&mut self) {
+        self.run = OneHiddenLayerRun::new(self.run.config().clone());
+    }
+
+    /// D, the trainable parameters (300).
+    #[wasm_bindgen(getter)]
+    pub fn params(&self) -> u32 {
+        crate::landscape::one_hidden::PARAMS as u32
+    }
+
+    /// The learning rate of epoch `e` (the paper's schedule: constant, then linear decay to 0).
+    #[wasm_bindgen(js_name = learningRate)]
+    pub fn learning_rate(&self, e: JsValue) -> Result<f64, JsError> {
+        let e = check_integer("e", &field_value(&e), 0, self.run.config().epochs as u64)
+            .map_err(js_error)?;
+        Ok(self.run.learning_rate(e as usize))
+    }
+
     /// Runs one epoch and records; false when every epoch has run.
     #[wasm_bindgen(js_name = stepEpoch)]
     pub fn step_epoch(&mut self) -> bool {
