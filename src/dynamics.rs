@@ -191,12 +191,8 @@ impl ToyEnsemble {
                 .enumerate()
                 .map(|(r, w)| mean_loss([w[0], w[1]], &self.data[r * n..(r + 1) * n]))
                 .sum();
-            let escaped = track
-                .positions
-                .chunks_exact(2)
-                .filter(|w| in_flat_basin([w[0], w[1]]))
-                .count();
-            track.escape_curve.push(escaped as f32 / runs as f32);
+            // `escaped` is kept up to date by `step` (and is 0 after a reset: every run at (1, 1)).
+            track.escape_curve.push(track.escaped as f32 / runs as f32);
             track.loss_curve.push((total / runs as f64) as f32);
         }
         if self
