@@ -12,6 +12,7 @@ pub mod data;
 pub mod dynamics;
 pub mod experiments;
 pub mod indicator;
+pub mod kernels;
 pub mod landscape;
 pub mod linalg;
 pub mod noise;

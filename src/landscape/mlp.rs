@@ -25,9 +25,11 @@
 //!
 //! One sample at a time: its activations stay in the workspace (a few dozen floats), and the
 //! weights, transposed once per call into the workspace, are swept row by row. Every inner
-//! loop is a contiguous [`dot`] or [`axpy`] of length in_l (784 for the first layer), which
-//! autovectorise and which a simd128 kernel can replace one for one.
+//! loop is a contiguous `dot` or `axpy` of length in_l (784 for the first layer), from
+//! [`crate::kernels`]: explicit simd128 code in the SIMD wasm build, portable code elsewhere,
+//! with bit-identical results.
 
+use crate::kernels::{affine_t, axpy, dot, relu_mask};
 use crate::rng::Rng;
 use std::ops::Range;
 
@@ -493,11 +495,11 @@ impl Mlp {
                 &before[self.layers[l - 1].units()]
             };
             let z = &mut here[..layer.outputs];
-            let w = &wt[layer.weights()];
-            let b = &wt[layer.biases()];
-            for ((zj, row), &bj) in z.iter_mut().zip(w.chunks_exact(layer.inputs)).zip(b) {
-                let s = bj + dot(a_in, row);
-                *zj = if l < last { relu(s) } else { s };
+            affine_t(&wt[layer.weights()], a_in, &wt[layer.biases()], z);
+            if l < last {
+                for zj in z.iter_mut() {
+                    *zj = relu(*zj);
+                }
             }
         }
     }
@@ -511,9 +513,7 @@ impl Mlp {
             let vw = vt[layer.weights()].chunks_exact(layer.inputs);
             let vb = &vt[layer.biases()];
             if l == 0 {
-                for ((r, vrow), &c) in rz.iter_mut().zip(vw).zip(vb) {
-                    *r = c + dot(x, vrow);
-                }
+                affine_t(&vt[layer.weights()], x, vb, rz);
             } else {
                 let prev = self.layers[l - 1].units();
                 let (a_in, ra_in) = (&act[prev.clone()], &before[prev]);
@@ -666,51 +666,6 @@ fn relu(z: f32) -> f32 {
     } else {
         0.0
     }
-}
-
-/// Zeroes `g` wherever the activation `a` is not positive (multiplies by ReLU'(z)).
-#[inline]
-fn relu_mask(a: &[f32], g: &mut [f32]) {
-    for (gi, &ai) in g.iter_mut().zip(a) {
-        if ai <= 0.0 {
-            *gi = 0.0;
-        }
-    }
-}
-
-/// Lanes of the dot-product kernel: partial sums are kept per lane and added in a fixed tree,
-/// so a SIMD kernel with two 4-lane registers can reproduce the scalar bits exactly.
-const LANES: usize = 8;
-
-/// The kernel y += alpha x (contiguous; autovectorises).
-#[inline]
-fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
-    debug_assert_eq!(x.len(), y.len());
-    for (yi, &xi) in y.iter_mut().zip(x) {
-        *yi += alpha * xi;
-    }
-}
-
-/// The kernel a . b with [`LANES`] independent partial sums (so it autovectorises without
-/// reassociating floats: the order of every addition is fixed by this code).
-#[inline]
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    debug_assert_eq!(a.len(), b.len());
-    let mut acc = [0.0f32; LANES];
-    let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    for (xa, xb) in ca.zip(cb) {
-        for ((s, &p), &q) in acc.iter_mut().zip(xa).zip(xb) {
-            *s += p * q;
-        }
-    }
-    let mut tail = 0.0f32;
-    for (&p, &q) in ra.iter().zip(rb) {
-        tail += p * q;
-    }
-    let left = (acc[0] + acc[4]) + (acc[1] + acc[5]);
-    let right = (acc[2] + acc[6]) + (acc[3] + acc[7]);
-    (left + right) + tail
 }
 
 #[cfg(test)]

@@ -1,0 +1,195 @@
+//! The f32 kernels behind the MLP's hot loops ([`crate::landscape::mlp`]), chosen at compile
+//! time: explicit wasm simd128 (f32x4) code when building for wasm32 with `+simd128`
+//! (`simd128.rs`), the portable Rust code everywhere else ([`portable`]).
+//!
+//! Every implementation returns exactly the bits of [`portable`]: the same IEEE f32 products
+//! and sums in the same order, no fused multiply-add, no relaxed SIMD. So the SIMD and the
+//! scalar wasm builds and native builds all compute identical results; the tests below and
+//! `tests/kernels.rs` (in the browser, for both wasm builds) check it bit for bit.
+
+pub mod portable;
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd128;
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+use simd128 as active;
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+use portable as active;
+
+/// Partial sums of [`dot`]: added in a fixed tree, so two 4-lane registers reproduce them.
+pub const LANES: usize = 8;
+
+/// Which implementation this build uses: `"simd128"` or `"portable"`.
+pub const IMPLEMENTATION: &str = if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
+    "simd128"
+} else {
+    "portable"
+};
+
+/// y += alpha x (`x` and `y` of the same length).
+#[inline]
+pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
+    active::axpy(alpha, x, y)
+}
+
+/// a . b (of the same length) with [`LANES`] partial sums in a fixed order; see
+/// [`portable::dot`] for the exact order of operations.
+#[inline]
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    active::dot(a, b)
+}
+
+/// The transposed-weight affine map of a forward pass: `z[j] = b[j] + dot(x, row j of w)`,
+/// `w` being out x in row-major (`w.len() == x.len() * z.len()`, `b.len() == z.len()`).
+#[inline]
+pub fn affine_t(w: &[f32], x: &[f32], b: &[f32], z: &mut [f32]) {
+    active::affine_t(w, x, b, z)
+}
+
+/// Zeroes `g` wherever `a <= 0` (multiplies by ReLU'(z); `a` and `g` of the same length).
+#[inline]
+pub fn relu_mask(a: &[f32], g: &mut [f32]) {
+    active::relu_mask(a, g)
+}
+
+/// Comparisons of the active kernels against [`portable`], bit for bit, shared by the unit
+/// tests and the browser tests (`tests/kernels.rs`). Each panics on the first mismatch.
+#[doc(hidden)]
+pub mod check {
+    use super::portable;
+    use crate::rng::Rng;
+
+    /// The lengths checked: 0..70 (every tail and chunk count up to 8 chunks), 784, 1000.
+    pub fn lengths() -> impl Iterator<Item = usize> {
+        (0..70).chain([784, 1000])
+    }
+
+    /// `n` normals from stream `(seed, [tag, n])`, with a sprinkle of exact zeros, negative
+    /// zeros and huge/tiny magnitudes so rounding and signed zeros are exercised.
+    pub fn vector(seed: u64, tag: u64, n: usize) -> Vec<f32> {
+        let mut rng = Rng::for_stream(seed, &[tag, n as u64]);
+        (0..n)
+            .map(|i| {
+                let x = rng.normal() as f32;
+                match i % 13 {
+                    5 => 0.0,
+                    7 => -0.0,
+                    11 => x * 1e6,
+                    12 => x * 1e-6,
+                    _ => x,
+                }
+            })
+            .collect()
+    }
+
+    fn bits(v: &[f32]) -> Vec<u32> {
+        v.iter().map(|x| x.to_bits()).collect()
+    }
+
+    pub fn dot(seed: u64) {
+        for n in lengths() {
+            let (a, b) = (vector(seed, 1, n), vector(seed, 2, n));
+            let (got, want) = (super::dot(&a, &b), portable::dot(&a, &b));
+            assert_eq!(
+                got.to_bits(),
+                want.to_bits(),
+                "dot, n = {n}: {got} vs {want}"
+            );
+        }
+    }
+
+    pub fn axpy(seed: u64) {
+        for n in lengths() {
+            let x = vector(seed, 3, n);
+            let y0 = vector(seed, 4, n);
+            let alpha = vector(seed, 5, 1)[0];
+            let (mut got, mut want) = (y0.clone(), y0);
+            super::axpy(alpha, &x, &mut got);
+            portable::axpy(alpha, &x, &mut want);
+            assert_eq!(bits(&got), bits(&want), "axpy, n = {n}");
+        }
+    }
+
+    pub fn affine_t(seed: u64) {
+        for n_in in lengths() {
+            for n_out in [1, 3, 10, 14] {
+                let w = vector(seed, 6, n_in * n_out);
+                let x = vector(seed, 7, n_in);
+                let b = vector(seed, 8, n_out);
+                let (mut got, mut want) = (vec![0.0; n_out], vec![0.0; n_out]);
+                super::affine_t(&w, &x, &b, &mut got);
+                portable::affine_t(&w, &x, &b, &mut want);
+                assert_eq!(bits(&got), bits(&want), "affine_t, {n_in} -> {n_out}");
+            }
+        }
+    }
+
+    pub fn relu_mask(seed: u64) {
+        for n in lengths() {
+            let mut a = vector(seed, 9, n);
+            if n > 3 {
+                a[3] = f32::NAN;
+            }
+            let g0 = vector(seed, 10, n);
+            let (mut got, mut want) = (g0.clone(), g0);
+            super::relu_mask(&a, &mut got);
+            portable::relu_mask(&a, &mut want);
+            assert_eq!(bits(&got), bits(&want), "relu_mask, n = {n}");
+        }
+    }
+
+    /// All of the above for a few seeds.
+    pub fn all() {
+        for seed in [1, 2, 3, 20190609] {
+            dot(seed);
+            axpy(seed);
+            affine_t(seed);
+            relu_mask(seed);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn active_kernels_match_the_portable_ones_bit_for_bit() {
+        check::all();
+    }
+
+    #[test]
+    fn dot_follows_the_documented_order() {
+        // An independent spelling of the order in portable::dot's docs.
+        for n in check::lengths() {
+            let (a, b) = (check::vector(9, 1, n), check::vector(9, 2, n));
+            let mut s = [0.0f32; LANES];
+            let body = n - n % LANES;
+            for i in 0..body {
+                s[i % LANES] += a[i] * b[i];
+            }
+            let mut tail = 0.0f32;
+            for i in body..n {
+                tail += a[i] * b[i];
+            }
+            let want = (((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]))) + tail;
+            assert_eq!(dot(&a, &b).to_bits(), want.to_bits(), "n = {n}");
+        }
+    }
+
+    #[test]
+    fn axpy_and_relu_mask_do_what_they_say() {
+        let x = [1.0f32, 2.0, 3.0, 4.0, 5.0];
+        let mut y = [10.0f32, 20.0, 30.0, 40.0, 50.0];
+        axpy(2.0, &x, &mut y);
+        assert_eq!(y, [12.0, 24.0, 36.0, 48.0, 60.0]);
+        let a = [1.0f32, 0.0, -1.0, 2.0, -0.5];
+        relu_mask(&a, &mut y);
+        assert_eq!(y, [12.0, 0.0, 0.0, 48.0, 0.0]);
+        let mut z = [0.0f32; 2];
+        affine_t(&[1.0, 2.0, 3.0, 4.0], &[1.0, 1.0], &[0.5, -0.5], &mut z);
+        assert_eq!(z, [3.5, 6.5]);
+    }
+}

@@ -1,0 +1,109 @@
+//! The explicit wasm simd128 kernels (f32x4), compiled only for wasm32 with `+simd128`.
+//!
+//! Each one reproduces its [`super::portable`] counterpart bit for bit: the same products and
+//! sums in the same order, element-wise IEEE f32 multiply and add only (no FMA, no relaxed
+//! SIMD), and the same scalar tail.
+
+use super::LANES;
+use core::arch::wasm32::*;
+
+/// 4 f32 lanes at `p` (any alignment: wasm's `v128.load` is unaligned).
+///
+/// # Safety
+/// `p..p + 4` must be in bounds of one slice.
+#[inline(always)]
+unsafe fn load(p: *const f32) -> v128 {
+    v128_load(p as *const v128)
+}
+
+/// y += alpha x: `y[i] + alpha * x[i]` four lanes at a time, then the scalar tail.
+#[inline]
+pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
+    let n = y.len();
+    let x = &x[..n];
+    let va = f32x4_splat(alpha);
+    let body = n - n % 4;
+    let (xp, yp) = (x.as_ptr(), y.as_mut_ptr());
+    let mut i = 0;
+    while i < body {
+        // SAFETY: i + 4 <= body <= n = x.len() = y.len().
+        unsafe {
+            let r = f32x4_add(load(yp.add(i)), f32x4_mul(va, load(xp.add(i))));
+            v128_store(yp.add(i) as *mut v128, r);
+        }
+        i += 4;
+    }
+    for (yi, &xi) in y[body..].iter_mut().zip(&x[body..]) {
+        *yi += alpha * xi;
+    }
+}
+
+/// a . b: lanes 0..4 of every chunk of 8 accumulate in `lo`, lanes 4..8 in `hi`, so lane k of
+/// `lo` is the portable partial sum s_k and lane k of `hi` is s_{k+4}; `lo + hi` is then
+/// (s0 + s4, s1 + s5, s2 + s6, s3 + s7), reduced as the portable tree, plus the same tail.
+#[inline]
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let n = a.len();
+    let b = &b[..n];
+    let body = n - n % LANES;
+    let (ap, bp) = (a.as_ptr(), b.as_ptr());
+    let mut lo = f32x4_splat(0.0);
+    let mut hi = f32x4_splat(0.0);
+    let mut i = 0;
+    while i < body {
+        // SAFETY: i + 8 <= body <= n = a.len() = b.len().
+        unsafe {
+            lo = f32x4_add(lo, f32x4_mul(load(ap.add(i)), load(bp.add(i))));
+            hi = f32x4_add(hi, f32x4_mul(load(ap.add(i + 4)), load(bp.add(i + 4))));
+        }
+        i += LANES;
+    }
+    let mut tail = 0.0f32;
+    for (&p, &q) in a[body..].iter().zip(&b[body..]) {
+        tail += p * q;
+    }
+    let s = f32x4_add(lo, hi);
+    let left = f32x4_extract_lane::<0>(s) + f32x4_extract_lane::<1>(s);
+    let right = f32x4_extract_lane::<2>(s) + f32x4_extract_lane::<3>(s);
+    (left + right) + tail
+}
+
+/// `z[j] = b[j] + dot(x, row j of w)`, with the simd128 [`dot`].
+#[inline]
+pub fn affine_t(w: &[f32], x: &[f32], b: &[f32], z: &mut [f32]) {
+    debug_assert_eq!(w.len(), x.len() * z.len());
+    debug_assert_eq!(b.len(), z.len());
+    if x.is_empty() {
+        z.copy_from_slice(b);
+        return;
+    }
+    for ((zj, row), &bj) in z.iter_mut().zip(w.chunks_exact(x.len())).zip(b) {
+        *zj = bj + dot(x, row);
+    }
+}
+
+/// Zeroes `g` where `a <= 0`: the lane mask of `a <= 0` clears those lanes of `g` to +0.0
+/// (NaN compares false and keeps `g`, as in the portable kernel).
+#[inline]
+pub fn relu_mask(a: &[f32], g: &mut [f32]) {
+    let n = g.len();
+    let a = &a[..n];
+    let body = n - n % 4;
+    let zero = f32x4_splat(0.0);
+    let (ap, gp) = (a.as_ptr(), g.as_mut_ptr());
+    let mut i = 0;
+    while i < body {
+        // SAFETY: i + 4 <= body <= n = a.len() = g.len().
+        unsafe {
+            let dead = f32x4_le(load(ap.add(i)), zero);
+            let r = v128_andnot(load(gp.add(i)), dead);
+            v128_store(gp.add(i) as *mut v128, r);
+        }
+        i += 4;
+    }
+    for (gi, &ai) in g[body..].iter_mut().zip(&a[body..]) {
+        if ai <= 0.0 {
+            *gi = 0.0;
+        }
+    }
+}
