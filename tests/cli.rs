@@ -10,6 +10,16 @@ fn cli(args: &[&str]) -> Output {
         .expect("the CLI binary runs")
 }
 
+/// The JSON a successful run printed.
+fn json(out: &Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
 #[test]
 fn toy_json_has_the_documented_shape() {
     let out = cli(&[
@@ -23,12 +33,7 @@ fn toy_json_has_the_documented_shape() {
         "--format",
         "json",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let v = json(&out);
     assert_eq!(v["experiment"], "toy");
     assert_eq!(v["runs"], 20);
     assert_eq!(v["seed"], 3);
@@ -141,12 +146,7 @@ fn one_hidden_layer_json_has_per_epoch_traces() {
         "--format",
         "json",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let v = json(&out);
     assert_eq!(v["experiment"], "one-hidden-layer");
     assert_eq!(v["params"], 300);
     let a = v["trHSigma"].as_array().unwrap();

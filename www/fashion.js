@@ -11,6 +11,7 @@ import { CurvesPlot, SpectrumPlot, paintImage, sub } from './fashion-plots.js';
 import { markerSwatch, DESCRIPTION } from './methods.js';
 import { estimateMs, partition, PRIOR_MS, PRIOR_RECORD_MS } from './fashion-costs.js';
 import { fmt } from './format.js';
+import { statusReporter } from './status.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -102,18 +103,7 @@ export function bootFashion({ dir, hook: rootHook }) {
 
   // ------------------------------------------------------------------ status
 
-  function setStatus(text, kind = 'info') {
-    const el = $('fashion-status');
-    el.textContent = text;
-    el.dataset.kind = kind;
-  }
-
-  function reportError(context, message) {
-    const text = `${context}: ${message}`;
-    hook.errors.push(text);
-    console.error(`[sgd-escape] ${text}`);
-    setStatus(text, 'error');
-  }
+  const { setStatus, reportError } = statusReporter($('fashion-status'), hook.errors);
 
   function setPhase(p) {
     st.phase = p;

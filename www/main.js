@@ -5,6 +5,7 @@ import { Landscape } from './landscape.js';
 import { EscapePlot, IndicatorPlot } from './plots.js';
 import { markerSwatch, DESCRIPTION } from './methods.js';
 import { fmt } from './format.js';
+import { statusReporter } from './status.js';
 import { bootFashion } from './fashion.js';
 import { bootOneHidden } from './one-hidden.js';
 
@@ -70,18 +71,7 @@ let indicatorPlot;
 
 // ---------------------------------------------------------------- status and errors
 
-function setStatus(text, kind = 'info') {
-  const el = $('status');
-  el.textContent = text;
-  el.dataset.kind = kind;
-}
-
-function reportError(context, message) {
-  const text = `${context}: ${message}`;
-  hook.errors.push(text);
-  console.error(`[sgd-escape] ${text}`);
-  setStatus(text, 'error');
-}
+const { setStatus, reportError } = statusReporter($('status'), hook.errors);
 
 function controlIdFor(field) {
   if (field === 'methods') return 'methods';

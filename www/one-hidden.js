@@ -5,6 +5,7 @@
 
 import { TracesPlot, BoundaryPlot } from './one-hidden-plots.js';
 import { fmt } from './format.js';
+import { statusReporter } from './status.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -50,17 +51,10 @@ export function bootOneHidden({ dir, hook: rootHook }) {
   const traces = new TracesPlot($('ohl-traces'));
   const boundary = new BoundaryPlot($('ohl-boundary'));
 
-  function setStatus(text, kind = 'info') {
-    const el = $('ohl-status');
-    el.textContent = text;
-    el.dataset.kind = kind;
-  }
-
+  const status = statusReporter($('ohl-status'), hook.errors);
+  const setStatus = status.setStatus;
   function reportError(context, message) {
-    const text = `${context}: ${message}`;
-    hook.errors.push(text);
-    console.error(`[sgd-escape] ${text}`);
-    setStatus(text, 'error');
+    status.reportError(context, message);
     setPlaying(false);
   }
 

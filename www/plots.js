@@ -2,32 +2,8 @@
 
 import { styleOf, drawMarker } from './methods.js';
 import { niceTicks, pow10Label } from './format.js';
+import { FONT, FONT_SMALL, INK, GRID, fit, casing } from './charts.js';
 
-const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
-const FONT_SMALL = '11px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
-const INK = '#2b2b2e';
-const GRID = '#e6e6ea';
-
-/** Sizes a canvas to its CSS width and the given CSS height at devicePixelRatio. */
-function fit(canvas, cssWidth, cssHeight, memo) {
-  const dpr = window.devicePixelRatio || 1;
-  const w = Math.max(160, Math.floor(cssWidth));
-  const h = Math.round(cssHeight);
-  if (memo.w === w && memo.h === h && memo.dpr === dpr) return false;
-  memo.w = w; memo.h = h; memo.dpr = dpr;
-  canvas.style.height = `${h}px`;
-  canvas.width = Math.round(w * dpr);
-  canvas.height = Math.round(h * dpr);
-  return true;
-}
-
-function casing(hex) {
-  // A darker line under light colours so yellow and sky blue read on white.
-  const v = parseInt(hex.slice(1), 16);
-  const r = (v >> 16) & 255, g = (v >> 8) & 255, b = v & 255;
-  const lum = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  return lum > 150 ? 'rgba(60,55,20,0.55)' : null;
-}
 
 export class EscapePlot {
   constructor(canvas) {
