@@ -52,8 +52,12 @@ const DIVERGED_LOSS = 10 * Math.log(10);
 const SHARPNESS_DRAWS = 20;
 // Records kept per method, in the worker and here; past it they are thinned (see above).
 const MAX_RECORDS = 256;
-// The paper's stage 2 (PAPER.md, Section 5.3): 15,000 iterations of every dynamics.
+// The paper's stage 2 (PAPER.md, Section 5.3): 15,000 iterations of every dynamics, over
+// min(cores, 8) workers.
 const PAPER = { target: 15000, logEvery: 500, seed: 0 };
+// Workers by default: each holds the data and its own wasm memory (about 22 MB), so two keep the
+// page's wasm memory under 64 MB at the default settings; the paper protocol uses every core.
+const DEFAULT_THREADS = 2;
 // The committed stage-1 minimum (`sgd-escape fashion --save-start`), for seed 0.
 const SAVED_MINIMUM = { seed: 0, url: new URL('./data/fashion-minimum-seed0.bin', import.meta.url) };
 
@@ -149,6 +153,8 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
     engine: null,
     strip: null,
     shards: 0,
+    groups: [], // the methods of each worker
+    controller: null,
     memoryBytes: null, // wasm memory of all workers together
     memoryByShard: [],
     progressMessages: 0,
@@ -243,9 +249,14 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
 
   // ------------------------------------------------------------------ the workers
 
-  /** Worker threads for stage 2: one per core, up to one per method (at most 8). */
-  function autoThreads() {
+  /** Worker threads for the paper protocol: one per core, at most 8 (one per method). */
+  function maxThreads() {
     return Math.max(1, Math.min(8, navigator.hardwareConcurrency || 2));
+  }
+
+  /** The default worker threads: as many as cores up to DEFAULT_THREADS (memory, see there). */
+  function autoThreads() {
+    return Math.min(DEFAULT_THREADS, maxThreads());
   }
 
   function busy() { return st.shards.some((sh) => sh.busy); }
@@ -292,6 +303,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
     st.spectrumId = settings.methods.includes(st.spectrumId) ? st.spectrumId : (settings.methods.includes('sgd') ? 'sgd' : settings.methods[0]);
     const groups = partition(settings.methods, settings.threads, settings.logEvery);
     hook.shards = groups.length;
+    hook.groups = groups;
     buildLegend();
     buildSpectrumSelect();
     markDirty();
@@ -1159,7 +1171,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
 
   /** The paper's stage 2: all eight methods from the saved seed-0 minimum to 15,000, playing. */
   function paperProtocol() {
-    writeForm({ methods: METHODS.map(([id]) => id), seed: PAPER.seed, fromScratch: false, logEvery: PAPER.logEvery, target: PAPER.target });
+    writeForm({ methods: METHODS.map(([id]) => id), seed: PAPER.seed, fromScratch: false, logEvery: PAPER.logEvery, target: PAPER.target, threads: maxThreads() });
     settingsChanged();
     setStatus(`Paper protocol: all eight dynamics to iteration ${int(PAPER.target)}, a record every ${int(PAPER.logEvery)}, split over ${st.shards.length || readSettings().threads} worker(s).`);
     play();
@@ -1226,6 +1238,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
     },
   };
 
+  hook.controller = controller;
   wire();
   writeForm(state || {});
   syncStage1Box();
@@ -1246,7 +1259,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
   const io = new IntersectionObserver((entries) => {
     if (entries.some((e) => e.isIntersecting)) { io.disconnect(); if (!st.shards.length) start(); }
   }, { rootMargin: '200px 0px' });
-  io.observe(root.host || root);
+  io.observe(root instanceof ShadowRoot ? root.host : root);
   cleanups.push(() => io.disconnect());
   return controller;
 }

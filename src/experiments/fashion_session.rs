@@ -324,7 +324,6 @@ impl FashionSession {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::fashion::{CORRUPTED, TRAIN_SIZE};
 
     fn record(iteration: u64) -> FashionRecord {
         FashionRecord {
@@ -352,67 +351,73 @@ mod tests {
         assert_eq!(its, [0, 20, 40, 60, 80]);
     }
 
-    fn data_file(name: &str) -> Vec<u8> {
-        let path = format!("{}/www/data/{name}", env!("CARGO_MANIFEST_DIR"));
-        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-    }
-
-    /// Many stage-2 steps with a tiny buffer: the record count stays bounded, the records stay
-    /// evenly spaced from the minimum, and `records_after` hands out only the new ones.
-    #[test]
+    /// Needs the data files of www/data: native only.
     #[cfg(not(target_arch = "wasm32"))]
-    fn records_stay_bounded_on_long_runs() {
-        let mut settings = FashionSettings::from_fields([
-            (
-                "methods".to_string(),
-                FieldValue::List(vec![FieldValue::Text("sgd".to_string())]),
-            ),
-            ("logEvery".to_string(), FieldValue::Number(1.0)),
-            ("maxRecords".to_string(), FieldValue::Number(4.0)),
-            ("sharpnessDraws".to_string(), FieldValue::Number(1.0)),
-        ])
-        .unwrap();
-        settings.config.trace_probes = 1;
-        settings.config.spectrum_k = 1;
-        let data = FashionData::from_idx(
-            &data_file("fmnist-train1200-images-idx3-ubyte.gz"),
-            &data_file("fmnist-train1200-labels-idx1-ubyte.gz"),
-            &data_file("fmnist-test2000-images-idx3-ubyte.gz"),
-            &data_file("fmnist-test2000-labels-idx1-ubyte.gz"),
-            TRAIN_SIZE,
-            CORRUPTED,
-            0,
-        )
-        .unwrap();
-        let mut s = FashionSession::new(settings, data);
-        s.load_minimum(&data_file("fashion-minimum-seed0.bin"))
+    mod with_data {
+        use super::*;
+        use crate::data::fashion::{CORRUPTED, TRAIN_SIZE};
+
+        fn data_file(name: &str) -> Vec<u8> {
+            let path = format!("{}/www/data/{name}", env!("CARGO_MANIFEST_DIR"));
+            std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+        }
+
+        /// Many stage-2 steps with a tiny buffer: the record count stays bounded, the records stay
+        /// evenly spaced from the minimum, and `records_after` hands out only the new ones.
+        #[test]
+        fn records_stay_bounded_on_long_runs() {
+            let mut settings = FashionSettings::from_fields([
+                (
+                    "methods".to_string(),
+                    FieldValue::List(vec![FieldValue::Text("sgd".to_string())]),
+                ),
+                ("logEvery".to_string(), FieldValue::Number(1.0)),
+                ("maxRecords".to_string(), FieldValue::Number(4.0)),
+                ("sharpnessDraws".to_string(), FieldValue::Number(1.0)),
+            ])
             .unwrap();
-        let mut seen = 0;
-        let mut most = 0;
-        for _ in 0..64 {
-            assert!(s.step_method(Method::Sgd, 1));
-            let rs = s.records(Method::Sgd).unwrap();
-            most = most.max(rs.len());
-            assert!(rs.len() <= 4, "{} records kept", rs.len());
-            let fresh = s.records_after(Method::Sgd, seen).unwrap();
-            assert!(fresh.iter().all(|r| r.iteration > seen));
-            if let Some(r) = fresh.last() {
-                seen = r.iteration;
+            settings.config.trace_probes = 1;
+            settings.config.spectrum_k = 1;
+            let data = FashionData::from_idx(
+                &data_file("fmnist-train1200-images-idx3-ubyte.gz"),
+                &data_file("fmnist-train1200-labels-idx1-ubyte.gz"),
+                &data_file("fmnist-test2000-images-idx3-ubyte.gz"),
+                &data_file("fmnist-test2000-labels-idx1-ubyte.gz"),
+                TRAIN_SIZE,
+                CORRUPTED,
+                0,
+            )
+            .unwrap();
+            let mut s = FashionSession::new(settings, data);
+            s.load_minimum(&data_file("fashion-minimum-seed0.bin"))
+                .unwrap();
+            let mut seen = 0;
+            let mut most = 0;
+            for _ in 0..64 {
+                assert!(s.step_method(Method::Sgd, 1));
+                let rs = s.records(Method::Sgd).unwrap();
+                most = most.max(rs.len());
+                assert!(rs.len() <= 4, "{} records kept", rs.len());
+                let fresh = s.records_after(Method::Sgd, seen).unwrap();
+                assert!(fresh.iter().all(|r| r.iteration > seen));
+                if let Some(r) = fresh.last() {
+                    seen = r.iteration;
+                }
             }
+            let rs = s.records(Method::Sgd).unwrap();
+            let every = s.record_every(Method::Sgd).unwrap();
+            assert_eq!(most, 4);
+            assert!(
+                every >= 16,
+                "the interval should have doubled to 16 or more, got {every}"
+            );
+            assert_eq!(rs[0].iteration, 0);
+            for (k, r) in rs.iter().enumerate() {
+                assert_eq!(r.iteration, k as u64 * every, "records evenly spaced");
+            }
+            s.reset();
+            assert_eq!(s.record_every(Method::Sgd), Some(1));
+            assert_eq!(s.records(Method::Sgd).unwrap().len(), 1);
         }
-        let rs = s.records(Method::Sgd).unwrap();
-        let every = s.record_every(Method::Sgd).unwrap();
-        assert_eq!(most, 4);
-        assert!(
-            every >= 16,
-            "the interval should have doubled to 16 or more, got {every}"
-        );
-        assert_eq!(rs[0].iteration, 0);
-        for (k, r) in rs.iter().enumerate() {
-            assert_eq!(r.iteration, k as u64 * every, "records evenly spaced");
-        }
-        s.reset();
-        assert_eq!(s.record_every(Method::Sgd), Some(1));
-        assert_eq!(s.records(Method::Sgd).unwrap().len(), 1);
     }
 }
