@@ -50,7 +50,8 @@ const ESCAPE_FACTOR = 10;
 const DIVERGED_LOSS = 10 * Math.log(10);
 // Records the page asks the wasm experiment for (sharpness draws per record).
 const SHARPNESS_DRAWS = 20;
-// Records kept per method, in the worker and here; past it they are thinned (see above).
+// Records kept per method by default, in the worker and here; past it they are thinned (see
+// above). A state may ask for another cap (maxRecords, 3 ..= 100000).
 const MAX_RECORDS = 256;
 // The paper's stage 2 (PAPER.md, Section 5.3): 15,000 iterations of every dynamics, over
 // min(cores, 8) workers.
@@ -69,7 +70,7 @@ const FIELDS = [
   ['threads', 'fashion-threads', 1, 8, 'number of worker threads'],
 ];
 // Settings that start the experiment over when they change.
-const STRUCTURAL = ['methods', 'seed', 'logEvery', 'threads', 'fromScratch'];
+const STRUCTURAL = ['methods', 'seed', 'logEvery', 'threads', 'fromScratch', 'maxRecords'];
 
 // Stage-1 minimums of this page, by seed (checkpoint bytes), shared by every mounted figure.
 const MINIMUMS = new Map();
@@ -130,6 +131,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
     dirty: { curves: true, spectrum: true, readout: false, text: false },
     drawPending: false,
     destroyed: false,
+    maxRecords: MAX_RECORDS,
   };
   const hook = {
     phase: 'off',
@@ -218,6 +220,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
       $('fashion-methods-error').textContent = '';
     }
     out.fromScratch = $('fashion-stage1').checked;
+    out.maxRecords = st.maxRecords;
     return ok ? out : null;
   }
 
@@ -336,7 +339,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
         sh.worker.postMessage({
           type: 'init',
           dir,
-          config: { methods: sh.methods, seed: settings.seed, logEvery: settings.logEvery, sharpnessDraws: SHARPNESS_DRAWS, maxRecords: MAX_RECORDS },
+          config: { methods: sh.methods, seed: settings.seed, logEvery: settings.logEvery, sharpnessDraws: SHARPNESS_DRAWS, maxRecords: settings.maxRecords },
           minimum: m.bytes ? m.bytes.slice() : null,
           reason: m.reason,
           strip: sh.k === 0,
@@ -472,8 +475,9 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
     const rs = st.records[id] || (st.records[id] = []);
     const last = rs.length ? rs[rs.length - 1].iteration : -1;
     for (const r of fresh) if (r.iteration > last) rs.push(r);
-    if (every) st.recordEvery[id] = Math.max(st.recordEvery[id] || 1, every);
-    st.recordEvery[id] = thinRecords(rs, MAX_RECORDS, st.recordEvery[id] || st.settings.logEvery);
+    // The worker's interval only grows (it thins its own buffer alike); never go below it.
+    const stride = Math.max(st.recordEvery[id] || st.settings.logEvery, every || 0);
+    st.recordEvery[id] = thinRecords(rs, st.settings.maxRecords, stride);
   }
 
   function allShards(phase) { return st.shards.every((x) => x.phase === phase); }
@@ -1011,6 +1015,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
       target: s.target,
       threads: s.threads,
       fromScratch: !!s.fromScratch,
+      maxRecords: st.maxRecords,
       playing: st.playing,
       spectrumMethod: st.spectrumId,
       hidden: [...st.hidden],
@@ -1036,9 +1041,20 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
     return changed;
   }
 
+  /** Applies a maxRecords of a state (undefined: no change); true if it changed. */
+  function setCap(cap) {
+    if (cap === undefined) return false;
+    if (!Number.isInteger(cap) || cap < 3 || cap > 100000) throw new Error(`setState: maxRecords must be a whole number from 3 to 100,000, got ${String(cap)}`);
+    if (cap === st.maxRecords) return false;
+    st.maxRecords = cap;
+    hook.maxRecords = cap;
+    return true;
+  }
+
   function setState(partial = {}) {
     if (!partial || typeof partial !== 'object') return;
-    if (writeForm(partial)) settingsChanged();
+    const capChanged = setCap(partial.maxRecords);
+    if (writeForm(partial) || capChanged) settingsChanged();
     if (Array.isArray(partial.hidden)) {
       st.hidden = new Set(partial.hidden.filter((id) => names[id]));
       for (const b of root.querySelectorAll('.fashion-toggle')) b.setAttribute('aria-pressed', st.hidden.has(b.dataset.method) ? 'false' : 'true');
@@ -1240,6 +1256,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
 
   hook.controller = controller;
   wire();
+  setCap((state || {}).maxRecords);
   writeForm(state || {});
   syncStage1Box();
   if (state && Array.isArray(state.hidden)) st.hidden = new Set(state.hidden);

@@ -2,17 +2,21 @@
 // Shared by fashion.js and one-hidden.js so both export alike.
 
 /**
- * Thins `records` (sorted by `key`, the first at 0) in place to at most `cap` entries by keeping
- * the multiples of a stride that starts at `stride` and doubles until they fit; returns the
- * stride in use. The same rule as the wasm session's, so page and worker keep the same points.
+ * Thins `records` (sorted by `key`, the first at 0) in place: keeps the multiples of `stride`,
+ * then doubles the stride until at most `cap` are left; returns the stride in use. The same rule
+ * as the wasm session's, so page and worker keep the same points.
  */
 export function thinRecords(records, cap, stride, key = 'iteration') {
   let s = Math.max(1, stride);
-  while (records.length > cap) {
-    s *= 2;
+  const keep = () => {
     let k = 0;
     for (const r of records) if (r[key] % s === 0) records[k++] = r;
     records.length = k;
+  };
+  keep();
+  while (records.length > cap) {
+    s *= 2;
+    keep();
   }
   return s;
 }

@@ -521,7 +521,11 @@ const TESTS = [
       const spec = await canvasStats(page, 'fashion-spectrum');
       check(spec.distinct > 8 && spec.inked > 0.01, 'the spectrum of the minimum is not drawn');
       check((await page.$eval('#fashion-status', (el) => el.dataset.kind || '')) !== 'error', `status shows an error: ${await page.textContent('#fashion-status')}`);
-      console.log(`      info: saved minimum measured in ${Math.round(fs.loadMs)} ms; ${fs.shards} stage-2 worker(s)`);
+      // Memory at the default settings: the workers' wasm memories together stay under 64 MB.
+      const mem = await page.evaluate(() => ({ total: window.__sgdEscape.fashion.memoryBytes, each: window.__sgdEscape.fashion.memoryByShard }));
+      check(Number.isFinite(mem.total) && mem.total > 0, `the workers should report their wasm memory, got ${JSON.stringify(mem)}`);
+      check(mem.total <= 64 * 2 ** 20, `FashionMNIST wasm memory at the default settings is ${(mem.total / 2 ** 20).toFixed(1)} MB, over 64 MB`);
+      console.log(`      info: saved minimum measured in ${Math.round(fs.loadMs)} ms; ${fs.shards} stage-2 worker(s); wasm memory ${(mem.total / 2 ** 20).toFixed(1)} MB (${mem.each.map((b) => (b / 2 ** 20).toFixed(1)).join(' + ')})`);
       noErrors(ctx);
       await ctx.context.close();
     },
@@ -657,11 +661,84 @@ const TESTS = [
       if (WANT_SCREENSHOT) {
         await screenshotOf(page, ['#ohl .experiment-intro', '#ohl .ohl-layout'], 'screenshot-ohl.png');
       }
+      // Bounded: past the last epoch nothing grows; the export has one row per record.
+      await page.evaluate(() => window.__sgdEscape.ohl.controller.step());
+      await frames(page, 10);
+      const after = await page.evaluate(() => { const o = window.__sgdEscape.ohl; return { epoch: o.epoch, records: o.records.length, epochMs: o.epochMs.length, memory: o.memoryBytes, csv: o.controller.exportCurves('csv'), json: o.controller.exportCurves('json') }; });
+      check(after.epoch === 31 && after.records === 32 && after.epochMs <= 31, `nothing should grow after the last epoch: ${JSON.stringify({ ...after, csv: undefined, json: undefined })}`);
+      const csvLines = after.csv.trim().split('\n');
+      check(csvLines.length === 33 && csvLines[0].startsWith('epoch,trainLoss'), `the CSV export should have a header and 32 rows, got ${csvLines.length} lines`);
+      check(JSON.parse(after.json).records.length === 32, 'the JSON export should hold the 32 records');
+      check(Number.isFinite(after.memory) && after.memory <= 16 * 2 ** 20, `the one-hidden-layer worker's wasm memory should be small, got ${after.memory}`);
+      // The protocol numbers in the prose come from the study.
+      check((await page.textContent('#ohl [data-ohl-setting="decayStart"]')) === '21', 'the decay start should be filled in from the study');
       // Reset: back to the untrained network.
       await page.click('#ohl-reset');
       await page.waitForFunction(() => window.__sgdEscape.ohl.ready && window.__sgdEscape.ohl.epoch === 0, null, { timeout: T_READY });
       check(Number(await page.textContent('#ohl-epoch')) === 0, '#ohl-epoch should read 0 after reset');
+      // A state with an epoch trains straight to it, then stops.
+      await page.evaluate(() => window.__sgdEscape.ohl.controller.setState({ epoch: 3 }));
+      await page.waitForFunction(() => { const o = window.__sgdEscape.ohl; return o.epoch === 3 && !o.playing; }, null, { timeout: T_OHL });
+      check((await page.evaluate(() => window.__sgdEscape.ohl.controller.getState())).epoch === 3, 'getState should give epoch 3');
+      console.log(`      info: one-hidden-layer wasm memory ${(after.memory / 2 ** 20).toFixed(1)} MB`);
       check(ohl.errors.length === 0, `figure errors: ${ohl.errors.join(' | ')}`);
+      noErrors(ctx);
+      await ctx.context.close();
+    },
+  },
+  {
+    name: 'FashionMNIST: progress bar (progressbar, aria-valuenow) and ETA while running; records stay bounded on a long run; step, export, getState and in-place reset through the controller',
+    async run(browser, url) {
+      const ctx = await openPage(browser, url);
+      const { page } = ctx;
+      await waitReady(page);
+      // A record every iteration with room for 4: the buffers must thin, in the worker and here.
+      await page.evaluate(() => window.__sgdEscape.fashion.controller.setState({ maxRecords: 4 }));
+      await fashionSettings(page, { methods: ['gd', 'sgd'], logEvery: 1, target: 64 });
+      await fashionReady(page);
+      const bar = () => page.$eval('#fashion-progress', (el) => ({ role: el.getAttribute('role'), now: el.getAttribute('aria-valuenow'), min: el.getAttribute('aria-valuemin'), max: el.getAttribute('aria-valuemax') }));
+      const b0 = await bar();
+      check(b0.role === 'progressbar' && b0.min === '0' && b0.max === '100' && b0.now === '0', `the progress bar should be a progressbar at 0 of 0..100: ${JSON.stringify(b0)}`);
+      await page.click('#fashion-play');
+      await page.waitForFunction(() => window.__sgdEscape.fashion.perf && window.__sgdEscape.fashion.iteration >= 2, null, { timeout: T_FASHION });
+      const b1 = await bar();
+      check(Number(b1.now) > 0 && Number(b1.now) < 100, `aria-valuenow should be part way: ${b1.now}`);
+      const eta = await page.textContent('#fashion-eta');
+      check(/ETA .*\d/.test(eta), `#fashion-eta should give an ETA from the measured speed: "${eta}"`);
+      check(Number.isFinite(await page.evaluate(() => window.__sgdEscape.fashion.etaMs)), 'the hook should expose etaMs');
+      await page.waitForFunction(() => { const f = window.__sgdEscape.fashion; return !f.playing && !f.busy && f.iteration >= 64; }, null, { timeout: T_FASHION });
+      const end = await page.evaluate(() => {
+        const f = window.__sgdEscape.fashion;
+        return { records: Object.fromEntries(Object.entries(f.records).map(([k, v]) => [k, v.map((r) => r.iteration)])), every: { ...f.recordEvery } };
+      });
+      for (const [id, its] of Object.entries(end.records)) {
+        const every = end.every[id];
+        check(its.length >= 2 && its.length <= 4, `${id}: ${its.length} records kept, the cap is 4 (${its.join(', ')})`);
+        check(every >= 16, `${id}: the record interval should have doubled to at least 16, got ${every}`);
+        check(its.every((it, k) => it === k * every), `${id}: records should be evenly spaced from the minimum: ${its.join(', ')} (every ${every})`);
+      }
+      check((await bar()).now === '100', 'the progress bar should be full at the target');
+      // step(): every method to its next record, then pause.
+      await page.evaluate(() => window.__sgdEscape.fashion.controller.step());
+      await page.waitForFunction(() => { const f = window.__sgdEscape.fashion; return !f.playing && !f.busy && f.iteration > 64; }, null, { timeout: T_FASHION });
+      const stepped = await fashionState(page);
+      check(Object.values(stepped.records).every((n) => n <= 4), `records past the cap after step: ${JSON.stringify(stepped.records)}`);
+      // Export and state.
+      const out = await page.evaluate(() => { const c = window.__sgdEscape.fashion.controller; return { csv: c.exportCurves('csv'), json: c.exportCurves('json'), state: c.getState() }; });
+      const lines = out.csv.trim().split('\n');
+      const total = Object.values(stepped.records).reduce((a, n) => a + n, 0);
+      check(lines[0].startsWith('method,iteration,') && lines.length === 1 + total, `CSV: header and one row per record expected (${total}), got ${lines.length} lines`);
+      check(Object.keys(JSON.parse(out.json).records).length === 2, 'the JSON export should hold both methods');
+      check(out.state.maxRecords === 4 && out.state.logEvery === 1 && out.state.methods.join() === 'gd,sgd', `getState: ${JSON.stringify(out.state)}`);
+      // Reset in place: no new workers, no reload, no stage 1.
+      const workersBefore = ctx.requests.filter((u) => /fashion-worker\.js/.test(u)).length;
+      await page.evaluate(() => window.__sgdEscape.fashion.controller.reset());
+      await page.waitForFunction(() => window.__sgdEscape.fashion.phase === 'ready', null, { timeout: T_READY });
+      const after = await fashionState(page);
+      check(after.iteration === 0 && Object.values(after.records).every((n) => n === 1), `after reset: iteration 0 and the start record, got ${JSON.stringify(after.records)}`);
+      check(ctx.requests.filter((u) => /fashion-worker\.js/.test(u)).length === workersBefore, 'reset should not start new workers');
+      check((await page.evaluate(() => window.__sgdEscape.fashion.stage1Runs)) === 0, 'stage 1 should not have run');
+      check(after.errors.length === 0, `figure errors: ${after.errors.join(' | ')}`);
       noErrors(ctx);
       await ctx.context.close();
     },
