@@ -334,7 +334,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
     // The workers load wasm and data while the minimum is being found (a fetch at most).
     minimumFor(settings).then((m) => {
       if (gen !== st.generation) return;
-      st.minimumNote = m.reused ? `reusing the stage-1 minimum computed earlier on this page for seed ${settings.seed}` : null;
+      st.minimumNote = m.reused ? `stage-1 minimum computed earlier on this page for seed ${settings.seed}` : null;
       for (const sh of st.shards) {
         sh.worker.postMessage({
           type: 'init',
@@ -551,7 +551,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
         markDirty();
         if (wasReset) setStatus('Reset: back to the minimum. Press Play.', 'ok');
         else if (fromStage1) setStatus(`Stage 1 done after ${int(st.stage1 ? st.stage1.iteration : 0)} iterations: every label fitted. Stage 2 starts from here.`, 'ok');
-        else setStatus(`Ready: stage 2 starts from the ${st.minimumNote ? 'same' : 'saved'} stage-1 minimum${st.minimumNote ? ` (${st.minimumNote})` : ''}. Press Play.`, 'ok');
+        else setStatus(`Ready: stage 2 starts from the ${st.minimumNote || 'saved stage-1 minimum'}. Press Play.`, 'ok');
         go();
         return;
       }
@@ -644,6 +644,8 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
   /** Every method to its next record (or stage 1 to its end), then pause. */
   function step() {
     if (st.playing) return;
+    // Stage 1 runs to its end and stops at the minimum (a target of iteration 0).
+    if (['need-stage1', 'stage1'].includes(st.phase)) st.stepTo = 0;
     if (st.phase === 'ready') {
       const every = st.settings.logEvery;
       st.stepTo = Math.min(formTarget() > minIteration() ? formTarget() : Infinity, (Math.floor(minIteration() / every) + 1) * every);
@@ -686,7 +688,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
     const t = target();
     const it = minIteration();
     $('fashion-iteration').textContent = int(it);
-    $('fashion-target-echo').textContent = int(t);
+    $('fashion-target-echo').textContent = int(formTarget());
     hook.iteration = it;
     hook.iterations = st.iterations;
     hook.records = st.records;

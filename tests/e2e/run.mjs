@@ -201,6 +201,7 @@ function noErrors(ctx) {
 const T_FASHION = 240_000; // a few dozen stage-2 iterations of four methods on a busy 2-core machine
 const T_FASHION_SHOT = 480_000; // 300 iterations of all eight, for the README picture
 const T_OHL = 180_000; // 31 epochs
+const T_STAGE1 = 600_000; // FashionMNIST stage 1 from scratch (a few thousand full-batch iterations)
 
 /** A few plain fields of the FashionMNIST hook (the records stay in the page). */
 function fashionState(page) {
@@ -739,6 +740,34 @@ const TESTS = [
       check(ctx.requests.filter((u) => /fashion-worker\.js/.test(u)).length === workersBefore, 'reset should not start new workers');
       check((await page.evaluate(() => window.__sgdEscape.fashion.stage1Runs)) === 0, 'stage 1 should not have run');
       check(after.errors.length === 0, `figure errors: ${after.errors.join(' | ')}`);
+      noErrors(ctx);
+      await ctx.context.close();
+    },
+  },
+  {
+    name: 'FashionMNIST with another seed: stage 1 runs once, in one worker, every worker starts from its minimum, and a restart reuses it',
+    async run(browser, url) {
+      const ctx = await openPage(browser, url);
+      const { page } = ctx;
+      await waitReady(page);
+      await page.evaluate(() => window.__sgdEscape.fashion.controller.setState({ seed: 1, methods: ['gd', 'gld-const', 'sgd'], logEvery: 5, target: 10, threads: 2 }));
+      await page.$eval('#fashion', (el) => el.scrollIntoView());
+      await page.waitForFunction(() => window.__sgdEscape.fashion.phase === 'need-stage1', null, { timeout: T_READY });
+      check(!ctx.requests.some((u) => u.endsWith('/data/fashion-minimum-seed0.bin')), 'the seed-0 minimum should not be fetched for seed 1');
+      await page.click('#fashion-play');
+      await page.waitForFunction(() => { const f = window.__sgdEscape.fashion; return f.phase === 'ready' && !f.playing && !f.busy && f.iteration >= 10; }, null, { timeout: T_STAGE1 });
+      const f = await page.evaluate(() => { const h = window.__sgdEscape.fashion; return { runs: h.stage1Runs, shards: h.shards, stage1: h.stage1, start: h.start, records: Object.fromEntries(Object.entries(h.records).map(([k, v]) => [k, v.length])) }; });
+      check(f.shards === 2, `two workers expected, got ${f.shards}`);
+      check(f.runs === 1 && f.stage1.done, `stage 1 should have run once to its end: ${JSON.stringify({ runs: f.runs, stage1: f.stage1 })}`);
+      check(f.start.trainAccuracy === 1, 'the minimum of stage 1 should fit every label');
+      check(Object.keys(f.records).length === 3 && Object.values(f.records).every((n) => n === 3), `records at 0, 5, 10 for every method in both workers: ${JSON.stringify(f.records)}`);
+      // New methods start the workers over; stage 1 is not run again for the same seed.
+      await page.evaluate(() => window.__sgdEscape.fashion.controller.setState({ methods: ['gd', 'sgd'] }));
+      await page.waitForFunction(() => window.__sgdEscape.fashion.phase === 'ready', null, { timeout: T_READY });
+      const again = await page.evaluate(() => ({ runs: window.__sgdEscape.fashion.stage1Runs, start: window.__sgdEscape.fashion.start }));
+      check(again.runs === 1, `stage 1 ran again (${again.runs} runs)`);
+      check(JSON.stringify(again.start) === JSON.stringify(f.start), 'the restarted workers should start from the same minimum');
+      console.log(`      info: stage 1 for seed 1 took ${f.stage1.iteration} iterations (${Math.round(f.stage1.elapsedMs / 1000)} s in wasm)`);
       noErrors(ctx);
       await ctx.context.close();
     },
