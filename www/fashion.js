@@ -48,6 +48,9 @@ const METHODS = [
 // a non-finite one, or one beyond ESCAPE_FACTOR times chance level (log 10), that it diverged.
 const ESCAPE_FACTOR = 10;
 const DIVERGED_LOSS = 10 * Math.log(10);
+// The counters and the progress bar are updated at most this often (ms): the workers report
+// many times a second, and every update costs the main thread a style, layout and paint.
+const READOUT_MS = 250;
 // Records the page asks the wasm experiment for (sharpness draws per record).
 const SHARPNESS_DRAWS = 20;
 // Records kept per method by default, in the worker and here; past it they are thinned (see
@@ -132,6 +135,8 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
     drawPending: false,
     destroyed: false,
     maxRecords: MAX_RECORDS,
+    lastReadout: 0,
+    readoutTimer: null,
   };
   const hook = {
     phase: 'off',
@@ -563,10 +568,17 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
         sh.perf = msg.perf;
         sh.etaMs = msg.etaMs;
         mergePerf();
-        // The DOM and the canvases are brought up to date once per frame, however many workers report.
+        // The canvases are redrawn in the next frame when records arrive; the counters and the
+        // progress bar at most every READOUT_MS, however many workers report.
         st.dirty.readout = true;
-        if (Object.keys(msg.records).length) { st.dirty.text = true; st.dirty.curves = true; st.dirty.spectrum = true; }
-        requestDraw();
+        if (Object.keys(msg.records).length) {
+          st.dirty.text = true;
+          st.dirty.curves = true;
+          st.dirty.spectrum = true;
+          requestDraw();
+        } else {
+          scheduleReadout();
+        }
         return;
       }
       case 'idle': {
@@ -971,7 +983,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
     requestAnimationFrame(() => {
       st.drawPending = false;
       const t0 = performance.now();
-      if (st.dirty.readout) { updateReadout(); st.dirty.readout = false; }
+      if (st.dirty.readout) { updateReadout(); st.dirty.readout = false; st.lastReadout = t0; }
       if (st.dirty.text) { describeLive(); updateEstimate(); st.dirty.text = false; }
       if (st.dirty.curves) {
         curves.draw(st.records, visibleIds(), target(), st.diverged, st.start);
@@ -990,6 +1002,14 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
       hook.maxDrawMs = Math.max(hook.maxDrawMs, ms);
       hook.framesDrawn += 1;
     });
+  }
+
+  /** A frame for the counters, no sooner than READOUT_MS after the last one. */
+  function scheduleReadout() {
+    if (st.readoutTimer) return;
+    const wait = READOUT_MS - (performance.now() - st.lastReadout);
+    if (wait <= 0) { requestDraw(); return; }
+    st.readoutTimer = setTimeout(() => { st.readoutTimer = null; requestDraw(); }, wait);
   }
 
   function markDirty() {
