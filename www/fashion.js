@@ -30,14 +30,15 @@
 // and page), thinned to evenly spaced points when they pass `maxRecords`. Everything the DOM
 // and the canvases show is brought up to date once per animation frame.
 
-import { CurvesPlot, SpectrumPlot, PANELS, paintImage, sub } from './fashion-plots.js';
+import { CurvesPlot, SpectrumPlot, PANELS, sub } from './fashion-plots.js';
+import { buildStrip } from './fashion-strip.js';
 import { markerSwatch, DESCRIPTION } from './methods.js';
 import { estimateMs, partition, PRIOR_MS, PRIOR_RECORD_MS } from './fashion-costs.js';
 import { thinRecords, toCsv } from './figure-curves.js';
 import { fmt } from './format.js';
 import { statusReporter } from './status.js';
 
-export const CLASS_NAMES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+export { CLASS_NAMES } from './fashion-strip.js';
 
 // The canonical method order and names until the worker reports methodInfo().
 const METHODS = [
@@ -500,7 +501,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
         st.config = msg.settings;
         $('fashion-arch').textContent = ` (layers ${msg.layerSizes.join('–')}, D = ${int(msg.params)} parameters)`;
         describeProtocol();
-        if (msg.strip) buildStrip(msg.strip);
+        if (msg.strip) hook.strip = buildStrip($('fashion-strip'), msg.strip, msg.settings.corrupted);
         buildLegend();
         buildSpectrumSelect();
         setStatus('Data loaded.');
@@ -715,7 +716,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
       const s = st.stage1;
       label.textContent = 'Stage 1';
       setBar(s.trainAccuracy, `stage 1, iteration ${s.iteration}, ${pct(s.trainAccuracy)} of the training labels fitted`);
-      text.textContent = `iteration ${int(s.iteration)} · ${pct(s.trainAccuracy)} of the 1200 labels fitted${s.itPerSec ? ` · ${Math.round(s.itPerSec)} it/s` : ''}`;
+      text.textContent = `iteration ${int(s.iteration)} · ${pct(s.trainAccuracy)} of the ${st.config ? `${int(st.config.trainSize)} ` : ''}labels fitted${s.itPerSec ? ` · ${Math.round(s.itPerSec)} it/s` : ''}`;
       st.etaMs = null;
     } else if (st.phase === 'need-stage1') {
       label.textContent = 'Stage 1';
@@ -888,65 +889,6 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
     }
     const text = out.join(' ');
     if ($('fashion-live').textContent !== text) $('fashion-live').textContent = text;
-  }
-
-  // ------------------------------------------------------------------ the image strip
-
-  function buildStrip(strip) {
-    const box = $('fashion-strip');
-    box.replaceChildren();
-    const groups = [
-      { title: 'Clean labels', sub: 'images 0–999', items: strip.labels.map((l, k) => ({ ...l, k })).filter((l) => !l.corrupted && l.index < 1000) },
-      { title: 'Random labels', sub: 'images 1000–1199', items: strip.labels.map((l, k) => ({ ...l, k })).filter((l) => l.corrupted || l.index >= 1000) },
-    ];
-    let corrupted = 0;
-    for (const g of groups) {
-      if (!g.items.length) continue;
-      const group = document.createElement('div');
-      group.className = 'strip-group';
-      const head = document.createElement('p');
-      head.className = 'strip-head';
-      const strong = document.createElement('strong');
-      strong.textContent = g.title;
-      head.append(strong, document.createTextNode(` · ${g.sub}`));
-      const list = document.createElement('ul');
-      list.className = 'strip-tiles';
-      for (const l of g.items) {
-        const li = document.createElement('li');
-        li.className = `tile${l.corrupted ? ' corrupted' : ''}`;
-        const c = document.createElement('canvas');
-        c.className = 'tile-image';
-        paintImage(c, strip.images.subarray(l.k * 784, (l.k + 1) * 784));
-        const trained = CLASS_NAMES[l.label] || String(l.label);
-        const truth = l.original !== null && l.original !== undefined ? CLASS_NAMES[l.original] : null;
-        c.setAttribute('role', 'img');
-        c.setAttribute('aria-label', l.corrupted
-          ? `Image ${l.index}: trained as ${trained} (a random label)${truth ? `; it shows a ${truth}` : ''}`
-          : `Image ${l.index}: ${trained}`);
-        const cap = document.createElement('span');
-        cap.className = 'tile-label';
-        cap.textContent = trained;
-        li.append(c, cap);
-        if (l.corrupted) {
-          corrupted += 1;
-          const note = document.createElement('span');
-          note.className = 'tile-note';
-          note.textContent = 'random label';
-          if (truth) {
-            const really = document.createElement('span');
-            really.className = 'tile-truth';
-            really.textContent = truth === trained ? '(right by chance)' : `really: ${truth}`;
-            note.append(really);
-          }
-          li.append(note);
-        }
-        li.title = l.corrupted ? `Image ${l.index}: trained with the random label “${trained}”${truth ? ` (it shows a ${truth})` : ''}` : `Image ${l.index}: ${trained}`;
-        list.append(li);
-      }
-      group.append(head, list);
-      box.append(group);
-    }
-    hook.strip = { count: strip.labels.length, corrupted };
   }
 
   // ------------------------------------------------------------------ the spectrum
