@@ -750,6 +750,14 @@ const TESTS = [
       check(ctx.requests.filter((u) => /fashion-worker\.js/.test(u)).length === workersBefore, 'reset should not start new workers');
       check((await page.evaluate(() => window.__sgdEscape.fashion.stage1Runs)) === 0, 'stage 1 should not have run');
       check(after.errors.length === 0, `figure errors: ${after.errors.join(' | ')}`);
+      // The paper-protocol button: all eight methods to 15,000, a record every 500, one worker per core.
+      await page.click('#fashion-paper');
+      const paper = await page.evaluate(() => ({ state: window.__sgdEscape.fashion.controller.getState(), cores: navigator.hardwareConcurrency }));
+      check(paper.state.target === 15000 && paper.state.logEvery === 500 && paper.state.seed === 0 && paper.state.methods.length === 8 && paper.state.playing,
+        `the paper protocol should play all eight methods to 15,000: ${JSON.stringify(paper.state)}`);
+      check(paper.state.threads === Math.min(8, paper.cores), `the paper protocol should use min(cores, 8) workers, got ${paper.state.threads}`);
+      await page.waitForFunction(() => window.__sgdEscape.fashion.busy && window.__sgdEscape.fashion.phase === 'running', null, { timeout: T_READY });
+      await page.evaluate(() => window.__sgdEscape.fashion.controller.pause());
       noErrors(ctx);
       await ctx.context.close();
     },
