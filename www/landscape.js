@@ -51,9 +51,9 @@ export class Landscape {
     this.renderLayer();
   }
 
-  /** Sizes the canvas for its current CSS width; returns true when the size changed. */
-  resize(cssWidth) {
-    const dpr = window.devicePixelRatio || 1;
+  /** Sizes the canvas for its current CSS width (at devicePixelRatio, or `dpr` for exports);
+   *  returns true when the size changed. */
+  resize(cssWidth, dpr = window.devicePixelRatio || 1) {
     const w = Math.max(200, Math.floor(cssWidth));
     const h = landscapeHeight(w);
     if (w === this.width && h === this.height && dpr === this.dpr) return false;

@@ -8,6 +8,12 @@
 //                                           | { type: 'invalid', req, message, field, fieldErrors }
 //   { type: 'step', req, n }                { type: 'state', req, state } | { type: 'error', req, message, recovered, state? }
 //   { type: 'reset', req }                  { type: 'state', req, state } | { type: 'error', req, message, recovered, state? }
+//   { type: 'parseLink', req, hash }         { type: 'link', req, link }   (Rust's parsePermalink)
+//   { type: 'drop' }                        (no reply: frees the simulation of an idle pool worker)
+//
+// The page runs several of these (www/toy-pool.js), each simulating a subset of the methods;
+// `configure` may carry `grid: false` so that only one of them computes the heatmap. Every reply
+// carries `memory`, the byte length of this instance's wasm memory.
 
 const VIEW = { min: -1.4, max: 1.6 };
 const DIRS = new Set(['pkg', 'pkg-scalar']);
@@ -15,6 +21,7 @@ const DIRS = new Set(['pkg', 'pkg-scalar']);
 const MAX_DRAWN = 5000;
 
 let wasm = null; // the imported module namespace
+let exports = null; // the instance's exports (for its memory)
 let dir = null;
 let sim = null;
 let lastGood = null; // config of the live simulation, to rebuild after a wasm trap
@@ -30,7 +37,7 @@ async function load() {
   // A fresh instance after a trap needs a fresh module record: bust the module cache.
   const suffix = loads++ ? `?instance=${loads}` : '';
   const mod = await import(`./${dir}/sgd_escape.js${suffix}`);
-  await mod.default();
+  exports = await mod.default();
   wasm = mod;
 }
 
@@ -101,6 +108,12 @@ async function recover(err) {
   }
 }
 
+function memory() {
+  return exports && exports.memory ? exports.memory.buffer.byteLength : 0;
+}
+
+const reply = (msg, transfer) => postMessage({ ...msg, memory: memory() }, transfer || []);
+
 async function handle(msg) {
   switch (msg.type) {
     case 'init': {
@@ -112,7 +125,7 @@ async function handle(msg) {
         postMessage({ type: 'fatal', message: `could not load ./${dir}/sgd_escape.js: ${message(e)}` });
         return;
       }
-      postMessage({ type: 'ready', methods: wasm.methodInfo(), build: wasm.buildInfo(), dir });
+      reply({ type: 'ready', methods: wasm.methodInfo(), build: wasm.buildInfo(), presets: wasm.presetList(), dir });
       return;
     }
     case 'configure': {
@@ -120,7 +133,7 @@ async function handle(msg) {
       try {
         next = new wasm.ToySimulation(msg.config);
       } catch (e) {
-        postMessage({ type: 'invalid', req: msg.req, message: message(e), field: msg.field, fieldErrors: probeFields(msg.config) });
+        reply({ type: 'invalid', req: msg.req, message: message(e), field: msg.field, fieldErrors: probeFields(msg.config) });
         return;
       }
       if (sim) sim.free();
@@ -129,7 +142,8 @@ async function handle(msg) {
       lastGood = config;
       let grid = null;
       const key = `${config.samples}|${config.dataSpread}|${config.seed}`;
-      if (key !== gridKey) {
+      if (msg.grid === false) gridKey = null;
+      else if (key !== gridKey) {
         const n = gridSize(config.samples);
         const values = sim.lossGrid(n, n, VIEW.min, VIEW.max, VIEW.min, VIEW.max);
         grid = { values, nx: n, ny: n, min: VIEW.min, max: VIEW.max };
@@ -137,7 +151,7 @@ async function handle(msg) {
       }
       const { state, transfer } = snapshot();
       if (grid) transfer.push(grid.values.buffer);
-      postMessage({ type: 'configured', req: msg.req, config, methods: sim.methods(), indicators: indicators(), grid, state }, transfer);
+      reply({ type: 'configured', req: msg.req, config, methods: sim.methods(), indicators: indicators(), grid, state }, transfer);
       return;
     }
     case 'step':
@@ -148,11 +162,21 @@ async function handle(msg) {
       } catch (e) {
         const recovered = await recover(e);
         // After a trap the page gets the fresh simulation's state (iteration 0) with the error.
-        postMessage({ type: 'error', req: msg.req, message: message(e), recovered, state: recovered ? snapshot().state : undefined });
+        reply({ type: 'error', req: msg.req, message: message(e), recovered, state: recovered ? snapshot().state : undefined });
         return;
       }
       const { state, transfer } = snapshot();
-      postMessage({ type: 'state', req: msg.req, state }, transfer);
+      reply({ type: 'state', req: msg.req, state }, transfer);
+      return;
+    }
+    case 'parseLink': {
+      reply({ type: 'link', req: msg.req, link: wasm.parsePermalink(String(msg.hash)) });
+      return;
+    }
+    case 'drop': {
+      if (sim) sim.free();
+      sim = null;
+      gridKey = null;
       return;
     }
     default:
