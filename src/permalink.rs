@@ -158,7 +158,7 @@ impl Preset {
 pub struct Notice {
     /// The hash key.
     pub key: String,
-    /// What the key must be, what it was, and that the default is used.
+    /// A sentence naming the key, what it must be, what it was, and the value used instead.
     pub message: String,
 }
 
@@ -268,20 +268,25 @@ fn percent_encode(s: &str) -> String {
     out
 }
 
+/// A value cut to [`MAX_QUOTED_CHARS`] characters for a message.
+fn cut(s: &str) -> String {
+    let mut out: String = s.chars().take(MAX_QUOTED_CHARS).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    out
+}
+
 /// A value quoted for a message, cut to [`MAX_QUOTED_CHARS`] characters.
 fn quote(s: &str) -> String {
-    let mut cut: String = s.chars().take(MAX_QUOTED_CHARS).collect();
-    if cut.len() < s.len() {
-        cut.push('…');
-    }
-    format!("{cut:?}")
+    format!("{:?}", cut(s))
 }
 
 /// A hash value as the config parser reads it: a number when it reads as one, else text.
 fn number_value(raw: &str) -> FieldValue {
     match raw.trim().parse::<f64>() {
         Ok(x) if !raw.trim().is_empty() => FieldValue::Number(x),
-        _ => FieldValue::Text(quote(raw)),
+        _ => FieldValue::Text(cut(raw)),
     }
 }
 
@@ -411,7 +416,7 @@ fn pairs(hash: &str, notices: &mut Vec<Notice>) -> Vec<(String, String)> {
         notices.push(Notice {
             key: "link".into(),
             message: format!(
-                "is {} characters long; only the first {MAX_HASH_CHARS} were read",
+                "the link is {} characters long; only the first {MAX_HASH_CHARS} were read",
                 hash.len()
             ),
         });
@@ -421,7 +426,7 @@ fn pairs(hash: &str, notices: &mut Vec<Notice>) -> Vec<(String, String)> {
         notices.push(Notice {
             key: "link".into(),
             message: format!(
-                "has {} settings; only the first {MAX_PAIRS} were read",
+                "the link has {} settings; only the first {MAX_PAIRS} were read",
                 all.len()
             ),
         });

@@ -20,6 +20,21 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/** The controls an embed may list (the `CONTROLS` of src/permalink.rs). */
+export const CONTROL_NAMES = ['lr', 'noiseTrace', 'runs', 'batchSize', 'samples', 'dataSpread', 'seed', 'methods', 'speed', 'iterations', 'presets', 'indicator', 'link', 'export'];
+
+/**
+ * Which controls to lay out, from a hash's `controls=` (known names only: Rust's parser reports
+ * the others as a notice once the figure runs); [] when the key is absent.
+ */
+export function controlsFromHash(hash) {
+  const m = /(?:^#?|&)controls=([^&]*)/.exec(hash || '');
+  if (!m) return [];
+  let raw = '';
+  try { raw = decodeURIComponent(m[1]); } catch { raw = ''; }
+  return raw.split(',').map((s) => s.trim()).filter((s) => CONTROL_NAMES.includes(s));
+}
+
 /** The simulation settings: [key, id, label, input attributes]. */
 export const SETTINGS = [
   ['lr', 'lr', 'Learning rate η', { step: 'any', min: 0, max: 1, value: '0.005' }],

@@ -179,7 +179,7 @@ export function mountToy(root, options = {}) {
     box.replaceChildren();
     for (const n of notices) {
       const p = document.createElement('p');
-      p.textContent = `Link: \`${n.key}\` ${n.message}.`;
+      p.textContent = `Link: ${n.message}.`;
       box.append(p);
     }
     box.hidden = notices.length === 0;
@@ -399,6 +399,7 @@ export function mountToy(root, options = {}) {
     const parts = app.simulated.map((id) => `${app.names[id] || id} ${s.escaped[id] ?? 0}`);
     const text = `Iteration ${s.iteration}${target() ? ` of ${target()}` : ''}, seed ${c.seed}, η = ${c.lr}, noise trace ${c.noiseTrace}: runs escaped to the flat basin out of ${s.runs}: ${parts.join(', ')}.`;
     setText('figure-caption', text);
+    app.describedAt = s.iteration;
   }
 
   function cell(text, cls) {
@@ -481,7 +482,8 @@ export function mountToy(root, options = {}) {
       setPlaying(false);
       setStatus(`Reached iteration ${state.iteration}. Press Play to continue.`, 'ok');
     }
-    if (!app.playing) describeState();
+    // The caption is a live region: rewritten when the figure rests, and every 100 iterations.
+    if (!app.playing || Math.floor(state.iteration / 100) !== Math.floor((app.describedAt ?? 0) / 100)) describeState();
   }
 
   function onMessage(msg) {
