@@ -528,7 +528,11 @@ export function mountToy(root, options = {}) {
         hook.config = msg.config;
         hook.indicators = msg.indicators;
         clearFieldErrors();
-        if (msg.grid) landscape.setGrid(msg.grid);
+        if (msg.grid) {
+          const t0 = performance.now();
+          landscape.setGrid(msg.grid);
+          hook.gridMs = performance.now() - t0;
+        }
         applyState(msg.state);
         buildLegend();
         buildIndicatorTable();
@@ -737,7 +741,10 @@ export function mountToy(root, options = {}) {
     listen(opts.keyTarget, 'keydown', (e) => {
       if (e.altKey || e.ctrlKey || e.metaKey || !app.ready || !app.state) return;
       const t = e.composedPath ? e.composedPath()[0] : e.target;
-      if (t && t.closest && t.closest('input, button, select, textarea, a, [contenteditable]')) return;
+      // Typing in a field is never a shortcut; on a button or link, Space and Enter keep their
+      // own meaning (press it).
+      if (t && t.closest && t.closest('input, select, textarea, [contenteditable]')) return;
+      if (t && t.closest && t.closest('button, a') && (e.key === ' ' || e.key === 'Enter')) return;
       if (e.key === ' ' || e.key === 'k') { e.preventDefault(); togglePlay(); }
       else if (e.key === '.' || e.key === 'ArrowRight') { e.preventDefault(); stepOnce(); }
       else if (e.key === 'r') { e.preventDefault(); reset(); }

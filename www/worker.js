@@ -15,6 +15,8 @@
 // `configure` may carry `grid: false` so that only one of them computes the heatmap. Every reply
 // carries `memory`, the byte length of this instance's wasm memory.
 
+import { prepareGridData, preparedBuffers } from './landscape-grid.js';
+
 const VIEW = { min: -1.4, max: 1.6 };
 const DIRS = new Set(['pkg', 'pkg-scalar']);
 // At most this many runs per method are sent for drawing (counts and curves cover all runs).
@@ -146,11 +148,12 @@ async function handle(msg) {
       else if (key !== gridKey) {
         const n = gridSize(config.samples);
         const values = sim.lossGrid(n, n, VIEW.min, VIEW.max, VIEW.min, VIEW.max);
-        grid = { values, nx: n, ny: n, min: VIEW.min, max: VIEW.max };
+        // Heatmap pixels and contours are computed here, so the page never blocks on them.
+        grid = { values, nx: n, ny: n, min: VIEW.min, max: VIEW.max, prepared: prepareGridData({ values, nx: n, ny: n }) };
         gridKey = key;
       }
       const { state, transfer } = snapshot();
-      if (grid) transfer.push(grid.values.buffer);
+      if (grid) transfer.push(grid.values.buffer, ...preparedBuffers(grid.prepared));
       reply({ type: 'configured', req: msg.req, config, methods: sim.methods(), indicators: indicators(), grid, state }, transfer);
       return;
     }

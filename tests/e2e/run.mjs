@@ -8,6 +8,10 @@
 // always stops the server, and exits non-zero if any test failed. Needs the wasm builds in
 // www/pkg and www/pkg-scalar (`./build.sh build`).
 //
+// Tests 12 on (tests/e2e/embed.mjs) cover links, embeds, the custom element, keyboard, exports,
+// layouts and hostile links; they print the Figure 2 timing, the longest main-thread task and
+// the wasm memory, and write exports and screenshots (phone, laptop, projector) to target/e2e/.
+//
 // Artifacts: target/e2e/page.png (the whole page after 500 iterations at the default settings)
 // on every run; with --screenshot also docs/screenshot.png (the 2-D figure, for the README),
 // docs/screenshot-fashion.png (the FashionMNIST figure after 300 iterations of all eight
@@ -20,6 +24,7 @@ import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { embedTests } from './embed.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ARGS = process.argv.slice(2);
@@ -689,6 +694,9 @@ const TESTS = [
 ];
 
 // ------------------------------------------------------------------------------- main
+
+// Links, embedding, teaching tools, exports, layout and hostile input: tests/e2e/embed.mjs.
+TESTS.push(...embedTests({ openPage, check, waitReady, frames, noErrors, ROOT, T_READY, T_ADVANCE, T_RUN }));
 
 function withTimeout(promise, ms, what) {
   let timer;
