@@ -326,6 +326,7 @@ export function embedTests(h) {
           check(o.sw <= o.w, `${name}: page is ${o.sw}px wide in a ${o.w}px viewport`);
           const box = await ctx.page.$eval('#play', (b) => { const r = b.getBoundingClientRect(); return r.width >= 40 && r.height >= 30; });
           check(box, `${name}: the Play button is smaller than a finger`);
+          await ctx.page.$eval('#landscape-box', (e) => e.scrollIntoView({ block: 'start' }));
           await ctx.page.screenshot({ path: path.join(ARTIFACTS, `toy-${name}-${width}x${height}.png`) });
           noErrors(ctx);
           await ctx.context.close();
