@@ -94,6 +94,7 @@ export function buildToyFigure({ controls = null, full = true } = {}) {
       h('button', { type: 'button', id: 'play', class: 'primary', 'aria-pressed': 'false', 'aria-keyshortcuts': 'Space K', title: 'Play or pause (Space or K)', disabled: true, text: 'Play' }),
       h('button', { type: 'button', id: 'step', 'aria-keyshortcuts': '. ArrowRight', title: 'One iteration (. or →)', disabled: true, text: 'Step' }),
       h('button', { type: 'button', id: 'reset', 'aria-keyshortcuts': 'R', title: 'Back to iteration 0, same seed (R)', disabled: true, text: 'Reset' }),
+      h('button', { type: 'button', id: 'run-to', title: 'Compute straight to the pause iteration, as fast as the workers go (no animation)', disabled: true, text: 'Skip to end' }),
       h('div', { class: 'readout', 'aria-live': 'off' },
         h('span', { class: 'readout-label', text: 'iteration' }),
         h('span', { id: 'iteration', class: 'readout-value', text: '0' }),

@@ -31,6 +31,11 @@ const SIMD_TEST = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1
 const FIELDS = SETTINGS.map(([key, id]) => [key, id]);
 const FIELD_LABEL = { lr: 'learning rate', noiseTrace: 'noise trace', runs: 'runs', batchSize: 'batch size', samples: 'samples', dataSpread: 'data spread', seed: 'seed', methods: 'methods' };
 const MAX_WORKERS = 8;
+// Iterations per request in "skip to end": large enough that messaging costs little, small
+// enough that the counters still move.
+const FAST_STEP = 250;
+
+const reducedMotion = () => matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 export function chooseBuild() {
   let simd = false;
@@ -71,6 +76,7 @@ export function mountToy(root, options = {}) {
     raf: 0,
     link: null, // the parsed link being applied
     playAfterConfigure: false,
+    fast: false, // "skip to end": steps as large as the workers take, not per frame
     controls: null, // the embed's control list (kept in the hash)
     lecture: false,
     destroyed: false,
@@ -206,7 +212,9 @@ export function mountToy(root, options = {}) {
     if (link.controls) app.controls = link.controls;
     setLecture(link.lecture);
     if (app.playing) setPlaying(false);
-    app.playAfterConfigure = link.play;
+    // prefers-reduced-motion: a link never starts the animation by itself (Play still works).
+    app.playAfterConfigure = link.play && !reducedMotion();
+    app.motionHeld = link.play && reducedMotion();
     app.stepQueued = 0;
     configure(null);
   }
@@ -223,6 +231,7 @@ export function mountToy(root, options = {}) {
     const b = $('play');
     b.textContent = on ? 'Pause' : 'Play';
     b.setAttribute('aria-pressed', on ? 'true' : 'false');
+    if (!on) app.fast = false;
     if (on) {
       const t = target();
       const it = app.state ? app.state.iteration : 0;
@@ -245,7 +254,7 @@ export function mountToy(root, options = {}) {
       } else if (app.playing) {
         // Keep iterations per second steady when the workers need more than a frame.
         const frames = Math.min(3, Math.max(1, app.frame - app.lastStepFrame));
-        let n = speed() * frames;
+        let n = app.fast ? FAST_STEP : speed() * frames;
         const it = app.state.iteration;
         if (Number.isFinite(app.stopAt)) n = Math.min(n, app.stopAt - it);
         if (n >= 1) {
@@ -479,6 +488,7 @@ export function mountToy(root, options = {}) {
     app.dirty.landscape = true;
     app.dirty.escape = true;
     if (app.playing && state.iteration >= app.stopAt) {
+      if (app.fast) hook.skipMs = performance.now() - hook.skipStartedAt;
       setPlaying(false);
       setStatus(`Reached iteration ${state.iteration}. Press Play to continue.`, 'ok');
     }
@@ -539,14 +549,18 @@ export function mountToy(root, options = {}) {
         describeLive();
         layout();
         markAll();
-        for (const b of ['play', 'step', 'reset']) $(b).disabled = false;
+        for (const b of ['play', 'step', 'reset', 'run-to']) $(b).disabled = false;
         if (app.playAfterConfigure) {
           app.playAfterConfigure = false;
           setPlaying(true);
         } else if (app.playing) {
           setPlaying(true); // new run: play towards the target again
         }
-        if (first) {
+        if (app.motionHeld) {
+          app.motionHeld = false;
+          hook.ready = true;
+          setStatus('Autoplay is off because your system asks for reduced motion. Press Play.', 'ok');
+        } else if (first) {
           hook.ready = true;
           setStatus(app.playing ? 'Running…' : 'Ready. Press Play.', 'ok');
         } else {
@@ -694,6 +708,14 @@ export function mountToy(root, options = {}) {
     listen($('play'), 'click', togglePlay);
     listen($('step'), 'click', stepOnce);
     listen($('reset'), 'click', reset);
+    listen($('run-to'), 'click', () => {
+      const t = target();
+      if (!app.state || t === null || app.state.iteration >= t) return;
+      hook.skipStartedAt = performance.now();
+      setPlaying(true);
+      app.fast = true;
+      setStatus(`Computing to iteration ${t}…`);
+    });
     listen($('speed'), 'input', () => { $('speed-out').textContent = $('speed').value; });
     listen($('speed'), 'change', syncHash);
     $('speed-out').textContent = $('speed').value;

@@ -4,6 +4,7 @@
 // src/dynamics.rs), so a method simulated alone in one worker follows exactly the trajectories
 // it follows next to the others, whatever the number of workers.
 //
+// Methods are spread by cost (src/noise: pointStats in methodInfo), so two workers get similar work.
 // The pool speaks the protocol of worker.js (request -> one reply) and merges the replies of the
 // workers a request went to into one reply, emitted in request order.
 
@@ -20,6 +21,7 @@ export class ToyPool {
     this.active = [0]; // workers holding the live simulation
     this.queue = []; // [{ req, type, expect: Set, replies: Map, targets }]
     this.order = []; // canonical method order, from 'ready'
+    this.costly = new Set(); // methods whose steps need per-sample statistics
     this.readyCount = 0;
     this.firstReady = null;
     for (let i = 0; i < size; i++) {
@@ -49,9 +51,17 @@ export class ToyPool {
     const ok = Array.isArray(methods) && methods.length > 0 && methods.every((m) => typeof m === 'string')
       && new Set(methods).size === methods.length && methods.every((m) => this.order.includes(m));
     if (!ok) return null;
-    const sorted = [...methods].sort((a, b) => this.order.indexOf(a) - this.order.indexOf(b));
+    // Balance the work: the methods that need per-sample statistics at every step cost several
+    // times the others; each goes to the least-loaded worker, costly ones first.
+    const cost = (m) => (this.costly.has(m) ? 5 : 1);
+    const sorted = [...methods].sort((a, b) => cost(b) - cost(a) || this.order.indexOf(a) - this.order.indexOf(b));
     const parts = this.workers.map(() => []);
-    sorted.forEach((m, i) => parts[i % parts.length].push(m));
+    const load = this.workers.map(() => 0);
+    for (const m of sorted) {
+      const i = load.indexOf(Math.min(...load));
+      parts[i].push(m);
+      load[i] += cost(m);
+    }
     return parts;
   }
 
@@ -65,7 +75,8 @@ export class ToyPool {
       } else {
         targets = [];
         parts.forEach((methods, i) => {
-          if (methods.length) targets.push([i, { ...msg, config: { ...msg.config, methods }, grid: targets.length === 0 }]);
+          const sorted = methods.sort((a, b) => this.order.indexOf(a) - this.order.indexOf(b));
+          if (methods.length) targets.push([i, { ...msg, config: { ...msg.config, methods: sorted }, grid: targets.length === 0 }]);
         });
       }
     } else if (msg.type === 'parseLink') {
@@ -85,6 +96,7 @@ export class ToyPool {
       if (!this.firstReady) this.firstReady = data;
       if (this.readyCount === this.size) {
         this.order = data.methods.map((m) => m.id);
+        this.costly = new Set(data.methods.filter((m) => m.pointStats).map((m) => m.id));
         this.onMessage({ ...this.firstReady, workers: this.size });
       }
       return;

@@ -102,17 +102,22 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 
 /// One entry of `methodInfo()`.
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct MethodInfo {
     id: &'static str,
     name: &'static str,
+    /// Whether a step needs per-sample statistics at every run's point (the costly methods;
+    /// the page's worker pool balances them).
+    point_stats: bool,
 }
 
-/// All eight dynamics as `{ id, name }`, in the paper's order.
+/// All eight dynamics as `{ id, name, pointStats }`, in the paper's order.
 #[wasm_bindgen(js_name = methodInfo)]
 pub fn method_info() -> Result<JsValue, JsError> {
     to_js(&Method::ALL.map(|m| MethodInfo {
         id: m.id(),
         name: m.name(),
+        point_stats: m.needs_point_stats(),
     }))
 }
 
