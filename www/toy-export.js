@@ -47,12 +47,32 @@ export function curvesJson({ app, hash, target }) {
   return { figure: 'toy', link: hash, config: app.config, pauseAt: target, iteration: s.iteration, runs: s.runs, curveStride: s.curveStride, curveIterations: curveIterations(s, Math.max(0, ...Object.values(methods).map((m) => m.escapeCurve.length))), methods };
 }
 
+/** Splits `text` into lines no wider than `width` in `ctx`'s font. */
+function wrap(ctx, text, width) {
+  const lines = [];
+  let line = '';
+  for (const w of text.split(' ')) {
+    const next = line ? `${line} ${w}` : w;
+    if (line && ctx.measureText(next).width > width) {
+      lines.push(line);
+      line = w;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 /** The canvases side by side (at their backing-store resolution) over a caption, as a PNG. */
 export function figurePng(canvases, caption) {
   const pad = 24;
+  const lineHeight = 30;
+  const font = '24px system-ui, sans-serif';
   const width = canvases.reduce((a, c) => a + c.width, 0) + pad * (canvases.length + 1);
-  const captionHeight = caption ? 80 : 0;
-  const height = Math.max(...canvases.map((c) => c.height)) + 2 * pad + captionHeight;
+  const measure = document.createElement('canvas').getContext('2d');
+  measure.font = font;
+  const lines = caption ? wrap(measure, caption, width - 2 * pad) : [];
+  const top = Math.max(...canvases.map((c) => c.height)) + 2 * pad;
+  const height = top + (lines.length ? lines.length * lineHeight + pad : 0);
   const out = document.createElement('canvas');
   out.width = width;
   out.height = height;
@@ -64,21 +84,9 @@ export function figurePng(canvases, caption) {
     ctx.drawImage(c, x, pad);
     x += c.width + pad;
   }
-  if (caption) {
-    ctx.fillStyle = '#1d1d1f';
-    ctx.font = '24px system-ui, sans-serif';
-    const words = caption.split(' ');
-    let line = '';
-    let y = height - captionHeight + 20;
-    for (const w of words) {
-      const next = line ? `${line} ${w}` : w;
-      if (ctx.measureText(next).width > width - 2 * pad && line) {
-        ctx.fillText(line, pad, y);
-        line = w;
-        y += 30;
-      } else line = next;
-    }
-    ctx.fillText(line, pad, y);
-  }
+  ctx.fillStyle = '#1d1d1f';
+  ctx.font = font;
+  ctx.textBaseline = 'top';
+  lines.forEach((line, i) => ctx.fillText(line, pad, top + i * lineHeight));
   return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('the PNG could not be encoded'))), 'image/png'));
 }

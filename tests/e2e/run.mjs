@@ -151,7 +151,17 @@ async function openPage(browser, baseUrl, { noSimd = false, deviceScaleFactor = 
 }
 
 async function waitReady(page) {
-  await page.waitForFunction(() => window.__sgdEscape && window.__sgdEscape.ready && window.__sgdEscape.state, null, { timeout: T_READY });
+  try {
+    await page.waitForFunction(() => window.__sgdEscape && window.__sgdEscape.ready && window.__sgdEscape.state, null, { timeout: T_READY });
+  } catch (e) {
+    // Say where it stuck: the status line, the engine, errors and requests in flight.
+    const why = await page.evaluate(() => {
+      const k = window.__sgdEscape || {};
+      const text = (id) => (document.getElementById(id) || {}).textContent;
+      return JSON.stringify({ status: text('status'), engine: text('engine'), errors: k.errors, inFlight: k.inFlight, workers: k.workers });
+    }).catch(() => 'page unavailable');
+    throw new Failure(`not ready within ${T_READY} ms: ${why}`);
+  }
 }
 
 const iteration = (page) => page.$eval('#iteration', (el) => Number(el.textContent));
