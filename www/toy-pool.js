@@ -10,6 +10,19 @@
 
 const CANONICAL_ERROR = 'unknown';
 
+/**
+ * A module worker running worker.js. Browsers only start workers from the page's own origin:
+ * when this module was loaded from another host (a custom element on someone's blog), a
+ * same-origin blob worker imports worker.js from there instead, which needs that host to send
+ * CORS headers (as module scripts and wasm fetches from another origin always do).
+ */
+function workerScript() {
+  const url = new URL('./worker.js', import.meta.url);
+  if (url.origin === location.origin) return new Worker(url, { type: 'module' });
+  const blob = new Blob([`import ${JSON.stringify(url.href)};\n`], { type: 'text/javascript' });
+  return new Worker(URL.createObjectURL(blob), { type: 'module' });
+}
+
 export class ToyPool {
   /** `size` workers on build `dir` ('pkg' | 'pkg-scalar'); `onMessage(reply)` gets merged replies. */
   constructor(size, dir, onMessage, onError) {
@@ -25,7 +38,7 @@ export class ToyPool {
     this.readyCount = 0;
     this.firstReady = null;
     for (let i = 0; i < size; i++) {
-      const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+      const w = workerScript();
       w.addEventListener('message', (ev) => this.receive(i, ev.data));
       w.addEventListener('error', (e) => {
         e.preventDefault();
