@@ -730,4 +730,23 @@ mod tests {
         );
         assert_eq!(e.escaped_count(Method::Gd), Some(0));
     }
+
+    #[test]
+    fn the_page_lists_the_same_keys_and_controls() {
+        // The page lays out embeds before wasm loads, so it keeps copies of these two lists;
+        // this keeps them equal to the schema.
+        let element = include_str!("../www/sgd-escape.js");
+        let dom = include_str!("../www/toy-dom.js");
+        let list = |text: &str, marker: &str| -> Vec<String> {
+            let start = text.find(marker).expect(marker) + marker.len();
+            let end = start + text[start..].find(']').unwrap();
+            text[start..end]
+                .split(',')
+                .map(|s| s.trim().trim_matches('\'').to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        };
+        assert_eq!(list(element, "const KEYS = ["), KEYS.to_vec());
+        assert_eq!(list(dom, "const CONTROL_NAMES = ["), CONTROLS.to_vec());
+    }
 }

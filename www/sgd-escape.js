@@ -13,7 +13,7 @@
 // Properties: `hook` (state for tests), `controller` (play(), pause(), step(), reset(), hash(),
 // exportAs(kind)). Event: `sgd-escape-state` with `detail.hash` whenever the state changes.
 
-import { buildToyFigure, controlsFromHash, CONTROL_NAMES } from './toy-dom.js';
+import { buildToyFigure, controlsFromHash } from './toy-dom.js';
 import { mountToy } from './toy-figure.js';
 
 // The hash keys an attribute may set (the KEYS of src/permalink.rs).
@@ -103,4 +103,3 @@ export class SgdEscapeFigure extends HTMLElement {
 }
 
 if (!customElements.get('sgd-escape-figure')) customElements.define('sgd-escape-figure', SgdEscapeFigure);
-export { CONTROL_NAMES };
