@@ -195,6 +195,9 @@ export function embedTests(h) {
         await page.waitForFunction(() => !document.getElementById('demo-element-1').hook.playing, null, { timeout: T_ADVANCE });
         const ids = await page.evaluate(() => document.getElementById('demo-element-1').shadowRoot.getElementById('lr') !== null && document.getElementById('lr') === null);
         check(ids, 'the element\'s controls should live in its shadow root only');
+        // No CDN, nothing remote: every request stays on this origin.
+        const remote = ctx.requests.filter((u) => !u.startsWith(url) && !/^(blob|data|about):/.test(u));
+        check(remote.length === 0, `requests to other origins: ${remote.join(', ')}`);
         noErrors(ctx);
         await ctx.context.close();
       },
@@ -228,10 +231,21 @@ export function embedTests(h) {
         await page.waitForFunction(() => window.__sgdEscape.state.iteration === 1, null, { timeout: T_ADVANCE });
         await page.keyboard.press('f');
         await page.waitForFunction(() => !!document.fullscreenElement || /Fullscreen/.test(document.getElementById('status').textContent), null, { timeout: T_ADVANCE });
-        // Controls are reachable with Tab and show a focus ring.
+        // Controls are reachable with Tab, in order, and show a focus ring.
+        await page.evaluate(() => document.activeElement && document.activeElement.blur());
+        const reached = new Set();
+        const wanted = ['play', 'step', 'reset', 'run-to', 'speed', 'iterations', 'preset', 'copy-link', 'export-png', 'lecture', 'lr', 'seed'];
+        for (let i = 0; i < 120 && !wanted.every((id) => reached.has(id)); i++) {
+          await page.keyboard.press('Tab');
+          const id = await page.evaluate(() => document.activeElement && document.activeElement.id);
+          if (id) reached.add(id);
+        }
+        for (const id of wanted) check(reached.has(id), `#${id} is not reachable with Tab (reached ${[...reached].join(', ')})`);
         await page.focus('#play');
         const ring = await page.$eval('#play', (b) => getComputedStyle(b).outlineStyle);
         check(ring !== 'none', `no visible focus on #play (outline ${ring})`);
+        const unlabelled = await page.$$eval('#toy-root input, #toy-root select, #toy-root button', (els) => els.filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim()).map((e) => e.id || e.outerHTML.slice(0, 60)));
+        check(unlabelled.length === 0, `controls without a label: ${unlabelled.join(', ')}`);
         noErrors(ctx);
         await ctx.context.close();
       },
