@@ -40,6 +40,7 @@ export function curvesJson({ app, hash, target }) {
     methods[id] = {
       name: app.names[id] || id,
       escaped: s.escaped[id] ?? 0,
+      diverged: s.diverged && id in s.diverged ? s.diverged[id] : null,
       escapeCurve: Array.from(s.curves[id] || []),
       indicator: app.indicators ? app.indicators[id] : null,
     };

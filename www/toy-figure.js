@@ -375,7 +375,7 @@ export function mountToy(root, options = {}) {
       const count = document.createElement('span');
       count.className = 'legend-count';
       count.id = `count-${id}`;
-      count.textContent = `${app.state?.escaped?.[id] ?? 0}/${runs} escaped`;
+      count.textContent = app.state ? countText(app.state, id) : `0/${runs} escaped`;
       b.append(markerSwatch(id, 16), name, sep, count);
       b.addEventListener('click', () => {
         if (app.hidden.has(id)) app.hidden.delete(id); else app.hidden.add(id);
@@ -389,6 +389,12 @@ export function mountToy(root, options = {}) {
     }
   }
 
+  /** "12/100 escaped", with "· 3 diverged" when runs diverged (never counted as escaped). */
+  function countText(s, id) {
+    const d = s.diverged && s.diverged[id];
+    return `${s.escaped[id] ?? 0}/${s.runs} escaped${d ? ` · ${d} diverged` : ''}`;
+  }
+
   function updateCounts() {
     const s = app.state;
     if (!s) return;
@@ -397,7 +403,7 @@ export function mountToy(root, options = {}) {
       : 'One marker per run.';
     setText('drawn-note', note);
     setText('iteration', String(s.iteration));
-    for (const id of app.simulated) setText(`count-${id}`, `${s.escaped[id] ?? 0}/${s.runs} escaped`);
+    for (const id of app.simulated) setText(`count-${id}`, countText(s, id));
   }
 
   /** The live caption (an ARIA live region): numbers from the state, written when it rests. */
@@ -405,7 +411,7 @@ export function mountToy(root, options = {}) {
     const s = app.state;
     const c = app.config;
     if (!s || !c) return;
-    const parts = app.simulated.map((id) => `${app.names[id] || id} ${s.escaped[id] ?? 0}`);
+    const parts = app.simulated.map((id) => `${app.names[id] || id} ${s.escaped[id] ?? 0}${s.diverged && s.diverged[id] ? ` (${s.diverged[id]} diverged)` : ''}`);
     const text = `Iteration ${s.iteration}${target() ? ` of ${target()}` : ''}, seed ${c.seed}, η = ${c.lr}, noise trace ${c.noiseTrace}: runs escaped to the flat basin out of ${s.runs}: ${parts.join(', ')}.`;
     setText('figure-caption', text);
     app.describedAt = s.iteration;

@@ -167,12 +167,13 @@ export class ToyPool {
 
   mergeStates(states) {
     const first = states[0];
-    const out = { ...first, methods: this.sortIds(states.flatMap((s) => s.methods)), positions: {}, curves: {}, escaped: {} };
+    const out = { ...first, methods: this.sortIds(states.flatMap((s) => s.methods)), positions: {}, curves: {}, escaped: {}, diverged: {} };
     for (const s of states) {
       if (s.iteration !== first.iteration) throw new Error(`workers out of step: ${s.iteration} vs ${first.iteration}`);
       Object.assign(out.positions, s.positions);
       Object.assign(out.curves, s.curves);
       Object.assign(out.escaped, s.escaped);
+      Object.assign(out.diverged, s.diverged || {});
     }
     return out;
   }

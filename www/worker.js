@@ -48,6 +48,7 @@ function snapshot() {
   const positions = {};
   const curves = {};
   const escaped = {};
+  const diverged = {};
   const transfer = [];
   for (const id of ids) {
     const view = sim.positions(id);
@@ -57,10 +58,13 @@ function snapshot() {
     positions[id] = p;
     curves[id] = c;
     escaped[id] = sim.escapedCount(id);
+    // Runs that diverged (learning rate beyond stability, huge noise), once the build reports
+    // them (the hardening work adds `divergedCount`); never counted as escaped.
+    if (typeof sim.divergedCount === 'function') diverged[id] = sim.divergedCount(id);
     transfer.push(p.buffer, c.buffer);
   }
   return {
-    state: { iteration: sim.iteration, curveStride: sim.curveStride, runs: sim.runs, drawn: Math.min(sim.runs, MAX_DRAWN), methods: ids, positions, curves, escaped },
+    state: { iteration: sim.iteration, curveStride: sim.curveStride, runs: sim.runs, drawn: Math.min(sim.runs, MAX_DRAWN), methods: ids, positions, curves, escaped, diverged },
     transfer,
   };
 }
