@@ -4,6 +4,7 @@
 // Measurements printed (not asserted beyond the targets): the time the Figure 2 protocol takes
 // in the page, the longest main-thread task, and the page's total wasm memory.
 
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -49,7 +50,46 @@ export function embedTests(h) {
     });
   }
 
+  /** A second server whose root is the repository, so the page lives under /www/. */
+  function serveRepository() {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['tools/serve.mjs', '--root', '.', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      const timer = setTimeout(() => { child.kill('SIGTERM'); reject(new Error(`no URL from the second server: ${out}`)); }, 30_000);
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (chunk) => {
+        out += chunk;
+        const m = /Serving .* at (http:\/\/[^\s]+)/.exec(out);
+        if (m) { clearTimeout(timer); resolve({ child, url: m[1].endsWith('/') ? m[1] : `${m[1]}/` }); }
+      });
+      child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    });
+  }
+
   return [
+    {
+      name: 'under a sub-path (/www/ of another root): the embed and the custom element load and run',
+      async run(browser) {
+        const { child, url } = await serveRepository();
+        try {
+          const ctx = await openPage(browser, `${url}www/embed.html#autoplay=1&controls=lr`);
+          await waitReady(ctx.page);
+          await ctx.page.waitForFunction(() => window.__sgdEscape.state.iteration > 5, null, { timeout: T_ADVANCE });
+          noErrors(ctx);
+          await ctx.context.close();
+          const ex = await openPage(browser, `${url}www/examples.html`);
+          await ex.page.$eval('#demo-element-1', (e) => e.scrollIntoView());
+          await ex.page.waitForFunction(() => document.getElementById('demo-element-1').hook.ready, null, { timeout: T_READY });
+          await ex.page.evaluate(() => document.getElementById('demo-element-1').controller.step());
+          await ex.page.waitForFunction(() => document.getElementById('demo-element-1').hook.state.iteration === 1, null, { timeout: T_ADVANCE });
+          check(ex.requests.every((u) => !u.startsWith(url) || u.startsWith(`${url}www/`)), 'a request left the /www/ sub-path');
+          noErrors(ex);
+          await ex.context.close();
+        } finally {
+          child.kill('SIGTERM');
+        }
+      },
+    },
     {
       name: 'a link sets every control; bad values show a notice naming the key and range, unknown keys warn; the hash is written back; reloading reproduces the same trajectories',
       async run(browser, url) {
