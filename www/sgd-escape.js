@@ -61,7 +61,7 @@ export class SgdEscapeFigure extends HTMLElement {
       hash,
       hook: this.hook,
       keyTarget: this,
-      lectureTarget: this,
+      lectureTarget: layout, // inside the shadow root, where the lecture styles reach
       start: false,
       linkBase: () => new URL('./index.html', import.meta.url).href,
       writeHash: (h) => this.dispatchEvent(new CustomEvent('sgd-escape-state', { detail: { hash: h }, bubbles: true })),

@@ -230,6 +230,12 @@ export function embedTests(h) {
         // The second steps alone.
         await page.evaluate(() => document.getElementById('demo-element-2').shadowRoot.getElementById('step').click());
         await page.waitForFunction(() => document.getElementById('demo-element-2').hook.state.iteration === 1, null, { timeout: T_ADVANCE });
+        // Attributes are live: lecture="1" enlarges the second element's type, not the first's.
+        const fontOf = (id) => page.evaluate((i) => parseFloat(getComputedStyle(document.getElementById(i).shadowRoot.getElementById('h-landscape')).fontSize), id);
+        const [a0, b0] = [await fontOf('demo-element-1'), await fontOf('demo-element-2')];
+        await page.evaluate(() => document.getElementById('demo-element-2').setAttribute('lecture', '1'));
+        await page.waitForFunction(() => document.getElementById('demo-element-2').shadowRoot.querySelector('.embed-layout').classList.contains('lecture'), null, { timeout: T_ADVANCE });
+        check((await fontOf('demo-element-2')) > b0 * 1.2 && (await fontOf('demo-element-1')) === a0, 'lecture attribute did not enlarge only its own element');
         // Off screen: the first pauses.
         await page.evaluate(() => window.scrollTo(0, 0));
         await page.waitForFunction(() => !document.getElementById('demo-element-1').hook.playing, null, { timeout: T_ADVANCE });
