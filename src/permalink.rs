@@ -749,4 +749,64 @@ mod tests {
         assert_eq!(list(element, "const KEYS = ["), KEYS.to_vec());
         assert_eq!(list(dom, "const CONTROL_NAMES = ["), CONTROLS.to_vec());
     }
+
+    #[test]
+    fn random_hashes_never_panic_and_always_give_a_valid_config() {
+        // A cheap stand-in for the fuzz target: 3000 random hashes built from the schema's keys,
+        // numbers, separators, escapes and non-ASCII text.
+        let mut rng = crate::rng::Rng::for_stream(2019, &[]);
+        let atoms: Vec<String> = KEYS
+            .iter()
+            .map(|k| k.to_string())
+            .chain(
+                [
+                    "=",
+                    "&",
+                    "#",
+                    ",",
+                    "%",
+                    "%2",
+                    "%zz",
+                    "%E2%82",
+                    "+",
+                    "-1",
+                    "0",
+                    "1",
+                    "1.5",
+                    "1e400",
+                    "NaN",
+                    "inf",
+                    "0.005",
+                    "4294967296",
+                    "gd",
+                    "sgd",
+                    "gld-eigvec",
+                    "lr,noiseTrace",
+                    "é",
+                    "<script>",
+                    "\u{0}",
+                    "99999999999999999999",
+                ]
+                .iter()
+                .map(|s| s.to_string()),
+            )
+            .collect();
+        for _ in 0..3000 {
+            let n = rng.index(40);
+            let hash: String = (0..n)
+                .map(|_| atoms[rng.index(atoms.len())].as_str())
+                .collect();
+            let p = parse(&hash);
+            assert!(p.toy.validate().is_ok(), "{hash:?}");
+            assert!((1..=MAX_ITERATIONS).contains(&p.iterations), "{hash:?}");
+            assert!((1..=MAX_SPEED).contains(&p.speed), "{hash:?}");
+            // What the page writes back reads back the same, with nothing to report.
+            let again = parse(&to_hash(&p));
+            assert!(
+                again.notices.is_empty() && again.warnings.is_empty(),
+                "{hash:?}"
+            );
+            assert_eq!(again.toy, p.toy, "{hash:?}");
+        }
+    }
 }
