@@ -112,7 +112,7 @@ export function buildToyFigure({ controls = null, full = true } = {}) {
   const anySetting = SETTINGS.some(([key]) => shows(key)) || shows('methods');
   const params = h('section', { class: 'card params', 'aria-labelledby': 'h-params', hidden: !anySetting },
     h('h2', { id: 'h-params', text: 'Settings' }),
-    full ? h('p', { class: 'caption', text: 'Changing a setting starts a fresh simulation. The paper’s protocol: η = 0.005, trace 0.01, 100 runs, 500 iterations.' }) : null,
+    full ? h('p', { class: 'caption', id: 'protocol-caption', text: 'Changing a setting starts a fresh simulation.' }) : null,
     h('form', { id: 'controls', novalidate: true, autocomplete: 'off' },
       h('div', { class: 'fields' }, ...SETTINGS.map(([key, id, label, attrs]) => numberField(key, id, label, attrs, shows(key)))),
       h('fieldset', { class: 'method-boxes', 'aria-describedby': 'methods-error', hidden: !shows('methods') },

@@ -327,6 +327,16 @@ export function mountToy(root, options = {}) {
     }
   }
 
+  /** The paper's protocol, from Rust's defaults: what "Restore" restores, and its caption. */
+  function applyDefaults(d) {
+    if (!d) return;
+    for (const [key, id] of FIELDS) $(id).defaultValue = String(d.config[key]);
+    $('iterations').defaultValue = String(d.iterations);
+    $('speed').defaultValue = String(d.speed);
+    const c = d.config;
+    setText('protocol-caption', `Changing a setting starts a fresh simulation. The paper’s protocol: η = ${c.lr}, noise trace ${c.noiseTrace}, ${c.runs} runs, batch ${c.batchSize} of ${c.samples} samples, data spread ${c.dataSpread}, ${d.iterations} iterations.`);
+  }
+
   function buildPresets() {
     const select = $('preset');
     for (const p of app.presets) {
@@ -518,6 +528,7 @@ export function mountToy(root, options = {}) {
         if ((msg.dir === 'pkg') !== simd) console.warn(`[sgd-escape] loaded ./${msg.dir}/ but buildInfo().simd is ${simd}`);
         buildMethodBoxes();
         buildPresets();
+        applyDefaults(msg.defaults);
         app.ready = true;
         setStatus('Starting the simulation…');
         parseLink(opts.hash || '');

@@ -131,7 +131,7 @@ async function handle(msg) {
         postMessage({ type: 'fatal', message: `could not load ./${dir}/sgd_escape.js: ${message(e)}` });
         return;
       }
-      reply({ type: 'ready', methods: wasm.methodInfo(), build: wasm.buildInfo(), presets: wasm.presetList(), dir });
+      reply({ type: 'ready', methods: wasm.methodInfo(), build: wasm.buildInfo(), presets: wasm.presetList(), defaults: wasm.parsePermalink(''), dir });
       return;
     }
     case 'configure': {
