@@ -185,6 +185,8 @@ export function embedTests(h) {
         await ctx.page.dispatchEvent('#lr', 'change');
         await ctx.page.waitForFunction(() => location.hash.includes('lr=0.007'), null, { timeout: T_ADVANCE });
         check((await ctx.page.evaluate(() => location.hash)).includes('controls=lr,noiseTrace'), 'controls dropped from the hash');
+        mkdirSync(ARTIFACTS, { recursive: true });
+        await ctx.page.screenshot({ path: path.join(ARTIFACTS, 'embed-900x640.png') });
         noErrors(ctx);
         await ctx.context.close();
         // prefers-reduced-motion: the same link does not start the animation by itself.
