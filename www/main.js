@@ -42,6 +42,7 @@ function boot() {
     hook,
     keyTarget: document,
     lectureTarget: document.documentElement,
+    fullscreenTarget: main,
     writeHash: (h) => history.replaceState(null, '', h),
   });
   // A link to a later figure scrolls to it (their settings are not in the link yet).

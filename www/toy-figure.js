@@ -9,7 +9,8 @@
 //                             write it with history.replaceState; the element ignores it)
 //   linkBase()                the URL a copied link starts from
 //   keyTarget                 where the keyboard shortcuts listen (document, or the host element)
-//   lectureTarget             the element that gets class `lecture` (and goes fullscreen)
+//   lectureTarget             the element that gets class `lecture`
+//   fullscreenTarget          the element F puts in fullscreen (default: lectureTarget)
 //   hook                      an object the figure fills for tests and debugging
 //   start: true               false to wait for controller.start() (lazy custom elements)
 // }
@@ -716,7 +717,7 @@ export function mountToy(root, options = {}) {
   }
 
   function fullscreen() {
-    const el = opts.lectureTarget || document.documentElement;
+    const el = opts.fullscreenTarget || opts.lectureTarget || document.documentElement;
     if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
     else if (el.requestFullscreen) el.requestFullscreen().catch((e) => setStatus(`Fullscreen refused: ${e.message}`, 'info'));
   }
