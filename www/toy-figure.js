@@ -633,7 +633,7 @@ export function mountToy(root, options = {}) {
   function layout(dpr) {
     const lw = $('landscape-box').clientWidth;
     // In a short frame (an embed), the square landscape must also fit the height.
-    const maxH = opts.fitHeight ? Math.max(200, opts.fitHeight() - 90) : Infinity;
+    const maxH = opts.fitHeight ? Math.max(200, opts.fitHeight() - 170) : Infinity; // minus the card's title and captions
     if (lw && landscape.resize(Math.min(lw, maxH), dpr)) app.dirty.landscape = true;
     const ew = $('escape-box').clientWidth;
     if (ew && escapePlot.resize(ew, dpr)) app.dirty.escape = true;
