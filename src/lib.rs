@@ -17,6 +17,7 @@ pub mod landscape;
 pub mod linalg;
 pub mod noise;
 pub mod optim;
+pub mod permalink;
 pub mod plot;
 pub mod report;
 pub mod rng;

@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Float32Array, Float64Array, Object, Reflect};
-use sgd_escape::web::{build_info, method_info, ToySimulation};
+use sgd_escape::web::{build_info, method_info, parse_permalink, preset_list, ToySimulation};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -369,4 +369,29 @@ mod mlp_experiments {
                 .starts_with("`epochs`")
         );
     }
+}
+
+#[wasm_bindgen_test]
+fn permalinks_parse_with_notices_and_feed_the_simulation() {
+    let link = parse_permalink(JsValue::from_str(
+        "#figure=toy&lr=0.006&seed=3&noiseTrace=99&colour=red&preset=sgd-escapes",
+    ))
+    .unwrap();
+    let config = get(&link, "config");
+    assert_eq!(get(&config, "lr").as_f64(), Some(0.006));
+    assert_eq!(get(&config, "noiseTrace").as_f64(), Some(0.01));
+    assert_eq!(get(&config, "dataSpread").as_f64(), Some(0.1));
+    let notices = Array::from(&get(&link, "notices"));
+    assert_eq!(notices.length(), 1);
+    assert_eq!(
+        get(&notices.get(0), "key").as_string().as_deref(),
+        Some("noiseTrace")
+    );
+    assert_eq!(Array::from(&get(&link, "warnings")).length(), 1);
+    // The parsed config is accepted as it is by the simulation.
+    let sim = ToySimulation::new(config).unwrap();
+    assert_eq!(sim.runs(), 100);
+    // Not a string: an error naming `hash`.
+    assert!(error_message(parse_permalink(JsValue::from_f64(1.0))).contains("`hash`"));
+    assert!(Array::from(&preset_list().unwrap()).length() >= 4);
 }

@@ -11,9 +11,9 @@ export const INK = '#2b2b2e';
 export const INK_SOFT = '#6a6a70';
 export const GRID = '#e6e6ea';
 
-/** Sizes a canvas to its CSS width and the given CSS height at devicePixelRatio; true if changed. */
-export function fit(canvas, cssWidth, cssHeight, memo) {
-  const dpr = window.devicePixelRatio || 1;
+/** Sizes a canvas to its CSS width and the given CSS height at devicePixelRatio (or `dpr`, for
+ *  exports at a fixed resolution); true if changed. */
+export function fit(canvas, cssWidth, cssHeight, memo, dpr = window.devicePixelRatio || 1) {
   const w = Math.max(160, Math.floor(cssWidth));
   const h = Math.round(cssHeight);
   if (memo.w === w && memo.h === h && memo.dpr === dpr) return false;

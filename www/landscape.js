@@ -2,14 +2,13 @@
 // configuration into an offscreen canvas) and the particle clouds of every visible method on
 // top (drawn each frame that brings new positions).
 
-import { viridisLUT, viridis } from './colormap.js';
-import { contourSegments } from './contours.js';
+import { viridis } from './colormap.js';
+import { prepareGridData, WASH } from './landscape-grid.js';
 import { addMarker, styleOf } from './methods.js';
 import { num, pow10Label } from './format.js';
 
 export const VIEW = { min: -1.4, max: 1.6 };
 const ESCAPE = -0.5; // escaped: w1 < -0.5 and w2 < -0.5 (docs/API.md)
-const WASH = 0.34; // lift viridis towards white so the markers stay readable on it
 const MARGIN = { left: 50, right: 86, top: 14, bottom: 44 };
 // Narrow screens: a slimmer colour bar without its title.
 const MARGIN_COMPACT = { left: 42, right: 52, top: 12, bottom: 40 };
@@ -51,9 +50,9 @@ export class Landscape {
     this.renderLayer();
   }
 
-  /** Sizes the canvas for its current CSS width; returns true when the size changed. */
-  resize(cssWidth) {
-    const dpr = window.devicePixelRatio || 1;
+  /** Sizes the canvas for its current CSS width (at devicePixelRatio, or `dpr` for exports);
+   *  returns true when the size changed. */
+  resize(cssWidth, dpr = window.devicePixelRatio || 1) {
     const w = Math.max(200, Math.floor(cssWidth));
     const h = landscapeHeight(w);
     if (w === this.width && h === this.height && dpr === this.dpr) return false;
@@ -80,59 +79,16 @@ export class Landscape {
   toY(w2) { const p = this.plot; return p.y + (1 - (w2 - VIEW.min) / (VIEW.max - VIEW.min)) * p.size; }
 
   prepareGrid() {
-    const { values, nx, ny } = this.grid;
-    let hi = -Infinity;
-    let minPos = Infinity;
-    for (let k = 0; k < values.length; k++) {
-      const v = values[k];
-      if (!Number.isFinite(v)) continue;
-      if (v > hi) hi = v;
-      if (v > 0 && v < minPos) minPos = v;
-    }
-    if (!Number.isFinite(hi) || hi <= 0) { hi = 1; minPos = 1e-3; }
-    const lo = Math.max(minPos, hi * 1e-4);
-    const logLo = Math.log10(lo);
-    const logHi = Math.log10(hi);
-    const span = Math.max(logHi - logLo, 1e-6);
-    const logs = new Float32Array(values.length);
-    for (let k = 0; k < values.length; k++) {
-      const v = values[k];
-      logs[k] = Math.log10(Math.max(Number.isFinite(v) ? v : hi, lo));
-    }
-    // Heatmap pixels; image row 0 is the top (largest w2).
-    const lut = viridisLUT(WASH);
+    // The worker normally sends the grid prepared (landscape-grid.js); else prepare it here.
+    const prep = this.grid.prepared || prepareGridData(this.grid, WASH);
+    const { nx, ny } = this.grid;
     const img = document.createElement('canvas');
     img.width = nx;
     img.height = ny;
-    const ictx = img.getContext('2d');
-    const data = ictx.createImageData(nx, ny);
-    for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++) {
-        const t = (logs[j * nx + i] - logLo) / span;
-        const c = Math.max(0, Math.min(255, Math.round(t * 255)));
-        const o = 4 * ((ny - 1 - j) * nx + i);
-        data.data[o] = lut[3 * c];
-        data.data[o + 1] = lut[3 * c + 1];
-        data.data[o + 2] = lut[3 * c + 2];
-        data.data[o + 3] = 255;
-      }
-    }
-    ictx.putImageData(data, 0, 0);
-    // Contour levels: 1, 2 and 5 times each power of ten inside (lo, hi). Lines are white on
-    // the dark (low) end of the colour map and dark on the light end.
-    const levels = [];
-    for (let e = Math.floor(logLo); e <= Math.ceil(logHi); e++) {
-      for (const m of [1, 2, 5]) {
-        const v = m * 10 ** e;
-        if (v > lo * 1.05 && v < hi * 0.97) {
-          const t = (Math.log10(v) - logLo) / span;
-          levels.push({ value: v, t, major: m === 1, light: t < 0.6, segs: contourSegments(logs, nx, ny, Math.log10(v)) });
-        }
-      }
-    }
-    this.scale = { lo, hi, logLo, logHi, span };
+    img.getContext('2d').putImageData(new ImageData(prep.pixels, nx, ny), 0, 0);
+    this.scale = prep.scale;
     this.image = img;
-    this.levels = levels;
+    this.levels = prep.levels;
   }
 
   /** Everything that does not move: heatmap, contours, escape region, axes, colour bar. */

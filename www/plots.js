@@ -12,9 +12,9 @@ export class EscapePlot {
     this.memo = {};
   }
 
-  resize(cssWidth) {
+  resize(cssWidth, dpr) {
     const h = Math.round(Math.min(320, Math.max(220, cssWidth * 0.5)));
-    return fit(this.canvas, cssWidth, h, this.memo);
+    return fit(this.canvas, cssWidth, h, this.memo, dpr);
   }
 
   /**
@@ -166,9 +166,9 @@ export class IndicatorPlot {
     this.rows = 0;
   }
 
-  resize(cssWidth, rows) {
+  resize(cssWidth, rows, dpr) {
     this.rows = rows;
-    return fit(this.canvas, cssWidth, 44 + Math.max(rows, 1) * 30, this.memo);
+    return fit(this.canvas, cssWidth, 44 + Math.max(rows, 1) * 30, this.memo, dpr);
   }
 
   /** rows: [{ id, name, trHSigma, trHSigmaIso, ratio }] */

@@ -8,6 +8,14 @@
 //                                           | { type: 'invalid', req, message, field, fieldErrors }
 //   { type: 'step', req, n }                { type: 'state', req, state } | { type: 'error', req, message, recovered, state? }
 //   { type: 'reset', req }                  { type: 'state', req, state } | { type: 'error', req, message, recovered, state? }
+//   { type: 'parseLink', req, hash }         { type: 'link', req, link }   (Rust's parsePermalink)
+//   { type: 'drop' }                        (no reply: frees the simulation of an idle pool worker)
+//
+// The page runs several of these (www/toy-pool.js), each simulating a subset of the methods;
+// `configure` may carry `grid: false` so that only one of them computes the heatmap. Every reply
+// carries `memory`, the byte length of this instance's wasm memory.
+
+import { prepareGridData, preparedBuffers } from './landscape-grid.js';
 
 const VIEW = { min: -1.4, max: 1.6 };
 const DIRS = new Set(['pkg', 'pkg-scalar']);
@@ -15,6 +23,7 @@ const DIRS = new Set(['pkg', 'pkg-scalar']);
 const MAX_DRAWN = 5000;
 
 let wasm = null; // the imported module namespace
+let exports = null; // the instance's exports (for its memory)
 let dir = null;
 let sim = null;
 let lastGood = null; // config of the live simulation, to rebuild after a wasm trap
@@ -30,7 +39,7 @@ async function load() {
   // A fresh instance after a trap needs a fresh module record: bust the module cache.
   const suffix = loads++ ? `?instance=${loads}` : '';
   const mod = await import(`./${dir}/sgd_escape.js${suffix}`);
-  await mod.default();
+  exports = await mod.default();
   wasm = mod;
 }
 
@@ -39,6 +48,7 @@ function snapshot() {
   const positions = {};
   const curves = {};
   const escaped = {};
+  const diverged = {};
   const transfer = [];
   for (const id of ids) {
     const view = sim.positions(id);
@@ -48,10 +58,13 @@ function snapshot() {
     positions[id] = p;
     curves[id] = c;
     escaped[id] = sim.escapedCount(id);
+    // Runs that diverged (learning rate beyond stability, huge noise), once the build reports
+    // them (the hardening work adds `divergedCount`); never counted as escaped.
+    if (typeof sim.divergedCount === 'function') diverged[id] = sim.divergedCount(id);
     transfer.push(p.buffer, c.buffer);
   }
   return {
-    state: { iteration: sim.iteration, curveStride: sim.curveStride, runs: sim.runs, drawn: Math.min(sim.runs, MAX_DRAWN), methods: ids, positions, curves, escaped },
+    state: { iteration: sim.iteration, curveStride: sim.curveStride, runs: sim.runs, drawn: Math.min(sim.runs, MAX_DRAWN), methods: ids, positions, curves, escaped, diverged },
     transfer,
   };
 }
@@ -101,6 +114,12 @@ async function recover(err) {
   }
 }
 
+function memory() {
+  return exports && exports.memory ? exports.memory.buffer.byteLength : 0;
+}
+
+const reply = (msg, transfer) => postMessage({ ...msg, memory: memory() }, transfer || []);
+
 async function handle(msg) {
   switch (msg.type) {
     case 'init': {
@@ -112,7 +131,7 @@ async function handle(msg) {
         postMessage({ type: 'fatal', message: `could not load ./${dir}/sgd_escape.js: ${message(e)}` });
         return;
       }
-      postMessage({ type: 'ready', methods: wasm.methodInfo(), build: wasm.buildInfo(), dir });
+      reply({ type: 'ready', methods: wasm.methodInfo(), build: wasm.buildInfo(), presets: wasm.presetList(), defaults: wasm.parsePermalink(''), dir });
       return;
     }
     case 'configure': {
@@ -120,7 +139,7 @@ async function handle(msg) {
       try {
         next = new wasm.ToySimulation(msg.config);
       } catch (e) {
-        postMessage({ type: 'invalid', req: msg.req, message: message(e), field: msg.field, fieldErrors: probeFields(msg.config) });
+        reply({ type: 'invalid', req: msg.req, message: message(e), field: msg.field, fieldErrors: probeFields(msg.config) });
         return;
       }
       if (sim) sim.free();
@@ -129,15 +148,17 @@ async function handle(msg) {
       lastGood = config;
       let grid = null;
       const key = `${config.samples}|${config.dataSpread}|${config.seed}`;
-      if (key !== gridKey) {
+      if (msg.grid === false) gridKey = null;
+      else if (key !== gridKey) {
         const n = gridSize(config.samples);
         const values = sim.lossGrid(n, n, VIEW.min, VIEW.max, VIEW.min, VIEW.max);
-        grid = { values, nx: n, ny: n, min: VIEW.min, max: VIEW.max };
+        // Heatmap pixels and contours are computed here, so the page never blocks on them.
+        grid = { values, nx: n, ny: n, min: VIEW.min, max: VIEW.max, prepared: prepareGridData({ values, nx: n, ny: n }) };
         gridKey = key;
       }
       const { state, transfer } = snapshot();
-      if (grid) transfer.push(grid.values.buffer);
-      postMessage({ type: 'configured', req: msg.req, config, methods: sim.methods(), indicators: indicators(), grid, state }, transfer);
+      if (grid) transfer.push(grid.values.buffer, ...preparedBuffers(grid.prepared));
+      reply({ type: 'configured', req: msg.req, config, methods: sim.methods(), indicators: indicators(), grid, state }, transfer);
       return;
     }
     case 'step':
@@ -148,11 +169,21 @@ async function handle(msg) {
       } catch (e) {
         const recovered = await recover(e);
         // After a trap the page gets the fresh simulation's state (iteration 0) with the error.
-        postMessage({ type: 'error', req: msg.req, message: message(e), recovered, state: recovered ? snapshot().state : undefined });
+        reply({ type: 'error', req: msg.req, message: message(e), recovered, state: recovered ? snapshot().state : undefined });
         return;
       }
       const { state, transfer } = snapshot();
-      postMessage({ type: 'state', req: msg.req, state }, transfer);
+      reply({ type: 'state', req: msg.req, state }, transfer);
+      return;
+    }
+    case 'parseLink': {
+      reply({ type: 'link', req: msg.req, link: wasm.parsePermalink(String(msg.hash)) });
+      return;
+    }
+    case 'drop': {
+      if (sim) sim.free();
+      sim = null;
+      gridKey = null;
       return;
     }
     default:

@@ -102,17 +102,22 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 
 /// One entry of `methodInfo()`.
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct MethodInfo {
     id: &'static str,
     name: &'static str,
+    /// Whether a step needs per-sample statistics at every run's point (the costly methods;
+    /// the page's worker pool balances them).
+    point_stats: bool,
 }
 
-/// All eight dynamics as `{ id, name }`, in the paper's order.
+/// All eight dynamics as `{ id, name, pointStats }`, in the paper's order.
 #[wasm_bindgen(js_name = methodInfo)]
 pub fn method_info() -> Result<JsValue, JsError> {
     to_js(&Method::ALL.map(|m| MethodInfo {
         id: m.id(),
         name: m.name(),
+        point_stats: m.needs_point_stats(),
     }))
 }
 
@@ -350,4 +355,79 @@ impl ToySimulation {
         }
         Ok(Float32Array::from(grid.as_slice()))
     }
+}
+
+/// One preset as the page lists it.
+#[derive(Serialize)]
+struct PresetView {
+    id: &'static str,
+    title: &'static str,
+    figure: crate::permalink::Figure,
+}
+
+/// A parsed link as a plain object (see docs/API.md, "Permalinks").
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PermalinkView {
+    figure: crate::permalink::Figure,
+    preset: Option<&'static str>,
+    config: ConfigView,
+    iterations: u64,
+    speed: u64,
+    play: bool,
+    hide: Vec<&'static str>,
+    controls: Option<Vec<&'static str>>,
+    lecture: bool,
+    workers: Option<u64>,
+    notices: Vec<crate::permalink::Notice>,
+    warnings: Vec<String>,
+}
+
+/// Parses a URL hash (`#figure=toy&lr=0.005...`) into valid settings, with `notices` for bad
+/// values (each replaced by its default) and `warnings` for unknown keys; never throws for a
+/// string. Rust owns the schema so the page, embeds and the fuzz target read links one way.
+#[wasm_bindgen(js_name = parsePermalink)]
+pub fn parse_permalink(hash: JsValue) -> Result<JsValue, JsError> {
+    let Some(hash) = hash.as_string() else {
+        return Err(js_error(ConfigError::new(
+            "hash",
+            "a string",
+            &field_value(&hash).describe(),
+        )));
+    };
+    let p = crate::permalink::parse(&hash);
+    let c = &p.toy;
+    to_js(&PermalinkView {
+        figure: p.figure,
+        preset: p.preset.map(|x| x.id),
+        config: ConfigView {
+            methods: c.methods.iter().map(|m| m.id()).collect(),
+            runs: c.runs,
+            lr: c.lr,
+            noise_trace: c.noise_trace,
+            batch_size: c.batch_size,
+            samples: c.samples,
+            data_spread: c.data_spread,
+            seed: c.seed,
+        },
+        iterations: p.iterations,
+        speed: p.speed,
+        play: p.play,
+        hide: p.hide.iter().map(|m| m.id()).collect(),
+        controls: p.controls,
+        lecture: p.lecture,
+        workers: p.workers,
+        notices: p.notices,
+        warnings: p.warnings,
+    })
+}
+
+/// The teaching presets, `[{ id, title, figure }]`, in the order the page lists them.
+#[wasm_bindgen(js_name = presetList)]
+pub fn preset_list() -> Result<JsValue, JsError> {
+    to_js(&crate::permalink::PRESETS.map(|p| PresetView {
+        id: p.id,
+        title: p.title,
+        figure: p.figure,
+    }))
 }

@@ -8,6 +8,10 @@
 // always stops the server, and exits non-zero if any test failed. Needs the wasm builds in
 // www/pkg and www/pkg-scalar (`./build.sh build`).
 //
+// Tests 12 on (tests/e2e/embed.mjs) cover links, embeds, the custom element, keyboard, exports,
+// layouts and hostile links; they print the Figure 2 timing, the longest main-thread task and
+// the wasm memory, and write exports and screenshots (phone, laptop, projector) to target/e2e/.
+//
 // Artifacts: target/e2e/page.png (the whole page after 500 iterations at the default settings)
 // on every run; with --screenshot also docs/screenshot.png (the 2-D figure, for the README),
 // docs/screenshot-fashion.png (the FashionMNIST figure after 300 iterations of all eight
@@ -20,6 +24,7 @@ import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { embedTests } from './embed.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ARGS = process.argv.slice(2);
@@ -146,7 +151,17 @@ async function openPage(browser, baseUrl, { noSimd = false, deviceScaleFactor = 
 }
 
 async function waitReady(page) {
-  await page.waitForFunction(() => window.__sgdEscape && window.__sgdEscape.ready && window.__sgdEscape.state, null, { timeout: T_READY });
+  try {
+    await page.waitForFunction(() => window.__sgdEscape && window.__sgdEscape.ready && window.__sgdEscape.state, null, { timeout: T_READY });
+  } catch (e) {
+    // Say where it stuck: the status line, the engine, errors and requests in flight.
+    const why = await page.evaluate(() => {
+      const k = window.__sgdEscape || {};
+      const text = (id) => (document.getElementById(id) || {}).textContent;
+      return JSON.stringify({ status: text('status'), engine: text('engine'), errors: k.errors, inFlight: k.inFlight, workers: k.workers });
+    }).catch(() => 'page unavailable');
+    throw new Failure(`not ready within ${T_READY} ms: ${why}`);
+  }
 }
 
 const iteration = (page) => page.$eval('#iteration', (el) => Number(el.textContent));
@@ -813,6 +828,9 @@ const TESTS = [
 ];
 
 // ------------------------------------------------------------------------------- main
+
+// Links, embedding, teaching tools, exports, layout and hostile input: tests/e2e/embed.mjs.
+TESTS.push(...embedTests({ openPage, check, waitReady, frames, noErrors, ROOT, T_READY, T_ADVANCE, T_RUN }));
 
 function withTimeout(promise, ms, what) {
   let timer;

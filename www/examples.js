@@ -1,0 +1,52 @@
+// The examples page: copy buttons for the snippets, and a minimal stand-in for reveal.js's lazy
+// iframes: an iframe's data-src is loaded when its slide is shown and unloaded when it is left
+// (what reveal.js does; reveal.js itself is not loaded, as the page uses no CDN).
+
+for (const b of document.querySelectorAll('button.copy')) {
+  b.addEventListener('click', async () => {
+    const code = document.getElementById(b.dataset.copy);
+    try {
+      await navigator.clipboard.writeText(code.textContent);
+      b.textContent = 'Copied';
+    } catch {
+      // No clipboard access: select the text so Ctrl+C copies it.
+      const range = document.createRange();
+      range.selectNodeContents(code);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      b.textContent = 'Selected';
+    }
+  });
+}
+
+const deck = document.getElementById('deck');
+const slides = [...deck.querySelectorAll('.slide')];
+let current = 0;
+
+function show(i) {
+  current = Math.max(0, Math.min(slides.length - 1, i));
+  slides.forEach((s, k) => {
+    const on = k === current;
+    s.classList.toggle('present', on);
+    s.setAttribute('aria-hidden', on ? 'false' : 'true');
+    for (const f of s.querySelectorAll('iframe[data-src]')) {
+      if (on && f.getAttribute('src') !== f.dataset.src) f.setAttribute('src', f.dataset.src);
+      if (!on && f.hasAttribute('src')) {
+        // reveal.js unloads the same way: blank the frame, then drop the attribute.
+        f.setAttribute('src', 'about:blank');
+        f.removeAttribute('src');
+      }
+    }
+  });
+  document.getElementById('deck-pos').textContent = `${current + 1} / ${slides.length}`;
+  deck.dataset.slide = String(current);
+}
+
+document.getElementById('deck-prev').addEventListener('click', () => show(current - 1));
+document.getElementById('deck-next').addEventListener('click', () => show(current + 1));
+deck.addEventListener('keydown', (e) => {
+  if (e.target !== deck) return;
+  if (e.key === 'ArrowRight') { e.preventDefault(); show(current + 1); }
+  else if (e.key === 'ArrowLeft') { e.preventDefault(); show(current - 1); }
+});
+show(0);
