@@ -103,7 +103,7 @@ fn csv_has_a_header_and_a_row_per_iteration() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "iteration,gd_escaped,gd_mean_loss,gld-eigvec_escaped,gld-eigvec_mean_loss"
+        "iteration,gd_escaped,gd_mean_loss,gd_diverged,gld-eigvec_escaped,gld-eigvec_mean_loss,gld-eigvec_diverged"
     );
     assert_eq!(lines.len(), 12);
     assert!(lines[11].starts_with("10,"));

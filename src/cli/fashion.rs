@@ -205,7 +205,8 @@ pub fn run(cmd: &FashionCommand) -> Result<String, CliError> {
     }
     Ok(match cmd.format {
         Format::Json => serde_json::to_string(&report).unwrap_or_default() + "\n",
-        Format::Csv => report.to_csv(),
+        // (`Table` is never parsed for this command.)
+        Format::Csv | Format::Table => report.to_csv(),
     })
 }
 

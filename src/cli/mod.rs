@@ -31,7 +31,9 @@ toy options (defaults: the paper's protocol):
   --samples N         data points per run, 1..=10000 (default 100)
   --data-spread X     data spread in [0, 10] (default 0.01)
   --seed S            seed, 0..=4294967295 (default 0)
-  --format F          json (default) or csv (the curves)
+  --format F          json (default), csv (the curves) or table (escaped / stayed /
+                      diverged per method; a run diverges when |w1| or |w2| exceeds 1000 or
+                      turns non-finite, and is frozen and counted apart from then on)
   --plot FILE         also write the figure as SVG
 
 fashion options (defaults: the paper's protocol with a 784-14-10 MLP):
@@ -81,6 +83,9 @@ pub enum Format {
     Json,
     /// The curves as CSV.
     Csv,
+    /// A readable per-method summary (`toy` only; `parse_format` of the other commands
+    /// rejects it).
+    Table,
 }
 
 /// The flags of `toy` and the config keys they set.
@@ -158,7 +163,7 @@ pub fn parse_toy(args: &[String]) -> Result<ToyCommand, CliError> {
                 iterations = check_integer("--iterations", &v, 1, MAX_ITERATIONS)
                     .map_err(|e| usage_error(e.to_string()))?;
             }
-            "--format" => format = parse_format(&value)?,
+            "--format" => format = parse_toy_format(&value)?,
             "--plot" => plot = Some(std::path::PathBuf::from(value)),
             _ => {
                 let key = TOY_FLAGS
@@ -190,7 +195,19 @@ pub fn run_toy(command: &ToyCommand) -> Result<String, CliError> {
     Ok(match command.format {
         Format::Json => serde_json::to_string(&report).unwrap_or_default() + "\n",
         Format::Csv => report.to_csv(),
+        Format::Table => report.to_table(),
     })
+}
+
+/// Parses `toy`'s `--format` value (json, csv or table).
+fn parse_toy_format(value: &str) -> Result<Format, CliError> {
+    match value {
+        "table" => Ok(Format::Table),
+        "json" | "csv" => parse_format(value),
+        other => Err(usage_error(format!(
+            "`--format` must be json, csv or table, got {other:?}"
+        ))),
+    }
 }
 
 /// A parsed `one-hidden-layer` command.
@@ -292,7 +309,8 @@ pub fn run_one_hidden_layer(command: &OneHiddenLayerCommand) -> Result<String, C
     }
     Ok(match command.format {
         Format::Json => serde_json::to_string(&report).unwrap_or_default() + "\n",
-        Format::Csv => report.to_csv(),
+        // (`Table` is never parsed for this command.)
+        Format::Csv | Format::Table => report.to_csv(),
     })
 }
 

@@ -48,6 +48,7 @@ impl FashionExperiment {
         test_images: Uint8Array,
         test_labels: Uint8Array,
     ) -> Result<FashionExperiment, JsError> {
+        super::install_panic_hook();
         let settings = FashionSettings::from_fields(config_fields(&config)?).map_err(js_error)?;
         let data = FashionData::from_idx(
             &train_images.to_vec(),

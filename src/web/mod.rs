@@ -15,6 +15,9 @@ use wasm_bindgen::prelude::*;
 
 pub mod fashion;
 pub mod one_hidden_layer;
+pub mod panic;
+
+pub use panic::{install_panic_hook, last_panic};
 
 /// Largest number of iterations one `step` call may run (keeps a call short).
 const MAX_STEP: u64 = 100_000;
@@ -110,6 +113,7 @@ struct MethodInfo {
 /// All eight dynamics as `{ id, name }`, in the paper's order.
 #[wasm_bindgen(js_name = methodInfo)]
 pub fn method_info() -> Result<JsValue, JsError> {
+    install_panic_hook();
     to_js(&Method::ALL.map(|m| MethodInfo {
         id: m.id(),
         name: m.name(),
@@ -119,6 +123,7 @@ pub fn method_info() -> Result<JsValue, JsError> {
 /// Which build this is: `{ simd, version }`.
 #[wasm_bindgen(js_name = buildInfo)]
 pub fn build_info() -> Result<JsValue, JsError> {
+    install_panic_hook();
     #[derive(Serialize)]
     struct Info {
         simd: bool,
@@ -162,6 +167,7 @@ impl ToySimulation {
     /// A new ensemble from a plain config object (all keys optional; see docs/API.md).
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<ToySimulation, JsError> {
+        install_panic_hook();
         let config = ToyConfig::from_fields(config_fields(&config)?).map_err(js_error)?;
         Ok(ToySimulation {
             ensemble: ToyEnsemble::new(config),
@@ -257,7 +263,46 @@ impl ToySimulation {
         Ok(unsafe { Float32Array::view(data) })
     }
 
-    /// Runs of a method now in the flat basin.
+    /// Runs of a method that have diverged: a step took them outside |w1|, |w2| <=
+    /// `divergenceBound` or made them non-finite; they are frozen there and never counted as
+    /// escaped.
+    #[wasm_bindgen(js_name = divergedCount)]
+    pub fn diverged_count(&self, method_id: JsValue) -> Result<u32, JsError> {
+        let m = self.method(&method_id)?;
+        Ok(self.ensemble.diverged_count(m).unwrap_or(0) as u32)
+    }
+
+    /// `{ escaped, stayed, diverged }`: every run of a method is in exactly one of these.
+    pub fn outcome(&self, method_id: JsValue) -> Result<JsValue, JsError> {
+        let m = self.method(&method_id)?;
+        to_js(&self.ensemble.outcome(m).unwrap_or_default())
+    }
+
+    /// Per run, the iteration at which it diverged, -1 if it has not (a copy).
+    #[wasm_bindgen(js_name = divergenceTimes)]
+    pub fn divergence_times(&self, method_id: JsValue) -> Result<Float64Array, JsError> {
+        let m = self.method(&method_id)?;
+        Ok(Float64Array::from(
+            self.ensemble.divergence_times(m).unwrap_or_default(),
+        ))
+    }
+
+    /// A view of the fraction of runs diverged at the kept iterations.
+    #[wasm_bindgen(js_name = divergedCurve)]
+    pub fn diverged_curve(&self, method_id: JsValue) -> Result<Float32Array, JsError> {
+        let m = self.method(&method_id)?;
+        let data = self.ensemble.diverged_curve(m).unwrap_or_default();
+        // SAFETY: as in `positions`.
+        Ok(unsafe { Float32Array::view(data) })
+    }
+
+    /// The bound on |w1| and |w2| beyond which a run counts as diverged (1000).
+    #[wasm_bindgen(getter, js_name = divergenceBound)]
+    pub fn divergence_bound(&self) -> f64 {
+        crate::dynamics::DIVERGENCE_BOUND
+    }
+
+    /// Runs of a method now in the flat basin (diverged runs never count).
     #[wasm_bindgen(js_name = escapedCount)]
     pub fn escaped_count(&self, method_id: JsValue) -> Result<u32, JsError> {
         let m = self.method(&method_id)?;

@@ -20,6 +20,7 @@ impl OneHiddenLayerStudy {
     /// A study from `{ seed, epochs, samples, lr }` (all optional; the paper's protocol).
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<OneHiddenLayerStudy, JsError> {
+        super::install_panic_hook();
         let config =
             OneHiddenLayerConfig::from_fields(config_fields(&config)?).map_err(js_error)?;
         Ok(OneHiddenLayerStudy {
