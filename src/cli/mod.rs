@@ -31,6 +31,8 @@ toy options (defaults: the paper's protocol):
   --samples N         data points per run, 1..=10000 (default 100)
   --data-spread X     data spread in [0, 10] (default 0.01)
   --seed S            seed, 0..=4294967295 (default 0)
+  --config FILE       settings as a JSON object with the API's keys (docs/API.md), e.g.
+                      {\"runs\": 20, \"lr\": 0.01}; flags override it
   --format F          json (default), csv (the curves) or table (escaped / stayed /
                       diverged per method; a run diverges when |w1| or |w2| exceeds 1000 or
                       turns non-finite, and is frozen and counted apart from then on)
@@ -151,8 +153,9 @@ pub(crate) fn flag_value(key: &str, text: &str) -> FieldValue {
 /// Parses the arguments after `toy`.
 pub fn parse_toy(args: &[String]) -> Result<ToyCommand, CliError> {
     let mut known: Vec<&str> = TOY_FLAGS.iter().map(|(flag, _)| *flag).collect();
-    known.extend(["--iterations", "--format", "--plot"]);
+    known.extend(["--iterations", "--format", "--plot", "--config"]);
     let mut fields = Vec::new();
+    let mut file_fields = Vec::new();
     let mut iterations = 500;
     let mut format = Format::Json;
     let mut plot = None;
@@ -164,6 +167,14 @@ pub fn parse_toy(args: &[String]) -> Result<ToyCommand, CliError> {
                     .map_err(|e| usage_error(e.to_string()))?;
             }
             "--format" => format = parse_toy_format(&value)?,
+            "--config" => {
+                let text = std::fs::read_to_string(&value).map_err(|e| CliError {
+                    message: format!("`--config` cannot read {value}: {e}"),
+                    code: 1,
+                })?;
+                file_fields = crate::config::fields_from_json(&text)
+                    .map_err(|e| usage_error(format!("`--config` {value}: {e}")))?;
+            }
             "--plot" => plot = Some(std::path::PathBuf::from(value)),
             _ => {
                 let key = TOY_FLAGS
@@ -175,7 +186,9 @@ pub fn parse_toy(args: &[String]) -> Result<ToyCommand, CliError> {
             }
         }
     }
-    let config = ToyConfig::from_fields(fields).map_err(as_flag_error)?;
+    // The file's keys first, so that flags override them.
+    file_fields.extend(fields);
+    let config = ToyConfig::from_fields(file_fields).map_err(as_flag_error)?;
     Ok(ToyCommand {
         config,
         iterations,

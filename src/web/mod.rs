@@ -9,7 +9,7 @@ use crate::config::{check_integer, parse_seed, ConfigError, FieldValue, RealRang
 use crate::dynamics::ToyEnsemble;
 use crate::landscape::basin::{mean_loss, SHARP_MINIMUM};
 use crate::noise::Method;
-use js_sys::{Array, Float32Array, Float64Array, Object};
+use js_sys::{Array, Float32Array, Float64Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -34,7 +34,31 @@ pub(crate) fn js_error(e: ConfigError) -> JsError {
     JsError::new(&e.to_string())
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// `Object.entries`, catching what a getter or a Proxy trap throws.
+    #[wasm_bindgen(js_namespace = Object, js_name = entries, catch)]
+    fn object_entries(object: &JsValue) -> Result<Array, JsValue>;
+    /// `Array.isArray`, catching the TypeError a revoked Proxy throws.
+    #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
+    fn is_array(value: &JsValue) -> Result<bool, JsValue>;
+    /// `Array.from`: a plain copy of an array, catching what an element getter throws.
+    #[wasm_bindgen(js_namespace = Array, js_name = from, catch)]
+    fn array_copy(value: &JsValue) -> Result<Array, JsValue>;
+}
+
+/// The message of a caught JS exception, for an error naming a field.
+fn exception_message(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "an exception".to_string())
+}
+
 /// Converts one JS value into the loosely typed form the config parser reads.
+///
+/// Never lets a JS exception through: an object whose reading throws (a getter, a Proxy)
+/// becomes [`FieldValue::Other`] saying so, and is then rejected by name like any bad value.
 pub(crate) fn field_value(v: &JsValue) -> FieldValue {
     if let Some(x) = v.as_f64() {
         FieldValue::Number(x)
@@ -42,17 +66,28 @@ pub(crate) fn field_value(v: &JsValue) -> FieldValue {
         FieldValue::Text(s)
     } else if let Some(b) = v.as_bool() {
         FieldValue::Bool(b)
-    } else if Array::is_array(v) {
-        FieldValue::List(Array::from(v).iter().map(|x| field_value(&x)).collect())
     } else if v.is_null() {
         FieldValue::Null
     } else if v.is_undefined() {
         FieldValue::Other("undefined".into())
     } else {
-        FieldValue::Other(format!(
-            "a value of type {}",
-            v.js_typeof().as_string().unwrap_or_default()
-        ))
+        match is_array(v) {
+            Ok(true) => match array_copy(v) {
+                Ok(items) => FieldValue::List(items.iter().map(|x| field_value(&x)).collect()),
+                Err(e) => FieldValue::Other(format!(
+                    "an array that cannot be read ({})",
+                    exception_message(&e)
+                )),
+            },
+            Ok(false) => FieldValue::Other(format!(
+                "a value of type {}",
+                v.js_typeof().as_string().unwrap_or_default()
+            )),
+            Err(e) => FieldValue::Other(format!(
+                "a value that cannot be inspected ({})",
+                exception_message(&e)
+            )),
+        }
     }
 }
 
@@ -61,14 +96,24 @@ pub(crate) fn config_fields(config: &JsValue) -> Result<Vec<(String, FieldValue)
     if config.is_undefined() || config.is_null() {
         return Ok(Vec::new());
     }
-    if !config.is_object() || Array::is_array(config) {
-        return Err(JsError::new(&format!(
-            "`config` must be a plain object, got {}",
-            field_value(config).describe()
-        )));
+    // Numbers, strings, lists, functions... are rejected; any other object is read.
+    match field_value(config) {
+        FieldValue::Other(what) if what == "a value of type object" => {}
+        other => {
+            return Err(JsError::new(&format!(
+                "`config` must be a plain object, got {}",
+                other.describe()
+            )))
+        }
     }
+    let entries = object_entries(config).map_err(|e| {
+        JsError::new(&format!(
+            "`config` must be a plain object whose properties can be read, but reading them threw: {}",
+            exception_message(&e)
+        ))
+    })?;
     let mut fields = Vec::new();
-    for entry in Object::entries(config.unchecked_ref::<Object>()).iter() {
+    for entry in entries.iter() {
         let pair = Array::from(&entry);
         let value = pair.get(1);
         if !value.is_undefined() {
