@@ -299,6 +299,10 @@ pub struct FashionMethodReport {
     pub corrupted_accuracy: f64,
     /// The records at every logged iteration (the curves), the last one final.
     pub records: Vec<FashionRecord>,
+    /// The iteration at which the run diverged (non-finite loss, gradient or weights) and was
+    /// stopped, its last record taken at its last finite weights; null if it did not.
+    #[serde(default)]
+    pub diverged_at: Option<u64>,
 }
 
 impl FashionMethodReport {
@@ -319,6 +323,7 @@ impl FashionMethodReport {
             clean_accuracy: last.clean_accuracy,
             corrupted_accuracy: last.corrupted_accuracy,
             records,
+            diverged_at: None,
         }
     }
 }

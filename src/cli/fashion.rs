@@ -281,6 +281,12 @@ fn compute(cmd: &FashionCommand) -> Result<FashionReport, CliError> {
                 .min(cmd.iterations - run.iteration())
                 .min(50);
             run.step(&ctx, chunk);
+            if let Some(at) = run.diverged_at() {
+                // Stopped for good: a last record at its last finite weights, then report it.
+                eprintln!("fashion: {} diverged at iteration {at}", method.name());
+                records.push(run.measure(&ctx));
+                break;
+            }
             if run.iteration().is_multiple_of(cmd.log_every) || run.iteration() == cmd.iterations {
                 records.push(run.measure(&ctx));
             }
@@ -294,7 +300,9 @@ fn compute(cmd: &FashionCommand) -> Result<FashionReport, CliError> {
                 ),
             );
         }
-        methods.push(FashionMethodReport::new(method, records));
+        let mut report = FashionMethodReport::new(method, records);
+        report.diverged_at = run.diverged_at();
+        methods.push(report);
     }
     progress.finish(&format!(
         "{} methods x {} iterations",

@@ -209,17 +209,29 @@ impl FashionSession {
             return false;
         };
         let target = track.run.iteration() + n;
-        while track.run.iteration() < target {
+        // A diverged run is frozen: later calls do nothing (and add no records).
+        while track.run.iteration() < target && track.run.diverged_at().is_none() {
             let to_boundary = log_every - track.run.iteration() % log_every;
             track
                 .run
                 .step(&self.ctx, to_boundary.min(target - track.run.iteration()));
+            if track.run.diverged_at().is_some() {
+                // Frozen for good: one last record at its last finite weights, then stop.
+                let record = track.run.measure(&self.ctx);
+                track.records.push(record);
+                break;
+            }
             if track.run.iteration().is_multiple_of(log_every) {
                 let record = track.run.measure(&self.ctx);
                 track.records.push(record);
             }
         }
         true
+    }
+
+    /// The iteration at which `method`'s run diverged (`Some(None)`: it has not).
+    pub fn diverged_at(&self, method: Method) -> Option<Option<u64>> {
+        self.track(method).map(|t| t.run.diverged_at())
     }
 
     /// Stage-2 iterations done by `method`.

@@ -173,6 +173,15 @@ impl FashionExperiment {
         Ok(self.session.iteration(m).unwrap_or(0) as f64)
     }
 
+    /// The stage-2 iteration at which a method's run diverged (non-finite loss, gradient or
+    /// weights), or null while it has not. A diverged run is frozen at its last finite weights,
+    /// its last record is taken there, and `step` leaves it alone (its iteration stops).
+    #[wasm_bindgen(js_name = divergedAt)]
+    pub fn diverged_at(&self, method_id: JsValue) -> Result<Option<f64>, JsError> {
+        let m = self.method(&method_id)?;
+        Ok(self.session.diverged_at(m).flatten().map(|i| i as f64))
+    }
+
     /// Stage-2 iterations done by a method.
     pub fn iteration(&self, method_id: JsValue) -> Result<f64, JsError> {
         let m = self.method(&method_id)?;

@@ -25,6 +25,7 @@ pub type Results = BTreeMap<String, Vec<f64>>;
 /// The fixture's JSON: every number as its shortest round-trip decimal string, because
 /// serde_json's default number parser is not correctly rounded (it can be 1 ulp off), while
 /// Rust's `f64` formatting and `str::parse` round-trip exactly.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))] // (only the native test writes it)
 pub fn to_fixture(results: &Results) -> String {
     let text: BTreeMap<&String, Vec<String>> = results
         .iter()
