@@ -8,7 +8,7 @@
 //
 //   node tests/e2e/fuzz-api.mjs [--cases N] [--seed S] [--pkg pkg|pkg-scalar]
 //
-// Defaults: 4000 cases, seed 1, the SIMD build in www/pkg (`./build.sh build` first). A failure
+// Defaults: 20000 cases, seed 1, the SIMD build in www/pkg (`./build.sh build` first). A failure
 // prints the seed, the case number and the call, so `--seed S --cases N` replays it exactly.
 
 import { spawn } from 'node:child_process';
@@ -23,7 +23,7 @@ const arg = (name, fallback) => {
   const i = ARGS.indexOf(name);
   return i >= 0 && ARGS[i + 1] !== undefined ? ARGS[i + 1] : fallback;
 };
-const CASES = Number(arg('--cases', '4000'));
+const CASES = Number(arg('--cases', '20000'));
 const SEED = Number(arg('--seed', '1'));
 const PKG = arg('--pkg', 'pkg');
 if (!Number.isInteger(CASES) || CASES < 1) throw new Error(`--cases must be a positive integer, got ${arg('--cases')}`);
@@ -127,10 +127,15 @@ async function fuzzInPage({ moduleUrl, cases, seed }) {
       const s = JSON.stringify(v);
       return s === undefined ? String(v) : (s.length > 80 ? `${s.slice(0, 80)}...` : s);
     } catch (e) {
-      return `<${Object.prototype.toString.call(v)}>`;
+      try {
+        return `<${Object.prototype.toString.call(v)}>`;
+      } catch (e2) {
+        return '<unprintable: a revoked Proxy?>';
+      }
     }
   };
-  const NAMED = /`[^`\s]*`/;
+  // Errors start with the field in backticks: "`lr` must be ...", "`foo` is not a setting".
+  const NAMED = /^`[^`]*` \S/;
 
   const stats = { cases, calls: 0, accepted: 0, rejected: 0, failures: [] };
   const fail = (i, call, why) => {
