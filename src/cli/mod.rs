@@ -172,8 +172,10 @@ pub fn parse_toy(args: &[String]) -> Result<ToyCommand, CliError> {
                     message: format!("`--config` cannot read {value}: {e}"),
                     code: 1,
                 })?;
-                file_fields = crate::config::fields_from_json(&text)
-                    .map_err(|e| usage_error(format!("`--config` {value}: {e}")))?;
+                let config_error = |e: ConfigError| usage_error(format!("`--config` {value}: {e}"));
+                file_fields = crate::config::fields_from_json(&text).map_err(config_error)?;
+                // The file on its own must be valid: its errors name its keys, not flags.
+                ToyConfig::from_fields(file_fields.clone()).map_err(config_error)?;
             }
             "--plot" => plot = Some(std::path::PathBuf::from(value)),
             _ => {
