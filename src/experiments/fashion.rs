@@ -813,15 +813,26 @@ mod tests {
 
     /// A tiny data set: 24 random 6-pixel images, 10 classes, no corruption.
     fn tiny_context(lr: f32) -> FashionContext {
+        tiny_context_with(lr, false)
+    }
+
+    /// The tiny data set, or with `identical` 24 copies of one image and label (every
+    /// per-sample gradient equal: SGD's covariance is exactly zero).
+    fn tiny_context_with(lr: f32, identical: bool) -> FashionContext {
         let mut rng = Rng::for_stream(5, &[]);
         let pixels = |n: usize, rng: &mut Rng| -> Vec<f32> {
             (0..n * 6).map(|_| rng.normal() as f32).collect()
         };
         let labels =
             |n: usize, rng: &mut Rng| -> Vec<u8> { (0..n).map(|_| rng.index(10) as u8).collect() };
+        let (train_inputs, train_labels) = if identical {
+            (pixels(1, &mut rng).repeat(24), vec![3; 24])
+        } else {
+            (pixels(24, &mut rng), labels(24, &mut rng))
+        };
         let data = FashionData {
-            train_inputs: pixels(24, &mut rng),
-            train_labels: labels(24, &mut rng),
+            train_inputs,
+            train_labels,
             corrupted: 0..0,
             test_inputs: pixels(8, &mut rng),
             test_labels: labels(8, &mut rng),
@@ -860,6 +871,34 @@ mod tests {
         let mut run = MethodRun::new(&calm, Method::Sgd, &calm.initial_weights());
         run.step(&calm, 20);
         assert_eq!((run.diverged_at(), run.iteration()), (None, 20));
+    }
+
+    #[test]
+    fn identical_samples_give_zero_noise_and_finite_records() {
+        let ctx = tiny_context_with(0.05, true);
+        let start = ctx.initial_weights();
+        for method in Method::ALL {
+            let mut run = MethodRun::new(&ctx, method, &start);
+            run.step(&ctx, 3);
+            assert_eq!(run.diverged_at(), None, "{method:?}");
+            assert!(run.theta().iter().all(|t| t.is_finite()), "{method:?}");
+            let r = run.measure(&ctx);
+            assert!(r.tr_sigma.abs() < 1e-9, "{method:?}: Tr C = {}", r.tr_sigma);
+            for x in [
+                r.train_loss,
+                r.test_accuracy,
+                r.tr_h_sigma,
+                r.tr_h_sigma_iso,
+                r.tr_h,
+            ] {
+                assert!(x.is_finite(), "{method:?}: {r:?}");
+            }
+            assert!(
+                r.top_eigenvalues.iter().all(|x| x.is_finite()),
+                "{method:?}"
+            );
+            assert!(r.a_hat.is_none_or(f64::is_finite), "{method:?}: {r:?}");
+        }
     }
 
     #[test]
