@@ -9,9 +9,7 @@
 #[path = "common/determinism.rs"]
 mod determinism;
 
-use determinism::{
-    bit_identical, compare, compute, from_fixture, max_relative_difference, to_fixture,
-};
+use determinism::{bit_identical, compare, compute, difference_summary, from_fixture, to_fixture};
 
 const FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -37,8 +35,5 @@ fn same_seed_same_bits_and_matches_the_fixture() {
     let want = from_fixture(&text);
     let problems = compare(&first, &want);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    eprintln!(
-        "native vs fixture: largest relative difference {:e}",
-        max_relative_difference(&first, &want)
-    );
+    eprintln!("native vs fixture: {}", difference_summary(&first, &want));
 }

@@ -6,7 +6,7 @@
 #[path = "common/determinism.rs"]
 mod determinism;
 
-use determinism::{bit_identical, compare, compute, from_fixture, max_relative_difference};
+use determinism::{bit_identical, compare, compute, difference_summary, from_fixture};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -22,8 +22,8 @@ fn browser_results_repeat_and_match_the_native_fixture() {
     let problems = compare(&first, &want);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     web_sys_log(&format!(
-        "wasm vs native fixture: largest relative difference {:e}",
-        max_relative_difference(&first, &want)
+        "wasm vs native fixture: {}",
+        difference_summary(&first, &want)
     ));
 }
 

@@ -137,19 +137,27 @@ pub fn compare(got: &Results, want: &Results) -> Vec<String> {
     problems
 }
 
-/// The largest relative difference over all values, for the report.
-pub fn max_relative_difference(got: &Results, want: &Results) -> f64 {
-    let mut worst = 0.0f64;
+/// The largest relative difference over all values, and how many values differ at all, as a
+/// line for the test output ("0 of N values differ" when bit-identical).
+pub fn difference_summary(got: &Results, want: &Results) -> String {
+    let (mut worst, mut worst_key, mut differing, mut total) = (0.0f64, String::new(), 0, 0);
     for (key, w) in want {
         if let Some(g) = got.get(key) {
             for (a, b) in g.iter().zip(w) {
-                if a != b {
-                    worst = worst.max((a - b).abs() / b.abs().max(1e-300));
+                total += 1;
+                if a.to_bits() != b.to_bits() {
+                    differing += 1;
+                    let rel = (a - b).abs() / b.abs().max(1e-300);
+                    if rel >= worst {
+                        (worst, worst_key) = (rel, key.clone());
+                    }
                 }
             }
         }
     }
-    worst
+    format!(
+        "{differing} of {total} values differ; largest relative difference {worst:e} ({worst_key})"
+    )
 }
 
 /// Exact equality, bit for bit (NaN never appears, and -0.0 vs 0.0 would count as a change).
