@@ -4,7 +4,9 @@
 #   ./build.sh [build]       SIMD + scalar wasm builds into www/pkg and www/pkg-scalar, native CLI
 #   ./build.sh setup         install whatever is missing (toolchain bits, npm packages, Chromium)
 #   ./build.sh serve [PORT]  build, then serve www/ on http://127.0.0.1:PORT/ (default 8000)
-#   ./build.sh test          fmt, clippy, native tests, wasm tests in headless Chromium, build, e2e
+#   ./build.sh test          fmt, clippy, native tests (incl. proptest), wasm tests in headless
+#                            Chromium, cargo-fuzz targets (bounded), build, e2e, JS API fuzz
+#   ./build.sh fuzz [SECS]   run each cargo-fuzz target for SECS seconds (default 25)
 #   ./build.sh bench         benchmarks (none yet)
 #
 # Every subcommand runs `setup` first; when everything is installed that takes about a second.
@@ -15,6 +17,10 @@ cd "$ROOT"
 
 WASM_TARGET=wasm32-unknown-unknown
 WASM_PACK_VERSION=0.15.1           # installed by `setup` when wasm-pack is missing
+CARGO_FUZZ_VERSION=0.13.2          # installed by `setup` (cargo install, about 1 min on 2 cores)
+FUZZ_TARGETS=(config_parser idx_reader)
+FUZZ_SECONDS=25                    # per target in `./build.sh test`
+JS_FUZZ_CASES=20000                # per wasm build in `./build.sh test` (about 15 s each)
 CHROMEDRIVER=/usr/bin/chromedriver # Debian's chromium-driver; matches Debian's chromium
 CHROMIUM=/usr/bin/chromium
 
@@ -50,7 +56,7 @@ die() { printf '\nerror: %s\n' "$*" >&2; exit 1; }
 run() { printf '  $ %s\n' "$*"; "$@"; }
 
 usage() {
-  sed -n '2,9s/^# \{0,1\}//p' "$0"
+  sed -n '2,11s/^# \{0,1\}//p' "$0"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -116,6 +122,14 @@ cmd_setup() {
       die "cargo install wasm-bindgen-cli --version $want failed"
     have="$(wasm-bindgen --version | awk '{print $2}')"
     [[ "$have" == "$want" ]] || die "wasm-bindgen on PATH is $have after installing $want: is ${CARGO_HOME:-$HOME/.cargo}/bin shadowed?"
+  fi
+
+  # cargo-fuzz, for the fuzz targets in fuzz/ (run on the stable toolchain with
+  # `--sanitizer none`, which needs no nightly -Z flag; see the README).
+  if [[ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}' || true)" != "$CARGO_FUZZ_VERSION" ]]; then
+    log "setup: installing cargo-fuzz $CARGO_FUZZ_VERSION (cargo install, about a minute)"
+    run cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked ||
+      die "cargo install cargo-fuzz --version $CARGO_FUZZ_VERSION failed"
   fi
 
   # npm packages: `npm ci` (exactly what package-lock.json says) only when the lock file changed
@@ -273,6 +287,34 @@ e2e_tests() {
   run node tests/e2e/run.mjs
 }
 
+# Runs every cargo-fuzz target for $1 seconds (default FUZZ_SECONDS), on the stable toolchain:
+# `--sanitizer none` needs no -Z flag (AddressSanitizer would need nightly; safe Rust needs it
+# little). New inputs go to a scratch directory, so the committed corpus in fuzz/corpus/ stays
+# small; it is read as a second, read-only corpus. A crash writes fuzz/artifacts/TARGET/ and
+# fails the step.
+cmd_fuzz() {
+  local seconds="${1:-$FUZZ_SECONDS}" target scratch out
+  [[ "$seconds" =~ ^[0-9]+$ && "$seconds" -gt 0 ]] || die "fuzz: SECONDS must be a positive integer, got '$seconds'"
+  for target in "${FUZZ_TARGETS[@]}"; do
+    log "fuzz: $target for $seconds s"
+    scratch="$(mktemp -d)"
+    out="$(mktemp)"
+    if ! (cd fuzz && cargo fuzz run --sanitizer none -O "$target" "$scratch" "corpus/$target" -- \
+          -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10) >"$out" 2>&1; then
+      tail -n 60 "$out"
+      rm -rf "$scratch" "$out"
+      die "fuzz target $target failed (input saved under fuzz/artifacts/$target/)"
+    fi
+    echo "  $target: $(grep -Eo 'Done [0-9]+ runs in [0-9]+ second\(s\)' "$out" | tail -n 1), no crash"
+    rm -rf "$scratch" "$out"
+  done
+}
+
+js_fuzz() {
+  run node tests/e2e/fuzz-api.mjs --pkg pkg --cases "$JS_FUZZ_CASES" --seed 1
+  run node tests/e2e/fuzz-api.mjs --pkg pkg-scalar --cases "$JS_FUZZ_CASES" --seed 2
+}
+
 cmd_test() {
   step "cargo fmt --check" run cargo fmt --check
   step "cargo clippy (native)" run cargo clippy --all-targets -- -D warnings
@@ -280,8 +322,10 @@ cmd_test() {
   step "cargo test --release (native)" run cargo test --release
   step "wasm tests, SIMD build (headless Chromium)" wasm_test_simd
   step "wasm tests, scalar build (headless Chromium)" wasm_test_scalar
+  step "fuzz targets (cargo fuzz, ${FUZZ_SECONDS} s each)" cmd_fuzz "$FUZZ_SECONDS"
   step "build" cmd_build
   step "end-to-end page tests (node tests/e2e/run.mjs)" e2e_tests
+  step "JS API fuzz, $JS_FUZZ_CASES cases per build (node tests/e2e/fuzz-api.mjs)" js_fuzz
   summary
   log "test: all steps passed"
 }
@@ -304,6 +348,7 @@ main() {
     build) cmd_setup; cmd_build ;;
     serve) cmd_setup; cmd_serve "$@" ;;
     test) cmd_setup; cmd_test ;;
+    fuzz) cmd_setup; cmd_fuzz "$@" ;;
     bench) cmd_bench ;;
     -h | --help | help) usage ;;
     *)

@@ -39,6 +39,40 @@ impl FieldValue {
     }
 }
 
+/// Converts a JSON value into the loosely typed form, the way the wasm facade converts a JS
+/// value (objects become [`FieldValue::Other`], so a nested object is rejected by name).
+pub fn field_value_from_json(value: &serde_json::Value) -> FieldValue {
+    use serde_json::Value;
+    match value {
+        Value::Null => FieldValue::Null,
+        Value::Bool(b) => FieldValue::Bool(*b),
+        Value::Number(n) => FieldValue::Number(n.as_f64().unwrap_or(f64::NAN)),
+        Value::String(s) => FieldValue::Text(s.clone()),
+        Value::Array(items) => FieldValue::List(items.iter().map(field_value_from_json).collect()),
+        Value::Object(_) => FieldValue::Other("an object".to_string()),
+    }
+}
+
+/// The key/value pairs of a JSON config object (as `--config FILE` and the fuzz targets read
+/// it); anything but an object is an error naming `config`.
+pub fn fields_from_json(text: &str) -> Result<Vec<(String, FieldValue)>, ConfigError> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| ConfigError {
+        field: "config".to_string(),
+        message: format!("must be a JSON object, but is not valid JSON: {e}"),
+    })?;
+    match value {
+        serde_json::Value::Object(map) => Ok(map
+            .iter()
+            .map(|(k, v)| (k.clone(), field_value_from_json(v)))
+            .collect()),
+        other => Err(ConfigError::new(
+            "config",
+            "a JSON object",
+            &field_value_from_json(&other).describe(),
+        )),
+    }
+}
+
 /// A rejected input: which field, and what was wrong with it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigError {
@@ -288,6 +322,30 @@ impl ToyConfig {
             ));
         }
         Ok(())
+    }
+
+    /// The config as key/value pairs with the API's keys: `from_fields` of them gives the
+    /// config back exactly (the round trip permalinks and saved configs rely on).
+    pub fn to_fields(&self) -> Vec<(String, FieldValue)> {
+        let number = |x: f64| FieldValue::Number(x);
+        vec![
+            (
+                "methods".to_string(),
+                FieldValue::List(
+                    self.methods
+                        .iter()
+                        .map(|m| FieldValue::Text(m.id().to_string()))
+                        .collect(),
+                ),
+            ),
+            ("runs".to_string(), number(self.runs as f64)),
+            ("lr".to_string(), number(self.lr)),
+            ("noiseTrace".to_string(), number(self.noise_trace)),
+            ("batchSize".to_string(), number(self.batch_size as f64)),
+            ("samples".to_string(), number(self.samples as f64)),
+            ("dataSpread".to_string(), number(self.data_spread)),
+            ("seed".to_string(), number(self.seed as f64)),
+        ]
     }
 
     /// The parameters the noise covariances depend on.

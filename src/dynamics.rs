@@ -17,6 +17,12 @@ const DATA_STREAM_TAG: u64 = 0;
 /// Curves keep at most this many points; beyond it they are thinned to every other point
 /// and the stride doubles, so memory stays bounded however long the simulation plays.
 pub const CURVE_CAPACITY: usize = 4096;
+/// A run has diverged once a step leaves the box |w1|, |w2| <= this bound or produces a
+/// non-finite coordinate. Both minima lie at distance sqrt(2) from the origin and the figure
+/// shows [-3, 3]^2, so a run this far out can only be the geometric blow-up of a step that is
+/// unstable for the sharp bowl (lr > 0.01 for GD: the largest curvature is 200) or of huge
+/// noise; it will never come back to either basin in a meaningful way.
+pub const DIVERGENCE_BOUND: f64 = 1e3;
 
 /// One method's runs: positions, random streams and curves.
 #[derive(Clone, Debug)]
@@ -27,12 +33,36 @@ struct Track {
     rngs: Vec<Rng>,
     /// Fraction of runs in the flat basin at iterations 0, stride, 2 stride, ...
     escape_curve: Vec<f32>,
-    /// Mean loss over runs at the same iterations.
+    /// Mean loss over runs at the same iterations (a diverged run contributes the loss at the
+    /// point where it was frozen, which is finite).
     loss_curve: Vec<f32>,
+    /// Fraction of runs diverged at the same iterations.
+    diverged_curve: Vec<f32>,
     /// Per run, the first iteration it was inside the flat basin (-1: never).
     first_escape: Vec<f64>,
-    /// Runs inside the flat basin now.
+    /// Runs inside the flat basin now (never counting a diverged run).
     escaped: usize,
+    /// Per run, the iteration at which it diverged (-1: it has not). A diverged run is
+    /// frozen at its last position inside the bound and never steps again.
+    diverged_at: Vec<f64>,
+    /// Runs that have diverged.
+    diverged: usize,
+}
+
+/// Where one method's runs are now: every run is in exactly one of the three states.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RunOutcome {
+    /// In the flat basin's success region (and not diverged).
+    pub escaped: usize,
+    /// Neither escaped nor diverged (still around the sharp minimum, or on the way).
+    pub stayed: usize,
+    /// Left the bounded region or became non-finite; frozen since (see [`DIVERGENCE_BOUND`]).
+    pub diverged: usize,
+}
+
+/// Whether a step result counts as divergence: non-finite, or outside the bound.
+pub fn is_divergent(w: [f64; 2]) -> bool {
+    !(w[0].abs() <= DIVERGENCE_BOUND && w[1].abs() <= DIVERGENCE_BOUND)
 }
 
 /// An ensemble of runs of several dynamics on the 2-D two-basin landscape.
@@ -140,8 +170,11 @@ impl ToyEnsemble {
                     .collect(),
                 escape_curve: Vec::new(),
                 loss_curve: Vec::new(),
+                diverged_curve: Vec::new(),
                 first_escape: vec![-1.0; runs],
                 escaped: 0,
+                diverged_at: vec![-1.0; runs],
+                diverged: 0,
             })
             .collect();
         self.record();
@@ -162,8 +195,17 @@ impl ToyEnsemble {
                     .zip(&mut track.rngs)
                     .enumerate()
                 {
+                    if track.diverged_at[r] >= 0.0 {
+                        continue;
+                    }
                     let data = &self.data[r * n..(r + 1) * n];
                     let next = step_run(method, [w[0], w[1]], data, rng, &p);
+                    if is_divergent(next) {
+                        // Frozen at its last position inside the bound; counted apart.
+                        track.diverged_at[r] = self.iteration as f64;
+                        track.diverged += 1;
+                        continue;
+                    }
                     w.copy_from_slice(&next);
                     if in_flat_basin(next) {
                         escaped += 1;
@@ -194,6 +236,9 @@ impl ToyEnsemble {
             // `escaped` is kept up to date by `step` (and is 0 after a reset: every run at (1, 1)).
             track.escape_curve.push(track.escaped as f32 / runs as f32);
             track.loss_curve.push((total / runs as f64) as f32);
+            track
+                .diverged_curve
+                .push(track.diverged as f32 / runs as f32);
         }
         if self
             .tracks
@@ -203,6 +248,7 @@ impl ToyEnsemble {
             for track in &mut self.tracks {
                 thin(&mut track.escape_curve);
                 thin(&mut track.loss_curve);
+                thin(&mut track.diverged_curve);
             }
             self.curve_stride *= 2;
         }
@@ -247,7 +293,31 @@ impl ToyEnsemble {
         self.track(method).map(|t| t.loss_curve.as_slice())
     }
 
-    /// Runs of `method` now in the flat basin.
+    /// Fraction of runs diverged at the kept iterations.
+    pub fn diverged_curve(&self, method: Method) -> Option<&[f32]> {
+        self.track(method).map(|t| t.diverged_curve.as_slice())
+    }
+
+    /// Runs of `method` that have diverged (never counted as escaped).
+    pub fn diverged_count(&self, method: Method) -> Option<usize> {
+        self.track(method).map(|t| t.diverged)
+    }
+
+    /// Per run, the iteration at which it diverged, or -1.
+    pub fn divergence_times(&self, method: Method) -> Option<&[f64]> {
+        self.track(method).map(|t| t.diverged_at.as_slice())
+    }
+
+    /// Escaped / stayed / diverged counts of `method`'s runs now (they sum to the runs).
+    pub fn outcome(&self, method: Method) -> Option<RunOutcome> {
+        self.track(method).map(|t| RunOutcome {
+            escaped: t.escaped,
+            stayed: self.config.runs - t.escaped - t.diverged,
+            diverged: t.diverged,
+        })
+    }
+
+    /// Runs of `method` now in the flat basin (diverged runs excluded).
     pub fn escaped_count(&self, method: Method) -> Option<usize> {
         self.track(method).map(|t| t.escaped)
     }
@@ -408,5 +478,155 @@ mod tests {
             .last()
             .unwrap();
         assert_eq!(curve[1000], at_4000);
+    }
+
+    fn ensemble_of(config: ToyConfig, iterations: u64) -> ToyEnsemble {
+        let mut e = ToyEnsemble::new(config);
+        e.step(iterations);
+        e
+    }
+
+    fn assert_all_finite(e: &ToyEnsemble) {
+        for &m in &e.config().methods {
+            assert!(
+                e.positions(m).unwrap().iter().all(|x| x.is_finite()),
+                "{m:?}"
+            );
+            assert!(
+                e.mean_loss_curve(m).unwrap().iter().all(|x| x.is_finite()),
+                "{m:?}"
+            );
+            assert!(
+                e.escape_curve(m).unwrap().iter().all(|x| x.is_finite()),
+                "{m:?}"
+            );
+            let ind = e.indicator(m, SHARP_MINIMUM);
+            assert!(
+                ind.tr_h_sigma.is_finite() && ind.tr_sigma.is_finite(),
+                "{m:?}"
+            );
+            assert!(e.predicted_loss_increase(m, 5).is_finite(), "{m:?}");
+        }
+    }
+
+    #[test]
+    fn a_run_leaving_the_bound_is_frozen_marked_and_counted_apart() {
+        // Within the allowed settings the flat bowl (curvature 2) is stable for lr <= 1, so a
+        // run diverges only slowly (at lr = 1 GD/GLD oscillate around the flat minimum as an
+        // undamped random walk). Start one run near the bound: at lr = 1 the flat bowl's step
+        // maps w to about -w - 2, across the bound.
+        let config = ToyConfig {
+            runs: 3,
+            lr: 1.0,
+            methods: vec![Method::Gd, Method::GldConst, Method::Sgd],
+            ..ToyConfig::default()
+        };
+        let mut e = ToyEnsemble::new(config);
+        for track in &mut e.tracks {
+            track.positions[2..4].copy_from_slice(&[999.5, 999.5]);
+        }
+        e.step(3);
+        for &m in &e.config().methods {
+            let o = e.outcome(m).unwrap();
+            assert_eq!(o.diverged, 1, "{m:?}");
+            assert_eq!(o.escaped + o.stayed + o.diverged, 3, "{m:?}");
+            assert_eq!(e.divergence_times(m).unwrap()[1], 1.0, "{m:?}");
+            assert_eq!(e.divergence_times(m).unwrap()[0], -1.0, "{m:?}");
+            // Frozen where it was, finite, never counted as escaped.
+            assert_eq!(&e.positions(m).unwrap()[2..4], &[999.5, 999.5], "{m:?}");
+            assert_eq!(
+                e.diverged_curve(m).unwrap(),
+                &[0.0, 1.0 / 3.0, 1.0 / 3.0, 1.0 / 3.0]
+            );
+        }
+        assert_all_finite(&e);
+        // A reset clears the marks.
+        e.reset(1);
+        assert_eq!(e.outcome(Method::Gd).unwrap().diverged, 0);
+    }
+
+    #[test]
+    fn the_widest_settings_stay_finite_over_a_long_run() {
+        let config = ToyConfig {
+            runs: 4,
+            lr: 1.0,
+            noise_trace: 10.0,
+            data_spread: 10.0,
+            ..ToyConfig::default()
+        };
+        let e = ensemble_of(config, 2000);
+        assert_all_finite(&e);
+        for &m in &e.config().methods {
+            let o = e.outcome(m).unwrap();
+            assert_eq!(o.escaped + o.stayed + o.diverged, 4, "{m:?}");
+        }
+    }
+
+    #[test]
+    fn stable_settings_diverge_nowhere_and_keep_the_old_counts() {
+        let e = ensemble_of(ToyConfig::default(), 200);
+        for &m in &e.config().methods {
+            let o = e.outcome(m).unwrap();
+            assert_eq!(o.diverged, 0, "{m:?}");
+            assert_eq!(o.escaped, e.escaped_count(m).unwrap());
+            assert_eq!(o.stayed, 100 - o.escaped);
+        }
+    }
+
+    #[test]
+    fn divergence_test_covers_non_finite_and_far_points() {
+        assert!(is_divergent([f64::NAN, 0.0]));
+        assert!(is_divergent([0.0, f64::INFINITY]));
+        assert!(is_divergent([0.0, -1001.0]));
+        assert!(!is_divergent([DIVERGENCE_BOUND, -DIVERGENCE_BOUND]));
+    }
+
+    #[test]
+    fn degenerate_settings_give_defined_results() {
+        let cases = [
+            // Zero noise for the GLD-const family, zero data spread (identical samples: every
+            // per-sample gradient equal, zero-trace covariances, zero gradient at (1, 1)).
+            ToyConfig {
+                noise_trace: 0.0,
+                data_spread: 0.0,
+                runs: 3,
+                ..ToyConfig::default()
+            },
+            // One sample per run, batch of one.
+            ToyConfig {
+                samples: 1,
+                runs: 3,
+                ..ToyConfig::default()
+            },
+            // The largest noise and spread allowed.
+            ToyConfig {
+                noise_trace: 10.0,
+                data_spread: 10.0,
+                runs: 3,
+                lr: 1.0,
+                ..ToyConfig::default()
+            },
+        ];
+        for config in cases {
+            let e = ensemble_of(config.clone(), 100);
+            assert_all_finite(&e);
+            for &m in &config.methods {
+                let o = e.outcome(m).unwrap();
+                assert_eq!(o.escaped + o.stayed + o.diverged, 3);
+            }
+        }
+        // With identical samples at the exact minimum nothing moves: zero gradient, zero noise.
+        let still = ensemble_of(
+            ToyConfig {
+                noise_trace: 0.0,
+                data_spread: 0.0,
+                runs: 2,
+                ..ToyConfig::default()
+            },
+            10,
+        );
+        for &m in &still.config().methods {
+            assert_eq!(still.positions(m).unwrap(), &[1.0, 1.0, 1.0, 1.0], "{m:?}");
+        }
     }
 }

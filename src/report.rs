@@ -13,8 +13,12 @@ pub struct ToyMethodReport {
     pub id: &'static str,
     /// The paper's name for it.
     pub name: &'static str,
-    /// Runs in the flat basin at the end.
+    /// Runs in the flat basin at the end (diverged runs never count).
     pub escaped: usize,
+    /// Runs neither escaped nor diverged at the end.
+    pub stayed: usize,
+    /// Runs that diverged (left |w| <= `DIVERGENCE_BOUND` or became non-finite) and were frozen.
+    pub diverged: usize,
     /// Runs simulated.
     pub runs: usize,
     /// Tr(H Sigma) at (1, 1).
@@ -36,6 +40,8 @@ pub struct ToyMethodReport {
     pub escape_curve: Vec<f32>,
     /// Mean loss over runs at the same iterations.
     pub mean_loss_curve: Vec<f32>,
+    /// Fraction of runs diverged at the same iterations.
+    pub diverged_curve: Vec<f32>,
 }
 
 /// Predicted against measured mean-loss rise after `steps` iterations from (1, 1).
@@ -89,6 +95,7 @@ impl ToyReport {
             .iter()
             .map(|&m| {
                 let ind = ensemble.indicator(m, SHARP_MINIMUM);
+                let outcome = ensemble.outcome(m).unwrap_or_default();
                 let firsts: Vec<f64> = ensemble
                     .first_escape_times(m)
                     .unwrap_or_default()
@@ -99,7 +106,9 @@ impl ToyReport {
                 ToyMethodReport {
                     id: m.id(),
                     name: m.name(),
-                    escaped: ensemble.escaped_count(m).unwrap_or(0),
+                    escaped: outcome.escaped,
+                    stayed: outcome.stayed,
+                    diverged: outcome.diverged,
                     runs: c.runs,
                     tr_h_sigma: ind.tr_h_sigma,
                     tr_h_sigma_iso: ind.tr_h_sigma_iso,
@@ -118,6 +127,7 @@ impl ToyReport {
                     },
                     escape_curve: ensemble.escape_curve(m).unwrap_or_default().to_vec(),
                     mean_loss_curve: ensemble.mean_loss_curve(m).unwrap_or_default().to_vec(),
+                    diverged_curve: ensemble.diverged_curve(m).unwrap_or_default().to_vec(),
                 }
             })
             .collect();
@@ -136,20 +146,44 @@ impl ToyReport {
         }
     }
 
-    /// The curves as CSV: `iteration`, then `<id>_escaped` and `<id>_mean_loss` per method.
+    /// The curves as CSV: `iteration`, then `<id>_escaped`, `<id>_mean_loss` and
+    /// `<id>_diverged` (fraction of runs diverged) per method.
     pub fn to_csv(&self) -> String {
         let mut out = String::from("iteration");
         for m in &self.methods {
-            out.push_str(&format!(",{0}_escaped,{0}_mean_loss", m.id));
+            out.push_str(&format!(",{0}_escaped,{0}_mean_loss,{0}_diverged", m.id));
         }
         out.push('\n');
         let rows = self.methods.first().map_or(0, |m| m.escape_curve.len());
         for i in 0..rows {
             out.push_str(&(i as u64 * self.curve_stride).to_string());
             for m in &self.methods {
-                out.push_str(&format!(",{},{}", m.escape_curve[i], m.mean_loss_curve[i]));
+                out.push_str(&format!(
+                    ",{},{},{}",
+                    m.escape_curve[i], m.mean_loss_curve[i], m.diverged_curve[i]
+                ));
             }
             out.push('\n');
+        }
+        out
+    }
+
+    /// A readable summary: one row per method with escaped / stayed / diverged counts.
+    pub fn to_table(&self) -> String {
+        let mut out = format!(
+            "2-D experiment: {} runs per method, {} iterations, lr {}, seed {}\n",
+            self.runs, self.iterations, self.lr, self.seed
+        );
+        out.push_str(&format!(
+            "{:<13} {:>8} {:>8} {:>8} {:>12}\n",
+            "method", "escaped", "stayed", "diverged", "Tr(HS)/iso"
+        ));
+        for m in &self.methods {
+            let ratio = m.ratio.map_or("-".to_string(), |r| format!("{r:.3}"));
+            out.push_str(&format!(
+                "{:<13} {:>8} {:>8} {:>8} {:>12}\n",
+                m.id, m.escaped, m.stayed, m.diverged, ratio
+            ));
         }
         out
     }
@@ -265,6 +299,10 @@ pub struct FashionMethodReport {
     pub corrupted_accuracy: f64,
     /// The records at every logged iteration (the curves), the last one final.
     pub records: Vec<FashionRecord>,
+    /// The iteration at which the run diverged (non-finite loss, gradient or weights) and was
+    /// stopped, its last record taken at its last finite weights; null if it did not.
+    #[serde(default)]
+    pub diverged_at: Option<u64>,
 }
 
 impl FashionMethodReport {
@@ -285,6 +323,7 @@ impl FashionMethodReport {
             clean_accuracy: last.clean_accuracy,
             corrupted_accuracy: last.corrupted_accuracy,
             records,
+            diverged_at: None,
         }
     }
 }

@@ -103,7 +103,7 @@ fn csv_has_a_header_and_a_row_per_iteration() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "iteration,gd_escaped,gd_mean_loss,gld-eigvec_escaped,gld-eigvec_mean_loss"
+        "iteration,gd_escaped,gd_mean_loss,gd_diverged,gld-eigvec_escaped,gld-eigvec_mean_loss,gld-eigvec_diverged"
     );
     assert_eq!(lines.len(), 12);
     assert!(lines[11].starts_with("10,"));
@@ -111,8 +111,18 @@ fn csv_has_a_header_and_a_row_per_iteration() {
 
 #[test]
 fn bad_flags_exit_2_naming_the_flag() {
-    let cases: [(&[&str], &str); 10] = [
+    let cases: [(&[&str], &str); 20] = [
         (&["toy", "--lr", "-1"], "--lr"),
+        (&["toy", "--lr", "inf"], "--lr"),
+        (&["toy", "--data-spread", "-0.1"], "--data-spread"),
+        (&["toy", "--seed", "4294967296"], "--seed"),
+        (&["toy", "--runs", "100000", "--samples", "100"], "--runs"),
+        (&["toy", "--iterations", "10000001"], "--iterations"),
+        (&["fashion", "--hidden", "14,x"], "--hidden"),
+        (&["fashion", "--hidden", "4096,4096,4096"], "--hidden"),
+        (&["fashion", "--hidden", "1,1,1,1,1,1,1,1,1"], "--hidden"),
+        (&["fashion", "--lr", "0"], "--lr"),
+        (&["one-hidden-layer", "--epochs", "1001"], "--epochs"),
         (&["toy", "--lr", "abc"], "--lr"),
         (&["toy", "--runs", "0"], "--runs"),
         (&["toy", "--runs"], "--runs"),
@@ -123,6 +133,7 @@ fn bad_flags_exit_2_naming_the_flag() {
         (&["toy", "--format", "xml"], "--format"),
         (&["toy", "--bogus", "1"], "--bogus"),
     ];
+    // (`--config` with a bad file: its own test below.)
     for (args, flag) in cases {
         let out = cli(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -164,4 +175,89 @@ fn one_hidden_layer_json_has_per_epoch_traces() {
         cli(&["one-hidden-layer", "--lr", "1"]).status.code(),
         Some(2)
     );
+}
+
+#[test]
+fn toy_table_counts_escaped_stayed_and_diverged() {
+    let out = cli(&[
+        "toy",
+        "--runs",
+        "10",
+        "--iterations",
+        "20",
+        "--format",
+        "table",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[1].contains("escaped") && lines[1].contains("diverged"),
+        "{text}"
+    );
+    assert_eq!(lines.len(), 2 + 8, "{text}");
+    for row in &lines[2..] {
+        let numbers: Vec<usize> = row
+            .split_whitespace()
+            .skip(1)
+            .take(3)
+            .map(|x| x.parse().unwrap())
+            .collect();
+        assert_eq!(numbers.iter().sum::<usize>(), 10, "{row}");
+    }
+    // The JSON has the same three counts.
+    let v = json(&cli(&["toy", "--runs", "10", "--iterations", "20"]));
+    for m in v["methods"].as_array().unwrap() {
+        let count = |k: &str| m[k].as_u64().unwrap();
+        assert_eq!(count("escaped") + count("stayed") + count("diverged"), 10);
+        assert_eq!(m["divergedCurve"].as_array().unwrap().len(), 21);
+    }
+}
+
+#[test]
+fn toy_reads_a_json_config_and_flags_override_it() {
+    let dir = std::env::temp_dir().join(format!("sgd-escape-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good.json");
+    std::fs::write(
+        &good,
+        r#"{"runs": 3, "lr": 0.01, "methods": ["gd", "sgd"], "seed": 9}"#,
+    )
+    .unwrap();
+    let path = good.to_str().unwrap();
+    let v = json(&cli(&[
+        "toy",
+        "--config",
+        path,
+        "--seed",
+        "4",
+        "--iterations",
+        "2",
+    ]));
+    assert_eq!((v["runs"].as_u64(), v["seed"].as_u64()), (Some(3), Some(4)));
+    assert_eq!(v["lr"].as_f64(), Some(0.01));
+    assert_eq!(v["methods"].as_array().unwrap().len(), 2);
+    for (name, text, needle) in [
+        ("bad.json", r#"{"runs": -3}"#, "`runs` must be an integer"),
+        ("list.json", "[1, 2]", "`config`"),
+        ("broken.json", "{runs: 3", "`config`"),
+        (
+            "unknown.json",
+            r#"{"__proto__": {"runs": 3}}"#,
+            "`__proto__`",
+        ),
+    ] {
+        let file = dir.join(name);
+        std::fs::write(&file, text).unwrap();
+        let out = cli(&["toy", "--config", file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--config") && err.contains(needle),
+            "{name}: {err}"
+        );
+    }
+    let missing = cli(&["toy", "--config", dir.join("nope.json").to_str().unwrap()]);
+    assert_eq!(missing.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -4,7 +4,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Float32Array, Float64Array, Object, Reflect};
-use sgd_escape::web::{build_info, method_info, parse_permalink, preset_list, ToySimulation};
+use sgd_escape::web::{
+    build_info, last_panic, method_info, parse_permalink, preset_list, ToySimulation,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -256,6 +258,32 @@ fn rejected_calls_leave_the_instance_usable() {
     assert_eq!(get(&ind, "w1").as_f64(), Some(0.5));
 }
 
+#[wasm_bindgen_test]
+fn outcome_accounts_for_every_run_and_nothing_panicked() {
+    let mut sim = small();
+    sim.step(50.into()).unwrap();
+    for id in ["gd", "gld-eigvec", "sgd"] {
+        let o = sim.outcome(id.into()).unwrap();
+        let count = |k: &str| get(&o, k).as_f64().unwrap();
+        assert_eq!(count("escaped") + count("stayed") + count("diverged"), 20.0);
+        assert_eq!(
+            count("escaped"),
+            sim.escaped_count(id.into()).unwrap() as f64
+        );
+        assert_eq!(
+            count("diverged"),
+            sim.diverged_count(id.into()).unwrap() as f64
+        );
+        assert_eq!(sim.divergence_times(id.into()).unwrap().length(), 20);
+        assert_eq!(sim.diverged_curve(id.into()).unwrap().length(), 51);
+    }
+    assert_eq!(sim.divergence_bound(), 1000.0);
+    assert!(error_message(sim.outcome("adam".into())).starts_with("`methodId`"));
+    assert!(error_message(sim.diverged_count(JsValue::NULL)).starts_with("`methodId`"));
+    // Hostile calls were all rejected as errors; none reached the panic hook.
+    assert_eq!(last_panic(), None);
+}
+
 mod mlp_experiments {
     use super::*;
     use js_sys::Uint8Array;
@@ -268,8 +296,8 @@ mod mlp_experiments {
     const TEST_LABELS: &[u8] = include_bytes!("../www/data/fmnist-test2000-labels-idx1-ubyte.gz");
     const MINIMUM: &[u8] = include_bytes!("../www/data/fashion-minimum-seed0.bin");
 
-    fn bytes(b: &[u8]) -> Uint8Array {
-        Uint8Array::from(b)
+    fn bytes(b: &[u8]) -> JsValue {
+        Uint8Array::from(b).into()
     }
 
     fn experiment(config: JsValue) -> Result<FashionExperiment, wasm_bindgen::JsError> {
@@ -338,7 +366,26 @@ mod mlp_experiments {
             bytes(TEST_IMAGES),
             bytes(TEST_LABELS),
         );
-        assert!(error_message(swapped).starts_with("training data"));
+        let message = error_message(swapped);
+        assert!(message.starts_with("`trainImages`"), "{message}");
+        assert!(message.contains("swapped"), "{message}");
+        // Wrong types name the argument.
+        let not_bytes = FashionExperiment::new(
+            JsValue::UNDEFINED,
+            bytes(TRAIN_IMAGES),
+            JsValue::from_str("labels"),
+            bytes(TEST_IMAGES),
+            bytes(TEST_LABELS),
+        );
+        assert!(error_message(not_bytes).starts_with("`trainLabels`"));
+        let truncated = FashionExperiment::new(
+            JsValue::UNDEFINED,
+            bytes(TRAIN_IMAGES),
+            bytes(TRAIN_LABELS),
+            bytes(TEST_IMAGES),
+            bytes(&[0, 0, 8, 1, 0, 0]),
+        );
+        assert!(error_message(truncated).starts_with("`testLabels`"));
         let other_seed = experiment(object(&[("seed", 1.into())]));
         assert!(error_message(other_seed.unwrap().load_minimum(bytes(MINIMUM))).contains("seed"));
     }

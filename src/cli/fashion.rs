@@ -145,11 +145,44 @@ pub fn parse(args: &[String]) -> Result<FashionCommand, CliError> {
                         .map_err(e)
                     })
                     .collect();
-                c.hidden = widths?;
+                let widths = widths?;
+                check_network_size(&widths)?;
+                c.hidden = widths;
             }
         }
     }
     Ok(cmd)
+}
+
+/// Most hidden layers `--hidden` accepts.
+pub const MAX_HIDDEN_LAYERS: usize = 8;
+/// Most parameters a network may have: each D-vector is 4 bytes a parameter and stage 2 keeps
+/// a few dozen (Lanczos bases, noise factors), so this bounds memory to about 1 GB.
+pub const MAX_PARAMS: usize = 4_000_000;
+
+/// Checks the depth and the parameter count of a 784-...-10 network with hidden `widths`.
+fn check_network_size(widths: &[usize]) -> Result<(), CliError> {
+    if widths.len() > MAX_HIDDEN_LAYERS {
+        return Err(usage_error(format!(
+            "`--hidden` must list 1..={MAX_HIDDEN_LAYERS} widths, got {}",
+            widths.len()
+        )));
+    }
+    let mut sizes = vec![784];
+    sizes.extend_from_slice(widths);
+    sizes.push(10);
+    let params: usize = sizes.windows(2).map(|w| w[0] * w[1] + w[1]).sum();
+    if params > MAX_PARAMS {
+        return Err(usage_error(format!(
+            "`--hidden` must give a network of at most {MAX_PARAMS} parameters, got {params} ({})",
+            widths
+                .iter()
+                .map(|w| w.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        )));
+    }
+    Ok(())
 }
 
 fn read(path: &std::path::Path) -> Result<Vec<u8>, CliError> {
@@ -205,7 +238,8 @@ pub fn run(cmd: &FashionCommand) -> Result<String, CliError> {
     }
     Ok(match cmd.format {
         Format::Json => serde_json::to_string(&report).unwrap_or_default() + "\n",
-        Format::Csv => report.to_csv(),
+        // (`Table` is never parsed for this command.)
+        Format::Csv | Format::Table => report.to_csv(),
     })
 }
 
@@ -280,6 +314,12 @@ fn compute(cmd: &FashionCommand) -> Result<FashionReport, CliError> {
                 .min(cmd.iterations - run.iteration())
                 .min(50);
             run.step(&ctx, chunk);
+            if let Some(at) = run.diverged_at() {
+                // Stopped for good: a last record at its last finite weights, then report it.
+                eprintln!("fashion: {} diverged at iteration {at}", method.name());
+                records.push(run.measure(&ctx));
+                break;
+            }
             if run.iteration().is_multiple_of(cmd.log_every) || run.iteration() == cmd.iterations {
                 records.push(run.measure(&ctx));
             }
@@ -293,7 +333,9 @@ fn compute(cmd: &FashionCommand) -> Result<FashionReport, CliError> {
                 ),
             );
         }
-        methods.push(FashionMethodReport::new(method, records));
+        let mut report = FashionMethodReport::new(method, records);
+        report.diverged_at = run.diverged_at();
+        methods.push(report);
     }
     progress.finish(&format!(
         "{} methods x {} iterations",

@@ -31,7 +31,11 @@ toy options (defaults: the paper's protocol):
   --samples N         data points per run, 1..=10000 (default 100)
   --data-spread X     data spread in [0, 10] (default 0.01)
   --seed S            seed, 0..=4294967295 (default 0)
-  --format F          json (default) or csv (the curves)
+  --config FILE       settings as a JSON object with the API's keys (docs/API.md), e.g.
+                      {\"runs\": 20, \"lr\": 0.01}; flags override it
+  --format F          json (default), csv (the curves) or table (escaped / stayed /
+                      diverged per method; a run diverges when |w1| or |w2| exceeds 1000 or
+                      turns non-finite, and is frozen and counted apart from then on)
   --plot FILE         also write the figure as SVG
 
 fashion options (defaults: the paper's protocol with a 784-14-10 MLP):
@@ -81,6 +85,9 @@ pub enum Format {
     Json,
     /// The curves as CSV.
     Csv,
+    /// A readable per-method summary (`toy` only; `parse_format` of the other commands
+    /// rejects it).
+    Table,
 }
 
 /// The flags of `toy` and the config keys they set.
@@ -146,8 +153,9 @@ pub(crate) fn flag_value(key: &str, text: &str) -> FieldValue {
 /// Parses the arguments after `toy`.
 pub fn parse_toy(args: &[String]) -> Result<ToyCommand, CliError> {
     let mut known: Vec<&str> = TOY_FLAGS.iter().map(|(flag, _)| *flag).collect();
-    known.extend(["--iterations", "--format", "--plot"]);
+    known.extend(["--iterations", "--format", "--plot", "--config"]);
     let mut fields = Vec::new();
+    let mut file_fields = Vec::new();
     let mut iterations = 500;
     let mut format = Format::Json;
     let mut plot = None;
@@ -158,7 +166,17 @@ pub fn parse_toy(args: &[String]) -> Result<ToyCommand, CliError> {
                 iterations = check_integer("--iterations", &v, 1, MAX_ITERATIONS)
                     .map_err(|e| usage_error(e.to_string()))?;
             }
-            "--format" => format = parse_format(&value)?,
+            "--format" => format = parse_toy_format(&value)?,
+            "--config" => {
+                let text = std::fs::read_to_string(&value).map_err(|e| CliError {
+                    message: format!("`--config` cannot read {value}: {e}"),
+                    code: 1,
+                })?;
+                let config_error = |e: ConfigError| usage_error(format!("`--config` {value}: {e}"));
+                file_fields = crate::config::fields_from_json(&text).map_err(config_error)?;
+                // The file on its own must be valid: its errors name its keys, not flags.
+                ToyConfig::from_fields(file_fields.clone()).map_err(config_error)?;
+            }
             "--plot" => plot = Some(std::path::PathBuf::from(value)),
             _ => {
                 let key = TOY_FLAGS
@@ -170,7 +188,9 @@ pub fn parse_toy(args: &[String]) -> Result<ToyCommand, CliError> {
             }
         }
     }
-    let config = ToyConfig::from_fields(fields).map_err(as_flag_error)?;
+    // The file's keys first, so that flags override them.
+    file_fields.extend(fields);
+    let config = ToyConfig::from_fields(file_fields).map_err(as_flag_error)?;
     Ok(ToyCommand {
         config,
         iterations,
@@ -190,7 +210,19 @@ pub fn run_toy(command: &ToyCommand) -> Result<String, CliError> {
     Ok(match command.format {
         Format::Json => serde_json::to_string(&report).unwrap_or_default() + "\n",
         Format::Csv => report.to_csv(),
+        Format::Table => report.to_table(),
     })
+}
+
+/// Parses `toy`'s `--format` value (json, csv or table).
+fn parse_toy_format(value: &str) -> Result<Format, CliError> {
+    match value {
+        "table" => Ok(Format::Table),
+        "json" | "csv" => parse_format(value),
+        other => Err(usage_error(format!(
+            "`--format` must be json, csv or table, got {other:?}"
+        ))),
+    }
 }
 
 /// A parsed `one-hidden-layer` command.
@@ -292,7 +324,8 @@ pub fn run_one_hidden_layer(command: &OneHiddenLayerCommand) -> Result<String, C
     }
     Ok(match command.format {
         Format::Json => serde_json::to_string(&report).unwrap_or_default() + "\n",
-        Format::Csv => report.to_csv(),
+        // (`Table` is never parsed for this command.)
+        Format::Csv | Format::Table => report.to_csv(),
     })
 }
 

@@ -103,6 +103,22 @@ pub enum IdxError {
     },
 }
 
+impl IdxError {
+    /// The file the error is about (a count mismatch is blamed on the labels file).
+    pub fn file(&self) -> FileKind {
+        match self {
+            IdxError::Gzip(file, _)
+            | IdxError::TruncatedHeader { file, .. }
+            | IdxError::BadMagic { file, .. }
+            | IdxError::TrailingBytes { file, .. } => *file,
+            IdxError::EmptyImages { .. } | IdxError::TruncatedImages { .. } => FileKind::Images,
+            IdxError::TruncatedLabels { .. }
+            | IdxError::LabelOutOfRange { .. }
+            | IdxError::CountMismatch { .. } => FileKind::Labels,
+        }
+    }
+}
+
 impl fmt::Display for IdxError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -603,6 +603,9 @@ pub struct MethodRun {
     noise: GradientNoise,
     ws: MlpWorkspace,
     iteration: u64,
+    /// The iteration at which the run diverged (a non-finite loss or gradient, or a step
+    /// that would make a weight non-finite); it is frozen at its last finite weights since.
+    diverged_at: Option<u64>,
 }
 
 impl MethodRun {
@@ -620,14 +623,19 @@ impl MethodRun {
             noise: GradientNoise::None,
             ws: ctx.mlp.workspace(),
             iteration: 0,
+            diverged_at: None,
         }
     }
 
-    /// Runs `n` iterations of theta <- theta - lr (g + xi).
+    /// Runs `n` iterations of theta <- theta - lr (g + xi); stops early, for good, if the run
+    /// diverges (see [`MethodRun::diverged_at`]).
     pub fn step(&mut self, ctx: &FashionContext, n: u64) {
         let c = &ctx.config;
         let d = &ctx.data;
         for _ in 0..n {
+            if self.diverged_at.is_some() {
+                return;
+            }
             let interval = c.refresh_interval(self.method);
             if self.method == Method::GldConst && self.iteration == 0 {
                 self.noise = GradientNoise::Isotropic { sd: c.const_sd };
@@ -640,7 +648,7 @@ impl MethodRun {
                     &mut self.ws,
                 );
             }
-            if self.method == Method::Sgd {
+            let loss = if self.method == Method::Sgd {
                 let idx = sample_without_replacement(d.train_len(), c.batch_size, &mut self.rng);
                 ctx.mlp.loss_grad_indices(
                     &self.theta,
@@ -649,12 +657,21 @@ impl MethodRun {
                     &idx,
                     &mut self.grad,
                     &mut self.ws,
-                );
+                )
             } else {
-                ctx.full_gradient(&self.theta, &mut self.grad, &mut self.ws);
-            }
+                ctx.full_gradient(&self.theta, &mut self.grad, &mut self.ws)
+            };
             self.noise
                 .add_sample(&mut self.rng, &mut self.grad, &mut self.scratch);
+            let finite_step = self
+                .theta
+                .iter()
+                .zip(&self.grad)
+                .all(|(t, g)| (t - c.lr * g).is_finite());
+            if !loss.is_finite() || !finite_step {
+                self.diverged_at = Some(self.iteration);
+                return;
+            }
             for (t, g) in self.theta.iter_mut().zip(&self.grad) {
                 *t -= c.lr * g;
             }
@@ -684,6 +701,13 @@ impl MethodRun {
     /// Iterations so far.
     pub fn iteration(&self) -> u64 {
         self.iteration
+    }
+
+    /// The iteration at which the run diverged, if it did: its loss or gradient became
+    /// non-finite, or the step would have made a weight non-finite. The run keeps its last
+    /// finite weights and `step` does nothing from then on.
+    pub fn diverged_at(&self) -> Option<u64> {
+        self.diverged_at
     }
 
     /// The current weights.
@@ -785,6 +809,96 @@ mod tests {
         assert!(Checkpoint::from_bytes(&bytes, 4).unwrap_err().contains("4"));
         assert!(Checkpoint::from_bytes(&bytes[..bytes.len() - 1], 3).is_err());
         assert!(Checkpoint::from_bytes(b"garbage garbage garbage!", 3).is_err());
+    }
+
+    /// A tiny data set: 24 random 6-pixel images, 10 classes, no corruption.
+    fn tiny_context(lr: f32) -> FashionContext {
+        tiny_context_with(lr, false)
+    }
+
+    /// The tiny data set, or with `identical` 24 copies of one image and label (every
+    /// per-sample gradient equal: SGD's covariance is exactly zero).
+    fn tiny_context_with(lr: f32, identical: bool) -> FashionContext {
+        let mut rng = Rng::for_stream(5, &[]);
+        let pixels = |n: usize, rng: &mut Rng| -> Vec<f32> {
+            (0..n * 6).map(|_| rng.normal() as f32).collect()
+        };
+        let labels =
+            |n: usize, rng: &mut Rng| -> Vec<u8> { (0..n).map(|_| rng.index(10) as u8).collect() };
+        let (train_inputs, train_labels) = if identical {
+            (pixels(1, &mut rng).repeat(24), vec![3; 24])
+        } else {
+            (pixels(24, &mut rng), labels(24, &mut rng))
+        };
+        let data = FashionData {
+            train_inputs,
+            train_labels,
+            corrupted: 0..0,
+            test_inputs: pixels(8, &mut rng),
+            test_labels: labels(8, &mut rng),
+            input_dim: 6,
+            train_pixels: vec![0; 24 * 6],
+        };
+        let config = FashionConfig {
+            hidden: vec![5],
+            lr,
+            batch_size: 4,
+            sharpness_draws: 2,
+            ..FashionConfig::default()
+        };
+        FashionContext::new(config, data)
+    }
+
+    #[test]
+    fn a_diverging_run_is_marked_frozen_and_finite() {
+        let ctx = tiny_context(1e36);
+        let start = ctx.initial_weights();
+        for method in [Method::Gd, Method::Sgd, Method::GldConst] {
+            let mut run = MethodRun::new(&ctx, method, &start);
+            run.step(&ctx, 20);
+            let at = run
+                .diverged_at()
+                .expect("lr 1e36 must overflow the weights");
+            assert!(at <= 2, "{method:?} diverged at {at}");
+            assert_eq!(run.iteration(), at);
+            assert!(run.theta().iter().all(|t| t.is_finite()));
+            let frozen = run.theta().to_vec();
+            run.step(&ctx, 5);
+            assert_eq!(run.theta(), frozen.as_slice());
+            assert_eq!(run.iteration(), at);
+        }
+        let calm = tiny_context(0.05);
+        let mut run = MethodRun::new(&calm, Method::Sgd, &calm.initial_weights());
+        run.step(&calm, 20);
+        assert_eq!((run.diverged_at(), run.iteration()), (None, 20));
+    }
+
+    #[test]
+    fn identical_samples_give_zero_noise_and_finite_records() {
+        let ctx = tiny_context_with(0.05, true);
+        let start = ctx.initial_weights();
+        for method in Method::ALL {
+            let mut run = MethodRun::new(&ctx, method, &start);
+            run.step(&ctx, 3);
+            assert_eq!(run.diverged_at(), None, "{method:?}");
+            assert!(run.theta().iter().all(|t| t.is_finite()), "{method:?}");
+            let r = run.measure(&ctx);
+            assert!(r.tr_sigma.abs() < 1e-9, "{method:?}: Tr C = {}", r.tr_sigma);
+            for x in [
+                r.train_loss,
+                r.test_accuracy,
+                r.tr_h_sigma,
+                r.tr_h_sigma_iso,
+                r.tr_h,
+            ] {
+                assert!(x.is_finite(), "{method:?}: {r:?}");
+            }
+            assert!(
+                r.top_eigenvalues.iter().all(|x| x.is_finite()),
+                "{method:?}"
+            );
+            assert!(r.a_hat.is_none_or(f64::is_finite), "{method:?}: {r:?}");
+        }
     }
 
     #[test]

@@ -242,12 +242,19 @@ impl FashionSession {
             return false;
         };
         let target = track.run.iteration() + n;
-        while track.run.iteration() < target {
+        // A diverged run is frozen: later calls do nothing (and add no records).
+        while track.run.iteration() < target && track.run.diverged_at().is_none() {
             let every = track.record_every;
             let to_boundary = every - track.run.iteration() % every;
             track
                 .run
                 .step(&self.ctx, to_boundary.min(target - track.run.iteration()));
+            if track.run.diverged_at().is_some() {
+                // Frozen for good: one last record at its last finite weights, then stop.
+                let record = track.run.measure(&self.ctx);
+                track.records.push(record);
+                break;
+            }
             if track.run.iteration().is_multiple_of(every) {
                 let record = track.run.measure(&self.ctx);
                 track.records.push(record);
@@ -272,6 +279,11 @@ impl FashionSession {
             let from = t.records.partition_point(|r| r.iteration <= after);
             &t.records[from..]
         })
+    }
+
+    /// The iteration at which `method`'s run diverged (`Some(None)`: it has not).
+    pub fn diverged_at(&self, method: Method) -> Option<Option<u64>> {
+        self.track(method).map(|t| t.run.diverged_at())
     }
 
     /// Stage-2 iterations done by `method`.

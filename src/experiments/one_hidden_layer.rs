@@ -81,6 +81,8 @@ pub struct OneHiddenLayerRun {
     adam: Adam,
     epoch: usize,
     records: Vec<EpochRecord>,
+    /// The epoch during which the run diverged, if it did (see [`OneHiddenLayerRun::diverged_at`]).
+    diverged_at: Option<usize>,
 }
 
 impl OneHiddenLayerRun {
@@ -96,6 +98,7 @@ impl OneHiddenLayerRun {
             theta,
             epoch: 0,
             records: Vec::new(),
+            diverged_at: None,
         };
         run.records.push(run.measure());
         run
@@ -111,9 +114,17 @@ impl OneHiddenLayerRun {
         }
     }
 
-    /// Whether every epoch has run.
+    /// Whether every epoch has run, or the run diverged.
     pub fn finished(&self) -> bool {
-        self.epoch >= self.config.epochs
+        self.epoch >= self.config.epochs || self.diverged_at.is_some()
+    }
+
+    /// The epoch during which the run diverged (a non-finite loss, gradient or weight), if it
+    /// did; it then keeps its last finite weights and `step_epoch` does nothing. Adam moves
+    /// each weight by at most about lr per iteration, so within the validated settings this
+    /// is a guard that should never trip; it keeps garbage out of the records if it does.
+    pub fn diverged_at(&self) -> Option<usize> {
+        self.diverged_at
     }
 
     /// Runs one epoch of full-batch Adam and records the indicator; false when finished.
@@ -124,8 +135,16 @@ impl OneHiddenLayerRun {
         self.adam.lr = self.learning_rate(self.epoch);
         let mut grad = vec![0.0; PARAMS];
         for _ in 0..self.config.iterations_per_epoch {
-            net::loss_grad(&self.theta, &self.data, &mut grad);
-            self.adam.step(&mut self.theta, &grad);
+            let loss = net::loss_grad(&self.theta, &self.data, &mut grad);
+            let before = self.theta.clone();
+            if loss.is_finite() && grad.iter().all(|g| g.is_finite()) {
+                self.adam.step(&mut self.theta, &grad);
+            }
+            if !loss.is_finite() || self.theta.iter().any(|t| !t.is_finite()) {
+                self.theta = before;
+                self.diverged_at = Some(self.epoch);
+                return false;
+            }
         }
         self.epoch += 1;
         self.records.push(self.measure());
@@ -264,6 +283,24 @@ mod tests {
         assert_eq!(run.learning_rate(21), 1e-3);
         assert!((run.learning_rate(30) - 1e-4).abs() < 1e-18);
         assert_eq!(run.learning_rate(31), 0.0);
+    }
+
+    #[test]
+    fn a_non_finite_weight_stops_the_run_cleanly() {
+        let mut run = OneHiddenLayerRun::new(OneHiddenLayerConfig {
+            samples: 10,
+            sigma_batches: 3,
+            epochs: 3,
+            ..Default::default()
+        });
+        assert!(run.step_epoch());
+        assert_eq!(run.diverged_at(), None);
+        run.theta[0] = f64::INFINITY;
+        assert!(!run.step_epoch());
+        assert_eq!(run.diverged_at(), Some(1));
+        assert!(run.finished());
+        assert_eq!(run.records().len(), 2, "no record of the diverged epoch");
+        assert!(!run.step_epoch());
     }
 
     #[test]

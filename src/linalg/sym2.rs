@@ -125,7 +125,8 @@ impl Sym2 {
             // Two algebraically equal candidates; take the better-conditioned one.
             let a = [values[0] - self.yy, self.xy];
             let b = [self.xy, values[0] - self.xx];
-            let (na, nb) = (a[0].hypot(a[1]), b[0].hypot(b[1]));
+            // libm, not the platform hypot: native and wasm then agree bit for bit.
+            let (na, nb) = (libm::hypot(a[0], a[1]), libm::hypot(b[0], b[1]));
             if na >= nb {
                 [a[0] / na, a[1] / na]
             } else {

@@ -2,9 +2,10 @@
 //! trainLabels, testImages, testLabels)`, then `stage1Step` (or `loadMinimum`), then `step`.
 
 use super::{config_fields, field_value, js_error, method_arg, to_js};
-use crate::config::check_integer;
+use crate::config::{check_integer, ConfigError};
 use crate::data::fashion::{CORRUPTED, TRAIN_SIZE};
-use crate::experiments::fashion::FashionData;
+use crate::data::idx::{FileKind, IdxError};
+use crate::experiments::fashion::{DataError, FashionData};
 use crate::experiments::fashion_session::{FashionSession, FashionSettings};
 use crate::noise::Method;
 use js_sys::Uint8Array;
@@ -13,6 +14,39 @@ use wasm_bindgen::prelude::*;
 
 /// Largest number of iterations one call may run.
 const MAX_STEP: u64 = 100_000;
+
+/// The bytes of a `Uint8Array` argument, or an error naming `field` for anything else (a
+/// plain array, an `ArrayBuffer`, a string... would otherwise fail deep inside with a message
+/// that names nothing).
+fn bytes_arg(field: &str, value: &JsValue) -> Result<Vec<u8>, JsError> {
+    match value.dyn_ref::<Uint8Array>() {
+        Some(bytes) => Ok(bytes.to_vec()),
+        None => Err(js_error(ConfigError::new(
+            field,
+            "a Uint8Array of IDX (or checkpoint) bytes",
+            &field_value(value).describe(),
+        ))),
+    }
+}
+
+/// A data error naming the constructor argument it is about.
+fn data_error_message(e: &DataError) -> String {
+    let named = |set: &str, idx: &IdxError| {
+        let which = match idx.file() {
+            FileKind::Images => "Images",
+            FileKind::Labels => "Labels",
+        };
+        format!("`{set}{which}` {idx}")
+    };
+    match e {
+        DataError::Train(idx) => named("train", idx),
+        DataError::Test(idx) => named("test", idx),
+        DataError::TooFew { .. } | DataError::BadCorruptedRange { .. } => {
+            format!("`trainImages` {e}")
+        }
+        DataError::ShapeMismatch => format!("`testImages` {e}"),
+    }
+}
 
 /// FashionMNIST with corrupted labels (paper Section 5.3): stage 1 to a sharp minimum, then
 /// every dynamics from it.
@@ -43,22 +77,27 @@ impl FashionExperiment {
     #[wasm_bindgen(constructor)]
     pub fn new(
         config: JsValue,
-        train_images: Uint8Array,
-        train_labels: Uint8Array,
-        test_images: Uint8Array,
-        test_labels: Uint8Array,
+        train_images: JsValue,
+        train_labels: JsValue,
+        test_images: JsValue,
+        test_labels: JsValue,
     ) -> Result<FashionExperiment, JsError> {
+        super::install_panic_hook();
         let settings = FashionSettings::from_fields(config_fields(&config)?).map_err(js_error)?;
+        let train_images = bytes_arg("trainImages", &train_images)?;
+        let train_labels = bytes_arg("trainLabels", &train_labels)?;
+        let test_images = bytes_arg("testImages", &test_images)?;
+        let test_labels = bytes_arg("testLabels", &test_labels)?;
         let data = FashionData::from_idx(
-            &train_images.to_vec(),
-            &train_labels.to_vec(),
-            &test_images.to_vec(),
-            &test_labels.to_vec(),
+            &train_images,
+            &train_labels,
+            &test_images,
+            &test_labels,
             TRAIN_SIZE,
             CORRUPTED,
             settings.config.seed,
         )
-        .map_err(|e| JsError::new(&e.to_string()))?;
+        .map_err(|e| JsError::new(&data_error_message(&e)))?;
         Ok(FashionExperiment {
             session: FashionSession::new(settings, data),
         })
@@ -108,9 +147,10 @@ impl FashionExperiment {
     /// Starts stage 2 from a checkpoint of the stage-1 minimum (`sgd-escape fashion
     /// --save-start FILE` writes one) instead of running stage 1.
     #[wasm_bindgen(js_name = loadMinimum)]
-    pub fn load_minimum(&mut self, bytes: Uint8Array) -> Result<(), JsError> {
+    pub fn load_minimum(&mut self, bytes: JsValue) -> Result<(), JsError> {
+        let bytes = bytes_arg("minimum", &bytes)?;
         self.session
-            .load_minimum(&bytes.to_vec())
+            .load_minimum(&bytes)
             .map_err(|m| JsError::new(&format!("`minimum` {m}")))
     }
 
@@ -131,6 +171,15 @@ impl FashionExperiment {
         }
         self.session.step_method(m, n);
         Ok(self.session.iteration(m).unwrap_or(0) as f64)
+    }
+
+    /// The stage-2 iteration at which a method's run diverged (non-finite loss, gradient or
+    /// weights), or null while it has not. A diverged run is frozen at its last finite weights,
+    /// its last record is taken there, and `step` leaves it alone (its iteration stops).
+    #[wasm_bindgen(js_name = divergedAt)]
+    pub fn diverged_at(&self, method_id: JsValue) -> Result<Option<f64>, JsError> {
+        let m = self.method(&method_id)?;
+        Ok(self.session.diverged_at(m).flatten().map(|i| i as f64))
     }
 
     /// Stage-2 iterations done by a method.

@@ -9,12 +9,15 @@ use crate::config::{check_integer, parse_seed, ConfigError, FieldValue, RealRang
 use crate::dynamics::ToyEnsemble;
 use crate::landscape::basin::{mean_loss, SHARP_MINIMUM};
 use crate::noise::Method;
-use js_sys::{Array, Float32Array, Float64Array, Object};
+use js_sys::{Array, Float32Array, Float64Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 pub mod fashion;
 pub mod one_hidden_layer;
+pub mod panic;
+
+pub use panic::{install_panic_hook, last_panic};
 
 /// Largest number of iterations one `step` call may run (keeps a call short).
 const MAX_STEP: u64 = 100_000;
@@ -31,7 +34,31 @@ pub(crate) fn js_error(e: ConfigError) -> JsError {
     JsError::new(&e.to_string())
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// `Object.entries`, catching what a getter or a Proxy trap throws.
+    #[wasm_bindgen(js_namespace = Object, js_name = entries, catch)]
+    fn object_entries(object: &JsValue) -> Result<Array, JsValue>;
+    /// `Array.isArray`, catching the TypeError a revoked Proxy throws.
+    #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
+    fn is_array(value: &JsValue) -> Result<bool, JsValue>;
+    /// `Array.from`: a plain copy of an array, catching what an element getter throws.
+    #[wasm_bindgen(js_namespace = Array, js_name = from, catch)]
+    fn array_copy(value: &JsValue) -> Result<Array, JsValue>;
+}
+
+/// The message of a caught JS exception, for an error naming a field.
+fn exception_message(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "an exception".to_string())
+}
+
 /// Converts one JS value into the loosely typed form the config parser reads.
+///
+/// Never lets a JS exception through: an object whose reading throws (a getter, a Proxy)
+/// becomes [`FieldValue::Other`] saying so, and is then rejected by name like any bad value.
 pub(crate) fn field_value(v: &JsValue) -> FieldValue {
     if let Some(x) = v.as_f64() {
         FieldValue::Number(x)
@@ -39,17 +66,28 @@ pub(crate) fn field_value(v: &JsValue) -> FieldValue {
         FieldValue::Text(s)
     } else if let Some(b) = v.as_bool() {
         FieldValue::Bool(b)
-    } else if Array::is_array(v) {
-        FieldValue::List(Array::from(v).iter().map(|x| field_value(&x)).collect())
     } else if v.is_null() {
         FieldValue::Null
     } else if v.is_undefined() {
         FieldValue::Other("undefined".into())
     } else {
-        FieldValue::Other(format!(
-            "a value of type {}",
-            v.js_typeof().as_string().unwrap_or_default()
-        ))
+        match is_array(v) {
+            Ok(true) => match array_copy(v) {
+                Ok(items) => FieldValue::List(items.iter().map(|x| field_value(&x)).collect()),
+                Err(e) => FieldValue::Other(format!(
+                    "an array that cannot be read ({})",
+                    exception_message(&e)
+                )),
+            },
+            Ok(false) => FieldValue::Other(format!(
+                "a value of type {}",
+                v.js_typeof().as_string().unwrap_or_default()
+            )),
+            Err(e) => FieldValue::Other(format!(
+                "a value that cannot be inspected ({})",
+                exception_message(&e)
+            )),
+        }
     }
 }
 
@@ -58,14 +96,24 @@ pub(crate) fn config_fields(config: &JsValue) -> Result<Vec<(String, FieldValue)
     if config.is_undefined() || config.is_null() {
         return Ok(Vec::new());
     }
-    if !config.is_object() || Array::is_array(config) {
-        return Err(JsError::new(&format!(
-            "`config` must be a plain object, got {}",
-            field_value(config).describe()
-        )));
+    // Numbers, strings, lists, functions... are rejected; any other object is read.
+    match field_value(config) {
+        FieldValue::Other(what) if what == "a value of type object" => {}
+        other => {
+            return Err(JsError::new(&format!(
+                "`config` must be a plain object, got {}",
+                other.describe()
+            )))
+        }
     }
+    let entries = object_entries(config).map_err(|e| {
+        JsError::new(&format!(
+            "`config` must be a plain object whose properties can be read, but reading them threw: {}",
+            exception_message(&e)
+        ))
+    })?;
     let mut fields = Vec::new();
-    for entry in Object::entries(config.unchecked_ref::<Object>()).iter() {
+    for entry in entries.iter() {
         let pair = Array::from(&entry);
         let value = pair.get(1);
         if !value.is_undefined() {
@@ -114,6 +162,7 @@ struct MethodInfo {
 /// All eight dynamics as `{ id, name, pointStats }`, in the paper's order.
 #[wasm_bindgen(js_name = methodInfo)]
 pub fn method_info() -> Result<JsValue, JsError> {
+    install_panic_hook();
     to_js(&Method::ALL.map(|m| MethodInfo {
         id: m.id(),
         name: m.name(),
@@ -124,6 +173,7 @@ pub fn method_info() -> Result<JsValue, JsError> {
 /// Which build this is: `{ simd, version }`.
 #[wasm_bindgen(js_name = buildInfo)]
 pub fn build_info() -> Result<JsValue, JsError> {
+    install_panic_hook();
     #[derive(Serialize)]
     struct Info {
         simd: bool,
@@ -167,6 +217,7 @@ impl ToySimulation {
     /// A new ensemble from a plain config object (all keys optional; see docs/API.md).
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<ToySimulation, JsError> {
+        install_panic_hook();
         let config = ToyConfig::from_fields(config_fields(&config)?).map_err(js_error)?;
         Ok(ToySimulation {
             ensemble: ToyEnsemble::new(config),
@@ -262,7 +313,46 @@ impl ToySimulation {
         Ok(unsafe { Float32Array::view(data) })
     }
 
-    /// Runs of a method now in the flat basin.
+    /// Runs of a method that have diverged: a step took them outside |w1|, |w2| <=
+    /// `divergenceBound` or made them non-finite; they are frozen there and never counted as
+    /// escaped.
+    #[wasm_bindgen(js_name = divergedCount)]
+    pub fn diverged_count(&self, method_id: JsValue) -> Result<u32, JsError> {
+        let m = self.method(&method_id)?;
+        Ok(self.ensemble.diverged_count(m).unwrap_or(0) as u32)
+    }
+
+    /// `{ escaped, stayed, diverged }`: every run of a method is in exactly one of these.
+    pub fn outcome(&self, method_id: JsValue) -> Result<JsValue, JsError> {
+        let m = self.method(&method_id)?;
+        to_js(&self.ensemble.outcome(m).unwrap_or_default())
+    }
+
+    /// Per run, the iteration at which it diverged, -1 if it has not (a copy).
+    #[wasm_bindgen(js_name = divergenceTimes)]
+    pub fn divergence_times(&self, method_id: JsValue) -> Result<Float64Array, JsError> {
+        let m = self.method(&method_id)?;
+        Ok(Float64Array::from(
+            self.ensemble.divergence_times(m).unwrap_or_default(),
+        ))
+    }
+
+    /// A view of the fraction of runs diverged at the kept iterations.
+    #[wasm_bindgen(js_name = divergedCurve)]
+    pub fn diverged_curve(&self, method_id: JsValue) -> Result<Float32Array, JsError> {
+        let m = self.method(&method_id)?;
+        let data = self.ensemble.diverged_curve(m).unwrap_or_default();
+        // SAFETY: as in `positions`.
+        Ok(unsafe { Float32Array::view(data) })
+    }
+
+    /// The bound on |w1| and |w2| beyond which a run counts as diverged (1000).
+    #[wasm_bindgen(getter, js_name = divergenceBound)]
+    pub fn divergence_bound(&self) -> f64 {
+        crate::dynamics::DIVERGENCE_BOUND
+    }
+
+    /// Runs of a method now in the flat basin (diverged runs never count).
     #[wasm_bindgen(js_name = escapedCount)]
     pub fn escaped_count(&self, method_id: JsValue) -> Result<u32, JsError> {
         let m = self.method(&method_id)?;

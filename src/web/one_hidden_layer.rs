@@ -21,6 +21,7 @@ impl OneHiddenLayerStudy {
     /// A study from `{ seed, epochs, samples, lr }` (all optional; the paper's protocol).
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<OneHiddenLayerStudy, JsError> {
+        super::install_panic_hook();
         let config =
             OneHiddenLayerConfig::from_fields(config_fields(&config)?).map_err(js_error)?;
         Ok(OneHiddenLayerStudy {
@@ -84,10 +85,17 @@ impl OneHiddenLayerStudy {
         Ok(self.run.learning_rate(e as usize))
     }
 
-    /// Runs one epoch and records; false when every epoch has run.
+    /// Runs one epoch and records; false when every epoch has run (or the run diverged).
     #[wasm_bindgen(js_name = stepEpoch)]
     pub fn step_epoch(&mut self) -> bool {
         self.run.step_epoch()
+    }
+
+    /// The epoch during which the run diverged (non-finite loss or weights; `stepEpoch` then
+    /// returns false for good), or null. Within the validated settings it never does.
+    #[wasm_bindgen(getter, js_name = divergedAt)]
+    pub fn diverged_at(&self) -> Option<u32> {
+        self.run.diverged_at().map(|e| e as u32)
     }
 
     /// Epochs done.

@@ -1,0 +1,171 @@
+//! The computation behind the determinism fixture, shared by the native test
+//! (tests/determinism.rs) and the browser test (tests/web_determinism.rs): a small 2-D
+//! ensemble of all eight methods and an MLP gradient, flattened into named number lists.
+//!
+//! Tolerances (documented in the README): the 2-D ensemble is f64 with the same operations in
+//! the same order everywhere (libm's log, IEEE sqrt, no fused multiply-add), so native and
+//! wasm must agree to `TOY_TOLERANCE` relative; the MLP is f32 through kernels that are
+//! bit-identical between the portable and the simd128 versions, compared to `MLP_TOLERANCE`.
+
+use sgd_escape::config::ToyConfig;
+use sgd_escape::dynamics::ToyEnsemble;
+use sgd_escape::landscape::mlp::Mlp;
+use sgd_escape::noise::Method;
+use sgd_escape::rng::Rng;
+use std::collections::BTreeMap;
+
+/// Relative tolerance of the f64 2-D results between builds.
+pub const TOY_TOLERANCE: f64 = 1e-12;
+/// Relative tolerance (to the largest magnitude of the list) of the f32 MLP results.
+pub const MLP_TOLERANCE: f64 = 1e-5;
+
+/// Named lists of numbers.
+pub type Results = BTreeMap<String, Vec<f64>>;
+
+/// The fixture's JSON: every number as its shortest round-trip decimal string, because
+/// serde_json's default number parser is not correctly rounded (it can be 1 ulp off), while
+/// Rust's `f64` formatting and `str::parse` round-trip exactly.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))] // (only the native test writes it)
+pub fn to_fixture(results: &Results) -> String {
+    let text: BTreeMap<&String, Vec<String>> = results
+        .iter()
+        .map(|(k, v)| (k, v.iter().map(|x| x.to_string()).collect()))
+        .collect();
+    serde_json::to_string_pretty(&text).unwrap() + "\n"
+}
+
+/// Parses [`to_fixture`]'s JSON back, exactly.
+pub fn from_fixture(json: &str) -> Results {
+    let text: BTreeMap<String, Vec<String>> = serde_json::from_str(json).unwrap();
+    text.into_iter()
+        .map(|(k, v)| (k, v.iter().map(|x| x.parse().unwrap()).collect()))
+        .collect()
+}
+
+/// Computes every result of the fixture.
+pub fn compute() -> Results {
+    let mut out = Results::new();
+    let config = ToyConfig {
+        runs: 12,
+        seed: 20190,
+        lr: 0.01,
+        batch_size: 3,
+        ..ToyConfig::default()
+    };
+    let mut ensemble = ToyEnsemble::new(config);
+    ensemble.step(300);
+    for m in Method::ALL {
+        let id = m.id();
+        let o = ensemble.outcome(m).unwrap();
+        out.insert(
+            format!("toy/{id}/positions"),
+            ensemble.positions(m).unwrap().to_vec(),
+        );
+        out.insert(
+            format!("toy/{id}/outcome"),
+            vec![o.escaped as f64, o.stayed as f64, o.diverged as f64],
+        );
+        out.insert(
+            format!("toy/{id}/meanLossCurve"),
+            ensemble
+                .mean_loss_curve(m)
+                .unwrap()
+                .iter()
+                .step_by(25)
+                .map(|&x| x as f64)
+                .collect(),
+        );
+        out.insert(
+            format!("toy/{id}/firstEscape"),
+            ensemble.first_escape_times(m).unwrap().to_vec(),
+        );
+        let ind = ensemble.indicator(m, [0.9, 1.05]);
+        out.insert(
+            format!("toy/{id}/indicator"),
+            vec![ind.tr_h_sigma, ind.tr_sigma],
+        );
+    }
+    let mlp = Mlp::new(&[20, 7, 5]);
+    let mut rng = Rng::for_stream(20190, &[99]);
+    let theta = mlp.init(&mut rng, 0.3);
+    let n = 16;
+    let inputs: Vec<f32> = (0..n * 20).map(|_| rng.normal() as f32).collect();
+    let labels: Vec<u8> = (0..n).map(|_| rng.index(5) as u8).collect();
+    let mut ws = mlp.workspace();
+    let mut grad = vec![0.0f32; mlp.param_count()];
+    let loss = mlp.loss_grad(&theta, &inputs, &labels, &mut grad, &mut ws);
+    out.insert("mlp/loss".into(), vec![loss as f64]);
+    out.insert("mlp/grad".into(), grad.iter().map(|&g| g as f64).collect());
+    let mut hv = vec![0.0f32; mlp.param_count()];
+    mlp.hvp(&theta, &inputs, &labels, &grad, &mut hv, &mut ws);
+    out.insert("mlp/hvp".into(), hv.iter().map(|&g| g as f64).collect());
+    out
+}
+
+/// Differences beyond tolerance between `got` and the fixture `want`, as messages.
+pub fn compare(got: &Results, want: &Results) -> Vec<String> {
+    let mut problems = Vec::new();
+    if got.keys().ne(want.keys()) {
+        problems.push(format!(
+            "different keys: {:?} vs {:?}",
+            got.keys().collect::<Vec<_>>(),
+            want.keys().collect::<Vec<_>>()
+        ));
+    }
+    for (key, w) in want {
+        let Some(g) = got.get(key) else { continue };
+        if g.len() != w.len() {
+            problems.push(format!(
+                "{key}: {} values, fixture has {}",
+                g.len(),
+                w.len()
+            ));
+            continue;
+        }
+        let scale = w.iter().fold(0.0f64, |a, x| a.max(x.abs()));
+        for (i, (a, b)) in g.iter().zip(w).enumerate() {
+            let ok = if key.starts_with("mlp/") {
+                (a - b).abs() <= MLP_TOLERANCE * scale.max(1e-30)
+            } else {
+                (a - b).abs() <= TOY_TOLERANCE * b.abs().max(1e-300) || a == b
+            };
+            if !ok {
+                problems.push(format!("{key}[{i}]: {a:e} vs fixture {b:e}"));
+            }
+        }
+    }
+    problems
+}
+
+/// The largest relative difference over all values, and how many values differ at all, as a
+/// line for the test output ("0 of N values differ" when bit-identical).
+pub fn difference_summary(got: &Results, want: &Results) -> String {
+    let (mut worst, mut worst_key, mut differing, mut total) = (0.0f64, String::new(), 0, 0);
+    for (key, w) in want {
+        if let Some(g) = got.get(key) {
+            for (a, b) in g.iter().zip(w) {
+                total += 1;
+                if a.to_bits() != b.to_bits() {
+                    differing += 1;
+                    let rel = (a - b).abs() / b.abs().max(1e-300);
+                    if rel >= worst {
+                        (worst, worst_key) = (rel, key.clone());
+                    }
+                }
+            }
+        }
+    }
+    format!(
+        "{differing} of {total} values differ; largest relative difference {worst:e} ({worst_key})"
+    )
+}
+
+/// Exact equality, bit for bit (NaN never appears, and -0.0 vs 0.0 would count as a change).
+pub fn bit_identical(a: &Results, b: &Results) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|((ka, va), (kb, vb))| {
+            ka == kb
+                && va.len() == vb.len()
+                && va.iter().zip(vb).all(|(x, y)| x.to_bits() == y.to_bits())
+        })
+}
