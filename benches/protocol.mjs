@@ -1,0 +1,71 @@
+// The timing protocol of the wasm engines (Node and Chromium), the twin of the native runner's
+// (src/bench/native.rs): a warm-up op, reps calibrated so a sample takes ~0.2 s, then 5 samples
+// (3 when one op takes over a second); the median seconds per op is what the report compares.
+// Runs in Node and in the browser (no Node or DOM APIs here).
+
+export const TARGET_SAMPLE_SECONDS = 0.2;
+
+export const DATA_FILES = {
+  trainImages: 'fmnist-train1200-images-idx3-ubyte.gz',
+  trainLabels: 'fmnist-train1200-labels-idx1-ubyte.gz',
+  testImages: 'fmnist-test2000-images-idx3-ubyte.gz',
+  testLabels: 'fmnist-test2000-labels-idx1-ubyte.gz',
+  minimum: 'fashion-minimum-seed0.bin',
+};
+
+export function samplesFor(opSeconds) {
+  return opSeconds > 1 ? 3 : 5;
+}
+
+export function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const n = s.length;
+  if (n === 0) return NaN;
+  return n % 2 ? s[(n - 1) / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+}
+
+const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+// Times one workload of `harness` (a BenchHarness); `now()` returns milliseconds.
+export async function measure(harness, name, now, quick = false) {
+  // Two warm-up ops (V8 starts wasm in its baseline compiler and tiers hot functions up in
+  // the background); the second one calibrates.
+  let checksum = quick ? 0 : harness.run(name, 1);
+  let t = now();
+  checksum = harness.run(name, 1);
+  const first = (now() - t) / 1000;
+  const reps = quick ? 1 : Math.max(1, Math.ceil(TARGET_SAMPLE_SECONDS / Math.max(first, 1e-9)));
+  const count = quick ? 0 : samplesFor(first);
+  const samples = quick ? [first] : [];
+  for (let i = 0; i < count; i++) {
+    await pause(); // let the event loop breathe between samples (never inside one)
+    t = now();
+    checksum = harness.run(name, reps);
+    samples.push((now() - t) / 1000 / reps);
+  }
+  return {
+    secondsPerOp: median(samples),
+    samples,
+    reps,
+    checksum,
+    flopsPerOp: harness.flops(name) ?? null,
+  };
+}
+
+// Runs every workload (or those in `only`) of the wasm module `mod` (initialised), on `data`
+// (an object of Uint8Arrays keyed as DATA_FILES). `log(name)` reports progress.
+export async function runSuite(mod, data, { engine, now, quick = false, only = null, log = () => {} }) {
+  const harness = new mod.BenchHarness(
+    data.trainImages, data.trainLabels, data.testImages, data.testLabels, data.minimum);
+  const names = only ?? mod.BenchHarness.workloads();
+  const workloads = {};
+  try {
+    for (const name of names) {
+      log(`${engine}: ${name}`);
+      workloads[name] = await measure(harness, name, now, quick);
+    }
+  } finally {
+    harness.free();
+  }
+  return { engine, kernels: mod.BenchHarness.kernels(), quick, workloads };
+}
