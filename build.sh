@@ -5,7 +5,7 @@
 #   ./build.sh setup         install whatever is missing (toolchain bits, npm packages, Chromium)
 #   ./build.sh serve [PORT]  build, then serve www/ on http://127.0.0.1:PORT/ (default 8000)
 #   ./build.sh test          fmt, clippy, native tests, wasm tests in headless Chromium, build, e2e
-#   ./build.sh bench         benchmarks (none yet)
+#   ./build.sh bench [--quick]  build, then benchmark every engine; table + target/bench/results.json
 #
 # Every subcommand runs `setup` first; when everything is installed that takes about a second.
 set -euo pipefail
@@ -290,8 +290,50 @@ cmd_test() {
 # bench
 # ---------------------------------------------------------------------------------------------
 
+# NumPy for the benchmark's reference (benches/numpy_ref.py), from PyPI into a venv under
+# target/ (never into the system Python). The stamp records the pinned version installed.
+NUMPY_VERSION=2.4.6
+BENCH_VENV=target/bench-venv
+NATIVE_CPU_TARGET_DIR=target/native-cpu
+
+setup_numpy() {
+  local stamp="$BENCH_VENV/.numpy-$NUMPY_VERSION"
+  [[ -f "$stamp" ]] && return 0
+  command -v python3 >/dev/null || die "python3 not found (apt-get install python3 python3-venv)"
+  if [[ ! -x "$BENCH_VENV/bin/python" ]]; then
+    log "bench: creating the Python venv $BENCH_VENV"
+    if ! python3 -m venv "$BENCH_VENV"; then
+      log "bench: python3 -m venv failed; installing python3-venv (apt-get)"
+      rm -rf "$BENCH_VENV"
+      run apt_get install -y python3-venv || die "apt-get install python3-venv failed"
+      run python3 -m venv "$BENCH_VENV" || die "python3 -m venv $BENCH_VENV failed"
+    fi
+  fi
+  log "bench: installing numpy $NUMPY_VERSION into $BENCH_VENV (pip, from PyPI)"
+  run "$BENCH_VENV/bin/pip" install --quiet "numpy==$NUMPY_VERSION" || die "pip install numpy==$NUMPY_VERSION failed"
+  touch "$stamp"
+}
+
 cmd_bench() {
-  echo "no benchmarks yet (issue 4)"
+  local quick=()
+  case "${1:-}" in
+    --quick) quick=(--quick) ;;
+    "") ;;
+    *) die "bench: unknown argument '$1' (only --quick)" ;;
+  esac
+  # The wasm builds in www/pkg and www/pkg-scalar and the native binaries (incl. the runner
+  # target/release/sgd-escape-bench, default x86-64 target).
+  cmd_build
+  # The same runner for this CPU: RUSTFLAGS for this one command only, with its own target
+  # dir so it never evicts the default build's cache.
+  log "bench: native runner with -C target-cpu=native (--target-dir $NATIVE_CPU_TARGET_DIR)"
+  run env RUSTFLAGS="-C target-cpu=native" cargo build --release --bin sgd-escape-bench \
+    --target-dir "$NATIVE_CPU_TARGET_DIR"
+  setup_numpy
+  log "bench: running every engine, one after the other (a few minutes)"
+  run node tools/bench.mjs --native "${CARGO_TARGET_DIR:-target}/release/sgd-escape-bench" \
+    --native-cpu "$NATIVE_CPU_TARGET_DIR/release/sgd-escape-bench" \
+    --python "$BENCH_VENV/bin/python" --out target/bench/results.json "${quick[@]}"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -304,7 +346,7 @@ main() {
     build) cmd_setup; cmd_build ;;
     serve) cmd_setup; cmd_serve "$@" ;;
     test) cmd_setup; cmd_test ;;
-    bench) cmd_bench ;;
+    bench) cmd_setup; cmd_bench "$@" ;;
     -h | --help | help) usage ;;
     *)
       echo "unknown subcommand: $sub" >&2

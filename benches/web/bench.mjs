@@ -48,7 +48,7 @@ function job(worker, message) {
 
 // The same total work (runs x iterations of all eight methods) on 1 worker, then split by
 // runs over 2; repeated, medians. Throughput = run-iterations per second (wall clock).
-async function workers(pkg, { runs = 2000, iterations = 100, repeats = 3 } = {}) {
+async function workers(pkg, { runs = 1000, iterations = 100, repeats = 3 } = {}) {
   const result = { runs, iterations, repeats, seconds: {} };
   for (const count of [1, 2]) {
     const pool = Array.from({ length: count }, () => startWorker(pkg));

@@ -3,7 +3,10 @@
 //! `BenchHarness` (src/web/bench.rs) with `performance.now()` in Node and Chromium.
 //!
 //! A workload is run `reps` times per call and returns a checksum (so no engine can skip the
-//! work, and engines can be compared for doing the same thing). Workloads:
+//! work, and engines can be compared for doing the same thing): of the last op for the
+//! stateless workloads (`peak`, `fig2`, `mlp-grad`, `hvp`, `lanczos20`), which every Rust
+//! build must reproduce bit for bit; of the state reached for the others (it depends on how
+//! many ops the calibration ran). Workloads:
 //!
 //! | name | one op |
 //! |---|---|
@@ -205,7 +208,7 @@ impl BenchSuite {
         match workload {
             "peak" => {
                 for _ in 0..reps {
-                    checksum += peak::mul_add_chains(PEAK_ITERATIONS) as f64;
+                    checksum = peak::mul_add_chains(PEAK_ITERATIONS) as f64;
                 }
             }
             "toy-100" | "toy-10000" => {
@@ -221,16 +224,19 @@ impl BenchSuite {
                 for _ in 0..reps {
                     let mut ensemble = ToyEnsemble::new(toy_config(100));
                     ensemble.step(FIG2_ITERATIONS);
-                    for m in &ensemble.config().methods {
-                        checksum += ensemble.escaped_count(*m).unwrap_or(0) as f64;
-                    }
+                    checksum = ensemble
+                        .config()
+                        .methods
+                        .iter()
+                        .map(|m| ensemble.escaped_count(*m).unwrap_or(0) as f64)
+                        .sum();
                 }
             }
             "mlp-grad" | "hvp" | "cov60" | "lanczos20" => {
                 let b = &mut self.mlp;
                 let d = &b.ctx.data;
                 for _ in 0..reps {
-                    checksum += match workload {
+                    checksum = match workload {
                         "mlp-grad" => {
                             b.ctx.full_gradient(&b.theta, &mut b.out, &mut b.ws) as f64
                                 + b.out[0] as f64
@@ -315,3 +321,49 @@ impl BenchSuite {
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    fn suite() -> BenchSuite {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/www/data/");
+        let read = |f: &str| std::fs::read(format!("{dir}{f}")).expect("www/data file");
+        BenchSuite::new(
+            &read("fmnist-train1200-images-idx3-ubyte.gz"),
+            &read("fmnist-train1200-labels-idx1-ubyte.gz"),
+            &read("fmnist-test2000-images-idx3-ubyte.gz"),
+            &read("fmnist-test2000-labels-idx1-ubyte.gz"),
+            Some(&read("fashion-minimum-seed0.bin")),
+        )
+        .expect("suite")
+    }
+
+    #[test]
+    fn cheap_workloads_run_and_stateless_ones_repeat_exactly() {
+        let mut s = suite();
+        for name in [
+            "peak",
+            "toy-100",
+            "mlp-grad",
+            "hvp",
+            "cov60",
+            "stage2-sgd",
+            "stage2-gd",
+        ] {
+            let a = s.run(name, 1).unwrap();
+            assert!(a.is_finite(), "{name}: {a}");
+            if ["peak", "mlp-grad", "hvp"].contains(&name) {
+                assert_eq!(a.to_bits(), s.run(name, 2).unwrap().to_bits(), "{name}");
+                assert!(s.flops(name).unwrap() > 0.0);
+            }
+        }
+        assert!(s.flops("toy-100").is_none());
+        let err = s.run("nope", 1).unwrap_err();
+        assert!(
+            err.contains("workload") && err.contains("mlp-grad"),
+            "{err}"
+        );
+        assert_eq!(workload_names().len(), 8 + Method::ALL.len());
+    }
+}
