@@ -273,6 +273,15 @@ e2e_tests() {
   run node tests/e2e/run.mjs
 }
 
+# The benchmark drivers on a few cheap workloads, one op each: checks they work, times nothing
+# (speed is measured by `./build.sh bench`, never asserted in tests). A few seconds.
+BENCH_SMOKE_WORKLOADS=peak,toy-100,mlp-grad,hvp,stage2-sgd
+bench_smoke() {
+  run "${CARGO_TARGET_DIR:-target}/release/sgd-escape-bench" --quick --only "$BENCH_SMOKE_WORKLOADS" >/dev/null
+  run node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON tools/bench-node.mjs --quick \
+    --only "$BENCH_SMOKE_WORKLOADS" >/dev/null
+}
+
 cmd_test() {
   step "cargo fmt --check" run cargo fmt --check
   step "cargo clippy (native)" run cargo clippy --all-targets -- -D warnings
@@ -281,6 +290,7 @@ cmd_test() {
   step "wasm tests, SIMD build (headless Chromium)" wasm_test_simd
   step "wasm tests, scalar build (headless Chromium)" wasm_test_scalar
   step "build" cmd_build
+  step "benchmark drivers, smoke test (one op each, no timing)" bench_smoke
   step "end-to-end page tests (node tests/e2e/run.mjs)" e2e_tests
   summary
   log "test: all steps passed"
