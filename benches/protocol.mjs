@@ -1,9 +1,10 @@
 // The timing protocol of the wasm engines (Node and Chromium), the twin of the native runner's
-// (src/bench/native.rs): a warm-up op, reps calibrated so a sample takes ~0.2 s, then 5 samples
+// (src/bench/native.rs): warm-up ops for 0.5 s, reps calibrated so a sample takes ~0.2 s, then 5 samples
 // (3 when one op takes over a second); the median seconds per op is what the report compares.
 // Runs in Node and in the browser (no Node or DOM APIs here).
 
 export const TARGET_SAMPLE_SECONDS = 0.2;
+export const WARMUP_SECONDS = 0.5;
 
 export const DATA_FILES = {
   trainImages: 'fmnist-train1200-images-idx3-ubyte.gz',
@@ -28,12 +29,18 @@ const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 // Times one workload of `harness` (a BenchHarness); `now()` returns milliseconds.
 export async function measure(harness, name, now, quick = false) {
-  // Two warm-up ops (V8 starts wasm in its baseline compiler and tiers hot functions up in
-  // the background); the second one calibrates.
-  let checksum = quick ? 0 : harness.run(name, 1);
-  let t = now();
-  checksum = harness.run(name, 1);
-  const first = (now() - t) / 1000;
+  // Warm-up: ops for at least WARMUP_SECONDS (and at least two), because V8 starts wasm in its
+  // baseline compiler and tiers hot functions up on background threads, which on a loaded
+  // machine can take a while; the last warm-up op calibrates.
+  let checksum = 0;
+  let first = 0;
+  const start = now();
+  for (let i = 0; quick ? i < 1 : i < 2 || (now() - start) / 1000 < WARMUP_SECONDS; i++) {
+    const t = now();
+    checksum = harness.run(name, 1);
+    first = (now() - t) / 1000;
+  }
+  let t;
   const reps = quick ? 1 : Math.max(1, Math.ceil(TARGET_SAMPLE_SECONDS / Math.max(first, 1e-9)));
   const count = quick ? 0 : samplesFor(first);
   const samples = quick ? [first] : [];

@@ -11,6 +11,8 @@ use std::time::Instant;
 
 /// A sample aims at this many seconds (reps are calibrated from the warm-up op).
 const TARGET_SAMPLE_SECONDS: f64 = 0.2;
+/// Seconds of warm-up ops before calibrating.
+const WARMUP_SECONDS: f64 = 0.5;
 /// Samples per workload (fewer when an op is slow; see [`samples_for`]).
 const SAMPLES: usize = 5;
 
@@ -37,14 +39,21 @@ pub fn median(v: &[f64]) -> f64 {
 /// Times one workload: warm-up ops, reps calibrated to [`TARGET_SAMPLE_SECONDS`], then the
 /// samples; seconds per op of every sample. `quick`: one op, one sample (smoke test).
 fn measure(suite: &mut BenchSuite, name: &str, quick: bool) -> Result<Value, String> {
-    // Two warm-up ops, as the wasm engines do (V8 tiers up hot wasm functions); the second
-    // one calibrates.
-    if !quick {
-        suite.run(name, 1)?;
+    // Warm-up ops for at least WARMUP_SECONDS (and at least two), as the wasm engines do
+    // (where V8 must tier hot functions up first); the last one calibrates.
+    let warmup = Instant::now();
+    let (mut checksum, mut first) = (0.0, 0.0);
+    let mut i = 0;
+    while if quick {
+        i < 1
+    } else {
+        i < 2 || warmup.elapsed().as_secs_f64() < WARMUP_SECONDS
+    } {
+        let start = Instant::now();
+        checksum = suite.run(name, 1)?;
+        first = start.elapsed().as_secs_f64();
+        i += 1;
     }
-    let start = Instant::now();
-    let mut checksum = suite.run(name, 1)?;
-    let first = start.elapsed().as_secs_f64();
     let (reps, samples) = if quick {
         (1, 1)
     } else {
