@@ -7,7 +7,7 @@
 #   ./build.sh test          fmt, clippy, native tests (incl. proptest), wasm tests in headless
 #                            Chromium, cargo-fuzz targets (bounded), build, e2e, JS API fuzz
 #   ./build.sh fuzz [SECS]   run each cargo-fuzz target for SECS seconds (default 25)
-#   ./build.sh bench         benchmarks (none yet)
+#   ./build.sh bench [--quick]  build, then benchmark every engine; table + target/bench/results.json
 #
 # Every subcommand runs `setup` first; when everything is installed that takes about a second.
 set -euo pipefail
@@ -315,6 +315,15 @@ js_fuzz() {
   run node tests/e2e/fuzz-api.mjs --pkg pkg-scalar --cases "$JS_FUZZ_CASES" --seed 2
 }
 
+# The benchmark drivers on a few cheap workloads, one op each: checks they work, times nothing
+# (speed is measured by `./build.sh bench`, never asserted in tests). A few seconds.
+BENCH_SMOKE_WORKLOADS=peak,toy-100,mlp-grad,hvp,stage2-sgd
+bench_smoke() {
+  run "${CARGO_TARGET_DIR:-target}/release/sgd-escape-bench" --quick --only "$BENCH_SMOKE_WORKLOADS" >/dev/null
+  run node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON tools/bench-node.mjs --quick \
+    --only "$BENCH_SMOKE_WORKLOADS" >/dev/null
+}
+
 cmd_test() {
   step "cargo fmt --check" run cargo fmt --check
   step "cargo clippy (native)" run cargo clippy --all-targets -- -D warnings
@@ -324,6 +333,7 @@ cmd_test() {
   step "wasm tests, scalar build (headless Chromium)" wasm_test_scalar
   step "fuzz targets (cargo fuzz, ${FUZZ_SECONDS} s each)" cmd_fuzz "$FUZZ_SECONDS"
   step "build" cmd_build
+  step "benchmark drivers, smoke test (one op each, no timing)" bench_smoke
   step "end-to-end page tests (node tests/e2e/run.mjs)" e2e_tests
   step "JS API fuzz, $JS_FUZZ_CASES cases per build (node tests/e2e/fuzz-api.mjs)" js_fuzz
   summary
@@ -334,8 +344,50 @@ cmd_test() {
 # bench
 # ---------------------------------------------------------------------------------------------
 
+# NumPy for the benchmark's reference (benches/numpy_ref.py), from PyPI into a venv under
+# target/ (never into the system Python). The stamp records the pinned version installed.
+NUMPY_VERSION=2.4.6
+BENCH_VENV=target/bench-venv
+NATIVE_CPU_TARGET_DIR=target/native-cpu
+
+setup_numpy() {
+  local stamp="$BENCH_VENV/.numpy-$NUMPY_VERSION"
+  [[ -f "$stamp" ]] && return 0
+  command -v python3 >/dev/null || die "python3 not found (apt-get install python3 python3-venv)"
+  if [[ ! -x "$BENCH_VENV/bin/python" ]]; then
+    log "bench: creating the Python venv $BENCH_VENV"
+    if ! python3 -m venv "$BENCH_VENV"; then
+      log "bench: python3 -m venv failed; installing python3-venv (apt-get)"
+      rm -rf "$BENCH_VENV"
+      run apt_get install -y python3-venv || die "apt-get install python3-venv failed"
+      run python3 -m venv "$BENCH_VENV" || die "python3 -m venv $BENCH_VENV failed"
+    fi
+  fi
+  log "bench: installing numpy $NUMPY_VERSION into $BENCH_VENV (pip, from PyPI)"
+  run "$BENCH_VENV/bin/pip" install --quiet "numpy==$NUMPY_VERSION" || die "pip install numpy==$NUMPY_VERSION failed"
+  touch "$stamp"
+}
+
 cmd_bench() {
-  echo "no benchmarks yet (issue 4)"
+  local quick=()
+  case "${1:-}" in
+    --quick) quick=(--quick) ;;
+    "") ;;
+    *) die "bench: unknown argument '$1' (only --quick)" ;;
+  esac
+  # The wasm builds in www/pkg and www/pkg-scalar and the native binaries (incl. the runner
+  # target/release/sgd-escape-bench, default x86-64 target).
+  cmd_build
+  # The same runner for this CPU: RUSTFLAGS for this one command only, with its own target
+  # dir so it never evicts the default build's cache.
+  log "bench: native runner with -C target-cpu=native (--target-dir $NATIVE_CPU_TARGET_DIR)"
+  run env RUSTFLAGS="-C target-cpu=native" cargo build --release --bin sgd-escape-bench \
+    --target-dir "$NATIVE_CPU_TARGET_DIR"
+  setup_numpy
+  log "bench: running every engine, one after the other (a few minutes)"
+  run node tools/bench.mjs --native "${CARGO_TARGET_DIR:-target}/release/sgd-escape-bench" \
+    --native-cpu "$NATIVE_CPU_TARGET_DIR/release/sgd-escape-bench" \
+    --python "$BENCH_VENV/bin/python" --out target/bench/results.json "${quick[@]}"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -349,7 +401,7 @@ main() {
     serve) cmd_setup; cmd_serve "$@" ;;
     test) cmd_setup; cmd_test ;;
     fuzz) cmd_setup; cmd_fuzz "$@" ;;
-    bench) cmd_bench ;;
+    bench) cmd_setup; cmd_bench "$@" ;;
     -h | --help | help) usage ;;
     *)
       echo "unknown subcommand: $sub" >&2

@@ -5,6 +5,7 @@
 //! Numbers: the 2-D experiment is f64 throughout (cheap in 2-D, and faithful).
 //! Randomness: one seeded xoshiro256++ stream per (seed, method, run); see [`rng`].
 
+pub mod bench;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod config;

@@ -606,6 +606,8 @@ pub struct MethodRun {
     /// The iteration at which the run diverged (a non-finite loss or gradient, or a step
     /// that would make a weight non-finite); it is frozen at its last finite weights since.
     diverged_at: Option<u64>,
+    /// SGD's minibatch sampler state, allocated once (no allocation in the step loop).
+    sampler: MinibatchSampler,
 }
 
 impl MethodRun {
@@ -624,6 +626,7 @@ impl MethodRun {
             ws: ctx.mlp.workspace(),
             iteration: 0,
             diverged_at: None,
+            sampler: MinibatchSampler::new(ctx.data.train_len(), ctx.config.batch_size),
         }
     }
 
@@ -649,12 +652,12 @@ impl MethodRun {
                 );
             }
             let loss = if self.method == Method::Sgd {
-                let idx = sample_without_replacement(d.train_len(), c.batch_size, &mut self.rng);
+                let idx = self.sampler.draw(&mut self.rng);
                 ctx.mlp.loss_grad_indices(
                     &self.theta,
                     &d.train_inputs,
                     &d.train_labels,
-                    &idx,
+                    idx,
                     &mut self.grad,
                     &mut self.ws,
                 )
@@ -716,16 +719,46 @@ impl MethodRun {
     }
 }
 
-/// `m` distinct indices below `n`, uniformly (partial Fisher-Yates).
+/// `m` distinct indices below `n`, uniformly (partial Fisher-Yates on 0..n).
+#[cfg(test)]
 fn sample_without_replacement(n: usize, m: usize, rng: &mut Rng) -> Vec<usize> {
-    let m = m.min(n);
-    let mut pool: Vec<usize> = (0..n).collect();
-    for i in 0..m {
-        let j = i + rng.index(n - i);
-        pool.swap(i, j);
+    MinibatchSampler::new(n, m).draw(rng).to_vec()
+}
+
+/// Draws minibatches of `m` distinct indices below `n` (partial Fisher-Yates on 0..n) without
+/// allocating: the pool is restored to 0..n after each draw by undoing the swaps in reverse,
+/// so every draw is exactly the one a fresh pool would give.
+#[derive(Clone, Debug)]
+struct MinibatchSampler {
+    pool: Vec<usize>,
+    swaps: Vec<usize>,
+    batch: Vec<usize>,
+}
+
+impl MinibatchSampler {
+    fn new(n: usize, m: usize) -> Self {
+        let m = m.min(n);
+        MinibatchSampler {
+            pool: (0..n).collect(),
+            swaps: vec![0; m],
+            batch: vec![0; m],
+        }
     }
-    pool.truncate(m);
-    pool
+
+    fn draw(&mut self, rng: &mut Rng) -> &[usize] {
+        let n = self.pool.len();
+        for (i, s) in self.swaps.iter_mut().enumerate() {
+            let j = i + rng.index(n - i);
+            self.pool.swap(i, j);
+            *s = j;
+        }
+        let m = self.swaps.len();
+        self.batch.copy_from_slice(&self.pool[..m]);
+        for (i, &j) in self.swaps.iter().enumerate().rev() {
+            self.pool.swap(i, j);
+        }
+        &self.batch
+    }
 }
 
 /// The file magic of a stage-1 minimum checkpoint.
@@ -898,6 +931,24 @@ mod tests {
                 "{method:?}"
             );
             assert!(r.a_hat.is_none_or(f64::is_finite), "{method:?}: {r:?}");
+        }
+    }
+
+    #[test]
+    fn the_reused_sampler_draws_what_a_fresh_pool_would() {
+        let (mut a, mut b) = (Rng::for_stream(5, &[]), Rng::for_stream(5, &[]));
+        let mut sampler = MinibatchSampler::new(50, 7);
+        for _ in 0..20 {
+            let want = {
+                let mut pool: Vec<usize> = (0..50).collect();
+                for i in 0..7 {
+                    let j = i + b.index(50 - i);
+                    pool.swap(i, j);
+                }
+                pool.truncate(7);
+                pool
+            };
+            assert_eq!(sampler.draw(&mut a), &want[..]);
         }
     }
 

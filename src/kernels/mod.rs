@@ -21,6 +21,11 @@ use portable as active;
 /// Partial sums of [`dot`]: added in a fixed tree, so two 4-lane registers reproduce them.
 pub const LANES: usize = 8;
 
+/// Most inputs [`dots`] takes at once, and the group size of [`axpy_multi`]: a block of
+/// samples the MLP's first layer processes together (4 inputs x 2 accumulators + the row
+/// fit the 16 vector registers).
+pub const BLOCK: usize = 4;
+
 /// Which implementation this build uses: `"simd128"` or `"portable"`.
 pub const IMPLEMENTATION: &str = if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
     "simd128"
@@ -46,6 +51,20 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
 #[inline]
 pub fn affine_t(w: &[f32], x: &[f32], b: &[f32], z: &mut [f32]) {
     active::affine_t(w, x, b, z)
+}
+
+/// `out[s] = dot(xs[s], row)` for up to [`BLOCK`] inputs, bit for bit as [`dot`], reading
+/// `row` once for all of them.
+#[inline]
+pub fn dots(row: &[f32], xs: &[&[f32]], out: &mut [f32]) {
+    active::dots(row, xs, out)
+}
+
+/// `y += alphas[k] xs[k]` for every k in order, bit for bit as that many [`axpy`] calls,
+/// loading and storing `y` once per [`BLOCK`] terms.
+#[inline]
+pub fn axpy_multi(alphas: &[f32], xs: &[&[f32]], y: &mut [f32]) {
+    active::axpy_multi(alphas, xs, y)
 }
 
 /// Zeroes `g` wherever `a <= 0` (multiplies by ReLU'(z); `a` and `g` of the same length).
@@ -140,6 +159,45 @@ pub mod check {
         }
     }
 
+    /// [`super::dots`] against [`portable::dot`] per input, for 0..=BLOCK inputs.
+    pub fn dots(seed: u64) {
+        for n in lengths() {
+            let row = vector(seed, 11, n);
+            let xs: Vec<Vec<f32>> = (0..super::BLOCK as u64)
+                .map(|s| vector(seed, 12 + s, n))
+                .collect();
+            for count in 0..=super::BLOCK {
+                let refs: Vec<&[f32]> = xs[..count].iter().map(|x| x.as_slice()).collect();
+                let mut got = vec![0.0f32; count];
+                super::dots(&row, &refs, &mut got);
+                let want: Vec<f32> = refs.iter().map(|x| portable::dot(x, &row)).collect();
+                assert_eq!(bits(&got), bits(&want), "dots, n = {n}, {count} inputs");
+            }
+        }
+    }
+
+    /// [`super::axpy_multi`] against a sequence of [`portable::axpy`] calls, 1..=9 terms.
+    pub fn axpy_multi(seed: u64) {
+        for n in lengths() {
+            let y0 = vector(seed, 20, n);
+            let xs: Vec<Vec<f32>> = (0..9u64).map(|k| vector(seed, 21 + k, n)).collect();
+            let alphas = vector(seed, 30, 9);
+            for count in 1..=9 {
+                let refs: Vec<&[f32]> = xs[..count].iter().map(|x| x.as_slice()).collect();
+                let (mut got, mut want) = (y0.clone(), y0.clone());
+                super::axpy_multi(&alphas[..count], &refs, &mut got);
+                for k in 0..count {
+                    portable::axpy(alphas[k], refs[k], &mut want);
+                }
+                assert_eq!(
+                    bits(&got),
+                    bits(&want),
+                    "axpy_multi, n = {n}, {count} terms"
+                );
+            }
+        }
+    }
+
     /// All of the above for a few seeds.
     pub fn all() {
         for seed in [1, 2, 3, 20190609] {
@@ -147,6 +205,8 @@ pub mod check {
             axpy(seed);
             affine_t(seed);
             relu_mask(seed);
+            dots(seed);
+            axpy_multi(seed);
         }
     }
 }

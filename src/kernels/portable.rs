@@ -61,3 +61,78 @@ pub fn relu_mask(a: &[f32], g: &mut [f32]) {
         }
     }
 }
+
+/// `out[s] = dot(xs[s], row)` for every s (at most [`super::BLOCK`] inputs), bit for bit as
+/// [`dot`]: each keeps its own [`LANES`] partial sums, tail and reduction tree. Done together
+/// so every chunk of `row` is loaded once for all inputs (a forward pass over a block of
+/// samples reads each weight row once instead of once per sample).
+#[inline]
+pub fn dots(row: &[f32], xs: &[&[f32]], out: &mut [f32]) {
+    debug_assert!(xs.len() <= super::BLOCK && out.len() == xs.len());
+    match xs.len() {
+        4 => dots_n::<4>(row, xs, out),
+        3 => dots_n::<3>(row, xs, out),
+        2 => dots_n::<2>(row, xs, out),
+        1 => out[0] = dot(xs[0], row),
+        _ => {}
+    }
+}
+
+#[inline(always)]
+fn dots_n<const N: usize>(row: &[f32], xs: &[&[f32]], out: &mut [f32]) {
+    let n = row.len();
+    let body = n - n % LANES;
+    let xs: [&[f32]; N] = std::array::from_fn(|s| &xs[s][..n]);
+    let mut acc = [[0.0f32; LANES]; N];
+    let mut i = 0;
+    while i < body {
+        let r = &row[i..i + LANES];
+        for s in 0..N {
+            let x = &xs[s][i..i + LANES];
+            for l in 0..LANES {
+                acc[s][l] += x[l] * r[l];
+            }
+        }
+        i += LANES;
+    }
+    for s in 0..N {
+        let mut tail = 0.0f32;
+        for (&p, &q) in xs[s][body..].iter().zip(&row[body..]) {
+            tail += p * q;
+        }
+        let a = &acc[s];
+        let left = (a[0] + a[4]) + (a[1] + a[5]);
+        let right = (a[2] + a[6]) + (a[3] + a[7]);
+        out[s] = (left + right) + tail;
+    }
+}
+
+/// `y += alphas[k] xs[k]` for k = 0, 1, ... in that order, bit for bit as that many [`axpy`]
+/// calls (every element gets the same products added in the same order), but `y` is loaded
+/// and stored once per group of up to [`super::BLOCK`] terms.
+#[inline]
+pub fn axpy_multi(alphas: &[f32], xs: &[&[f32]], y: &mut [f32]) {
+    debug_assert_eq!(alphas.len(), xs.len());
+    for (a, x) in alphas.chunks(super::BLOCK).zip(xs.chunks(super::BLOCK)) {
+        match a.len() {
+            4 => axpy_n::<4>(a, x, y),
+            3 => axpy_n::<3>(a, x, y),
+            2 => axpy_n::<2>(a, x, y),
+            _ => axpy(a[0], x[0], y),
+        }
+    }
+}
+
+#[inline(always)]
+fn axpy_n<const N: usize>(alphas: &[f32], xs: &[&[f32]], y: &mut [f32]) {
+    let n = y.len();
+    let xs: [&[f32]; N] = std::array::from_fn(|k| &xs[k][..n]);
+    let a: [f32; N] = std::array::from_fn(|k| alphas[k]);
+    for (i, yi) in y.iter_mut().enumerate() {
+        let mut v = *yi;
+        for k in 0..N {
+            v += a[k] * xs[k][i];
+        }
+        *yi = v;
+    }
+}

@@ -107,3 +107,92 @@ pub fn relu_mask(a: &[f32], g: &mut [f32]) {
         }
     }
 }
+
+/// `out[s] = dot(xs[s], row)`: each input keeps its own `lo`/`hi` accumulators (so each result
+/// is [`dot`]'s, bit for bit), and every 8-float chunk of `row` is loaded once for all inputs.
+#[inline]
+pub fn dots(row: &[f32], xs: &[&[f32]], out: &mut [f32]) {
+    match xs.len() {
+        4 => dots_n::<4>(row, xs, out),
+        3 => dots_n::<3>(row, xs, out),
+        2 => dots_n::<2>(row, xs, out),
+        1 => out[0] = dot(xs[0], row),
+        _ => {}
+    }
+}
+
+#[inline(always)]
+fn dots_n<const N: usize>(row: &[f32], xs: &[&[f32]], out: &mut [f32]) {
+    let n = row.len();
+    let body = n - n % LANES;
+    let xs: [&[f32]; N] = core::array::from_fn(|s| &xs[s][..n]);
+    let xp: [*const f32; N] = core::array::from_fn(|s| xs[s].as_ptr());
+    let rp = row.as_ptr();
+    let mut lo = [f32x4_splat(0.0); N];
+    let mut hi = [f32x4_splat(0.0); N];
+    let mut i = 0;
+    while i < body {
+        // SAFETY: i + 8 <= body <= n = row.len() = xs[s].len().
+        unsafe {
+            let (r0, r1) = (load(rp.add(i)), load(rp.add(i + 4)));
+            for s in 0..N {
+                lo[s] = f32x4_add(lo[s], f32x4_mul(load(xp[s].add(i)), r0));
+                hi[s] = f32x4_add(hi[s], f32x4_mul(load(xp[s].add(i + 4)), r1));
+            }
+        }
+        i += LANES;
+    }
+    for s in 0..N {
+        let mut tail = 0.0f32;
+        for (&p, &q) in xs[s][body..].iter().zip(&row[body..]) {
+            tail += p * q;
+        }
+        let v = f32x4_add(lo[s], hi[s]);
+        let left = f32x4_extract_lane::<0>(v) + f32x4_extract_lane::<1>(v);
+        let right = f32x4_extract_lane::<2>(v) + f32x4_extract_lane::<3>(v);
+        out[s] = (left + right) + tail;
+    }
+}
+
+/// `y += alphas[k] xs[k]` for k in order: four lanes of `y` are loaded once, get every term
+/// added in order, and are stored once (bit for bit the sequence of [`axpy`] calls).
+#[inline]
+pub fn axpy_multi(alphas: &[f32], xs: &[&[f32]], y: &mut [f32]) {
+    for (a, x) in alphas.chunks(super::BLOCK).zip(xs.chunks(super::BLOCK)) {
+        match a.len() {
+            4 => axpy_n::<4>(a, x, y),
+            3 => axpy_n::<3>(a, x, y),
+            2 => axpy_n::<2>(a, x, y),
+            _ => axpy(a[0], x[0], y),
+        }
+    }
+}
+
+#[inline(always)]
+fn axpy_n<const N: usize>(alphas: &[f32], xs: &[&[f32]], y: &mut [f32]) {
+    let n = y.len();
+    let xs: [&[f32]; N] = core::array::from_fn(|k| &xs[k][..n]);
+    let xp: [*const f32; N] = core::array::from_fn(|k| xs[k].as_ptr());
+    let va: [v128; N] = core::array::from_fn(|k| f32x4_splat(alphas[k]));
+    let body = n - n % 4;
+    let yp = y.as_mut_ptr();
+    let mut i = 0;
+    while i < body {
+        // SAFETY: i + 4 <= body <= n = y.len() = xs[k].len().
+        unsafe {
+            let mut v = load(yp.add(i));
+            for k in 0..N {
+                v = f32x4_add(v, f32x4_mul(va[k], load(xp[k].add(i))));
+            }
+            v128_store(yp.add(i) as *mut v128, v);
+        }
+        i += 4;
+    }
+    for i in body..n {
+        let mut v = y[i];
+        for k in 0..N {
+            v += alphas[k] * xs[k][i];
+        }
+        y[i] = v;
+    }
+}

@@ -23,13 +23,16 @@
 //!
 //! # How
 //!
-//! One sample at a time: its activations stay in the workspace (a few dozen floats), and the
-//! weights, transposed once per call into the workspace, are swept row by row. Every inner
-//! loop is a contiguous `dot` or `axpy` of length in_l (784 for the first layer), from
-//! [`crate::kernels`]: explicit simd128 code in the SIMD wasm build, portable code elsewhere,
-//! with bit-identical results.
+//! Samples in blocks of [`BLOCK`] (4): their activations stay in the workspace (a few dozen
+//! floats each), and the weights, transposed once per call into the workspace, are swept row
+//! by row. The first layer (784 inputs: nearly all the work) handles the whole block per row,
+//! so each weight row is read once per block rather than once per sample (it is 44 KB, more
+//! than a 32 KB L1 cache, so per sample it came from L2 every time); the later layers go
+//! sample by sample. Every inner loop is a contiguous `dot`/`dots` or `axpy`/`axpy_multi` of
+//! length in_l, from [`crate::kernels`]: explicit simd128 code in the SIMD wasm build, portable
+//! code elsewhere, with bit-identical results, and the same results as one sample at a time.
 
-use crate::kernels::{affine_t, axpy, dot, relu_mask};
+use crate::kernels::{affine_t, axpy, axpy_multi, dot, dots, relu_mask, BLOCK};
 use crate::rng::Rng;
 use std::ops::Range;
 
@@ -91,7 +94,8 @@ pub struct MlpWorkspace {
     vt: Vec<f32>,
     /// The gradient (or R-gradient) being summed over the batch, in the transposed layout.
     acc: Vec<f32>,
-    /// Outputs of every layer for the current sample: ReLU activations, then the logits.
+    /// Outputs of every layer for each sample of the current block (sample s at
+    /// `s * units`): ReLU activations, then the logits.
     act: Vec<f32>,
     /// R-operator of `act` (hidden layers: R of the activation; last layer: R of the logits).
     ract: Vec<f32>,
@@ -115,10 +119,10 @@ impl MlpWorkspace {
             (&mut self.wt, mlp.params),
             (&mut self.vt, mlp.params),
             (&mut self.acc, mlp.params),
-            (&mut self.act, mlp.units),
-            (&mut self.ract, mlp.units),
-            (&mut self.delta, mlp.units),
-            (&mut self.rdelta, mlp.units),
+            (&mut self.act, BLOCK * mlp.units),
+            (&mut self.ract, BLOCK * mlp.units),
+            (&mut self.delta, BLOCK * mlp.units),
+            (&mut self.rdelta, BLOCK * mlp.units),
         ] {
             if buf.len() < len {
                 buf.resize(len, 0.0);
@@ -423,6 +427,13 @@ impl Mlp {
 
     /// The one loop behind every batch function: the mean loss, plus (with `out`) the mean
     /// gradient, or (with `v` and `out`) the Hessian-vector product instead.
+    ///
+    /// Samples go in blocks of [`BLOCK`]: the first layer (where almost all the work is: 784
+    /// inputs) runs its forward pass, R-forward pass and weight-gradient update for the whole
+    /// block at once, so each of its weight rows is read once per block instead of once per
+    /// sample ([`dots`], [`axpy_multi`]); the small later layers go sample by sample. Every
+    /// float gets the same operations in the same order as sample-by-sample processing, so
+    /// the results do not depend on the block size.
     fn run(
         &self,
         theta: &[f32],
@@ -445,49 +456,154 @@ impl Mlp {
             self.transpose_weights(v, &mut ws.vt);
         }
         let want_grad = out.is_some();
+        let hvp = v.is_some() && want_grad;
         ws.acc[..d].fill(0.0);
+        let MlpWorkspace {
+            wt,
+            vt,
+            acc,
+            act,
+            ract,
+            delta,
+            rdelta,
+        } = ws;
+        let u = self.units;
+        let first = self.layers[0];
+        let out_units = self.last().units();
         let mut total = 0.0f64;
-        for k in 0..batch.len() {
-            let (x, y) = batch.sample(k);
-            self.forward(&ws.wt, x, &mut ws.act);
-            let out_units = self.last().units();
-            let logits = &ws.act[out_units.clone()];
-            let (loss, log_norm) = cross_entropy(logits, y);
-            total += loss as f64;
-            if !want_grad {
-                continue;
+        let n = batch.len();
+        let mut k = 0;
+        while k < n {
+            let count = (n - k).min(BLOCK);
+            let mut xs: [&[f32]; BLOCK] = [&[]; BLOCK];
+            let mut ys = [0usize; BLOCK];
+            for s in 0..count {
+                (xs[s], ys[s]) = batch.sample(k + s);
             }
-            // dL/dz of the logits: softmax - onehot (the 1/n is applied at the end).
-            for (dz, &z) in ws.delta[out_units.clone()].iter_mut().zip(logits) {
-                *dz = libm::expf(z - log_norm);
+            let xs = &xs[..count];
+            self.first_layer_block(wt, xs, act, u);
+            if hvp {
+                self.first_layer_r_block(vt, xs, act, ract, u);
             }
-            if v.is_some() {
-                self.r_forward(&ws.wt, &ws.vt, &ws.act, x, &mut ws.ract);
-                // R(softmax) = p * (Rz - p . Rz), computed before the -1 at the label.
-                let p = &ws.delta[out_units.clone()];
-                let rz = &ws.ract[out_units.clone()];
-                let mean = dot(p, rz);
-                for ((rd, &pj), &rzj) in ws.rdelta[out_units.clone()].iter_mut().zip(p).zip(rz) {
-                    *rd = pj * (rzj - mean);
+            for s in 0..count {
+                let (x, y) = (xs[s], ys[s]);
+                let span = s * u..(s + 1) * u;
+                let act = &mut act[span.clone()];
+                self.forward_from(1, wt, x, act);
+                let logits = &act[out_units.clone()];
+                let (loss, log_norm) = cross_entropy(logits, y);
+                total += loss as f64;
+                if !want_grad {
+                    continue;
                 }
-                ws.delta[out_units.start + y] -= 1.0;
-                self.r_backward(ws, x);
-            } else {
-                ws.delta[out_units.start + y] -= 1.0;
-                self.backward(ws, x);
+                let delta = &mut delta[span.clone()];
+                // dL/dz of the logits: softmax - onehot (the 1/n is applied at the end).
+                for (dz, &z) in delta[out_units.clone()].iter_mut().zip(logits) {
+                    *dz = libm::expf(z - log_norm);
+                }
+                if hvp {
+                    let (ract, rdelta) = (&mut ract[span.clone()], &mut rdelta[span]);
+                    self.r_forward_from(1, wt, vt, act, x, ract);
+                    // R(softmax) = p * (Rz - p . Rz), computed before the -1 at the label.
+                    let p = &delta[out_units.clone()];
+                    let rz = &ract[out_units.clone()];
+                    let mean = dot(p, rz);
+                    for ((rd, &pj), &rzj) in rdelta[out_units.clone()].iter_mut().zip(p).zip(rz) {
+                        *rd = pj * (rzj - mean);
+                    }
+                    delta[out_units.start + y] -= 1.0;
+                    self.r_backward(wt, vt, act, ract, delta, rdelta, acc);
+                } else {
+                    delta[out_units.start + y] -= 1.0;
+                    self.backward(wt, act, delta, acc);
+                }
             }
+            // The first layer's weight gradient (or its R) for the whole block, in sample order.
+            if want_grad {
+                let src = if hvp { &*rdelta } else { &*delta };
+                let gw = &mut acc[first.weights()];
+                let mut alphas = [0.0f32; BLOCK];
+                let mut rows: [&[f32]; BLOCK] = [&[]; BLOCK];
+                for (j, grow) in gw.chunks_exact_mut(first.inputs).enumerate() {
+                    let mut terms = 0;
+                    for s in 0..count {
+                        let dj = src[s * u + first.unit_offset + j];
+                        if dj != 0.0 {
+                            alphas[terms] = dj;
+                            rows[terms] = xs[s];
+                            terms += 1;
+                        }
+                    }
+                    if terms > 0 {
+                        axpy_multi(&alphas[..terms], &rows[..terms], grow);
+                    }
+                }
+            }
+            k += count;
         }
-        let n = batch.len().max(1);
+        let n = n.max(1);
         if let Some(out) = out {
-            self.untranspose_scaled(&ws.acc, 1.0 / n as f32, out);
+            self.untranspose_scaled(acc, 1.0 / n as f32, out);
         }
         (total / n as f64) as f32
     }
 
+    /// The first layer's outputs for a block of inputs: sample s's into `act[s * u..]`
+    /// (ReLU'd unless it is the last layer), as [`Mlp::forward`] computes them.
+    fn first_layer_block(&self, wt: &[f32], xs: &[&[f32]], act: &mut [f32], u: usize) {
+        let layer = &self.layers[0];
+        let hidden = self.layers.len() > 1;
+        let w = &wt[layer.weights()];
+        let b = &wt[layer.biases()];
+        let mut z = [0.0f32; BLOCK];
+        let z = &mut z[..xs.len()];
+        for (j, row) in w.chunks_exact(layer.inputs).enumerate() {
+            dots(row, xs, z);
+            for (s, &zs) in z.iter().enumerate() {
+                let v = b[j] + zs;
+                act[s * u + layer.unit_offset + j] = if hidden { relu(v) } else { v };
+            }
+        }
+    }
+
+    /// R of the first layer's outputs for a block of inputs (R(x) = 0, so only V_1 x + c_1,
+    /// masked by ReLU' of the activations in `act`), as [`Mlp::r_forward`] computes them.
+    fn first_layer_r_block(
+        &self,
+        vt: &[f32],
+        xs: &[&[f32]],
+        act: &[f32],
+        ract: &mut [f32],
+        u: usize,
+    ) {
+        let layer = &self.layers[0];
+        let hidden = self.layers.len() > 1;
+        let w = &vt[layer.weights()];
+        let b = &vt[layer.biases()];
+        let mut z = [0.0f32; BLOCK];
+        let z = &mut z[..xs.len()];
+        for (j, row) in w.chunks_exact(layer.inputs).enumerate() {
+            dots(row, xs, z);
+            for (s, &zs) in z.iter().enumerate() {
+                let i = s * u + layer.unit_offset + j;
+                ract[i] = if hidden && act[i] <= 0.0 {
+                    0.0
+                } else {
+                    b[j] + zs
+                };
+            }
+        }
+    }
+
     /// Forward pass of one input row: every layer's outputs into `act` (ReLU'd except the last).
     fn forward(&self, wt: &[f32], x: &[f32], act: &mut [f32]) {
+        self.forward_from(0, wt, x, act)
+    }
+
+    /// [`Mlp::forward`] from layer `from` on (the layers before it already in `act`).
+    fn forward_from(&self, from: usize, wt: &[f32], x: &[f32], act: &mut [f32]) {
         let last = self.layers.len() - 1;
-        for (l, layer) in self.layers.iter().enumerate() {
+        for (l, layer) in self.layers.iter().enumerate().skip(from) {
             let (before, here) = act.split_at_mut(layer.unit_offset);
             let a_in = if l == 0 {
                 x
@@ -504,10 +620,19 @@ impl Mlp {
         }
     }
 
-    /// R-forward pass along direction V (transposed in `vt`): R of every layer's outputs.
+    /// R-forward pass along direction V (transposed in `vt`) from layer `from` on (the
+    /// layers before it already in `ract`): R of every layer's outputs.
     /// R(z_l) = R(a_{l-1}) W_l + a_{l-1} V_l + c_l and R(a_l) = ReLU'(z_l) R(z_l); R(x) = 0.
-    fn r_forward(&self, wt: &[f32], vt: &[f32], act: &[f32], x: &[f32], ract: &mut [f32]) {
-        for (l, layer) in self.layers.iter().enumerate() {
+    fn r_forward_from(
+        &self,
+        from: usize,
+        wt: &[f32],
+        vt: &[f32],
+        act: &[f32],
+        x: &[f32],
+        ract: &mut [f32],
+    ) {
+        for (l, layer) in self.layers.iter().enumerate().skip(from) {
             let (before, here) = ract.split_at_mut(layer.unit_offset);
             let rz = &mut here[..layer.outputs];
             let vw = vt[layer.weights()].chunks_exact(layer.inputs);
@@ -532,61 +657,65 @@ impl Mlp {
         }
     }
 
-    /// Backward pass of one sample (its `delta` of the logits set): adds its gradient to `acc`.
-    fn backward(&self, ws: &mut MlpWorkspace, x: &[f32]) {
+    /// Backward pass of one sample (its `delta` of the logits set): adds its gradient to `acc`,
+    /// except the first layer's weights (the caller adds those for a block of samples).
+    fn backward(&self, wt: &[f32], act: &[f32], delta: &mut [f32], acc: &mut [f32]) {
         for (l, layer) in self.layers.iter().enumerate().rev() {
-            let (dbefore, dhere) = ws.delta.split_at_mut(layer.unit_offset);
+            let (dbefore, dhere) = delta.split_at_mut(layer.unit_offset);
             let delta = &dhere[..layer.outputs];
-            let a_in = if l == 0 {
-                x
-            } else {
-                &ws.act[self.layers[l - 1].units()]
-            };
-            let acc = &mut ws.acc[layer.range()];
+            let acc = &mut acc[layer.range()];
             let (gw, gb) = acc.split_at_mut(layer.inputs * layer.outputs);
             axpy(1.0, delta, gb);
+            if l == 0 {
+                continue; // the first layer's weight gradient is the caller's (block) job
+            }
+            let a_in = &act[self.layers[l - 1].units()];
             for (grow, &dj) in gw.chunks_exact_mut(layer.inputs).zip(delta) {
                 if dj != 0.0 {
                     axpy(dj, a_in, grow);
                 }
             }
-            if l > 0 {
-                let prev = self.layers[l - 1].units();
-                let d_in = &mut dbefore[prev.clone()];
-                d_in.fill(0.0);
-                let w = ws.wt[layer.weights()].chunks_exact(layer.inputs);
-                for (wrow, &dj) in w.zip(delta) {
-                    axpy(dj, wrow, d_in);
-                }
-                relu_mask(&ws.act[prev], d_in);
+            let prev = self.layers[l - 1].units();
+            let d_in = &mut dbefore[prev.clone()];
+            d_in.fill(0.0);
+            let w = wt[layer.weights()].chunks_exact(layer.inputs);
+            for (wrow, &dj) in w.zip(delta) {
+                axpy(dj, wrow, d_in);
             }
+            relu_mask(&act[prev], d_in);
         }
     }
 
     /// R-backward pass of one sample (`delta` and `rdelta` of the logits set): adds the
-    /// sample's R(gradient) = H_i v to `acc`.
+    /// sample's R(gradient) = H_i v to `acc`, except the first layer's weights (the caller
+    /// adds R(d_1) x^T for a block of samples).
     /// R(gW_l) = R(a_{l-1})^T d_l + a_{l-1}^T R(d_l), R(gb_l) = R(d_l),
     /// R(d_{l-1}) = (R(d_l) W_l^T + d_l V_l^T) * ReLU'(z_{l-1}) (ReLU'' = 0).
-    fn r_backward(&self, ws: &mut MlpWorkspace, x: &[f32]) {
+    #[allow(clippy::too_many_arguments)]
+    fn r_backward(
+        &self,
+        wt: &[f32],
+        vt: &[f32],
+        act: &[f32],
+        ract: &[f32],
+        delta: &mut [f32],
+        rdelta: &mut [f32],
+        acc: &mut [f32],
+    ) {
         for (l, layer) in self.layers.iter().enumerate().rev() {
-            let (dbefore, dhere) = ws.delta.split_at_mut(layer.unit_offset);
-            let (rbefore, rhere) = ws.rdelta.split_at_mut(layer.unit_offset);
+            let (dbefore, dhere) = delta.split_at_mut(layer.unit_offset);
+            let (rbefore, rhere) = rdelta.split_at_mut(layer.unit_offset);
             let delta = &dhere[..layer.outputs];
             let rdelta = &rhere[..layer.outputs];
-            let acc = &mut ws.acc[layer.range()];
+            let acc = &mut acc[layer.range()];
             let (gw, gb) = acc.split_at_mut(layer.inputs * layer.outputs);
             axpy(1.0, rdelta, gb);
             if l == 0 {
-                for (grow, &rj) in gw.chunks_exact_mut(layer.inputs).zip(rdelta) {
-                    if rj != 0.0 {
-                        axpy(rj, x, grow);
-                    }
-                }
-                continue;
+                continue; // the first layer's R(weight gradient) is the caller's (block) job
             }
             let prev = self.layers[l - 1].units();
-            let a_in = &ws.act[prev.clone()];
-            let ra_in = &ws.ract[prev.clone()];
+            let a_in = &act[prev.clone()];
+            let ra_in = &ract[prev.clone()];
             for ((grow, &dj), &rj) in gw.chunks_exact_mut(layer.inputs).zip(delta).zip(rdelta) {
                 axpy(rj, a_in, grow);
                 axpy(dj, ra_in, grow);
@@ -595,8 +724,8 @@ impl Mlp {
             let rd_in = &mut rbefore[prev];
             d_in.fill(0.0);
             rd_in.fill(0.0);
-            let w = ws.wt[layer.weights()].chunks_exact(layer.inputs);
-            let vw = ws.vt[layer.weights()].chunks_exact(layer.inputs);
+            let w = wt[layer.weights()].chunks_exact(layer.inputs);
+            let vw = vt[layer.weights()].chunks_exact(layer.inputs);
             for (((wrow, vrow), &dj), &rj) in w.zip(vw).zip(delta).zip(rdelta) {
                 axpy(dj, wrow, d_in);
                 axpy(rj, wrow, rd_in);

@@ -13,6 +13,7 @@ use js_sys::{Array, Float32Array, Float64Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+pub mod bench;
 pub mod fashion;
 pub mod one_hidden_layer;
 pub mod panic;
