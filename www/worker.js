@@ -58,9 +58,9 @@ function snapshot() {
     positions[id] = p;
     curves[id] = c;
     escaped[id] = sim.escapedCount(id);
-    // Runs that diverged (learning rate beyond stability, huge noise), once the build reports
-    // them (the hardening work adds `divergedCount`); never counted as escaped.
-    if (typeof sim.divergedCount === 'function') diverged[id] = sim.divergedCount(id);
+    // Runs that diverged (learning rate beyond stability, huge noise): frozen where they left
+    // the bounded domain, never counted as escaped.
+    diverged[id] = sim.divergedCount(id);
     transfer.push(p.buffer, c.buffer);
   }
   return {
