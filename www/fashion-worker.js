@@ -1,22 +1,28 @@
 // A FashionMNIST thread: fetches the data, holds a wasm FashionExperiment for some of the methods
-// (the page may split them over several of these workers) and runs it in small chunks, yielding
-// to its event loop between chunks so a pause arrives within one chunk. Reset and new settings
-// are done by the page terminating this worker and starting a new one.
+// (the page splits them over several of these workers) and runs it in small chunks, yielding to
+// its event loop between chunks so a pause or a reset arrives within one chunk. Stage 1 runs in
+// one worker only; its minimum (saveMinimum bytes) goes back to the page, which hands it to every
+// worker (and keeps it for later restarts), so stage 1 is computed once per seed. Reset is done
+// in place: the experiment goes back to the minimum without reloading anything.
 //
-//   page -> worker                               worker -> page
-//   { type: 'init', dir, config, fromScratch, strip } { type: 'loaded', params, layerSizes, methods, strip?, build }
-//                                                then { type: 'stage2', start, records, iterations }
-//                                                  (from the checkpoint), or { type: 'need-stage1', reason }
-//                                                | { type: 'fatal', message }
-//   { type: 'stage1' }                           { type: 'stage1', iteration, trainAccuracy, done, itPerSec } per chunk,
-//                                                then { type: 'stage2', ... } when it has converged,
-//                                                or { type: 'idle', reason: 'paused' }
-//   { type: 'run', target }                      { type: 'progress', iterations, records (new ones), diverged, etaMs, perf }
-//                                                per chunk, then { type: 'idle', reason: 'target' | 'paused' }
-//   { type: 'pause' }                            (the running loop stops after its chunk)
-//   { type: 'target', target }                   (a new iteration target for the running loop)
+//   page -> worker                                    worker -> page
+//   { type: 'init', dir, config, strip, minimum? }    { type: 'loaded', params, layerSizes, methods, settings, strip?, build, memoryBytes }
+//                                                     then { type: 'stage2', ... } if `minimum` (checkpoint bytes) loads,
+//                                                     or { type: 'need-stage1', reason } | { type: 'fatal', message }
+//   { type: 'stage1' }                                { type: 'stage1', iteration, trainAccuracy, done, itPerSec } per chunk,
+//                                                     then { type: 'minimum', bytes, iteration } and { type: 'stage2', ... },
+//                                                     or { type: 'idle', reason: 'paused', stage: 1 }
+//   { type: 'minimum', bytes }                        { type: 'stage2', start, records, iterations, recordEvery, memoryBytes }
+//   { type: 'run', target }                           { type: 'progress', iterations, records (new ones), recordEvery, diverged,
+//                                                       etaMs, perf, memoryBytes } per chunk,
+//                                                     then { type: 'idle', reason: 'target' | 'paused', stage: 2 }
+//   { type: 'pause' }                                 (the running loop stops after its chunk)
+//   { type: 'target', target }                        (a new iteration target for the running loop)
+//   { type: 'reset', gen }                            (the running loop stops after its chunk) then
+//                                                     { type: 'stage2', ... } or { type: 'need-stage1', reason: 'reset' }
 //
-// Errors: { type: 'error', message }.
+// Every message to the page carries `gen`, the generation of the last reset, so the page can drop
+// progress that was already on its way when it reset. Errors: { type: 'error', message }.
 
 import { PRIOR_MS, PRIOR_RECORD_MS, estimateMs } from './fashion-costs.js';
 
@@ -27,7 +33,6 @@ const FILES = {
   testImages: 'fmnist-test2000-images-idx3-ubyte.gz',
   testLabels: 'fmnist-test2000-labels-idx1-ubyte.gz',
 };
-const CHECKPOINT = { seed: 0, file: 'fashion-minimum-seed0.bin' };
 // The image strip: clean images from 0..999 and corrupted ones from 1000..1199.
 const STRIP = [...Array.from({ length: 16 }, (_, i) => i), ...Array.from({ length: 8 }, (_, i) => 1000 + i)];
 // Stage-1 iterations per call (about 0.1 s in wasm).
@@ -39,18 +44,26 @@ const CHUNK_MS = 120;
 // minimum throws the loss up to about chance level, log 10, and training then recovers.)
 
 let wasm = null;
+let memory = null;
 let exp = null;
 let ids = [];
 let running = false;
 let stopRequested = false;
+let resetGen = null; // a reset waiting for the running loop to stop
+let gen = 0;
 let target = 0;
-const sent = {}; // id -> records already posted
+let logEvery = 100;
+let seen = {}; // id -> iteration of the latest record posted
 const msPerIter = {}; // id -> measured ms per iteration (records excluded)
 const cost = {}; // id -> { ms, n }: time spent in iterations that did not record
 let recordMs = PRIOR_RECORD_MS;
 let recordTotal = 0;
 let recordSamples = 0;
-const diverged = {}; // id -> { iteration, trainLoss }
+let diverged = {}; // id -> { iteration, trainLoss }
+
+function post(msg, transfer = []) {
+  postMessage({ ...msg, gen }, transfer);
+}
 
 function message(err) {
   if (err && typeof err === 'object' && 'message' in err) return String(err.message);
@@ -58,6 +71,7 @@ function message(err) {
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
+const memoryBytes = () => (memory ? memory.buffer.byteLength : null);
 
 async function bytes(name) {
   const res = await fetch(`./data/${name}`);
@@ -90,16 +104,29 @@ function strip(original) {
   return { images, labels };
 }
 
+function recordEvery() {
+  return Object.fromEntries(ids.map((id) => [id, exp.recordEvery(id)]));
+}
+
 function stage2Message() {
   const records = {};
   const iterations = {};
+  seen = {};
   for (const id of ids) {
     const r = exp.records(id);
     records[id] = r;
-    sent[id] = r.length;
+    seen[id] = r.length ? r[r.length - 1].iteration : 0;
     iterations[id] = exp.iteration(id);
   }
-  return { type: 'stage2', start: exp.startRecord(), records, iterations };
+  return { type: 'stage2', start: exp.startRecord(), records, iterations, recordEvery: recordEvery(), memoryBytes: memoryBytes() };
+}
+
+function loadMinimum(buf) {
+  const t0 = performance.now();
+  exp.loadMinimum(buf);
+  const out = stage2Message();
+  out.loadMs = performance.now() - t0;
+  post(out);
 }
 
 async function init(msg) {
@@ -107,10 +134,11 @@ async function init(msg) {
   let data;
   try {
     const mod = await import(`./${msg.dir}/sgd_escape.js`);
-    await mod.default();
+    const exports = await mod.default();
+    memory = exports && exports.memory ? exports.memory : null;
     wasm = mod;
   } catch (e) {
-    postMessage({ type: 'fatal', message: `could not load ./${msg.dir}/sgd_escape.js: ${message(e)}` });
+    post({ type: 'fatal', message: `could not load ./${msg.dir}/sgd_escape.js: ${message(e)}` });
     return;
   }
   try {
@@ -118,44 +146,37 @@ async function init(msg) {
     const got = await Promise.all(names.map((k) => bytes(FILES[k])));
     data = Object.fromEntries(names.map((k, i) => [k, got[i]]));
   } catch (e) {
-    postMessage({ type: 'fatal', message: `could not load the data: ${message(e)}` });
+    post({ type: 'fatal', message: `could not load the data: ${message(e)}` });
     return;
   }
   try {
     exp = new wasm.FashionExperiment(msg.config, data.trainImages, data.trainLabels, data.testImages, data.testLabels);
   } catch (e) {
-    postMessage({ type: 'fatal', message: message(e) });
+    post({ type: 'fatal', message: message(e) });
     return;
   }
   ids = exp.methods();
   const s = msg.strip ? strip(await publishedLabels(data.trainLabels)) : null;
-  postMessage({
+  post({
     type: 'loaded',
     params: exp.params,
     layerSizes: Array.from(exp.layerSizes()),
     methods: ids,
     methodInfo: wasm.methodInfo(),
+    settings: exp.settings(),
     strip: s,
     build: wasm.buildInfo(),
+    memoryBytes: memoryBytes(),
   }, s ? [s.images.buffer] : []);
-  const seed = msg.config.seed ?? 0;
-  if (msg.fromScratch) {
-    postMessage({ type: 'need-stage1', reason: 'chosen' });
-    return;
-  }
-  if (seed !== CHECKPOINT.seed) {
-    postMessage({ type: 'need-stage1', reason: `the checkpoint is for seed ${CHECKPOINT.seed}; seed ${seed} needs stage 1` });
+  if (!msg.minimum) {
+    post({ type: 'need-stage1', reason: msg.reason || 'chosen' });
     return;
   }
   try {
-    const t0 = performance.now();
-    exp.loadMinimum(await bytes(CHECKPOINT.file));
-    const out = stage2Message();
-    out.loadMs = performance.now() - t0;
-    postMessage(out);
+    loadMinimum(msg.minimum);
   } catch (e) {
     // A checkpoint that does not fit (another seed or network): stage 1 has to run.
-    postMessage({ type: 'need-stage1', reason: message(e) });
+    post({ type: 'need-stage1', reason: message(e) });
   }
 }
 
@@ -169,25 +190,28 @@ async function runStage1() {
       const c0 = performance.now();
       last = exp.stage1Step(STAGE1_CHUNK);
       const dt = performance.now() - c0;
-      postMessage({ type: 'stage1', iteration: last.iteration, trainAccuracy: last.trainAccuracy, done: last.done, itPerSec: (1000 * STAGE1_CHUNK) / Math.max(dt, 1e-3), elapsedMs: performance.now() - t0 });
+      post({ type: 'stage1', iteration: last.iteration, trainAccuracy: last.trainAccuracy, done: last.done, itPerSec: (1000 * STAGE1_CHUNK) / Math.max(dt, 1e-3), elapsedMs: performance.now() - t0 });
       if (last.done) break;
       await tick();
     }
   } catch (e) {
     running = false;
-    postMessage({ type: 'error', message: message(e) });
+    post({ type: 'error', message: message(e) });
     return;
   }
   running = false;
+  if (afterLoop()) return;
   if (last && last.done && exp.inStage2) {
-    postMessage(stage2Message());
+    const cp = exp.saveMinimum();
+    post({ type: 'minimum', bytes: cp, iteration: last.iteration }, [cp.buffer]);
+    post(stage2Message());
     return;
   }
   if (last && last.done) {
-    postMessage({ type: 'error', message: `stage 1 stopped after ${last.iteration} iterations without fitting every label (train accuracy ${(100 * last.trainAccuracy).toFixed(1)}%)` });
+    post({ type: 'error', message: `stage 1 stopped after ${last.iteration} iterations without fitting every label (train accuracy ${(100 * last.trainAccuracy).toFixed(1)}%)` });
     return;
   }
-  postMessage({ type: 'idle', reason: 'paused', stage: 1 });
+  post({ type: 'idle', reason: 'paused', stage: 1 });
 }
 
 function active() {
@@ -199,8 +223,6 @@ function eta() {
   for (const id of ids) iterations[id] = exp.iteration(id);
   return estimateMs({ ids, iterations, target, logEvery, msPerIter, recordMs: recordSamples ? recordMs : null, diverged });
 }
-
-let logEvery = 100;
 
 function checkDivergence(id, records) {
   if (diverged[id]) return;
@@ -223,17 +245,16 @@ async function runStage2() {
       const it = exp.iteration(id);
       const per = msPerIter[id] ?? PRIOR_MS[id] ?? 20;
       // Chunks stop just short of a record; the record is then taken by a call of its own, so
-      // both costs are measured cleanly (with logEvery 1 every call records).
-      const toRecord = logEvery - (it % logEvery);
+      // both costs are measured cleanly (with a record every iteration every call records).
+      const every = exp.recordEvery(id);
+      const toRecord = every - (it % every);
       let n = Math.max(1, Math.min(target - it, Math.floor(CHUNK_MS / per) || 1, 50));
       if (toRecord > 1) n = Math.min(n, toRecord - 1); else n = 1;
-      const before = sent[id] ?? 0;
       const c0 = performance.now();
       exp.step(id, n);
       const dt = performance.now() - c0;
-      const all = exp.records(id);
-      const fresh = all.slice(before);
-      sent[id] = all.length;
+      const fresh = exp.recordsAfter(id, seen[id] ?? 0);
+      if (fresh.length) seen[id] = fresh[fresh.length - 1].iteration;
       const recs = fresh.length;
       if (!recs) {
         const c = cost[id] || (cost[id] = { ms: 0, n: 0 });
@@ -248,24 +269,43 @@ async function runStage2() {
       checkDivergence(id, fresh);
       const iterations = {};
       for (const m of ids) iterations[m] = exp.iteration(m);
-      postMessage({
+      post({
         type: 'progress',
         method: id,
         iterations,
         records: recs ? { [id]: fresh } : {},
+        recordEvery: { [id]: exp.recordEvery(id) },
         diverged: { ...diverged },
         etaMs: eta(),
         perf: { msPerIter: { ...msPerIter }, recordMs: recordSamples ? recordMs : null, chunkMs: dt, n },
+        memoryBytes: memoryBytes(),
       });
       await tick();
     }
   } catch (e) {
     running = false;
-    postMessage({ type: 'error', message: message(e) });
+    post({ type: 'error', message: message(e) });
     return;
   }
   running = false;
-  postMessage({ type: 'idle', reason: stopRequested ? 'paused' : 'target', stage: 2, diverged: { ...diverged } });
+  if (afterLoop()) return;
+  post({ type: 'idle', reason: stopRequested ? 'paused' : 'target', stage: 2, diverged: { ...diverged } });
+}
+
+/** Back to the start of stage 2 (or of stage 1 before it ended), keeping the measured speeds. */
+function resetNow(g) {
+  resetGen = null;
+  gen = g;
+  exp.reset();
+  diverged = {};
+  if (exp.inStage2) post(stage2Message()); else post({ type: 'need-stage1', reason: 'reset' });
+}
+
+/** Runs a reset that arrived while a loop ran; true if there was one. */
+function afterLoop() {
+  if (resetGen === null) return false;
+  resetNow(resetGen);
+  return true;
 }
 
 self.onmessage = (ev) => {
@@ -273,27 +313,39 @@ self.onmessage = (ev) => {
   switch (msg.type) {
     case 'init':
       logEvery = (msg.config && msg.config.logEvery) || 100;
-      init(msg).catch((e) => postMessage({ type: 'fatal', message: message(e) }));
+      init(msg).catch((e) => post({ type: 'fatal', message: message(e) }));
       return;
     case 'pause':
       stopRequested = true;
-      if (!running) postMessage({ type: 'idle', reason: 'paused', stage: exp && exp.inStage2 ? 2 : 1 });
+      if (!running) post({ type: 'idle', reason: 'paused', stage: exp && exp.inStage2 ? 2 : 1 });
+      return;
+    case 'reset':
+      if (!exp) return;
+      if (running) { stopRequested = true; resetGen = msg.gen; } else resetNow(msg.gen);
       return;
     case 'target':
       target = msg.target;
       return;
     case 'stage1':
       if (running || !exp) return;
-      runStage1().catch((e) => postMessage({ type: 'error', message: message(e) }));
+      runStage1().catch((e) => post({ type: 'error', message: message(e) }));
+      return;
+    case 'minimum':
+      if (!exp || running) return;
+      try {
+        loadMinimum(msg.bytes);
+      } catch (e) {
+        post({ type: 'fatal', message: `the minimum of stage 1 did not load: ${message(e)}` });
+      }
       return;
     case 'run':
       if (!exp) return;
       target = msg.target;
       if (running) return;
-      if (!exp.inStage2) { postMessage({ type: 'error', message: 'stage 2 has not begun' }); return; }
-      runStage2().catch((e) => postMessage({ type: 'error', message: message(e) }));
+      if (!exp.inStage2) { post({ type: 'error', message: 'stage 2 has not begun' }); return; }
+      runStage2().catch((e) => post({ type: 'error', message: message(e) }));
       return;
     default:
-      postMessage({ type: 'error', message: `unknown request ${msg.type}` });
+      post({ type: 'error', message: `unknown request ${msg.type}` });
   }
 };

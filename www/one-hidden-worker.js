@@ -3,16 +3,19 @@
 // Every request gets exactly one reply. Protocol (plain objects with a `type`):
 //
 //   page -> worker                       worker -> page
-//   { type: 'init', dir, config, grid }  { type: 'ready', epoch, epochs, records, inputs, labels, grid, build }
+//   { type: 'init', dir, config, grid }  { type: 'ready', epoch, epochs, records, inputs, labels, grid, settings, build, memoryBytes }
 //                                        | { type: 'fatal', message }
-//   { type: 'epoch', req }               { type: 'epoch', req, epoch, epochs, record, grid, ms, done }
+//   { type: 'epoch', req }               { type: 'epoch', req, epoch, epochs, record, grid, ms, done, memoryBytes }
 //                                        | { type: 'error', req, message }
+//
+// The records are bounded by the study itself: one per epoch, and at most 1000 epochs.
 //
 // Reset is done by the page terminating this worker and starting a new one.
 
 const DIRS = new Set(['pkg', 'pkg-scalar']);
 
 let wasm = null;
+let memory = null;
 let study = null;
 let gridN = 96;
 
@@ -31,7 +34,8 @@ async function handle(msg) {
       if (!DIRS.has(msg.dir)) throw new Error(`unknown build directory ${msg.dir}`);
       try {
         const mod = await import(`./${msg.dir}/sgd_escape.js`);
-        await mod.default();
+        const exports = await mod.default();
+        memory = exports && exports.memory ? exports.memory : null;
         wasm = mod;
       } catch (e) {
         postMessage({ type: 'fatal', message: `could not load ./${msg.dir}/sgd_escape.js: ${message(e)}` });
@@ -55,7 +59,9 @@ async function handle(msg) {
         inputs,
         labels,
         grid: { values: g, n: gridN },
+        settings: study.settings(),
         build: wasm.buildInfo(),
+        memoryBytes: memory ? memory.buffer.byteLength : null,
       }, [g.buffer, inputs.buffer, labels.buffer]);
       return;
     }
@@ -75,6 +81,7 @@ async function handle(msg) {
         grid: { values: g, n: gridN },
         ms,
         done: study.epoch >= study.epochs,
+        memoryBytes: memory ? memory.buffer.byteLength : null,
       }, [g.buffer]);
       return;
     }

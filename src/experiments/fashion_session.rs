@@ -1,6 +1,10 @@
 //! A FashionMNIST experiment that advances in small steps (stage 1, then stage 2 for every
 //! method, recording every `log_every` iterations), for callers that must stay responsive:
 //! the page's worker steps it a little at a time.
+//!
+//! Records are kept in a bounded buffer: when a method has more than `max_records`, every
+//! other one is dropped and its record interval doubles, so a run of any length keeps evenly
+//! spaced records from the minimum to now in bounded memory (and spends less on measuring).
 
 use super::fashion::{
     Checkpoint, FashionConfig, FashionContext, FashionData, FashionRecord, MethodRun, Stage1,
@@ -16,9 +20,14 @@ pub struct FashionSettings {
     pub config: FashionConfig,
     /// The dynamics of stage 2.
     pub methods: Vec<Method>,
-    /// Stage-2 iterations between records.
+    /// Stage-2 iterations between records (until the buffer first fills).
     pub log_every: u64,
+    /// Records kept per method; past this the records are thinned (see the module doc).
+    pub max_records: usize,
 }
+
+/// The default of [`FashionSettings::max_records`].
+pub const DEFAULT_MAX_RECORDS: usize = 256;
 
 impl Default for FashionSettings {
     fn default() -> Self {
@@ -32,12 +41,13 @@ impl Default for FashionSettings {
             },
             methods: Method::ALL.to_vec(),
             log_every: 100,
+            max_records: DEFAULT_MAX_RECORDS,
         }
     }
 }
 
 /// The keys [`FashionSettings::from_fields`] reads.
-pub const FASHION_KEYS: [&str; 9] = [
+pub const FASHION_KEYS: [&str; 10] = [
     "methods",
     "seed",
     "lr",
@@ -47,6 +57,7 @@ pub const FASHION_KEYS: [&str; 9] = [
     "refreshSlow",
     "eigvecWarmSteps",
     "stage1MaxIterations",
+    "maxRecords",
 ];
 
 impl FashionSettings {
@@ -82,6 +93,7 @@ impl FashionSettings {
                 "stage1MaxIterations" => {
                     c.stage1_max_iterations = check_integer(k, &value, 1, 1_000_000)?
                 }
+                "maxRecords" => s.max_records = check_integer(k, &value, 3, 100_000)? as usize,
                 _ => {
                     return Err(ConfigError {
                         field: key.clone(),
@@ -97,11 +109,33 @@ impl FashionSettings {
     }
 }
 
-/// Stage 2 of one method: its run and its records.
+/// Stage 2 of one method: its run, its records, and the current interval between them.
 #[derive(Clone, Debug)]
 struct Track {
     run: MethodRun,
     records: Vec<FashionRecord>,
+    record_every: u64,
+}
+
+impl Track {
+    fn new(
+        ctx: &FashionContext,
+        method: Method,
+        theta: &[f32],
+        start: FashionRecord,
+        log_every: u64,
+    ) -> Self {
+        Track {
+            run: MethodRun::new(ctx, method, theta),
+            records: vec![start],
+            record_every: log_every,
+        }
+    }
+}
+
+/// Keeps the records at multiples of `stride` (the first, at iteration 0, always stays).
+fn keep_multiples(records: &mut Vec<FashionRecord>, stride: u64) {
+    records.retain(|r| r.iteration.is_multiple_of(stride));
 }
 
 /// Stage 1, then stage 2 for every method, one small step at a time.
@@ -183,14 +217,12 @@ impl FashionSession {
         let mut rng = Rng::for_stream(self.settings.config.seed as u64, &[200, 99]);
         let mut ws = self.ctx.mlp.workspace();
         let record = self.ctx.measure(theta, 0, &mut rng, &mut ws);
+        let log_every = self.settings.log_every;
         self.tracks = self
             .settings
             .methods
             .iter()
-            .map(|&m| Track {
-                run: MethodRun::new(&self.ctx, m, theta),
-                records: vec![record.clone()],
-            })
+            .map(|&m| Track::new(&self.ctx, m, theta, record.clone(), log_every))
             .collect();
         self.start_record = Some(record);
         self.minimum = theta.to_vec();
@@ -201,25 +233,45 @@ impl FashionSession {
         self.start_record.as_ref()
     }
 
-    /// Advances `method` by `n` stage-2 iterations, recording at every multiple of
-    /// `log_every`; false if stage 2 has not begun or the method is not in the session.
+    /// Advances `method` by `n` stage-2 iterations, recording at every multiple of its record
+    /// interval (thinning the records when they pass `max_records`); false if stage 2 has not
+    /// begun or the method is not in the session.
     pub fn step_method(&mut self, method: Method, n: u64) -> bool {
-        let log_every = self.settings.log_every;
+        let max_records = self.settings.max_records;
         let Some(track) = self.tracks.iter_mut().find(|t| t.run.method() == method) else {
             return false;
         };
         let target = track.run.iteration() + n;
         while track.run.iteration() < target {
-            let to_boundary = log_every - track.run.iteration() % log_every;
+            let every = track.record_every;
+            let to_boundary = every - track.run.iteration() % every;
             track
                 .run
                 .step(&self.ctx, to_boundary.min(target - track.run.iteration()));
-            if track.run.iteration().is_multiple_of(log_every) {
+            if track.run.iteration().is_multiple_of(every) {
                 let record = track.run.measure(&self.ctx);
                 track.records.push(record);
+                while track.records.len() > max_records {
+                    track.record_every = track.record_every.saturating_mul(2);
+                    keep_multiples(&mut track.records, track.record_every);
+                }
             }
         }
         true
+    }
+
+    /// The current interval between `method`'s records: `log_every`, doubled at every thinning.
+    pub fn record_every(&self, method: Method) -> Option<u64> {
+        self.track(method).map(|t| t.record_every)
+    }
+
+    /// The records of `method` after stage-2 iteration `after` (what a caller that has seen
+    /// the records up to `after` is missing).
+    pub fn records_after(&self, method: Method, after: u64) -> Option<&[FashionRecord]> {
+        self.track(method).map(|t| {
+            let from = t.records.partition_point(|r| r.iteration <= after);
+            &t.records[from..]
+        })
     }
 
     /// Stage-2 iterations done by `method`.
@@ -242,14 +294,12 @@ impl FashionSession {
         match self.tracks.first().map(|t| t.records[0].clone()) {
             Some(start) => {
                 let theta = self.minimum.clone();
+                let log_every = self.settings.log_every;
                 self.tracks = self
                     .settings
                     .methods
                     .iter()
-                    .map(|&m| Track {
-                        run: MethodRun::new(&self.ctx, m, &theta),
-                        records: vec![start.clone()],
-                    })
+                    .map(|&m| Track::new(&self.ctx, m, &theta, start.clone(), log_every))
                     .collect();
             }
             None => self.stage1 = Stage1::new(&self.ctx),
@@ -268,5 +318,106 @@ impl FashionSession {
     /// Whether `method` is in this session.
     pub fn has_method(&self, method: Method) -> bool {
         self.settings.methods.contains(&method)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(iteration: u64) -> FashionRecord {
+        FashionRecord {
+            iteration,
+            train_loss: 0.0,
+            train_accuracy: 0.0,
+            clean_accuracy: 0.0,
+            corrupted_accuracy: 0.0,
+            test_accuracy: 0.0,
+            sharpness: 0.0,
+            tr_h_sigma: 0.0,
+            tr_h_sigma_iso: 0.0,
+            tr_h: 0.0,
+            tr_sigma: 0.0,
+            top_eigenvalues: Vec::new(),
+            a_hat: None,
+        }
+    }
+
+    #[test]
+    fn thinning_keeps_the_start_and_the_even_multiples() {
+        let mut rs: Vec<FashionRecord> = (0..=9).map(|i| record(10 * i)).collect();
+        keep_multiples(&mut rs, 20);
+        let its: Vec<u64> = rs.iter().map(|r| r.iteration).collect();
+        assert_eq!(its, [0, 20, 40, 60, 80]);
+    }
+
+    /// Needs the data files of www/data: native only.
+    #[cfg(not(target_arch = "wasm32"))]
+    mod with_data {
+        use super::*;
+        use crate::data::fashion::{CORRUPTED, TRAIN_SIZE};
+
+        fn data_file(name: &str) -> Vec<u8> {
+            let path = format!("{}/www/data/{name}", env!("CARGO_MANIFEST_DIR"));
+            std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+        }
+
+        /// Many stage-2 steps with a tiny buffer: the record count stays bounded, the records stay
+        /// evenly spaced from the minimum, and `records_after` hands out only the new ones.
+        #[test]
+        fn records_stay_bounded_on_long_runs() {
+            let mut settings = FashionSettings::from_fields([
+                (
+                    "methods".to_string(),
+                    FieldValue::List(vec![FieldValue::Text("sgd".to_string())]),
+                ),
+                ("logEvery".to_string(), FieldValue::Number(1.0)),
+                ("maxRecords".to_string(), FieldValue::Number(4.0)),
+                ("sharpnessDraws".to_string(), FieldValue::Number(1.0)),
+            ])
+            .unwrap();
+            settings.config.trace_probes = 1;
+            settings.config.spectrum_k = 1;
+            let data = FashionData::from_idx(
+                &data_file("fmnist-train1200-images-idx3-ubyte.gz"),
+                &data_file("fmnist-train1200-labels-idx1-ubyte.gz"),
+                &data_file("fmnist-test2000-images-idx3-ubyte.gz"),
+                &data_file("fmnist-test2000-labels-idx1-ubyte.gz"),
+                TRAIN_SIZE,
+                CORRUPTED,
+                0,
+            )
+            .unwrap();
+            let mut s = FashionSession::new(settings, data);
+            s.load_minimum(&data_file("fashion-minimum-seed0.bin"))
+                .unwrap();
+            let mut seen = 0;
+            let mut most = 0;
+            for _ in 0..64 {
+                assert!(s.step_method(Method::Sgd, 1));
+                let rs = s.records(Method::Sgd).unwrap();
+                most = most.max(rs.len());
+                assert!(rs.len() <= 4, "{} records kept", rs.len());
+                let fresh = s.records_after(Method::Sgd, seen).unwrap();
+                assert!(fresh.iter().all(|r| r.iteration > seen));
+                if let Some(r) = fresh.last() {
+                    seen = r.iteration;
+                }
+            }
+            let rs = s.records(Method::Sgd).unwrap();
+            let every = s.record_every(Method::Sgd).unwrap();
+            assert_eq!(most, 4);
+            assert!(
+                every >= 16,
+                "the interval should have doubled to 16 or more, got {every}"
+            );
+            assert_eq!(rs[0].iteration, 0);
+            for (k, r) in rs.iter().enumerate() {
+                assert_eq!(r.iteration, k as u64 * every, "records evenly spaced");
+            }
+            s.reset();
+            assert_eq!(s.record_every(Method::Sgd), Some(1));
+            assert_eq!(s.records(Method::Sgd).unwrap().len(), 1);
+        }
     }
 }

@@ -146,6 +146,55 @@ impl FashionExperiment {
         to_js(&self.session.records(m).unwrap_or_default())
     }
 
+    /// A method's records after stage-2 iteration `after` (a whole number): what a caller that
+    /// has the records up to `after` is missing. The session keeps a bounded number of records
+    /// per method (`maxRecords`), thinning old ones, so callers fetch only the new ones.
+    #[wasm_bindgen(js_name = recordsAfter)]
+    pub fn records_after(&self, method_id: JsValue, after: JsValue) -> Result<JsValue, JsError> {
+        let m = self.method(&method_id)?;
+        let after =
+            check_integer("after", &field_value(&after), 0, (1 << 53) - 1).map_err(js_error)?;
+        to_js(&self.session.records_after(m, after).unwrap_or_default())
+    }
+
+    /// The current interval between a method's records: `logEvery`, doubled each time its
+    /// records were thinned to stay within `maxRecords`.
+    #[wasm_bindgen(js_name = recordEvery)]
+    pub fn record_every(&self, method_id: JsValue) -> Result<f64, JsError> {
+        let m = self.method(&method_id)?;
+        Ok(self
+            .session
+            .record_every(m)
+            .unwrap_or(self.session.settings().log_every) as f64)
+    }
+
+    /// The settings in use, for captions built from live state: `{ seed, lr, stage1Lr,
+    /// batchSize, hidden, topK, refreshFast, refreshSlow, constSd, sharpnessDelta,
+    /// sharpnessDraws, traceProbes, spectrumK, logEvery, maxRecords, trainSize, corrupted:
+    /// [start, end], testSize }`.
+    pub fn settings(&self) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct View<'a> {
+            #[serde(flatten)]
+            config: &'a crate::experiments::fashion::FashionConfig,
+            log_every: u64,
+            max_records: usize,
+            train_size: usize,
+            corrupted: [usize; 2],
+            test_size: usize,
+        }
+        let d = &self.session.context().data;
+        to_js(&View {
+            config: &self.session.settings().config,
+            log_every: self.session.settings().log_every,
+            max_records: self.session.settings().max_records,
+            train_size: d.train_len(),
+            corrupted: [d.corrupted.start, d.corrupted.end],
+            test_size: d.test_len(),
+        })
+    }
+
     /// The record at the stage-1 minimum, or null before stage 2.
     #[wasm_bindgen(js_name = startRecord)]
     pub fn start_record(&self) -> Result<JsValue, JsError> {

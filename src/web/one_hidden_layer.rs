@@ -4,8 +4,9 @@
 use super::{config_fields, field_value, js_error, to_js};
 use crate::config::check_integer;
 use crate::experiments::one_hidden_layer::{OneHiddenLayerConfig, OneHiddenLayerRun};
-use crate::landscape::one_hidden::{output, INPUT_RANGE};
+use crate::landscape::one_hidden::{output, HIDDEN, INPUTS, INPUT_RANGE, PARAMS};
 use js_sys::{Float32Array, Float64Array};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// The paper's Figure 4: Tr(H Sigma) of SGD's noise against Tr H Tr Sigma / D while a D = 300
@@ -36,6 +37,43 @@ impl OneHiddenLayerStudy {
     #[wasm_bindgen(getter)]
     pub fn params(&self) -> u32 {
         crate::landscape::one_hidden::PARAMS as u32
+    }
+
+    /// The protocol in use, for captions built from live state: `{ seed, samples, epochs,
+    /// iterationsPerEpoch, lr, decayStart, sigmaBatches, sigmaBatchSize, inputs, hidden,
+    /// params, inputRange }`.
+    pub fn settings(&self) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct View {
+            seed: u32,
+            samples: usize,
+            epochs: usize,
+            iterations_per_epoch: usize,
+            lr: f64,
+            decay_start: usize,
+            sigma_batches: usize,
+            sigma_batch_size: usize,
+            inputs: usize,
+            hidden: usize,
+            params: usize,
+            input_range: f64,
+        }
+        let c = self.run.config();
+        to_js(&View {
+            seed: c.seed,
+            samples: c.samples,
+            epochs: c.epochs,
+            iterations_per_epoch: c.iterations_per_epoch,
+            lr: c.lr,
+            decay_start: c.decay_start,
+            sigma_batches: c.sigma_batches,
+            sigma_batch_size: c.sigma_batch_size,
+            inputs: INPUTS,
+            hidden: HIDDEN,
+            params: PARAMS,
+            input_range: INPUT_RANGE,
+        })
     }
 
     /// The learning rate of epoch `e` (the paper's schedule: constant, then linear decay to 0).

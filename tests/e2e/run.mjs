@@ -216,6 +216,7 @@ function noErrors(ctx) {
 const T_FASHION = 240_000; // a few dozen stage-2 iterations of four methods on a busy 2-core machine
 const T_FASHION_SHOT = 480_000; // 300 iterations of all eight, for the README picture
 const T_OHL = 180_000; // 31 epochs
+const T_STAGE1 = 600_000; // FashionMNIST stage 1 from scratch (a few thousand full-batch iterations)
 
 /** A few plain fields of the FashionMNIST hook (the records stay in the page). */
 function fashionState(page) {
@@ -536,7 +537,11 @@ const TESTS = [
       const spec = await canvasStats(page, 'fashion-spectrum');
       check(spec.distinct > 8 && spec.inked > 0.01, 'the spectrum of the minimum is not drawn');
       check((await page.$eval('#fashion-status', (el) => el.dataset.kind || '')) !== 'error', `status shows an error: ${await page.textContent('#fashion-status')}`);
-      console.log(`      info: saved minimum measured in ${Math.round(fs.loadMs)} ms; ${fs.shards} stage-2 worker(s)`);
+      // Memory at the default settings: the workers' wasm memories together stay under 64 MB.
+      const mem = await page.evaluate(() => ({ total: window.__sgdEscape.fashion.memoryBytes, each: window.__sgdEscape.fashion.memoryByShard }));
+      check(Number.isFinite(mem.total) && mem.total > 0, `the workers should report their wasm memory, got ${JSON.stringify(mem)}`);
+      check(mem.total <= 64 * 2 ** 20, `FashionMNIST wasm memory at the default settings is ${(mem.total / 2 ** 20).toFixed(1)} MB, over 64 MB`);
+      console.log(`      info: saved minimum measured in ${Math.round(fs.loadMs)} ms; ${fs.shards} stage-2 worker(s); wasm memory ${(mem.total / 2 ** 20).toFixed(1)} MB (${mem.each.map((b) => (b / 2 ** 20).toFixed(1)).join(' + ')})`);
       noErrors(ctx);
       await ctx.context.close();
     },
@@ -553,6 +558,14 @@ const TESTS = [
       await frames(page, 2);
       const curves0 = await canvasStats(page, 'fashion-curves');
       const spec0 = await canvasStats(page, 'fashion-spectrum');
+      // The test's own canvas hashing runs on the main thread: its tasks are not the page's.
+      const own = [];
+      const stats = async (id) => {
+        const w0 = await page.evaluate(() => performance.now());
+        const out = await canvasStats(page, id);
+        own.push([w0, await page.evaluate(() => performance.now())]);
+        return out;
+      };
       const t0 = await page.evaluate(() => performance.now());
       await page.click('#fashion-play');
       check((await page.textContent('#fashion-play')).trim() === 'Pause', 'the play button should turn into Pause');
@@ -585,8 +598,8 @@ const TESTS = [
       const note = await page.textContent('#fashion-note-gld-eigvec');
       check(/left the minimum|diverged/.test(note), `the legend should say what became of GLD 1st eigvec: "${note}"`);
       await frames(page, 2);
-      const curves1 = await canvasStats(page, 'fashion-curves');
-      const spec1 = await canvasStats(page, 'fashion-spectrum');
+      const curves1 = await stats('fashion-curves');
+      const spec1 = await stats('fashion-spectrum');
       check(curves1.hash !== curves0.hash && curves1.distinct > 20, 'the curves were not drawn');
       check(spec1.hash !== spec0.hash, 'the spectrum did not change with the records');
       const rows = await page.$$eval('#fashion-legend-rows tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (c) => c.textContent)));
@@ -603,7 +616,9 @@ const TESTS = [
       check(after.iteration === 0 && Object.values(after.records).every((n) => n === 1), `after reset: iteration 0 and only the start record, got ${JSON.stringify(after)}`);
       check((await page.textContent('#fashion-play')).trim() === 'Play', 'after reset the button should read Play');
       // The main thread was never blocked for long.
-      const tasks = await page.evaluate((since) => window.__longTasks.filter((t) => t.start >= since).map((t) => t.duration), t0);
+      const tasks = await page.evaluate(({ since, skip }) => window.__longTasks
+        .filter((t) => t.start >= since && !skip.some(([a, b]) => t.start < b && t.start + t.duration > a))
+        .map((t) => t.duration), { since: t0, skip: own });
       const worst = tasks.length ? Math.max(...tasks) : 0;
       const perf = done.perf || { msPerIter: {} };
       const speeds = Object.entries(perf.msPerIter).map(([id, ms]) => `${id} ${ms.toFixed(1)} ms/it`).join(', ');
@@ -672,11 +687,112 @@ const TESTS = [
       if (WANT_SCREENSHOT) {
         await screenshotOf(page, ['#ohl .experiment-intro', '#ohl .ohl-layout'], 'screenshot-ohl.png');
       }
+      // Bounded: past the last epoch nothing grows; the export has one row per record.
+      await page.evaluate(() => window.__sgdEscape.ohl.controller.step());
+      await frames(page, 10);
+      const after = await page.evaluate(() => { const o = window.__sgdEscape.ohl; return { epoch: o.epoch, records: o.records.length, epochMs: o.epochMs.length, memory: o.memoryBytes, csv: o.controller.exportCurves('csv'), json: o.controller.exportCurves('json') }; });
+      check(after.epoch === 31 && after.records === 32 && after.epochMs <= 31, `nothing should grow after the last epoch: ${JSON.stringify({ ...after, csv: undefined, json: undefined })}`);
+      const csvLines = after.csv.trim().split('\n');
+      check(csvLines.length === 33 && csvLines[0].startsWith('epoch,trainLoss'), `the CSV export should have a header and 32 rows, got ${csvLines.length} lines`);
+      check(JSON.parse(after.json).records.length === 32, 'the JSON export should hold the 32 records');
+      check(Number.isFinite(after.memory) && after.memory <= 16 * 2 ** 20, `the one-hidden-layer worker's wasm memory should be small, got ${after.memory}`);
+      // The protocol numbers in the prose come from the study.
+      check((await page.textContent('#ohl [data-ohl-setting="decayStart"]')) === '21', 'the decay start should be filled in from the study');
       // Reset: back to the untrained network.
       await page.click('#ohl-reset');
       await page.waitForFunction(() => window.__sgdEscape.ohl.ready && window.__sgdEscape.ohl.epoch === 0, null, { timeout: T_READY });
       check(Number(await page.textContent('#ohl-epoch')) === 0, '#ohl-epoch should read 0 after reset');
+      // A state with an epoch trains straight to it, then stops.
+      await page.evaluate(() => window.__sgdEscape.ohl.controller.setState({ epoch: 3 }));
+      await page.waitForFunction(() => { const o = window.__sgdEscape.ohl; return o.epoch === 3 && !o.playing; }, null, { timeout: T_OHL });
+      check((await page.evaluate(() => window.__sgdEscape.ohl.controller.getState())).epoch === 3, 'getState should give epoch 3');
+      console.log(`      info: one-hidden-layer wasm memory ${(after.memory / 2 ** 20).toFixed(1)} MB`);
       check(ohl.errors.length === 0, `figure errors: ${ohl.errors.join(' | ')}`);
+      noErrors(ctx);
+      await ctx.context.close();
+    },
+  },
+  {
+    name: 'FashionMNIST: progress bar (progressbar, aria-valuenow) and ETA while running; records stay bounded on a long run; step, export, getState and in-place reset through the controller',
+    async run(browser, url) {
+      const ctx = await openPage(browser, url);
+      const { page } = ctx;
+      await waitReady(page);
+      // A record every iteration with room for 4: the buffers must thin, in the worker and here.
+      await page.evaluate(() => window.__sgdEscape.fashion.controller.setState({ maxRecords: 4 }));
+      await fashionSettings(page, { methods: ['gd', 'sgd'], logEvery: 1, target: 64 });
+      await fashionReady(page);
+      const bar = () => page.$eval('#fashion-progress', (el) => ({ role: el.getAttribute('role'), now: el.getAttribute('aria-valuenow'), min: el.getAttribute('aria-valuemin'), max: el.getAttribute('aria-valuemax') }));
+      const b0 = await bar();
+      check(b0.role === 'progressbar' && b0.min === '0' && b0.max === '100' && b0.now === '0', `the progress bar should be a progressbar at 0 of 0..100: ${JSON.stringify(b0)}`);
+      await page.click('#fashion-play');
+      await page.waitForFunction(() => window.__sgdEscape.fashion.perf && window.__sgdEscape.fashion.iteration >= 2, null, { timeout: T_FASHION });
+      const b1 = await bar();
+      check(Number(b1.now) > 0 && Number(b1.now) < 100, `aria-valuenow should be part way: ${b1.now}`);
+      const eta = await page.textContent('#fashion-eta');
+      check(/ETA .*\d/.test(eta), `#fashion-eta should give an ETA from the measured speed: "${eta}"`);
+      check(Number.isFinite(await page.evaluate(() => window.__sgdEscape.fashion.etaMs)), 'the hook should expose etaMs');
+      await page.waitForFunction(() => { const f = window.__sgdEscape.fashion; return !f.playing && !f.busy && f.iteration >= 64; }, null, { timeout: T_FASHION });
+      const end = await page.evaluate(() => {
+        const f = window.__sgdEscape.fashion;
+        return { records: Object.fromEntries(Object.entries(f.records).map(([k, v]) => [k, v.map((r) => r.iteration)])), every: { ...f.recordEvery } };
+      });
+      for (const [id, its] of Object.entries(end.records)) {
+        const every = end.every[id];
+        check(its.length >= 2 && its.length <= 4, `${id}: ${its.length} records kept, the cap is 4 (${its.join(', ')})`);
+        check(every >= 16, `${id}: the record interval should have doubled to at least 16, got ${every}`);
+        check(its.every((it, k) => it === k * every), `${id}: records should be evenly spaced from the minimum: ${its.join(', ')} (every ${every})`);
+      }
+      check((await bar()).now === '100', 'the progress bar should be full at the target');
+      // step(): every method to its next record, then pause.
+      await page.evaluate(() => window.__sgdEscape.fashion.controller.step());
+      await page.waitForFunction(() => { const f = window.__sgdEscape.fashion; return !f.playing && !f.busy && f.iteration > 64; }, null, { timeout: T_FASHION });
+      const stepped = await fashionState(page);
+      check(Object.values(stepped.records).every((n) => n <= 4), `records past the cap after step: ${JSON.stringify(stepped.records)}`);
+      // Export and state.
+      const out = await page.evaluate(() => { const c = window.__sgdEscape.fashion.controller; return { csv: c.exportCurves('csv'), json: c.exportCurves('json'), state: c.getState() }; });
+      const lines = out.csv.trim().split('\n');
+      const total = Object.values(stepped.records).reduce((a, n) => a + n, 0);
+      check(lines[0].startsWith('method,iteration,') && lines.length === 1 + total, `CSV: header and one row per record expected (${total}), got ${lines.length} lines`);
+      check(Object.keys(JSON.parse(out.json).records).length === 2, 'the JSON export should hold both methods');
+      check(out.state.maxRecords === 4 && out.state.logEvery === 1 && out.state.methods.join() === 'gd,sgd', `getState: ${JSON.stringify(out.state)}`);
+      // Reset in place: no new workers, no reload, no stage 1.
+      const workersBefore = ctx.requests.filter((u) => /fashion-worker\.js/.test(u)).length;
+      await page.evaluate(() => window.__sgdEscape.fashion.controller.reset());
+      await page.waitForFunction(() => window.__sgdEscape.fashion.phase === 'ready', null, { timeout: T_READY });
+      const after = await fashionState(page);
+      check(after.iteration === 0 && Object.values(after.records).every((n) => n === 1), `after reset: iteration 0 and the start record, got ${JSON.stringify(after.records)}`);
+      check(ctx.requests.filter((u) => /fashion-worker\.js/.test(u)).length === workersBefore, 'reset should not start new workers');
+      check((await page.evaluate(() => window.__sgdEscape.fashion.stage1Runs)) === 0, 'stage 1 should not have run');
+      check(after.errors.length === 0, `figure errors: ${after.errors.join(' | ')}`);
+      noErrors(ctx);
+      await ctx.context.close();
+    },
+  },
+  {
+    name: 'FashionMNIST with another seed: stage 1 runs once, in one worker, every worker starts from its minimum, and a restart reuses it',
+    async run(browser, url) {
+      const ctx = await openPage(browser, url);
+      const { page } = ctx;
+      await waitReady(page);
+      await page.evaluate(() => window.__sgdEscape.fashion.controller.setState({ seed: 1, methods: ['gd', 'gld-const', 'sgd'], logEvery: 5, target: 10, threads: 2 }));
+      await page.$eval('#fashion', (el) => el.scrollIntoView());
+      await page.waitForFunction(() => window.__sgdEscape.fashion.phase === 'need-stage1', null, { timeout: T_READY });
+      check(!ctx.requests.some((u) => u.endsWith('/data/fashion-minimum-seed0.bin')), 'the seed-0 minimum should not be fetched for seed 1');
+      await page.click('#fashion-play');
+      await page.waitForFunction(() => { const f = window.__sgdEscape.fashion; return f.phase === 'ready' && !f.playing && !f.busy && f.iteration >= 10; }, null, { timeout: T_STAGE1 });
+      const f = await page.evaluate(() => { const h = window.__sgdEscape.fashion; return { runs: h.stage1Runs, shards: h.shards, stage1: h.stage1, start: h.start, records: Object.fromEntries(Object.entries(h.records).map(([k, v]) => [k, v.length])) }; });
+      check(f.shards === 2, `two workers expected, got ${f.shards}`);
+      check(f.runs === 1 && f.stage1.done, `stage 1 should have run once to its end: ${JSON.stringify({ runs: f.runs, stage1: f.stage1 })}`);
+      check(f.start.trainAccuracy === 1, 'the minimum of stage 1 should fit every label');
+      check(Object.keys(f.records).length === 3 && Object.values(f.records).every((n) => n === 3), `records at 0, 5, 10 for every method in both workers: ${JSON.stringify(f.records)}`);
+      // New methods start the workers over; stage 1 is not run again for the same seed.
+      await page.evaluate(() => window.__sgdEscape.fashion.controller.setState({ methods: ['gd', 'sgd'] }));
+      await page.waitForFunction(() => window.__sgdEscape.fashion.phase === 'ready', null, { timeout: T_READY });
+      const again = await page.evaluate(() => ({ runs: window.__sgdEscape.fashion.stage1Runs, start: window.__sgdEscape.fashion.start }));
+      check(again.runs === 1, `stage 1 ran again (${again.runs} runs)`);
+      check(JSON.stringify(again.start) === JSON.stringify(f.start), 'the restarted workers should start from the same minimum');
+      console.log(`      info: stage 1 for seed 1 took ${f.stage1.iteration} iterations (${Math.round(f.stage1.elapsedMs / 1000)} s in wasm)`);
       noErrors(ctx);
       await ctx.context.close();
     },
