@@ -8,6 +8,7 @@
 //   writeHash(hash)           called with the canonical hash whenever the state changes (pages
 //                             write it with history.replaceState; the element ignores it)
 //   linkBase()                the URL a copied link starts from
+//   openPreset(preset)        a preset of another figure was chosen (default: scroll to it)
 //   keyTarget                 where the keyboard shortcuts listen (document, or the host element)
 //   lectureTarget             the element that gets class `lecture`
 //   fullscreenTarget          the element F puts in fullscreen (default: lectureTarget)
@@ -351,6 +352,10 @@ export function mountToy(root, options = {}) {
       const p = app.presets.find((x) => x.id === select.value);
       select.value = '';
       if (!p) return;
+      if (p.figure !== 'toy' && opts.openPreset) {
+        opts.openPreset(p);
+        return;
+      }
       if (p.figure !== 'toy') {
         const section = document.getElementById(p.figure);
         if (section) section.scrollIntoView({ behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });

@@ -898,6 +898,12 @@ mod tests {
         };
         assert_eq!(list(element, "const KEYS = ["), KEYS.to_vec());
         assert_eq!(list(dom, "const CONTROL_NAMES = ["), CONTROLS.to_vec());
+        let later = include_str!("../../www/figure-link.js");
+        assert_eq!(
+            list(later, "const FASHION_CONTROLS = ["),
+            FASHION_CONTROLS.to_vec()
+        );
+        assert_eq!(list(later, "const OHL_CONTROLS = ["), OHL_CONTROLS.to_vec());
     }
 
     #[test]
