@@ -110,18 +110,45 @@ impl FashionLink {
         Ok(true)
     }
 
-    /// What a bad value of `key` is replaced by, for the notice.
-    pub(super) fn default_text(key: &str) -> Option<String> {
-        let d = FashionLink::default();
+    /// Puts `key` back to its value in `base` (the defaults, or the preset's) after a bad value.
+    pub(super) fn restore(&mut self, key: &str, base: &FashionLink) {
+        let (s, b) = (&mut self.settings, &base.settings);
+        match key {
+            "methods" => s.methods = b.methods.clone(),
+            "seed" => s.config.seed = b.config.seed,
+            "logEvery" => s.log_every = b.log_every,
+            "maxRecords" => s.max_records = b.max_records,
+            "iterations" => self.iterations = base.iterations,
+            "workers" => self.workers = base.workers,
+            "fromScratch" => self.from_scratch = base.from_scratch,
+            "spectrum" => self.spectrum = base.spectrum,
+            _ => {}
+        }
+    }
+
+    /// What a bad value of `key` is replaced by (its value in `self`, the base), for the notice.
+    pub(super) fn value_text(&self, key: &str) -> Option<String> {
+        let d = self;
         Some(match key {
-            "methods" => "all eight".into(),
+            "methods" if d.settings.methods.len() == Method::ALL.len() => "all eight".into(),
+            "methods" => d
+                .settings
+                .methods
+                .iter()
+                .map(|m| m.id())
+                .collect::<Vec<_>>()
+                .join(","),
             "seed" => d.settings.config.seed.to_string(),
             "iterations" => d.iterations.to_string(),
             "logEvery" => d.settings.log_every.to_string(),
             "maxRecords" => d.settings.max_records.to_string(),
-            "workers" => "the page's default".into(),
-            "fromScratch" => "0".into(),
-            "spectrum" => "the page's choice".into(),
+            "workers" => d
+                .workers
+                .map_or("the page's default".into(), |w| w.to_string()),
+            "fromScratch" => u8::from(d.from_scratch).to_string(),
+            "spectrum" => d
+                .spectrum
+                .map_or("the page's choice".into(), |m| m.id().into()),
             _ => return None,
         })
     }
@@ -195,16 +222,31 @@ impl OhlLink {
         Ok(())
     }
 
-    /// What a bad value of `key` is replaced by, for the notice.
-    pub(super) fn default_text(key: &str) -> Option<String> {
-        let d = OhlLink::default();
-        let c = &d.config;
+    /// Puts `key` back to its value in `base` (the defaults, or the preset's) after a bad value.
+    pub(super) fn restore(&mut self, key: &str, base: &OhlLink) {
+        let b = &base.config;
+        match key {
+            "seed" => self.config.seed = b.seed,
+            "epochs" => {
+                self.config.epochs = b.epochs;
+                self.config.decay_start = b.decay_start;
+            }
+            "samples" => self.config.samples = b.samples,
+            "lr" => self.config.lr = b.lr,
+            "epoch" => self.epoch = base.epoch,
+            _ => {}
+        }
+    }
+
+    /// What a bad value of `key` is replaced by (its value in `self`, the base), for the notice.
+    pub(super) fn value_text(&self, key: &str) -> Option<String> {
+        let c = &self.config;
         Some(match key {
             "seed" => c.seed.to_string(),
             "epochs" => c.epochs.to_string(),
             "samples" => c.samples.to_string(),
             "lr" => c.lr.to_string(),
-            "epoch" => "0".into(),
+            "epoch" => self.epoch.to_string(),
             _ => return None,
         })
     }

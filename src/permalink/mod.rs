@@ -417,8 +417,8 @@ fn parse_hide(key: &str, raw: &str) -> Result<Vec<Method>, ConfigError> {
 fn default_text(figure: Figure, key: &str) -> String {
     let later = match figure {
         Figure::Toy => None,
-        Figure::Fashion => FashionLink::default_text(key),
-        Figure::Ohl => OhlLink::default_text(key),
+        Figure::Fashion => FashionLink::default().value_text(key),
+        Figure::Ohl => OhlLink::default().value_text(key),
     };
     if let Some(text) = later {
         return text;
@@ -589,6 +589,7 @@ pub fn parse(hash: &str) -> Permalink {
         }
     }
     let base = p.toy.clone();
+    let (base_fashion, base_ohl) = (p.fashion.clone(), p.ohl.clone());
     for (key, raw) in &pairs {
         if let Some(k) = KEYS.iter().find(|k| **k == key.as_str()) {
             if seen.contains(k) && *k != "preset" {
@@ -621,7 +622,21 @@ pub fn parse(hash: &str) -> Permalink {
                 ),
             ),
             Err(e) => {
-                let text = format!("{e}; using {}", default_text(p.figure, key));
+                // A bad value of a later figure's key puts back the base value (the default, or
+                // the preset's), even over an earlier good value of the same key.
+                let later = match p.figure {
+                    Figure::Toy => None,
+                    Figure::Fashion => {
+                        p.fashion.restore(key, &base_fashion);
+                        base_fashion.value_text(key)
+                    }
+                    Figure::Ohl => {
+                        p.ohl.restore(key, &base_ohl);
+                        base_ohl.value_text(key)
+                    }
+                };
+                let used = later.unwrap_or_else(|| default_text(p.figure, key));
+                let text = format!("{e}; using {used}");
                 p.notices.push(Notice {
                     key: key.clone(),
                     message: text,
@@ -1025,6 +1040,27 @@ mod tests {
             assert_eq!(p.fashion, FashionLink::default(), "{key}={value}");
             assert_eq!(p.ohl, OhlLink::default(), "{key}={value}");
         }
+    }
+
+    #[test]
+    fn a_bad_value_of_a_later_figure_puts_back_the_base_value_it_names() {
+        let p = parse("figure=fashion&logEvery=10&logEvery=0");
+        assert_eq!(p.fashion.settings.log_every, 100);
+        assert!(
+            p.notices[0].message.ends_with("using 100"),
+            "{:?}",
+            p.notices
+        );
+        let p = parse("preset=fashion-5-3&iterations=0");
+        assert_eq!(p.fashion.iterations, 15_000);
+        assert!(
+            p.notices[0].message.ends_with("using 15000"),
+            "{:?}",
+            p.notices
+        );
+        let p = parse("figure=ohl&epochs=10&epochs=x&epoch=25");
+        assert_eq!((p.ohl.config.epochs, p.ohl.epoch), (31, 25));
+        assert_eq!(p.ohl.config.decay_start, 21);
     }
 
     #[test]
