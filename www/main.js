@@ -24,6 +24,7 @@ function decorateIntro() {
 
 // Which figure the hash describes, and the latest canonical hash of each.
 const links = { active: 'toy', hashes: {} };
+hook.links = links;
 
 /** Records `fig`'s hash; writes it to the address bar if `fig` is the figure in use. */
 function writeHashOf(fig, h) {
@@ -46,12 +47,20 @@ function applyLaterLink(fig, link) {
   later.controller.setState(fig === 'fashion' ? fashionState(link) : ohlState(link));
 }
 
-/** Reads `hash` (figure=fashion|ohl) with Rust's parser and applies it to that figure. */
+/**
+ * Reads `hash` (figure=fashion|ohl, or a preset of those figures) with Rust's parser, applies
+ * it to that figure and makes the hash describe it.
+ */
 function openLaterLink(dir, hash, scroll) {
-  const fig = figureOf(hash);
-  activate(fig);
-  if (scroll) document.getElementById(fig)?.scrollIntoView();
-  linkParser(dir).parse(hash).then((link) => applyLaterLink(link.figure, link)).catch((e) => console.error(`[sgd-escape] link: ${e.message || e}`));
+  const guess = figureOf(hash);
+  if (guess !== 'toy') activate(guess);
+  if (scroll && guess !== 'toy') document.getElementById(guess)?.scrollIntoView();
+  linkParser(dir).parse(hash).then((link) => {
+    if (link.figure === 'toy') return;
+    activate(link.figure);
+    if (scroll && guess !== link.figure) document.getElementById(link.figure)?.scrollIntoView();
+    applyLaterLink(link.figure, link);
+  }).catch((e) => console.error(`[sgd-escape] link: ${e.message || e}`));
 }
 
 /** The link and export tools and the hash of a later figure on this page. */

@@ -53,7 +53,7 @@ export function laterLinkTests(h) {
         const { page } = ctx;
         const warnings = [];
         page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
-        await page.waitForFunction(() => window.__sgdEscape.later?.fashion && window.__sgdEscape.fashion?.controller.getState().target === 20, null, { timeout: T_READY });
+        await page.waitForFunction(() => window.__sgdEscape?.later?.fashion && window.__sgdEscape.fashion?.controller.getState().target === 20, null, { timeout: T_READY });
         const st = await page.evaluate(() => window.__sgdEscape.fashion.controller.getState());
         check(JSON.stringify(st.methods) === '["gd","sgd"]' && st.seed === 0 && st.threads === 1 && st.maxRecords === 64 && st.spectrumMethod === 'sgd', `state from the link: ${JSON.stringify(st)}`);
         check(st.logEvery === 100, `logEvery=0 should fall back to the default 100, got ${st.logEvery}`);
@@ -67,7 +67,7 @@ export function laterLinkTests(h) {
         check(copied === `${new URL('index.html', url).href}${written}`, `copied ${copied}`);
         // Reload the written link: the same state, nothing to report.
         await page.evaluate(() => location.reload());
-        await page.waitForFunction(() => window.__sgdEscape.later?.fashion && window.__sgdEscape.fashion?.controller.getState().target === 20, null, { timeout: T_READY });
+        await page.waitForFunction(() => window.__sgdEscape?.later?.fashion && window.__sgdEscape.fashion?.controller.getState().target === 20, null, { timeout: T_READY });
         const again = await page.evaluate(() => window.__sgdEscape.fashion.controller.getState());
         check(JSON.stringify({ ...again, playing: false }) === JSON.stringify({ ...st, playing: false }), `after reload: ${JSON.stringify(again)} vs ${JSON.stringify(st)}`);
         check(await page.$eval('#fashion-notices', (b) => b.hidden), 'the canonical link should give no notice');
