@@ -48,6 +48,21 @@ export function ohlState(link) {
   return { seed: o.seed, epochs: o.epochs, samples: o.samples, lr: o.lr, epoch: o.epoch, playing: link.play };
 }
 
+/**
+ * Applies an ohl state to its controller: the settings, then training to the link's epoch
+ * (unpaced), then, if the link says play, playing on from there.
+ */
+export function applyOhlState(controller, state) {
+  const { epoch, playing, ...config } = state;
+  controller.setState({ ...config, playing: false });
+  if (epoch) controller.setState({ epoch });
+  if (!playing) return;
+  if (!epoch) { controller.play(); return; }
+  const off = controller.onChange((s) => {
+    if (s.epoch >= epoch && !s.playing) { off(); controller.play(); }
+  });
+}
+
 function encode(pairs) {
   return `#${pairs.filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => `${k}=${encodeURIComponent(String(v)).replace(/%2C/g, ',')}`).join('&')}`;
 }
@@ -90,9 +105,9 @@ export function ohlHash(s, extra = {}) {
  * without building a simulation), so no wasm runs on the main thread. One per page, made on
  * first use: `parser(dir).parse(hash)` resolves to the parsed link, `.presets` to the preset list.
  */
-let shared_ = null;
+let theParser = null;
 export function linkParser(dir) {
-  if (shared_) return shared_;
+  if (theParser) return theParser;
   const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   const waiting = new Map();
   let next = 1;
@@ -109,7 +124,7 @@ export function linkParser(dir) {
     if (msg.type === 'link') w.resolve(msg.link); else w.reject(new Error(msg.message || 'the link could not be read'));
   });
   worker.postMessage({ type: 'init', dir });
-  shared_ = {
+  theParser = {
     presets: ready,
     parse(hash) {
       if (failed) return Promise.reject(failed);
@@ -120,7 +135,7 @@ export function linkParser(dir) {
       });
     },
   };
-  return shared_;
+  return theParser;
 }
 
 /** Shows a link's notices (bad values replaced by defaults) in `box`, as text; logs warnings. */

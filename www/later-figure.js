@@ -7,7 +7,7 @@
 import { mountFashion } from './fashion.js';
 import { mountOneHidden } from './one-hidden.js';
 import { chooseBuild } from './toy-figure.js';
-import { fashionState, ohlState, laterControlsFromHash, linkParser, showLinkNotices } from './figure-link.js';
+import { applyOhlState, fashionState, ohlState, laterControlsFromHash, linkParser, showLinkNotices } from './figure-link.js';
 import { figureTools } from './figure-tools.js';
 
 const PAGE = new URL('./index.html', import.meta.url);
@@ -110,7 +110,7 @@ export async function mountLaterFigure(container, figure, hash, { writeHash = ()
   const begin = () => {
     if (begun) return;
     begun = true;
-    if (epoch) controller.setState({ epoch, playing: play });
+    if (figure === 'ohl') applyOhlState(controller, { epoch, playing: play });
     else if (play) controller.play();
   };
   if (!deferPlay) begin();

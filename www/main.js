@@ -8,7 +8,7 @@ import { mountToy, chooseBuild } from './toy-figure.js';
 import { markerSwatch } from './methods.js';
 import { bootFashion } from './fashion.js';
 import { bootOneHidden } from './one-hidden.js';
-import { figureOf, fashionState, ohlState, linkParser, showLinkNotices } from './figure-link.js';
+import { applyOhlState, figureOf, fashionState, ohlState, linkParser, showLinkNotices } from './figure-link.js';
 import { figureTools } from './figure-tools.js';
 
 // Test and debugging hook of the 2-D figure (filled by mountToy).
@@ -44,7 +44,8 @@ function applyLaterLink(fig, link) {
   const later = hook.later && hook.later[fig];
   if (!later) return;
   showLinkNotices(later.notices, link);
-  later.controller.setState(fig === 'fashion' ? fashionState(link) : ohlState(link));
+  if (fig === 'fashion') later.controller.setState(fashionState(link));
+  else applyOhlState(later.controller, ohlState(link));
 }
 
 /**
