@@ -82,7 +82,7 @@ export function laterLinkTests(h) {
       },
     },
     {
-      name: 'presets "FashionMNIST 5.3" and "Paper Figure 4" set those figures\' state; an ohl link trains to its epoch',
+      name: 'presets "FashionMNIST 5.3" and "Paper Figure 4" set those figures\' state; an ohl link trains to its epoch, and with play=1 plays on from there',
       async run(browser, url) {
         const ctx = await open(browser, url, 'index.html');
         const { page } = ctx;
@@ -99,6 +99,10 @@ export function laterLinkTests(h) {
         const o = await page.evaluate(() => window.__sgdEscape.ohl.controller.getState());
         check(o.samples === 100 && o.seed === 123 && o.epochs === 31, `ohl state: ${JSON.stringify(o)}`);
         await settledHash(page, '^#figure=ohl&seed=123&epochs=31&samples=100&lr=0\\.001&epoch=2&play=0$');
+        // epoch=3&play=1: trains to epoch 3 at once, then plays on (paced).
+        await page.evaluate(() => { location.hash = '#figure=ohl&samples=100&epoch=3&play=1'; });
+        await page.waitForFunction(() => window.__sgdEscape.ohl.epoch >= 4 && window.__sgdEscape.ohl.playing, null, { timeout: T_READY });
+        await page.evaluate(() => window.__sgdEscape.ohl.controller.pause());
         // The preset asks for all 31 epochs of the paper's study.
         await page.selectOption('#preset', 'paper-figure-4');
         await page.waitForFunction(() => window.__sgdEscape.ohl.controller.getState().samples === 1000, null, { timeout: T_READY });
@@ -161,7 +165,7 @@ export function laterLinkTests(h) {
       },
     },
     {
-      name: 'custom elements figure="ohl" and figure="fashion" on the examples page: start near the view, run independently, export; the iframe of section 4 runs',
+      name: 'custom elements figure="ohl" and figure="fashion" on the examples page: start near the view, run independently, pause off screen and resume, export; the iframe of section 4 runs',
       async run(browser, url) {
         const ctx = await open(browser, url, 'examples.html');
         const { page } = ctx;
@@ -184,6 +188,17 @@ export function laterLinkTests(h) {
         check(out === 1 + 2 * 5, `element CSV has ${out} lines`);
         const state = await page.evaluate(() => document.getElementById('demo-element-ohl').controller.hash());
         check(/^#figure=ohl&.*epoch=5/.test(state), `element hash ${state}`);
+        // The ohl element plays, pauses when it leaves the view, and resumes when it comes back.
+        await page.$eval('#demo-element-ohl', (e) => e.scrollIntoView());
+        await page.evaluate(() => document.getElementById('demo-element-ohl').controller.play());
+        await page.waitForFunction(() => document.getElementById('demo-element-ohl').hook.ohl.epoch >= 6, null, { timeout: T_ADVANCE });
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.waitForFunction(() => { const o = document.getElementById('demo-element-ohl').hook.ohl; return !o.playing && !document.getElementById('demo-element-ohl').hook.visible; }, null, { timeout: T_ADVANCE });
+        const left = await page.evaluate(() => document.getElementById('demo-element-ohl').hook.ohl.epoch);
+        check(left < 31, `the ohl element should have paused off screen before the end (epoch ${left})`);
+        await page.$eval('#demo-element-ohl', (e) => e.scrollIntoView());
+        await page.waitForFunction((k) => document.getElementById('demo-element-ohl').hook.ohl.epoch > k, left + 1, { timeout: T_ADVANCE });
+        await page.evaluate(() => document.getElementById('demo-element-ohl').controller.pause());
         await page.$eval('#demo-later-iframe', (e) => e.scrollIntoView());
         await page.waitForFunction(() => document.getElementById('demo-later-iframe').contentWindow.__sgdEscape?.fashion?.phase === 'ready', null, { timeout: T_READY });
         const remote = ctx.requests.filter((u) => !u.startsWith(url) && !/^(blob|data|about):/.test(u));
