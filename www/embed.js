@@ -36,6 +36,8 @@ function mountLater() {
   const { brand, a } = brandLink(location.hash);
   const later = mountLaterFigure(root, figure, location.hash, {
     hook,
+    keyTarget: document,
+    lectureTarget: document.documentElement,
     linkBase: () => new URL('embed.html', location.href).href,
     writeHash: (h) => {
       history.replaceState(null, '', h);

@@ -9,6 +9,7 @@ import { mountOneHidden } from './one-hidden.js';
 import { chooseBuild } from './toy-figure.js';
 import { applyOhlState, fashionState, ohlState, laterControlsFromHash, linkParser, showLinkNotices } from './figure-link.js';
 import { figureTools } from './figure-tools.js';
+import { figureKeyHandler, toggleFullscreen } from './figure-keys.js';
 
 const PAGE = new URL('./index.html', import.meta.url);
 let sectionsText = null; // a promise of index.html's text, fetched once
@@ -62,10 +63,12 @@ function trim(el, figure, controls) {
  *   deferPlay     true: the link's play=1 (and, for ohl, its epoch) wait for begin(), which
  *                 the caller calls when the figure nears the view; false: applied at once
  *   hook          an object the figure exposes its live state on (hook.fashion / hook.ohl)
+ *   keyTarget     where Space/K, →/., R and F are listened for (figure-keys.js)
+ *   lectureTarget what gets the `lecture` class when the link says lecture=1
  * The figure loads its data when it nears the view (the controllers' own lazy start).
- * Resolves to { controller, tools, link, figure, begin }.
+ * Resolves to { controller, tools, link, figure, begin, destroy }.
  */
-export async function mountLaterFigure(container, figure, hash, { writeHash = () => {}, linkBase = () => `${PAGE.href}`, deferPlay = false, hook = {} } = {}) {
+export async function mountLaterFigure(container, figure, hash, { writeHash = () => {}, linkBase = () => `${PAGE.href}`, deferPlay = false, hook = {}, keyTarget = null, lectureTarget = null } = {}) {
   const dir = typeof WebAssembly === 'object' ? chooseBuild() : 'pkg-scalar';
   const early = laterControlsFromHash(figure, hash);
   const el = await section(figure);
@@ -99,6 +102,15 @@ export async function mountLaterFigure(container, figure, hash, { writeHash = ()
     transport.after(tools.buildBar({ link: wantLink, exports: wantExport }));
   }
   hook.tools = tools;
+  const cleanups = [];
+  if (lectureTarget) lectureTarget.classList.toggle('lecture', !!link.lecture);
+  if (keyTarget) {
+    const toggle = () => { if (controller.getState().playing) controller.pause(); else controller.play(); };
+    const fullscreen = () => toggleFullscreen(el, (m) => setStatus(`Fullscreen refused: ${m}`));
+    const onKey = figureKeyHandler({ toggle, step: () => controller.step(), reset: () => controller.reset(), fullscreen });
+    keyTarget.addEventListener('keydown', onKey);
+    cleanups.push(() => keyTarget.removeEventListener('keydown', onKey));
+  }
   let timer = null;
   const sync = () => {
     clearTimeout(timer);
@@ -114,5 +126,10 @@ export async function mountLaterFigure(container, figure, hash, { writeHash = ()
     else if (play) controller.play();
   };
   if (!deferPlay) begin();
-  return { controller, tools, link, figure, begin };
+  const destroy = () => {
+    clearTimeout(timer);
+    for (const f of cleanups.splice(0)) f();
+    controller.destroy();
+  };
+  return { controller, tools, link, figure, begin, destroy };
 }

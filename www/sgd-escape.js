@@ -104,12 +104,14 @@ export class SgdEscapeFigure extends HTMLElement {
     this.mounting = mountLaterFigure(holder, figure, hash, {
       hook: this.hook,
       deferPlay: true,
+      keyTarget: this,
+      lectureTarget: holder,
       linkBase: () => new URL('./index.html', import.meta.url).href,
       writeHash: (h) => this.dispatchEvent(new CustomEvent('sgd-escape-state', { detail: { hash: h }, bubbles: true })),
     }).then((m) => {
-      if (generation !== this.generation) { m.controller.destroy(); return; }
+      if (generation !== this.generation) { m.destroy(); return; }
       const c = m.controller;
-      this.controller = { ...c, hash: m.tools.hash, exportAs: m.tools.exportAs, exporters: m.tools.exporters, later: m };
+      this.controller = { ...c, hash: m.tools.hash, exportAs: m.tools.exportAs, exporters: m.tools.exporters, destroy: m.destroy, later: m };
       this.observer = new IntersectionObserver((entries) => {
         const near = entries.some((e) => e.isIntersecting);
         if (near) {

@@ -113,7 +113,7 @@ export function laterLinkTests(h) {
       },
     },
     {
-      name: 'embed.html#figure=fashion and #figure=ohl: just the figure and the listed controls, they run; PNG at 2x, CSV, JSON and config exports are valid; a hostile link is shown as text',
+      name: 'embed.html#figure=fashion and #figure=ohl: just the figure and the listed controls, they run; PNG at 2x, CSV, JSON and config exports are valid; keyboard → and R; lecture=1; a hostile link is shown as text',
       async run(browser, url) {
         const ctx = await open(browser, url, `embed.html#${FASHION}&play=1&controls=export`);
         const { page } = ctx;
@@ -151,15 +151,21 @@ export function laterLinkTests(h) {
         check(ojson.figure === 'ohl' && ojson.records.length === 3 && ojson.settings.samples === 100, 'ohl JSON');
         const oconf = JSON.parse((await save(o.page, () => o.page.click('#ohl-export-config'))).bytes.toString('utf8'));
         check(oconf.link === '#figure=ohl&seed=123&epochs=31&samples=100&lr=0.001&epoch=2&play=0&controls=link,export', `ohl config link: ${oconf.link}`);
+        // Keyboard: → steps one epoch, R resets to epoch 0.
+        await o.page.keyboard.press('ArrowRight');
+        await o.page.waitForFunction(() => { const x = window.__sgdEscape.ohl; return x.epoch === 3 && !x.playing; }, null, { timeout: T_ADVANCE });
+        await o.page.keyboard.press('r');
+        await o.page.waitForFunction(() => { const x = window.__sgdEscape.ohl; return x.ready && x.epoch === 0; }, null, { timeout: T_ADVANCE });
         noErrors(o);
         await o.context.close();
 
         // A hostile link: HTML in a value and a key is shown as text in a notice, never built.
-        const bad = await open(browser, url, 'embed.html#figure=ohl&samples=%3Cimg%20src%3Dx%20onerror%3Dwindow.__pwned%3D1%3E&%3Cb%3E=1&controls=export');
+        const bad = await open(browser, url, 'embed.html#figure=ohl&samples=%3Cimg%20src%3Dx%20onerror%3Dwindow.__pwned%3D1%3E&%3Cb%3E=1&controls=export&lecture=1');
         await bad.page.waitForFunction(() => !document.getElementById('ohl-notices')?.hidden, null, { timeout: T_READY });
         const shown = await bad.page.evaluate(() => ({ text: document.getElementById('ohl-notices').textContent, imgs: document.querySelectorAll('#ohl-notices img, #ohl-notices b').length, pwned: !!window.__pwned, samples: window.__sgdEscape.link.ohl.samples, warnings: window.__sgdEscape.warnings.length }));
         check(/samples/.test(shown.text) && /10\.\.=100000/.test(shown.text) && /<img/.test(shown.text), `hostile notice: ${shown.text}`);
         check(shown.imgs === 0 && !shown.pwned && shown.samples === 1000 && shown.warnings === 1, `hostile link: ${JSON.stringify(shown)}`);
+        check(await bad.page.evaluate(() => document.documentElement.classList.contains('lecture')), 'lecture=1 should turn lecture mode on in the embed');
         noErrors(bad);
         await bad.context.close();
       },
