@@ -137,6 +137,14 @@ export function laterLinkTests(h) {
         check(json.figure === 'fashion' && json.records.sgd.length === 3, 'curves JSON');
         const config = JSON.parse((await save(page, () => page.click('#fashion-export-config'))).bytes.toString('utf8'));
         check(config.figure === 'fashion' && /^#figure=fashion&methods=gd,sgd/.test(config.link) && config.state.target === 20, `config JSON: ${JSON.stringify(config).slice(0, 300)}`);
+        // Phone portrait and projector: no horizontal overflow; screenshots as artifacts.
+        for (const [w, hgt, name] of [[390, 844, 'phone'], [1024, 768, 'projector']]) {
+          await page.setViewportSize({ width: w, height: hgt });
+          await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+          const [sw, cw] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+          check(sw <= cw, `fashion embed at ${w}x${hgt}: ${sw} px wide content in ${cw} px`);
+          await page.screenshot({ path: path.join(ARTIFACTS, `embed-fashion-${name}.png`) });
+        }
         noErrors(ctx);
         await ctx.context.close();
 
