@@ -8,10 +8,10 @@
 // always stops the server, and exits non-zero if any test failed. Needs the wasm builds in
 // www/pkg and www/pkg-scalar (`./build.sh build`).
 //
-// Tests 14 to 22 (tests/e2e/embed.mjs) cover links, embeds, the custom element, keyboard, exports,
+// The tests of tests/e2e/embed.mjs cover links, embeds, the custom element, keyboard, exports,
 // layouts and hostile links; they print the Figure 2 timing, the longest main-thread task and
 // the wasm memory, and write exports and screenshots (phone, laptop, projector) to target/e2e/.
-// Tests 23 to 26 (tests/e2e/later-links.mjs) cover the links, embeds, elements and exports of the
+// The last ones (tests/e2e/later-links.mjs) cover the links, embeds, elements and exports of the
 // FashionMNIST and one-hidden-layer figures.
 //
 // Artifacts: target/e2e/page.png (the whole page after 500 iterations at the default settings)
