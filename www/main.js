@@ -22,7 +22,7 @@ function decorateIntro() {
   }
 }
 
-// Which figure the hash describes, and the latest canonical hash of each.
+// Which figure the hash describes, and the latest canonical hash of each (also on the test hook).
 const links = { active: 'toy', hashes: {} };
 hook.links = links;
 
