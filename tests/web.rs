@@ -442,3 +442,34 @@ fn permalinks_parse_with_notices_and_feed_the_simulation() {
     assert!(error_message(parse_permalink(JsValue::from_f64(1.0))).contains("`hash`"));
     assert!(Array::from(&preset_list().unwrap()).length() >= 4);
 }
+
+#[wasm_bindgen_test]
+fn permalinks_of_the_later_figures_feed_their_experiments() {
+    use sgd_escape::web::one_hidden_layer::OneHiddenLayerStudy;
+    let link = parse_permalink(JsValue::from_str(
+        "#figure=ohl&samples=50&epochs=3&epoch=2&lr=0.002&noiseTrace=1",
+    ))
+    .unwrap();
+    assert_eq!(get(&link, "figure").as_string().as_deref(), Some("ohl"));
+    assert_eq!(Array::from(&get(&link, "warnings")).length(), 1);
+    let ohl = get(&link, "ohl");
+    assert_eq!(get(&ohl, "epoch").as_f64(), Some(2.0));
+    // The study takes the link's settings as they are.
+    let config = object(&[
+        ("seed", get(&ohl, "seed")),
+        ("epochs", get(&ohl, "epochs")),
+        ("samples", get(&ohl, "samples")),
+        ("lr", get(&ohl, "lr")),
+    ]);
+    let study = OneHiddenLayerStudy::new(config).unwrap();
+    assert_eq!(study.epochs(), 3);
+    let controls = Array::from(&get(&link, "controlList"));
+    assert_eq!(controls.get(0).as_string().as_deref(), Some("boundary"));
+    let fashion = get(
+        &parse_permalink(JsValue::from_str("preset=fashion-5-3&logEvery=0")).unwrap(),
+        "fashion",
+    );
+    assert_eq!(get(&fashion, "iterations").as_f64(), Some(15000.0));
+    assert_eq!(get(&fashion, "logEvery").as_f64(), Some(500.0));
+    assert_eq!(Array::from(&get(&fashion, "methods")).length(), 8);
+}

@@ -60,9 +60,9 @@ export class CurvesPlot {
     this.memo = {};
   }
 
-  resize(cssWidth) {
+  resize(cssWidth, dpr) {
     const panelH = Math.round(Math.min(190, Math.max(130, cssWidth * 0.24)));
-    return fit(this.canvas, cssWidth, PANELS.length * (panelH + 38) + 40, this.memo);
+    return fit(this.canvas, cssWidth, PANELS.length * (panelH + 38) + 40, this.memo, dpr);
   }
 
   /**
@@ -208,8 +208,8 @@ export class SpectrumPlot {
     this.memo = {};
   }
 
-  resize(cssWidth) {
-    return fit(this.canvas, cssWidth, Math.round(Math.min(260, Math.max(190, cssWidth * 0.45))), this.memo);
+  resize(cssWidth, dpr) {
+    return fit(this.canvas, cssWidth, Math.round(Math.min(260, Math.max(190, cssWidth * 0.45))), this.memo, dpr);
   }
 
   /** id: method shown; record: its latest record; start: the record at the minimum. */

@@ -15,7 +15,8 @@
 //                         start the experiment over, the others do not
 //   exportCurves(format)  the records so far as 'json' (default) or 'csv' text
 //   onChange(fn)          fn(getState()) after every change of state; returns an unsubscribe
-//   layout()              re-measure the canvases (the figure also watches its own size)
+//   layout(dpr?)          re-measure the canvases (the figure also watches its own size); a dpr
+//                         of 2 redraws them at twice the CSS size for a PNG export
 //   destroy()             stop the workers and observers
 // `state` is a partial getState() applied before anything runs; `dir` is the wasm build
 // ('pkg' for SIMD, 'pkg-scalar'), `hook` an object the figure exposes its live state on (for
@@ -960,11 +961,12 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
     requestDraw();
   }
 
-  function layout() {
+  /** Sizes the canvases to their boxes, at `dpr` (default: the screen's; 2 for a PNG export). */
+  function layout(dpr) {
     const cw = $('fashion-curves-box').clientWidth;
-    if (cw && curves.resize(cw)) st.dirty.curves = true;
+    if (cw && curves.resize(cw, dpr)) st.dirty.curves = true;
     const sw = $('fashion-spectrum-box').clientWidth;
-    if (sw && spectrum.resize(sw)) st.dirty.spectrum = true;
+    if (sw && spectrum.resize(sw, dpr)) st.dirty.spectrum = true;
     requestDraw();
   }
 

@@ -18,9 +18,9 @@ export class TracesPlot {
     this.memo = {};
   }
 
-  resize(cssWidth) {
+  resize(cssWidth, dpr) {
     const h = Math.round(Math.min(340, Math.max(240, cssWidth * 0.56)));
-    return fit(this.canvas, cssWidth, h, this.memo);
+    return fit(this.canvas, cssWidth, h, this.memo, dpr);
   }
 
   /** records: [{ epoch, trHSigma, trHSigmaIso }], epochs: the protocol length, decayFrom: first epoch of lr decay. */
@@ -140,12 +140,12 @@ export class BoundaryPlot {
     this.segs = null;
   }
 
-  resize(cssWidth) {
+  resize(cssWidth, dpr) {
     // A square plot (at most 420 px) with the axes below it and the key to its right, or below
     // it all on narrow screens.
     this.narrow = cssWidth < 480;
     const side = this.narrow ? Math.max(120, cssWidth - 50) : Math.max(160, Math.min(420, cssWidth - 40 - 160));
-    return fit(this.canvas, cssWidth, side + 10 + 36 + (this.narrow ? 150 : 0), this.memo);
+    return fit(this.canvas, cssWidth, side + 10 + 36 + (this.narrow ? 150 : 0), this.memo, dpr);
   }
 
   setGrid(values, n) {

@@ -9,13 +9,16 @@
 //   play() / pause()      train epoch by epoch (paced), or stop after the epoch in flight
 //   step()                one epoch, then pause
 //   reset()               back to the untrained network (a fresh worker)
-//   getState()            { epoch, playing }: plain JSON, what setState takes back
+//   getState()            { epoch, playing, seed, epochs, samples, lr }: plain JSON, what
+//                         setState takes back; a state's seed, epochs, samples or lr (checked
+//                         by Rust, OneHiddenLayerConfig) replace the paper's and start over
 //   setState(partial)     { epoch: n } trains to epoch n as fast as it can (the study is
 //                         deterministic, so this reproduces what was seen), or back from the
 //                         start if n is below the current epoch; { playing } plays or pauses
 //   exportCurves(format)  the records so far as 'json' (default) or 'csv' text
 //   onChange(fn)          fn(getState()) after every epoch and play/pause; returns an unsubscribe
-//   layout()              re-measure the canvases (the figure also watches its own size)
+//   layout(dpr?)          re-measure the canvases (the figure also watches its own size); a dpr
+//                         of 2 redraws them at twice the CSS size for a PNG export
 //   destroy()             stop the worker and observers
 // `dir` is the wasm build ('pkg', 'pkg-scalar'); `hook` an object the figure exposes its live state
 // on (for tests) as hook.ohl; with `autostart` (default) the study loads when it nears the view.
@@ -32,6 +35,9 @@ const CONFIG = { seed: 123, epochs: 31 };
 const GRID_N = 96;
 // Slowest pace: at least this long between epochs, so the boundary visibly moves.
 const PACE_MS = 140;
+// The settings a state may change (the keys of OneHiddenLayerConfig::from_fields).
+const CONFIG_KEYS = ['seed', 'epochs', 'samples', 'lr'];
+const pickConfig = (s) => Object.fromEntries(CONFIG_KEYS.filter((k) => s && s[k] !== undefined).map((k) => [k, s[k]]));
 
 /** Mounts the figure on the page's #ohl section (see the module comment). */
 export function bootOneHidden({ dir, hook }) {
@@ -51,6 +57,7 @@ export function mountOneHidden(root, state = {}, { dir = 'pkg-scalar', hook: roo
     lastPost: 0,
     epoch: 0,
     epochs: CONFIG.epochs,
+    config: { ...CONFIG, ...pickConfig(state) }, // what the worker's study is built with
     decayFrom: null, // from the study's settings
     settings: null,
     runTo: null, // setState({ epoch }): train to this epoch unpaced, then stop
@@ -287,7 +294,7 @@ export function mountOneHidden(root, state = {}, { dir = 'pkg-scalar', hook: roo
     }
     st.worker.addEventListener('message', (ev) => onMessage(gen, ev));
     st.worker.addEventListener('error', (e) => { e.preventDefault(); if (gen === st.generation) reportError('Worker', e.message || 'the one-hidden-layer worker failed'); });
-    st.worker.postMessage({ type: 'init', dir, config: CONFIG, grid: GRID_N });
+    st.worker.postMessage({ type: 'init', dir, config: st.config, grid: GRID_N });
   }
 
   function reset() {
@@ -310,11 +317,12 @@ export function mountOneHidden(root, state = {}, { dir = 'pkg-scalar', hook: roo
     emit();
   }
 
-  function layout() {
+  /** Sizes the canvases to their boxes, at `dpr` (default: the screen's; 2 for a PNG export). */
+  function layout(dpr) {
     const tw = $('ohl-traces-box').clientWidth;
-    if (tw && traces.resize(tw)) st.dirty.traces = true;
+    if (tw && traces.resize(tw, dpr)) st.dirty.traces = true;
     const bw = $('ohl-boundary-box').clientWidth;
-    if (bw && boundary.resize(bw)) st.dirty.boundary = true;
+    if (bw && boundary.resize(bw, dpr)) st.dirty.boundary = true;
     requestDraw();
   }
 
@@ -340,12 +348,24 @@ export function mountOneHidden(root, state = {}, { dir = 'pkg-scalar', hook: roo
     play();
   }
 
+  /** The study's settings in use (as the worker reports them), else those asked for. */
+  function currentConfig() {
+    return st.settings ? { ...st.config, ...pickConfig(st.settings) } : { ...st.config };
+  }
+
   function getState() {
-    return { epoch: st.epoch, playing: st.playing };
+    return { epoch: st.epoch, playing: st.playing, ...currentConfig() };
   }
 
   function setState(partial = {}) {
     if (!partial || typeof partial !== 'object') return;
+    const now = currentConfig();
+    const next = { ...now, ...pickConfig(partial) };
+    if (CONFIG_KEYS.some((k) => next[k] !== now[k])) {
+      st.config = next;
+      st.settings = null;
+      reset();
+    }
     if (Number.isInteger(partial.epoch) && partial.epoch >= 0) {
       const to = Math.min(partial.epoch, st.epochs);
       if (to < st.epoch) reset();
@@ -411,7 +431,7 @@ export function mountOneHidden(root, state = {}, { dir = 'pkg-scalar', hook: roo
     $('ohl-play').disabled = true;
     return controller;
   }
-  if (state && (state.playing || state.epoch)) setState(state);
+  if (state && (state.playing || state.epoch)) setState({ playing: state.playing, epoch: state.epoch });
   if (!autostart) return controller;
   // Lazy start: load the (cheap) study when the figure comes near the viewport; train on Play.
   const io = new IntersectionObserver((entries) => {

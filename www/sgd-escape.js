@@ -1,7 +1,9 @@
-// <sgd-escape-figure>: the 2-D figure as a custom element, defined by this one ES module.
+// <sgd-escape-figure>: any figure of the page as a custom element, defined by this one ES module.
 //
 //   <script type="module" src="https://your.host/any/path/sgd-escape.js"></script>
 //   <sgd-escape-figure figure="toy" seed="3" controls="lr,noiseTrace" autoplay="1"></sgd-escape-figure>
+//   <sgd-escape-figure figure="fashion" methods="gd,sgd" iterations="300"></sgd-escape-figure>
+//   <sgd-escape-figure figure="ohl" epoch="10" controls="export"></sgd-escape-figure>
 //
 // Attributes mirror the URL-hash keys of the page (docs/API.md, "Permalinks"); they are read by
 // the same Rust parser, so a bad value falls back to its default with a notice in the figure.
@@ -12,12 +14,16 @@
 //
 // Properties: `hook` (state for tests), `controller` (play(), pause(), step(), reset(), hash(),
 // exportAs(kind)). Event: `sgd-escape-state` with `detail.hash` whenever the state changes.
+// figure="fashion" and figure="ohl" mount the later figures (later-figure.js): their markup is
+// index.html's section, fetched from this module's folder; `controller` is then the figure's own
+// (play, pause, step, reset, getState, setState, exportCurves) plus hash() and exportAs(kind).
 
 import { buildToyFigure, controlsFromHash } from './toy-dom.js';
 import { mountToy } from './toy-figure.js';
+import { mountLaterFigure } from './later-figure.js';
 
 // The hash keys an attribute may set (the KEYS of src/permalink.rs).
-const KEYS = ['figure', 'preset', 'methods', 'runs', 'lr', 'noiseTrace', 'batchSize', 'samples', 'dataSpread', 'seed', 'iterations', 'speed', 'play', 'autoplay', 'hide', 'controls', 'lecture', 'workers'];
+const KEYS = ['figure', 'preset', 'methods', 'runs', 'lr', 'noiseTrace', 'batchSize', 'samples', 'dataSpread', 'seed', 'iterations', 'speed', 'play', 'autoplay', 'hide', 'controls', 'lecture', 'workers', 'logEvery', 'maxRecords', 'fromScratch', 'spectrum', 'epochs', 'epoch'];
 // HTML lower-cases attribute names: noisetrace="0.02" means noiseTrace.
 const BY_LOWER = Object.fromEntries(KEYS.map((k) => [k.toLowerCase(), k]));
 
@@ -52,6 +58,11 @@ export class SgdEscapeFigure extends HTMLElement {
     const style = document.createElement('link');
     style.rel = 'stylesheet';
     style.href = new URL('./style.css', import.meta.url).href;
+    const figure = (this.getAttribute('figure') || 'toy').trim();
+    if (figure === 'fashion' || figure === 'ohl') {
+      this.connectLater(figure, hash, style);
+      return;
+    }
     const layout = document.createElement('div');
     layout.className = 'embed-layout';
     layout.append(...buildToyFigure({ controls: controlsFromHash(hash), full: false }));
@@ -82,17 +93,59 @@ export class SgdEscapeFigure extends HTMLElement {
     this.observer.observe(this);
   }
 
+  /** Mounts a later figure; it loads when near the view, plays (if asked) and pauses with it. */
+  connectLater(figure, hash, style) {
+    const holder = document.createElement('div');
+    holder.className = 'embed-later';
+    this.shadowRoot.replaceChildren(style, holder);
+    this.hook = {};
+    const generation = (this.generation = (this.generation || 0) + 1);
+    this.controller = { pending: true, destroy() {} };
+    this.mounting = mountLaterFigure(holder, figure, hash, {
+      hook: this.hook,
+      deferPlay: true,
+      keyTarget: this,
+      lectureTarget: holder,
+      linkBase: () => new URL('./index.html', import.meta.url).href,
+      writeHash: (h) => this.dispatchEvent(new CustomEvent('sgd-escape-state', { detail: { hash: h }, bubbles: true })),
+    }).then((m) => {
+      if (generation !== this.generation) { m.destroy(); return; }
+      const c = m.controller;
+      this.controller = { ...c, hash: m.tools.hash, exportAs: m.tools.exportAs, exporters: m.tools.exporters, destroy: m.destroy, later: m };
+      this.observer = new IntersectionObserver((entries) => {
+        const near = entries.some((e) => e.isIntersecting);
+        if (near) {
+          m.begin();
+          if (this.resumeOnReturn) c.play();
+          this.resumeOnReturn = false;
+        } else if (c.getState().playing) {
+          c.pause();
+          this.resumeOnReturn = true;
+        }
+        this.hook.visible = near;
+      }, { rootMargin: '200px 0px' });
+      this.observer.observe(this);
+    }).catch((e) => {
+      const p = document.createElement('p');
+      p.className = 'status error';
+      p.textContent = `This figure could not be loaded: ${e.message || e}`;
+      holder.append(p);
+      (this.hook.errors || (this.hook.errors = [])).push(String(e.message || e));
+    });
+  }
+
   disconnectedCallback() {
     if (this.observer) this.observer.disconnect();
     this.observer = null;
     if (this.controller) this.controller.destroy();
     this.controller = null;
+    this.generation = (this.generation || 0) + 1;
     this.shadowRoot.replaceChildren();
   }
 
   attributeChangedCallback(name, oldValue, newValue) {
     if (!this.controller || oldValue === newValue) return;
-    if (BY_LOWER[name] === 'controls') {
+    if (BY_LOWER[name] === 'controls' || BY_LOWER[name] === 'figure' || this.controller.later || this.controller.pending) {
       // The layout depends on the controls: rebuild.
       this.disconnectedCallback();
       this.connectedCallback();

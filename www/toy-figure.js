@@ -8,6 +8,7 @@
 //   writeHash(hash)           called with the canonical hash whenever the state changes (pages
 //                             write it with history.replaceState; the element ignores it)
 //   linkBase()                the URL a copied link starts from
+//   openPreset(preset)        a preset of another figure was chosen (default: scroll to it)
 //   keyTarget                 where the keyboard shortcuts listen (document, or the host element)
 //   lectureTarget             the element that gets class `lecture`
 //   fullscreenTarget          the element F puts in fullscreen (default: lectureTarget)
@@ -24,6 +25,7 @@ import { statusReporter } from './status.js';
 import { ToyPool } from './toy-pool.js';
 import { SETTINGS } from './toy-dom.js';
 import { curvesCsv, curvesJson, download, figurePng } from './toy-export.js';
+import { figureKeyHandler, toggleFullscreen } from './figure-keys.js';
 
 // The standard tiny SIMD test module (wasm-feature-detect's simd test).
 const SIMD_TEST = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
@@ -351,6 +353,10 @@ export function mountToy(root, options = {}) {
       const p = app.presets.find((x) => x.id === select.value);
       select.value = '';
       if (!p) return;
+      if (p.figure !== 'toy' && opts.openPreset) {
+        opts.openPreset(p);
+        return;
+      }
       if (p.figure !== 'toy') {
         const section = document.getElementById(p.figure);
         if (section) section.scrollIntoView({ behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
@@ -718,8 +724,7 @@ export function mountToy(root, options = {}) {
 
   function fullscreen() {
     const el = opts.fullscreenTarget || opts.lectureTarget || document.documentElement;
-    if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
-    else if (el.requestFullscreen) el.requestFullscreen().catch((e) => setStatus(`Fullscreen refused: ${e.message}`, 'info'));
+    toggleFullscreen(el, (m) => setStatus(`Fullscreen refused: ${m}`, 'info'));
   }
 
   function wire() {
@@ -778,18 +783,7 @@ export function mountToy(root, options = {}) {
     for (const kind of ['png', 'csv', 'json', 'config']) listen($(`export-${kind}`), 'click', () => exportAs(kind).catch((e) => reportError('Export', e.message || String(e))));
     listen($('lecture'), 'click', () => { setLecture(!app.lecture); syncHash(); });
     // Keyboard: Space or K play/pause, → or . step, R reset, F fullscreen (not while typing).
-    listen(opts.keyTarget, 'keydown', (e) => {
-      if (e.altKey || e.ctrlKey || e.metaKey || !app.ready || !app.state) return;
-      const t = e.composedPath ? e.composedPath()[0] : e.target;
-      // Typing in a field is never a shortcut; on a button or link, Space and Enter keep their
-      // own meaning (press it).
-      if (t && t.closest && t.closest('input, select, textarea, [contenteditable]')) return;
-      if (t && t.closest && t.closest('button, a') && (e.key === ' ' || e.key === 'Enter')) return;
-      if (e.key === ' ' || e.key === 'k') { e.preventDefault(); togglePlay(); }
-      else if (e.key === '.' || e.key === 'ArrowRight') { e.preventDefault(); stepOnce(); }
-      else if (e.key === 'r') { e.preventDefault(); reset(); }
-      else if (e.key === 'f') { e.preventDefault(); fullscreen(); }
-    });
+    listen(opts.keyTarget, 'keydown', figureKeyHandler({ toggle: togglePlay, step: stepOnce, reset, fullscreen }, () => app.ready && app.state));
     const ro = new ResizeObserver(() => layout());
     for (const id of ['landscape-box', 'escape-box', 'indicator-box']) ro.observe($(id));
     cleanups.push(() => ro.disconnect());

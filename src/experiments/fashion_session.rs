@@ -60,6 +60,17 @@ pub const FASHION_KEYS: [&str; 10] = [
     "maxRecords",
 ];
 
+/// The range of [`FashionSettings::config`]'s stage-2 learning rate.
+pub const FASHION_LR_RANGE: RealRange = RealRange {
+    min: 0.0,
+    min_inclusive: false,
+    max: 10.0,
+};
+/// Largest record interval (`logEvery`).
+pub const MAX_LOG_EVERY: u64 = 1_000_000;
+/// Smallest and largest record cap (`maxRecords`).
+pub const MAX_RECORDS_RANGE: (u64, u64) = (3, 100_000);
+
 impl FashionSettings {
     /// Settings from key/value pairs; missing keys keep the defaults, unknown keys are errors.
     pub fn from_fields<I>(fields: I) -> Result<Self, ConfigError>
@@ -68,44 +79,43 @@ impl FashionSettings {
     {
         let mut s = FashionSettings::default();
         for (key, value) in fields {
-            let k = key.as_str();
-            let c = &mut s.config;
-            match k {
-                "methods" => s.methods = parse_methods(k, &value)?,
-                "seed" => c.seed = parse_seed(k, &value)?,
-                "lr" => {
-                    c.lr = RealRange {
-                        min: 0.0,
-                        min_inclusive: false,
-                        max: 10.0,
-                    }
-                    .check(k, &value)? as f32
-                }
-                "logEvery" => s.log_every = check_integer(k, &value, 1, 1_000_000)?,
-                "sharpnessDraws" => {
-                    c.sharpness_draws = check_integer(k, &value, 1, 10_000)? as usize
-                }
-                "refreshFast" => c.refresh_fast = check_integer(k, &value, 1, 1_000_000)?,
-                "refreshSlow" => c.refresh_slow = check_integer(k, &value, 1, 1_000_000)?,
-                "eigvecWarmSteps" => {
-                    c.eigvec_warm_steps = check_integer(k, &value, 0, 1000)? as usize
-                }
-                "stage1MaxIterations" => {
-                    c.stage1_max_iterations = check_integer(k, &value, 1, 1_000_000)?
-                }
-                "maxRecords" => s.max_records = check_integer(k, &value, 3, 100_000)? as usize,
-                _ => {
-                    return Err(ConfigError {
-                        field: key.clone(),
-                        message: format!(
-                            "is not a setting; the settings are {}",
-                            FASHION_KEYS.join(", ")
-                        ),
-                    })
-                }
-            }
+            s.set(&key, &value)?;
         }
         Ok(s)
+    }
+
+    /// Sets one key (of [`FASHION_KEYS`]) after checking its value, so every reader of these
+    /// settings (the JS API, the URL hash) applies the same ranges; on error nothing changes.
+    pub fn set(&mut self, key: &str, value: &FieldValue) -> Result<(), ConfigError> {
+        let c = &mut self.config;
+        let k = key;
+        match k {
+            "methods" => self.methods = parse_methods(k, value)?,
+            "seed" => c.seed = parse_seed(k, value)?,
+            "lr" => c.lr = FASHION_LR_RANGE.check(k, value)? as f32,
+            "logEvery" => self.log_every = check_integer(k, value, 1, MAX_LOG_EVERY)?,
+            "sharpnessDraws" => c.sharpness_draws = check_integer(k, value, 1, 10_000)? as usize,
+            "refreshFast" => c.refresh_fast = check_integer(k, value, 1, 1_000_000)?,
+            "refreshSlow" => c.refresh_slow = check_integer(k, value, 1, 1_000_000)?,
+            "eigvecWarmSteps" => c.eigvec_warm_steps = check_integer(k, value, 0, 1000)? as usize,
+            "stage1MaxIterations" => {
+                c.stage1_max_iterations = check_integer(k, value, 1, 1_000_000)?
+            }
+            "maxRecords" => {
+                let (lo, hi) = MAX_RECORDS_RANGE;
+                self.max_records = check_integer(k, value, lo, hi)? as usize
+            }
+            _ => {
+                return Err(ConfigError {
+                    field: key.to_string(),
+                    message: format!(
+                        "is not a setting; the settings are {}",
+                        FASHION_KEYS.join(", ")
+                    ),
+                })
+            }
+        }
+        Ok(())
     }
 }
 

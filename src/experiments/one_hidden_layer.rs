@@ -229,41 +229,62 @@ impl OneHiddenLayerRun {
 /// The keys [`OneHiddenLayerConfig::from_fields`] reads.
 pub const ONE_HIDDEN_LAYER_KEYS: [&str; 4] = ["seed", "epochs", "samples", "lr"];
 
+/// Largest number of epochs.
+pub const MAX_EPOCHS: u64 = 1000;
+/// Fewest and most training points.
+pub const SAMPLES_RANGE: (u64, u64) = (10, 100_000);
+/// The range of Adam's learning rate.
+pub const OHL_LR_RANGE: crate::config::RealRange = crate::config::RealRange {
+    min: 0.0,
+    min_inclusive: false,
+    max: 1.0,
+};
+
 impl OneHiddenLayerConfig {
     /// A config from key/value pairs; missing keys keep the paper's protocol.
     pub fn from_fields<I>(fields: I) -> Result<Self, crate::config::ConfigError>
     where
         I: IntoIterator<Item = (String, crate::config::FieldValue)>,
     {
-        use crate::config::{check_integer, parse_seed, ConfigError, RealRange};
         let mut c = OneHiddenLayerConfig::default();
         for (key, value) in fields {
-            let k = key.as_str();
-            match k {
-                "seed" => c.seed = parse_seed(k, &value)?,
-                "epochs" => c.epochs = check_integer(k, &value, 1, 1000)? as usize,
-                "samples" => c.samples = check_integer(k, &value, 10, 100_000)? as usize,
-                "lr" => {
-                    c.lr = RealRange {
-                        min: 0.0,
-                        min_inclusive: false,
-                        max: 1.0,
-                    }
-                    .check(k, &value)?
-                }
-                _ => {
-                    return Err(ConfigError {
-                        field: key.clone(),
-                        message: format!(
-                            "is not a setting; the settings are {}",
-                            ONE_HIDDEN_LAYER_KEYS.join(", ")
-                        ),
-                    })
-                }
+            c.set(&key, &value)?;
+        }
+        Ok(c)
+    }
+
+    /// Sets one key (of [`ONE_HIDDEN_LAYER_KEYS`]) after checking its value, so the JS API and
+    /// the URL hash apply the same ranges; on error nothing changes. The decay keeps starting
+    /// at the paper's epoch 21, or at the last epoch if there are fewer.
+    pub fn set(
+        &mut self,
+        key: &str,
+        value: &crate::config::FieldValue,
+    ) -> Result<(), crate::config::ConfigError> {
+        use crate::config::{check_integer, parse_seed, ConfigError};
+        let k = key;
+        match k {
+            "seed" => self.seed = parse_seed(k, value)?,
+            "epochs" => {
+                self.epochs = check_integer(k, value, 1, MAX_EPOCHS)? as usize;
+                self.decay_start = OneHiddenLayerConfig::default().decay_start.min(self.epochs);
+            }
+            "samples" => {
+                let (lo, hi) = SAMPLES_RANGE;
+                self.samples = check_integer(k, value, lo, hi)? as usize
+            }
+            "lr" => self.lr = OHL_LR_RANGE.check(k, value)?,
+            _ => {
+                return Err(ConfigError {
+                    field: key.to_string(),
+                    message: format!(
+                        "is not a setting; the settings are {}",
+                        ONE_HIDDEN_LAYER_KEYS.join(", ")
+                    ),
+                })
             }
         }
-        c.decay_start = c.decay_start.min(c.epochs);
-        Ok(c)
+        Ok(())
     }
 }
 

@@ -470,8 +470,38 @@ struct PermalinkView {
     controls: Option<Vec<&'static str>>,
     lecture: bool,
     workers: Option<u64>,
+    fashion: FashionLinkView,
+    ohl: OhlLinkView,
+    /// The parts an embed of this figure may show.
+    control_list: &'static [&'static str],
     notices: Vec<crate::permalink::Notice>,
     warnings: Vec<String>,
+}
+
+/// The FashionMNIST figure's state in a link, as the page's controller takes it
+/// (`www/figure-link.js` maps the names).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FashionLinkView {
+    methods: Vec<&'static str>,
+    seed: u32,
+    iterations: u64,
+    log_every: u64,
+    max_records: usize,
+    workers: Option<u64>,
+    from_scratch: bool,
+    spectrum: Option<&'static str>,
+}
+
+/// The one-hidden-layer figure's state in a link.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OhlLinkView {
+    seed: u32,
+    epochs: usize,
+    samples: usize,
+    lr: f64,
+    epoch: u64,
 }
 
 /// Parses a URL hash (`#figure=toy&lr=0.005...`) into valid settings, with `notices` for bad
@@ -488,6 +518,7 @@ pub fn parse_permalink(hash: JsValue) -> Result<JsValue, JsError> {
     };
     let p = crate::permalink::parse(&hash);
     let c = &p.toy;
+    let (f, o) = (&p.fashion, &p.ohl);
     to_js(&PermalinkView {
         figure: p.figure,
         preset: p.preset.map(|x| x.id),
@@ -508,6 +539,24 @@ pub fn parse_permalink(hash: JsValue) -> Result<JsValue, JsError> {
         controls: p.controls,
         lecture: p.lecture,
         workers: p.workers,
+        fashion: FashionLinkView {
+            methods: f.settings.methods.iter().map(|m| m.id()).collect(),
+            seed: f.settings.config.seed,
+            iterations: f.iterations,
+            log_every: f.settings.log_every,
+            max_records: f.settings.max_records,
+            workers: f.workers,
+            from_scratch: f.from_scratch,
+            spectrum: f.spectrum.map(|m| m.id()),
+        },
+        ohl: OhlLinkView {
+            seed: o.config.seed,
+            epochs: o.config.epochs,
+            samples: o.config.samples,
+            lr: o.config.lr,
+            epoch: o.epoch,
+        },
+        control_list: p.figure.controls(),
         notices: p.notices,
         warnings: p.warnings,
     })

@@ -208,7 +208,7 @@ export function embedTests(h) {
         const ctx = await open(browser, url, 'examples.html');
         const page = ctx.page;
         await page.waitForFunction(() => document.getElementById('demo-iframe').contentWindow.__sgdEscape?.state?.iteration > 0, null, { timeout: T_READY });
-        const started = () => page.evaluate(() => [...document.querySelectorAll('sgd-escape-figure')].map((e) => !!e.controller && e.controller.started));
+        const started = () => page.evaluate(() => [...document.querySelectorAll('#demo-element-1, #demo-element-2')].map((e) => !!e.controller && e.controller.started));
         check((await started()).every((s) => !s), 'custom elements started before they neared the viewport');
         check(await page.$eval('#demo-slide', (f) => !f.hasAttribute('src')), 'the slide iframe loaded before its slide');
         // The slide.
@@ -222,8 +222,8 @@ export function embedTests(h) {
         await page.waitForFunction(() => !document.getElementById('demo-slide').contentWindow.__sgdEscape, null, { timeout: T_ADVANCE });
         // The elements.
         await page.$eval('#demo-element-1', (e) => e.scrollIntoView());
-        await page.waitForFunction(() => [...document.querySelectorAll('sgd-escape-figure')].every((e) => e.hook.ready), null, { timeout: T_READY });
-        const seeds = await page.evaluate(() => [...document.querySelectorAll('sgd-escape-figure')].map((e) => e.hook.config.seed));
+        await page.waitForFunction(() => [...document.querySelectorAll('#demo-element-1, #demo-element-2')].every((e) => e.hook.ready), null, { timeout: T_READY });
+        const seeds = await page.evaluate(() => [...document.querySelectorAll('#demo-element-1, #demo-element-2')].map((e) => e.hook.config.seed));
         check(seeds[0] === 3 && seeds[1] === 77, `seeds ${seeds}`);
         await page.evaluate(() => document.getElementById('demo-element-1').shadowRoot.getElementById('play').click());
         await page.waitForFunction(() => document.getElementById('demo-element-1').hook.state.iteration >= 30, null, { timeout: T_ADVANCE });

@@ -8,9 +8,11 @@
 // always stops the server, and exits non-zero if any test failed. Needs the wasm builds in
 // www/pkg and www/pkg-scalar (`./build.sh build`).
 //
-// Tests 12 on (tests/e2e/embed.mjs) cover links, embeds, the custom element, keyboard, exports,
+// The tests of tests/e2e/embed.mjs cover links, embeds, the custom element, keyboard, exports,
 // layouts and hostile links; they print the Figure 2 timing, the longest main-thread task and
 // the wasm memory, and write exports and screenshots (phone, laptop, projector) to target/e2e/.
+// The last ones (tests/e2e/later-links.mjs) cover the links, embeds, elements and exports of the
+// FashionMNIST and one-hidden-layer figures.
 //
 // Artifacts: target/e2e/page.png (the whole page after 500 iterations at the default settings)
 // on every run; with --screenshot also docs/screenshot.png (the 2-D figure, for the README),
@@ -25,6 +27,7 @@ import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { embedTests } from './embed.mjs';
+import { laterLinkTests } from './later-links.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ARGS = process.argv.slice(2);
@@ -831,6 +834,8 @@ const TESTS = [
 
 // Links, embedding, teaching tools, exports, layout and hostile input: tests/e2e/embed.mjs.
 TESTS.push(...embedTests({ openPage, check, waitReady, frames, noErrors, ROOT, T_READY, T_ADVANCE, T_RUN }));
+// Links, embeds and exports of the FashionMNIST and one-hidden-layer figures: tests/e2e/later-links.mjs.
+TESTS.push(...laterLinkTests({ openPage, check, noErrors, ROOT, T_READY, T_ADVANCE }));
 
 function withTimeout(promise, ms, what) {
   let timer;

@@ -1,11 +1,14 @@
-//! The URL-hash schema of the page: every control of the 2-D figure, its seed and its play
-//! state as `#figure=toy&lr=0.005&methods=gd,sgd&seed=3&play=1...`.
+//! The URL-hash schema of the page: every control of each figure, its seed and its play
+//! state as `#figure=toy&lr=0.005&methods=gd,sgd&seed=3&play=1...`; the keys of the
+//! FashionMNIST and one-hidden-layer figures (`figure=fashion`, `figure=ohl`) are in [`later`].
 //!
 //! A shared link is input from a stranger, so [`parse`] is total: it never panics, reads at most
 //! [`MAX_HASH_CHARS`] characters and [`MAX_PAIRS`] pairs, ignores unknown keys with a warning,
 //! and replaces a bad value by its default with a [`Notice`] naming the key and its allowed
 //! range. The simulation settings go through the same checks as [`ToyConfig::from_fields`]
-//! (the ranges live in `config.rs`), so the link and the JS API accept exactly the same values.
+//! (the ranges live in `config.rs`) and the experiments' own setters, so the link and the JS API
+//! accept exactly the same values. A link describes one figure: keys of another figure are
+//! ignored with a warning.
 //! [`to_hash`] writes the canonical form back; `parse(&to_hash(p))` gives `p` again.
 
 use crate::config::{
@@ -14,6 +17,10 @@ use crate::config::{
 };
 use crate::noise::Method;
 use serde::Serialize;
+
+pub mod later;
+
+pub use later::{FashionLink, OhlLink, FASHION_CONTROLS, OHL_CONTROLS};
 
 /// Longest hash read; the rest is ignored (with a notice).
 pub const MAX_HASH_CHARS: usize = 16_384;
@@ -40,9 +47,9 @@ pub const DEFAULT_SPEED: u64 = 2;
 pub enum Figure {
     /// The 2-D two-basin experiment (paper Figure 2).
     Toy,
-    /// The FashionMNIST experiment (paper Section 5.3); its settings are not in the link yet.
+    /// The FashionMNIST experiment (paper Section 5.3); its keys: [`later::FASHION_LINK_KEYS`].
     Fashion,
-    /// The one-hidden-layer study (paper Figure 4); its settings are not in the link yet.
+    /// The one-hidden-layer study (paper Figure 4); its keys: [`later::OHL_LINK_KEYS`].
     Ohl,
 }
 
@@ -57,9 +64,46 @@ impl Figure {
             Figure::Ohl => "ohl",
         }
     }
+
+    /// The parts an embed of this figure may show (`controls=...`).
+    pub fn controls(self) -> &'static [&'static str] {
+        match self {
+            Figure::Toy => &CONTROLS,
+            Figure::Fashion => &FASHION_CONTROLS,
+            Figure::Ohl => &OHL_CONTROLS,
+        }
+    }
+
+    /// The setting keys of this figure (besides the shared `figure`, `preset`, `play`,
+    /// `autoplay`, `controls` and `lecture`).
+    pub fn setting_keys(self) -> &'static [&'static str] {
+        match self {
+            Figure::Toy => &TOY_LINK_KEYS,
+            Figure::Fashion => &later::FASHION_LINK_KEYS,
+            Figure::Ohl => &later::OHL_LINK_KEYS,
+        }
+    }
 }
 
-/// The controls an embed may show (`controls=lr,noiseTrace`); the names are the hash keys.
+/// The setting keys of the 2-D figure.
+const TOY_LINK_KEYS: [&str; 13] = [
+    "methods",
+    "runs",
+    "lr",
+    "noiseTrace",
+    "batchSize",
+    "samples",
+    "dataSpread",
+    "seed",
+    "iterations",
+    "speed",
+    "hide",
+    "workers",
+    "play",
+];
+
+/// The controls an embed of the 2-D figure may show (`controls=lr,noiseTrace`); the names are
+/// the hash keys.
 pub const CONTROLS: [&str; 14] = [
     "lr",
     "noiseTrace",
@@ -112,12 +156,12 @@ pub const PRESETS: [Preset; 6] = [
     },
     Preset {
         id: "paper-figure-4",
-        title: "Paper Figure 4: Tr(HΣ) during training",
+        title: "Paper Figure 4: Tr(HΣ) during training, all 31 epochs",
         figure: Figure::Ohl,
     },
     Preset {
         id: "fashion-5-3",
-        title: "FashionMNIST, paper Section 5.3",
+        title: "FashionMNIST 5.3: eight dynamics to iteration 15,000",
         figure: Figure::Fashion,
     },
 ];
@@ -151,6 +195,23 @@ impl Preset {
             _ => paper,
         }
     }
+
+    /// The FashionMNIST settings this preset starts from (the page's defaults for the others).
+    pub fn fashion_link(self) -> FashionLink {
+        match self.id {
+            "fashion-5-3" => FashionLink::paper(),
+            _ => FashionLink::default(),
+        }
+    }
+
+    /// The one-hidden-layer settings this preset starts from (the paper's protocol at epoch 0
+    /// for the others).
+    pub fn ohl_link(self) -> OhlLink {
+        match self.id {
+            "paper-figure-4" => OhlLink::paper(),
+            _ => OhlLink::default(),
+        }
+    }
 }
 
 /// A bad value in a link: the key, and what was wrong and what is used instead.
@@ -171,6 +232,10 @@ pub struct Permalink {
     pub preset: Option<Preset>,
     /// The 2-D simulation settings (validated together, as the JS API would).
     pub toy: ToyConfig,
+    /// The FashionMNIST figure's settings.
+    pub fashion: FashionLink,
+    /// The one-hidden-layer figure's settings.
+    pub ohl: OhlLink,
     /// "Pause at" iteration.
     pub iterations: u64,
     /// Iterations per animation frame.
@@ -197,6 +262,8 @@ impl Default for Permalink {
             figure: Figure::Toy,
             preset: None,
             toy: ToyConfig::default(),
+            fashion: FashionLink::default(),
+            ohl: OhlLink::default(),
             iterations: DEFAULT_ITERATIONS,
             speed: DEFAULT_SPEED,
             play: false,
@@ -210,8 +277,9 @@ impl Default for Permalink {
     }
 }
 
-/// The keys of the schema, in the order [`to_hash`] writes them.
-pub const KEYS: [&str; 18] = [
+/// The keys of the schema, every figure's (the 2-D figure's in the order [`to_hash`] writes
+/// them, then those only the later figures have).
+pub const KEYS: [&str; 24] = [
     "figure",
     "preset",
     "methods",
@@ -230,6 +298,12 @@ pub const KEYS: [&str; 18] = [
     "controls",
     "lecture",
     "workers",
+    "logEvery",
+    "maxRecords",
+    "fromScratch",
+    "spectrum",
+    "epochs",
+    "epoch",
 ];
 
 /// Decodes `%XX` escapes and `+` (as a space); bad escapes stay as they are, and invalid UTF-8
@@ -269,7 +343,7 @@ fn percent_encode(s: &str) -> String {
 }
 
 /// A value cut to [`MAX_QUOTED_CHARS`] characters for a message.
-fn cut(s: &str) -> String {
+pub(crate) fn cut(s: &str) -> String {
     let mut out: String = s.chars().take(MAX_QUOTED_CHARS).collect();
     if out.len() < s.len() {
         out.push('…');
@@ -278,12 +352,12 @@ fn cut(s: &str) -> String {
 }
 
 /// A value quoted for a message, cut to [`MAX_QUOTED_CHARS`] characters.
-fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     format!("{:?}", cut(s))
 }
 
 /// A hash value as the config parser reads it: a number when it reads as one, else text.
-fn number_value(raw: &str) -> FieldValue {
+pub(crate) fn number_value(raw: &str) -> FieldValue {
     match raw.trim().parse::<f64>() {
         Ok(x) if !raw.trim().is_empty() => FieldValue::Number(x),
         _ => FieldValue::Text(cut(raw)),
@@ -291,7 +365,7 @@ fn number_value(raw: &str) -> FieldValue {
 }
 
 /// A comma-separated list, as the config parser reads it.
-fn list_value(raw: &str) -> FieldValue {
+pub(crate) fn list_value(raw: &str) -> FieldValue {
     if raw.trim().is_empty() {
         return FieldValue::List(Vec::new());
     }
@@ -302,7 +376,7 @@ fn list_value(raw: &str) -> FieldValue {
     )
 }
 
-fn parse_bool(key: &str, raw: &str) -> Result<bool, ConfigError> {
+pub(crate) fn parse_bool(key: &str, raw: &str) -> Result<bool, ConfigError> {
     match raw.trim() {
         "1" | "true" | "yes" | "on" => Ok(true),
         "0" | "false" | "no" | "off" => Ok(false),
@@ -310,16 +384,21 @@ fn parse_bool(key: &str, raw: &str) -> Result<bool, ConfigError> {
     }
 }
 
-fn parse_controls(key: &str, raw: &str) -> Result<Vec<&'static str>, ConfigError> {
+fn parse_controls(figure: Figure, key: &str, raw: &str) -> Result<Vec<&'static str>, ConfigError> {
+    let all = figure.controls();
     let mut out = Vec::new();
     for name in raw.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        match CONTROLS.iter().find(|c| **c == name) {
+        match all.iter().find(|c| **c == name) {
             Some(c) if !out.contains(c) => out.push(*c),
             Some(_) => {}
             None => {
                 return Err(ConfigError::new(
                     key,
-                    &format!("a comma-separated list from {}", CONTROLS.join(", ")),
+                    &format!(
+                        "a comma-separated list from {} (the {} figure's)",
+                        all.join(", "),
+                        figure.id()
+                    ),
                     &quote(name),
                 ))
             }
@@ -335,7 +414,15 @@ fn parse_hide(key: &str, raw: &str) -> Result<Vec<Method>, ConfigError> {
     parse_methods(key, &list_value(raw))
 }
 
-fn default_text(key: &str) -> String {
+fn default_text(figure: Figure, key: &str) -> String {
+    let later = match figure {
+        Figure::Toy => None,
+        Figure::Fashion => FashionLink::default().value_text(key),
+        Figure::Ohl => OhlLink::default().value_text(key),
+    };
+    if let Some(text) = later {
+        return text;
+    }
     let p = Permalink::default();
     let c = &p.toy;
     match key {
@@ -359,17 +446,36 @@ fn default_text(key: &str) -> String {
     }
 }
 
-/// Reads one `key=value` pair into `p`; `Ok(false)` for an unknown key.
+fn parse_figure(key: &str, raw: &str) -> Result<Figure, ConfigError> {
+    Figure::ALL
+        .into_iter()
+        .find(|f| f.id() == raw.trim())
+        .ok_or_else(|| ConfigError::new(key, "one of toy, fashion, ohl", &quote(raw)))
+}
+
+/// Reads one `key=value` pair into `p`; `Ok(false)` for a key that is not the figure's.
 fn apply(p: &mut Permalink, key: &str, raw: &str) -> Result<bool, ConfigError> {
+    match key {
+        "figure" | "preset" => return Ok(true), // read first, by `parse`
+        "play" | "autoplay" => p.play = parse_bool(key, raw)?,
+        "lecture" => p.lecture = parse_bool(key, raw)?,
+        "controls" => p.controls = Some(parse_controls(p.figure, key, raw)?),
+        "hide" if p.figure != Figure::Ohl => p.hide = parse_hide(key, raw)?,
+        _ => {
+            return match p.figure {
+                Figure::Toy => apply_toy(p, key, raw),
+                Figure::Fashion => p.fashion.apply(key, raw),
+                Figure::Ohl => p.ohl.apply(key, raw),
+            }
+        }
+    }
+    Ok(true)
+}
+
+/// Reads one key of the 2-D figure into `p`; `Ok(false)` for a key that is not its.
+fn apply_toy(p: &mut Permalink, key: &str, raw: &str) -> Result<bool, ConfigError> {
     let t = &mut p.toy;
     match key {
-        "figure" => {
-            p.figure = Figure::ALL
-                .into_iter()
-                .find(|f| f.id() == raw.trim())
-                .ok_or_else(|| ConfigError::new(key, "one of toy, fashion, ohl", &quote(raw)))?;
-        }
-        "preset" => {} // read first, by `parse`
         "methods" => t.methods = parse_methods(key, &list_value(raw))?,
         "runs" => t.runs = check_integer(key, &number_value(raw), 1, MAX_RUNS)? as usize,
         "lr" => t.lr = LR_RANGE.check(key, &number_value(raw))?,
@@ -382,10 +488,6 @@ fn apply(p: &mut Permalink, key: &str, raw: &str) -> Result<bool, ConfigError> {
         "seed" => t.seed = parse_seed(key, &number_value(raw))?,
         "iterations" => p.iterations = check_integer(key, &number_value(raw), 1, MAX_ITERATIONS)?,
         "speed" => p.speed = check_integer(key, &number_value(raw), 1, MAX_SPEED)?,
-        "play" | "autoplay" => p.play = parse_bool(key, raw)?,
-        "lecture" => p.lecture = parse_bool(key, raw)?,
-        "hide" => p.hide = parse_hide(key, raw)?,
-        "controls" => p.controls = Some(parse_controls(key, raw)?),
         "workers" => p.workers = Some(check_integer(key, &number_value(raw), 1, MAX_WORKERS)?),
         _ => return Ok(false),
     }
@@ -459,6 +561,8 @@ pub fn parse(hash: &str) -> Permalink {
                 p.preset = Some(preset);
                 p.figure = preset.figure;
                 p.toy = preset.toy_config();
+                p.fashion = preset.fashion_link();
+                p.ohl = preset.ohl_link();
             }
             None => {
                 let ids: Vec<&str> = PRESETS.iter().map(|p| p.id).collect();
@@ -471,7 +575,21 @@ pub fn parse(hash: &str) -> Permalink {
             }
         }
     }
+    // Then the figure, which decides what the other keys mean.
+    if let Some((_, raw)) = pairs.iter().rev().find(|(k, _)| k == "figure") {
+        match parse_figure("figure", raw) {
+            Ok(f) => p.figure = f,
+            Err(e) => {
+                let text = format!("{e}; using {}", p.figure.id());
+                p.notices.push(Notice {
+                    key: "figure".into(),
+                    message: text,
+                });
+            }
+        }
+    }
     let base = p.toy.clone();
+    let (base_fashion, base_ohl) = (p.fashion.clone(), p.ohl.clone());
     for (key, raw) in &pairs {
         if let Some(k) = KEYS.iter().find(|k| **k == key.as_str()) {
             if seen.contains(k) && *k != "preset" {
@@ -484,6 +602,17 @@ pub fn parse(hash: &str) -> Permalink {
         }
         match apply(&mut p, key, raw) {
             Ok(true) => {}
+            Ok(false) if KEYS.contains(&key.as_str()) => {
+                let figure = p.figure;
+                warn(
+                    &mut p,
+                    format!(
+                        "ignored `{key}`: it is not a setting of the {} figure, whose keys are {}",
+                        figure.id(),
+                        figure.setting_keys().join(", ")
+                    ),
+                )
+            }
             Ok(false) => warn(
                 &mut p,
                 format!(
@@ -493,7 +622,21 @@ pub fn parse(hash: &str) -> Permalink {
                 ),
             ),
             Err(e) => {
-                let text = format!("{e}; using {}", default_text(key));
+                // A bad value of a later figure's key puts back the base value (the default, or
+                // the preset's), even over an earlier good value of the same key.
+                let later = match p.figure {
+                    Figure::Toy => None,
+                    Figure::Fashion => {
+                        p.fashion.restore(key, &base_fashion);
+                        base_fashion.value_text(key)
+                    }
+                    Figure::Ohl => {
+                        p.ohl.restore(key, &base_ohl);
+                        base_ohl.value_text(key)
+                    }
+                };
+                let used = later.unwrap_or_else(|| default_text(p.figure, key));
+                let text = format!("{e}; using {used}");
                 p.notices.push(Notice {
                     key: key.clone(),
                     message: text,
@@ -516,13 +659,19 @@ pub fn parse(hash: &str) -> Permalink {
                 reset_toy_field(&mut p.toy, &field, &base);
                 p.notices.push(Notice {
                     key: field.clone(),
-                    message: format!("{e}; using {}", default_text(&field)),
+                    message: format!("{e}; using {}", default_text(Figure::Toy, &field)),
                 });
             }
         }
     }
     if p.toy.validate().is_err() {
         p.toy = ToyConfig::default();
+    }
+    if let Err(e) = p.ohl.check() {
+        p.notices.push(Notice {
+            key: "epoch".into(),
+            message: format!("{e}; using 0"),
+        });
     }
     p
 }
@@ -535,10 +684,45 @@ fn number_text(x: f64) -> String {
 /// The canonical hash (without `#`) for `p`; every key is written, so a link keeps meaning the
 /// same thing if the defaults ever change.
 pub fn to_hash(p: &Permalink) -> String {
+    let ids = |ms: &[Method]| ms.iter().map(|m| m.id()).collect::<Vec<_>>().join(",");
+    let mut out = vec![("figure", p.figure.id().to_string())];
+    if let Some(preset) = p.preset {
+        out.push(("preset", preset.id.to_string()));
+    }
+    match p.figure {
+        Figure::Toy => out.extend(toy_pairs(p)),
+        Figure::Fashion => {
+            out.extend(p.fashion.pairs());
+            out.push(("play", u8::from(p.play).to_string()));
+        }
+        Figure::Ohl => {
+            out.extend(p.ohl.pairs());
+            out.push(("play", u8::from(p.play).to_string()));
+        }
+    }
+    if !p.hide.is_empty() && p.figure != Figure::Ohl {
+        out.push(("hide", ids(&p.hide)));
+    }
+    if let Some(controls) = &p.controls {
+        out.push(("controls", controls.join(",")));
+    }
+    if p.lecture {
+        out.push(("lecture", "1".into()));
+    }
+    if let (Some(w), Figure::Toy) = (p.workers, p.figure) {
+        out.push(("workers", w.to_string()));
+    }
+    out.iter()
+        .map(|(k, v)| format!("{k}={}", percent_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The 2-D figure's settings as `key=value` pairs (unencoded).
+fn toy_pairs(p: &Permalink) -> Vec<(&'static str, String)> {
     let c = &p.toy;
     let ids = |ms: &[Method]| ms.iter().map(|m| m.id()).collect::<Vec<_>>().join(",");
-    let mut out = vec![
-        ("figure", p.figure.id().to_string()),
+    vec![
         ("methods", ids(&c.methods)),
         ("runs", c.runs.to_string()),
         ("lr", number_text(c.lr)),
@@ -550,26 +734,7 @@ pub fn to_hash(p: &Permalink) -> String {
         ("iterations", p.iterations.to_string()),
         ("speed", p.speed.to_string()),
         ("play", u8::from(p.play).to_string()),
-    ];
-    if let Some(preset) = p.preset {
-        out.insert(1, ("preset", preset.id.to_string()));
-    }
-    if !p.hide.is_empty() {
-        out.push(("hide", ids(&p.hide)));
-    }
-    if let Some(controls) = &p.controls {
-        out.push(("controls", controls.join(",")));
-    }
-    if p.lecture {
-        out.push(("lecture", "1".into()));
-    }
-    if let Some(w) = p.workers {
-        out.push(("workers", w.to_string()));
-    }
-    out.iter()
-        .map(|(k, v)| format!("{k}={}", percent_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    ]
 }
 
 #[cfg(test)]
@@ -735,8 +900,8 @@ mod tests {
     fn the_page_lists_the_same_keys_and_controls() {
         // The page lays out embeds before wasm loads, so it keeps copies of these two lists;
         // this keeps them equal to the schema.
-        let element = include_str!("../www/sgd-escape.js");
-        let dom = include_str!("../www/toy-dom.js");
+        let element = include_str!("../../www/sgd-escape.js");
+        let dom = include_str!("../../www/toy-dom.js");
         let list = |text: &str, marker: &str| -> Vec<String> {
             let start = text.find(marker).expect(marker) + marker.len();
             let end = start + text[start..].find(']').unwrap();
@@ -748,6 +913,195 @@ mod tests {
         };
         assert_eq!(list(element, "const KEYS = ["), KEYS.to_vec());
         assert_eq!(list(dom, "const CONTROL_NAMES = ["), CONTROLS.to_vec());
+        let later = include_str!("../../www/figure-link.js");
+        assert_eq!(
+            list(later, "const FASHION_CONTROLS = ["),
+            FASHION_CONTROLS.to_vec()
+        );
+        assert_eq!(list(later, "const OHL_CONTROLS = ["), OHL_CONTROLS.to_vec());
+    }
+
+    #[test]
+    fn every_fashion_key_is_read_and_round_trips() {
+        let p = parse(
+            "#figure=fashion&methods=sgd,gd&seed=7&iterations=2500&logEvery=50&maxRecords=64\
+             &workers=3&fromScratch=1&spectrum=gld-hessian&play=1&hide=gd&controls=settings,export\
+             &lecture=1",
+        );
+        assert!(p.notices.is_empty() && p.warnings.is_empty(), "{p:?}");
+        assert_eq!(p.figure, Figure::Fashion);
+        let f = &p.fashion;
+        assert_eq!(f.settings.methods, vec![Method::Gd, Method::Sgd]);
+        assert_eq!(f.settings.config.seed, 7);
+        assert_eq!((f.iterations, f.settings.log_every), (2500, 50));
+        assert_eq!(f.settings.max_records, 64);
+        assert_eq!((f.workers, f.from_scratch), (Some(3), true));
+        assert_eq!(f.spectrum, Some(Method::GldHessian));
+        assert_eq!((p.play, p.lecture), (true, true));
+        assert_eq!(p.hide, vec![Method::Gd]);
+        assert_eq!(p.controls, Some(vec!["settings", "export"]));
+        // The 2-D settings are untouched by the shared keys of another figure.
+        assert_eq!(p.toy, ToyConfig::default());
+        assert_eq!(parse(&to_hash(&p)), p);
+        let d = parse("figure=fashion");
+        assert_eq!(d.fashion, FashionLink::default());
+        assert_eq!(parse(&to_hash(&d)), d);
+    }
+
+    #[test]
+    fn every_ohl_key_is_read_and_round_trips() {
+        let p = parse(
+            "figure=ohl&seed=9&epochs=12&samples=200&lr=0.002&epoch=5&play=1&controls=boundary",
+        );
+        assert!(p.notices.is_empty() && p.warnings.is_empty(), "{p:?}");
+        let c = &p.ohl.config;
+        assert_eq!((c.seed, c.epochs, c.samples, c.lr), (9, 12, 200, 0.002));
+        assert_eq!(
+            c.decay_start, 12,
+            "the decay starts at the last epoch when there are fewer than 21"
+        );
+        assert_eq!(p.ohl.epoch, 5);
+        assert_eq!(parse(&to_hash(&p)), p);
+        let d = parse("figure=ohl");
+        assert_eq!(d.ohl, OhlLink::default());
+        assert_eq!(parse(&to_hash(&d)), d);
+    }
+
+    #[test]
+    fn later_figures_use_the_experiments_ranges_and_name_key_and_range() {
+        use crate::experiments::fashion_session::{MAX_LOG_EVERY, MAX_RECORDS_RANGE};
+        use crate::experiments::one_hidden_layer::{MAX_EPOCHS, SAMPLES_RANGE};
+        let cases = [
+            (
+                "fashion",
+                "logEvery",
+                "0".to_string(),
+                format!("1..={MAX_LOG_EVERY}"),
+            ),
+            (
+                "fashion",
+                "logEvery",
+                (MAX_LOG_EVERY + 1).to_string(),
+                format!("1..={MAX_LOG_EVERY}"),
+            ),
+            (
+                "fashion",
+                "maxRecords",
+                "2".into(),
+                format!("{}..={}", MAX_RECORDS_RANGE.0, MAX_RECORDS_RANGE.1),
+            ),
+            ("fashion", "seed", "-3".into(), "0..=4294967295".into()),
+            (
+                "fashion",
+                "methods",
+                "gd,gd".into(),
+                "distinct method ids".into(),
+            ),
+            (
+                "fashion",
+                "iterations",
+                "100001".into(),
+                "1..=100000".into(),
+            ),
+            ("fashion", "workers", "0".into(), "1..=8".into()),
+            ("fashion", "fromScratch", "2".into(), "1 or 0".into()),
+            ("fashion", "spectrum", "adam".into(), "gld-eigvec".into()),
+            ("fashion", "controls", "lr".into(), "settings, paper".into()),
+            ("ohl", "epochs", "0".into(), format!("1..={MAX_EPOCHS}")),
+            (
+                "ohl",
+                "samples",
+                "9".into(),
+                format!("{}..={}", SAMPLES_RANGE.0, SAMPLES_RANGE.1),
+            ),
+            ("ohl", "lr", "2".into(), "(0, 1]".into()),
+            ("ohl", "seed", "x".into(), "0..=4294967295".into()),
+            ("ohl", "epoch", "1.5".into(), format!("0..={MAX_EPOCHS}")),
+            ("ohl", "epoch", "32".into(), "0..=31".into()),
+            (
+                "ohl",
+                "controls",
+                "export,x".into(),
+                "boundary, link, export".into(),
+            ),
+        ];
+        for (figure, key, value, range) in cases {
+            let p = parse(&format!("figure={figure}&{key}={}", percent_encode(&value)));
+            assert_eq!(
+                p.notices.len(),
+                1,
+                "{figure} {key}={value}: {:?}",
+                p.notices
+            );
+            let n = &p.notices[0];
+            assert_eq!(n.key, key);
+            assert!(n.message.contains(&range), "{key}={value}: {}", n.message);
+            assert!(n.message.contains("using"), "{}", n.message);
+            assert_eq!(p.fashion, FashionLink::default(), "{key}={value}");
+            assert_eq!(p.ohl, OhlLink::default(), "{key}={value}");
+        }
+    }
+
+    #[test]
+    fn a_bad_value_of_a_later_figure_puts_back_the_base_value_it_names() {
+        let p = parse("figure=fashion&logEvery=10&logEvery=0");
+        assert_eq!(p.fashion.settings.log_every, 100);
+        assert!(
+            p.notices[0].message.ends_with("using 100"),
+            "{:?}",
+            p.notices
+        );
+        let p = parse("preset=fashion-5-3&iterations=0");
+        assert_eq!(p.fashion.iterations, 15_000);
+        assert!(
+            p.notices[0].message.ends_with("using 15000"),
+            "{:?}",
+            p.notices
+        );
+        let p = parse("figure=ohl&epochs=10&epochs=x&epoch=25");
+        assert_eq!((p.ohl.config.epochs, p.ohl.epoch), (31, 25));
+        assert_eq!(p.ohl.config.decay_start, 21);
+    }
+
+    #[test]
+    fn keys_of_another_figure_are_warnings_not_changes() {
+        let p = parse("figure=fashion&noiseTrace=0.5&epochs=3&runs=7");
+        assert!(p.notices.is_empty());
+        assert_eq!(p.warnings.len(), 3, "{:?}", p.warnings);
+        assert!(p.warnings[0].contains("not a setting of the fashion figure"));
+        assert_eq!(
+            (p.toy.clone(), p.ohl.clone()),
+            (ToyConfig::default(), OhlLink::default())
+        );
+        // Shared names mean the shown figure's setting: samples and lr of the study here.
+        let p = parse("lr=0.5&samples=50&figure=ohl");
+        assert_eq!((p.ohl.config.lr, p.ohl.config.samples), (0.5, 50));
+        assert_eq!(p.toy, ToyConfig::default());
+        let p = parse("figure=ohl&hide=gd");
+        assert_eq!(p.warnings.len(), 1);
+    }
+
+    #[test]
+    fn presets_of_the_later_figures_set_their_state() {
+        let p = parse("preset=fashion-5-3");
+        assert_eq!(p.figure, Figure::Fashion);
+        assert_eq!(p.fashion.settings.methods, Method::ALL.to_vec());
+        assert_eq!(
+            (p.fashion.iterations, p.fashion.settings.log_every),
+            (15_000, 500)
+        );
+        assert_eq!(p.fashion.settings.config.seed, 0);
+        assert_eq!(parse(&to_hash(&p)), p);
+        let q = parse("preset=fashion-5-3&iterations=3000");
+        assert_eq!(q.fashion.iterations, 3000);
+        let p = parse("preset=paper-figure-4");
+        assert_eq!(p.figure, Figure::Ohl);
+        assert_eq!(
+            p.ohl.config,
+            crate::experiments::one_hidden_layer::OneHiddenLayerConfig::default()
+        );
+        assert_eq!(p.ohl.epoch, 31);
+        assert_eq!(parse(&to_hash(&p)), p);
     }
 
     #[test]
@@ -782,6 +1136,14 @@ mod tests {
                     "sgd",
                     "gld-eigvec",
                     "lr,noiseTrace",
+                    "fashion",
+                    "ohl",
+                    "toy",
+                    "figure=fashion&",
+                    "figure=ohl&",
+                    "fashion-5-3",
+                    "paper-figure-4",
+                    "settings,export",
                     "é",
                     "<script>",
                     "\u{0}",
@@ -807,6 +1169,10 @@ mod tests {
                 "{hash:?}"
             );
             assert_eq!(again.toy, p.toy, "{hash:?}");
+            assert_eq!(again.fashion, p.fashion, "{hash:?}");
+            assert_eq!(again.ohl, p.ohl, "{hash:?}");
+            assert_eq!(again.figure, p.figure, "{hash:?}");
+            assert!(p.ohl.epoch <= p.ohl.config.epochs as u64, "{hash:?}");
         }
     }
 }
