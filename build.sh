@@ -18,7 +18,7 @@ cd "$ROOT"
 WASM_TARGET=wasm32-unknown-unknown
 WASM_PACK_VERSION=0.15.1           # installed by `setup` when wasm-pack is missing
 CARGO_FUZZ_VERSION=0.13.2          # installed by `setup` (cargo install, about 1 min on 2 cores)
-FUZZ_TARGETS=(config_parser idx_reader)
+FUZZ_TARGETS=(config_parser idx_reader hash_parser)
 FUZZ_SECONDS=25                    # per target in `./build.sh test`
 JS_FUZZ_CASES=20000                # per wasm build in `./build.sh test` (about 15 s each)
 CHROMEDRIVER=/usr/bin/chromedriver # Debian's chromium-driver; matches Debian's chromium

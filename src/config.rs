@@ -30,13 +30,26 @@ impl FieldValue {
     pub fn describe(&self) -> String {
         match self {
             FieldValue::Number(x) => format!("{x}"),
-            FieldValue::Text(s) => format!("the string {s:?}"),
+            FieldValue::Text(s) => format!("the string {:?}", cut_for_message(s)),
             FieldValue::List(_) => "a list".to_string(),
             FieldValue::Bool(b) => format!("the boolean {b}"),
             FieldValue::Null => "null".to_string(),
             FieldValue::Other(what) => what.clone(),
         }
     }
+}
+
+/// The most characters of a string value an error message quotes: a message never grows with
+/// its input (a link or a JS string can be megabytes long).
+pub const MAX_MESSAGE_QUOTE_CHARS: usize = 64;
+
+/// `s`, cut to [`MAX_MESSAGE_QUOTE_CHARS`] characters with a trailing "…" when it was longer.
+fn cut_for_message(s: &str) -> String {
+    let mut out: String = s.chars().take(MAX_MESSAGE_QUOTE_CHARS).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    out
 }
 
 /// Converts a JSON value into the loosely typed form, the way the wasm facade converts a JS
@@ -364,6 +377,15 @@ mod tests {
 
     fn parse(pairs: &[(&str, FieldValue)]) -> Result<ToyConfig, ConfigError> {
         ToyConfig::from_fields(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())))
+    }
+
+    #[test]
+    fn a_huge_string_value_is_quoted_cut_in_the_error() {
+        let huge = "x".repeat(1_000_000);
+        let e = parse(&[("lr", FieldValue::Text(huge))]).unwrap_err();
+        assert_eq!(e.field, "lr");
+        assert!(e.to_string().len() < 300, "{e}");
+        assert!(e.to_string().contains(&format!("{}…", "x".repeat(64))), "{e}");
     }
 
     #[test]
