@@ -385,7 +385,10 @@ mod tests {
         let e = parse(&[("lr", FieldValue::Text(huge))]).unwrap_err();
         assert_eq!(e.field, "lr");
         assert!(e.to_string().len() < 300, "{e}");
-        assert!(e.to_string().contains(&format!("{}…", "x".repeat(64))), "{e}");
+        assert!(
+            e.to_string().contains(&format!("{}…", "x".repeat(64))),
+            "{e}"
+        );
     }
 
     #[test]
