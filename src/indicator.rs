@@ -34,6 +34,16 @@ pub struct Indicator {
     pub lambda2: f64,
     /// The projection coefficient a_hat; `None` without noise or without positive curvature.
     pub a_hat: Option<f64>,
+    /// 2 / lambda1, the largest learning rate at which GD is stable here (`None` without
+    /// positive curvature): beyond it even noiseless steps overshoot and are thrown out of the
+    /// basin, so an escape says nothing about the noise.
+    pub gd_stable_lr: Option<f64>,
+}
+
+/// 2 / `lambda1`, the stability limit of GD's learning rate on a quadratic with top
+/// curvature `lambda1`; `None` when the curvature is not positive (GD is then never unstable).
+pub fn gd_stable_lr(lambda1: f64) -> Option<f64> {
+    (lambda1 > 0.0 && lambda1.is_finite()).then(|| 2.0 / lambda1)
 }
 
 /// The isotropic reference Tr H Tr Sigma / D in 2-D.
@@ -123,6 +133,7 @@ impl IndicatorSum {
             lambda1: e.values[0],
             lambda2: e.values[1],
             a_hat: projection_coefficient(&h, &sigma),
+            gd_stable_lr: gd_stable_lr(e.values[0]),
         }
     }
 }
@@ -226,5 +237,26 @@ mod tests {
         none.add(&H, &Sym2::ZERO);
         let ind = none.finish([1.0, 1.0]);
         assert_eq!((ind.ratio, ind.a_hat, ind.tr_h_sigma), (None, None, 0.0));
+    }
+
+    #[test]
+    fn gd_is_stable_below_two_over_lambda1_and_overshoots_beyond() {
+        let mut s = IndicatorSum::default();
+        s.add(&H, &Sym2::ZERO);
+        let limit = s.finish([1.0, 1.0]).gd_stable_lr.unwrap();
+        assert!((limit - 0.01).abs() < 1e-15);
+        // Noiseless GD from a displaced point: contracts just below the limit, grows beyond.
+        let norm_after = |lr: f64| {
+            let mut w = [0.3, -0.2];
+            for _ in 0..2000 {
+                let g = H.apply(w);
+                w = [w[0] - lr * g[0], w[1] - lr * g[1]];
+            }
+            w[0].hypot(w[1])
+        };
+        assert!(norm_after(0.99 * limit) < 1e-3);
+        assert!(norm_after(1.01 * limit) > 1.0);
+        assert_eq!(gd_stable_lr(0.0), None);
+        assert_eq!(gd_stable_lr(-3.0), None);
     }
 }

@@ -429,7 +429,11 @@ export function mountToy(root, options = {}) {
     const c = app.config;
     if (!s || !c) return;
     const parts = app.simulated.map((id) => `${app.names[id] || id} ${s.escaped[id] ?? 0}${s.diverged && s.diverged[id] ? ` (${s.diverged[id]} diverged)` : ''}`);
-    const text = `Iteration ${s.iteration}${target() ? ` of ${target()}` : ''}, seed ${c.seed}, η = ${c.lr}, noise trace ${c.noiseTrace}: runs escaped to the flat basin out of ${s.runs}: ${parts.join(', ')}.`;
+    const first = indicatorRows()[0];
+    const unstable = first && first.gdStableLr && c.lr > first.gdStableLr
+      ? ` η is beyond GD's stability limit 2/λ₁ = ${fmt(first.gdStableLr)} at the sharp minimum: escapes come from the step size, not the noise.`
+      : '';
+    const text = `Iteration ${s.iteration}${target() ? ` of ${target()}` : ''}, seed ${c.seed}, η = ${c.lr}, noise trace ${c.noiseTrace}: runs escaped to the flat basin out of ${s.runs}: ${parts.join(', ')}.${unstable}`;
     setText('figure-caption', text);
     app.describedAt = s.iteration;
   }
@@ -464,8 +468,12 @@ export function mountToy(root, options = {}) {
       body.append(tr);
     }
     const first = rows[0];
+    const limit = first && first.gdStableLr;
+    const beyond = limit && app.config && app.config.lr > limit
+      ? ` η = ${app.config.lr} is beyond it: even GD's steps overshoot and throw runs out of the sharp minimum, so escapes here measure the step size, not the noise.`
+      : '';
     setText('hessian-caption', first
-      ? `At w = (1, 1): Hessian eigenvalues λ₁ = ${fmt(first.lambda1)}, λ₂ = ${fmt(first.lambda2)}, Tr H = ${fmt(first.trH)}; D = 2.`
+      ? `At w = (1, 1): Hessian eigenvalues λ₁ = ${fmt(first.lambda1)}, λ₂ = ${fmt(first.lambda2)}, Tr H = ${fmt(first.trH)}; D = 2.${limit ? ` GD is stable there for η < 2/λ₁ = ${fmt(limit)}.` : ''}${beyond}`
       : 'At w = (1, 1)');
   }
 

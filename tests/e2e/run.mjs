@@ -427,7 +427,7 @@ const TESTS = [
     },
   },
   {
-    name: 'an invalid parameter (lr = -1) shows an error naming the field; the simulation keeps running',
+    name: 'an invalid parameter (lr = -1) shows an error naming the field; the simulation keeps running; an lr beyond 2/λ₁ is flagged',
     async run(browser, url) {
       const ctx = await openPage(browser, url);
       const { page } = ctx;
@@ -463,6 +463,13 @@ const TESTS = [
       await page.click('#play');
       await waitIteration(page, 5);
       await pause(page);
+      // lr = 0.01 is exactly 2/λ₁ at the sharp minimum: the caption states the limit, and a
+      // larger lr is flagged (escapes then come from the step size, not the noise).
+      await page.waitForFunction(() => /2\/λ₁ = 0\.01\b/.test(document.getElementById('hessian-caption').textContent), null, { timeout: T_ADVANCE });
+      check(!/beyond/.test(await page.textContent('#hessian-caption')), 'lr = 0.01 is not beyond the limit');
+      await page.fill('#lr', '0.02');
+      await page.press('#lr', 'Enter');
+      await page.waitForFunction(() => /beyond/.test(document.getElementById('hessian-caption').textContent), null, { timeout: T_ADVANCE });
       check(ctx.pageErrors.length === 0, `page errors: ${ctx.pageErrors.join(' | ')}`);
       await ctx.context.close();
     },
