@@ -6,7 +6,8 @@
 // Prints `Serving www/ at http://127.0.0.1:8000/` once listening (with --port 0 the OS picks a
 // free port and the printed URL shows it). Serves .wasm as application/wasm (needed by
 // WebAssembly.instantiateStreaming) and .js/.mjs as text/javascript (needed by module scripts),
-// sends `Cache-Control: no-cache` so a rebuilt pkg is always picked up, never serves anything
+// sends `Cache-Control: no-cache` so a rebuilt pkg is always picked up, sends the page's
+// Content-Security-Policy as a header (so it also binds the Web Workers), never serves anything
 // outside the root, and stops cleanly on SIGINT/SIGTERM. Only GET and HEAD are answered.
 
 import { createServer } from 'node:http';
@@ -87,6 +88,24 @@ function isInside(dir, p) {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
+// The page's Content-Security-Policy as a header too: the <meta> tags in www/*.html cover the
+// pages, but a Web Worker takes its policy only from its own script's response headers, so
+// this is what holds the workers (and every other file) to the same rules. Same policy as the
+// <meta> tags: only this origin, wasm compilation allowed, no eval, no inline script; frames of
+// this origin (the examples page embeds embed.html); any site may frame the page (embedding).
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data: blob:",
+  "style-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-src 'self'",
+].join('; ');
+
 function send(res, status, text, extraHeaders = {}) {
   const body = Buffer.from(text + '\n');
   res.writeHead(status, {
@@ -159,6 +178,7 @@ const server = createServer(async (req, res) => {
       'Cache-Control': 'no-cache',
       'Last-Modified': found.stat.mtime.toUTCString(),
       'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': CSP,
     });
     if (req.method === 'HEAD') {
       res.end();

@@ -280,7 +280,7 @@ async function screenshotOf(page, selectors, file) {
 
 const TESTS = [
   {
-    name: 'page loads with no console error and no page error; SIMD build chosen',
+    name: 'page loads with no console error and no page error; SIMD build chosen; the CSP header reaches the workers',
     async run(browser, url) {
       const ctx = await openPage(browser, url);
       await waitReady(ctx.page);
@@ -293,6 +293,12 @@ const TESTS = [
       check(ids.length === 8, `all eight methods should be simulated by default, got ${ids.join(', ')}`);
       const live = await ctx.page.textContent('#watch-live');
       check(/\d/.test(live) && /SGD/.test(live), `the live explanation has no numbers: "${live}"`);
+      // The server sends the CSP as a header too, so it binds the workers (which ignore the
+      // page's <meta>); the workers above ran under it.
+      for (const file of ['index.html', 'worker.js', 'fashion-worker.js', 'one-hidden-worker.js']) {
+        const csp = (await ctx.page.request.get(new URL(file, url).href)).headers()['content-security-policy'] || '';
+        check(/script-src 'self' 'wasm-unsafe-eval'/.test(csp) && /default-src 'self'/.test(csp), `${file}: no CSP header ("${csp}")`);
+      }
       noErrors(ctx);
       await ctx.context.close();
     },
