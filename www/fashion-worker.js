@@ -25,8 +25,8 @@
 // progress that was already on its way when it reset. Errors: { type: 'error', message }.
 
 import { PRIOR_MS, PRIOR_RECORD_MS, estimateMs } from './fashion-costs.js';
+import { BUILD_DIRS, loadBuild } from './wasm-build.js';
 
-const DIRS = new Set(['pkg', 'pkg-scalar']);
 const FILES = {
   trainImages: 'fmnist-train1200-images-idx3-ubyte.gz',
   trainLabels: 'fmnist-train1200-labels-idx1-ubyte.gz',
@@ -130,15 +130,12 @@ function loadMinimum(buf) {
 }
 
 async function init(msg) {
-  if (!DIRS.has(msg.dir)) throw new Error(`unknown build directory ${msg.dir}`);
+  if (!BUILD_DIRS.has(msg.dir)) throw new Error(`unknown build directory ${msg.dir}`);
   let data;
   try {
-    const mod = await import(`./${msg.dir}/sgd_escape.js`);
-    const exports = await mod.default();
-    memory = exports && exports.memory ? exports.memory : null;
-    wasm = mod;
+    ({ wasm, memory } = await loadBuild(msg.dir));
   } catch (e) {
-    post({ type: 'fatal', message: `could not load ./${msg.dir}/sgd_escape.js: ${message(e)}` });
+    post({ type: 'fatal', message: message(e) });
     return;
   }
   try {

@@ -12,7 +12,7 @@
 //
 // Reset is done by the page terminating this worker and starting a new one.
 
-const DIRS = new Set(['pkg', 'pkg-scalar']);
+import { BUILD_DIRS, loadBuild } from './wasm-build.js';
 
 let wasm = null;
 let memory = null;
@@ -31,14 +31,11 @@ function grid() {
 async function handle(msg) {
   switch (msg.type) {
     case 'init': {
-      if (!DIRS.has(msg.dir)) throw new Error(`unknown build directory ${msg.dir}`);
+      if (!BUILD_DIRS.has(msg.dir)) throw new Error(`unknown build directory ${msg.dir}`);
       try {
-        const mod = await import(`./${msg.dir}/sgd_escape.js`);
-        const exports = await mod.default();
-        memory = exports && exports.memory ? exports.memory : null;
-        wasm = mod;
+        ({ wasm, memory } = await loadBuild(msg.dir));
       } catch (e) {
-        postMessage({ type: 'fatal', message: `could not load ./${msg.dir}/sgd_escape.js: ${message(e)}` });
+        postMessage({ type: 'fatal', message: message(e) });
         return;
       }
       try {
