@@ -337,6 +337,7 @@ pub fn run(args: &[String]) -> Result<String, CliError> {
         Some("one-hidden-layer") => {
             parse_one_hidden_layer(&args[1..]).and_then(|c| run_one_hidden_layer(&c))
         }
+        Some("schema") => Ok(crate::schema::export::schema_json()),
         Some("help") | Some("--help") | Some("-h") => Ok(USAGE.to_string()),
         Some(other) => Err(usage_error(format!("unknown command `{other}`\n\n{USAGE}"))),
         None => Err(usage_error(USAGE.to_string())),

@@ -171,6 +171,20 @@ pub fn method_info() -> Result<JsValue, JsError> {
     }))
 }
 
+/// The settings schema of every figure and the page's link keys, the same object as
+/// `www/lib/schema.json` (shape: docs/schema.md).
+#[wasm_bindgen]
+pub fn schema() -> Result<JsValue, JsError> {
+    install_panic_hook();
+    to_js(&crate::schema::export::schema())
+}
+
+/// A fresh seed from the browser's `crypto.getRandomValues`, for the page's "New seed".
+#[wasm_bindgen(js_name = freshSeed)]
+pub fn fresh_seed() -> u32 {
+    crate::schema::fresh_seed()
+}
+
 /// Which build this is: `{ simd, version }`.
 #[wasm_bindgen(js_name = buildInfo)]
 pub fn build_info() -> Result<JsValue, JsError> {
