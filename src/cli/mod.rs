@@ -4,7 +4,7 @@
 pub mod fashion;
 pub mod progress;
 
-use crate::config::{check_integer, parse_seed, ConfigError, FieldValue, ToyConfig};
+use crate::config::{check_integer, ConfigError, FieldValue, ToyConfig};
 use crate::dynamics::ToyEnsemble;
 use crate::experiments::one_hidden_layer::{OneHiddenLayerConfig, OneHiddenLayerRun};
 use crate::report::{OneHiddenLayerReport, ToyReport};
@@ -292,11 +292,9 @@ pub fn parse_one_hidden_layer(args: &[String]) -> Result<OneHiddenLayerCommand, 
         &["--seed", "--epochs", "--format", "--plot"],
     )? {
         let number = flag_value("", &value);
+        let flag_error = |e: ConfigError| usage_error(format!("`{name}` {}", e.message));
         match name.as_str() {
-            "--seed" => {
-                config.seed =
-                    parse_seed("--seed", &number).map_err(|e| usage_error(e.to_string()))?
-            }
+            "--seed" => config.set("seed", &number).map_err(flag_error)?,
             "--epochs" => {
                 let epochs = check_integer("--epochs", &number, 1, 1000)
                     .map_err(|e| usage_error(e.to_string()))?;

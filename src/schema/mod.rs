@@ -95,6 +95,25 @@ impl Value {
         })
     }
 
+    /// The value as the config parsers read it (what a JS object would hold); `Null` when
+    /// unset.
+    pub fn field_value(&self) -> crate::config::FieldValue {
+        use crate::config::FieldValue;
+        match *self {
+            Value::Integer(x) => FieldValue::Number(x as f64),
+            Value::Number(x) => FieldValue::Number(x),
+            Value::Bool(b) => FieldValue::Bool(b),
+            Value::Text(t) => FieldValue::Text(t.to_string()),
+            Value::List(items) => FieldValue::List(
+                items
+                    .iter()
+                    .map(|s| FieldValue::Text(s.to_string()))
+                    .collect(),
+            ),
+            Value::Unset(_) => FieldValue::Null,
+        }
+    }
+
     /// How a message names the value ("100", "all eight", "one per core").
     pub fn describe(&self) -> String {
         match self {
@@ -446,13 +465,19 @@ impl Figure {
         self.settings().iter().find(|s| s.is(key))
     }
 
-    /// Its setting `key`; for keys the code names itself (a test checks each exists).
-    ///
-    /// # Panics
-    /// If the schema has no such key: a bug, caught by every test that touches the setting.
-    pub fn get(self, key: &str) -> &'static Setting {
-        self.setting(key)
-            .unwrap_or_else(|| panic!("the {} figure has no setting `{key}`", self.id()))
+    /// Its link setting `key`, or an error naming the key and listing the link's keys.
+    pub fn link_setting(self, key: &str) -> Result<&'static Setting, crate::config::ConfigError> {
+        self.settings()
+            .iter()
+            .find(|s| s.link && s.key == key)
+            .ok_or_else(|| crate::config::ConfigError {
+                field: key.to_string(),
+                message: format!(
+                    "is not a setting of the {} figure, whose keys are {}",
+                    self.id(),
+                    self.link_keys().join(", ")
+                ),
+            })
     }
 
     /// The keys of its settings a link carries, in link order.

@@ -104,3 +104,108 @@ fn www_lib_schema_json_is_the_export() {
          cargo run --release --bin sgd-escape -- schema > www/lib/schema.json"
     );
 }
+
+/// Each figure's API setter and `to_fields`, as (set every key to a value, the fields).
+fn api_round_trip(f: Figure, values: &[(String, crate::config::FieldValue)]) -> Vec<String> {
+    use crate::config::ToyConfig;
+    use crate::experiments::fashion_session::FashionSettings;
+    use crate::experiments::one_hidden_layer::OneHiddenLayerConfig;
+    let fields = |r: Result<
+        Vec<(String, crate::config::FieldValue)>,
+        crate::config::ConfigError,
+    >| { r.unwrap_or_else(|e| panic!("{}: {e}", f.id())) };
+    let out = match f {
+        Figure::Toy => fields(ToyConfig::from_fields(values.to_vec()).map(|c| c.to_fields())),
+        Figure::Fashion => {
+            fields(FashionSettings::from_fields(values.to_vec()).map(|c| c.to_fields()))
+        }
+        Figure::OneHiddenLayer => {
+            fields(OneHiddenLayerConfig::from_fields(values.to_vec()).map(|c| c.to_fields()))
+        }
+    };
+    // What was set is what is read back.
+    for (k, v) in values {
+        let back = out.iter().find(|(key, _)| key == k).map(|(_, v)| v);
+        if !matches!(v, crate::config::FieldValue::List(_)) {
+            assert_eq!(back, Some(v), "{}: `{k}`", f.id());
+        }
+    }
+    out.into_iter().map(|(k, _)| k).collect()
+}
+
+#[test]
+fn every_api_setting_is_read_by_its_setter_and_written_by_to_fields() {
+    // A key typed in the schema but not in the setter (or the other way round) fails here:
+    // the setter rejects a schema key, or `to_fields` misses or adds one.
+    for f in Figure::ALL {
+        for s in f.settings().iter().filter(|s| s.api) {
+            let mut values = Vec::new();
+            for bound in [s.min, s.max].into_iter().flatten() {
+                let excluded = s.min_exclusive && Some(bound) == s.min;
+                let numeric = matches!(s.kind, Kind::Integer | Kind::Seed | Kind::Number);
+                if numeric && !excluded {
+                    values.push(bound);
+                }
+            }
+            for x in values {
+                let v = crate::config::FieldValue::Number(x);
+                let mut pairs = vec![(s.key.to_string(), v)];
+                // Cross-field rules of the 2-D figure: room for any runs or batch.
+                if f == Figure::Toy && s.key == "runs" {
+                    pairs.push(("samples".into(), crate::config::FieldValue::Number(1.0)));
+                }
+                if f == Figure::Toy && s.key == "batchSize" {
+                    pairs.push(("samples".into(), crate::config::FieldValue::Number(x)));
+                    pairs.push(("runs".into(), crate::config::FieldValue::Number(1.0)));
+                }
+                if f == Figure::Toy && s.key == "samples" {
+                    pairs.push(("runs".into(), crate::config::FieldValue::Number(1.0)));
+                }
+                api_round_trip(f, &pairs);
+            }
+        }
+        assert_eq!(api_round_trip(f, &[]), f.api_keys(), "{}", f.id());
+    }
+}
+
+#[test]
+fn out_of_range_values_are_rejected_naming_the_key_and_range() {
+    use crate::config::FieldValue;
+    for f in Figure::ALL {
+        for s in f.settings().iter().filter(|s| s.api) {
+            let Some(max) = s.max else { continue };
+            if s.kind == Kind::Methods {
+                continue;
+            }
+            let over = if s.kind == Kind::Number {
+                max * 1.5
+            } else {
+                max + 1.0
+            };
+            let e = match f {
+                Figure::Toy => crate::config::ToyConfig::from_fields(vec![(
+                    s.key.to_string(),
+                    FieldValue::Number(over),
+                )])
+                .err(),
+                Figure::Fashion => {
+                    crate::experiments::fashion_session::FashionSettings::from_fields(vec![(
+                        s.key.to_string(),
+                        FieldValue::Number(over),
+                    )])
+                    .err()
+                }
+                Figure::OneHiddenLayer => {
+                    crate::experiments::one_hidden_layer::OneHiddenLayerConfig::from_fields(vec![(
+                        s.key.to_string(),
+                        FieldValue::Number(over),
+                    )])
+                    .err()
+                }
+            };
+            let e = e.unwrap_or_else(|| panic!("{}: `{}` = {over} accepted", f.id(), s.key));
+            assert_eq!(e.field, s.key);
+            assert!(e.message.contains(&s.must()), "{e}");
+        }
+    }
+}
