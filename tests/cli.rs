@@ -308,3 +308,25 @@ fn the_schema_command_prints_www_lib_schema_json() {
     let committed = include_str!("../www/lib/schema.json");
     assert_eq!(String::from_utf8_lossy(&out.stdout), committed);
 }
+
+#[test]
+fn seed_random_draws_a_seed_that_reproduces_the_run() {
+    for command in [
+        &["toy", "--runs", "5", "--iterations", "20"][..],
+        &["one-hidden-layer", "--epochs", "1"][..],
+    ] {
+        let with = |seed: &str| {
+            let mut args = command.to_vec();
+            args.extend(["--seed", seed]);
+            cli(&args)
+        };
+        let first = with("random");
+        let v = json(&first);
+        let seed = v["seed"].as_u64().expect("a concrete seed in the JSON");
+        let again = with(&seed.to_string());
+        assert_eq!(first.stdout, again.stdout, "{command:?} --seed {seed}");
+        // Two draws differ (a 1 in 2^32 chance of a false failure).
+        let other = json(&with("random"))["seed"].as_u64().unwrap();
+        assert_ne!(seed, other);
+    }
+}
