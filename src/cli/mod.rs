@@ -80,7 +80,13 @@ pub fn command() -> Command {
         .subcommand(one_hidden_layer::command())
         .subcommand(
             Command::new("schema")
-                .about("Print the settings schema as JSON (www/lib/schema.json; docs/schema.md)"),
+                .about("Print the settings schema as JSON (www/lib/schema.json; docs/schema.md)")
+                .arg(
+                    clap::Arg::new("markdown")
+                        .long("markdown")
+                        .action(clap::ArgAction::SetTrue)
+                        .help("Print the link keys as Markdown tables instead (docs/API.md)"),
+                ),
         )
 }
 
@@ -177,7 +183,10 @@ pub fn run(args: &[String]) -> Result<String, CliError> {
     match name {
         "toy" => parse_toy(rest).and_then(|c| run_toy(&c)),
         "fashion" => fashion::parse(rest).and_then(|c| fashion::run(&c)),
-        "schema" => matches("schema", rest).map(|_| crate::schema::export::schema_json()),
+        "schema" => matches("schema", rest).map(|m| match m.get_flag("markdown") {
+            true => crate::schema::export::markdown(),
+            false => crate::schema::export::schema_json(),
+        }),
         // `one-hidden-layer`, or an alias of it.
         _ => parse_one_hidden_layer(rest).and_then(|c| run_one_hidden_layer(&c)),
     }
