@@ -231,7 +231,7 @@ fn every_ohl_key_is_read_and_round_trips() {
 }
 
 #[test]
-fn later_figures_use_the_experiments_ranges_and_name_key_and_range() {
+fn fashion_and_one_hidden_layer_use_the_experiments_ranges_and_name_key_and_range() {
     let log_every = Figure::Fashion
         .link_setting("logEvery")
         .unwrap()
@@ -323,7 +323,7 @@ fn later_figures_use_the_experiments_ranges_and_name_key_and_range() {
 }
 
 #[test]
-fn a_bad_value_of_a_later_figure_puts_back_the_base_value_it_names() {
+fn a_bad_value_puts_back_the_base_value_it_names() {
     let p = parse("figure=fashion&logEvery=10&logEvery=0");
     assert_eq!(p.fashion.settings.log_every, 100);
     assert!(
@@ -371,7 +371,7 @@ fn keys_of_another_figure_are_warnings_not_changes() {
 }
 
 #[test]
-fn presets_of_the_later_figures_set_their_state() {
+fn presets_of_fashion_and_one_hidden_layer_set_their_state() {
     let p = parse("preset=fashion-5-3");
     assert_eq!(p.figure, Figure::Fashion);
     assert_eq!(p.fashion.settings.methods, Method::ALL.to_vec());

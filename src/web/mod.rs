@@ -496,7 +496,7 @@ struct PermalinkView {
 }
 
 /// The FashionMNIST figure's state in a link, as the page's controller takes it
-/// (`www/figure-link.js` maps the names).
+/// (the page reads these names; the keys and ranges are the schema's).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct FashionLinkView {
