@@ -11,8 +11,10 @@
 // The tests of tests/e2e/embed.mjs cover links, embeds, the custom element, keyboard, exports,
 // layouts and hostile links; they print the Figure 2 timing, the longest main-thread task and
 // the wasm memory, and write exports and screenshots (phone, laptop, projector) to target/e2e/.
-// The last ones (tests/e2e/later-links.mjs) cover the links, embeds, elements and exports of the
-// FashionMNIST and one-hidden-layer figures.
+// Then tests/e2e/later-links.mjs covers the links, embeds, elements and exports of the
+// FashionMNIST and one-hidden-layer figures, and tests/e2e/cross-origin.mjs a host page of
+// another origin embedding all three figures. The tests reach the figures only through their
+// public interface (publicInterface below).
 //
 // Artifacts: target/e2e/page.png (the whole page after 500 iterations at the default settings)
 // on every run; with --screenshot also docs/screenshot.png (the 2-D figure, for the README),
@@ -28,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { embedTests } from './embed.mjs';
 import { laterLinkTests } from './later-links.mjs';
+import { crossOriginTests } from './cross-origin.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ARGS = process.argv.slice(2);
@@ -110,9 +113,23 @@ function check(cond, message) {
   if (!cond) throw new Failure(message);
 }
 
+/**
+ * Installed in every frame before the page's scripts: the tests reach the figures only through
+ * their public interface (www/figures/registry.js). `__fig(id)` is figure `id` of the page or
+ * embed (window.__sgdEscape.figures; default 'toy'), or with '#ID' the `figure` of the custom
+ * element with that id; `__state(id)` its getState(), or null while it is not mounted.
+ */
+function publicInterface() {
+  window.__fig = (id = 'toy') => (id.startsWith('#')
+    ? (document.getElementById(id.slice(1)) || {}).figure || null
+    : (window.__sgdEscape && window.__sgdEscape.figures[id]) || null);
+  window.__state = (id) => { const f = window.__fig(id); return f ? f.getState() : null; };
+}
+
 /** A fresh context and page, with console errors and page errors collected. */
 async function openPage(browser, baseUrl, { noSimd = false, deviceScaleFactor = 1, longTasks = false } = {}) {
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor });
+  await context.addInitScript(publicInterface);
   const page = await context.newPage();
   if (longTasks) {
     // Main-thread tasks over 50 ms, as the browser reports them (window.__longTasks: [{ start, duration }]).
@@ -155,13 +172,13 @@ async function openPage(browser, baseUrl, { noSimd = false, deviceScaleFactor = 
 
 async function waitReady(page) {
   try {
-    await page.waitForFunction(() => window.__sgdEscape && window.__sgdEscape.ready && window.__sgdEscape.state, null, { timeout: T_READY });
+    await page.waitForFunction(() => __state()?.ready, null, { timeout: T_READY });
   } catch (e) {
     // Say where it stuck: the status line, the engine, errors and requests in flight.
     const why = await page.evaluate(() => {
-      const k = window.__sgdEscape || {};
+      const k = __state() || { stats: {} };
       const text = (id) => (document.getElementById(id) || {}).textContent;
-      return JSON.stringify({ status: text('status'), engine: text('engine'), errors: k.errors, inFlight: k.inFlight, workers: k.workers });
+      return JSON.stringify({ status: text('status'), engine: text('engine'), errors: k.errors, inFlight: k.stats.inFlight, workers: k.workers, pageErrors: (window.__sgdEscape || {}).errors });
     }).catch(() => 'page unavailable');
     throw new Failure(`not ready within ${T_READY} ms: ${why}`);
   }
@@ -194,13 +211,13 @@ function canvasStats(page, id) {
 
 /** A copy of the positions the worker last reported for one method. */
 function positionsOf(page, id) {
-  return page.evaluate((m) => Array.from(window.__sgdEscape.state.positions[m] || []), id);
+  return page.evaluate((m) => Array.from(__state().positions[m] || []), id);
 }
 
 /** Presses Pause if playing, then waits until no request is in flight, so the counter holds. */
 async function pause(page) {
   if ((await page.$eval('#play', (b) => b.getAttribute('aria-pressed'))) === 'true') await page.click('#play');
-  await page.waitForFunction(() => document.getElementById('play').getAttribute('aria-pressed') === 'false' && window.__sgdEscape.inFlight === 0, null, { timeout: T_ADVANCE });
+  await page.waitForFunction(() => document.getElementById('play').getAttribute('aria-pressed') === 'false' && __state().stats.inFlight === 0, null, { timeout: T_ADVANCE });
 }
 
 /** Resolves after `n` animation frames. */
@@ -224,7 +241,7 @@ const T_STAGE1 = 600_000; // FashionMNIST stage 1 from scratch (a few thousand f
 /** A few plain fields of the FashionMNIST hook (the records stay in the page). */
 function fashionState(page) {
   return page.evaluate(() => {
-    const f = window.__sgdEscape.fashion;
+    const f = __state('fashion');
     const records = {};
     for (const [id, rs] of Object.entries(f.records || {})) records[id] = rs.length;
     return { phase: f.phase, playing: f.playing, busy: f.busy, iteration: f.iteration, iterations: { ...f.iterations }, records, escaped: { ...f.escaped }, diverged: { ...f.diverged }, perf: f.perf, etaMs: f.etaMs, loadMs: f.loadMs, shards: f.shards, errors: [...f.errors], progressMessages: f.progressMessages };
@@ -249,7 +266,7 @@ async function fashionSettings(page, { methods, logEvery, target }) {
 /** Scrolls the FashionMNIST figure into view and waits until stage 2 can start. */
 async function fashionReady(page) {
   await page.$eval('#fashion', (el) => el.scrollIntoView());
-  await page.waitForFunction(() => window.__sgdEscape.fashion && window.__sgdEscape.fashion.phase === 'ready', null, { timeout: T_READY });
+  await page.waitForFunction(() => __state('fashion')?.phase === 'ready', null, { timeout: T_READY });
 }
 
 /** Pixel statistics of an element's canvas found by selector (the strip tiles have no ids). */
@@ -289,13 +306,13 @@ const TESTS = [
       check(ctx.requests.some((u) => /\/pkg\/sgd_escape/.test(u)), 'the SIMD build (pkg/) was not fetched');
       const kind = await ctx.page.$eval('#status', (el) => el.dataset.kind || '');
       check(kind !== 'error', `status shows an error: ${await ctx.page.textContent('#status')}`);
-      const ids = await ctx.page.evaluate(() => window.__sgdEscape.config.methods);
+      const ids = await ctx.page.evaluate(() => __state().config.methods);
       check(ids.length === 8, `all eight methods should be simulated by default, got ${ids.join(', ')}`);
       const live = await ctx.page.textContent('#watch-live');
       check(/\d/.test(live) && /SGD/.test(live), `the live explanation has no numbers: "${live}"`);
       // The server sends the CSP as a header too, so it binds the workers (which ignore the
       // page's <meta>); the workers above ran under it.
-      for (const file of ['index.html', 'worker.js', 'fashion-worker.js', 'one-hidden-worker.js']) {
+      for (const file of ['index.html', 'figures/toy/worker.js', 'figures/fashion/worker.js', 'figures/one-hidden-layer/worker.js']) {
         const csp = (await ctx.page.request.get(new URL(file, url).href)).headers()['content-security-policy'] || '';
         check(/script-src 'self' 'wasm-unsafe-eval'/.test(csp) && /default-src 'self'/.test(csp), `${file}: no CSP header ("${csp}")`);
       }
@@ -308,7 +325,7 @@ const TESTS = [
     async run(browser, url) {
       const ctx = await openPage(browser, url, { deviceScaleFactor: 2 });
       await waitReady(ctx.page);
-      await ctx.page.waitForFunction(() => window.__sgdEscape.framesDrawn > 0, null, { timeout: T_READY });
+      await ctx.page.waitForFunction(() => __state().stats.framesDrawn > 0, null, { timeout: T_READY });
       const s = await canvasStats(ctx.page, 'landscape');
       check(s.width > 300 && s.height > 300, `landscape canvas too small: ${s.width}x${s.height}`);
       check(s.distinct > 500, `landscape has only ${s.distinct} distinct colours`);
@@ -364,7 +381,7 @@ const TESTS = [
       const rows = await page.$$eval('#indicator-panel tbody tr', (trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent.trim())));
       check(rows.length === 8, `indicator table should have 8 rows, got ${rows.length}`);
       for (const r of rows) check(r.slice(1, 4).every((c) => /\d/.test(c)), `indicator row without numbers: ${r.join(' | ')}`);
-      const ind = await page.evaluate(() => window.__sgdEscape.indicators);
+      const ind = await page.evaluate(() => __state().indicators);
       check(ind['gld-eigvec'].trHSigma > ind['gld-eigvec'].trHSigmaIso, 'Tr(HΣ) of GLD 1st eigvec should beat the isotropic reference');
       check(Math.abs(ind['gld-const'].ratio - 1) < 1e-6, `GLD const is isotropic: ratio should be 1, got ${ind['gld-const'].ratio}`);
       const indPixels = await canvasStats(page, 'indicator-plot');
@@ -383,7 +400,7 @@ const TESTS = [
       check(plot1.hash !== plot0.hash, 'the escape plot did not change');
       const counts = await page.$$eval('#legend .legend-item', (els) => els.map((e) => e.textContent));
       check(counts.length === 8 && counts.every((t) => /\d+\/100 escaped/.test(t)), `escape counts missing: ${counts.join(' | ')}`);
-      const st = await page.evaluate(() => window.__sgdEscape.state);
+      const st = await page.evaluate(() => __state());
       check(st.escaped.gd === 0, `GD cannot escape, but ${st.escaped.gd} runs did`);
       const curve = st.curves['gld-eigvec'];
       check(curve && curve.length > 10, 'escape curve too short');
@@ -447,7 +464,7 @@ const TESTS = [
       check((await page.getAttribute('#lr', 'aria-invalid')) === 'true', '#lr should be marked aria-invalid');
       const status = await page.textContent('#status');
       check(/lr/.test(status), `the status line should mention lr: "${status}"`);
-      check((await page.evaluate(() => window.__sgdEscape.config.lr)) === 0.005, 'the previous valid simulation was replaced');
+      check((await page.evaluate(() => __state().config.lr)) === 0.005, 'the previous valid simulation was replaced');
       // Still running: play advances.
       await page.click('#play');
       await waitIteration(page, 10);
@@ -462,7 +479,7 @@ const TESTS = [
       await page.fill('#runs', '50');
       await page.fill('#lr', '0.01');
       await page.press('#lr', 'Enter');
-      await page.waitForFunction(() => window.__sgdEscape.config.lr === 0.01 && window.__sgdEscape.config.runs === 50, null, { timeout: T_ADVANCE });
+      await page.waitForFunction(() => __state().config.lr === 0.01 && __state().config.runs === 50, null, { timeout: T_ADVANCE });
       check((await page.textContent('#lr-error')) === '' && (await page.textContent('#runs-error')) === '', 'the errors were not cleared');
       check((await page.getAttribute('#lr', 'aria-invalid')) === null, '#lr is still marked invalid');
       check((await iteration(page)) === 0, 'a new configuration should start at iteration 0');
@@ -487,7 +504,7 @@ const TESTS = [
       const { page } = ctx;
       await waitReady(page);
       await page.uncheck('#method-sgd');
-      await page.waitForFunction(() => !window.__sgdEscape.config.methods.includes('sgd'), null, { timeout: T_ADVANCE });
+      await page.waitForFunction(() => !__state().config.methods.includes('sgd'), null, { timeout: T_ADVANCE });
       check((await page.$$('#legend .legend-item')).length === 7, 'the legend should list the 7 simulated methods');
       check((await page.$$('#indicator-panel tbody tr')).length === 7, 'the indicator table should list the 7 simulated methods');
       // Let the clouds spread, then hide one.
@@ -518,7 +535,7 @@ const TESTS = [
       await waitReady(page);
       // Lazy: nothing of the figure is fetched before it comes into view.
       check(!ctx.requests.some((u) => /\/data\//.test(u)), 'FashionMNIST data was fetched before the figure came into view');
-      check((await page.evaluate(() => window.__sgdEscape.fashion.phase)) === 'off', 'the FashionMNIST figure started before it came into view');
+      check((await page.evaluate(() => __state('fashion').phase)) === 'off', 'the FashionMNIST figure started before it came into view');
       await fashionReady(page);
       for (const f of ['fmnist-train1200-images-idx3-ubyte.gz', 'fmnist-train1200-labels-idx1-ubyte.gz', 'fmnist-test2000-images-idx3-ubyte.gz', 'fmnist-test2000-labels-idx1-ubyte.gz', 'fashion-minimum-seed0.bin']) {
         check(ctx.requests.some((u) => u.endsWith(`/data/${f}`)), `data/${f} was not fetched`);
@@ -528,7 +545,7 @@ const TESTS = [
       check(fs.iteration === 0 && Object.values(fs.records).every((n) => n === 1), `stage 2 should wait at iteration 0 with the record at the minimum, got ${JSON.stringify(fs.records)}`);
       check(Object.keys(fs.records).length === 8, `all eight methods by default, got ${Object.keys(fs.records).join(', ')}`);
       // The live explanation quotes the record at the minimum.
-      const start = await page.evaluate(() => window.__sgdEscape.fashion.start);
+      const start = await page.evaluate(() => __state('fashion').start);
       const live = await page.textContent('#fashion-live');
       check(live.includes(`${(100 * start.testAccuracy).toFixed(1)}%`), `#fashion-live should quote the test accuracy at the minimum (${start.testAccuracy}): "${live}"`);
       check(start.trainAccuracy === 1 && start.corruptedAccuracy === 1, 'the saved minimum should fit every label, the random ones included');
@@ -554,7 +571,7 @@ const TESTS = [
       check(spec.distinct > 8 && spec.inked > 0.01, 'the spectrum of the minimum is not drawn');
       check((await page.$eval('#fashion-status', (el) => el.dataset.kind || '')) !== 'error', `status shows an error: ${await page.textContent('#fashion-status')}`);
       // Memory at the default settings: the workers' wasm memories together stay under 64 MB.
-      const mem = await page.evaluate(() => ({ total: window.__sgdEscape.fashion.memoryBytes, each: window.__sgdEscape.fashion.memoryByShard }));
+      const mem = await page.evaluate(() => ({ total: __state('fashion').memoryBytes, each: __state('fashion').memoryByShard }));
       check(Number.isFinite(mem.total) && mem.total > 0, `the workers should report their wasm memory, got ${JSON.stringify(mem)}`);
       check(mem.total <= 64 * 2 ** 20, `FashionMNIST wasm memory at the default settings is ${(mem.total / 2 ** 20).toFixed(1)} MB, over 64 MB`);
       console.log(`      info: saved minimum measured in ${Math.round(fs.loadMs)} ms; ${fs.shards} stage-2 worker(s); wasm memory ${(mem.total / 2 ** 20).toFixed(1)} MB (${mem.each.map((b) => (b / 2 ** 20).toFixed(1)).join(' + ')})`);
@@ -586,13 +603,13 @@ const TESTS = [
       await page.click('#fashion-play');
       check((await page.textContent('#fashion-play')).trim() === 'Pause', 'the play button should turn into Pause');
       await page.waitForFunction(() => Number(document.getElementById('fashion-iteration').textContent.replace(/,/g, '')) >= 10, null, { timeout: T_FASHION });
-      await page.waitForFunction(() => Object.values(window.__sgdEscape.fashion.records).every((r) => r.length >= 2), null, { timeout: T_FASHION });
+      await page.waitForFunction(() => Object.values(__state('fashion').records).every((r) => r.length >= 2), null, { timeout: T_FASHION });
       const progress = await page.$eval('#fashion-progress', (el) => el.value / el.max);
       check(progress > 0 && progress < 1, `#fashion-progress should be part way, got ${progress}`);
       check(/left/.test(await page.textContent('#fashion-progress-text')), `the progress text should give an ETA: "${await page.textContent('#fashion-progress-text')}"`);
       // Pause: the workers stop within a chunk and the counters hold.
       await page.click('#fashion-play');
-      await page.waitForFunction(() => !window.__sgdEscape.fashion.busy, null, { timeout: T_FASHION });
+      await page.waitForFunction(() => !__state('fashion').busy, null, { timeout: T_FASHION });
       const held = await fashionState(page);
       await frames(page, 30);
       const still = await fashionState(page);
@@ -601,7 +618,7 @@ const TESTS = [
       // Resume to the target: play stops there by itself.
       await page.click('#fashion-play');
       await page.waitForFunction(() => {
-        const f = window.__sgdEscape.fashion;
+        const f = __state('fashion');
         return !f.playing && !f.busy && f.iteration >= 30;
       }, null, { timeout: T_FASHION });
       const done = await fashionState(page);
@@ -624,10 +641,10 @@ const TESTS = [
       await page.fill('#fashion-iterations', '100000');
       await page.press('#fashion-iterations', 'Enter');
       await page.click('#fashion-play');
-      await page.waitForFunction(() => window.__sgdEscape.fashion.busy, null, { timeout: T_ADVANCE });
+      await page.waitForFunction(() => __state('fashion').busy, null, { timeout: T_ADVANCE });
       await page.click('#fashion-reset');
-      check((await page.evaluate(() => window.__sgdEscape.fashion.busy)) === false, 'reset should stop the workers at once');
-      await page.waitForFunction(() => window.__sgdEscape.fashion.phase === 'ready', null, { timeout: T_READY });
+      check((await page.evaluate(() => __state('fashion').busy)) === false, 'reset should stop the workers at once');
+      await page.waitForFunction(() => __state('fashion').phase === 'ready', null, { timeout: T_READY });
       const after = await fashionState(page);
       check(after.iteration === 0 && Object.values(after.records).every((n) => n === 1), `after reset: iteration 0 and only the start record, got ${JSON.stringify(after)}`);
       check((await page.textContent('#fashion-play')).trim() === 'Play', 'after reset the button should read Play');
@@ -650,7 +667,7 @@ const TESTS = [
       await fashionSettings(shot.page, { target: 300, logEvery: 50 });
       await fashionReady(shot.page);
       await shot.page.click('#fashion-play');
-      await shot.page.waitForFunction(() => { const f = window.__sgdEscape.fashion; return !f.playing && !f.busy && f.iteration >= 300; }, null, { timeout: T_FASHION_SHOT });
+      await shot.page.waitForFunction(() => { const f = __state('fashion'); return !f.playing && !f.busy && f.iteration >= 300; }, null, { timeout: T_FASHION_SHOT });
       await shot.page.selectOption('#fashion-spectrum-method', 'sgd');
       await frames(shot.page, 3);
       await screenshotOf(shot.page, ['#fashion .experiment-intro', '#fashion .f-curves', '#fashion .f-right'], 'screenshot-fashion.png');
@@ -665,7 +682,7 @@ const TESTS = [
       const { page } = ctx;
       await waitReady(page);
       await page.$eval('#ohl', (el) => el.scrollIntoView());
-      await page.waitForFunction(() => window.__sgdEscape.ohl && window.__sgdEscape.ohl.ready, null, { timeout: T_READY });
+      await page.waitForFunction(() => __state('one-hidden-layer')?.ready, null, { timeout: T_READY });
       await frames(page, 2);
       const traces0 = await canvasStats(page, 'ohl-traces');
       const boundary0 = await canvasStats(page, 'ohl-boundary');
@@ -673,19 +690,19 @@ const TESTS = [
       const sizes = await page.$$eval('#ohl-traces, #ohl-boundary', (cs) => cs.map((c) => [c.id, c.width, c.getBoundingClientRect().width]));
       for (const [id, w, css] of sizes) check(Math.abs(w - 2 * css) <= 2, `#${id} is ${w} device pixels wide for ${css} CSS pixels at devicePixelRatio 2`);
       await page.click('#ohl-play');
-      await page.waitForFunction(() => window.__sgdEscape.ohl.epoch >= 3, null, { timeout: T_OHL });
+      await page.waitForFunction(() => __state('one-hidden-layer').epoch >= 3, null, { timeout: T_OHL });
       // Pause holds the epoch.
       await page.click('#ohl-play');
-      await page.waitForFunction(() => !window.__sgdEscape.ohl.playing, null, { timeout: T_ADVANCE });
+      await page.waitForFunction(() => !__state('one-hidden-layer').playing, null, { timeout: T_ADVANCE });
       await frames(page, 5);
-      const held = await page.evaluate(() => window.__sgdEscape.ohl.epoch);
+      const held = await page.evaluate(() => __state('one-hidden-layer').epoch);
       await frames(page, 30);
-      check((await page.evaluate(() => window.__sgdEscape.ohl.epoch)) === held, 'epochs kept advancing while paused');
+      check((await page.evaluate(() => __state('one-hidden-layer').epoch)) === held, 'epochs kept advancing while paused');
       check(Number(await page.textContent('#ohl-epoch')) === held, '#ohl-epoch should show the epoch');
       // Resume to the end.
       await page.click('#ohl-play');
-      await page.waitForFunction(() => window.__sgdEscape.ohl.done, null, { timeout: T_OHL });
-      const ohl = await page.evaluate(() => ({ records: window.__sgdEscape.ohl.records, epochMs: window.__sgdEscape.ohl.epochMs, errors: window.__sgdEscape.ohl.errors }));
+      await page.waitForFunction(() => __state('one-hidden-layer').done, null, { timeout: T_OHL });
+      const ohl = await page.evaluate(() => ({ records: __state('one-hidden-layer').records, epochMs: __state('one-hidden-layer').epochMs, errors: __state('one-hidden-layer').errors }));
       check(ohl.records.length === 32, `32 records (epochs 0..31) expected, got ${ohl.records.length}`);
       check(Number(await page.textContent('#ohl-epoch')) === 31, '#ohl-epoch should read 31');
       const last = ohl.records[31];
@@ -704,9 +721,11 @@ const TESTS = [
         await screenshotOf(page, ['#ohl .experiment-intro', '#ohl .ohl-layout'], 'screenshot-ohl.png');
       }
       // Bounded: past the last epoch nothing grows; the export has one row per record.
-      await page.evaluate(() => window.__sgdEscape.ohl.controller.step());
+      await page.evaluate(() => __fig('one-hidden-layer').step());
       await frames(page, 10);
-      const after = await page.evaluate(() => { const o = window.__sgdEscape.ohl; return { epoch: o.epoch, records: o.records.length, epochMs: o.epochMs.length, memory: o.memoryBytes, csv: o.controller.exportCurves('csv'), json: o.controller.exportCurves('json') }; });
+      const after = await page.evaluate(() => { const o = __state('one-hidden-layer'); return { epoch: o.epoch, records: o.records.length, epochMs: o.epochMs.length, memory: o.memoryBytes, }; });
+      const files = await page.evaluate(async () => { const f = __fig('one-hidden-layer'); return { csv: await (await f.export('csv')).blob.text(), json: await (await f.export('json')).blob.text() }; });
+      Object.assign(after, files);
       check(after.epoch === 31 && after.records === 32 && after.epochMs <= 31, `nothing should grow after the last epoch: ${JSON.stringify({ ...after, csv: undefined, json: undefined })}`);
       const csvLines = after.csv.trim().split('\n');
       check(csvLines.length === 33 && csvLines[0].startsWith('epoch,trainLoss'), `the CSV export should have a header and 32 rows, got ${csvLines.length} lines`);
@@ -716,12 +735,12 @@ const TESTS = [
       check((await page.textContent('#ohl [data-ohl-setting="decayStart"]')) === '21', 'the decay start should be filled in from the study');
       // Reset: back to the untrained network.
       await page.click('#ohl-reset');
-      await page.waitForFunction(() => window.__sgdEscape.ohl.ready && window.__sgdEscape.ohl.epoch === 0, null, { timeout: T_READY });
+      await page.waitForFunction(() => __state('one-hidden-layer').ready && __state('one-hidden-layer').epoch === 0, null, { timeout: T_READY });
       check(Number(await page.textContent('#ohl-epoch')) === 0, '#ohl-epoch should read 0 after reset');
       // A state with an epoch trains straight to it, then stops.
-      await page.evaluate(() => window.__sgdEscape.ohl.controller.setState({ epoch: 3 }));
-      await page.waitForFunction(() => { const o = window.__sgdEscape.ohl; return o.epoch === 3 && !o.playing; }, null, { timeout: T_OHL });
-      check((await page.evaluate(() => window.__sgdEscape.ohl.controller.getState())).epoch === 3, 'getState should give epoch 3');
+      await page.evaluate(() => __fig('one-hidden-layer').setState({ epoch: 3 }));
+      await page.waitForFunction(() => { const o = __state('one-hidden-layer'); return o.epoch === 3 && !o.playing; }, null, { timeout: T_OHL });
+      check((await page.evaluate(() => __state('one-hidden-layer'))).epoch === 3, 'getState should give epoch 3');
       console.log(`      info: one-hidden-layer wasm memory ${(after.memory / 2 ** 20).toFixed(1)} MB`);
       check(ohl.errors.length === 0, `figure errors: ${ohl.errors.join(' | ')}`);
       noErrors(ctx);
@@ -735,22 +754,22 @@ const TESTS = [
       const { page } = ctx;
       await waitReady(page);
       // A record every iteration with room for 4: the buffers must thin, in the worker and here.
-      await page.evaluate(() => window.__sgdEscape.fashion.controller.setState({ maxRecords: 4 }));
+      await page.evaluate(() => __fig('fashion').setState({ maxRecords: 4 }));
       await fashionSettings(page, { methods: ['gd', 'sgd'], logEvery: 1, target: 64 });
       await fashionReady(page);
       const bar = () => page.$eval('#fashion-progress', (el) => ({ role: el.getAttribute('role'), now: el.getAttribute('aria-valuenow'), min: el.getAttribute('aria-valuemin'), max: el.getAttribute('aria-valuemax') }));
       const b0 = await bar();
       check(b0.role === 'progressbar' && b0.min === '0' && b0.max === '100' && b0.now === '0', `the progress bar should be a progressbar at 0 of 0..100: ${JSON.stringify(b0)}`);
       await page.click('#fashion-play');
-      await page.waitForFunction(() => window.__sgdEscape.fashion.perf && window.__sgdEscape.fashion.iteration >= 2, null, { timeout: T_FASHION });
+      await page.waitForFunction(() => __state('fashion').perf && __state('fashion').iteration >= 2, null, { timeout: T_FASHION });
       const b1 = await bar();
       check(Number(b1.now) > 0 && Number(b1.now) < 100, `aria-valuenow should be part way: ${b1.now}`);
       const eta = await page.textContent('#fashion-eta');
       check(/ETA .*\d/.test(eta), `#fashion-eta should give an ETA from the measured speed: "${eta}"`);
-      check(Number.isFinite(await page.evaluate(() => window.__sgdEscape.fashion.etaMs)), 'the hook should expose etaMs');
-      await page.waitForFunction(() => { const f = window.__sgdEscape.fashion; return !f.playing && !f.busy && f.iteration >= 64; }, null, { timeout: T_FASHION });
+      check(Number.isFinite(await page.evaluate(() => __state('fashion').etaMs)), 'the hook should expose etaMs');
+      await page.waitForFunction(() => { const f = __state('fashion'); return !f.playing && !f.busy && f.iteration >= 64; }, null, { timeout: T_FASHION });
       const end = await page.evaluate(() => {
-        const f = window.__sgdEscape.fashion;
+        const f = __state('fashion');
         return { records: Object.fromEntries(Object.entries(f.records).map(([k, v]) => [k, v.map((r) => r.iteration)])), every: { ...f.recordEvery } };
       });
       for (const [id, its] of Object.entries(end.records)) {
@@ -761,34 +780,34 @@ const TESTS = [
       }
       check((await bar()).now === '100', 'the progress bar should be full at the target');
       // step(): every method to its next record, then pause.
-      await page.evaluate(() => window.__sgdEscape.fashion.controller.step());
-      await page.waitForFunction(() => { const f = window.__sgdEscape.fashion; return !f.playing && !f.busy && f.iteration > 64; }, null, { timeout: T_FASHION });
+      await page.evaluate(() => __fig('fashion').step());
+      await page.waitForFunction(() => { const f = __state('fashion'); return !f.playing && !f.busy && f.iteration > 64; }, null, { timeout: T_FASHION });
       const stepped = await fashionState(page);
       check(Object.values(stepped.records).every((n) => n <= 4), `records past the cap after step: ${JSON.stringify(stepped.records)}`);
       // Export and state.
-      const out = await page.evaluate(() => { const c = window.__sgdEscape.fashion.controller; return { csv: c.exportCurves('csv'), json: c.exportCurves('json'), state: c.getState() }; });
+      const out = await page.evaluate(async () => { const c = __fig('fashion'); return { csv: await (await c.export('csv')).blob.text(), json: await (await c.export('json')).blob.text(), state: c.getState() }; });
       const lines = out.csv.trim().split('\n');
       const total = Object.values(stepped.records).reduce((a, n) => a + n, 0);
       check(lines[0].startsWith('method,iteration,') && lines.length === 1 + total, `CSV: header and one row per record expected (${total}), got ${lines.length} lines`);
       check(Object.keys(JSON.parse(out.json).records).length === 2, 'the JSON export should hold both methods');
       check(out.state.maxRecords === 4 && out.state.logEvery === 1 && out.state.methods.join() === 'gd,sgd', `getState: ${JSON.stringify(out.state)}`);
       // Reset in place: no new workers, no reload, no stage 1.
-      const workersBefore = ctx.requests.filter((u) => /fashion-worker\.js/.test(u)).length;
-      await page.evaluate(() => window.__sgdEscape.fashion.controller.reset());
-      await page.waitForFunction(() => window.__sgdEscape.fashion.phase === 'ready', null, { timeout: T_READY });
+      const workersBefore = ctx.requests.filter((u) => /fashion\/worker\.js/.test(u)).length;
+      await page.evaluate(() => __fig('fashion').reset());
+      await page.waitForFunction(() => __state('fashion').phase === 'ready', null, { timeout: T_READY });
       const after = await fashionState(page);
       check(after.iteration === 0 && Object.values(after.records).every((n) => n === 1), `after reset: iteration 0 and the start record, got ${JSON.stringify(after.records)}`);
-      check(ctx.requests.filter((u) => /fashion-worker\.js/.test(u)).length === workersBefore, 'reset should not start new workers');
-      check((await page.evaluate(() => window.__sgdEscape.fashion.stage1Runs)) === 0, 'stage 1 should not have run');
+      check(ctx.requests.filter((u) => /fashion\/worker\.js/.test(u)).length === workersBefore, 'reset should not start new workers');
+      check((await page.evaluate(() => __state('fashion').stage1Runs)) === 0, 'stage 1 should not have run');
       check(after.errors.length === 0, `figure errors: ${after.errors.join(' | ')}`);
       // The paper-protocol button: all eight methods to 15,000, a record every 500, one worker per core.
       await page.click('#fashion-paper');
-      const paper = await page.evaluate(() => ({ state: window.__sgdEscape.fashion.controller.getState(), cores: navigator.hardwareConcurrency }));
+      const paper = await page.evaluate(() => ({ state: __state('fashion'), cores: navigator.hardwareConcurrency }));
       check(paper.state.target === 15000 && paper.state.logEvery === 500 && paper.state.seed === 0 && paper.state.methods.length === 8 && paper.state.playing,
         `the paper protocol should play all eight methods to 15,000: ${JSON.stringify(paper.state)}`);
       check(paper.state.threads === Math.min(8, paper.cores), `the paper protocol should use min(cores, 8) workers, got ${paper.state.threads}`);
-      await page.waitForFunction(() => window.__sgdEscape.fashion.busy && window.__sgdEscape.fashion.phase === 'running', null, { timeout: T_READY });
-      await page.evaluate(() => window.__sgdEscape.fashion.controller.pause());
+      await page.waitForFunction(() => __state('fashion').busy && __state('fashion').phase === 'running', null, { timeout: T_READY });
+      await page.evaluate(() => __fig('fashion').pause());
       noErrors(ctx);
       await ctx.context.close();
     },
@@ -799,21 +818,21 @@ const TESTS = [
       const ctx = await openPage(browser, url);
       const { page } = ctx;
       await waitReady(page);
-      await page.evaluate(() => window.__sgdEscape.fashion.controller.setState({ seed: 1, methods: ['gd', 'gld-const', 'sgd'], logEvery: 5, target: 10, threads: 2 }));
+      await page.evaluate(() => __fig('fashion').setState({ seed: 1, methods: ['gd', 'gld-const', 'sgd'], logEvery: 5, target: 10, threads: 2 }));
       await page.$eval('#fashion', (el) => el.scrollIntoView());
-      await page.waitForFunction(() => window.__sgdEscape.fashion.phase === 'need-stage1', null, { timeout: T_READY });
+      await page.waitForFunction(() => __state('fashion').phase === 'need-stage1', null, { timeout: T_READY });
       check(!ctx.requests.some((u) => u.endsWith('/data/fashion-minimum-seed0.bin')), 'the seed-0 minimum should not be fetched for seed 1');
       await page.click('#fashion-play');
-      await page.waitForFunction(() => { const f = window.__sgdEscape.fashion; return f.phase === 'ready' && !f.playing && !f.busy && f.iteration >= 10; }, null, { timeout: T_STAGE1 });
-      const f = await page.evaluate(() => { const h = window.__sgdEscape.fashion; return { runs: h.stage1Runs, shards: h.shards, stage1: h.stage1, start: h.start, records: Object.fromEntries(Object.entries(h.records).map(([k, v]) => [k, v.length])) }; });
+      await page.waitForFunction(() => { const f = __state('fashion'); return f.phase === 'ready' && !f.playing && !f.busy && f.iteration >= 10; }, null, { timeout: T_STAGE1 });
+      const f = await page.evaluate(() => { const h = __state('fashion'); return { runs: h.stage1Runs, shards: h.shards, stage1: h.stage1, start: h.start, records: Object.fromEntries(Object.entries(h.records).map(([k, v]) => [k, v.length])) }; });
       check(f.shards === 2, `two workers expected, got ${f.shards}`);
       check(f.runs === 1 && f.stage1.done, `stage 1 should have run once to its end: ${JSON.stringify({ runs: f.runs, stage1: f.stage1 })}`);
       check(f.start.trainAccuracy === 1, 'the minimum of stage 1 should fit every label');
       check(Object.keys(f.records).length === 3 && Object.values(f.records).every((n) => n === 3), `records at 0, 5, 10 for every method in both workers: ${JSON.stringify(f.records)}`);
       // New methods start the workers over; stage 1 is not run again for the same seed.
-      await page.evaluate(() => window.__sgdEscape.fashion.controller.setState({ methods: ['gd', 'sgd'] }));
-      await page.waitForFunction(() => window.__sgdEscape.fashion.phase === 'ready', null, { timeout: T_READY });
-      const again = await page.evaluate(() => ({ runs: window.__sgdEscape.fashion.stage1Runs, start: window.__sgdEscape.fashion.start }));
+      await page.evaluate(() => __fig('fashion').setState({ methods: ['gd', 'sgd'] }));
+      await page.waitForFunction(() => __state('fashion').phase === 'ready', null, { timeout: T_READY });
+      const again = await page.evaluate(() => ({ runs: __state('fashion').stage1Runs, start: __state('fashion').start }));
       check(again.runs === 1, `stage 1 ran again (${again.runs} runs)`);
       check(JSON.stringify(again.start) === JSON.stringify(f.start), 'the restarted workers should start from the same minimum');
       console.log(`      info: stage 1 for seed 1 took ${f.stage1.iteration} iterations (${Math.round(f.stage1.elapsedMs / 1000)} s in wasm)`);
@@ -830,12 +849,12 @@ const TESTS = [
       await fashionSettings(page, { methods: ['gd', 'sgd'] });
       await fashionReady(page);
       await page.$eval('#ohl', (el) => el.scrollIntoView());
-      await page.waitForFunction(() => window.__sgdEscape.ohl.ready, null, { timeout: T_READY });
-      const engines = await page.evaluate(() => [window.__sgdEscape.fashion.engine, window.__sgdEscape.ohl.engine]);
+      await page.waitForFunction(() => __state('one-hidden-layer').ready, null, { timeout: T_READY });
+      const engines = await page.evaluate(() => [__state('fashion').engine, __state('one-hidden-layer').engine]);
       check(engines.every((e) => /scalar/.test(e)), `both figures should run the scalar build, got ${engines.join(', ')}`);
       check(!ctx.requests.some((u) => /\/pkg\/sgd_escape/.test(u)), 'the SIMD build (pkg/) was fetched although SIMD is reported missing');
       await page.click('#ohl-play');
-      await page.waitForFunction(() => window.__sgdEscape.ohl.epoch >= 2, null, { timeout: T_OHL });
+      await page.waitForFunction(() => __state('one-hidden-layer').epoch >= 2, null, { timeout: T_OHL });
       await page.click('#ohl-play');
       noErrors(ctx);
       await ctx.context.close();
@@ -849,6 +868,7 @@ const TESTS = [
 TESTS.push(...embedTests({ openPage, check, waitReady, frames, noErrors, ROOT, T_READY, T_ADVANCE, T_RUN }));
 // Links, embeds and exports of the FashionMNIST and one-hidden-layer figures: tests/e2e/later-links.mjs.
 TESTS.push(...laterLinkTests({ openPage, check, noErrors, ROOT, T_READY, T_ADVANCE }));
+TESTS.push(...crossOriginTests({ openPage, check, noErrors, ROOT, WWW, T_READY, T_ADVANCE }));
 
 function withTimeout(promise, ms, what) {
   let timer;

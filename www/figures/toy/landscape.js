@@ -2,10 +2,10 @@
 // configuration into an offscreen canvas) and the particle clouds of every visible method on
 // top (drawn each frame that brings new positions).
 
-import { viridis } from './colormap.js';
-import { prepareGridData, WASH } from './landscape-grid.js';
-import { addMarker, styleOf } from './methods.js';
-import { num, pow10Label } from './format.js';
+import { viridis } from '../../lib/colormap.js';
+import { prepareGridData, WASH } from './grid.js';
+import { addMarker, styleOf } from '../../lib/methods.js';
+import { num, pow10Label } from '../../lib/format.js';
 
 export const VIEW = { min: -1.4, max: 1.6 };
 const ESCAPE = -0.5; // escaped: w1 < -0.5 and w2 < -0.5 (docs/API.md)

@@ -1,6 +1,9 @@
-// Small canvas chart kit shared by the FashionMNIST and one-hidden-layer figures: HiDPI sizing,
-// panels with linear or log axes, tick generation and clipped polylines. Same typography and
-// ink as plots.js, so every figure on the page reads alike.
+// The chart module of every figure: HiDPI sizing, panels with linear or log axes and their
+// grids, tick generation (linear, log), clipped polylines, haloed text and labels that avoid
+// each other. Hand-written canvas, as the best explainers draw: the few scale and tick
+// functions a library such as d3-scale would bring are short here, and a dependency bundled at
+// build time would cost more (a bundler step, a lockfile entry) than it removes. Each figure's
+// plots.js draws its own charts with these pieces, so every figure on the page reads alike.
 
 import { fmt, pow10Label } from './format.js';
 
@@ -97,11 +100,17 @@ export function logLabel(v) {
 
 /** A rectangular plotting area with its own axes. rect: { x, y, w, h } in CSS pixels. */
 export class Panel {
-  constructor(ctx, rect, { xmin, xmax, ymin, ymax, ylog = false }) {
-    Object.assign(this, { ctx, ...rect, xmin, xmax, ymin, ymax, ylog });
+  constructor(ctx, rect, { xmin, xmax, ymin, ymax, xlog = false, ylog = false }) {
+    Object.assign(this, { ctx, ...rect, xmin, xmax, ymin, ymax, xlog, ylog });
   }
 
-  X(v) { return this.x + ((v - this.xmin) / (this.xmax - this.xmin || 1)) * this.w; }
+  X(v) {
+    if (this.xlog) {
+      const l = Math.log10(Math.max(v, 1e-300));
+      return this.x + ((l - Math.log10(this.xmin)) / (Math.log10(this.xmax) - Math.log10(this.xmin) || 1)) * this.w;
+    }
+    return this.x + ((v - this.xmin) / (this.xmax - this.xmin || 1)) * this.w;
+  }
 
   Y(v) {
     if (this.ylog) {
@@ -140,6 +149,32 @@ export class Panel {
       if (t.label) {
         ctx.fillStyle = INK; ctx.textBaseline = 'middle';
         if (side === 'left') { ctx.textAlign = 'right'; ctx.fillText(t.label, this.x - 6, y); } else { ctx.textAlign = 'left'; ctx.fillText(t.label, this.x + this.w + 6, y); }
+      }
+    }
+  }
+
+  /**
+   * Vertical grid lines (major ticks) or short marks under the axis (minor ones), with labels
+   * under the axis. ticks: [{ v, label, major }]
+   */
+  xGrid(ticks) {
+    const ctx = this.ctx;
+    const yb = this.y + this.h;
+    ctx.lineWidth = 1;
+    ctx.font = FONT_SMALL;
+    for (const t of ticks) {
+      const x = Math.round(this.X(t.v)) + 0.5;
+      if (x < this.x - 1 || x > this.x + this.w + 1) continue;
+      if (t.major) {
+        ctx.strokeStyle = GRID;
+        ctx.beginPath(); ctx.moveTo(x, this.y); ctx.lineTo(x, yb); ctx.stroke();
+      } else {
+        ctx.strokeStyle = INK;
+        ctx.beginPath(); ctx.moveTo(x, yb); ctx.lineTo(x, yb + 2.5); ctx.stroke();
+      }
+      if (t.label) {
+        ctx.fillStyle = INK; ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+        ctx.fillText(t.label, x, yb + 5);
       }
     }
   }
@@ -199,6 +234,17 @@ export class Panel {
       if (!pen) { ctx.moveTo(this.X(p.x), y); pen = true; } else ctx.lineTo(this.X(p.x), y);
     }
   }
+}
+
+/**
+ * Evenly spaced nice ticks covering [0, max] (1, 2, 2.5 or 5 times a power of ten apart), none
+ * beyond max.
+ */
+export function niceTicks(max, target = 5) {
+  const step = niceStep(max / target);
+  const ticks = [];
+  for (let v = 0; v <= max * (1 + 1e-9); v += step) ticks.push(Math.round(v / step) * step);
+  return ticks;
 }
 
 /** Y ticks for a linear range as Panel.yGrid wants them. */

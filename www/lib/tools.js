@@ -1,37 +1,20 @@
-// Link and export tools of the two later figures (FashionMNIST, one hidden layer), the same as the
-// 2-D figure's: copy link, PNG at 2x, CSV and JSON of the curves, the config as JSON. The files
-// come from the controller's live state (getState, exportCurves) through toy-export.js's helpers.
+// The link and export bar of the figures built on a controller (FashionMNIST, one hidden layer),
+// the same tools as the 2-D figure's: copy link, PNG at 2x, CSV and JSON of the curves, the
+// config as JSON. The files come from the controller's live state (getState, exportCurves).
 
-import { download, figurePng } from './toy-export.js';
-import { fashionHash, ohlHash } from './figure-link.js';
+import { download, figurePng } from './export.js';
 
-const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(undefined)));
 
 /**
- * Tools for a mounted later figure.
- *   figure      'fashion' | 'ohl'
- *   controller  what mountFashion / mountOneHidden returned
- *   root        the element or shadow root holding the figure's markup
- *   extra()     { controls, lecture } kept in the link (embeds)
- *   linkBase()  the URL a copied link starts from
- *   setStatus(text, kind)  where to say what happened
- * Returns { hash(), exportAs(kind), exporters, copyLink(), buildBar(only) }.
+ * Tools for a mounted controller figure.
+ * @param {{ figure: string, prefix: string, controller: any, root: ParentNode, canvasIds: string[], hash: () => string, base: () => string, linkBase: () => string, setStatus?: (text: string, kind?: string) => void }} p
+ *   prefix: of the buttons' ids and of the live caption (`PREFIX-live`); hash(): the canonical
+ *   link; base(): the start of the files' names
  */
-export function figureTools({ figure, controller, root, extra = () => ({}), linkBase, setStatus = () => {} }) {
+export function figureTools({ figure, prefix, controller, root, canvasIds, hash, base, linkBase, setStatus = () => {} }) {
+  /** @param {string} id @returns {any} */
   const $ = (id) => root.querySelector(`#${id}`);
-  const prefix = figure === 'fashion' ? 'fashion' : 'ohl';
-  const canvasIds = figure === 'fashion' ? ['fashion-curves', 'fashion-spectrum'] : ['ohl-traces', 'ohl-boundary'];
-
-  function hash() {
-    const s = controller.getState();
-    return figure === 'fashion' ? fashionHash(s, extra()) : ohlHash(s, extra());
-  }
-
-  function base() {
-    const s = controller.getState();
-    const at = figure === 'fashion' ? `it${s.target}` : `epoch${s.epoch}`;
-    return `sgd-escape-${figure}-seed${s.seed}-${at}`;
-  }
 
   /** The visible canvases redrawn at devicePixelRatio 2 over the live caption, as a PNG. */
   async function png() {
@@ -52,6 +35,7 @@ export function figureTools({ figure, controller, root, extra = () => ({}), link
     return { figure, link: hash(), state: controller.getState(), settings: curves.settings || null, config: curves.config || null };
   }
 
+  /** @type {Record<string, () => Promise<{ blob: Blob, name: string }>>} */
   const exporters = {
     png: async () => ({ blob: await png(), name: `${base()}.png` }),
     csv: async () => ({ blob: new Blob([controller.exportCurves('csv')], { type: 'text/csv' }), name: `${base()}.csv` }),
@@ -59,14 +43,19 @@ export function figureTools({ figure, controller, root, extra = () => ({}), link
     config: async () => ({ blob: new Blob([JSON.stringify(config(), null, 1)], { type: 'application/json' }), name: `${base()}-config.json` }),
   };
 
+  /**
+   * Downloads the figure as `kind`; resolves to { blob, name }.
+   * @param {string} kind png, csv, json or config
+   */
   async function exportAs(kind) {
-    if (!exporters[kind]) throw new Error(`exportAs: kind must be png, csv, json or config, got ${String(kind)}`);
+    if (!exporters[kind]) throw new Error(`export: kind must be png, csv, json or config, got ${String(kind)}`);
     const out = await exporters[kind]();
     download(out.blob, out.name);
     setStatus(`Saved ${out.name}.`, 'ok');
     return out;
   }
 
+  /** @type {string | null} */
   let lastCopied = null;
   async function copyLink() {
     const url = linkBase() + hash();
@@ -80,12 +69,21 @@ export function figureTools({ figure, controller, root, extra = () => ({}), link
     return url;
   }
 
-  /** A row of buttons: Copy link (if `link`), PNG/CSV/JSON/Config (if `exports`). */
+  /**
+   * A row of buttons: Copy link (if `link`), PNG/CSV/JSON/Config (if `exports`).
+   * @param {{ link?: boolean, exports?: boolean }} [only]
+   */
   function buildBar({ link = true, exports = true } = {}) {
     const bar = document.createElement('div');
     bar.className = 'transport figure-tools';
     bar.setAttribute('role', 'group');
     bar.setAttribute('aria-label', 'Link and export');
+    /**
+     * @param {string} id
+     * @param {string} text
+     * @param {string} title
+     * @param {() => Promise<unknown>} fn
+     */
     const button = (id, text, title, fn) => {
       const b = document.createElement('button');
       b.type = 'button';
@@ -105,5 +103,5 @@ export function figureTools({ figure, controller, root, extra = () => ({}), link
     return bar;
   }
 
-  return { hash, exportAs, exporters, copyLink, buildBar, get copiedLink() { return lastCopied; } };
+  return { exportAs, copyLink, buildBar, get copiedLink() { return lastCopied; } };
 }

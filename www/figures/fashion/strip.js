@@ -2,7 +2,7 @@
 // trained with, the corrupted ones (random labels) grouped apart and outlined, with what they
 // really show when the published labels are known. DOM only, built with textContent.
 
-import { paintImage } from './fashion-plots.js';
+import { paintImage } from './plots.js';
 
 export const CLASS_NAMES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 

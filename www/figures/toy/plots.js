@@ -1,9 +1,9 @@
-// The two live plots: fraction escaped vs iteration, and the indicator bars on a log axis.
+// The 2-D figure's two live plots, drawn with the chart module (lib/chart.js): fraction escaped
+// vs iteration, and the indicator bars on a log axis.
 
-import { styleOf, drawMarker } from './methods.js';
-import { niceTicks, pow10Label } from './format.js';
-import { FONT, FONT_SMALL, INK, GRID, fit, casing } from './charts.js';
-
+import { styleOf, drawMarker } from '../../lib/methods.js';
+import { pow10Label } from '../../lib/format.js';
+import { FONT, FONT_SMALL, INK, fit, casing, niceTicks, spreadLabels, Panel } from '../../lib/chart.js';
 
 export class EscapePlot {
   constructor(canvas) {
@@ -36,32 +36,15 @@ export class EscapePlot {
     let fmax = 0;
     if (state) for (const id of ids) { const c = state.curves[id]; if (c) for (let i = 0; i < c.length; i++) if (c[i] > fmax) fmax = c[i]; }
     const ymax = [0.1, 0.2, 0.5, 1].find((v) => fmax <= v + 1e-9) || 1;
-    const X = (x) => m.left + (x / xmax) * pw;
-    const Y = (y) => m.top + (1 - y / ymax) * ph;
+    const p = new Panel(ctx, { x: m.left, y: m.top, w: pw, h: ph }, { xmin: 0, xmax, ymin: 0, ymax });
+    const X = (x) => p.X(x);
+    const Y = (y) => p.Y(y);
 
     // Grid and axes.
+    p.yGrid(niceTicks(ymax, 5).map((v) => ({ v, label: `${Math.round(v * 100)}%`, major: true })));
+    p.xAxis(niceTicks(xmax, Math.max(3, Math.min(6, Math.floor(pw / 70)))));
+    p.yAxisLine();
     ctx.font = FONT;
-    ctx.lineWidth = 1;
-    const yt = niceTicks(ymax, 5);
-    for (const v of yt) {
-      const y = Math.round(Y(v)) + 0.5;
-      ctx.strokeStyle = GRID;
-      ctx.beginPath(); ctx.moveTo(m.left, y); ctx.lineTo(m.left + pw, y); ctx.stroke();
-      ctx.fillStyle = INK; ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
-      ctx.fillText(`${Math.round(v * 100)}%`, m.left - 6, y);
-    }
-    const xt = niceTicks(xmax, Math.max(3, Math.min(6, Math.floor(pw / 70))));
-    for (const v of xt) {
-      const x = Math.round(X(v)) + 0.5;
-      ctx.strokeStyle = INK;
-      ctx.beginPath(); ctx.moveTo(x, m.top + ph); ctx.lineTo(x, m.top + ph + 4); ctx.stroke();
-      ctx.fillStyle = INK; ctx.textAlign = 'center'; ctx.textBaseline = 'top';
-      ctx.fillText(String(v), x, m.top + ph + 6);
-    }
-    ctx.strokeStyle = INK;
-    ctx.beginPath();
-    ctx.moveTo(m.left + 0.5, m.top); ctx.lineTo(m.left + 0.5, m.top + ph + 0.5); ctx.lineTo(m.left + pw, m.top + ph + 0.5);
-    ctx.stroke();
     ctx.fillStyle = INK; ctx.textAlign = 'center'; ctx.textBaseline = 'alphabetic';
     ctx.fillText('iteration', m.left + pw / 2, h - 4);
 
@@ -132,18 +115,7 @@ export class EscapePlot {
       return { ...g, lines, h: lines.length * lh };
     }).sort((a, b) => a.y - b.y);
     // Centres, pushed apart until neighbours clear each other, kept inside the plot.
-    const cs = labels.map((l) => l.y);
-    const lo = m.top + 4;
-    const hi = m.top + ph + 4;
-    for (let pass = 0; pass < 100; pass++) {
-      let moved = false;
-      for (let i = 1; i < cs.length; i++) {
-        const need = (labels[i - 1].h + labels[i].h) / 2 + 2;
-        if (cs[i] - cs[i - 1] < need) { const d = (need - (cs[i] - cs[i - 1])) / 2; cs[i - 1] -= d; cs[i] += d; moved = true; }
-      }
-      for (let i = 0; i < cs.length; i++) cs[i] = Math.min(Math.max(cs[i], lo + labels[i].h / 2), hi - labels[i].h / 2);
-      if (!moved) break;
-    }
+    const cs = spreadLabels(labels.map((l) => l.y), labels.map((l) => l.h), m.top + 4, m.top + ph + 4);
     const lx = m.left + pw + 12;
     labels.forEach((l, i) => {
       const top = cs[i] - l.h / 2;
@@ -189,24 +161,14 @@ export class IndicatorPlot {
     let lo = Math.floor(Math.log10(Math.min(...vals)));
     let hi = Math.ceil(Math.log10(Math.max(...vals)));
     if (hi - lo < 2) { lo -= 1; hi = Math.max(hi, lo + 2); }
-    const X = (v) => m.left + ((Math.log10(v) - lo) / (hi - lo)) * pw;
-
-    ctx.font = FONT_SMALL;
-    ctx.lineWidth = 1;
+    const p = new Panel(ctx, { x: m.left, y: m.top, w: pw, h: h - m.top - m.bottom }, { xmin: 10 ** lo, xmax: 10 ** hi, ymin: 0, ymax: 1, xlog: true });
+    const X = (v) => p.X(v);
+    const ticks = [];
     for (let e = lo; e <= hi; e++) {
-      const x = Math.round(X(10 ** e)) + 0.5;
-      ctx.strokeStyle = GRID;
-      ctx.beginPath(); ctx.moveTo(x, m.top); ctx.lineTo(x, h - m.bottom); ctx.stroke();
-      ctx.fillStyle = INK; ctx.textAlign = 'center'; ctx.textBaseline = 'top';
-      ctx.fillText(pow10Label(e), x, h - m.bottom + 5);
-      if (e < hi) {
-        for (let k = 2; k < 10; k++) {
-          const xm = Math.round(X(k * 10 ** e)) + 0.5;
-          ctx.strokeStyle = INK;
-          ctx.beginPath(); ctx.moveTo(xm, h - m.bottom); ctx.lineTo(xm, h - m.bottom + 2.5); ctx.stroke();
-        }
-      }
+      ticks.push({ v: 10 ** e, label: pow10Label(e), major: true });
+      if (e < hi) for (let k = 2; k < 10; k++) ticks.push({ v: k * 10 ** e, label: '', major: false });
     }
+    p.xGrid(ticks);
     ctx.strokeStyle = INK;
     ctx.beginPath(); ctx.moveTo(m.left, h - m.bottom + 0.5); ctx.lineTo(m.left + pw, h - m.bottom + 0.5); ctx.stroke();
     ctx.font = FONT_SMALL;

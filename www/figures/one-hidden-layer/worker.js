@@ -12,7 +12,7 @@
 //
 // Reset is done by the page terminating this worker and starting a new one.
 
-import { BUILD_DIRS, loadBuild } from './wasm-build.js';
+import { BUILD_DIRS, loadBuild } from '../../lib/wasm-build.js';
 
 let wasm = null;
 let memory = null;

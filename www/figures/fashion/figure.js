@@ -2,7 +2,7 @@
 // labels; in stage 2 every dynamics restarts from it.
 //
 // Mounting: `mountFashion(root, state, { dir, hook, autostart })` builds the figure on the markup
-// inside `root` (an element or a shadow root holding the ids of index.html's #fashion section)
+// inside `root` (an element holding the ids of view.js's markup)
 // and returns a controller:
 //   play() / pause()      run or pause stage 1 and stage 2 (pause lands after the current chunk)
 //   step()                run every method to its next record, then pause
@@ -21,9 +21,8 @@
 // `state` is a partial getState() applied before anything runs; `dir` is the wasm build
 // ('pkg' for SIMD, 'pkg-scalar'), `hook` an object the figure exposes its live state on (for
 // tests) as hook.fashion; with `autostart` (default) data load when the figure nears the view.
-// `bootFashion({ dir, hook })` mounts it on the page's #fashion section.
 //
-// Workers (fashion-worker.js) own the experiment and run it in small chunks; the chosen methods
+// Workers (worker.js) own the experiment and run it in small chunks; the chosen methods
 // are split over up to min(cores, 8) of them (each method has its own random streams, so the
 // split does not change any result). Stage 1 runs once, in the first worker; its minimum goes to
 // the others and is kept for later restarts with the same seed (seed 0 starts from the committed
@@ -31,15 +30,18 @@
 // and page), thinned to evenly spaced points when they pass `maxRecords`. Everything the DOM
 // and the canvases show is brought up to date once per animation frame.
 
-import { CurvesPlot, SpectrumPlot, PANELS, sub } from './fashion-plots.js';
-import { buildStrip } from './fashion-strip.js';
-import { markerSwatch, DESCRIPTION } from './methods.js';
-import { estimateMs, partition, PRIOR_MS, PRIOR_RECORD_MS } from './fashion-costs.js';
-import { thinRecords, toCsv } from './figure-curves.js';
-import { fmt } from './format.js';
-import { statusReporter } from './status.js';
+import { CurvesPlot, SpectrumPlot, PANELS, sub } from './plots.js';
+import { buildStrip } from './strip.js';
+import { markerSwatch, buildMethodBoxes, DESCRIPTION } from '../../lib/methods.js';
+import { estimateMs, partition, PRIOR_MS, PRIOR_RECORD_MS } from './costs.js';
+import { thinRecords, toCsv } from '../../lib/curves.js';
+import { fmt } from '../../lib/format.js';
+import { statusReporter } from '../../lib/status.js';
+import { startWorker } from '../../lib/worker-pool.js';
 
-export { CLASS_NAMES } from './fashion-strip.js';
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+export { CLASS_NAMES } from './strip.js';
 
 // The canonical method order and names until the worker reports methodInfo().
 const METHODS = [
@@ -58,14 +60,14 @@ const SHARPNESS_DRAWS = 20;
 // Records kept per method by default, in the worker and here; past it they are thinned (see
 // above). A state may ask for another cap (maxRecords, 3 ..= 100000).
 const MAX_RECORDS = 256;
-// The paper's stage 2 (PAPER.md, Section 5.3): 15,000 iterations of every dynamics, over
+// The paper's stage 2 (paper Section 5.3): 15,000 iterations of every dynamics, over
 // min(cores, 8) workers.
 const PAPER = { target: 15000, logEvery: 500, seed: 0 };
 // Workers by default: each holds the data and its own wasm memory (about 22 MB), so two keep the
 // page's wasm memory under 64 MB at the default settings; the paper protocol uses every core.
 const DEFAULT_THREADS = 2;
 // The committed stage-1 minimum (`sgd-escape fashion --save-start`), for seed 0.
-const SAVED_MINIMUM = { seed: 0, url: new URL('./data/fashion-minimum-seed0.bin', import.meta.url) };
+const SAVED_MINIMUM = { seed: 0, url: new URL('../../data/fashion-minimum-seed0.bin', import.meta.url) };
 
 const FIELDS = [
   // key, input id, min, max, what
@@ -102,11 +104,6 @@ function duration(ms) {
 
 const pct = (v) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '—');
 const int = (v) => Number(v).toLocaleString('en-US');
-
-/** Mounts the figure on the page's #fashion section (see the module comment). */
-export function bootFashion({ dir, hook }) {
-  return mountFashion(document.getElementById('fashion'), {}, { dir, hook });
-}
 
 /** Mounts the figure on the markup inside `root`; returns its controller (module comment). */
 export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootHook = null, autostart = true } = {}) {
@@ -322,7 +319,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
     updateReadout();
     for (const sh of st.shards) {
       try {
-        sh.worker = new Worker(new URL('./fashion-worker.js', import.meta.url), { type: 'module' });
+        sh.worker = startWorker(WORKER_URL);
       } catch (e) {
         reportError('Worker', e.message || String(e));
         stop();
@@ -1074,28 +1071,13 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
 
   // ------------------------------------------------------------------ wiring
 
-  function buildMethodBoxes() {
-    const box = $('fashion-method-boxes');
-    box.replaceChildren();
-    for (const [id, name] of METHODS) {
-      const label = document.createElement('label');
-      label.className = 'check';
-      label.htmlFor = `fashion-method-${id}`;
-      const input = document.createElement('input');
-      input.type = 'checkbox';
-      input.id = `fashion-method-${id}`;
-      input.value = id;
-      input.checked = true;
-      input.addEventListener('change', () => settingsChanged());
-      const text = document.createElement('span');
-      text.textContent = name;
-      const cost = document.createElement('span');
-      cost.className = 'cost';
-      cost.dataset.method = id;
-      label.append(input, markerSwatch(id, 14), text, cost);
-      label.title = DESCRIPTION[id] || '';
-      box.append(label);
-    }
+  function methodBoxes() {
+    buildMethodBoxes($('fashion-method-boxes'), {
+      methods: METHODS,
+      prefix: 'fashion-',
+      onChange: () => settingsChanged(),
+      extra: (id) => { const cost = document.createElement('span'); cost.className = 'cost'; cost.dataset.method = id; return cost; },
+    });
   }
 
   function updateEstimate() {
@@ -1169,7 +1151,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
     const threads = $('fashion-threads');
     threads.value = String(autoThreads());
     threads.defaultValue = threads.value;
-    buildMethodBoxes();
+    methodBoxes();
     syncStage1Box();
     on($('fashion-play'), 'click', () => { if (st.playing) pause(); else play(); });
     on($('fashion-reset'), 'click', () => reset());

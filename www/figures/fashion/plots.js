@@ -3,9 +3,9 @@
 // the tiles of the image strip. Diverged runs are clipped at the panel edges with an arrow, so
 // they never stretch the axes of the others.
 
-import { styleOf, drawMarker } from './methods.js';
-import { fmt } from './format.js';
-import { fit, casing, Panel, INK, INK_SOFT, FONT, FONT_SMALL, FONT_BOLD, linearTicks, linearYTicks, logYTicks, haloText } from './charts.js';
+import { styleOf, drawMarker } from '../../lib/methods.js';
+import { fmt } from '../../lib/format.js';
+import { fit, casing, Panel, INK, INK_SOFT, FONT, FONT_SMALL, FONT_BOLD, linearTicks, linearYTicks, logYTicks, haloText } from '../../lib/chart.js';
 
 function pct(v) {
   const p = 100 * v;

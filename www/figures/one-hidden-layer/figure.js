@@ -1,10 +1,10 @@
 // The one-hidden-layer figure (paper Figure 4): Tr(HΣ) of SGD's noise against the isotropic
-// reference Tr H·Tr Σ / D while a D = 300 network trains. The worker (one-hidden-worker.js) runs
+// reference Tr H·Tr Σ / D while a D = 300 network trains. The worker (worker.js) runs
 // one epoch per request; this module keeps at most one request in flight, paces the epochs so the
 // training can be watched, and draws in requestAnimationFrame.
 //
 // Mounting: `mountOneHidden(root, state, { dir, hook, autostart })` builds the figure on the
-// markup inside `root` (an element or a shadow root holding the ids of index.html's #ohl section)
+// markup inside `root` (an element holding the ids of view.js's markup)
 // and returns a controller:
 //   play() / pause()      train epoch by epoch (paced), or stop after the epoch in flight
 //   step()                one epoch, then pause
@@ -22,15 +22,18 @@
 //   destroy()             stop the worker and observers
 // `dir` is the wasm build ('pkg', 'pkg-scalar'); `hook` an object the figure exposes its live state
 // on (for tests) as hook.ohl; with `autostart` (default) the study loads when it nears the view.
-// `bootOneHidden({ dir, hook })` mounts it on the page's #ohl section. The records are bounded by
+// The records are bounded by
 // the study (one per epoch, at most 1000 epochs); the page keeps no other growing state.
 
-import { TracesPlot, BoundaryPlot } from './one-hidden-plots.js';
-import { toCsv } from './figure-curves.js';
-import { fmt } from './format.js';
-import { statusReporter } from './status.js';
+import { TracesPlot, BoundaryPlot } from './plots.js';
+import { toCsv } from '../../lib/curves.js';
+import { fmt } from '../../lib/format.js';
+import { statusReporter } from '../../lib/status.js';
+import { startWorker } from '../../lib/worker-pool.js';
 
-// The paper's protocol (PAPER.md 3.2): seed 123, 31 epochs.
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+// The paper's protocol (paper Figure 4): seed 123, 31 epochs.
 const CONFIG = { seed: 123, epochs: 31 };
 const GRID_N = 96;
 // Slowest pace: at least this long between epochs, so the boundary visibly moves.
@@ -38,11 +41,6 @@ const PACE_MS = 140;
 // The settings a state may change (the keys of OneHiddenLayerConfig::from_fields).
 const CONFIG_KEYS = ['seed', 'epochs', 'samples', 'lr'];
 const pickConfig = (s) => Object.fromEntries(CONFIG_KEYS.filter((k) => s && s[k] !== undefined).map((k) => [k, s[k]]));
-
-/** Mounts the figure on the page's #ohl section (see the module comment). */
-export function bootOneHidden({ dir, hook }) {
-  return mountOneHidden(document.getElementById('ohl'), {}, { dir, hook });
-}
 
 /** Mounts the figure on the markup inside `root`; returns its controller (module comment). */
 export function mountOneHidden(root, state = {}, { dir = 'pkg-scalar', hook: rootHook = null, autostart = true } = {}) {
@@ -287,7 +285,7 @@ export function mountOneHidden(root, state = {}, { dir = 'pkg-scalar', hook: roo
     st.loading = true;
     setStatus('Loading the WebAssembly module…');
     try {
-      st.worker = new Worker(new URL('./one-hidden-worker.js', import.meta.url), { type: 'module' });
+      st.worker = startWorker(WORKER_URL);
     } catch (e) {
       reportError('Worker', e.message || String(e));
       return;

@@ -1,6 +1,8 @@
 // What stage 2 of the FashionMNIST experiment costs, for the ETA: first guesses (ms per
 // iteration of each method in wasm on a 2-core machine, and ms per record), replaced by what the
-// worker measures as soon as it runs. Shared by fashion-worker.js and fashion.js.
+// worker measures as soon as it runs. Shared by worker.js and figure.js.
+
+import { splitByCost } from '../../lib/worker-pool.js';
 
 export const PRIOR_MS = {
   'gd': 8, 'gld-const': 14, 'gld-dynamic': 18, 'gld-diag': 19,
@@ -26,18 +28,16 @@ export function estimateMs({ ids, iterations, target, logEvery, msPerIter = {}, 
 
 /**
  * Splits `ids` over at most `shards` workers so their costs per iteration (records included)
- * are as even as possible: greedy, the most expensive method first. Returns non-empty lists,
- * each in the order of `ids`.
+ * are as even as possible (lib/worker-pool.js splitByCost). Returns non-empty lists, each in the
+ * order of `ids`.
+ * @param {string[]} ids
+ * @param {number} shards
+ * @param {number} logEvery
+ * @param {Record<string, number>} [msPerIter]
+ * @param {number | null} [recordMs]
+ * @returns {string[][]}
  */
 export function partition(ids, shards, logEvery, msPerIter = {}, recordMs = null) {
-  const k = Math.max(1, Math.min(shards, ids.length));
   const rec = (recordMs ?? PRIOR_RECORD_MS) / Math.max(1, logEvery);
-  const weight = (id) => (msPerIter[id] ?? PRIOR_MS[id] ?? 20) + rec;
-  const bins = Array.from({ length: k }, () => ({ load: 0, ids: new Set() }));
-  for (const id of [...ids].sort((a, b) => weight(b) - weight(a))) {
-    const bin = bins.reduce((a, b) => (b.load < a.load ? b : a));
-    bin.load += weight(id);
-    bin.ids.add(id);
-  }
-  return bins.filter((b) => b.ids.size).map((b) => ids.filter((id) => b.ids.has(id)));
+  return splitByCost(ids, shards, (id) => (msPerIter[id] ?? PRIOR_MS[id] ?? 20) + rec);
 }

@@ -1,50 +1,16 @@
-// The markup of the 2-D figure, built with DOM calls (never from HTML strings), so the full page,
-// the iframe embed and the custom element share one structure and one set of ids. Ids are unique
-// within their root (the document, or each element's shadow root).
+// The view of the 2-D figure: its markup, built with DOM calls (lib/dom.js), so the full page,
+// the iframe embed and the custom element share one structure and one set of ids (unique within
+// their root: the document, or each element's shadow root), and the parts of it that are rebuilt
+// from the state (method boxes, legend, indicator table).
 //
-// buildToyFigure(doc, { controls }) -> { cards: [Element], fieldNodes: Map(key -> label) }
+// buildToyFigure({ controls, full }) -> [Element] (the cards, in the order of the page's grid)
 // `controls`: null for every control, else the list of hash keys to show (permalink CONTROLS);
 // settings not listed still exist as hidden inputs, so the figure reads every value one way.
 
-/** h('div', { class: 'x', id: 'y', hidden: true }, child, 'text', ...) */
-export function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === false || v === null || v === undefined) continue;
-    if (k === 'class') el.className = v;
-    else if (k === 'text') el.textContent = v;
-    else if (k === 'for') el.htmlFor = v;
-    else el.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c);
-  return el;
-}
-
-/** The controls an embed may list (the `CONTROLS` of src/permalink.rs). */
-export const CONTROL_NAMES = ['lr', 'noiseTrace', 'runs', 'batchSize', 'samples', 'dataSpread', 'seed', 'methods', 'speed', 'iterations', 'presets', 'indicator', 'link', 'export'];
-
-/**
- * Which controls to lay out, from a hash's `controls=` (known names only: Rust's parser reports
- * the others as a notice once the figure runs); [] when the key is absent.
- */
-export function controlsFromHash(hash) {
-  const m = /(?:^#?|&)controls=([^&]*)/.exec(hash || '');
-  if (!m) return [];
-  let raw = '';
-  try { raw = decodeURIComponent(m[1]); } catch { raw = ''; }
-  return raw.split(',').map((s) => s.trim()).filter((s) => CONTROL_NAMES.includes(s));
-}
-
-/** The simulation settings: [key, id, label, input attributes]. */
-export const SETTINGS = [
-  ['lr', 'lr', 'Learning rate η', { step: 'any', min: 0, max: 1, value: '0.005' }],
-  ['noiseTrace', 'noise-trace', 'Noise trace Tr Σ', { step: 'any', min: 0, max: 10, value: '0.01' }],
-  ['runs', 'runs', 'Runs per method', { step: 1, min: 1, max: 100000, value: '100', inputmode: 'numeric' }],
-  ['batchSize', 'batch-size', 'SGD batch size m', { step: 1, min: 1, max: 10000, value: '1', inputmode: 'numeric' }],
-  ['samples', 'samples', 'Data samples n', { step: 1, min: 1, max: 10000, value: '100', inputmode: 'numeric' }],
-  ['dataSpread', 'data-spread', 'Data spread', { step: 'any', min: 0, max: 10, value: '0.01' }],
-  ['seed', 'seed', 'Seed', { step: 1, min: 0, max: 4294967295, value: '0', inputmode: 'numeric' }],
-];
+import { h } from '../../lib/dom.js';
+import { markerSwatch, DESCRIPTION } from '../../lib/methods.js';
+import { fmt } from '../../lib/format.js';
+import { SETTINGS, countText } from './model.js';
 
 function numberField(key, id, label, attrs, shown) {
   const input = h('input', { id, name: key, type: 'number', 'aria-describedby': `${id}-error`, ...attrs });
@@ -135,4 +101,47 @@ export function buildToyFigure({ controls = null, full = true } = {}) {
         h('tbody', { id: 'indicator-rows' }))));
 
   return [landscape, side, params, indicator];
+}
+
+/**
+ * The legend: one toggle button per simulated method with its escaped count (`count-ID`).
+ * @param {HTMLElement} legend
+ * @param {{ simulated: string[], names: Record<string, string>, hidden: Set<string>, state: any, onToggle: (id: string) => void }} p
+ */
+export function buildLegend(legend, { simulated, names, hidden, state, onToggle }) {
+  legend.replaceChildren();
+  const title = (/** @type {string} */ id) => `${DESCRIPTION[id] || ''} Click to ${hidden.has(id) ? 'show' : 'hide'}.`;
+  for (const id of simulated) {
+    const b = h('button', { type: 'button', class: 'legend-item', 'data-method': id, 'aria-pressed': hidden.has(id) ? 'false' : 'true', title: title(id) },
+      markerSwatch(id, 16),
+      h('span', { class: 'legend-name', text: names[id] || id }),
+      h('span', { class: 'visually-hidden', text: ': ' }),
+      h('span', { class: 'legend-count', id: `count-${id}`, text: state ? countText(state, id) : '0/0 escaped' }));
+    b.addEventListener('click', () => {
+      onToggle(id);
+      b.setAttribute('aria-pressed', hidden.has(id) ? 'false' : 'true');
+      b.title = title(id);
+    });
+    legend.append(b);
+  }
+}
+
+/**
+ * The indicator table: one row per method (Tr Σ, Tr(HΣ), the isotropic reference, ratio, â).
+ * @param {HTMLElement} body the tbody
+ * @param {any[]} rows indicatorRows()
+ */
+export function fillIndicatorTable(body, rows) {
+  body.replaceChildren();
+  const cell = (/** @type {string} */ text) => h('td', { class: 'num', text });
+  for (const r of rows) {
+    const noisy = r.trSigma > 0;
+    body.append(h('tr', {},
+      h('th', { scope: 'row' }, markerSwatch(r.id, 12), h('span', { text: r.name })),
+      cell(fmt(r.trSigma)),
+      cell(fmt(r.trHSigma)),
+      cell(fmt(r.trHSigmaIso)),
+      cell(noisy ? `×${Number(r.ratio).toFixed(2)}` : '—'),
+      cell(noisy ? Number(r.aHat).toFixed(2) : '—')));
+  }
 }

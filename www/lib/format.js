@@ -30,18 +30,6 @@ export function pow10Label(e) {
   return `10${superscript(e)}`;
 }
 
-/** Evenly spaced nice ticks covering [0, max]. */
-export function niceTicks(max, target = 5) {
-  const raw = max / target;
-  const e = Math.floor(Math.log10(raw));
-  const b = 10 ** e;
-  let step = 10 * b;
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * b >= raw) { step = m * b; break; }
-  const ticks = [];
-  for (let v = 0; v <= max * (1 + 1e-9); v += step) ticks.push(Math.round(v / step) * step);
-  return ticks;
-}
-
 /** Minus sign typographically correct for axis labels. */
 export function num(x) {
   const s = String(Math.round(x * 1e6) / 1e6);

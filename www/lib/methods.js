@@ -114,3 +114,32 @@ export function markerSwatch(id, size = 16) {
   ctx.stroke();
   return c;
 }
+
+/**
+ * Fills `box` with one labelled checkbox per method (id `PREFIXmethod-ID`, value ID, checked),
+ * each with its marker, name and description; `extra(id)` may append a node to the label (the
+ * FashionMNIST figure's cost note). `onChange` runs when one is ticked or unticked.
+ * @param {HTMLElement} box
+ * @param {{ methods: [string, string][], prefix?: string, onChange: () => void, extra?: (id: string) => Node | null }} p
+ */
+export function buildMethodBoxes(box, { methods, prefix = '', onChange, extra = () => null }) {
+  box.replaceChildren();
+  for (const [id, name] of methods) {
+    const label = document.createElement('label');
+    label.className = 'check';
+    label.htmlFor = `${prefix}method-${id}`;
+    const input = document.createElement('input');
+    input.type = 'checkbox';
+    input.id = `${prefix}method-${id}`;
+    input.value = id;
+    input.checked = true;
+    input.addEventListener('change', onChange);
+    const text = document.createElement('span');
+    text.textContent = name;
+    label.append(input, markerSwatch(id, 14), text);
+    const more = extra(id);
+    if (more) label.append(more);
+    label.title = DESCRIPTION[id] || '';
+    box.append(label);
+  }
+}

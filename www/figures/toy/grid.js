@@ -2,8 +2,8 @@
 // heatmap pixels and contour segments. Pure (no DOM), so the simulation worker runs it and the
 // page only blits the result; landscape.js falls back to running it itself.
 
-import { viridisLUT } from './colormap.js';
-import { contourSegments } from './contours.js';
+import { viridisLUT } from '../../lib/colormap.js';
+import { contourSegments } from '../../lib/contours.js';
 
 /** Washed viridis, as landscape.js draws it (markers stay readable on it). */
 export const WASH = 0.34;

@@ -11,19 +11,19 @@
 //   { type: 'parseLink', req, hash }         { type: 'link', req, link }   (Rust's parsePermalink)
 //   { type: 'drop' }                        (no reply: frees the simulation of an idle pool worker)
 //
-// The page runs several of these (www/toy-pool.js), each simulating a subset of the methods;
+// The figure runs several of these (client.js), each simulating a subset of the methods;
 // `configure` may carry `grid: false` so that only one of them computes the heatmap. Every reply
 // carries `memory`, the byte length of this instance's wasm memory.
 
-import { prepareGridData, preparedBuffers } from './landscape-grid.js';
+import { prepareGridData, preparedBuffers } from './grid.js';
+import { loadBuild } from '../../lib/wasm-build.js';
 
 const VIEW = { min: -1.4, max: 1.6 };
-const DIRS = new Set(['pkg', 'pkg-scalar']);
 // At most this many runs per method are sent for drawing (counts and curves cover all runs).
 const MAX_DRAWN = 5000;
 
 let wasm = null; // the imported module namespace
-let exports = null; // the instance's exports (for its memory)
+let memoryOf = null; // the instance's memory
 let dir = null;
 let sim = null;
 let lastGood = null; // config of the live simulation, to rebuild after a wasm trap
@@ -36,11 +36,10 @@ function message(err) {
 }
 
 async function load() {
-  // A fresh instance after a trap needs a fresh module record: bust the module cache.
-  const suffix = loads++ ? `?instance=${loads}` : '';
-  const mod = await import(`./${dir}/sgd_escape.js${suffix}`);
-  exports = await mod.default();
-  wasm = mod;
+  // A fresh instance after a trap needs a fresh module record (loadBuild's `instance`).
+  const built = await loadBuild(dir, loads++);
+  wasm = built.wasm;
+  memoryOf = built.memory;
 }
 
 function snapshot() {
@@ -115,7 +114,7 @@ async function recover(err) {
 }
 
 function memory() {
-  return exports && exports.memory ? exports.memory.buffer.byteLength : 0;
+  return memoryOf ? memoryOf.buffer.byteLength : 0;
 }
 
 const reply = (msg, transfer) => postMessage({ ...msg, memory: memory() }, transfer || []);
@@ -123,12 +122,11 @@ const reply = (msg, transfer) => postMessage({ ...msg, memory: memory() }, trans
 async function handle(msg) {
   switch (msg.type) {
     case 'init': {
-      if (!DIRS.has(msg.dir)) throw new Error(`unknown build directory ${msg.dir}`);
       dir = msg.dir;
       try {
         await load();
       } catch (e) {
-        postMessage({ type: 'fatal', message: `could not load ./${dir}/sgd_escape.js: ${message(e)}` });
+        postMessage({ type: 'fatal', message: message(e) });
         return;
       }
       reply({ type: 'ready', methods: wasm.methodInfo(), build: wasm.buildInfo(), presets: wasm.presetList(), defaults: wasm.parsePermalink(''), dir });

@@ -1,10 +1,10 @@
 // The one-hidden-layer figure's two canvases: the indicator traces per epoch on a log axis (the
 // paper's Figure 4), and the network's decision boundary over [-2, 2]^2 with the training points.
 
-import { styleOf, drawMarker } from './methods.js';
-import { fmt } from './format.js';
-import { contourSegments } from './contours.js';
-import { fit, Panel, INK, INK_SOFT, FONT, FONT_SMALL, logYTicks, linearTicks, haloText, spreadLabels } from './charts.js';
+import { styleOf, drawMarker } from '../../lib/methods.js';
+import { fmt } from '../../lib/format.js';
+import { contourSegments } from '../../lib/contours.js';
+import { fit, Panel, INK, INK_SOFT, FONT, FONT_SMALL, logYTicks, linearTicks, haloText, spreadLabels } from '../../lib/chart.js';
 
 // SGD's own noise is what the study measures: it gets SGD's colour and marker; the isotropic
 // reference is grey and hollow, as in the 2-D indicator panel.

@@ -1,5 +1,5 @@
-// Keyboard shortcuts of a figure, shared by the 2-D figure (toy-figure.js) and the later ones
-// (later-figure.js): Space or K play/pause, → or . step, R reset, F fullscreen. Never while typing
+// Keyboard shortcuts of every figure (lib/figure-shell.js and the 2-D figure's index.js):
+// Space or K play/pause, → or . step, R reset, F fullscreen. Never while typing
 // in a field; on a button or a link, Space and Enter keep their own meaning (press it).
 
 /**

@@ -24,8 +24,8 @@
 // Every message to the page carries `gen`, the generation of the last reset, so the page can drop
 // progress that was already on its way when it reset. Errors: { type: 'error', message }.
 
-import { PRIOR_MS, PRIOR_RECORD_MS, estimateMs } from './fashion-costs.js';
-import { BUILD_DIRS, loadBuild } from './wasm-build.js';
+import { PRIOR_MS, PRIOR_RECORD_MS, estimateMs } from './costs.js';
+import { BUILD_DIRS, loadBuild } from '../../lib/wasm-build.js';
 
 const FILES = {
   trainImages: 'fmnist-train1200-images-idx3-ubyte.gz',
@@ -74,7 +74,8 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
 const memoryBytes = () => (memory ? memory.buffer.byteLength : null);
 
 async function bytes(name) {
-  const res = await fetch(`./data/${name}`);
+  // Resolved against this module, not the worker's location (a blob URL when started cross-origin).
+  const res = await fetch(new URL(`../../data/${name}`, import.meta.url));
   if (!res.ok) throw new Error(`data/${name}: HTTP ${res.status}`);
   return new Uint8Array(await res.arrayBuffer());
 }
