@@ -40,7 +40,7 @@ export function crossOriginTests(h) {
           servers.push(figures.child);
           // The host page: another port is another origin.
           writeFileSync(path.join(dir, 'host.html'), `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>A blog post</title>
+<html lang="en"><head><meta charset="utf-8"><title>A blog post</title><link rel="icon" href="data:,">
 <script type="module" src="${figures.url}sgd-escape.js"></script></head>
 <body>
 <p style="height: 1200px">A blog post about SGD.</p>
