@@ -1,7 +1,6 @@
-// End-to-end tests of links, embeds and exports of the FashionMNIST (`figure=fashion`) and
-// one-hidden-layer (`figure=one-hidden-layer`, alias `ohl`) figures. Kept short: FashionMNIST
-// starts from the committed seed-0 minimum and runs two methods for 20 iterations; the
-// one-hidden-layer study runs 2 to 3 epochs on 100-200 points.
+// End-to-end tests of links, embeds and exports of the FashionMNIST and one-hidden-layer
+// figures. Kept short: FashionMNIST starts from the committed seed-0 minimum and runs two methods
+// for 20 iterations; the one-hidden-layer study runs 2 to 3 epochs on 100-200 points.
 
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,5 @@
-// End-to-end tests of the one-hidden-layer figure (`figure=one-hidden-layer`, alias `ohl`) in the
-// page, and of the scalar build for both trained figures. Helpers and fixtures: fixtures.mjs.
+// End-to-end tests of the one-hidden-layer figure in the page, and of the scalar build for both
+// trained figures. Helpers and fixtures: fixtures.mjs.
 
 import { test, T_ADVANCE, T_OHL, T_READY, WANT_SCREENSHOT, canvasStats, check, fashionReady, fashionSettings, frames, noErrors, openPage, screenshotOf, waitReady } from './fixtures.mjs';
 
