@@ -30,8 +30,9 @@ export default [
     languageOptions: { globals: { ...globals.node } },
   },
   {
-    // Functions passed to page.evaluate / waitForFunction run in the page.
+    // Functions passed to page.evaluate / waitForFunction run in the page; there the end-to-end
+    // fixtures install __fig(id) and __state(id), the figures' public interface.
     files: ['tests/e2e/**/*.mjs', 'tools/bench-browser.mjs', 'tools/fashion-protocol.mjs', 'benches/web/**/*.mjs', 'benches/protocol.mjs'],
-    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    languageOptions: { globals: { ...globals.node, ...globals.browser, __fig: 'readonly', __state: 'readonly' } },
   },
 ];
