@@ -191,7 +191,7 @@ pub const DATA_SPREAD_RANGE: RealRange = RealRange {
     max: 10.0,
 };
 
-/// The settings of the 2-D experiment; `Default` is the paper's protocol (PAPER.md 3.1).
+/// The settings of the 2-D experiment; `Default` is the paper's protocol (docs/protocols.md 3.1).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ToyConfig {
     /// The dynamics simulated, in canonical order, without duplicates.

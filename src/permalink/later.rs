@@ -18,7 +18,7 @@ use crate::noise::Method;
 pub const MAX_FASHION_ITERATIONS: u64 = 100_000;
 /// Default stage-2 iteration target of the FashionMNIST figure.
 pub const DEFAULT_FASHION_ITERATIONS: u64 = 1000;
-/// The paper's stage 2 (PAPER.md, Section 5.3): 15,000 iterations, here a record every 500.
+/// The paper's stage 2 (docs/protocols.md 3.3): 15,000 iterations, here a record every 500.
 pub const PAPER_FASHION_ITERATIONS: u64 = 15_000;
 /// Record interval of the paper preset.
 pub const PAPER_FASHION_LOG_EVERY: u64 = 500;

@@ -78,6 +78,7 @@ export async function mountControllerFigure(root, options, spec) {
   const state = spec.stateFromLink(link);
   // prefers-reduced-motion: a link never starts the animation by itself (Play still works).
   const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches;
+  /** @type {Record<string, any>} */
   let pending = { ...state, playing: state.playing && !reduced };
   /** @type {Record<string, any>} the controller's live readout (phase, iteration, records...) */
   const hook = {};
@@ -135,7 +136,9 @@ export async function mountControllerFigure(root, options, spec) {
   }
 
   function getState() {
-    const { controller: _c, ...readout } = live();
+    // The readout without the controller it points back to.
+    const readout = { ...live() };
+    delete readout.controller;
     return { ...readout, ...controller.getState(), figure: spec.figure, hash: info.hash, link: info.link, notices: info.notices, warnings: info.warnings, errors: (readout.errors || []).slice(), copiedLink: tools.copiedLink };
   }
 

@@ -50,7 +50,7 @@ export function encodeHash(pairs) {
 
 /**
  * The controls a hash lists (`controls=`), known names only, before wasm has parsed it (Rust's
- * parser reports the others as a notice); null when the key is absent.
+ * parser reports the others as a notice); null when the key is absent or cannot be decoded.
  * @param {string} hash
  * @param {string[]} names the figure's control names
  * @returns {string[] | null}
@@ -58,8 +58,8 @@ export function encodeHash(pairs) {
 export function listedControls(hash, names) {
   const m = /(?:^#?|&)controls=([^&]*)/.exec(hash || '');
   if (!m) return null;
-  let text = '';
-  try { text = decodeURIComponent(m[1]); } catch { return []; }
+  let text;
+  try { text = decodeURIComponent(m[1]); } catch { return null; }
   return text.split(',').map((s) => s.trim()).filter((s) => names.includes(s));
 }
 

@@ -37,6 +37,6 @@ export async function loadBuild(dir, instance = 0) {
     return { wasm: mod, memory: exports && exports.memory ? exports.memory : null };
   } catch (e) {
     const why = e && typeof e === 'object' && 'message' in e ? String(e.message) : String(e);
-    throw new Error(`could not load ./${dir}/sgd_escape.js: ${why}`);
+    throw new Error(`could not load ./${dir}/sgd_escape.js: ${why}`, { cause: e });
   }
 }

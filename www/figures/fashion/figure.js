@@ -44,6 +44,7 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
 export { CLASS_NAMES } from './strip.js';
 
 // The canonical method order and names until the worker reports methodInfo().
+/** @type {[string, string][]} */
 const METHODS = [
   ['gd', 'GD'], ['gld-const', 'GLD const'], ['gld-dynamic', 'GLD dynamic'], ['gld-diag', 'GLD diag'],
   ['gld-leading', 'GLD leading'], ['gld-hessian', 'GLD Hessian'], ['gld-eigvec', 'GLD 1st eigvec'], ['sgd', 'SGD'],
@@ -60,7 +61,7 @@ const SHARPNESS_DRAWS = 20;
 // Records kept per method by default, in the worker and here; past it they are thinned (see
 // above). A state may ask for another cap (maxRecords, 3 ..= 100000).
 const MAX_RECORDS = 256;
-// The paper's stage 2 (paper Section 5.3): 15,000 iterations of every dynamics, over
+// The paper's stage 2 (docs/protocols.md 3.3): 15,000 iterations of every dynamics, over
 // min(cores, 8) workers.
 const PAPER = { target: 15000, logEvery: 500, seed: 0 };
 // Workers by default: each holds the data and its own wasm memory (about 22 MB), so two keep the
@@ -203,7 +204,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
   function readSettings() {
     let ok = true;
     const out = {};
-    for (const [key, id, min, max, what] of FIELDS) {
+    for (const [key, id, min, max, what] of /** @type {[string, string, number, number, string][]} */ (FIELDS)) {
       const v = readInt(id);
       const err = $(`${id}-error`);
       if (!Number.isInteger(v) || v < min || v > max) {
@@ -1014,6 +1015,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
     return true;
   }
 
+  /** @param {Record<string, any>} [partial] */
   function setState(partial = {}) {
     if (!partial || typeof partial !== 'object') return;
     const capChanged = setCap(partial.maxRecords);

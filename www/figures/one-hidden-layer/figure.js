@@ -33,7 +33,7 @@ import { startWorker } from '../../lib/worker-pool.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
-// The paper's protocol (paper Figure 4): seed 123, 31 epochs.
+// The paper's protocol (docs/protocols.md 3.2): seed 123, 31 epochs.
 const CONFIG = { seed: 123, epochs: 31 };
 const GRID_N = 96;
 // Slowest pace: at least this long between epochs, so the boundary visibly moves.
@@ -355,6 +355,7 @@ export function mountOneHidden(root, state = {}, { dir = 'pkg-scalar', hook: roo
     return { epoch: st.epoch, playing: st.playing, ...currentConfig() };
   }
 
+  /** @param {Record<string, any>} [partial] */
   function setState(partial = {}) {
     if (!partial || typeof partial !== 'object') return;
     const now = currentConfig();

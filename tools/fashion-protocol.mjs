@@ -3,7 +3,7 @@
 // chosen methods take to reach the target, split over the page's workers, with its progress bar
 // and ETA. A measuring script, not a test: it prints what it saw and exits 0 unless the page failed.
 //
-//   node tests/e2e/fashion-protocol.mjs [--iterations N] [--log-every N] [--threads N]
+//   node tools/fashion-protocol.mjs [--iterations N] [--log-every N] [--threads N]
 //                                       [--methods gd,sgd,...] [--no-simd] [--root DIR]
 //
 // Defaults: the page's "Paper protocol (15,000 iterations)" button, i.e. all eight methods from
@@ -14,13 +14,10 @@
 // the page and the wasm memory of the workers; at the end, the wall time, each method's ms per
 // iteration and per record, the main-thread long tasks (over 50 ms) and the memory.
 
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import process from 'node:process';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, SIMD_TEST, startServer } from './chromium.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ARGS = process.argv.slice(2);
 const arg = (name, fallback) => {
   const i = ARGS.indexOf(name);
@@ -34,10 +31,6 @@ const THREADS = arg('--threads', null);
 const METHODS = arg('--methods', null);
 const NO_SIMD = ARGS.includes('--no-simd');
 const WWW = arg('--root', 'www');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SIMD_TEST = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11];
 
 function fmtMs(ms) {
   if (!Number.isFinite(ms)) return '?';
@@ -45,21 +38,8 @@ function fmtMs(ms) {
   return s < 120 ? `${s} s` : `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
 }
 
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['tools/serve.mjs', '--root', WWW, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/http:\/\/[\d.]+:\d+\/?/);
-      if (m) resolve({ child, url: m[0].endsWith('/') ? m[0] : `${m[0]}/` });
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-}
-
 async function main() {
-  const { child, url } = await startServer();
+  const { child, url } = await startServer(WWW);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   let failed = false;
   try {
