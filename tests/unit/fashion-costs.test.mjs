@@ -1,4 +1,4 @@
-// The FashionMNIST worker split and ETA (www/fashion-costs.js).
+// The FashionMNIST worker split and ETA (www/figures/fashion/costs.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PRIOR_MS, PRIOR_RECORD_MS, estimateMs, partition } from '../../www/figures/fashion/costs.js';

@@ -1,4 +1,4 @@
-// Bounded record buffers and CSV export of the curves (www/figure-curves.js).
+// Bounded record buffers and CSV export of the curves (www/lib/curves.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { thinRecords, toCsv } from '../../www/lib/curves.js';

@@ -1,4 +1,4 @@
-// Keyboard shortcuts of the figures (www/figure-keys.js), with key events as plain objects.
+// Keyboard shortcuts of the figures (www/lib/keys.js), with key events as plain objects.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { figureKeyHandler } from '../../www/lib/keys.js';

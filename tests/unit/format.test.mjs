@@ -1,4 +1,4 @@
-// Number formatting for labels, tables and captions (www/format.js).
+// Number formatting for labels, tables and captions (www/lib/format.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fmt, num, pow10Label, superscript } from '../../www/lib/format.js';

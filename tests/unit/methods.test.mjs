@@ -1,4 +1,4 @@
-// Presentation of the eight dynamics (www/methods.js): one style and one description each,
+// Presentation of the eight dynamics (www/lib/methods.js): one style and one description each,
 // distinct colours and shapes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
