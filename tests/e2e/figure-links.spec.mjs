@@ -48,7 +48,7 @@ test('FashionMNIST link: every key reaches the controller, a bad value gets a no
   const { page } = ctx;
   const warnings = [];
   page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
-  await page.waitForFunction(() => __state('fashion').target === 20, null, { timeout: T_READY });
+  await page.waitForFunction(() => __state('fashion')?.target === 20, null, { timeout: T_READY });
   const st = await page.evaluate(() => __state('fashion'));
   check(JSON.stringify(st.methods) === '["gd","sgd"]' && st.seed === 0 && st.threads === 1 && st.maxRecords === 64 && st.spectrumMethod === 'sgd', `state from the link: ${JSON.stringify(st)}`);
   check(st.logEvery === 100, `logEvery=0 should fall back to the default 100, got ${st.logEvery}`);
@@ -62,7 +62,7 @@ test('FashionMNIST link: every key reaches the controller, a bad value gets a no
   check(copied === `${new URL('index.html', url).href}${written}`, `copied ${copied}`);
   // Reload the written link: the same state, nothing to report.
   await page.evaluate(() => location.reload());
-  await page.waitForFunction(() => __state('fashion').target === 20, null, { timeout: T_READY });
+  await page.waitForFunction(() => __state('fashion')?.target === 20, null, { timeout: T_READY });
   const again = await page.evaluate(() => __state('fashion'));
   const settings = (x) => JSON.stringify(['methods', 'seed', 'logEvery', 'target', 'threads', 'fromScratch', 'maxRecords', 'spectrumMethod', 'hidden'].map((k) => x[k]));
   check(settings(again) === settings(st), `after reload: ${settings(again)} vs ${settings(st)}`);
@@ -83,7 +83,7 @@ test('presets "FashionMNIST 5.3" and "Paper Figure 4" set those figures\' state;
   const { page } = ctx;
   await page.waitForFunction(() => __state()?.ready && document.querySelector('#preset option[value="fashion-5-3"]'), null, { timeout: T_READY });
   await page.selectOption('#preset', 'fashion-5-3');
-  await page.waitForFunction(() => __state('fashion').target === 15000, null, { timeout: T_READY });
+  await page.waitForFunction(() => __state('fashion')?.target === 15000, null, { timeout: T_READY });
   const f = await page.evaluate(() => __state('fashion'));
   check(f.methods.length === 8 && f.logEvery === 500 && f.seed === 0, `fashion preset state: ${JSON.stringify(f)}`);
   await settledHash(page, 'figure=fashion', 'iterations=15000');

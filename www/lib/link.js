@@ -11,11 +11,6 @@ const KEYS = ['figure', 'preset', 'methods', 'runs', 'lr', 'noiseTrace', 'batchS
 /** The link keys, as Rust's parser knows them. */
 export const LINK_KEYS = KEYS;
 
-/** The figures, by the name of their folder in www/figures/; `ohl` is an accepted alias. */
-export const FIGURE_IDS = ['toy', 'fashion', 'one-hidden-layer'];
-/** @type {Record<string, string>} the value of `figure=` in a link, by figure */
-export const LINK_NAME = { 'toy': 'toy', 'fashion': 'fashion', 'one-hidden-layer': 'ohl' };
-
 /**
  * A figure name (a link's `figure=`, an element's `figure` attribute) as a figure id; `toy`
  * for anything unknown (Rust's parser then says so in a notice).
