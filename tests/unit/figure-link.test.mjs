@@ -23,7 +23,7 @@ test('figureOf reads the figure key wherever it stands, toy otherwise; ohl is an
 
 test('figureId maps every name of a figure to its folder', () => {
   assert.equal(figureId('ohl'), 'one-hidden-layer');
-  assert.equal(figureId('one_hidden_layer'), 'one-hidden-layer');
+  assert.equal(figureId('one-hidden-layer'), 'one-hidden-layer');
   assert.equal(figureId(' fashion '), 'fashion');
   assert.equal(figureId(null), 'toy');
 });
@@ -70,10 +70,10 @@ test('fashionState maps a parsed link to the controller state, and back to the s
 });
 
 test('ohlHash and ohlState agree', () => {
-  const link = { play: false, ohl: { seed: 4, epochs: 31, samples: 200, lr: 0.05, epoch: 7 } };
+  const link = { play: false, oneHiddenLayer: { seed: 4, epochs: 31, samples: 200, lr: 0.05, epoch: 7 } };
   const s = ohlState(link);
   assert.deepEqual(s, { seed: 4, epochs: 31, samples: 200, lr: 0.05, epoch: 7, playing: false });
-  assert.equal(ohlHash(s, { controls: ['boundary'] }), '#figure=ohl&seed=4&epochs=31&samples=200&lr=0.05&epoch=7&play=0&controls=boundary');
+  assert.equal(ohlHash(s, { controls: ['boundary'] }), '#figure=one-hidden-layer&seed=4&epochs=31&samples=200&lr=0.05&epoch=7&play=0&controls=boundary');
 });
 
 /** A controller with the figure interface's setState/play/onChange, recording the calls. */
