@@ -39,7 +39,7 @@ import { thinRecords, toCsv } from '../../lib/curves.js';
 import { fmt } from '../../lib/format.js';
 import { statusReporter } from '../../lib/status.js';
 import { startWorker } from '../../lib/worker-pool.js';
-import { SCHEMA } from './model.js';
+import { SCHEMA, methodStatus, liveCaption, pct, int } from './model.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
@@ -48,10 +48,6 @@ export { CLASS_NAMES } from './strip.js';
 // The canonical method order and names until the worker reports methodInfo().
 // The canonical method order and names (the schema's).
 const METHODS = SCHEMA.methods;
-// A training loss this many times the one at the minimum means the run has left the minimum;
-// a non-finite one, or one beyond ESCAPE_FACTOR times chance level (log 10), that it diverged.
-const ESCAPE_FACTOR = 10;
-const DIVERGED_LOSS = 10 * Math.log(10);
 // The counters and the progress bar are updated at most this often (ms): the workers report
 // many times a second, and every update costs the main thread a style, layout and paint.
 const READOUT_MS = 250;
@@ -100,8 +96,6 @@ function duration(ms) {
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 }
 
-const pct = (v) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '—');
-const int = (v) => Number(v).toLocaleString('en-US');
 
 /** Mounts the figure on the markup inside `root`; returns its controller (module comment). */
 export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootHook = null, autostart = true, freshSeed = null } = {}) {
@@ -746,17 +740,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
   // ------------------------------------------------------------------ the legend table
 
   function status(id) {
-    const rs = st.records[id] || [];
-    const start = rs[0];
-    if (st.diverged[id]) return { kind: 'diverged', text: `diverged at iteration ${int(st.diverged[id].iteration)}: loss not finite; stopped` };
-    const huge = rs.find((r) => !Number.isFinite(r.trainLoss) || r.trainLoss > DIVERGED_LOSS);
-    if (huge) return { kind: 'diverged', text: `diverged at iteration ${int(huge.iteration)} (training loss ${fmt(huge.trainLoss)})` };
-    if (start) {
-      const out = rs.find((r) => r.trainLoss > ESCAPE_FACTOR * start.trainLoss);
-      if (out) return { kind: 'escaped', text: `left the minimum by iteration ${int(out.iteration)}`, iteration: out.iteration };
-      if (rs.length > 1) return { kind: 'stuck', text: 'still in the minimum' };
-    }
-    return { kind: '', text: '' };
+    return methodStatus(st.records[id] || [], st.diverged[id]);
   }
 
   function buildLegend() {
@@ -851,39 +835,10 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
     st.dirty.curves = true;
   }
 
-  /** The numbers of the live run, in words: at the minimum, then what became of each method. */
+  /** The numbers of the live run, in words (model.js liveCaption). */
   function describeLive() {
-    const s = st.start;
-    if (!s) return;
-    const out = [];
-    const ratio = s.trHSigmaIso > 0 ? s.trHSigma / s.trHSigmaIso : NaN;
-    out.push(`At the minimum: ${pct(s.trainAccuracy)} of the training labels fitted (the random ones: ${pct(s.corruptedAccuracy)}), test accuracy ${pct(s.testAccuracy)}, expected sharpness ${fmt(s.sharpness, 2)}, top Hessian eigenvalue ${fmt(s.topEigenvalues[0])}; SGD’s noise there scores Tr(HΣ) ×${fmt(ratio)} the isotropic reference (D = ${int(st.params || 0)}).`);
-    // The iteration all methods have a record for.
-    const it = Math.min(...st.ids.map((id) => { const rs = st.records[id] || []; return rs.length ? rs[rs.length - 1].iteration : 0; }));
-    if (it > 0) {
-      const left = [];
-      const stuck = [];
-      for (const id of st.ids) {
-        const k = status(id).kind;
-        if (k === 'escaped' || k === 'diverged') left.push(id); else if (k === 'stuck') stuck.push(id);
-      }
-      const list = (xs) => xs.map((id) => names[id]).join(', ');
-      if (left.length) {
-        const fits = left.map((id) => { const rs = st.records[id]; return rs[rs.length - 1].corruptedAccuracy; });
-        out.push(`By iteration ${int(it)}, ${list(left)} ${left.length > 1 ? 'have' : 'has'} left it (training loss above ${ESCAPE_FACTOR}× its value at the minimum); ${left.length > 1 ? 'their' : 'its'} fit of the random labels is down to ${fits.length > 1 ? `${pct(Math.min(...fits))}–${pct(Math.max(...fits))}` : pct(fits[0])}.`);
-      }
-      if (stuck.length) out.push(`${list(stuck)} ${stuck.length > 1 ? 'are' : 'is'} still in it.`);
-      // Test accuracy and sharpness of the latest records, against GD's when it runs.
-      const latest = (id) => { const rs = st.records[id] || []; return rs[rs.length - 1]; };
-      const gd = st.ids.includes('gd') ? latest('gd') : null;
-      const others = st.ids.filter((id) => id !== 'gd' && latest(id));
-      if (others.length) {
-        const best = others.reduce((a, b) => (latest(b).testAccuracy > latest(a).testAccuracy ? b : a));
-        const flat = others.reduce((a, b) => (latest(b).sharpness < latest(a).sharpness ? b : a));
-        out.push(`Latest records: the best test accuracy is ${names[best]}’s, ${pct(latest(best).testAccuracy)} at iteration ${int(latest(best).iteration)}${gd ? ` (GD: ${pct(gd.testAccuracy)} at ${int(gd.iteration)})` : ''}; the flattest point is ${names[flat]}’s, expected sharpness ${fmt(latest(flat).sharpness, 2)}${gd ? ` (GD: ${fmt(gd.sharpness, 2)})` : ''}.`);
-      }
-    }
-    const text = out.join(' ');
+    if (!st.start) return;
+    const text = liveCaption({ start: st.start, ids: st.ids, records: st.records, names, params: st.params || 0, statusOf: status });
     if ($('fashion-live').textContent !== text) $('fashion-live').textContent = text;
   }
 
