@@ -45,6 +45,9 @@ async function main() {
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.addInitScript(({ noSimd, simdBytes }) => {
+      // The figures through their public interface (www/figures/registry.js).
+      window.__fig = (id = 'toy') => (window.__sgdEscape && window.__sgdEscape.figures[id]) || null;
+      window.__state = (id) => { const f = window.__fig(id); return f ? f.getState() : null; };
       window.__longTasks = [];
       try {
         new PerformanceObserver((list) => {
@@ -64,11 +67,11 @@ async function main() {
     page.on('pageerror', (e) => { failed = true; console.log(`page error: ${e.message}`); });
     page.on('console', (m) => { if (m.type() === 'error') { failed = true; console.log(`console error: ${m.text()}`); } });
     await page.goto(url, { waitUntil: 'load' });
-    await page.waitForFunction(() => window.__sgdEscape && window.__sgdEscape.ready, null, { timeout: 120_000 });
+    await page.waitForFunction(() => __state()?.ready, null, { timeout: 120_000 });
     // The 2-D figure must not compete for the main thread: pause it if it plays.
     if ((await page.getAttribute('#play', 'aria-pressed')) === 'true') await page.click('#play');
     await page.$eval('#fashion', (el) => el.scrollIntoView());
-    await page.waitForFunction(() => window.__sgdEscape.fashion && window.__sgdEscape.fashion.phase === 'ready', null, { timeout: 180_000 });
+    await page.waitForFunction(() => __state('fashion')?.phase === 'ready', null, { timeout: 180_000 });
     const hw = await page.evaluate(() => navigator.hardwareConcurrency);
     // The paper-protocol button, then the shorter target or other settings if asked for.
     const t0 = Date.now();
@@ -80,14 +83,14 @@ async function main() {
     if (THREADS) overrides.threads = Number(THREADS);
     if (METHODS) overrides.methods = METHODS.split(',');
     if (Object.keys(overrides).length) {
-      await page.evaluate((o) => window.__sgdEscape.fashion.controller.setState({ ...o, playing: true }), overrides);
+      await page.evaluate((o) => __fig('fashion').setState({ ...o, playing: true }), overrides);
     }
-    const info = await page.evaluate(() => ({ shards: window.__sgdEscape.fashion.shards, engine: window.__sgdEscape.fashion.engine }));
+    const info = await page.evaluate(() => ({ shards: __state('fashion').shards, engine: __state('fashion').engine }));
     console.log(`fashion stage 2: target ${ITERATIONS}, a record every ${LOG_EVERY}, ${info.shards} worker(s) (hardwareConcurrency ${hw}), ${info.engine || (NO_SIMD ? 'scalar' : 'SIMD')}`);
     let lastPrint = 0;
     for (;;) {
       const s = await page.evaluate(() => {
-        const f = window.__sgdEscape.fashion;
+        const f = __state('fashion');
         const bar = document.getElementById('fashion-progress');
         return { phase: f.phase, playing: f.playing, busy: f.busy, iteration: f.iteration, iterations: { ...f.iterations }, etaMs: f.etaMs, memory: f.memoryBytes, eta: document.getElementById('fashion-eta').textContent, now: bar.getAttribute('aria-valuenow'), errors: [...f.errors] };
       });
@@ -103,7 +106,7 @@ async function main() {
     }
     const wall = Date.now() - t0;
     const end = await page.evaluate((since) => {
-      const f = window.__sgdEscape.fashion;
+      const f = __state('fashion');
       const tasks = window.__longTasks.filter((t) => t.start >= since).map((t) => t.duration);
       const counts = Object.fromEntries(Object.entries(f.records).map(([k, v]) => [k, v.length]));
       return { perf: f.perf, memory: f.memoryBytes, memoryByShard: f.memoryByShard, tasks, counts, maxDrawMs: f.maxDrawMs, groups: f.groups };

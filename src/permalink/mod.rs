@@ -900,8 +900,8 @@ mod tests {
     fn the_page_lists_the_same_keys_and_controls() {
         // The page lays out embeds before wasm loads, so it keeps copies of these two lists;
         // this keeps them equal to the schema.
-        let element = include_str!("../../www/sgd-escape.js");
-        let dom = include_str!("../../www/toy-dom.js");
+        let link = include_str!("../../www/lib/link.js");
+        let toy = include_str!("../../www/figures/toy/model.js");
         let list = |text: &str, marker: &str| -> Vec<String> {
             let start = text.find(marker).expect(marker) + marker.len();
             let end = start + text[start..].find(']').unwrap();
@@ -911,14 +911,15 @@ mod tests {
                 .filter(|s| !s.is_empty())
                 .collect()
         };
-        assert_eq!(list(element, "const KEYS = ["), KEYS.to_vec());
-        assert_eq!(list(dom, "const CONTROL_NAMES = ["), CONTROLS.to_vec());
-        let later = include_str!("../../www/figure-link.js");
+        assert_eq!(list(link, "const KEYS = ["), KEYS.to_vec());
+        assert_eq!(list(toy, "const CONTROL_NAMES = ["), CONTROLS.to_vec());
+        let fashion = include_str!("../../www/figures/fashion/model.js");
         assert_eq!(
-            list(later, "const FASHION_CONTROLS = ["),
+            list(fashion, "const FASHION_CONTROLS = ["),
             FASHION_CONTROLS.to_vec()
         );
-        assert_eq!(list(later, "const OHL_CONTROLS = ["), OHL_CONTROLS.to_vec());
+        let ohl = include_str!("../../www/figures/one-hidden-layer/model.js");
+        assert_eq!(list(ohl, "const OHL_CONTROLS = ["), OHL_CONTROLS.to_vec());
     }
 
     #[test]

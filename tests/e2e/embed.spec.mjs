@@ -13,21 +13,21 @@ import { test, ARTIFACTS, T_ADVANCE, T_READY, T_RUN, check, frames, noErrors, op
 const open = (browser, url, rel, o = {}) => openPage(browser, new URL(rel, url).href, o);
 
 const hookOf = (page) => page.evaluate(() => {
-  const k = window.__sgdEscape;
-  return { ready: k.ready, iteration: k.state ? k.state.iteration : null, config: k.config, playing: k.playing, notices: k.notices, warnings: k.warnings, errors: k.errors, hash: k.hash, workers: k.workers, memoryBytes: k.memoryBytes };
+  const k = __state();
+  return { ready: k.ready, iteration: k.ready ? k.iteration : null, config: k.config, playing: k.playing, notices: k.notices, warnings: k.warnings, errors: k.errors, hash: k.hash, workers: k.workers, memoryBytes: k.stats.memoryBytes };
 });
 
 /** Waits until the figure rests at `n` iterations or more (not playing, nothing in flight). */
 async function waitRest(page, n, timeout = T_RUN) {
   await page.waitForFunction((k) => {
-    const x = window.__sgdEscape;
-    return x.state && x.state.iteration >= k && !x.playing && x.inFlight === 0;
+    const x = __state();
+    return x && x.ready && x.iteration >= k && !x.playing && x.stats.inFlight === 0;
   }, n, { timeout });
 }
 
 const positions = (page) => page.evaluate(() => {
-  const s = window.__sgdEscape.state;
-  return Object.fromEntries(s.methods.map((m) => [m, Array.from(s.positions[m])]));
+  const s = __state();
+  return Object.fromEntries(s.config.methods.map((m) => [m, Array.from(s.positions[m])]));
 });
 
 function samePositions(a, b, what) {
@@ -53,14 +53,14 @@ test('under a sub-path (/www/ of another root): the embed and the custom element
   {
     const ctx = await openPage(browser, `${url}www/embed.html#autoplay=1&controls=lr`);
     await waitReady(ctx.page);
-    await ctx.page.waitForFunction(() => window.__sgdEscape.state.iteration > 5, null, { timeout: T_ADVANCE });
+    await ctx.page.waitForFunction(() => __state().iteration > 5, null, { timeout: T_ADVANCE });
     noErrors(ctx);
     await ctx.context.close();
     const ex = await openPage(browser, `${url}www/examples.html`);
     await ex.page.$eval('#demo-element-1', (e) => e.scrollIntoView());
-    await ex.page.waitForFunction(() => document.getElementById('demo-element-1').hook.ready, null, { timeout: T_READY });
-    await ex.page.evaluate(() => document.getElementById('demo-element-1').controller.step());
-    await ex.page.waitForFunction(() => document.getElementById('demo-element-1').hook.state.iteration === 1, null, { timeout: T_ADVANCE });
+    await ex.page.waitForFunction(() => __state('#demo-element-1')?.ready, null, { timeout: T_READY });
+    await ex.page.evaluate(() => __fig('#demo-element-1').step());
+    await ex.page.waitForFunction(() => __state('#demo-element-1').iteration === 1, null, { timeout: T_ADVANCE });
     check(ex.requests.every((u) => !u.startsWith(url) || u.startsWith(`${url}www/`)), 'a request left the /www/ sub-path');
     noErrors(ex);
     await ex.context.close();
@@ -95,7 +95,7 @@ test('a link sets every control; bad values show a notice naming the key and ran
   check(!hash.includes('colour'), 'unknown key written back');
   // Copy link gives the same URL.
   await ctx.page.click('#copy-link');
-  const copied = await ctx.page.evaluate(() => window.__sgdEscape.copiedLink);
+  const copied = await ctx.page.evaluate(() => __state().copiedLink);
   check(copied === (await ctx.page.evaluate(() => location.href)), `copied link ${copied} is not the page's URL`);
   const before = await positions(ctx.page);
   // Reload the written link in a fresh page and run it to the same iteration.
@@ -125,9 +125,9 @@ test('workers: identical trajectories with 1, 4 and the default number of worker
     await waitRest(ctx.page, 500);
     const k = await hookOf(ctx.page);
     const m = await ctx.page.evaluate(() => {
-      const t0 = window.__sgdEscape.skipStartedAt;
+      const t0 = __state().stats.skipStartedAt;
       const during = window.__longTasks.filter((t) => t.start + t.duration >= t0);
-      return { skipMs: window.__sgdEscape.skipMs, load: Math.max(0, ...window.__longTasks.filter((t) => t.start + t.duration < t0).map((t) => t.duration)), during: Math.max(0, ...during.map((t) => t.duration)), n: during.length };
+      return { skipMs: __state().stats.skipMs, load: Math.max(0, ...window.__longTasks.filter((t) => t.start + t.duration < t0).map((t) => t.duration)), during: Math.max(0, ...during.map((t) => t.duration)), n: during.length };
     });
     runs[workers] = { positions: await positions(ctx.page), ...m, workers: k.workers, memory: k.memoryBytes };
     console.log(`      workers=${k.workers}: Figure 2 protocol (500 iterations x 8 methods x 100 runs) in ${m.skipMs.toFixed(0)} ms; ` +
@@ -148,7 +148,7 @@ test('embed.html shows just the figure and the listed controls, fits its frame, 
   const ctx = await open(browser, url, 'embed.html#figure=toy&controls=lr,noiseTrace&autoplay=1&seed=5');
   await ctx.page.setViewportSize({ width: 900, height: 640 });
   await waitReady(ctx.page);
-  await ctx.page.waitForFunction(() => window.__sgdEscape.state.iteration >= 20, null, { timeout: T_ADVANCE });
+  await ctx.page.waitForFunction(() => __state().iteration >= 20, null, { timeout: T_ADVANCE });
   for (const id of ['lr', 'noise-trace', 'play', 'landscape', 'escape-plot']) check(await ctx.page.isVisible(`#${id}`), `#${id} should be visible`);
   for (const id of ['runs', 'seed', 'batch-size', 'samples', 'data-spread', 'method-boxes', 'indicator-plot', 'copy-link', 'export-png', 'preset']) check(!(await ctx.page.isVisible(`#${id}`)), `#${id} should be hidden in the embed`);
   const fit = await ctx.page.evaluate(() => ({ sw: document.documentElement.scrollWidth, w: innerWidth, ch: document.getElementById('landscape').getBoundingClientRect().height, h: innerHeight }));
@@ -180,14 +180,14 @@ test('examples page: two custom elements start lazily and run independently, pau
   const url = server.url;
   const ctx = await open(browser, url, 'examples.html');
   const page = ctx.page;
-  await page.waitForFunction(() => document.getElementById('demo-iframe').contentWindow.__sgdEscape?.state?.iteration > 0, null, { timeout: T_READY });
-  const started = () => page.evaluate(() => [...document.querySelectorAll('#demo-element-1, #demo-element-2')].map((e) => !!e.controller && e.controller.started));
+  await page.waitForFunction(() => document.getElementById('demo-iframe').contentWindow.__state?.()?.iteration > 0, null, { timeout: T_READY });
+  const started = () => page.evaluate(() => [...document.querySelectorAll('#demo-element-1, #demo-element-2')].map((e) => !!e.figure && e.figure.getState().started));
   check((await started()).every((s) => !s), 'custom elements started before they neared the viewport');
   check(await page.$eval('#demo-slide', (f) => !f.hasAttribute('src')), 'the slide iframe loaded before its slide');
   // The slide.
   await page.click('#deck-next');
-  await page.waitForFunction(() => document.getElementById('demo-slide').contentWindow.__sgdEscape?.ready, null, { timeout: T_READY });
-  await page.waitForFunction(() => document.getElementById('demo-slide').contentWindow.__sgdEscape.state.iteration > 0, null, { timeout: T_ADVANCE });
+  await page.waitForFunction(() => document.getElementById('demo-slide').contentWindow.__state?.()?.ready, null, { timeout: T_READY });
+  await page.waitForFunction(() => document.getElementById('demo-slide').contentWindow.__state().iteration > 0, null, { timeout: T_ADVANCE });
   const lecture = await page.evaluate(() => document.getElementById('demo-slide').contentDocument.documentElement.classList.contains('lecture'));
   check(lecture, 'lecture=1 in the slide link did not turn lecture mode on');
   await page.click('#deck-next');
@@ -195,16 +195,16 @@ test('examples page: two custom elements start lazily and run independently, pau
   await page.waitForFunction(() => !document.getElementById('demo-slide').contentWindow.__sgdEscape, null, { timeout: T_ADVANCE });
   // The elements.
   await page.$eval('#demo-element-1', (e) => e.scrollIntoView());
-  await page.waitForFunction(() => [...document.querySelectorAll('#demo-element-1, #demo-element-2')].every((e) => e.hook.ready), null, { timeout: T_READY });
-  const seeds = await page.evaluate(() => [...document.querySelectorAll('#demo-element-1, #demo-element-2')].map((e) => e.hook.config.seed));
+  await page.waitForFunction(() => [...document.querySelectorAll('#demo-element-1, #demo-element-2')].every((e) => e.figure && e.figure.getState().ready), null, { timeout: T_READY });
+  const seeds = await page.evaluate(() => [...document.querySelectorAll('#demo-element-1, #demo-element-2')].map((e) => e.figure.getState().config.seed));
   check(seeds[0] === 3 && seeds[1] === 77, `seeds ${seeds}`);
   await page.evaluate(() => document.getElementById('demo-element-1').shadowRoot.getElementById('play').click());
-  await page.waitForFunction(() => document.getElementById('demo-element-1').hook.state.iteration >= 30, null, { timeout: T_ADVANCE });
-  const second = await page.evaluate(() => document.getElementById('demo-element-2').hook.state.iteration);
+  await page.waitForFunction(() => __state('#demo-element-1').iteration >= 30, null, { timeout: T_ADVANCE });
+  const second = await page.evaluate(() => __state('#demo-element-2').iteration);
   check(second === 0, `the second element moved (${second}) when only the first played`);
   // The second steps alone.
   await page.evaluate(() => document.getElementById('demo-element-2').shadowRoot.getElementById('step').click());
-  await page.waitForFunction(() => document.getElementById('demo-element-2').hook.state.iteration === 1, null, { timeout: T_ADVANCE });
+  await page.waitForFunction(() => __state('#demo-element-2').iteration === 1, null, { timeout: T_ADVANCE });
   // Attributes are live: lecture="1" enlarges the second element's type, not the first's.
   const fontOf = (id) => page.evaluate((i) => parseFloat(getComputedStyle(document.getElementById(i).shadowRoot.getElementById('h-landscape')).fontSize), id);
   const [a0, b0] = [await fontOf('demo-element-1'), await fontOf('demo-element-2')];
@@ -213,7 +213,7 @@ test('examples page: two custom elements start lazily and run independently, pau
   check((await fontOf('demo-element-2')) > b0 * 1.2 && (await fontOf('demo-element-1')) === a0, 'lecture attribute did not enlarge only its own element');
   // Off screen: the first pauses.
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.waitForFunction(() => !document.getElementById('demo-element-1').hook.playing, null, { timeout: T_ADVANCE });
+  await page.waitForFunction(() => !__state('#demo-element-1')?.playing, null, { timeout: T_ADVANCE });
   const ids = await page.evaluate(() => document.getElementById('demo-element-1').shadowRoot.getElementById('lr') !== null && document.getElementById('lr') === null);
   check(ids, 'the element\'s controls should live in its shadow root only');
   // No CDN, nothing remote: every request stays on this origin.
@@ -230,16 +230,16 @@ test('keyboard: → steps, Space plays and pauses, R resets, F asks for fullscre
   await waitReady(page);
   await page.focus('body');
   await page.keyboard.press('ArrowRight');
-  await page.waitForFunction(() => window.__sgdEscape.state.iteration === 1 && window.__sgdEscape.inFlight === 0, null, { timeout: T_ADVANCE });
+  await page.waitForFunction(() => __state().iteration === 1 && __state().stats.inFlight === 0, null, { timeout: T_ADVANCE });
   await page.keyboard.press(' ');
-  await page.waitForFunction(() => window.__sgdEscape.state.iteration > 5, null, { timeout: T_ADVANCE });
+  await page.waitForFunction(() => __state().iteration > 5, null, { timeout: T_ADVANCE });
   await page.keyboard.press(' ');
-  await page.waitForFunction(() => !window.__sgdEscape.playing && window.__sgdEscape.inFlight === 0, null, { timeout: T_ADVANCE });
+  await page.waitForFunction(() => !__state().playing && __state().stats.inFlight === 0, null, { timeout: T_ADVANCE });
   const it = (await hookOf(page)).iteration;
   await frames(page, 10);
   check((await hookOf(page)).iteration === it, 'Space did not pause');
   await page.keyboard.press('r');
-  await page.waitForFunction(() => window.__sgdEscape.state.iteration === 0, null, { timeout: T_ADVANCE });
+  await page.waitForFunction(() => __state().iteration === 0, null, { timeout: T_ADVANCE });
   const size0 = await page.$eval('#h-landscape', (e) => parseFloat(getComputedStyle(e).fontSize));
   await page.click('#lecture');
   const size1 = await page.$eval('#h-landscape', (e) => parseFloat(getComputedStyle(e).fontSize));
@@ -248,7 +248,7 @@ test('keyboard: → steps, Space plays and pauses, R resets, F asks for fullscre
   // → and F work with a button focused (only Space and Enter keep the button's meaning).
   await page.focus('#lecture');
   await page.keyboard.press('ArrowRight');
-  await page.waitForFunction(() => window.__sgdEscape.state.iteration === 1, null, { timeout: T_ADVANCE });
+  await page.waitForFunction(() => __state().iteration === 1, null, { timeout: T_ADVANCE });
   await page.keyboard.press('f');
   await page.waitForFunction(() => !!document.fullscreenElement || /Fullscreen/.test(document.getElementById('status').textContent), null, { timeout: T_ADVANCE });
   // Controls are reachable with Tab, in order, and show a focus ring.
@@ -331,7 +331,7 @@ test('hostile links and attributes: script/HTML in every key and value, huge val
     check(shown.includes('<img') || shown.includes('"'), `${rel}: notices should quote the bad values as text`);
     check(k.config.lr === 0.005 && k.config.methods.length === 8, `${rel}: defaults not used: ${JSON.stringify(k.config)}`);
     await ctx.page.click('#step');
-    await ctx.page.waitForFunction(() => window.__sgdEscape.state.iteration === 1, null, { timeout: T_ADVANCE });
+    await ctx.page.waitForFunction(() => __state().iteration === 1, null, { timeout: T_ADVANCE });
     check(ctx.pageErrors.length === 0, `${rel}: page errors: ${ctx.pageErrors.join(' | ')}`);
     await ctx.context.close();
   }
@@ -348,11 +348,11 @@ test('hostile links and attributes: script/HTML in every key and value, huge val
     el.setAttribute('seed', '9'.repeat(5000));
     document.body.prepend(el);
   }, [KEYS, evil]);
-  await ctx.page.waitForFunction(() => document.getElementById('hostile').hook.ready, null, { timeout: T_READY });
+  await ctx.page.waitForFunction(() => __state('#hostile')?.ready, null, { timeout: T_READY });
   const r = await ctx.page.evaluate(() => {
     const el = document.getElementById('hostile');
     const sr = el.shadowRoot;
-    return { notices: el.hook.notices.length, pwned: window.__pwned, imgs: sr.querySelectorAll('img, svg, script, b').length, csp: window.__cspViolations };
+    return { notices: el.figure.getState().notices.length, pwned: window.__pwned, imgs: sr.querySelectorAll('img, svg, script, b').length, csp: window.__cspViolations };
   });
   check(r.notices > 0 && r.pwned === undefined && dialogs === 0 && r.imgs === 0 && r.csp.length === 0, `hostile element: ${JSON.stringify(r)}`);
   check(ctx.pageErrors.length === 0, `page errors: ${ctx.pageErrors.join(' | ')}`);

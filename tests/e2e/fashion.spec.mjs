@@ -11,7 +11,7 @@ test('FashionMNIST figure: loads its data and the saved minimum when scrolled to
   await waitReady(page);
   // Lazy: nothing of the figure is fetched before it comes into view.
   check(!ctx.requests.some((u) => /\/data\//.test(u)), 'FashionMNIST data was fetched before the figure came into view');
-  check((await page.evaluate(() => window.__sgdEscape.fashion.phase)) === 'off', 'the FashionMNIST figure started before it came into view');
+  check((await page.evaluate(() => __state('fashion').phase)) === 'off', 'the FashionMNIST figure started before it came into view');
   await fashionReady(page);
   for (const f of ['fmnist-train1200-images-idx3-ubyte.gz', 'fmnist-train1200-labels-idx1-ubyte.gz', 'fmnist-test2000-images-idx3-ubyte.gz', 'fmnist-test2000-labels-idx1-ubyte.gz', 'fashion-minimum-seed0.bin']) {
     check(ctx.requests.some((u) => u.endsWith(`/data/${f}`)), `data/${f} was not fetched`);
@@ -21,7 +21,7 @@ test('FashionMNIST figure: loads its data and the saved minimum when scrolled to
   check(fs.iteration === 0 && Object.values(fs.records).every((n) => n === 1), `stage 2 should wait at iteration 0 with the record at the minimum, got ${JSON.stringify(fs.records)}`);
   check(Object.keys(fs.records).length === 8, `all eight methods by default, got ${Object.keys(fs.records).join(', ')}`);
   // The live explanation quotes the record at the minimum.
-  const start = await page.evaluate(() => window.__sgdEscape.fashion.start);
+  const start = await page.evaluate(() => __state('fashion').start);
   const live = await page.textContent('#fashion-live');
   check(live.includes(`${(100 * start.testAccuracy).toFixed(1)}%`), `#fashion-live should quote the test accuracy at the minimum (${start.testAccuracy}): "${live}"`);
   check(start.trainAccuracy === 1 && start.corruptedAccuracy === 1, 'the saved minimum should fit every label, the random ones included');
@@ -47,7 +47,7 @@ test('FashionMNIST figure: loads its data and the saved minimum when scrolled to
   check(spec.distinct > 8 && spec.inked > 0.01, 'the spectrum of the minimum is not drawn');
   check((await page.$eval('#fashion-status', (el) => el.dataset.kind || '')) !== 'error', `status shows an error: ${await page.textContent('#fashion-status')}`);
   // Memory at the default settings: the workers' wasm memories together stay under 64 MB.
-  const mem = await page.evaluate(() => ({ total: window.__sgdEscape.fashion.memoryBytes, each: window.__sgdEscape.fashion.memoryByShard }));
+  const mem = await page.evaluate(() => ({ total: __state('fashion').memoryBytes, each: __state('fashion').memoryByShard }));
   check(Number.isFinite(mem.total) && mem.total > 0, `the workers should report their wasm memory, got ${JSON.stringify(mem)}`);
   check(mem.total <= 64 * 2 ** 20, `FashionMNIST wasm memory at the default settings is ${(mem.total / 2 ** 20).toFixed(1)} MB, over 64 MB`);
   console.log(`      info: saved minimum measured in ${Math.round(fs.loadMs)} ms; ${fs.shards} stage-2 worker(s); wasm memory ${(mem.total / 2 ** 20).toFixed(1)} MB (${mem.each.map((b) => (b / 2 ** 20).toFixed(1)).join(' + ')})`);
@@ -78,13 +78,13 @@ test('FashionMNIST stage 2 from the saved minimum advances, draws its curves and
   await page.click('#fashion-play');
   check((await page.textContent('#fashion-play')).trim() === 'Pause', 'the play button should turn into Pause');
   await page.waitForFunction(() => Number(document.getElementById('fashion-iteration').textContent.replace(/,/g, '')) >= 10, null, { timeout: T_FASHION });
-  await page.waitForFunction(() => Object.values(window.__sgdEscape.fashion.records).every((r) => r.length >= 2), null, { timeout: T_FASHION });
+  await page.waitForFunction(() => Object.values(__state('fashion').records).every((r) => r.length >= 2), null, { timeout: T_FASHION });
   const progress = await page.$eval('#fashion-progress', (el) => el.value / el.max);
   check(progress > 0 && progress < 1, `#fashion-progress should be part way, got ${progress}`);
   check(/left/.test(await page.textContent('#fashion-progress-text')), `the progress text should give an ETA: "${await page.textContent('#fashion-progress-text')}"`);
   // Pause: the workers stop within a chunk and the counters hold.
   await page.click('#fashion-play');
-  await page.waitForFunction(() => !window.__sgdEscape.fashion.busy, null, { timeout: T_FASHION });
+  await page.waitForFunction(() => !__state('fashion').busy, null, { timeout: T_FASHION });
   const held = await fashionState(page);
   await frames(page, 30);
   const still = await fashionState(page);
@@ -93,7 +93,7 @@ test('FashionMNIST stage 2 from the saved minimum advances, draws its curves and
   // Resume to the target: play stops there by itself.
   await page.click('#fashion-play');
   await page.waitForFunction(() => {
-    const f = window.__sgdEscape.fashion;
+    const f = __state('fashion');
     return !f.playing && !f.busy && f.iteration >= 30;
   }, null, { timeout: T_FASHION });
   const done = await fashionState(page);
@@ -116,10 +116,10 @@ test('FashionMNIST stage 2 from the saved minimum advances, draws its curves and
   await page.fill('#fashion-iterations', '100000');
   await page.press('#fashion-iterations', 'Enter');
   await page.click('#fashion-play');
-  await page.waitForFunction(() => window.__sgdEscape.fashion.busy, null, { timeout: T_ADVANCE });
+  await page.waitForFunction(() => __state('fashion').busy, null, { timeout: T_ADVANCE });
   await page.click('#fashion-reset');
-  check((await page.evaluate(() => window.__sgdEscape.fashion.busy)) === false, 'reset should stop the workers at once');
-  await page.waitForFunction(() => window.__sgdEscape.fashion.phase === 'ready', null, { timeout: T_READY });
+  check((await page.evaluate(() => __state('fashion').busy)) === false, 'reset should stop the workers at once');
+  await page.waitForFunction(() => __state('fashion').phase === 'ready', null, { timeout: T_READY });
   const after = await fashionState(page);
   check(after.iteration === 0 && Object.values(after.records).every((n) => n === 1), `after reset: iteration 0 and only the start record, got ${JSON.stringify(after)}`);
   check((await page.textContent('#fashion-play')).trim() === 'Play', 'after reset the button should read Play');
@@ -142,7 +142,7 @@ test('FashionMNIST stage 2 from the saved minimum advances, draws its curves and
   await fashionSettings(shot.page, { target: 300, logEvery: 50 });
   await fashionReady(shot.page);
   await shot.page.click('#fashion-play');
-  await shot.page.waitForFunction(() => { const f = window.__sgdEscape.fashion; return !f.playing && !f.busy && f.iteration >= 300; }, null, { timeout: T_FASHION_SHOT });
+  await shot.page.waitForFunction(() => { const f = __state('fashion'); return !f.playing && !f.busy && f.iteration >= 300; }, null, { timeout: T_FASHION_SHOT });
   await shot.page.selectOption('#fashion-spectrum-method', 'sgd');
   await frames(shot.page, 3);
   await screenshotOf(shot.page, ['#fashion .experiment-intro', '#fashion .f-curves', '#fashion .f-right'], 'screenshot-fashion.png');
@@ -156,22 +156,22 @@ test('FashionMNIST: progress bar (progressbar, aria-valuenow) and ETA while runn
   const { page } = ctx;
   await waitReady(page);
   // A record every iteration with room for 4: the buffers must thin, in the worker and here.
-  await page.evaluate(() => window.__sgdEscape.fashion.controller.setState({ maxRecords: 4 }));
+  await page.evaluate(() => __fig('fashion').setState({ maxRecords: 4 }));
   await fashionSettings(page, { methods: ['gd', 'sgd'], logEvery: 1, target: 64 });
   await fashionReady(page);
   const bar = () => page.$eval('#fashion-progress', (el) => ({ role: el.getAttribute('role'), now: el.getAttribute('aria-valuenow'), min: el.getAttribute('aria-valuemin'), max: el.getAttribute('aria-valuemax') }));
   const b0 = await bar();
   check(b0.role === 'progressbar' && b0.min === '0' && b0.max === '100' && b0.now === '0', `the progress bar should be a progressbar at 0 of 0..100: ${JSON.stringify(b0)}`);
   await page.click('#fashion-play');
-  await page.waitForFunction(() => window.__sgdEscape.fashion.perf && window.__sgdEscape.fashion.iteration >= 2, null, { timeout: T_FASHION });
+  await page.waitForFunction(() => __state('fashion').perf && __state('fashion').iteration >= 2, null, { timeout: T_FASHION });
   const b1 = await bar();
   check(Number(b1.now) > 0 && Number(b1.now) < 100, `aria-valuenow should be part way: ${b1.now}`);
   const eta = await page.textContent('#fashion-eta');
   check(/ETA .*\d/.test(eta), `#fashion-eta should give an ETA from the measured speed: "${eta}"`);
-  check(Number.isFinite(await page.evaluate(() => window.__sgdEscape.fashion.etaMs)), 'the hook should expose etaMs');
-  await page.waitForFunction(() => { const f = window.__sgdEscape.fashion; return !f.playing && !f.busy && f.iteration >= 64; }, null, { timeout: T_FASHION });
+  check(Number.isFinite(await page.evaluate(() => __state('fashion').etaMs)), 'the hook should expose etaMs');
+  await page.waitForFunction(() => { const f = __state('fashion'); return !f.playing && !f.busy && f.iteration >= 64; }, null, { timeout: T_FASHION });
   const end = await page.evaluate(() => {
-    const f = window.__sgdEscape.fashion;
+    const f = __state('fashion');
     return { records: Object.fromEntries(Object.entries(f.records).map(([k, v]) => [k, v.map((r) => r.iteration)])), every: { ...f.recordEvery } };
   });
   for (const [id, its] of Object.entries(end.records)) {
@@ -182,34 +182,34 @@ test('FashionMNIST: progress bar (progressbar, aria-valuenow) and ETA while runn
   }
   check((await bar()).now === '100', 'the progress bar should be full at the target');
   // step(): every method to its next record, then pause.
-  await page.evaluate(() => window.__sgdEscape.fashion.controller.step());
-  await page.waitForFunction(() => { const f = window.__sgdEscape.fashion; return !f.playing && !f.busy && f.iteration > 64; }, null, { timeout: T_FASHION });
+  await page.evaluate(() => __fig('fashion').step());
+  await page.waitForFunction(() => { const f = __state('fashion'); return !f.playing && !f.busy && f.iteration > 64; }, null, { timeout: T_FASHION });
   const stepped = await fashionState(page);
   check(Object.values(stepped.records).every((n) => n <= 4), `records past the cap after step: ${JSON.stringify(stepped.records)}`);
   // Export and state.
-  const out = await page.evaluate(() => { const c = window.__sgdEscape.fashion.controller; return { csv: c.exportCurves('csv'), json: c.exportCurves('json'), state: c.getState() }; });
+  const out = await page.evaluate(async () => { const c = __fig('fashion'); return { csv: await (await c.export('csv')).blob.text(), json: await (await c.export('json')).blob.text(), state: c.getState() }; });
   const lines = out.csv.trim().split('\n');
   const total = Object.values(stepped.records).reduce((a, n) => a + n, 0);
   check(lines[0].startsWith('method,iteration,') && lines.length === 1 + total, `CSV: header and one row per record expected (${total}), got ${lines.length} lines`);
   check(Object.keys(JSON.parse(out.json).records).length === 2, 'the JSON export should hold both methods');
   check(out.state.maxRecords === 4 && out.state.logEvery === 1 && out.state.methods.join() === 'gd,sgd', `getState: ${JSON.stringify(out.state)}`);
   // Reset in place: no new workers, no reload, no stage 1.
-  const workersBefore = ctx.requests.filter((u) => /fashion-worker\.js/.test(u)).length;
-  await page.evaluate(() => window.__sgdEscape.fashion.controller.reset());
-  await page.waitForFunction(() => window.__sgdEscape.fashion.phase === 'ready', null, { timeout: T_READY });
+  const workersBefore = ctx.requests.filter((u) => /fashion\/worker\.js/.test(u)).length;
+  await page.evaluate(() => __fig('fashion').reset());
+  await page.waitForFunction(() => __state('fashion').phase === 'ready', null, { timeout: T_READY });
   const after = await fashionState(page);
   check(after.iteration === 0 && Object.values(after.records).every((n) => n === 1), `after reset: iteration 0 and the start record, got ${JSON.stringify(after.records)}`);
-  check(ctx.requests.filter((u) => /fashion-worker\.js/.test(u)).length === workersBefore, 'reset should not start new workers');
-  check((await page.evaluate(() => window.__sgdEscape.fashion.stage1Runs)) === 0, 'stage 1 should not have run');
+  check(ctx.requests.filter((u) => /fashion\/worker\.js/.test(u)).length === workersBefore, 'reset should not start new workers');
+  check((await page.evaluate(() => __state('fashion').stage1Runs)) === 0, 'stage 1 should not have run');
   check(after.errors.length === 0, `figure errors: ${after.errors.join(' | ')}`);
   // The paper-protocol button: all eight methods to 15,000, a record every 500, one worker per core.
   await page.click('#fashion-paper');
-  const paper = await page.evaluate(() => ({ state: window.__sgdEscape.fashion.controller.getState(), cores: navigator.hardwareConcurrency }));
+  const paper = await page.evaluate(() => ({ state: __state('fashion'), cores: navigator.hardwareConcurrency }));
   check(paper.state.target === 15000 && paper.state.logEvery === 500 && paper.state.seed === 0 && paper.state.methods.length === 8 && paper.state.playing,
     `the paper protocol should play all eight methods to 15,000: ${JSON.stringify(paper.state)}`);
   check(paper.state.threads === Math.min(8, paper.cores), `the paper protocol should use min(cores, 8) workers, got ${paper.state.threads}`);
-  await page.waitForFunction(() => window.__sgdEscape.fashion.busy && window.__sgdEscape.fashion.phase === 'running', null, { timeout: T_READY });
-  await page.evaluate(() => window.__sgdEscape.fashion.controller.pause());
+  await page.waitForFunction(() => __state('fashion').busy && __state('fashion').phase === 'running', null, { timeout: T_READY });
+  await page.evaluate(() => __fig('fashion').pause());
   noErrors(ctx);
   await ctx.context.close();
 });
@@ -219,21 +219,21 @@ test('FashionMNIST with another seed: stage 1 runs once, in one worker, every wo
   const ctx = await openPage(browser, url);
   const { page } = ctx;
   await waitReady(page);
-  await page.evaluate(() => window.__sgdEscape.fashion.controller.setState({ seed: 1, methods: ['gd', 'gld-const', 'sgd'], logEvery: 5, target: 10, threads: 2 }));
+  await page.evaluate(() => __fig('fashion').setState({ seed: 1, methods: ['gd', 'gld-const', 'sgd'], logEvery: 5, target: 10, threads: 2 }));
   await page.$eval('#fashion', (el) => el.scrollIntoView());
-  await page.waitForFunction(() => window.__sgdEscape.fashion.phase === 'need-stage1', null, { timeout: T_READY });
+  await page.waitForFunction(() => __state('fashion').phase === 'need-stage1', null, { timeout: T_READY });
   check(!ctx.requests.some((u) => u.endsWith('/data/fashion-minimum-seed0.bin')), 'the seed-0 minimum should not be fetched for seed 1');
   await page.click('#fashion-play');
-  await page.waitForFunction(() => { const f = window.__sgdEscape.fashion; return f.phase === 'ready' && !f.playing && !f.busy && f.iteration >= 10; }, null, { timeout: T_STAGE1 });
-  const f = await page.evaluate(() => { const h = window.__sgdEscape.fashion; return { runs: h.stage1Runs, shards: h.shards, stage1: h.stage1, start: h.start, records: Object.fromEntries(Object.entries(h.records).map(([k, v]) => [k, v.length])) }; });
+  await page.waitForFunction(() => { const f = __state('fashion'); return f.phase === 'ready' && !f.playing && !f.busy && f.iteration >= 10; }, null, { timeout: T_STAGE1 });
+  const f = await page.evaluate(() => { const h = __state('fashion'); return { runs: h.stage1Runs, shards: h.shards, stage1: h.stage1, start: h.start, records: Object.fromEntries(Object.entries(h.records).map(([k, v]) => [k, v.length])) }; });
   check(f.shards === 2, `two workers expected, got ${f.shards}`);
   check(f.runs === 1 && f.stage1.done, `stage 1 should have run once to its end: ${JSON.stringify({ runs: f.runs, stage1: f.stage1 })}`);
   check(f.start.trainAccuracy === 1, 'the minimum of stage 1 should fit every label');
   check(Object.keys(f.records).length === 3 && Object.values(f.records).every((n) => n === 3), `records at 0, 5, 10 for every method in both workers: ${JSON.stringify(f.records)}`);
   // New methods start the workers over; stage 1 is not run again for the same seed.
-  await page.evaluate(() => window.__sgdEscape.fashion.controller.setState({ methods: ['gd', 'sgd'] }));
-  await page.waitForFunction(() => window.__sgdEscape.fashion.phase === 'ready', null, { timeout: T_READY });
-  const again = await page.evaluate(() => ({ runs: window.__sgdEscape.fashion.stage1Runs, start: window.__sgdEscape.fashion.start }));
+  await page.evaluate(() => __fig('fashion').setState({ methods: ['gd', 'sgd'] }));
+  await page.waitForFunction(() => __state('fashion').phase === 'ready', null, { timeout: T_READY });
+  const again = await page.evaluate(() => ({ runs: __state('fashion').stage1Runs, start: __state('fashion').start }));
   check(again.runs === 1, `stage 1 ran again (${again.runs} runs)`);
   check(JSON.stringify(again.start) === JSON.stringify(f.start), 'the restarted workers should start from the same minimum');
   console.log(`      info: stage 1 for seed 1 took ${f.stage1.iteration} iterations (${Math.round(f.stage1.elapsedMs / 1000)} s in wasm)`);

@@ -15,7 +15,7 @@ const FASHION = 'figure=fashion&methods=gd,sgd&seed=0&iterations=20&logEvery=10&
  * that of the custom element with this id.
  */
 const fashionAt = (page, n, id = null) => page.waitForFunction(([i, k]) => {
-  const f = (i ? document.getElementById(i).hook : window.__sgdEscape).fashion;
+  const f = __state(i ? `#${i}` : 'fashion');
   return f && f.phase === 'ready' && !f.playing && !f.busy && f.iteration >= k;
 }, [id, n], { timeout: T_ADVANCE * 2 });
 
@@ -48,8 +48,8 @@ test('FashionMNIST link: every key reaches the controller, a bad value gets a no
   const { page } = ctx;
   const warnings = [];
   page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
-  await page.waitForFunction(() => window.__sgdEscape?.later?.fashion && window.__sgdEscape.fashion?.controller.getState().target === 20, null, { timeout: T_READY });
-  const st = await page.evaluate(() => window.__sgdEscape.fashion.controller.getState());
+  await page.waitForFunction(() => __state('fashion')?.target === 20, null, { timeout: T_READY });
+  const st = await page.evaluate(() => __state('fashion'));
   check(JSON.stringify(st.methods) === '["gd","sgd"]' && st.seed === 0 && st.threads === 1 && st.maxRecords === 64 && st.spectrumMethod === 'sgd', `state from the link: ${JSON.stringify(st)}`);
   check(st.logEvery === 100, `logEvery=0 should fall back to the default 100, got ${st.logEvery}`);
   const notice = await page.$eval('#fashion-notices', (b) => (b.hidden ? '' : b.textContent));
@@ -58,18 +58,18 @@ test('FashionMNIST link: every key reaches the controller, a bad value gets a no
   check(written === '#figure=fashion&methods=gd,sgd&seed=0&iterations=20&logEvery=100&maxRecords=64&workers=1&spectrum=sgd&play=0', `written hash: ${written}`);
   // The page section is scrolled to, and Copy link gives the same link.
   await page.click('#fashion-copy-link');
-  const copied = await page.evaluate(() => window.__sgdEscape.later.fashion.tools.copiedLink);
+  const copied = await page.evaluate(() => __state('fashion').copiedLink);
   check(copied === `${new URL('index.html', url).href}${written}`, `copied ${copied}`);
   // Reload the written link: the same state, nothing to report.
   await page.evaluate(() => location.reload());
-  await page.waitForFunction(() => window.__sgdEscape?.later?.fashion && window.__sgdEscape.fashion?.controller.getState().target === 20, null, { timeout: T_READY });
-  const again = await page.evaluate(() => window.__sgdEscape.fashion.controller.getState());
+  await page.waitForFunction(() => __state('fashion')?.target === 20, null, { timeout: T_READY });
+  const again = await page.evaluate(() => __state('fashion'));
   check(JSON.stringify({ ...again, playing: false }) === JSON.stringify({ ...st, playing: false }), `after reload: ${JSON.stringify(again)} vs ${JSON.stringify(st)}`);
   check(await page.$eval('#fashion-notices', (b) => b.hidden), 'the canonical link should give no notice');
   // The 2-D figure kept its defaults and did not take the hash over.
   check((await page.evaluate(() => location.hash)) === written, 'the hash changed after reload');
   // Using the 2-D figure makes the link describe it.
-  await page.waitForFunction(() => window.__sgdEscape.ready, null, { timeout: T_READY });
+  await page.waitForFunction(() => __state()?.ready, null, { timeout: T_READY });
   await page.click('#step');
   await settledHash(page, 'figure=toy');
   noErrors(ctx);
@@ -80,28 +80,28 @@ test('presets "FashionMNIST 5.3" and "Paper Figure 4" set those figures\' state;
   const url = server.url;
   const ctx = await open(browser, url, 'index.html');
   const { page } = ctx;
-  await page.waitForFunction(() => window.__sgdEscape.ready && document.querySelector('#preset option[value="fashion-5-3"]'), null, { timeout: T_READY });
+  await page.waitForFunction(() => __state()?.ready && document.querySelector('#preset option[value="fashion-5-3"]'), null, { timeout: T_READY });
   await page.selectOption('#preset', 'fashion-5-3');
-  await page.waitForFunction(() => window.__sgdEscape.fashion?.controller.getState().target === 15000, null, { timeout: T_READY });
-  const f = await page.evaluate(() => window.__sgdEscape.fashion.controller.getState());
+  await page.waitForFunction(() => __state('fashion')?.target === 15000, null, { timeout: T_READY });
+  const f = await page.evaluate(() => __state('fashion'));
   check(f.methods.length === 8 && f.logEvery === 500 && f.seed === 0, `fashion preset state: ${JSON.stringify(f)}`);
   await settledHash(page, 'figure=fashion', 'iterations=15000');
-  await page.evaluate(() => window.__sgdEscape.fashion.controller.pause());
+  await page.evaluate(() => __fig('fashion').pause());
   // An ohl link with a small study: trains to epoch 2, and the hash says so.
   await page.evaluate(() => { location.hash = '#figure=ohl&samples=100&epoch=2'; });
-  await page.waitForFunction(() => { const o = window.__sgdEscape.ohl; return o.ready && o.epoch === 2 && !o.playing; }, null, { timeout: T_READY });
-  const o = await page.evaluate(() => window.__sgdEscape.ohl.controller.getState());
+  await page.waitForFunction(() => { const o = __state('one-hidden-layer'); return o.ready && o.epoch === 2 && !o.playing; }, null, { timeout: T_READY });
+  const o = await page.evaluate(() => __state('one-hidden-layer'));
   check(o.samples === 100 && o.seed === 123 && o.epochs === 31, `ohl state: ${JSON.stringify(o)}`);
   await settledHash(page, '^#figure=ohl&seed=123&epochs=31&samples=100&lr=0\\.001&epoch=2&play=0$');
   // epoch=3&play=1: trains to epoch 3 at once, then plays on (paced).
   await page.evaluate(() => { location.hash = '#figure=ohl&samples=100&epoch=3&play=1'; });
-  await page.waitForFunction(() => window.__sgdEscape.ohl.epoch >= 4 && window.__sgdEscape.ohl.playing, null, { timeout: T_READY });
-  await page.evaluate(() => window.__sgdEscape.ohl.controller.pause());
+  await page.waitForFunction(() => __state('one-hidden-layer').epoch >= 4 && __state('one-hidden-layer').playing, null, { timeout: T_READY });
+  await page.evaluate(() => __fig('one-hidden-layer').pause());
   // The preset asks for all 31 epochs of the paper's study.
   await page.selectOption('#preset', 'paper-figure-4');
-  await page.waitForFunction(() => window.__sgdEscape.ohl.controller.getState().samples === 1000, null, { timeout: T_READY });
-  await page.waitForFunction(() => window.__sgdEscape.ohl.epoch >= 1, null, { timeout: T_READY });
-  await page.evaluate(() => window.__sgdEscape.ohl.controller.pause());
+  await page.waitForFunction(() => __state('one-hidden-layer').samples === 1000, null, { timeout: T_READY });
+  await page.waitForFunction(() => __state('one-hidden-layer').epoch >= 1, null, { timeout: T_READY });
+  await page.evaluate(() => __fig('one-hidden-layer').pause());
   noErrors(ctx);
   await ctx.context.close();
 });
@@ -142,7 +142,7 @@ test('embed.html#figure=fashion and #figure=ohl: just the figure and the listed 
   await ctx.context.close();
 
   const o = await open(browser, url, 'embed.html#figure=ohl&samples=100&epoch=2&controls=link,export');
-  await o.page.waitForFunction(() => { const x = window.__sgdEscape.ohl; return x && x.epoch === 2 && !x.playing; }, null, { timeout: T_READY });
+  await o.page.waitForFunction(() => { const x = __state('one-hidden-layer'); return x && x.epoch === 2 && !x.playing; }, null, { timeout: T_READY });
   check(await o.page.evaluate(() => document.querySelector('.ohl-boundary-card').hidden && !!document.getElementById('ohl-copy-link')), 'the ohl embed should hide the boundary card and show the link button');
   const ocss = await o.page.$eval('#ohl-traces', (c) => c.getBoundingClientRect().width);
   checkPng(await save(o.page, () => o.page.click('#ohl-export-png')), ocss);
@@ -154,16 +154,16 @@ test('embed.html#figure=fashion and #figure=ohl: just the figure and the listed 
   check(oconf.link === '#figure=ohl&seed=123&epochs=31&samples=100&lr=0.001&epoch=2&play=0&controls=link,export', `ohl config link: ${oconf.link}`);
   // Keyboard: → steps one epoch, R resets to epoch 0.
   await o.page.keyboard.press('ArrowRight');
-  await o.page.waitForFunction(() => { const x = window.__sgdEscape.ohl; return x.epoch === 3 && !x.playing; }, null, { timeout: T_ADVANCE });
+  await o.page.waitForFunction(() => { const x = __state('one-hidden-layer'); return x.epoch === 3 && !x.playing; }, null, { timeout: T_ADVANCE });
   await o.page.keyboard.press('r');
-  await o.page.waitForFunction(() => { const x = window.__sgdEscape.ohl; return x.ready && x.epoch === 0; }, null, { timeout: T_ADVANCE });
+  await o.page.waitForFunction(() => { const x = __state('one-hidden-layer'); return x.ready && x.epoch === 0; }, null, { timeout: T_ADVANCE });
   noErrors(o);
   await o.context.close();
 
   // A hostile link: HTML in a value and a key is shown as text in a notice, never built.
   const bad = await open(browser, url, 'embed.html#figure=ohl&samples=%3Cimg%20src%3Dx%20onerror%3Dwindow.__pwned%3D1%3E&%3Cb%3E=1&controls=export&lecture=1');
   await bad.page.waitForFunction(() => !document.getElementById('ohl-notices')?.hidden, null, { timeout: T_READY });
-  const shown = await bad.page.evaluate(() => ({ text: document.getElementById('ohl-notices').textContent, imgs: document.querySelectorAll('#ohl-notices img, #ohl-notices b').length, pwned: !!window.__pwned, samples: window.__sgdEscape.link.ohl.samples, warnings: window.__sgdEscape.warnings.length }));
+  const shown = await bad.page.evaluate(() => ({ text: document.getElementById('ohl-notices').textContent, imgs: document.querySelectorAll('#ohl-notices img, #ohl-notices b').length, pwned: !!window.__pwned, samples: __state().link.ohl.samples, warnings: __state().warnings.length }));
   check(/samples/.test(shown.text) && /10\.\.=100000/.test(shown.text) && /<img/.test(shown.text), `hostile notice: ${shown.text}`);
   check(shown.imgs === 0 && !shown.pwned && shown.samples === 1000 && shown.warnings === 1, `hostile link: ${JSON.stringify(shown)}`);
   check(await bad.page.evaluate(() => document.documentElement.classList.contains('lecture')), 'lecture=1 should turn lecture mode on in the embed');
@@ -175,38 +175,38 @@ test('custom elements figure="ohl" and figure="fashion" on the examples page: st
   const url = server.url;
   const ctx = await open(browser, url, 'examples.html');
   const { page } = ctx;
-  check(await page.evaluate(() => !document.getElementById('demo-element-ohl').hook.ohl?.ready), 'the ohl element loaded before it neared the view');
+  check(await page.evaluate(() => !__state('#demo-element-ohl')?.ready), 'the ohl element loaded before it neared the view');
   await page.$eval('#demo-element-ohl', (e) => e.scrollIntoView());
   // epoch="5" trains to epoch 5 once in view.
-  await page.waitForFunction(() => { const o = document.getElementById('demo-element-ohl').hook.ohl; return o && o.epoch === 5 && !o.playing; }, null, { timeout: T_READY });
+  await page.waitForFunction(() => { const o = __state('#demo-element-ohl'); return o && o.epoch === 5 && !o.playing; }, null, { timeout: T_READY });
   await page.$eval('#demo-element-fashion', (e) => e.scrollIntoView());
-  await page.waitForFunction(() => document.getElementById('demo-element-fashion').hook.fashion?.phase === 'ready', null, { timeout: T_READY });
+  await page.waitForFunction(() => __state('#demo-element-fashion')?.phase === 'ready', null, { timeout: T_READY });
   await page.evaluate(() => document.getElementById('demo-element-fashion').shadowRoot.getElementById('fashion-play').click());
   await fashionAt(page, 200, 'demo-element-fashion');
-  const ohlEpoch = await page.evaluate(() => document.getElementById('demo-element-ohl').hook.ohl.epoch);
+  const ohlEpoch = await page.evaluate(() => __state('#demo-element-ohl').epoch);
   check(ohlEpoch === 5, `the ohl element moved (${ohlEpoch}) while only the fashion one played`);
   const shadowOnly = await page.evaluate(() => document.getElementById('fashion-play') === null && !!document.getElementById('demo-element-fashion').shadowRoot.getElementById('fashion-play'));
   check(shadowOnly, 'the element\'s figure should live in its shadow root only');
   const out = await page.evaluate(async () => {
-    const b = await document.getElementById('demo-element-fashion').controller.exporters.csv();
+    const b = await document.getElementById('demo-element-fashion').figure.export('csv');
     return (await b.blob.text()).trim().split('\n').length;
   });
   check(out === 1 + 2 * 5, `element CSV has ${out} lines`);
-  const state = await page.evaluate(() => document.getElementById('demo-element-ohl').controller.hash());
+  const state = await page.evaluate(() => __state('#demo-element-ohl').hash);
   check(/^#figure=ohl&.*epoch=5/.test(state), `element hash ${state}`);
   // The ohl element plays, pauses when it leaves the view, and resumes when it comes back.
   await page.$eval('#demo-element-ohl', (e) => e.scrollIntoView());
-  await page.evaluate(() => document.getElementById('demo-element-ohl').controller.play());
-  await page.waitForFunction(() => document.getElementById('demo-element-ohl').hook.ohl.epoch >= 6, null, { timeout: T_ADVANCE });
+  await page.evaluate(() => __fig('#demo-element-ohl').play());
+  await page.waitForFunction(() => __state('#demo-element-ohl').epoch >= 6, null, { timeout: T_ADVANCE });
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.waitForFunction(() => { const o = document.getElementById('demo-element-ohl').hook.ohl; return !o.playing && !document.getElementById('demo-element-ohl').hook.visible; }, null, { timeout: T_ADVANCE });
-  const left = await page.evaluate(() => document.getElementById('demo-element-ohl').hook.ohl.epoch);
+  await page.waitForFunction(() => { const o = __state('#demo-element-ohl'); return !o.playing && !document.getElementById('demo-element-ohl').near; }, null, { timeout: T_ADVANCE });
+  const left = await page.evaluate(() => __state('#demo-element-ohl').epoch);
   check(left < 31, `the ohl element should have paused off screen before the end (epoch ${left})`);
   await page.$eval('#demo-element-ohl', (e) => e.scrollIntoView());
-  await page.waitForFunction((k) => document.getElementById('demo-element-ohl').hook.ohl.epoch > k, left + 1, { timeout: T_ADVANCE });
-  await page.evaluate(() => document.getElementById('demo-element-ohl').controller.pause());
+  await page.waitForFunction((k) => __state('#demo-element-ohl').epoch > k, left + 1, { timeout: T_ADVANCE });
+  await page.evaluate(() => __fig('#demo-element-ohl').pause());
   await page.$eval('#demo-later-iframe', (e) => e.scrollIntoView());
-  await page.waitForFunction(() => document.getElementById('demo-later-iframe').contentWindow.__sgdEscape?.fashion?.phase === 'ready', null, { timeout: T_READY });
+  await page.waitForFunction(() => document.getElementById('demo-later-iframe').contentWindow.__state?.('fashion')?.phase === 'ready', null, { timeout: T_READY });
   const remote = ctx.requests.filter((u) => !u.startsWith(url) && !/^(blob|data|about):/.test(u));
   check(remote.length === 0, `requests to other origins: ${remote.join(', ')}`);
   noErrors(ctx);

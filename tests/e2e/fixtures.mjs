@@ -78,11 +78,25 @@ export function check(cond, message) {
   expect(cond, message).toBeTruthy();
 }
 
+/**
+ * Installed in every frame before the page's scripts: the tests reach the figures only through
+ * their public interface (www/figures/registry.js). `__fig(id)` is figure `id` of the page or
+ * embed (window.__sgdEscape.figures; default 'toy'), or with '#ID' the `figure` of the custom
+ * element with that id; `__state(id)` its getState(), or null while it is not mounted.
+ */
+export function publicInterface() {
+  window.__fig = (id = 'toy') => (id.startsWith('#')
+    ? (document.getElementById(id.slice(1)) || {}).figure || null
+    : (window.__sgdEscape && window.__sgdEscape.figures[id]) || null);
+  window.__state = (id) => { const f = window.__fig(id); return f ? f.getState() : null; };
+}
+
 /** A fresh context and page, with console errors and page errors collected. */
 export async function openPage(browser, baseUrl, { noSimd = false, deviceScaleFactor = 1, longTasks = false } = {}) {
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor });
   openContexts.add(context);
   context.on('close', () => openContexts.delete(context));
+  await context.addInitScript(publicInterface);
   const page = await context.newPage();
   if (longTasks) {
     // Main-thread tasks over 50 ms, as the browser reports them (window.__longTasks: [{ start, duration }]).
@@ -125,13 +139,13 @@ export async function openPage(browser, baseUrl, { noSimd = false, deviceScaleFa
 
 export async function waitReady(page) {
   try {
-    await page.waitForFunction(() => window.__sgdEscape && window.__sgdEscape.ready && window.__sgdEscape.state, null, { timeout: T_READY });
+    await page.waitForFunction(() => __state()?.ready, null, { timeout: T_READY });
   } catch (e) {
     // Say where it stuck: the status line, the engine, errors and requests in flight.
     const why = await page.evaluate(() => {
-      const k = window.__sgdEscape || {};
+      const k = __state() || { stats: {} };
       const text = (id) => (document.getElementById(id) || {}).textContent;
-      return JSON.stringify({ status: text('status'), engine: text('engine'), errors: k.errors, inFlight: k.inFlight, workers: k.workers });
+      return JSON.stringify({ status: text('status'), engine: text('engine'), errors: k.errors, inFlight: k.stats.inFlight, workers: k.workers, pageErrors: (window.__sgdEscape || {}).errors });
     }).catch(() => 'page unavailable');
     throw new Error(`not ready within ${T_READY} ms: ${why}`, { cause: e });
   }
@@ -164,13 +178,13 @@ export function canvasStats(page, id) {
 
 /** A copy of the positions the worker last reported for one method. */
 export function positionsOf(page, id) {
-  return page.evaluate((m) => Array.from(window.__sgdEscape.state.positions[m] || []), id);
+  return page.evaluate((m) => Array.from(__state().positions[m] || []), id);
 }
 
 /** Presses Pause if playing, then waits until no request is in flight, so the counter holds. */
 export async function pause(page) {
   if ((await page.$eval('#play', (b) => b.getAttribute('aria-pressed'))) === 'true') await page.click('#play');
-  await page.waitForFunction(() => document.getElementById('play').getAttribute('aria-pressed') === 'false' && window.__sgdEscape.inFlight === 0, null, { timeout: T_ADVANCE });
+  await page.waitForFunction(() => document.getElementById('play').getAttribute('aria-pressed') === 'false' && __state().stats.inFlight === 0, null, { timeout: T_ADVANCE });
 }
 
 /** Resolves after `n` animation frames. */
@@ -194,7 +208,7 @@ export const T_STAGE1 = 600_000; // FashionMNIST stage 1 from scratch (a few tho
 /** A few plain fields of the FashionMNIST hook (the records stay in the page). */
 export function fashionState(page) {
   return page.evaluate(() => {
-    const f = window.__sgdEscape.fashion;
+    const f = __state('fashion');
     const records = {};
     for (const [id, rs] of Object.entries(f.records || {})) records[id] = rs.length;
     return { phase: f.phase, playing: f.playing, busy: f.busy, iteration: f.iteration, iterations: { ...f.iterations }, records, escaped: { ...f.escaped }, diverged: { ...f.diverged }, perf: f.perf, etaMs: f.etaMs, loadMs: f.loadMs, shards: f.shards, errors: [...f.errors], progressMessages: f.progressMessages };
@@ -219,7 +233,7 @@ export async function fashionSettings(page, { methods, logEvery, target }) {
 /** Scrolls the FashionMNIST figure into view and waits until stage 2 can start. */
 export async function fashionReady(page) {
   await page.$eval('#fashion', (el) => el.scrollIntoView());
-  await page.waitForFunction(() => window.__sgdEscape.fashion && window.__sgdEscape.fashion.phase === 'ready', null, { timeout: T_READY });
+  await page.waitForFunction(() => __state('fashion')?.phase === 'ready', null, { timeout: T_READY });
 }
 
 /** Pixel statistics of an element's canvas found by selector (the strip tiles have no ids). */

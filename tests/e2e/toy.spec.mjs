@@ -15,13 +15,13 @@ test('page loads with no console error and no page error; SIMD build chosen; the
   check(ctx.requests.some((u) => /\/pkg\/sgd_escape/.test(u)), 'the SIMD build (pkg/) was not fetched');
   const kind = await ctx.page.$eval('#status', (el) => el.dataset.kind || '');
   check(kind !== 'error', `status shows an error: ${await ctx.page.textContent('#status')}`);
-  const ids = await ctx.page.evaluate(() => window.__sgdEscape.config.methods);
+  const ids = await ctx.page.evaluate(() => __state().config.methods);
   check(ids.length === 8, `all eight methods should be simulated by default, got ${ids.join(', ')}`);
   const live = await ctx.page.textContent('#watch-live');
   check(/\d/.test(live) && /SGD/.test(live), `the live explanation has no numbers: "${live}"`);
   // The server sends the CSP as a header too, so it binds the workers (which ignore the
   // page's <meta>); the workers above ran under it.
-  for (const file of ['index.html', 'worker.js', 'fashion-worker.js', 'one-hidden-worker.js']) {
+  for (const file of ['index.html', 'figures/toy/worker.js', 'figures/fashion/worker.js', 'figures/one-hidden-layer/worker.js']) {
     const csp = (await ctx.page.request.get(new URL(file, url).href)).headers()['content-security-policy'] || '';
     check(/script-src 'self' 'wasm-unsafe-eval'/.test(csp) && /default-src 'self'/.test(csp), `${file}: no CSP header ("${csp}")`);
   }
@@ -33,7 +33,7 @@ test('landscape canvas is drawn (heatmap, contours, many colours), crisp at devi
   const url = server.url;
   const ctx = await openPage(browser, url, { deviceScaleFactor: 2 });
   await waitReady(ctx.page);
-  await ctx.page.waitForFunction(() => window.__sgdEscape.framesDrawn > 0, null, { timeout: T_READY });
+  await ctx.page.waitForFunction(() => __state().stats.framesDrawn > 0, null, { timeout: T_READY });
   const s = await canvasStats(ctx.page, 'landscape');
   check(s.width > 300 && s.height > 300, `landscape canvas too small: ${s.width}x${s.height}`);
   check(s.distinct > 500, `landscape has only ${s.distinct} distinct colours`);
@@ -87,7 +87,7 @@ test('escape plot and indicator panel update; 500 iterations reach the target an
   const rows = await page.$$eval('#indicator-panel tbody tr', (trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent.trim())));
   check(rows.length === 8, `indicator table should have 8 rows, got ${rows.length}`);
   for (const r of rows) check(r.slice(1, 4).every((c) => /\d/.test(c)), `indicator row without numbers: ${r.join(' | ')}`);
-  const ind = await page.evaluate(() => window.__sgdEscape.indicators);
+  const ind = await page.evaluate(() => __state().indicators);
   check(ind['gld-eigvec'].trHSigma > ind['gld-eigvec'].trHSigmaIso, 'Tr(HΣ) of GLD 1st eigvec should beat the isotropic reference');
   check(Math.abs(ind['gld-const'].ratio - 1) < 1e-6, `GLD const is isotropic: ratio should be 1, got ${ind['gld-const'].ratio}`);
   const indPixels = await canvasStats(page, 'indicator-plot');
@@ -106,7 +106,7 @@ test('escape plot and indicator panel update; 500 iterations reach the target an
   check(plot1.hash !== plot0.hash, 'the escape plot did not change');
   const counts = await page.$$eval('#legend .legend-item', (els) => els.map((e) => e.textContent));
   check(counts.length === 8 && counts.every((t) => /\d+\/100 escaped/.test(t)), `escape counts missing: ${counts.join(' | ')}`);
-  const st = await page.evaluate(() => window.__sgdEscape.state);
+  const st = await page.evaluate(() => __state());
   check(st.escaped.gd === 0, `GD cannot escape, but ${st.escaped.gd} runs did`);
   const curve = st.curves['gld-eigvec'];
   check(curve && curve.length > 10, 'escape curve too short');
@@ -168,7 +168,7 @@ test('an invalid parameter (lr = -1) shows an error naming the field; the simula
   check((await page.getAttribute('#lr', 'aria-invalid')) === 'true', '#lr should be marked aria-invalid');
   const status = await page.textContent('#status');
   check(/lr/.test(status), `the status line should mention lr: "${status}"`);
-  check((await page.evaluate(() => window.__sgdEscape.config.lr)) === 0.005, 'the previous valid simulation was replaced');
+  check((await page.evaluate(() => __state().config.lr)) === 0.005, 'the previous valid simulation was replaced');
   // Still running: play advances.
   await page.click('#play');
   await waitIteration(page, 10);
@@ -183,7 +183,7 @@ test('an invalid parameter (lr = -1) shows an error naming the field; the simula
   await page.fill('#runs', '50');
   await page.fill('#lr', '0.01');
   await page.press('#lr', 'Enter');
-  await page.waitForFunction(() => window.__sgdEscape.config.lr === 0.01 && window.__sgdEscape.config.runs === 50, null, { timeout: T_ADVANCE });
+  await page.waitForFunction(() => __state().config.lr === 0.01 && __state().config.runs === 50, null, { timeout: T_ADVANCE });
   check((await page.textContent('#lr-error')) === '' && (await page.textContent('#runs-error')) === '', 'the errors were not cleared');
   check((await page.getAttribute('#lr', 'aria-invalid')) === null, '#lr is still marked invalid');
   check((await iteration(page)) === 0, 'a new configuration should start at iteration 0');
@@ -207,7 +207,7 @@ test('method checkboxes choose what is simulated; legend entries toggle visibili
   const { page } = ctx;
   await waitReady(page);
   await page.uncheck('#method-sgd');
-  await page.waitForFunction(() => !window.__sgdEscape.config.methods.includes('sgd'), null, { timeout: T_ADVANCE });
+  await page.waitForFunction(() => !__state().config.methods.includes('sgd'), null, { timeout: T_ADVANCE });
   check((await page.$$('#legend .legend-item')).length === 7, 'the legend should list the 7 simulated methods');
   check((await page.$$('#indicator-panel tbody tr')).length === 7, 'the indicator table should list the 7 simulated methods');
   // Let the clouds spread, then hide one.

@@ -1,8 +1,8 @@
-// The viridis colour map (www/colormap.js): a polynomial fit, checked against the published
+// The viridis colour map (www/lib/colormap.js): a polynomial fit, checked against the published
 // viridis end points and its defining property (lightness rises monotonically).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { viridis, viridisLUT } from '../../www/colormap.js';
+import { viridis, viridisLUT } from '../../www/lib/colormap.js';
 
 const near = (a, b, tol) => a.every((v, i) => Math.abs(v - b[i]) <= tol);
 

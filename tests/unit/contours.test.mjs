@@ -1,8 +1,8 @@
-// Marching squares (www/contours.js): segments lie on the level set, close around a bump and
+// Marching squares (www/lib/contours.js): segments lie on the level set, close around a bump and
 // skip cells with non-finite corners.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { contourSegments } from '../../www/contours.js';
+import { contourSegments } from '../../www/lib/contours.js';
 
 /** A row-major grid of f(x, y) on [0, nx-1] x [0, ny-1] in grid units. */
 function grid(nx, ny, f) {

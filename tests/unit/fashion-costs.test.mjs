@@ -1,7 +1,7 @@
-// The FashionMNIST worker split and ETA (www/fashion-costs.js).
+// The FashionMNIST worker split and ETA (www/figures/fashion/costs.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PRIOR_MS, PRIOR_RECORD_MS, estimateMs, partition } from '../../www/fashion-costs.js';
+import { PRIOR_MS, PRIOR_RECORD_MS, estimateMs, partition } from '../../www/figures/fashion/costs.js';
 
 const ALL = ['gd', 'gld-const', 'gld-dynamic', 'gld-diag', 'gld-leading', 'gld-hessian', 'gld-eigvec', 'sgd'];
 

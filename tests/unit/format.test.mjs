@@ -1,7 +1,8 @@
-// Number formatting for labels, tables and captions (www/format.js).
+// Number formatting for labels, tables and captions (www/lib/format.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fmt, niceTicks, num, pow10Label, superscript } from '../../www/format.js';
+import { fmt, num, pow10Label, superscript } from '../../www/lib/format.js';
+import { niceTicks } from '../../www/lib/chart.js';
 
 test('superscript maps digits and the minus sign', () => {
   assert.equal(superscript(-12), '⁻¹²');

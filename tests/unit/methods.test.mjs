@@ -1,8 +1,8 @@
-// Presentation of the eight dynamics (www/methods.js): one style and one description each,
+// Presentation of the eight dynamics (www/lib/methods.js): one style and one description each,
 // distinct colours and shapes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DESCRIPTION, STYLE, addMarker, styleOf } from '../../www/methods.js';
+import { DESCRIPTION, STYLE, addMarker, styleOf } from '../../www/lib/methods.js';
 
 const IDS = ['gd', 'gld-const', 'gld-dynamic', 'gld-diag', 'gld-leading', 'gld-hessian', 'gld-eigvec', 'sgd'];
 

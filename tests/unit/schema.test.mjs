@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SKIP as NO_WASM, wasm } from './wasm.mjs';
-import { STYLE } from '../../www/methods.js';
+import { STYLE } from '../../www/lib/methods.js';
 
 const FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'www', 'lib', 'schema.json');
 const NO_SCHEMA = existsSync(FILE) ? false : 'www/lib/schema.json is not in this tree';

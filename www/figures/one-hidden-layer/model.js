@@ -1,0 +1,45 @@
+// The model of the one-hidden-layer figure on the link's side: the parts an embed may list, a
+// parsed link as the state the figure takes, and that state as the canonical hash. Pure (no
+// DOM). The training loop's state lives in figure.js.
+
+import { encodeHash, sharedPairs } from '../../lib/link.js';
+
+// The parts an embed may list (a copy of OHL_CONTROLS in src/permalink/later.rs, kept equal by
+// a Rust test: the embed lays out before wasm loads).
+const OHL_CONTROLS = ['boundary', 'link', 'export'];
+/** The figure's settings and controls, one data object. */
+export const SCHEMA = { controls: OHL_CONTROLS };
+
+/**
+ * A parsed link as the state mountOneHidden / setState takes (`epoch`: train to it).
+ * @param {any} link
+ * @returns {Record<string, any>}
+ */
+export function ohlState(link) {
+  const o = link.ohl;
+  return { seed: o.seed, epochs: o.epochs, samples: o.samples, lr: o.lr, epoch: o.epoch, playing: link.play };
+}
+
+/**
+ * The canonical hash of a one-hidden-layer state (getState()).
+ * @param {Record<string, any>} s
+ * @param {{ controls?: string[] | null, lecture?: boolean }} [extra]
+ * @returns {string}
+ */
+export function ohlHash(s, extra = {}) {
+  /** @type {[string, unknown][]} */
+  const pairs = [
+    ['figure', 'ohl'],
+    ['seed', s.seed], ['epochs', s.epochs], ['samples', s.samples], ['lr', s.lr], ['epoch', s.epoch],
+    ['play', s.playing ? 1 : 0],
+  ];
+  return encodeHash([...pairs, ...sharedPairs(extra)]);
+}
+
+/**
+ * The start of every export's file name.
+ * @param {Record<string, any>} s
+ */
+export function exportBase(s) {
+  return `sgd-escape-ohl-seed${s.seed}-epoch${s.epoch}`;
+}
