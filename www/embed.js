@@ -14,7 +14,7 @@ Object.assign(window, { __sgdEscape: hook });
 
 const root = /** @type {HTMLElement} */ (document.getElementById('embed-root'));
 const id = figureOf(location.hash);
-const open = h('a', { href: `index.html${location.hash}`, target: '_blank', rel: 'noopener', text: 'Open the full interactive page' });
+const open = /** @type {HTMLAnchorElement} */ (h('a', { href: `index.html${location.hash}`, target: '_blank', rel: 'noopener', text: 'Open the full interactive page' }));
 const brand = h('p', { class: 'embed-brand' }, 'sgd-escape · Zhu et al., ICML 2019 · ', open);
 
 mountFigure(id, root, {

@@ -38,7 +38,7 @@
  * @property {() => void} destroy      stops the workers and listeners
  */
 
-/** @type {Record<string, () => Promise<{ mount: (root: HTMLElement, options?: MountOptions) => Figure }>>} */
+/** @type {Record<string, () => Promise<{ mount: (root: HTMLElement, options?: MountOptions) => Figure | Promise<Figure> }>>} */
 export const FIGURES = {
   'toy': () => import('./toy/index.js'),
   'fashion': () => import('./fashion/index.js'),

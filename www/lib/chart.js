@@ -100,8 +100,23 @@ export function logLabel(v) {
 
 /** A rectangular plotting area with its own axes. rect: { x, y, w, h } in CSS pixels. */
 export class Panel {
+  /**
+   * @param {CanvasRenderingContext2D} ctx
+   * @param {{ x: number, y: number, w: number, h: number }} rect
+   * @param {{ xmin: number, xmax: number, ymin: number, ymax: number, xlog?: boolean, ylog?: boolean }} range
+   */
   constructor(ctx, rect, { xmin, xmax, ymin, ymax, xlog = false, ylog = false }) {
-    Object.assign(this, { ctx, ...rect, xmin, xmax, ymin, ymax, xlog, ylog });
+    this.ctx = ctx;
+    this.x = rect.x;
+    this.y = rect.y;
+    this.w = rect.w;
+    this.h = rect.h;
+    this.xmin = xmin;
+    this.xmax = xmax;
+    this.ymin = ymin;
+    this.ymax = ymax;
+    this.xlog = xlog;
+    this.ylog = ylog;
   }
 
   X(v) {
@@ -179,7 +194,11 @@ export class Panel {
     }
   }
 
-  /** The x axis line at the bottom, with ticks; labels only when `labels` is true. */
+  /**
+   * The x axis line at the bottom, with ticks; labels only when `labels` is true.
+   * @param {number[]} ticks
+   * @param {{ labels?: boolean, format?: (v: number) => string }} [options]
+   */
   xAxis(ticks, { labels = true, format = String } = {}) {
     const ctx = this.ctx;
     const yb = Math.round(this.y + this.h) + 0.5;

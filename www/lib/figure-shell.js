@@ -78,6 +78,7 @@ export async function mountControllerFigure(root, options, spec) {
   const state = spec.stateFromLink(link);
   // prefers-reduced-motion: a link never starts the animation by itself (Play still works).
   const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches;
+  /** @type {Record<string, any>} */
   let pending = { ...state, playing: state.playing && !reduced };
   /** @type {Record<string, any>} the controller's live readout (phase, iteration, records...) */
   const hook = {};

@@ -19,7 +19,11 @@ export function figureKeyHandler(actions, ready = () => true) {
   };
 }
 
-/** Puts `el` in fullscreen, or leaves fullscreen; `onRefused(message)` if the browser says no. */
+/**
+ * Puts `el` in fullscreen, or leaves fullscreen; `onRefused(message)` if the browser says no.
+ * @param {Element} el
+ * @param {(message: string) => void} [onRefused]
+ */
 export function toggleFullscreen(el, onRefused = () => {}) {
   if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
   else if (el.requestFullscreen) el.requestFullscreen().catch((e) => onRefused(e.message));

@@ -58,7 +58,7 @@ export function encodeHash(pairs) {
 export function listedControls(hash, names) {
   const m = /(?:^#?|&)controls=([^&]*)/.exec(hash || '');
   if (!m) return null;
-  let text = '';
+  let text;
   try { text = decodeURIComponent(m[1]); } catch { return []; }
   return text.split(',').map((s) => s.trim()).filter((s) => names.includes(s));
 }

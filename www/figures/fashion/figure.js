@@ -44,6 +44,7 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
 export { CLASS_NAMES } from './strip.js';
 
 // The canonical method order and names until the worker reports methodInfo().
+/** @type {[string, string][]} */
 const METHODS = [
   ['gd', 'GD'], ['gld-const', 'GLD const'], ['gld-dynamic', 'GLD dynamic'], ['gld-diag', 'GLD diag'],
   ['gld-leading', 'GLD leading'], ['gld-hessian', 'GLD Hessian'], ['gld-eigvec', 'GLD 1st eigvec'], ['sgd', 'SGD'],
@@ -69,6 +70,7 @@ const DEFAULT_THREADS = 2;
 // The committed stage-1 minimum (`sgd-escape fashion --save-start`), for seed 0.
 const SAVED_MINIMUM = { seed: 0, url: new URL('../../data/fashion-minimum-seed0.bin', import.meta.url) };
 
+/** @type {[string, string, number, number, string][]} */
 const FIELDS = [
   // key, input id, min, max, what
   ['target', 'fashion-iterations', 1, 100000, 'iteration target'],
@@ -1014,6 +1016,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
     return true;
   }
 
+  /** @param {Record<string, any>} [partial] */
   function setState(partial = {}) {
     if (!partial || typeof partial !== 'object') return;
     const capChanged = setCap(partial.maxRecords);

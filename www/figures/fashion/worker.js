@@ -62,7 +62,7 @@ let recordSamples = 0;
 let diverged = {}; // id -> { iteration, trainLoss }
 
 function post(msg, transfer = []) {
-  postMessage({ ...msg, gen }, transfer);
+  postMessage({ ...msg, gen }, { transfer });
 }
 
 function message(err) {

@@ -355,6 +355,7 @@ export function mountOneHidden(root, state = {}, { dir = 'pkg-scalar', hook: roo
     return { epoch: st.epoch, playing: st.playing, ...currentConfig() };
   }
 
+  /** @param {Record<string, any>} [partial] */
   function setState(partial = {}) {
     if (!partial || typeof partial !== 'object') return;
     const now = currentConfig();

@@ -59,7 +59,7 @@ async function handle(msg) {
         settings: study.settings(),
         build: wasm.buildInfo(),
         memoryBytes: memory ? memory.buffer.byteLength : null,
-      }, [g.buffer, inputs.buffer, labels.buffer]);
+      }, { transfer: [g.buffer, inputs.buffer, labels.buffer] });
       return;
     }
     case 'epoch': {
@@ -79,7 +79,7 @@ async function handle(msg) {
         ms,
         done: study.epoch >= study.epochs,
         memoryBytes: memory ? memory.buffer.byteLength : null,
-      }, [g.buffer]);
+      }, { transfer: [g.buffer] });
       return;
     }
     default:

@@ -264,7 +264,6 @@ export class Landscape {
       this.drawnVersion = this.layerVersion;
     }
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const p = this.plot;
     if (state && state.positions && this.bg) this.drawParticles(ctx, state, visibleIds);
     this.drawMinima(ctx);
   }

@@ -79,6 +79,7 @@ export function stopAt(target, iteration) {
  * @returns {string}
  */
 export function toyHash({ config: c, iterations, speed, playing, hidden, controls, lecture }) {
+  /** @type {[string, unknown][]} */
   const pairs = [
     ['figure', 'toy'],
     ['methods', c.methods.join(',')],
