@@ -162,8 +162,8 @@ test('embed.html#figure=fashion and #figure=ohl: just the figure and the listed 
 
   // A hostile link: HTML in a value and a key is shown as text in a notice, never built.
   const bad = await open(browser, url, 'embed.html#figure=ohl&samples=%3Cimg%20src%3Dx%20onerror%3Dwindow.__pwned%3D1%3E&%3Cb%3E=1&controls=export&lecture=1');
-  await bad.page.waitForFunction(() => !document.getElementById('ohl-notices')?.hidden, null, { timeout: T_READY });
-  const shown = await bad.page.evaluate(() => ({ text: document.getElementById('ohl-notices').textContent, imgs: document.querySelectorAll('#ohl-notices img, #ohl-notices b').length, pwned: !!window.__pwned, samples: __state().link.ohl.samples, warnings: __state().warnings.length }));
+  await bad.page.waitForFunction(() => { const n = document.getElementById('ohl-notices'); return !!n && !n.hidden && !!__state('one-hidden-layer'); }, null, { timeout: T_READY });
+  const shown = await bad.page.evaluate(() => ({ text: document.getElementById('ohl-notices').textContent, imgs: document.querySelectorAll('#ohl-notices img, #ohl-notices b').length, pwned: !!window.__pwned, samples: __state('one-hidden-layer').link.ohl.samples, warnings: __state('one-hidden-layer').warnings.length }));
   check(/samples/.test(shown.text) && /10\.\.=100000/.test(shown.text) && /<img/.test(shown.text), `hostile notice: ${shown.text}`);
   check(shown.imgs === 0 && !shown.pwned && shown.samples === 1000 && shown.warnings === 1, `hostile link: ${JSON.stringify(shown)}`);
   check(await bad.page.evaluate(() => document.documentElement.classList.contains('lecture')), 'lecture=1 should turn lecture mode on in the embed');
