@@ -1,40 +1,21 @@
-// End-to-end test of embedding from another origin: the figure files served with CORS headers,
-// a host page of a second origin embedding all three figures with <sgd-escape-figure>; each
-// must start its workers through the blob start of www/lib/worker-pool.js and run. Helpers and
-// fixtures: fixtures.mjs.
+// Embedding from another origin: the figure files are served with CORS headers by one server
+// (tools/serve.mjs --cors), a host page by a second one on another port (another origin, with no
+// policy of its own, like a blog), and the host embeds all three figures with
+// <sgd-escape-figure>. Browsers start workers only from the page's own origin, so every figure
+// must start its workers through www/lib/worker-pool.js's blob start; each must then run.
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test, ROOT, T_ADVANCE, T_READY, WWW, check, noErrors, openPage } from './fixtures.mjs';
+import { test, WWW, T_ADVANCE, T_READY, check, noErrors, openPage } from './fixtures.mjs';
 
-/** tools/serve.mjs with `args`; resolves to { child, url } once it prints its URL. */
-function serve(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['tools/serve.mjs', '--port', '0', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => { child.kill('SIGTERM'); reject(new Error(`no URL from serve.mjs ${args.join(' ')}: ${out}`)); }, 30_000);
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /Serving .* at (http:\/\/[^\s]+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve({ child, url: m[1].endsWith('/') ? m[1] : `${m[1]}/` }); }
-    });
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-  });
-}
-
-test('cross-origin: a host page on a second origin embeds all three figures with <sgd-escape-figure> and each runs', async ({ browser }) => {
-  const servers = [];
+test('cross-origin: a host page on a second origin embeds all three figures with <sgd-escape-figure> and each runs', async ({ browser, serveRoot }) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sgd-escape-host-'));
   try {
-    const figures = await serve(['--root', WWW, '--cors']);
-    servers.push(figures.child);
-    // The host page: another port is another origin.
+    const figures = await serveRoot(WWW, { extraArgs: ['--cors'] });
     writeFileSync(path.join(dir, 'host.html'), `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>A blog post</title><link rel="icon" href="data:,">
-<script type="module" src="${figures.url}sgd-escape.js"></script></head>
+<script type="module" src="${figures}sgd-escape.js"></script></head>
 <body>
 <p style="height: 1200px">A blog post about SGD.</p>
 <sgd-escape-figure id="x-toy" figure="toy" controls="lr"></sgd-escape-figure>
@@ -44,10 +25,10 @@ test('cross-origin: a host page on a second origin embeds all three figures with
 <sgd-escape-figure id="x-ohl" figure="ohl" controls="link"></sgd-escape-figure>
 </body></html>
 `);
-    const host = await serve(['--root', dir, '--no-csp']);
-    servers.push(host.child);
-    check(new URL(host.url).origin !== new URL(figures.url).origin, 'the host and the figures should have different origins');
-    const ctx = await openPage(browser, `${host.url}host.html`);
+    // Another port is another origin.
+    const host = await serveRoot(dir, { extraArgs: ['--no-csp'] });
+    check(new URL(host).origin !== new URL(figures).origin, 'the host and the figures should have different origins');
+    const ctx = await openPage(browser, `${host}host.html`);
     const { page } = ctx;
     // The 2-D figure: one step.
     await page.$eval('#x-toy', (e) => e.scrollIntoView());
@@ -66,14 +47,13 @@ test('cross-origin: a host page on a second origin embeds all three figures with
     await page.waitForFunction(() => __state('#x-ohl').epoch >= 1, null, { timeout: T_ADVANCE });
     const errors = await page.evaluate(() => ['#x-toy', '#x-fashion', '#x-ohl'].flatMap((id) => [...(__state(id).errors || []), ...document.querySelector(id).errors]));
     check(errors.length === 0, `figure errors: ${errors.join(' | ')}`);
-    const origin = new URL(figures.url).origin;
+    const origin = new URL(figures).origin;
     for (const file of ['figures/toy/worker.js', 'figures/fashion/worker.js', 'figures/one-hidden-layer/worker.js', 'pkg/sgd_escape_bg.wasm', 'data/']) {
       check(ctx.requests.some((u) => u.startsWith(`${origin}/${file}`)), `nothing was fetched from ${origin}/${file}`);
     }
     noErrors(ctx);
     await ctx.context.close();
   } finally {
-    for (const c of servers) c.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -94,6 +94,7 @@ export function publicInterface() {
 /** A fresh context and page, with console errors and page errors collected. */
 export async function openPage(browser, baseUrl, { noSimd = false, deviceScaleFactor = 1, longTasks = false } = {}) {
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor });
+  await context.addInitScript(publicInterface);
   openContexts.add(context);
   context.on('close', () => openContexts.delete(context));
   await context.addInitScript(publicInterface);

@@ -51,8 +51,8 @@ test('one-hidden-layer figure: 31 epochs with Tr(HΣ) above Tr H·Tr Σ / D; tra
   await page.evaluate(() => __fig('one-hidden-layer').step());
   await frames(page, 10);
   const after = await page.evaluate(() => { const o = __state('one-hidden-layer'); return { epoch: o.epoch, records: o.records.length, epochMs: o.epochMs.length, memory: o.memoryBytes, }; });
-  const files = await page.evaluate(async () => { const f = __fig('one-hidden-layer'); return { csv: await (await f.export('csv')).blob.text(), json: await (await f.export('json')).blob.text() }; });
-  Object.assign(after, files);
+      const files = await page.evaluate(async () => { const f = __fig('one-hidden-layer'); return { csv: await (await f.export('csv')).blob.text(), json: await (await f.export('json')).blob.text() }; });
+      Object.assign(after, files);
   check(after.epoch === 31 && after.records === 32 && after.epochMs <= 31, `nothing should grow after the last epoch: ${JSON.stringify({ ...after, csv: undefined, json: undefined })}`);
   const csvLines = after.csv.trim().split('\n');
   check(csvLines.length === 33 && csvLines[0].startsWith('epoch,trainLoss'), `the CSV export should have a header and 32 rows, got ${csvLines.length} lines`);

@@ -1,6 +1,7 @@
-// The link side of the FashionMNIST and one-hidden-layer figures' models
-// (www/figures/fashion/model.js, www/figures/one-hidden-layer/model.js): a parsed link as the
-// figure's state, the state as the canonical hash, the export file names.
+// The FashionMNIST and one-hidden-layer figures' models (www/figures/fashion/model.js,
+// www/figures/one-hidden-layer/model.js): a parsed link as the figure's state, the state as the
+// canonical hash, the export file names, and how a one-hidden-layer link is applied to its
+// controller (a recording controller with the figure interface's setState/play/onChange).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fashion from '../../www/figures/fashion/model.js';
@@ -47,4 +48,39 @@ test('each figure names the parts an embed may show, once each', () => {
     assert.equal(new Set(SCHEMA.controls).size, SCHEMA.controls.length);
     assert.ok(SCHEMA.controls.includes('link') && SCHEMA.controls.includes('export'));
   }
+});
+
+/** A controller with the figure interface's setState/play/onChange, recording the calls. */
+function recordingController() {
+  const calls = [];
+  const listeners = new Set();
+  return {
+    calls,
+    setState(s) { calls.push(['setState', s]); },
+    play() { calls.push(['play']); },
+    onChange(f) { listeners.add(f); return () => listeners.delete(f); },
+    emit(s) { for (const f of [...listeners]) f(s); },
+    listeners,
+  };
+}
+
+test('applyOhlState sets the settings paused, then trains to the epoch, then plays on', () => {
+  const c = recordingController();
+  ohl.applyOhlState(c, { seed: 1, epochs: 31, samples: 200, lr: 0.05, epoch: 5, playing: true });
+  assert.deepEqual(c.calls, [['setState', { seed: 1, epochs: 31, samples: 200, lr: 0.05, playing: false }], ['setState', { epoch: 5 }]]);
+  c.emit({ epoch: 3, playing: false });
+  assert.equal(c.calls.length, 2, 'no play before the epoch is reached');
+  c.emit({ epoch: 5, playing: false });
+  assert.deepEqual(c.calls.at(-1), ['play']);
+  assert.equal(c.listeners.size, 0, 'the listener is removed once it has fired');
+});
+
+test('applyOhlState plays at once without an epoch, and not at all without play', () => {
+  const a = recordingController();
+  ohl.applyOhlState(a, { seed: 1, epoch: 0, playing: true });
+  assert.deepEqual(a.calls.map((x) => x[0]), ['setState', 'play']);
+  const b = recordingController();
+  ohl.applyOhlState(b, { seed: 1, epoch: 4, playing: false });
+  assert.deepEqual(b.calls.map((x) => x[0]), ['setState', 'setState']);
+  assert.equal(b.listeners.size, 0);
 });

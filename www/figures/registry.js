@@ -38,7 +38,10 @@
  * @property {() => void} destroy      stops the workers and listeners
  */
 
-/** @type {Record<string, () => Promise<{ mount: (root: HTMLElement, options?: MountOptions) => Figure | Promise<Figure> }>>} */
+/**
+ * The figures by id; each loads its module, whose mount returns the interface (or a promise of it).
+ * @type {Record<string, () => Promise<{ mount: (root: HTMLElement, options?: MountOptions) => Figure | Promise<Figure> }>>}
+ */
 export const FIGURES = {
   'toy': () => import('./toy/index.js'),
   'fashion': () => import('./fashion/index.js'),

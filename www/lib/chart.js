@@ -105,12 +105,12 @@ export class Panel {
    * @param {{ x: number, y: number, w: number, h: number }} rect
    * @param {{ xmin: number, xmax: number, ymin: number, ymax: number, xlog?: boolean, ylog?: boolean }} range
    */
-  constructor(ctx, rect, { xmin, xmax, ymin, ymax, xlog = false, ylog = false }) {
+  constructor(ctx, { x, y, w, h }, { xmin, xmax, ymin, ymax, xlog = false, ylog = false }) {
     this.ctx = ctx;
-    this.x = rect.x;
-    this.y = rect.y;
-    this.w = rect.w;
-    this.h = rect.h;
+    this.x = x;
+    this.y = y;
+    this.w = w;
+    this.h = h;
     this.xmin = xmin;
     this.xmax = xmax;
     this.ymin = ymin;
@@ -197,7 +197,7 @@ export class Panel {
   /**
    * The x axis line at the bottom, with ticks; labels only when `labels` is true.
    * @param {number[]} ticks
-   * @param {{ labels?: boolean, format?: (v: number) => string }} [options]
+   * @param {{ labels?: boolean, format?: (v: number) => string }} [o]
    */
   xAxis(ticks, { labels = true, format = String } = {}) {
     const ctx = this.ctx;

@@ -136,7 +136,9 @@ export async function mountControllerFigure(root, options, spec) {
   }
 
   function getState() {
-    const { controller: _c, ...readout } = live();
+    // The readout without the controller it points back to.
+    const readout = { ...live() };
+    delete readout.controller;
     return { ...readout, ...controller.getState(), figure: spec.figure, hash: info.hash, link: info.link, notices: info.notices, warnings: info.warnings, errors: (readout.errors || []).slice(), copiedLink: tools.copiedLink };
   }
 

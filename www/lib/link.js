@@ -11,11 +11,6 @@ const KEYS = ['figure', 'preset', 'methods', 'runs', 'lr', 'noiseTrace', 'batchS
 /** The link keys, as Rust's parser knows them. */
 export const LINK_KEYS = KEYS;
 
-/** The figures, by the name of their folder in www/figures/; `ohl` is an accepted alias. */
-export const FIGURE_IDS = ['toy', 'fashion', 'one-hidden-layer'];
-/** @type {Record<string, string>} the value of `figure=` in a link, by figure */
-export const LINK_NAME = { 'toy': 'toy', 'fashion': 'fashion', 'one-hidden-layer': 'ohl' };
-
 /**
  * A figure name (a link's `figure=`, an element's `figure` attribute) as a figure id; `toy`
  * for anything unknown (Rust's parser then says so in a notice).
@@ -50,7 +45,7 @@ export function encodeHash(pairs) {
 
 /**
  * The controls a hash lists (`controls=`), known names only, before wasm has parsed it (Rust's
- * parser reports the others as a notice); null when the key is absent.
+ * parser reports the others as a notice); null when the key is absent or cannot be decoded.
  * @param {string} hash
  * @param {string[]} names the figure's control names
  * @returns {string[] | null}
@@ -59,7 +54,7 @@ export function listedControls(hash, names) {
   const m = /(?:^#?|&)controls=([^&]*)/.exec(hash || '');
   if (!m) return null;
   let text;
-  try { text = decodeURIComponent(m[1]); } catch { return []; }
+  try { text = decodeURIComponent(m[1]); } catch { return null; }
   return text.split(',').map((s) => s.trim()).filter((s) => names.includes(s));
 }
 

@@ -205,7 +205,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
   function readSettings() {
     let ok = true;
     const out = {};
-    for (const [key, id, min, max, what] of FIELDS) {
+    for (const [key, id, min, max, what] of /** @type {[string, string, number, number, string][]} */ (FIELDS)) {
       const v = readInt(id);
       const err = $(`${id}-error`);
       if (!Number.isInteger(v) || v < min || v > max) {

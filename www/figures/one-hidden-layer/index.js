@@ -5,24 +5,7 @@
 import { mountControllerFigure } from '../../lib/figure-shell.js';
 import { mountOneHidden } from './figure.js';
 import { buildOneHiddenLayerFigure } from './view.js';
-import { SCHEMA, ohlState, ohlHash, exportBase } from './model.js';
-
-/**
- * Applies a link's state to the controller: the settings, then training to the link's epoch
- * (unpaced), then, if the link says play, playing on from there.
- * @param {any} controller
- * @param {Record<string, any>} state
- */
-function apply(controller, state) {
-  const { epoch, playing, ...config } = state;
-  controller.setState({ ...config, playing: false });
-  if (epoch) controller.setState({ epoch });
-  if (!playing) return;
-  if (!epoch) { controller.play(); return; }
-  const off = controller.onChange((/** @type {any} */ s) => {
-    if (s.epoch >= epoch && !s.playing) { off(); controller.play(); }
-  });
-}
+import { SCHEMA, ohlState, ohlHash, exportBase, applyOhlState } from './model.js';
 
 /**
  * @param {HTMLElement} root
@@ -38,7 +21,7 @@ export function mount(root, options = {}) {
     stateFromLink: ohlState,
     hashOf: ohlHash,
     base: exportBase,
-    apply,
+    apply: applyOhlState,
     canvasIds: ['ohl-traces', 'ohl-boundary'],
     card: '.ohl-traces-card',
   });

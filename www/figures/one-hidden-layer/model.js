@@ -43,3 +43,20 @@ export function ohlHash(s, extra = {}) {
 export function exportBase(s) {
   return `sgd-escape-ohl-seed${s.seed}-epoch${s.epoch}`;
 }
+
+/**
+ * Applies a link's state to the controller: the settings, then training to the link's epoch
+ * (unpaced), then, if the link says play, playing on from there.
+ * @param {any} controller
+ * @param {Record<string, any>} state
+ */
+export function applyOhlState(controller, state) {
+  const { epoch, playing, ...config } = state;
+  controller.setState({ ...config, playing: false });
+  if (epoch) controller.setState({ epoch });
+  if (!playing) return;
+  if (!epoch) { controller.play(); return; }
+  const off = controller.onChange((/** @type {any} */ s) => {
+    if (s.epoch >= epoch && !s.playing) { off(); controller.play(); }
+  });
+}
