@@ -10,7 +10,7 @@ export default [
   },
   js.configs.recommended,
   {
-    languageOptions: { ecmaVersion: 2024, sourceType: 'module' },
+    languageOptions: { ecmaVersion: 2025, sourceType: 'module' },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       // `catch {}` blocks that deliberately ignore an error carry a comment saying why.

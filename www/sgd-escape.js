@@ -19,7 +19,8 @@
 // `detail.hash` whenever the state changes.
 
 import { mountFigure } from './figures/registry.js';
-import { figureId, LINK_KEYS } from './lib/link.js';
+import { figureId } from './lib/link.js';
+import { LINK_KEYS } from './lib/schema.js';
 
 // HTML lower-cases attribute names: noisetrace="0.02" means noiseTrace.
 const BY_LOWER = Object.fromEntries(LINK_KEYS.map((k) => [k.toLowerCase(), k]));

@@ -93,7 +93,7 @@ test('presets "FashionMNIST 5.3" and "Paper Figure 4" set those figures\' state;
   await page.waitForFunction(() => { const o = __state('one-hidden-layer'); return o.ready && o.epoch === 2 && !o.playing; }, null, { timeout: T_READY });
   const o = await page.evaluate(() => __state('one-hidden-layer'));
   check(o.samples === 100 && o.seed === 123 && o.epochs === 31, `ohl state: ${JSON.stringify(o)}`);
-  await settledHash(page, '^#figure=ohl&seed=123&epochs=31&samples=100&lr=0\\.001&epoch=2&play=0$');
+  await settledHash(page, '^#figure=one-hidden-layer&seed=123&epochs=31&samples=100&lr=0\\.001&epoch=2&play=0$');
   // epoch=3&play=1: trains to epoch 3 at once, then plays on (paced).
   await page.evaluate(() => { location.hash = '#figure=ohl&samples=100&epoch=3&play=1'; });
   await page.waitForFunction(() => __state('one-hidden-layer').epoch >= 4 && __state('one-hidden-layer').playing, null, { timeout: T_READY });
@@ -152,7 +152,7 @@ test('embed.html#figure=fashion and #figure=ohl: just the figure and the listed 
   const ojson = JSON.parse((await save(o.page, () => o.page.click('#ohl-export-json'))).bytes.toString('utf8'));
   check(ojson.figure === 'ohl' && ojson.records.length === 3 && ojson.settings.samples === 100, 'ohl JSON');
   const oconf = JSON.parse((await save(o.page, () => o.page.click('#ohl-export-config'))).bytes.toString('utf8'));
-  check(oconf.link === '#figure=ohl&seed=123&epochs=31&samples=100&lr=0.001&epoch=2&play=0&controls=link,export', `ohl config link: ${oconf.link}`);
+  check(oconf.link === '#figure=one-hidden-layer&seed=123&epochs=31&samples=100&lr=0.001&epoch=2&play=0&controls=link,export', `ohl config link: ${oconf.link}`);
   // Keyboard: → steps one epoch, R resets to epoch 0.
   await o.page.keyboard.press('ArrowRight');
   await o.page.waitForFunction(() => { const x = __state('one-hidden-layer'); return x.epoch === 3 && !x.playing; }, null, { timeout: T_ADVANCE });
@@ -194,7 +194,7 @@ test('custom elements figure="ohl" and figure="fashion" on the examples page: st
   });
   check(out === 1 + 2 * 5, `element CSV has ${out} lines`);
   const state = await page.evaluate(() => __state('#demo-element-ohl').hash);
-  check(/^#figure=ohl&.*epoch=5/.test(state), `element hash ${state}`);
+  check(/^#figure=one-hidden-layer&.*epoch=5/.test(state), `element hash ${state}`);
   // The ohl element plays, pauses when it leaves the view, and resumes when it comes back.
   await page.$eval('#demo-element-ohl', (e) => e.scrollIntoView());
   await page.evaluate(() => __fig('#demo-element-ohl').play());

@@ -31,10 +31,10 @@ test('fashionState maps a parsed link to the figure\'s state', () => {
 });
 
 test('ohlState and ohlHash agree', () => {
-  const link = { play: false, ohl: { seed: 4, epochs: 31, samples: 200, lr: 0.05, epoch: 7 } };
+  const link = { play: false, oneHiddenLayer: { seed: 4, epochs: 31, samples: 200, lr: 0.05, epoch: 7 } };
   const s = ohl.ohlState(link);
   assert.deepEqual(s, { seed: 4, epochs: 31, samples: 200, lr: 0.05, epoch: 7, playing: false });
-  assert.equal(ohl.ohlHash(s, { controls: ['boundary'] }), '#figure=ohl&seed=4&epochs=31&samples=200&lr=0.05&epoch=7&play=0&controls=boundary');
+  assert.equal(ohl.ohlHash(s, { controls: ['boundary'] }), '#figure=one-hidden-layer&seed=4&epochs=31&samples=200&lr=0.05&epoch=7&play=0&controls=boundary');
 });
 
 test('export names carry the figure, the seed and where it stands', () => {

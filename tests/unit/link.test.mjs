@@ -15,8 +15,8 @@ test('figureOf reads the figure key wherever it stands, toy otherwise', () => {
   assert.equal(figureOf(undefined), 'toy');
 });
 
-test('figureId accepts the folder name, the old `ohl` and the Rust module name', () => {
-  for (const n of ['ohl', 'one-hidden-layer', 'one_hidden_layer', ' ohl ']) assert.equal(figureId(n), 'one-hidden-layer');
+test('figureId accepts the folder name and the old `ohl` (the schema\'s alias)', () => {
+  for (const n of ['ohl', 'one-hidden-layer', ' ohl ']) assert.equal(figureId(n), 'one-hidden-layer');
   assert.equal(figureId('fashion'), 'fashion');
   assert.equal(figureId(null), 'toy');
   assert.equal(figureId('nope'), 'toy');

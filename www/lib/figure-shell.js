@@ -38,7 +38,7 @@ export function trimForEmbed(el, liveId, parts, controls) {
  * @property {string} prefix          of its element ids (`fashion`, `ohl`)
  * @property {string[]} controls      the parts an embed may list
  * @property {(p: { full: boolean, controls: string[] | null }) => HTMLElement} build  the markup
- * @property {(el: HTMLElement, state: any, o: { dir: string, hook: any, autostart: boolean }) => any} mountController
+ * @property {(el: HTMLElement, state: any, o: { dir: string, hook: any, autostart: boolean, freshSeed: () => Promise<number> }) => any} mountController
  * @property {(link: any) => Record<string, any>} stateFromLink
  * @property {(state: any, extra: { controls?: string[] | null, lecture?: boolean }) => string} hashOf
  * @property {(state: any) => string} base   the start of the export files' names
@@ -82,7 +82,8 @@ export async function mountControllerFigure(root, options, spec) {
   let pending = { ...state, playing: state.playing && !reduced };
   /** @type {Record<string, any>} the controller's live readout (phase, iteration, records...) */
   const hook = {};
-  const controller = spec.mountController(el, { ...state, playing: false, epoch: undefined }, { dir, hook, autostart: true });
+  const freshSeed = () => linkParser(dir).freshSeed();
+  const controller = spec.mountController(el, { ...state, playing: false, epoch: undefined }, { dir, hook, autostart: true, freshSeed });
   const live = () => hook[spec.prefix] || {};
   const statusEl = el.querySelector(`#${spec.prefix}-status`);
   const setStatus = (/** @type {string} */ text) => { if (statusEl) statusEl.textContent = text; };

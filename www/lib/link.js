@@ -1,26 +1,20 @@
 // Links (the URL hash) of every figure, on the JS side: which figure a hash names, the hash's
 // encoding, the controls it lists before wasm has parsed it, parsing with Rust's parsePermalink
-// in a worker, and showing a parsed link's notices. The schema, its ranges and its defaults
-// live in Rust (src/permalink/); each figure's model turns a parsed link into its state and
-// its state into the canonical hash.
+// in a worker, and showing a parsed link's notices. The keys, ranges and defaults are the
+// schema's (src/schema/, read through lib/schema.js); each figure's model turns a parsed link
+// into its state and its state into the canonical hash.
 
 import { startWorker } from './worker-pool.js';
-
-// The hash keys a custom element's attributes may set (the KEYS of src/permalink/mod.rs).
-const KEYS = ['figure', 'preset', 'methods', 'runs', 'lr', 'noiseTrace', 'batchSize', 'samples', 'dataSpread', 'seed', 'iterations', 'speed', 'play', 'autoplay', 'hide', 'controls', 'lecture', 'workers', 'logEvery', 'maxRecords', 'fromScratch', 'spectrum', 'epochs', 'epoch'];
-/** The link keys, as Rust's parser knows them. */
-export const LINK_KEYS = KEYS;
+import { figureNamed } from './schema.js';
 
 /**
- * A figure name (a link's `figure=`, an element's `figure` attribute) as a figure id; `toy`
- * for anything unknown (Rust's parser then says so in a notice).
+ * A figure name (a link's `figure=`, an element's `figure` attribute, or an alias such as `ohl`)
+ * as a figure id; `toy` for anything unknown (Rust's parser then says so in a notice).
  * @param {string | null | undefined} name
  * @returns {string}
  */
 export function figureId(name) {
-  const n = String(name || '').trim();
-  if (n === 'ohl' || n === 'one-hidden-layer' || n === 'one_hidden_layer') return 'one-hidden-layer';
-  return n === 'fashion' ? 'fashion' : 'toy';
+  return figureNamed(String(name || '').trim()) || 'toy';
 }
 
 /**
@@ -62,9 +56,9 @@ export function listedControls(hash, names) {
  * Parses hashes with Rust's parsePermalink in a worker (the 2-D figure's worker.js, which answers
  * `parseLink` without building a simulation), so no wasm runs on the main thread. One per page,
  * made on first use: `linkParser(dir).parse(hash)` resolves to the parsed link, `.presets` to the
- * preset list.
+ * preset list, `.freshSeed()` to a seed drawn from the OS (for "New seed").
  * @param {string} dir the wasm build
- * @returns {{ presets: Promise<any[]>, parse: (hash: string) => Promise<any> }}
+ * @returns {{ presets: Promise<any[]>, parse: (hash: string) => Promise<any>, freshSeed: () => Promise<number> }}
  */
 export function linkParser(dir) {
   if (theParser) return theParser;
@@ -91,19 +85,24 @@ export function linkParser(dir) {
     const w = waiting.get(msg.req);
     if (!w) return;
     waiting.delete(msg.req);
-    if (msg.type === 'link') w.resolve(msg.link); else w.reject(new Error(msg.message || 'the link could not be read'));
+    if (msg.type === 'link') w.resolve(msg.link);
+    else if (msg.type === 'seed') w.resolve(msg.seed);
+    else w.reject(new Error(msg.message || 'the link could not be read'));
   });
   worker.postMessage({ type: 'init', dir });
+  /** @param {Record<string, unknown>} msg @returns {Promise<any>} */
+  const ask = (msg) => {
+    if (failed) return Promise.reject(failed);
+    const req = next++;
+    return new Promise((resolve, reject) => {
+      waiting.set(req, { resolve, reject });
+      worker.postMessage({ ...msg, req });
+    });
+  };
   theParser = {
     presets: ready,
-    parse(hash) {
-      if (failed) return Promise.reject(failed);
-      const req = next++;
-      return new Promise((resolve, reject) => {
-        waiting.set(req, { resolve, reject });
-        worker.postMessage({ type: 'parseLink', req, hash: String(hash || '') });
-      });
-    },
+    parse: (hash) => ask({ type: 'parseLink', hash: String(hash || '') }),
+    freshSeed: () => ask({ type: 'freshSeed' }),
   };
   return theParser;
 }

@@ -20,7 +20,8 @@
 //   destroy()             stop the workers and observers
 // `state` is a partial getState() applied before anything runs; `dir` is the wasm build
 // ('pkg' for SIMD, 'pkg-scalar'), `hook` an object the figure exposes its live state on (for
-// tests) as hook.fashion; with `autostart` (default) data load when the figure nears the view.
+// tests) as hook.fashion; with `autostart` (default) data load when the figure nears the view;
+// `freshSeed()` resolves to a seed from the OS, for the "New seed" button.
 //
 // Workers (worker.js) own the experiment and run it in small chunks; the chosen methods
 // are split over up to min(cores, 8) of them (each method has its own random streams, so the
@@ -38,17 +39,15 @@ import { thinRecords, toCsv } from '../../lib/curves.js';
 import { fmt } from '../../lib/format.js';
 import { statusReporter } from '../../lib/status.js';
 import { startWorker } from '../../lib/worker-pool.js';
+import { SCHEMA } from './model.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
 export { CLASS_NAMES } from './strip.js';
 
 // The canonical method order and names until the worker reports methodInfo().
-/** @type {[string, string][]} */
-const METHODS = [
-  ['gd', 'GD'], ['gld-const', 'GLD const'], ['gld-dynamic', 'GLD dynamic'], ['gld-diag', 'GLD diag'],
-  ['gld-leading', 'GLD leading'], ['gld-hessian', 'GLD Hessian'], ['gld-eigvec', 'GLD 1st eigvec'], ['sgd', 'SGD'],
-];
+// The canonical method order and names (the schema's).
+const METHODS = SCHEMA.methods;
 // A training loss this many times the one at the minimum means the run has left the minimum;
 // a non-finite one, or one beyond ESCAPE_FACTOR times chance level (log 10), that it diverged.
 const ESCAPE_FACTOR = 10;
@@ -59,25 +58,22 @@ const READOUT_MS = 250;
 // Records the page asks the wasm experiment for (sharpness draws per record).
 const SHARPNESS_DRAWS = 20;
 // Records kept per method by default, in the worker and here; past it they are thinned (see
-// above). A state may ask for another cap (maxRecords, 3 ..= 100000).
-const MAX_RECORDS = 256;
+// above). A state may ask for another cap (maxRecords, in the schema's range).
+const CAP = SCHEMA.maxRecords;
+const MAX_RECORDS = CAP.default;
 // The paper's stage 2 (docs/protocols.md 3.3): 15,000 iterations of every dynamics, over
-// min(cores, 8) workers.
-const PAPER = { target: 15000, logEvery: 500, seed: 0 };
+// min(cores, 8) workers (the schema's preset fashion-5-3).
+const PAPER = { target: SCHEMA.paper.iterations, logEvery: SCHEMA.paper.logEvery, seed: SCHEMA.paper.seed };
 // Workers by default: each holds the data and its own wasm memory (about 22 MB), so two keep the
 // page's wasm memory under 64 MB at the default settings; the paper protocol uses every core.
 const DEFAULT_THREADS = 2;
 // The committed stage-1 minimum (`sgd-escape fashion --save-start`), for seed 0.
 const SAVED_MINIMUM = { seed: 0, url: new URL('../../data/fashion-minimum-seed0.bin', import.meta.url) };
 
-/** @type {[string, string, number, number, string][]} */
-const FIELDS = [
-  // key, input id, min, max, what
-  ['target', 'fashion-iterations', 1, 100000, 'iteration target'],
-  ['logEvery', 'fashion-log-every', 1, 100000, 'record interval'],
-  ['seed', 'fashion-seed', 0, 4294967295, 'seed'],
-  ['threads', 'fashion-threads', 1, 8, 'number of worker threads'],
-];
+// The settings card: [state key, input id, min, max, what], ranges from the schema.
+const FIELDS = SCHEMA.fields.map((f) => /** @type {[string, string, number, number, string]} */ ([f.name, f.id, f.setting.min, f.setting.max, f.what]));
+const TARGET = SCHEMA.fields.find((f) => f.name === 'target').setting;
+const THREADS = SCHEMA.fields.find((f) => f.name === 'threads').setting;
 // Settings that start the experiment over when they change.
 const STRUCTURAL = ['methods', 'seed', 'logEvery', 'threads', 'fromScratch', 'maxRecords'];
 
@@ -108,7 +104,7 @@ const pct = (v) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '—');
 const int = (v) => Number(v).toLocaleString('en-US');
 
 /** Mounts the figure on the markup inside `root`; returns its controller (module comment). */
-export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootHook = null, autostart = true } = {}) {
+export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootHook = null, autostart = true, freshSeed = null } = {}) {
   const $ = (id) => root.querySelector(`#${id}`);
   const names = Object.fromEntries(METHODS);
   const listeners = new Set();
@@ -205,7 +201,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
   function readSettings() {
     let ok = true;
     const out = {};
-    for (const [key, id, min, max, what] of /** @type {[string, string, number, number, string][]} */ (FIELDS)) {
+    for (const [key, id, min, max, what] of FIELDS) {
       const v = readInt(id);
       const err = $(`${id}-error`);
       if (!Number.isInteger(v) || v < min || v > max) {
@@ -249,7 +245,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
 
   function formTarget() {
     const v = readInt('fashion-iterations');
-    return Number.isInteger(v) && v >= 1 && v <= 100000 ? v : (st.settings ? st.settings.target : 1000);
+    return Number.isInteger(v) && v >= TARGET.min && v <= TARGET.max ? v : (st.settings ? st.settings.target : TARGET.default);
   }
 
   function sameStructure(a, b) {
@@ -258,9 +254,9 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
 
   // ------------------------------------------------------------------ the workers
 
-  /** Worker threads for the paper protocol: one per core, at most 8 (one per method). */
+  /** Worker threads for the paper protocol: one per core, at most the schema's (one per method). */
   function maxThreads() {
-    return Math.max(1, Math.min(8, navigator.hardwareConcurrency || 2));
+    return Math.max(THREADS.min, Math.min(THREADS.max, navigator.hardwareConcurrency || 2));
   }
 
   /** The default worker threads: as many as cores up to DEFAULT_THREADS (memory, see there). */
@@ -1009,7 +1005,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
   /** Applies a maxRecords of a state (undefined: no change); true if it changed. */
   function setCap(cap) {
     if (cap === undefined) return false;
-    if (!Number.isInteger(cap) || cap < 3 || cap > 100000) throw new Error(`setState: maxRecords must be a whole number from 3 to 100,000, got ${String(cap)}`);
+    if (!Number.isInteger(cap) || cap < CAP.min || cap > CAP.max) throw new Error(`setState: maxRecords must be a whole number from ${int(CAP.min)} to ${int(CAP.max)}, got ${String(cap)}`);
     if (cap === st.maxRecords) return false;
     st.maxRecords = cap;
     hook.maxRecords = cap;
@@ -1162,6 +1158,14 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
     if (paper) on(paper, 'click', () => paperProtocol());
     on($('fashion-iterations'), 'change', () => targetChanged());
     for (const id of ['fashion-log-every', 'fashion-seed', 'fashion-threads']) on($(id), 'change', settingsChanged);
+    // "New seed": a seed from the OS, shown in its field; the experiment starts over with it.
+    const fresh = $('fashion-seed-new');
+    if (fresh && freshSeed) {
+      on(fresh, 'click', () => freshSeed().then((seed) => {
+        setState({ seed });
+        setStatus(`New seed: ${seed}.`, 'ok');
+      }).catch((e) => reportError('New seed', e.message || String(e))));
+    }
     on($('fashion-stage1'), 'change', (e) => {
       // Asking for stage 1 from scratch means running it again, not reusing one from earlier.
       if (e.target.checked) MINIMUMS.delete(readInt('fashion-seed'));

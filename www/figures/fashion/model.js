@@ -3,12 +3,37 @@
 // DOM). The experiment's state machine lives in figure.js.
 
 import { encodeHash, sharedPairs } from '../../lib/link.js';
+import { METHODS, figureSchema, setting, presetValues } from '../../lib/schema.js';
 
-// The parts an embed may list (a copy of FASHION_CONTROLS in src/permalink/later.rs, kept equal
-// by a Rust test: the embed lays out before wasm loads).
-const FASHION_CONTROLS = ['settings', 'paper', 'spectrum', 'strip', 'link', 'export'];
-/** The figure's settings and controls, one data object. */
-export const SCHEMA = { controls: FASHION_CONTROLS };
+const FASHION = figureSchema('fashion');
+/**
+ * The figure's settings and controls, from the schema (src/schema/fashion.rs): the parts an
+ * embed may list, the eight dynamics, and the settings of the settings card (link key, the
+ * controller's name for it, input id, what an error calls it).
+ */
+export const SCHEMA = {
+  controls: FASHION.parts,
+  methods: /** @type {[string, string][]} */ (METHODS.map((m) => [m.id, m.name])),
+  fields: [
+    field('iterations', 'target', 'fashion-iterations', 'iteration target'),
+    field('logEvery', 'logEvery', 'fashion-log-every', 'record interval'),
+    field('seed', 'seed', 'fashion-seed', 'seed'),
+    field('workers', 'threads', 'fashion-threads', 'number of worker threads'),
+  ],
+  maxRecords: setting('fashion', 'maxRecords'),
+  /** The paper's stage 2 (the preset fashion-5-3): iterations, logEvery, seed, methods. */
+  paper: presetValues('fashion', 'fashion-5-3'),
+};
+
+/**
+ * @param {string} key the link key
+ * @param {string} name the controller's name for it
+ * @param {string} id the input's id
+ * @param {string} what what an error message calls it
+ */
+function field(key, name, id, what) {
+  return { key, name, id, what, setting: setting('fashion', key) };
+}
 
 /**
  * A parsed link (Rust's parsePermalink) as the state mountFashion / setState takes.

@@ -4,6 +4,25 @@
 
 import { h } from '../../lib/dom.js';
 import { trimForEmbed } from '../../lib/figure-shell.js';
+import { inputAttrs } from '../../lib/schema.js';
+import { SCHEMA } from './model.js';
+
+/**
+ * A number field of the settings card, its label, range and default from the schema (a default
+ * the page decides, such as the worker threads, is set by the figure).
+ * @param {{ id: string, setting: import('../../lib/schema.js').Setting }} f
+ */
+function numberField({ id, setting }) {
+  const input = h('input', { id, type: 'number', ...inputAttrs(setting), 'aria-describedby': `${id}-error` });
+  // A seed gets a "New seed" button (`ID-new`).
+  const fresh = setting.control === 'seed'
+    ? h('button', { type: 'button', id: `${id}-new`, class: 'new-seed', title: 'Draw a fresh seed from the operating system; the link records it', text: 'New seed' })
+    : null;
+  return h('label', { class: 'field', for: id },
+    h('span', { class: 'label-text', title: setting.help, text: setting.label }),
+    fresh ? h('span', { class: 'field-row' }, input, fresh) : input,
+    h('span', { class: 'error', id: `${id}-error`, role: 'alert' }));
+}
 
 // What each control name shows (the rest of the figure is always there).
 const PARTS = { settings: ['.f-settings'], paper: ['#fashion-paper'], spectrum: ['.f-spectrum'], strip: ['.f-strip'] };
@@ -126,26 +145,10 @@ function section() {
         h('h3', { id: 'h-fashion-settings', text: 'Settings' }),
         h('p', { class: 'caption' },
           'The paper runs 15,000 iterations of a CNN; here an MLP of about its size, for as long as you like. Changing the methods, the record interval, the seed, the threads or stage 1 starts the experiment over. Each method keeps at most ',
-          h('span', { 'data-fashion-setting': 'maxRecords', text: '256' }),
+          h('span', { 'data-fashion-setting': 'maxRecords', text: String(SCHEMA.maxRecords.default) }),
           ' records: past that, every other one is dropped and the interval doubles.'),
         h('form', { id: 'fashion-settings', novalidate: true, autocomplete: 'off' },
-          h('div', { class: 'fields' },
-            h('label', { class: 'field', for: 'fashion-iterations' },
-              h('span', { class: 'label-text', text: 'Stop at iteration' }),
-              h('input', { id: 'fashion-iterations', type: 'number', min: '1', max: '100000', step: '1', value: '1000', inputmode: 'numeric', 'aria-describedby': 'fashion-iterations-error' }),
-              h('span', { class: 'error', id: 'fashion-iterations-error', role: 'alert' })),
-            h('label', { class: 'field', for: 'fashion-log-every' },
-              h('span', { class: 'label-text', text: 'Record every' }),
-              h('input', { id: 'fashion-log-every', type: 'number', min: '1', max: '100000', step: '1', value: '100', inputmode: 'numeric', 'aria-describedby': 'fashion-log-every-error' }),
-              h('span', { class: 'error', id: 'fashion-log-every-error', role: 'alert' })),
-            h('label', { class: 'field', for: 'fashion-seed' },
-              h('span', { class: 'label-text', text: 'Seed' }),
-              h('input', { id: 'fashion-seed', type: 'number', min: '0', max: '4294967295', step: '1', value: '0', inputmode: 'numeric', 'aria-describedby': 'fashion-seed-error' }),
-              h('span', { class: 'error', id: 'fashion-seed-error', role: 'alert' })),
-            h('label', { class: 'field', for: 'fashion-threads' },
-              h('span', { class: 'label-text', title: 'Stage 2 splits the methods over this many Web Workers (stage 1 runs once, in one of them)', text: 'Worker threads' }),
-              h('input', { id: 'fashion-threads', type: 'number', min: '1', max: '8', step: '1', value: '2', inputmode: 'numeric', 'aria-describedby': 'fashion-threads-error' }),
-              h('span', { class: 'error', id: 'fashion-threads-error', role: 'alert' }))),
+          h('div', { class: 'fields' }, ...SCHEMA.fields.map(numberField)),
           h('label', { class: 'check stage1-check', for: 'fashion-stage1' },
             h('input', { type: 'checkbox', id: 'fashion-stage1', 'aria-describedby': 'fashion-stage1-note' }),
             h('span', { text: 'Run stage 1 from scratch' })),

@@ -21,7 +21,8 @@
 //                         of 2 redraws them at twice the CSS size for a PNG export
 //   destroy()             stop the worker and observers
 // `dir` is the wasm build ('pkg', 'pkg-scalar'); `hook` an object the figure exposes its live state
-// on (for tests) as hook.ohl; with `autostart` (default) the study loads when it nears the view.
+// on (for tests) as hook.ohl; with `autostart` (default) the study loads when it nears the view;
+// `freshSeed()` resolves to a seed from the OS, for the "New seed" button.
 // The records are bounded by
 // the study (one per epoch, at most 1000 epochs); the page keeps no other growing state.
 
@@ -30,20 +31,21 @@ import { toCsv } from '../../lib/curves.js';
 import { fmt } from '../../lib/format.js';
 import { statusReporter } from '../../lib/status.js';
 import { startWorker } from '../../lib/worker-pool.js';
+import { SCHEMA } from './model.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
-// The paper's protocol (docs/protocols.md 3.2): seed 123, 31 epochs.
-const CONFIG = { seed: 123, epochs: 31 };
+// The paper's protocol (docs/protocols.md 3.2): the schema's defaults (seed 123, 31 epochs, ...).
+const CONFIG = Object.fromEntries(SCHEMA.config.map((s) => [s.key, s.default]));
 const GRID_N = 96;
 // Slowest pace: at least this long between epochs, so the boundary visibly moves.
 const PACE_MS = 140;
-// The settings a state may change (the keys of OneHiddenLayerConfig::from_fields).
-const CONFIG_KEYS = ['seed', 'epochs', 'samples', 'lr'];
+// The settings a state may change (the keys the study's config takes).
+const CONFIG_KEYS = SCHEMA.config.map((s) => s.key);
 const pickConfig = (s) => Object.fromEntries(CONFIG_KEYS.filter((k) => s && s[k] !== undefined).map((k) => [k, s[k]]));
 
 /** Mounts the figure on the markup inside `root`; returns its controller (module comment). */
-export function mountOneHidden(root, state = {}, { dir = 'pkg-scalar', hook: rootHook = null, autostart = true } = {}) {
+export function mountOneHidden(root, state = {}, { dir = 'pkg-scalar', hook: rootHook = null, autostart = true, freshSeed = null } = {}) {
   const $ = (id) => root.querySelector(`#${id}`);
   const listeners = new Set();
   const st = {
@@ -419,6 +421,14 @@ export function mountOneHidden(root, state = {}, { dir = 'pkg-scalar', hook: roo
 
   on($('ohl-play'), 'click', () => { if (st.playing) pause(); else play(); });
   on($('ohl-reset'), 'click', () => reset());
+  // "New seed": a seed from the OS; the network trains again from it, and the link records it.
+  const fresh = $('ohl-new-seed');
+  if (fresh && freshSeed) {
+    on(fresh, 'click', () => freshSeed().then((seed) => {
+      setState({ seed });
+      status.setStatus(`New seed: ${seed}.`, 'ok');
+    }).catch((e) => status.reportError('New seed', e.message || String(e))));
+  }
   $('ohl-reset').disabled = true;
   const ro = new ResizeObserver(() => layout());
   for (const id of ['ohl-traces-box', 'ohl-boundary-box']) ro.observe($(id));

@@ -3,12 +3,18 @@
 // DOM). The training loop's state lives in figure.js.
 
 import { encodeHash, sharedPairs } from '../../lib/link.js';
+import { figureSchema } from '../../lib/schema.js';
 
-// The parts an embed may list (a copy of OHL_CONTROLS in src/permalink/later.rs, kept equal by
-// a Rust test: the embed lays out before wasm loads).
-const OHL_CONTROLS = ['boundary', 'link', 'export'];
-/** The figure's settings and controls, one data object. */
-export const SCHEMA = { controls: OHL_CONTROLS };
+const OHL = figureSchema('one-hidden-layer');
+/**
+ * The figure's settings and controls, from the schema (src/schema/one_hidden_layer.rs): the
+ * parts an embed may list, and the settings the study is built with (its config's keys) with
+ * their defaults (the paper's protocol).
+ */
+export const SCHEMA = {
+  controls: OHL.parts,
+  config: OHL.settings.filter((s) => s.api),
+};
 
 /**
  * A parsed link as the state mountOneHidden / setState takes (`epoch`: train to it).
@@ -16,7 +22,7 @@ export const SCHEMA = { controls: OHL_CONTROLS };
  * @returns {Record<string, any>}
  */
 export function ohlState(link) {
-  const o = link.ohl;
+  const o = link.oneHiddenLayer;
   return { seed: o.seed, epochs: o.epochs, samples: o.samples, lr: o.lr, epoch: o.epoch, playing: link.play };
 }
 
@@ -29,7 +35,7 @@ export function ohlState(link) {
 export function ohlHash(s, extra = {}) {
   /** @type {[string, unknown][]} */
   const pairs = [
-    ['figure', 'ohl'],
+    ['figure', OHL.id],
     ['seed', s.seed], ['epochs', s.epochs], ['samples', s.samples], ['lr', s.lr], ['epoch', s.epoch],
     ['play', s.playing ? 1 : 0],
   ];

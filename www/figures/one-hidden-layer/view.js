@@ -53,6 +53,7 @@ function section() {
         h('div', { class: 'transport', role: 'group', 'aria-label': 'One-hidden-layer playback' },
           h('button', { type: 'button', id: 'ohl-play', class: 'primary', 'aria-pressed': 'false', title: 'Train, or pause', text: 'Play' }),
           h('button', { type: 'button', id: 'ohl-reset', title: 'Back to the untrained network', text: 'Reset' }),
+          h('button', { type: 'button', id: 'ohl-new-seed', title: 'Start over from a fresh seed drawn from the operating system; the link records it', text: 'New seed' }),
           h('div', { class: 'readout', 'aria-live': 'off' },
             h('span', { class: 'readout-label', text: 'epoch' }),
             ' ',

@@ -63,7 +63,7 @@ export class ToyClient {
       targets = parts
         ? parts.map((methods, i) => [i, { ...msg, config: { ...msg.config, methods }, grid: i === 0 }])
         : [[0, msg]];
-    } else if (msg.type === 'parseLink') {
+    } else if (msg.type === 'parseLink' || msg.type === 'freshSeed') {
       targets = [[0, msg]];
     } else {
       targets = this.active.map((i) => [i, msg]);

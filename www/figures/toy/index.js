@@ -12,7 +12,7 @@ import { EscapePlot, IndicatorPlot } from './plots.js';
 import { ToyClient } from './client.js';
 import { buildToyFigure, buildLegend, fillIndicatorTable } from './view.js';
 import {
-  SCHEMA, SETTINGS, FIELD_LABEL, workerCount, stepSize, stopAt, toyHash, countText, drawnNote,
+  SCHEMA, SETTINGS, fieldLabel, clampSpeed, workerCount, stepSize, stopAt, toyHash, countText, drawnNote,
   indicatorRows, stateCaption, hessianCaption, liveCaption, protocolCaption, exportBase, curvesCsv, curvesJson,
 } from './model.js';
 import { buildMethodBoxes } from '../../lib/methods.js';
@@ -167,7 +167,7 @@ export function mount(root, options = {}) {
   }
 
   function speed() {
-    return Math.max(1, Math.min(50, Math.round(readNumber('speed')) || 1));
+    return clampSpeed(readNumber('speed'));
   }
 
   // ---------------------------------------------------------------- the link
@@ -420,6 +420,15 @@ export function mount(root, options = {}) {
       case 'link':
         applyLink(msg.link);
         return;
+      case 'seed': {
+        // "New seed": the seed shows in its field, a fresh simulation starts, the link records it.
+        const seedField = SETTINGS.find(([, , , , control]) => control === 'seed');
+        if (!seedField) return;
+        $(seedField[1]).value = String(msg.seed);
+        configure(seedField[0]);
+        setStatus(`New seed: ${msg.seed}.`, 'ok');
+        return;
+      }
       case 'configured': {
         const first = !app.config;
         app.config = msg.config;
@@ -477,7 +486,7 @@ export function mount(root, options = {}) {
           emit();
           return;
         }
-        const label = /** @type {Record<string, string>} */ (FIELD_LABEL)[field] || field || 'settings';
+        const label = field ? fieldLabel(field) : 'settings';
         const text = `Invalid ${label}: ${msg.message}. The previous simulation keeps running.`;
         info.errors.push(text);
         console.error(`[sgd-escape] ${text}`);
@@ -663,6 +672,9 @@ export function mount(root, options = {}) {
       configure(null);
     });
     listen($('copy-link'), 'click', copyLink);
+    for (const [, id, , , control] of SETTINGS) {
+      if (control === 'seed') listen($(`${id}-new`), 'click', () => { if (app.ready) post({ type: 'freshSeed', req: app.nextReq++ }); });
+    }
     for (const kind of ['png', 'csv', 'json', 'config']) listen($(`export-${kind}`), 'click', () => exportAs(kind).catch((e) => reportError('Export', e.message || String(e))));
     listen($('lecture'), 'click', () => { setLecture(!app.lecture); syncHash(); });
     // Keyboard: Space or K play/pause, → or . step, R reset, F fullscreen (not while typing).

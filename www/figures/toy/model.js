@@ -4,34 +4,42 @@
 
 import { fmt } from '../../lib/format.js';
 import { encodeHash } from '../../lib/link.js';
+import { figureSchema, setting, inputAttrs, kebab } from '../../lib/schema.js';
 
-/** The controls an embed may list (the `CONTROLS` of src/permalink/mod.rs). */
-const CONTROL_NAMES = ['lr', 'noiseTrace', 'runs', 'batchSize', 'samples', 'dataSpread', 'seed', 'methods', 'speed', 'iterations', 'presets', 'indicator', 'link', 'export'];
+const TOY = figureSchema('toy');
 
 /**
- * The figure's settings and controls, one data object: the parts an embed may list
- * (`controls=`), and each simulation setting as [link key, input id, label, input attributes].
- * @type {{ controls: string[], settings: [string, string, string, Record<string, string | number>][] }}
+ * The figure's settings and controls, from the schema (src/schema/toy.rs): the parts an embed
+ * may list (`controls=`), the simulation settings of the settings card (those the simulation's
+ * config takes, shown as number fields, in the parts' order) as [link key, input id, label,
+ * input attributes, control (`seed`: with a "New seed" button)], and the transport's settings
+ * (pause-at iteration, speed).
  */
 export const SCHEMA = {
-  controls: CONTROL_NAMES,
-  settings: [
-    ['lr', 'lr', 'Learning rate η', { step: 'any', min: 0, max: 1, value: '0.005' }],
-    ['noiseTrace', 'noise-trace', 'Noise trace Tr Σ', { step: 'any', min: 0, max: 10, value: '0.01' }],
-    ['runs', 'runs', 'Runs per method', { step: 1, min: 1, max: 100000, value: '100', inputmode: 'numeric' }],
-    ['batchSize', 'batch-size', 'SGD batch size m', { step: 1, min: 1, max: 10000, value: '1', inputmode: 'numeric' }],
-    ['samples', 'samples', 'Data samples n', { step: 1, min: 1, max: 10000, value: '100', inputmode: 'numeric' }],
-    ['dataSpread', 'data-spread', 'Data spread', { step: 'any', min: 0, max: 10, value: '0.01' }],
-    ['seed', 'seed', 'Seed', { step: 1, min: 0, max: 4294967295, value: '0', inputmode: 'numeric' }],
-  ],
+  controls: TOY.parts,
+  settings: TOY.parts
+    .map((key) => TOY.settings.find((x) => x.key === key))
+    .filter((x) => x && x.api && (x.control === 'number' || x.control === 'seed'))
+    .map((x) => /** @type {[string, string, string, Record<string, string | number>, string]} */ ([x.key, kebab(x.key), x.label, inputAttrs(x), x.control])),
+  iterations: setting('toy', 'iterations'),
+  speed: setting('toy', 'speed'),
+  workers: setting('toy', 'workers'),
 };
-/** The simulation settings: [key, input id, label, input attributes]. */
+/** The simulation settings: [key, input id, label, input attributes, control]. */
 export const SETTINGS = SCHEMA.settings;
-/** The words an error message uses for each setting. */
-export const FIELD_LABEL = { lr: 'learning rate', noiseTrace: 'noise trace', runs: 'runs', batchSize: 'batch size', samples: 'samples', dataSpread: 'data spread', seed: 'seed', methods: 'methods' };
+
+/**
+ * The words an error message uses for a setting: its label, in lower case after the first word.
+ * @param {string} key
+ */
+export function fieldLabel(key) {
+  const s = TOY.settings.find((x) => x.key === key);
+  if (!s) return key;
+  return s.label.charAt(0).toLowerCase() + s.label.slice(1);
+}
 
 /** The most workers a link may ask for. */
-export const MAX_WORKERS = 8;
+export const MAX_WORKERS = SCHEMA.workers.max;
 /**
  * Iterations per request in "skip to end": large enough that messaging costs little, small
  * enough that the counters still move.
@@ -39,8 +47,8 @@ export const MAX_WORKERS = 8;
 export const FAST_STEP = 250;
 
 /**
- * The number of workers: the link's `workers` (1..=8, checked again by Rust, which reports a bad
- * value), else one per core, at most MAX_WORKERS.
+ * The number of workers: the link's `workers` (in the schema's range, checked again by Rust,
+ * which reports a bad value), else one per core, at most MAX_WORKERS.
  * @param {string} hash
  * @param {number} cores navigator.hardwareConcurrency
  * @returns {number}
@@ -48,7 +56,15 @@ export const FAST_STEP = 250;
 export function workerCount(hash, cores) {
   const link = /[#&]workers=(\d+)/.exec(hash || '');
   const asked = link ? Number(link[1]) : NaN;
-  return asked >= 1 && asked <= MAX_WORKERS ? asked : Math.max(1, Math.min(MAX_WORKERS, cores || 2));
+  return asked >= SCHEMA.workers.min && asked <= MAX_WORKERS ? asked : Math.max(1, Math.min(MAX_WORKERS, cores || 2));
+}
+
+/**
+ * The speed a control's raw value means: a whole number in the schema's range (1 if unreadable).
+ * @param {number} raw
+ */
+export function clampSpeed(raw) {
+  return Math.max(SCHEMA.speed.min, Math.min(SCHEMA.speed.max, Math.round(raw) || 1));
 }
 
 /**
@@ -85,7 +101,7 @@ export function toyHash({ config: c, iterations, speed, playing, hidden, control
     ['methods', c.methods.join(',')],
     ['runs', c.runs], ['lr', c.lr], ['noiseTrace', c.noiseTrace], ['batchSize', c.batchSize],
     ['samples', c.samples], ['dataSpread', c.dataSpread], ['seed', c.seed],
-    ['iterations', iterations ?? 500], ['speed', speed], ['play', playing ? 1 : 0],
+    ['iterations', iterations ?? SCHEMA.iterations.default], ['speed', speed], ['play', playing ? 1 : 0],
   ];
   if (hidden.length) pairs.push(['hide', hidden.join(',')]);
   if (controls) pairs.push(['controls', controls.join(',')]);

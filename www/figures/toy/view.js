@@ -10,13 +10,22 @@
 import { h } from '../../lib/dom.js';
 import { markerSwatch, DESCRIPTION } from '../../lib/methods.js';
 import { fmt } from '../../lib/format.js';
-import { SETTINGS, countText } from './model.js';
+import { SCHEMA, SETTINGS, countText } from './model.js';
+import { inputAttrs } from '../../lib/schema.js';
 
-function numberField(key, id, label, attrs, shown) {
+/**
+ * A number field of the settings card; a seed gets a "New seed" button (`ID-new`).
+ * @param {[string, string, string, Record<string, string | number>, string]} setting
+ * @param {boolean} shown
+ */
+function numberField([key, id, label, attrs, control], shown) {
   const input = h('input', { id, name: key, type: 'number', 'aria-describedby': `${id}-error`, ...attrs });
+  const fresh = control === 'seed'
+    ? h('button', { type: 'button', id: `${id}-new`, class: 'new-seed', title: 'Draw a fresh seed from the operating system; the link records it', text: 'New seed' })
+    : null;
   return h('label', { class: 'field', for: id, hidden: !shown, 'data-key': key },
     h('span', { class: 'label-text', text: label }),
-    input,
+    fresh ? h('span', { class: 'field-row' }, input, fresh) : input,
     h('span', { class: 'error', id: `${id}-error`, role: 'alert' }));
 }
 
@@ -33,13 +42,15 @@ export function buildToyFigure({ controls = null, full = true } = {}) {
       h('canvas', { id: 'landscape', role: 'img', 'aria-label': 'Loss landscape over w1 and w2 with a sharp minimum at (1, 1), a flat minimum at (−1, −1), and the particle clouds of each simulated method' })),
     h('p', { id: 'figure-caption', class: 'caption live-caption', 'aria-live': 'polite' }));
 
+  const sp = SCHEMA.speed;
   const speed = h('label', { class: 'field', for: 'speed', hidden: !shows('speed'), 'data-key': 'speed' },
-    h('span', { class: 'label-text' }, 'Speed ', h('output', { id: 'speed-out', for: 'speed', text: '2' }), ' ',
+    h('span', { class: 'label-text' }, `${sp.label} `, h('output', { id: 'speed-out', for: 'speed', text: String(sp.default) }), ' ',
       h('span', { class: 'unit', text: 'iterations / frame' })),
-    h('input', { autocomplete: 'off', id: 'speed', name: 'speed', type: 'range', min: 1, max: 50, step: 1, value: '2' }));
+    h('input', { autocomplete: 'off', id: 'speed', name: 'speed', type: 'range', ...inputAttrs(sp), inputmode: null }));
+  const it = SCHEMA.iterations;
   const iterations = h('label', { class: 'field', for: 'iterations', hidden: !shows('iterations'), 'data-key': 'iterations' },
-    h('span', { class: 'label-text', text: 'Pause at iteration' }),
-    h('input', { autocomplete: 'off', id: 'iterations', name: 'iterations', type: 'number', min: 1, max: 10000000, step: 1, value: '500', inputmode: 'numeric', 'aria-describedby': 'iterations-error' }),
+    h('span', { class: 'label-text', text: it.label }),
+    h('input', { autocomplete: 'off', id: 'iterations', name: 'iterations', type: 'number', ...inputAttrs(it), 'aria-describedby': 'iterations-error' }),
     h('span', { class: 'error', id: 'iterations-error', role: 'alert' }));
 
   const presetSelect = h('select', { id: 'preset', 'aria-label': 'Preset' }, h('option', { value: '', text: 'Presets…' }));
@@ -64,7 +75,7 @@ export function buildToyFigure({ controls = null, full = true } = {}) {
       h('div', { class: 'readout', 'aria-live': 'off' },
         h('span', { class: 'readout-label', text: 'iteration' }),
         h('span', { id: 'iteration', class: 'readout-value', text: '0' }),
-        h('span', { class: 'readout-of' }, 'of ', h('span', { id: 'target-echo', text: '500' })))),
+        h('span', { class: 'readout-of' }, 'of ', h('span', { id: 'target-echo', text: String(SCHEMA.iterations.default) })))),
     h('div', { class: 'transport-settings', hidden: !shows('speed') && !shows('iterations') }, speed, iterations),
     tools,
     h('div', { class: 'legend-head' }, h('h3', {}, 'Methods ', h('span', { class: 'hint', text: '(click to show or hide)' }))),
@@ -80,7 +91,7 @@ export function buildToyFigure({ controls = null, full = true } = {}) {
     h('h2', { id: 'h-params', text: 'Settings' }),
     full ? h('p', { class: 'caption', id: 'protocol-caption', text: 'Changing a setting starts a fresh simulation.' }) : null,
     h('form', { id: 'controls', novalidate: true, autocomplete: 'off' },
-      h('div', { class: 'fields' }, ...SETTINGS.map(([key, id, label, attrs]) => numberField(key, id, label, attrs, shows(key)))),
+      h('div', { class: 'fields' }, ...SETTINGS.map((x) => numberField(x, shows(x[0])))),
       h('fieldset', { class: 'method-boxes', 'aria-describedby': 'methods-error', hidden: !shows('methods') },
         h('legend', { text: 'Simulated methods' }),
         h('div', { id: 'method-boxes', class: 'checks' }),

@@ -9,6 +9,7 @@
 //   { type: 'step', req, n }                { type: 'state', req, state } | { type: 'error', req, message, recovered, state? }
 //   { type: 'reset', req }                  { type: 'state', req, state } | { type: 'error', req, message, recovered, state? }
 //   { type: 'parseLink', req, hash }         { type: 'link', req, link }   (Rust's parsePermalink)
+//   { type: 'freshSeed', req }               { type: 'seed', req, seed }   (a seed from the OS)
 //   { type: 'drop' }                        (no reply: frees the simulation of an idle pool worker)
 //
 // The figure runs several of these (client.js), each simulating a subset of the methods;
@@ -172,6 +173,11 @@ async function handle(msg) {
       }
       const { state, transfer } = snapshot();
       reply({ type: 'state', req: msg.req, state }, transfer);
+      return;
+    }
+    case 'freshSeed': {
+      // A seed from the OS (getrandom), for "New seed": every run stays reproducible from its link.
+      reply({ type: 'seed', req: msg.req, seed: wasm.freshSeed() });
       return;
     }
     case 'parseLink': {
