@@ -15,7 +15,7 @@ export default [
     rules: {
       // `catch {}` blocks that deliberately ignore an error carry a comment saying why.
       'no-empty': ['error', { allowEmptyCatch: false }],
-      'no-unused-vars': ['error', { args: 'after-used', argsIgnorePattern: '^_', caughtErrors: 'none' }],
+      'no-unused-vars': ['error', { args: 'after-used', argsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       'prefer-const': 'error',
       'no-var': 'error',

@@ -1,4 +1,4 @@
-// The viridis colour map (www/colormap.js): a polynomial fit, checked against the published
+// The viridis colour map (www/lib/colormap.js): a polynomial fit, checked against the published
 // viridis end points and its defining property (lightness rises monotonically).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

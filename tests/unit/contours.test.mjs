@@ -1,4 +1,4 @@
-// Marching squares (www/contours.js): segments lie on the level set, close around a bump and
+// Marching squares (www/lib/contours.js): segments lie on the level set, close around a bump and
 // skip cells with non-finite corners.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,12 +1,13 @@
-// Links across the JS/Rust boundary: the hashes the JS side writes (the figures' model.js) are read
-// by Rust's parser (parsePermalink, through the wasm build in Node) back into the same state,
-// bad values are reported by key and replaced, unknown keys only warn, and the `ohl` alias holds.
+// Links across the JS/Rust boundary: the hashes the figures' models write (www/figures/*/model.js)
+// are read by Rust's parser (parsePermalink, through the wasm build in Node) back into the same
+// state, bad values are reported by key and replaced, unknown keys only warn.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SKIP, wasm } from './wasm.mjs';
 import { figureOf } from '../../www/lib/link.js';
 import { fashionHash, fashionState } from '../../www/figures/fashion/model.js';
 import { ohlHash, ohlState } from '../../www/figures/one-hidden-layer/model.js';
+import { toyHash } from '../../www/figures/toy/model.js';
 
 const METHODS = ['gd', 'gld-const', 'gld-dynamic', 'gld-diag', 'gld-leading', 'gld-hessian', 'gld-eigvec', 'sgd'];
 
@@ -39,6 +40,24 @@ test('a one-hidden-layer state written by ohlHash parses back to the same state'
   assert.deepEqual(ohlState(link), state);
   assert.equal(ohlHash(ohlState(link)), hash);
   assert.equal(figureOf(hash), 'one-hidden-layer');
+});
+
+test('a 2-D state written by toyHash parses back to the same settings', { skip: SKIP }, async () => {
+  const { parsePermalink } = await wasm();
+  const config = { methods: ['gd', 'gld-eigvec', 'sgd'], runs: 50, lr: 0.006, noiseTrace: 0.02, batchSize: 2, samples: 80, dataSpread: 0.05, seed: 3 };
+  const s = { config, iterations: 40, speed: 5, playing: true, hidden: ['gd'], controls: ['lr', 'noiseTrace'], lecture: true };
+  const hash = toyHash(s);
+  const link = parsePermalink(hash);
+  assert.deepEqual(link.notices, []);
+  assert.deepEqual(link.warnings, []);
+  assert.deepEqual(link.config, config);
+  assert.equal(link.iterations, 40);
+  assert.equal(link.speed, 5);
+  assert.equal(link.play, true);
+  assert.deepEqual(link.hide, ['gd']);
+  assert.deepEqual(link.controls, ['lr', 'noiseTrace']);
+  assert.equal(link.lecture, true);
+  assert.equal(toyHash({ config: link.config, iterations: link.iterations, speed: link.speed, playing: link.play, hidden: link.hide, controls: link.controls, lecture: link.lecture }), hash);
 });
 
 test('random FashionMNIST links that parse cleanly are written back unchanged (seeded)', { skip: SKIP }, async () => {

@@ -27,7 +27,8 @@ export function chooseBuild() {
  * loads a fresh module record (a new instance after a wasm trap poisoned the old one).
  * @param {string} dir a member of BUILD_DIRS
  * @param {number} [instance]
- * @returns {Promise<{ wasm: any, memory: WebAssembly.Memory | null }>}
+ * @returns {Promise<{ wasm: typeof import('../pkg/sgd_escape.js'), memory: WebAssembly.Memory | null }>}
+ *   (the module's types: wasm-pack's generated www/pkg/sgd_escape.d.ts; the scalar build has the same)
  */
 export async function loadBuild(dir, instance = 0) {
   if (!BUILD_DIRS.has(dir)) throw new Error(`unknown build directory ${String(dir)}`);

@@ -1,4 +1,4 @@
-// Ticks and label placement of the chart kit (www/lib/chart.js).
+// Ticks and label placement of the chart module (www/lib/chart.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { casing, linearTicks, linearYTicks, logLabel, logTicks, logYTicks, spreadLabels } from '../../www/lib/chart.js';

@@ -1,4 +1,4 @@
-// The landscape's still part (www/figures/toy/grid.js): log colour scale, pixels, contour levels.
+// The 2-D landscape's still part (www/figures/toy/grid.js): log colour scale, pixels, contour levels.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WASH, prepareGridData, preparedBuffers } from '../../www/figures/toy/grid.js';
