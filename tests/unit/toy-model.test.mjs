@@ -131,3 +131,25 @@ test('the settings name each link key once, with an input id and a range', () =>
     assert.ok(Number(attrs.min) <= Number(attrs.value) && Number(attrs.value) <= Number(attrs.max), `${key}: ${attrs.value} in [${attrs.min}, ${attrs.max}]`);
   }
 });
+
+test('Playback: Step queues one request, Play steps each frame to the stop, one request in flight', async () => {
+  const { Playback } = await import('../../www/figures/toy/model.js');
+  const p = new Playback();
+  assert.equal(p.tick(false, 0, 2), null, 'nothing before a simulation');
+  p.queued += 1;
+  assert.deepEqual(p.tick(true, 0, 2), { step: 1 });
+  p.inFlight = 1;
+  p.set(true, 10, 1);
+  assert.equal(p.tick(true, 1, 4), null, 'nothing while a request is in flight');
+  p.inFlight = 0;
+  assert.deepEqual(p.tick(true, 1, 4), { step: 8 }, 'two frames since the last step: twice the speed');
+  assert.deepEqual(p.tick(true, 9, 4), { step: 1 }, 'never past the stop');
+  assert.equal(p.reached(10), true);
+  assert.deepEqual(p.tick(true, 10, 4), { stop: true });
+  p.set(true, 10, 10);
+  assert.equal(p.stopAt, Infinity, 'Play at the target plays on freely');
+  p.fast = true;
+  p.set(false, 10, 10);
+  assert.equal(p.fast, false, 'pausing ends a skip');
+  assert.equal(p.tick(true, 10, 4), null);
+});

@@ -12,7 +12,7 @@ import { EscapePlot, IndicatorPlot } from './plots.js';
 import { ToyClient } from './client.js';
 import { buildToyFigure, buildLegend, fillIndicatorTable } from './view.js';
 import {
-  SCHEMA, SETTINGS, fieldLabel, clampSpeed, workerCount, stepSize, stopAt, toyHash, countText, drawnNote,
+  SCHEMA, SETTINGS, Playback, fieldLabel, clampSpeed, workerCount, toyHash, countText, drawnNote,
   indicatorRows, stateCaption, hessianCaption, liveCaption, protocolCaption, exportBase, curvesCsv, curvesJson,
 } from './model.js';
 import { buildMethodBoxes } from '../../lib/methods.js';
@@ -66,18 +66,11 @@ export function mount(root, options = {}) {
     config: /** @type {any} */ (null),
     indicators: /** @type {any} */ (null),
     state: /** @type {any} */ (null),
-    playing: false,
-    stopAt: Infinity,
-    inFlight: 0,
-    stepQueued: 0,
     fellBack: false,
     nextReq: 1,
-    lastStepFrame: 0,
-    frame: 0,
     raf: 0,
     playAfterConfigure: false,
     motionHeld: false,
-    fast: false, // "skip to end": steps as large as the workers take, not per frame
     controls: /** @type {string[] | null} */ (null), // the embed's control list (kept in the hash)
     lecture: false,
     destroyed: false,
@@ -85,6 +78,8 @@ export function mount(root, options = {}) {
     hash: '',
     dirty: { landscape: true, escape: true, indicator: true },
   };
+  // Playing, where it stops, queued steps, the request in flight (model.js).
+  const playback = new Playback();
   // What getState() reports besides the settings: readiness, link notices, errors, timings.
   const info = { engine: /** @type {string | null} */ (null), workers: 0, errors: /** @type {string[]} */ ([]), notices: /** @type {string[]} */ ([]), warnings: /** @type {string[]} */ ([]), link: /** @type {any} */ (null), copiedLink: /** @type {string | null} */ (null), statesReceived: 0, framesDrawn: 0, drawMs: 0, gridMs: 0, skipMs: /** @type {number | null} */ (null), skipStartedAt: 0 };
   /** @type {Set<(state: any) => void>} */
@@ -150,7 +145,7 @@ export function mount(root, options = {}) {
   /** @param {any} msg */
   function post(msg) {
     if (!app.client) return;
-    app.inFlight += 1;
+    playback.inFlight += 1;
     app.client.post(msg);
   }
 
@@ -175,7 +170,7 @@ export function mount(root, options = {}) {
   /** The canonical hash of what is on screen. */
   function currentHash() {
     if (!app.config) return '';
-    return toyHash({ config: app.config, iterations: target(), speed: speed(), playing: app.playing, hidden: app.simulated.filter((id) => app.hidden.has(id)), controls: app.controls, lecture: app.lecture });
+    return toyHash({ config: app.config, iterations: target(), speed: speed(), playing: playback.playing, hidden: app.simulated.filter((id) => app.hidden.has(id)), controls: app.controls, lecture: app.lecture });
   }
 
   function syncHash() {
@@ -220,11 +215,11 @@ export function mount(root, options = {}) {
     app.hidden = new Set(link.hide);
     if (link.controls) app.controls = link.controls;
     setLecture(link.lecture);
-    if (app.playing) setPlaying(false);
+    if (playback.playing) setPlaying(false);
     // prefers-reduced-motion: a link never starts the animation by itself (Play still works).
     app.playAfterConfigure = link.play && !reducedMotion();
     app.motionHeld = link.play && reducedMotion();
-    app.stepQueued = 0;
+    playback.queued = 0;
     configure(null);
   }
 
@@ -237,35 +232,20 @@ export function mount(root, options = {}) {
 
   /** @param {boolean} on */
   function setPlaying(on) {
-    app.playing = on;
+    playback.set(on, target(), app.state ? app.state.iteration : 0);
     const b = $('play');
     b.textContent = on ? 'Pause' : 'Play';
     b.setAttribute('aria-pressed', on ? 'true' : 'false');
-    if (!on) app.fast = false;
-    if (on) app.stopAt = stopAt(target(), app.state ? app.state.iteration : 0);
-    else describeState();
+    if (!on) describeState();
     syncHash();
     emit();
   }
 
   function tick() {
     if (app.destroyed) return;
-    app.frame += 1;
-    if (app.ready && app.state && app.inFlight === 0) {
-      if (app.stepQueued > 0) {
-        post({ type: 'step', req: app.nextReq++, n: app.stepQueued });
-        app.stepQueued = 0;
-        app.lastStepFrame = app.frame;
-      } else if (app.playing) {
-        const n = stepSize({ fast: app.fast, speed: speed(), frames: app.frame - app.lastStepFrame, iteration: app.state.iteration, stopAt: app.stopAt });
-        if (n >= 1) {
-          post({ type: 'step', req: app.nextReq++, n });
-          app.lastStepFrame = app.frame;
-        } else {
-          setPlaying(false);
-        }
-      }
-    }
+    const next = playback.tick(app.ready && !!app.state, app.state ? app.state.iteration : 0, speed());
+    if (next && 'step' in next) post({ type: 'step', req: app.nextReq++, n: next.step });
+    else if (next) setPlaying(false);
     draw();
     app.raf = requestAnimationFrame(tick);
   }
@@ -374,13 +354,13 @@ export function mount(root, options = {}) {
     updateCounts();
     app.dirty.landscape = true;
     app.dirty.escape = true;
-    if (app.playing && state.iteration >= app.stopAt) {
-      if (app.fast) info.skipMs = performance.now() - info.skipStartedAt;
+    if (playback.reached(state.iteration)) {
+      if (playback.fast) info.skipMs = performance.now() - info.skipStartedAt;
       setPlaying(false);
       setStatus(`Reached iteration ${state.iteration}. Press Play to continue.`, 'ok');
     }
     // The caption is a live region: rewritten when the figure rests, and every 100 iterations.
-    if (!app.playing || Math.floor(state.iteration / 100) !== Math.floor(app.describedAt / 100)) describeState();
+    if (!playback.playing || Math.floor(state.iteration / 100) !== Math.floor(app.describedAt / 100)) describeState();
     emit();
   }
 
@@ -415,7 +395,7 @@ export function mount(root, options = {}) {
       default:
         break;
     }
-    app.inFlight = Math.max(0, app.inFlight - 1);
+    playback.inFlight = Math.max(0, playback.inFlight - 1);
     switch (msg.type) {
       case 'link':
         applyLink(msg.link);
@@ -450,14 +430,14 @@ export function mount(root, options = {}) {
         if (app.playAfterConfigure) {
           app.playAfterConfigure = false;
           setPlaying(true);
-        } else if (app.playing) {
+        } else if (playback.playing) {
           setPlaying(true); // new run: play towards the target again
         }
         if (app.motionHeld) {
           app.motionHeld = false;
           setStatus('Autoplay is off because your system asks for reduced motion. Press Play.', 'ok');
         } else if (first) {
-          setStatus(app.playing ? 'Running…' : 'Ready. Press Play.', 'ok');
+          setStatus(playback.playing ? 'Running…' : 'Ready. Press Play.', 'ok');
         } else {
           setStatus(`New simulation: ${msg.state.runs} runs × ${msg.methods.length} methods.`, 'ok');
         }
@@ -585,30 +565,30 @@ export function mount(root, options = {}) {
   }
 
   function play() {
-    if (!app.state || app.playing) return;
+    if (!app.state || playback.playing) return;
     setPlaying(true);
-    setStatus(Number.isFinite(app.stopAt) ? `Running to iteration ${app.stopAt}…` : 'Running…');
+    setStatus(Number.isFinite(playback.stopAt) ? `Running to iteration ${playback.stopAt}…` : 'Running…');
   }
 
   function pause() {
-    if (!app.playing) return;
+    if (!playback.playing) return;
     setPlaying(false);
     setStatus(`Paused at iteration ${app.state ? app.state.iteration : 0}.`);
   }
 
   function togglePlay() {
-    if (app.playing) pause(); else play();
+    if (playback.playing) pause(); else play();
   }
 
   function step() {
-    if (app.playing) setPlaying(false);
-    app.stepQueued += 1;
+    if (playback.playing) setPlaying(false);
+    playback.queued += 1;
   }
 
   function reset() {
-    app.stepQueued = 0;
+    playback.queued = 0;
     post({ type: 'reset', req: app.nextReq++ });
-    if (app.playing) setPlaying(true);
+    if (playback.playing) setPlaying(true);
     setStatus('Reset to iteration 0.');
   }
 
@@ -639,7 +619,7 @@ export function mount(root, options = {}) {
       if (!app.state || t === null || app.state.iteration >= t) return;
       info.skipStartedAt = performance.now();
       setPlaying(true);
-      app.fast = true;
+      playback.fast = true;
       setStatus(`Computing to iteration ${t}…`);
     });
     listen($('speed'), 'input', () => { $('speed-out').textContent = $('speed').value; });
@@ -655,7 +635,7 @@ export function mount(root, options = {}) {
       $('iterations-error').textContent = '';
       $('iterations').removeAttribute('aria-invalid');
       $('target-echo').textContent = String(t);
-      if (app.playing) setPlaying(true);
+      if (playback.playing) setPlaying(true);
       app.dirty.escape = true;
       syncHash();
     });
@@ -717,7 +697,7 @@ export function mount(root, options = {}) {
       figure: 'toy',
       started: app.started,
       ready: !!(app.config && s),
-      playing: app.playing,
+      playing: playback.playing,
       iteration: s ? s.iteration : 0,
       hash: app.hash,
       config: app.config,
@@ -743,7 +723,7 @@ export function mount(root, options = {}) {
       warnings: info.warnings,
       errors: info.errors.slice(),
       copiedLink: info.copiedLink,
-      stats: { statesReceived: info.statesReceived, framesDrawn: info.framesDrawn, drawMs: info.drawMs, gridMs: info.gridMs, skipMs: info.skipMs, skipStartedAt: info.skipStartedAt, inFlight: app.inFlight, memoryBytes: app.client ? app.client.memoryBytes() : 0 },
+      stats: { statesReceived: info.statesReceived, framesDrawn: info.framesDrawn, drawMs: info.drawMs, gridMs: info.gridMs, skipMs: info.skipMs, skipStartedAt: info.skipStartedAt, inFlight: playback.inFlight, memoryBytes: app.client ? app.client.memoryBytes() : 0 },
     };
   }
 

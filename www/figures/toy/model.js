@@ -90,6 +90,65 @@ export function stopAt(target, iteration) {
 }
 
 /**
+ * The figure's playback state machine: playing or not, where Play stops, "skip to end", steps
+ * queued by Step, and the one request allowed in flight. Each animation frame, tick() says what
+ * to ask the workers for. No DOM, no workers: the figure sends what it returns.
+ */
+export class Playback {
+  constructor() {
+    this.playing = false;
+    this.stopAt = Infinity;
+    /** "Skip to end": steps as large as the workers take, not per frame. */
+    this.fast = false;
+    this.queued = 0;
+    this.inFlight = 0;
+    this.frame = 0;
+    this.lastStepFrame = 0;
+  }
+
+  /**
+   * Plays towards `target` (freely when at or past it), or pauses (which ends a skip).
+   * @param {boolean} on
+   * @param {number | null} target
+   * @param {number} iteration
+   */
+  set(on, target, iteration) {
+    this.playing = on;
+    if (on) this.stopAt = stopAt(target, iteration);
+    else this.fast = false;
+  }
+
+  /**
+   * One animation frame: `{ step: n }` to ask for n iterations, `{ stop: true }` when Play has
+   * reached where it stops, or null (nothing to do, or a request still in flight).
+   * @param {boolean} ready whether the figure has a simulation
+   * @param {number} iteration
+   * @param {number} speed iterations per frame
+   * @returns {{ step: number } | { stop: true } | null}
+   */
+  tick(ready, iteration, speed) {
+    this.frame += 1;
+    if (!ready || this.inFlight > 0) return null;
+    if (this.queued > 0) {
+      const n = this.queued;
+      this.queued = 0;
+      this.lastStepFrame = this.frame;
+      return { step: n };
+    }
+    if (!this.playing) return null;
+    const n = stepSize({ fast: this.fast, speed, frames: this.frame - this.lastStepFrame, iteration, stopAt: this.stopAt });
+    if (n < 1) return { stop: true };
+    this.lastStepFrame = this.frame;
+    return { step: n };
+  }
+
+  /** @param {number} iteration @returns {boolean} whether a playing figure has reached its stop */
+  reached(iteration) {
+    return this.playing && iteration >= this.stopAt;
+  }
+}
+
+/**
  * The canonical hash of what is on screen (the key order of Rust's to_hash).
  * @param {{ config: any, iterations: number | null, speed: number, playing: boolean, hidden: string[], controls: string[] | null, lecture: boolean }} s
  * @returns {string}
