@@ -91,8 +91,7 @@ pub fn parse(args: &[String]) -> Result<FashionCommand, CliError> {
     let mut iterations = iterations_setting
         .cli_default
         .unwrap_or(iterations_setting.default)
-        .link_text()
-        .and_then(|t| t.parse().ok())
+        .as_u64()
         .unwrap_or(1);
     for (key, value) in setting_fields(&m, Figure::Fashion) {
         let checked = if key == "iterations" {

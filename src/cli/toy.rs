@@ -77,11 +77,7 @@ pub fn parse_toy(args: &[String]) -> Result<ToyCommand, CliError> {
     let iterations_setting = Figure::Toy
         .link_setting("iterations")
         .map_err(|e| flag_error(Figure::Toy, e))?;
-    let mut iterations = iterations_setting
-        .default
-        .link_text()
-        .and_then(|t| t.parse().ok())
-        .unwrap_or(1);
+    let mut iterations = iterations_setting.default.as_u64().unwrap_or(1);
     for (key, value) in setting_fields(&m, Figure::Toy) {
         if key == "iterations" {
             iterations = iterations_setting
