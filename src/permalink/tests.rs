@@ -474,3 +474,33 @@ fn random_hashes_never_panic_and_always_give_a_valid_config() {
         );
     }
 }
+
+#[test]
+fn seed_random_resolves_to_a_concrete_seed_the_link_then_carries() {
+    type Seed = fn(&Permalink) -> u32;
+    let cases: [(&str, Seed); 3] = [
+        ("seed=random", |p: &Permalink| p.toy.config.seed),
+        ("figure=fashion&seed=random", |p: &Permalink| {
+            p.fashion.settings.config.seed
+        }),
+        ("figure=ohl&seed=%20random", |p: &Permalink| {
+            p.one_hidden_layer.config.seed
+        }),
+    ];
+    for (hash, seed) in cases {
+        let p = parse(hash);
+        assert!(p.notices.is_empty(), "{hash}: {:?}", p.notices);
+        let written = to_hash(&p);
+        assert!(
+            written.contains(&format!("seed={}&", seed(&p))),
+            "{written}"
+        );
+        assert_eq!(parse(&written), p, "{hash}");
+    }
+    let a = parse("seed=random").toy.config.seed;
+    let b = parse("seed=random").toy.config.seed;
+    assert_ne!(
+        a, b,
+        "two fresh seeds (a 1 in 2^32 chance of a false failure)"
+    );
+}
