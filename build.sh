@@ -93,33 +93,34 @@ SETUP_LOGS=target/setup-logs
 BG_PIDS=()
 BG_NAMES=()
 
-# bg NAME COMMAND...: runs COMMAND in the background (with `set -e`), output to
-# $SETUP_LOGS/NAME.log and its wall time to NAME.time; `bg_wait` collects it.
+# bg ID DESCRIPTION COMMAND...: runs COMMAND in the background (with `set -e`), output to
+# $SETUP_LOGS/ID.log and its wall time to ID.time; `bg_wait` collects it.
 bg() {
-  local name="$1"
-  shift
+  local id="$1" what="$2"
+  shift 2
   mkdir -p "$SETUP_LOGS"
-  log "setup: $name (in the background; log $SETUP_LOGS/$name.log)"
+  log "setup: $what (in the background; log $SETUP_LOGS/$id.log)"
   (
     start=$SECONDS
     set -e
     "$@"
-    echo $((SECONDS - start)) >"$SETUP_LOGS/$name.time"
-  ) >"$SETUP_LOGS/$name.log" 2>&1 &
+    echo $((SECONDS - start)) >"$SETUP_LOGS/$id.time"
+  ) >"$SETUP_LOGS/$id.log" 2>&1 &
   BG_PIDS+=($!)
-  BG_NAMES+=("$name")
+  BG_NAMES+=("$id")
 }
 
 # Waits for every background job; prints each one's time, and the log tail of any that failed.
 bg_wait() {
-  local i failed=()
+  local i id failed=()
   for i in "${!BG_PIDS[@]}"; do
+    id="${BG_NAMES[$i]}"
     if wait "${BG_PIDS[$i]}"; then
-      printf '  done: %s (%ss)\n' "${BG_NAMES[$i]}" "$(cat "$SETUP_LOGS/${BG_NAMES[$i]}.time" 2>/dev/null || echo '?')"
+      printf '  done: %s (%ss)\n' "$id" "$(cat "$SETUP_LOGS/$id.time" 2>/dev/null || echo '?')"
     else
-      echo "  FAILED: ${BG_NAMES[$i]}; the end of $SETUP_LOGS/${BG_NAMES[$i]}.log:" >&2
-      tail -n 30 "$SETUP_LOGS/${BG_NAMES[$i]}.log" >&2
-      failed+=("${BG_NAMES[$i]}")
+      echo "  FAILED: $id; the end of $SETUP_LOGS/$id.log:" >&2
+      tail -n 30 "$SETUP_LOGS/$id.log" >&2
+      failed+=("$id")
     fi
   done
   BG_PIDS=()
@@ -226,11 +227,11 @@ setup_build_tools() {
   [[ -n "$want" ]] || die "no wasm-bindgen entry in Cargo.lock"
   setup_base
   local installing=0
-  if ! have_wasm_pack; then bg "install wasm-pack $WASM_PACK_VERSION (cargo install)" install_wasm_pack; installing=1; fi
-  if ! have_wasm_bindgen; then bg "install wasm-bindgen-cli $want (cargo install)" install_wasm_bindgen; installing=1; fi
-  if ! have_npm_packages; then bg "install npm packages (npm ci)" install_npm_packages; installing=1; fi
+  if ! have_wasm_pack; then bg wasm-pack "installing wasm-pack $WASM_PACK_VERSION (cargo install)" install_wasm_pack; installing=1; fi
+  if ! have_wasm_bindgen; then bg wasm-bindgen-cli "installing wasm-bindgen-cli $want (cargo install)" install_wasm_bindgen; installing=1; fi
+  if ! have_npm_packages; then bg npm "installing npm packages (npm ci)" install_npm_packages; installing=1; fi
   if ((installing)) && [[ "${1:-}" == prebuild ]]; then
-    bg "compile the SIMD wasm (cargo build, as wasm-pack will)" \
+    bg simd-compile "compiling the SIMD wasm (the cargo build wasm-pack starts with)" \
       cargo build --lib --release --target "$WASM_TARGET"
   fi
   bg_wait
@@ -246,9 +247,9 @@ cmd_setup() {
   setup_build_tools "$@"
   log "setup: checking the test tools"
   setup_components
-  if ! have_cargo_fuzz; then bg "install cargo-fuzz $CARGO_FUZZ_VERSION (cargo install)" install_cargo_fuzz; fi
-  if ! have_geckodriver; then bg "install geckodriver $GECKODRIVER_VERSION (cargo install)" install_geckodriver; fi
-  if ! have_browsers; then bg "install chromium, chromium-driver, firefox-esr (apt-get)" install_browsers; fi
+  if ! have_cargo_fuzz; then bg cargo-fuzz "installing cargo-fuzz $CARGO_FUZZ_VERSION (cargo install)" install_cargo_fuzz; fi
+  if ! have_geckodriver; then bg geckodriver "installing geckodriver $GECKODRIVER_VERSION (cargo install)" install_geckodriver; fi
+  if ! have_browsers; then bg browsers "installing chromium, chromium-driver, firefox-esr (apt-get)" install_browsers; fi
   bg_wait
   have_geckodriver || die "geckodriver $GECKODRIVER_VERSION is not at $GECKODRIVER after installing it"
   log "setup: ok (wasm-pack $(wasm-pack --version | awk '{print $2}'), wasm-bindgen $(locked_wasm_bindgen_version), $(wasm-opt --version | cut -d' ' -f1-3), $("$CHROMIUM" --version 2>/dev/null | cut -d' ' -f1-2), $("$FIREFOX" --version 2>/dev/null | cut -d' ' -f1-3), geckodriver $GECKODRIVER_VERSION)"
@@ -328,8 +329,8 @@ cmd_build() {
 # The page runs on the SIMD build in every browser with wasm SIMD (all current ones); the scalar
 # build is only its fallback. So the server starts as soon as the SIMD build is done and prints
 # the URL, while the scalar build goes on in the background (its end is logged; a browser without
-# SIMD that opens the page before then gets the page's "could not load" message naming
-# pkg-scalar, and a reload after it works). The native CLI is not built: serving does not need it.
+# SIMD that opens the page before then fails to load ./pkg-scalar, and the error says so; a
+# reload after it works). The native CLI is not built: serving does not need it.
 cmd_serve() {
   local port="${1:-8000}"
   [[ "$port" =~ ^[0-9]+$ ]] || die "serve: PORT must be a number, got '$port'"
@@ -339,7 +340,7 @@ cmd_serve() {
   local server=$!
   mkdir -p "$SETUP_LOGS"
   (
-    if build_scalar >"$SETUP_LOGS/scalar-build.log" 2>&1 && check_builds >>"$SETUP_LOGS/scalar-build.log" 2>&1; then
+    if { build_scalar && check_builds; } >"$SETUP_LOGS/scalar-build.log" 2>&1; then
       log "serve: the scalar build is ready too (www/pkg-scalar)"
       wasm_sizes
     else
