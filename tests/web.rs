@@ -203,6 +203,48 @@ fn bad_configs_throw_errors_naming_the_field() {
 }
 
 #[wasm_bindgen_test]
+fn hostile_objects_are_errors_naming_the_field() {
+    // A revoked Proxy: Array.isArray and Object.entries throw on it (caught by the facade).
+    let revocable = js_sys::Proxy::revocable(&Object::new(), &Object::new());
+    let revoke: js_sys::Function = get(&revocable, "revoke").unchecked_into();
+    revoke.call0(&JsValue::NULL).unwrap();
+    let revoked = get(&revocable, "proxy");
+    let message = error_message(ToySimulation::new(revoked.clone()));
+    assert!(message.starts_with("`config`"), "{message}");
+    let message = error_message(ToySimulation::new(object(&[("methods", revoked)])));
+    assert!(message.starts_with("`methods`"), "{message}");
+    // A config whose enumerable getter throws.
+    let config = Object::new();
+    let descriptor = object(&[
+        (
+            "get",
+            js_sys::Function::new_no_args("throw new Error('getter says no')").into(),
+        ),
+        ("enumerable", true.into()),
+    ]);
+    Object::define_property(&config, &"lr".into(), descriptor.unchecked_ref());
+    let message = error_message(ToySimulation::new(config.into()));
+    assert!(
+        message.contains("`config`") && message.contains("getter says no"),
+        "{message}"
+    );
+    // An array whose element getter throws.
+    let list = Array::of1(&"gd".into());
+    Object::define_property(
+        list.unchecked_ref::<Object>(),
+        &"0".into(),
+        descriptor.unchecked_ref(),
+    );
+    let message = error_message(ToySimulation::new(object(&[("methods", list.into())])));
+    assert!(
+        message.starts_with("`methods`") && message.contains("getter says no"),
+        "{message}"
+    );
+    // The module is still fine.
+    assert!(ToySimulation::new(JsValue::UNDEFINED).is_ok());
+}
+
+#[wasm_bindgen_test]
 fn rejected_calls_leave_the_instance_usable() {
     let mut sim = small();
     sim.step(3.into()).unwrap();
