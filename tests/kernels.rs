@@ -15,7 +15,7 @@ fn the_expected_implementation_is_active() {
     } else {
         "portable"
     };
-    assert_eq!(kernels::IMPLEMENTATION, want);
+    assert_eq!(kernels::implementation(), want);
 }
 
 #[wasm_bindgen_test]

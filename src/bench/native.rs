@@ -157,7 +157,8 @@ fn reference(suite: &mut BenchSuite) -> Value {
 }
 
 const USAGE: &str = "usage: sgd-escape-bench [--data DIR] [--engine NAME] [--only a,b,...] \
-[--quick] [--reference FILE]\n  --data DIR        the page's data folder (default www/data)\n  \
+[--quick] [--reference FILE] [--kernels auto|portable]\n  --data DIR        the page's data folder (default www/data)\n  \
+--kernels K       auto (default: AVX2 + FMA / NEON when the CPU has them) or portable\n  \
 --engine NAME     label of this build in the JSON (default native)\n  --only LIST       \
 comma-separated workloads (default all)\n  --quick           one op per workload (smoke test)\n  \
 --reference FILE  also write the NumPy check's reference values to FILE";
@@ -169,6 +170,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
     let mut only: Option<Vec<String>> = None;
     let mut quick = false;
     let mut reference_file: Option<String> = None;
+    let mut kernels = crate::kernels::Kernels::Auto;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |flag: &str| {
@@ -182,10 +184,12 @@ pub fn run(args: &[String]) -> Result<String, String> {
             "--only" => only = Some(value("--only")?.split(',').map(String::from).collect()),
             "--quick" => quick = true,
             "--reference" => reference_file = Some(value("--reference")?),
+            "--kernels" => kernels = crate::kernels::Kernels::parse(&value("--kernels")?)?,
             "-h" | "--help" => return Ok(format!("{USAGE}\n")),
             other => return Err(format!("unknown argument '{other}'\n{USAGE}")),
         }
     }
+    crate::kernels::select(kernels);
     let read = |name: &str| {
         let path = format!("{data_dir}/{name}");
         std::fs::read(&path).map_err(|e| format!("--data: cannot read {path}: {e}"))
@@ -222,7 +226,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
     }
     Ok(json!({
         "engine": engine,
-        "kernels": crate::kernels::IMPLEMENTATION,
+        "kernels": crate::kernels::implementation(),
         "quick": quick,
         "workloads": workloads,
     })

@@ -58,6 +58,11 @@ fashion options (defaults: the paper's protocol with a 784-14-10 MLP):
   --plot FILE         also write the figure as SVG
   --from-json FILE    re-render the outputs (e.g. --plot) from an earlier run's JSON, no computation
 
+options of every command:
+  --kernels K         auto (default: AVX2 + FMA on an x86-64 CPU that has them, NEON on
+                      aarch64; fastest, rounding differs in the last bits) or portable (the
+                      exact kernels: the same bits as the wasm builds and the fixtures)
+
 one-hidden-layer options (defaults: the paper's protocol):
   --seed S            seed, 0..=4294967295 (default 123)
   --epochs E          epochs of 10 full-batch Adam iterations, 1..=1000 (default 31)
@@ -329,8 +334,29 @@ pub fn run_one_hidden_layer(command: &OneHiddenLayerCommand) -> Result<String, C
     })
 }
 
+/// Takes the process-wide `--kernels auto|portable` option (anywhere on the line, default
+/// `auto`) out of `args` and selects those kernels ([`crate::kernels::select`]).
+pub fn take_kernels_option(args: &[String]) -> Result<Vec<String>, CliError> {
+    let mut rest = Vec::with_capacity(args.len());
+    let mut choice = crate::kernels::Kernels::Auto;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--kernels" {
+            let value = it
+                .next()
+                .ok_or_else(|| usage_error("--kernels needs a value: auto or portable".into()))?;
+            choice = crate::kernels::Kernels::parse(value).map_err(usage_error)?;
+        } else {
+            rest.push(a.clone());
+        }
+    }
+    crate::kernels::select(choice);
+    Ok(rest)
+}
+
 /// Runs the CLI on `args` (without the program name): the text for stdout, or an error.
 pub fn run(args: &[String]) -> Result<String, CliError> {
+    let args = &take_kernels_option(args)?[..];
     match args.first().map(String::as_str) {
         Some("toy") => parse_toy(&args[1..]).and_then(|c| run_toy(&c)),
         Some("fashion") => fashion::parse(&args[1..]).and_then(|c| fashion::run(&c)),

@@ -136,3 +136,53 @@ fn axpy_n<const N: usize>(alphas: &[f32], xs: &[&[f32]], y: &mut [f32]) {
         *yi = v;
     }
 }
+
+/// `out[s * stride + j] = dot(xs[s], row j of w)` for every row j of `w` (rows x n, n the
+/// inputs' common length), bit for bit as [`dot`] ([`dots`] row by row).
+#[inline]
+pub fn dots_rows(w: &[f32], xs: &[&[f32]], out: &mut [f32], stride: usize) {
+    let Some(first) = xs.first() else { return };
+    let n = first.len();
+    let mut z = [0.0f32; super::BLOCK];
+    let z = &mut z[..xs.len()];
+    for (j, row) in rows(w, n).enumerate() {
+        dots(row, xs, z);
+        for (s, &zs) in z.iter().enumerate() {
+            out[s * stride + j] = zs;
+        }
+    }
+}
+
+/// For every row j of `y`: `row j += alphas[s * stride + j] xs[s]` for s in order, zero
+/// coefficients included, except that a row whose coefficients are all zero is untouched.
+#[inline]
+pub fn axpy_rows(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32]) {
+    let Some(first) = xs.first() else { return };
+    let n = first.len();
+    let mut a = [0.0f32; super::BLOCK];
+    let a = &mut a[..xs.len()];
+    for (j, row) in rows_mut(y, n).enumerate() {
+        for (s, aj) in a.iter_mut().enumerate() {
+            *aj = alphas[s * stride + j];
+        }
+        if a.iter().all(|&v| v == 0.0) {
+            continue;
+        }
+        match xs.len() {
+            4 => axpy_n::<4>(a, xs, row),
+            3 => axpy_n::<3>(a, xs, row),
+            2 => axpy_n::<2>(a, xs, row),
+            _ => axpy(a[0], xs[0], row),
+        }
+    }
+}
+
+/// The rows of a rows x n matrix (none when n = 0).
+pub(crate) fn rows(w: &[f32], n: usize) -> std::slice::ChunksExact<'_, f32> {
+    w.chunks_exact(n.max(1))
+}
+
+/// The rows of a rows x n matrix, mutable (none when n = 0).
+pub(crate) fn rows_mut(w: &mut [f32], n: usize) -> std::slice::ChunksExactMut<'_, f32> {
+    w.chunks_exact_mut(n.max(1))
+}
