@@ -33,10 +33,10 @@ use simd128 as active;
 use portable as active;
 
 #[cfg(target_arch = "x86_64")]
-pub mod avx2;
+mod avx2;
 
 #[cfg(target_arch = "aarch64")]
-pub mod neon;
+mod neon;
 
 /// Partial sums of [`dot`]: added in a fixed tree, so two 4-lane registers reproduce them.
 pub const LANES: usize = 8;

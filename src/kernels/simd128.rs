@@ -209,7 +209,7 @@ const TILE_SAMPLES: usize = 2;
 pub fn dots_rows(w: &[f32], xs: &[&[f32]], out: &mut [f32], stride: usize) {
     let Some(first) = xs.first() else { return };
     let n = first.len();
-    let n_rows = if n == 0 { 0 } else { w.len() / n };
+    let n_rows = w.len().checked_div(n).unwrap_or(0);
     let mut j = 0;
     while j < n_rows {
         let r = (n_rows - j).min(TILE_ROWS);
