@@ -218,8 +218,12 @@ pub fn dots_rows(w: &[f32], xs: &[&[f32]], out: &mut [f32], stride: usize) {
             let c = (xs.len() - s).min(TILE_SAMPLES);
             let xt = &xs[s..s + c];
             match (r, c) {
+                (2, 4) => dots_tile::<2, 4>(w, j, xt, out, s, stride),
+                (2, 3) => dots_tile::<2, 3>(w, j, xt, out, s, stride),
                 (2, 2) => dots_tile::<2, 2>(w, j, xt, out, s, stride),
                 (2, _) => dots_tile::<2, 1>(w, j, xt, out, s, stride),
+                (_, 4) => dots_tile::<1, 4>(w, j, xt, out, s, stride),
+                (_, 3) => dots_tile::<1, 3>(w, j, xt, out, s, stride),
                 (_, 2) => dots_tile::<1, 2>(w, j, xt, out, s, stride),
                 _ => dots_tile::<1, 1>(w, j, xt, out, s, stride),
             }
