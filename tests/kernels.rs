@@ -33,3 +33,10 @@ fn dot_matches_portable_bit_for_bit() {
 fn all_kernels_match_portable_bit_for_bit() {
     check::all();
 }
+
+#[wasm_bindgen_test]
+fn conv2d_matches_portable_bit_for_bit() {
+    for seed in [1, 2, 3, 20190609] {
+        check::conv2d(seed);
+    }
+}

@@ -237,13 +237,13 @@ fn mlp_values(suite: &BenchSuite, theta: &[f32], k: Kernels) -> (f32, Vec<f32>, 
     kernels::select(k);
     let ctx = suite.context();
     let d = &ctx.data;
-    let mut ws = ctx.mlp.workspace();
+    let mut ws = ctx.network.workspace();
     let mut g = vec![0.0f32; ctx.dim()];
     let loss = ctx
-        .mlp
+        .network
         .loss_grad(theta, &d.train_inputs, &d.train_labels, &mut g, &mut ws);
     let mut hv = vec![0.0f32; ctx.dim()];
-    ctx.mlp.hvp(
+    ctx.network.hvp(
         theta,
         &d.train_inputs,
         &d.train_labels,
@@ -270,7 +270,7 @@ fn mlp_loss_gradient_and_hvp_are_within_the_bound_at_the_minimum_and_at_init() {
     )
     .expect("suite");
     let ctx = suite.context();
-    let sizes = ctx.mlp.sizes().to_vec();
+    let sizes = ctx.network.sizes().to_vec();
     let n = ctx.data.train_len();
     let chain = 2 * (sizes.iter().sum::<usize>() + n);
     for (name, theta) in [
@@ -281,11 +281,11 @@ fn mlp_loss_gradient_and_hvp_are_within_the_bound_at_the_minimum_and_at_init() {
         assert_eq!(kernels::implementation(), "portable");
         // Per-sample magnitudes (exact kernels): (1/n) sum_i |g_i|, (1/n) sum_i |H_i v|.
         let d = &ctx.data;
-        let mut ws = ctx.mlp.workspace();
+        let mut ws = ctx.network.workspace();
         let (mut sg, mut sh) = (vec![0.0f64; ctx.dim()], vec![0.0f64; ctx.dim()]);
         let mut tmp = vec![0.0f32; ctx.dim()];
         for i in 0..n {
-            ctx.mlp.loss_grad_indices(
+            ctx.network.loss_grad_indices(
                 &theta,
                 &d.train_inputs,
                 &d.train_labels,
@@ -296,7 +296,7 @@ fn mlp_loss_gradient_and_hvp_are_within_the_bound_at_the_minimum_and_at_init() {
             sg.iter_mut()
                 .zip(&tmp)
                 .for_each(|(s, &g)| *s += (g as f64).abs() / n as f64);
-            ctx.mlp.hvp_indices(
+            ctx.network.hvp_indices(
                 &theta,
                 &d.train_inputs,
                 &d.train_labels,
@@ -312,10 +312,10 @@ fn mlp_loss_gradient_and_hvp_are_within_the_bound_at_the_minimum_and_at_init() {
         // The logits' size: softmax turns an absolute error of a logit into a relative error
         // of a probability, and the loss lse(z) - z_y cancels two numbers of that size.
         let (mut zmax, mut lmag) = (0.0f64, 0.0f64);
-        let mut z = vec![0.0f32; ctx.mlp.classes()];
+        let mut z = vec![0.0f32; ctx.network.classes()];
         for i in 0..n {
             let x = &d.train_inputs[i * sizes[0]..(i + 1) * sizes[0]];
-            ctx.mlp.logits(&theta, x, &mut z, &mut ws);
+            ctx.network.logits(&theta, x, &mut z, &mut ws);
             let m = z.iter().fold(0.0f64, |m, &v| m.max((v as f64).abs()));
             zmax = zmax.max(m);
             lmag += 2.0 * m / n as f64;
@@ -348,5 +348,49 @@ fn mlp_loss_gradient_and_hvp_are_within_the_bound_at_the_minimum_and_at_init() {
             "{name}: gradient {grad_err:e} > {bound:e}"
         );
         assert!(hvp_err <= bound, "{name}: HVP {hvp_err:e} > {bound:e}");
+    }
+}
+
+#[test]
+fn conv2d_is_within_the_summation_bound() {
+    let Some(f) = fast() else { return };
+    // (in_h, in_w, in_c, kernel, channels): the CNN's two convolutions, then every column
+    // tail (1..=20 outputs wide, so 16-, 8- and masked blocks all occur) and channel count.
+    let mut shapes = vec![(28, 28, 1, 5, 10), (12, 12, 10, 5, 10)];
+    for out_w in 1..=20 {
+        shapes.push((4, out_w + 2, 2, 3, 1 + out_w % 7));
+    }
+    for seed in SEEDS {
+        for (t, &(h, w_in, ci, k, n)) in shapes.iter().enumerate() {
+            let (out_h, out_w) = (h - k + 1, w_in - k + 1);
+            let src = check::vector(seed, 70 + t as u64, ci * h * w_in);
+            let taps: Vec<u32> = (0..k)
+                .flat_map(|dy| (0..k).flat_map(move |dx| (0..ci).map(move |c| (dy, dx, c))))
+                .map(|(dy, dx, c)| (c * h * w_in + dy * w_in + dx) as u32)
+                .collect();
+            let w = check::vector(seed, 71, taps.len() * n);
+            let bias = check::vector(seed, 72, n);
+            let mut got = vec![0.0f32; n * out_h * out_w];
+            f.conv2d(&src, w_in, &taps, &w, &bias, out_h, out_w, &mut got);
+            for o in 0..n {
+                for y in 0..out_h {
+                    for x in 0..out_w {
+                        let (mut e, mut m) = (bias[o] as f64, (bias[o] as f64).abs());
+                        for (j, &tap) in taps.iter().enumerate() {
+                            let p = w[j * n + o] as f64 * src[y * w_in + tap as usize + x] as f64;
+                            e += p;
+                            m += p.abs();
+                        }
+                        assert_within(
+                            got[(o * out_h + y) * out_w + x],
+                            e,
+                            m,
+                            taps.len() + 1,
+                            &format!("conv2d shape {t} channel {o} at ({y}, {x})"),
+                        );
+                    }
+                }
+            }
+        }
     }
 }

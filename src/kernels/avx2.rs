@@ -335,3 +335,111 @@ pub fn relu_mask(a: &[f32], g: &mut [f32]) {
         }
     }
 }
+
+/// [`super::portable::conv2d`] with fused multiply-adds: blocks of 5 channels x 16 columns
+/// (10 accumulator registers; per tap 2 source loads and 5 weight broadcasts feed 10 fused
+/// multiply-adds), then 8-column blocks, then a masked block for the last 1..7 columns. Each
+/// output is still a sum over the taps in order, but fused, so it differs from the exact
+/// kernels in the last bits.
+#[allow(clippy::too_many_arguments)]
+#[target_feature(enable = "avx2,fma")]
+pub fn conv2d(
+    src: &[f32],
+    row_stride: usize,
+    taps: &[u32],
+    w: &[f32],
+    bias: &[f32],
+    out_h: usize,
+    out_w: usize,
+    out: &mut [f32],
+) {
+    use super::portable::{conv2d_check, Block, CONV_CHANNELS};
+    conv2d_check(src, row_stride, taps, w, bias, out_h, out_w, out);
+    let n = bias.len();
+    let mut n0 = 0;
+    while n0 < n {
+        let c = (n - n0).min(CONV_CHANNELS);
+        for y in 0..out_h {
+            let mut x = 0;
+            while x < out_w {
+                let cols = (out_w - x).min(2 * W);
+                let at = Block {
+                    n0,
+                    base: y * row_stride + x,
+                    out: (n0 * out_h + y) * out_w + x,
+                    plane: out_h * out_w,
+                };
+                let v = if cols == 2 * W { 2 } else { 1 };
+                let used = if cols >= W { v * W } else { cols };
+                match (c, v) {
+                    (5, 2) => conv_block::<5, 2>(src, taps, w, bias, at, out, used),
+                    (4, 2) => conv_block::<4, 2>(src, taps, w, bias, at, out, used),
+                    (3, 2) => conv_block::<3, 2>(src, taps, w, bias, at, out, used),
+                    (2, 2) => conv_block::<2, 2>(src, taps, w, bias, at, out, used),
+                    (1, 2) => conv_block::<1, 2>(src, taps, w, bias, at, out, used),
+                    (5, _) => conv_block::<5, 1>(src, taps, w, bias, at, out, used),
+                    (4, _) => conv_block::<4, 1>(src, taps, w, bias, at, out, used),
+                    (3, _) => conv_block::<3, 1>(src, taps, w, bias, at, out, used),
+                    (2, _) => conv_block::<2, 1>(src, taps, w, bias, at, out, used),
+                    _ => conv_block::<1, 1>(src, taps, w, bias, at, out, used),
+                }
+                x += used;
+            }
+        }
+        n0 += c;
+    }
+}
+
+/// `C` channels x `V` registers of 8 columns of [`conv2d`]; `cols` < 8 (V = 1) masks the
+/// loads and stores to the first `cols` columns.
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+fn conv_block<const C: usize, const V: usize>(
+    src: &[f32],
+    taps: &[u32],
+    w: &[f32],
+    bias: &[f32],
+    at: super::portable::Block,
+    out: &mut [f32],
+    cols: usize,
+) {
+    let n = bias.len();
+    let mut acc = [[_mm256_setzero_ps(); V]; C];
+    let (sp, wp) = (src.as_ptr(), w.as_ptr());
+    let m = mask(cols % W);
+    let full = cols >= W;
+    // SAFETY: conv2d_check proved base + t + cols <= src.len() for every tap (loads past
+    // `cols` are masked off), w.len() = K N with k < K and n0 + C <= N, and the block's outputs
+    // lie in `out` (stores past `cols` masked off).
+    unsafe {
+        for (k, &t) in taps.iter().enumerate() {
+            let s = sp.add(at.base + t as usize);
+            let sv: [__m256; V] = core::array::from_fn(|v| {
+                if full {
+                    _mm256_loadu_ps(s.add(v * W))
+                } else {
+                    _mm256_maskload_ps(s, m)
+                }
+            });
+            let wk = wp.add(k * n + at.n0);
+            for c in 0..C {
+                let wc = _mm256_broadcast_ss(&*wk.add(c));
+                for v in 0..V {
+                    acc[c][v] = _mm256_fmadd_ps(wc, sv[v], acc[c][v]);
+                }
+            }
+        }
+        for c in 0..C {
+            let b = _mm256_set1_ps(bias[at.n0 + c]);
+            let o = out[at.out + c * at.plane..][..cols].as_mut_ptr();
+            for v in 0..V {
+                let r = _mm256_add_ps(acc[c][v], b);
+                if full {
+                    _mm256_storeu_ps(o.add(v * W), r);
+                } else {
+                    _mm256_maskstore_ps(o, m, r);
+                }
+            }
+        }
+    }
+}

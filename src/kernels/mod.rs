@@ -1,4 +1,5 @@
-//! The f32 kernels behind the MLP's hot loops ([`crate::landscape::mlp`]).
+//! The f32 kernels behind the networks' hot loops ([`crate::landscape::mlp`], the CNN's
+//! convolutions).
 //!
 //! Two families:
 //!
@@ -264,6 +265,37 @@ impl FastKernels {
         /// [`relu_mask`] (exact in every implementation).
         relu_mask(a: &[f32], g: &mut [f32])
     );
+    fast_method!(
+        /// [`conv2d`], fused.
+        #[allow(clippy::too_many_arguments)]
+        conv2d(
+            src: &[f32],
+            row_stride: usize,
+            taps: &[u32],
+            w: &[f32],
+            bias: &[f32],
+            out_h: usize,
+            out_w: usize,
+            out: &mut [f32]
+        )
+    );
+}
+
+/// Direct 2-D convolution (cross-correlation) of one image, every output channel, with taps
+/// given as source offsets; see [`portable::conv2d`] for the exact definition and order.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+pub fn conv2d(
+    src: &[f32],
+    row_stride: usize,
+    taps: &[u32],
+    w: &[f32],
+    bias: &[f32],
+    out_h: usize,
+    out_w: usize,
+    out: &mut [f32],
+) {
+    dispatch!(conv2d(src, row_stride, taps, w, bias, out_h, out_w, out))
 }
 
 /// Comparisons of the active kernels against [`portable`], bit for bit, shared by the unit
@@ -473,6 +505,31 @@ pub mod check {
         }
     }
 
+    /// [`super::conv2d`] against [`portable::conv2d`] on the CNN's two shapes (28x28x1 and
+    /// 12x12x10 inputs, 5x5 VALID, 10 channels) and on odd ones (every channel-block and
+    /// column-tail size, 1 and 7 channels, widths 1..=13).
+    pub fn conv2d(seed: u64) {
+        // (in_h, in_w, in_c, kernel, channels)
+        let mut shapes = vec![(28, 28, 1, 5, 10), (12, 12, 10, 5, 10)];
+        for out_w in 1..=13 {
+            shapes.push((4, out_w + 2, 2, 3, 1 + out_w % 7));
+        }
+        for (t, &(h, w_in, ci, k, n)) in shapes.iter().enumerate() {
+            let (out_h, out_w) = (h - k + 1, w_in - k + 1);
+            let src = vector(seed, 40 + t as u64, ci * h * w_in);
+            let taps: Vec<u32> = (0..k)
+                .flat_map(|dy| (0..k).flat_map(move |dx| (0..ci).map(move |c| (dy, dx, c))))
+                .map(|(dy, dx, c)| (c * h * w_in + dy * w_in + dx) as u32)
+                .collect();
+            let w = vector(seed, 60 + t as u64, taps.len() * n);
+            let bias = vector(seed, 80 + t as u64, n);
+            let (mut got, mut want) = (vec![0.0; n * out_h * out_w], vec![0.0; n * out_h * out_w]);
+            super::conv2d(&src, w_in, &taps, &w, &bias, out_h, out_w, &mut got);
+            portable::conv2d(&src, w_in, &taps, &w, &bias, out_h, out_w, &mut want);
+            assert_eq!(bits(&got), bits(&want), "conv2d, shape {t}");
+        }
+    }
+
     /// All of the above for a few seeds.
     pub fn all() {
         for seed in [1, 2, 3, 20190609] {
@@ -484,6 +541,7 @@ pub mod check {
             axpy_multi(seed);
             dots_rows(seed);
             axpy_rows(seed);
+            conv2d(seed);
         }
     }
 }
@@ -513,6 +571,44 @@ mod tests {
             }
             let want = (((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]))) + tail;
             assert_eq!(dot(&a, &b).to_bits(), want.to_bits(), "n = {n}");
+        }
+    }
+
+    #[test]
+    fn conv2d_is_the_documented_cross_correlation() {
+        // An independent spelling of portable::conv2d's definition on a 6x7x2 input, 3x3
+        // filter, 3 channels (HWIO weights), compared bit for bit.
+        let (h, w_in, ci, k, n) = (6usize, 7usize, 2usize, 3usize, 3usize);
+        let (out_h, out_w) = (h - k + 1, w_in - k + 1);
+        let src = check::vector(4, 1, ci * h * w_in);
+        let w = check::vector(4, 2, k * k * ci * n);
+        let bias = check::vector(4, 3, n);
+        let mut taps = Vec::new();
+        for dy in 0..k {
+            for dx in 0..k {
+                for c in 0..ci {
+                    taps.push((c * h * w_in + dy * w_in + dx) as u32);
+                }
+            }
+        }
+        let mut got = vec![0.0; n * out_h * out_w];
+        conv2d(&src, w_in, &taps, &w, &bias, out_h, out_w, &mut got);
+        for o in 0..n {
+            for y in 0..out_h {
+                for x in 0..out_w {
+                    let mut s = 0.0f32;
+                    for dy in 0..k {
+                        for dx in 0..k {
+                            for c in 0..ci {
+                                let wk = w[((dy * k + dx) * ci + c) * n + o];
+                                s += wk * src[c * h * w_in + (y + dy) * w_in + x + dx];
+                            }
+                        }
+                    }
+                    let want = s + bias[o];
+                    assert_eq!(got[(o * out_h + y) * out_w + x].to_bits(), want.to_bits());
+                }
+            }
         }
     }
 

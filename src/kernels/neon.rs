@@ -270,3 +270,103 @@ pub fn relu_mask(a: &[f32], g: &mut [f32]) {
         }
     }
 }
+
+/// [`super::portable::conv2d`] with fused multiply-adds: blocks of 5 channels x 8 columns in
+/// two NEON registers per channel, then one-column blocks (the portable order, fused).
+#[allow(clippy::too_many_arguments)]
+pub fn conv2d(
+    src: &[f32],
+    row_stride: usize,
+    taps: &[u32],
+    w: &[f32],
+    bias: &[f32],
+    out_h: usize,
+    out_w: usize,
+    out: &mut [f32],
+) {
+    use super::portable::{conv2d_check, Block, CONV_CHANNELS};
+    conv2d_check(src, row_stride, taps, w, bias, out_h, out_w, out);
+    let n = bias.len();
+    let mut n0 = 0;
+    while n0 < n {
+        let c = (n - n0).min(CONV_CHANNELS);
+        for y in 0..out_h {
+            let mut x = 0;
+            while x < out_w {
+                let full = out_w - x >= 2 * W;
+                let at = Block {
+                    n0,
+                    base: y * row_stride + x,
+                    out: (n0 * out_h + y) * out_w + x,
+                    plane: out_h * out_w,
+                };
+                match (c, full) {
+                    (5, true) => conv_block::<5>(src, taps, w, bias, at, out),
+                    (4, true) => conv_block::<4>(src, taps, w, bias, at, out),
+                    (3, true) => conv_block::<3>(src, taps, w, bias, at, out),
+                    (2, true) => conv_block::<2>(src, taps, w, bias, at, out),
+                    (1, true) => conv_block::<1>(src, taps, w, bias, at, out),
+                    _ => conv_column(src, taps, w, bias, at, out, c),
+                }
+                x += if full { 2 * W } else { 1 };
+            }
+        }
+        n0 += c;
+    }
+}
+
+/// `C` channels x 8 columns of [`conv2d`] in 2 C accumulator registers.
+#[inline(always)]
+fn conv_block<const C: usize>(
+    src: &[f32],
+    taps: &[u32],
+    w: &[f32],
+    bias: &[f32],
+    at: super::portable::Block,
+    out: &mut [f32],
+) {
+    let n = bias.len();
+    // SAFETY: vdupq_n_f32 has no preconditions.
+    let (mut lo, mut hi) = unsafe { ([vdupq_n_f32(0.0); C], [vdupq_n_f32(0.0); C]) };
+    let (sp, wp) = (src.as_ptr(), w.as_ptr());
+    // SAFETY: conv2d_check proved base + t + 8 <= src.len() for every tap of a full block,
+    // and w.len() = K N with k < K, n0 + C <= N; the outputs lie in `out`.
+    unsafe {
+        for (k, &t) in taps.iter().enumerate() {
+            let s = sp.add(at.base + t as usize);
+            let (s0, s1) = (vld1q_f32(s), vld1q_f32(s.add(W)));
+            let wk = wp.add(k * n + at.n0);
+            for c in 0..C {
+                let wc = *wk.add(c);
+                lo[c] = vfmaq_n_f32(lo[c], s0, wc);
+                hi[c] = vfmaq_n_f32(hi[c], s1, wc);
+            }
+        }
+        for c in 0..C {
+            let b = vdupq_n_f32(bias[at.n0 + c]);
+            let o = out[at.out + c * at.plane..][..2 * W].as_mut_ptr();
+            vst1q_f32(o, vaddq_f32(lo[c], b));
+            vst1q_f32(o.add(W), vaddq_f32(hi[c], b));
+        }
+    }
+}
+
+/// One output column of `c` channels of [`conv2d`], fused scalar sums in tap order.
+fn conv_column(
+    src: &[f32],
+    taps: &[u32],
+    w: &[f32],
+    bias: &[f32],
+    at: super::portable::Block,
+    out: &mut [f32],
+    c: usize,
+) {
+    let n = bias.len();
+    for ch in 0..c {
+        let mut s = 0.0f32;
+        for (k, &t) in taps.iter().enumerate() {
+            s = w[k * n + at.n0 + ch].mul_add(src[at.base + t as usize], s);
+        }
+        out[at.out + ch * at.plane] = s + bias[at.n0 + ch];
+    }
+}

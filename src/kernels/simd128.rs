@@ -378,3 +378,93 @@ fn axpy_pair<const S: usize>(
         y1[i] = u1;
     }
 }
+
+/// [`super::portable::conv2d`] with its 8-column blocks in two f32x4 vectors per channel:
+/// per tap, the two source vectors are loaded once and each channel's weight is splatted;
+/// every lane is one output's sequential sum, as in the portable code. Columns past the last
+/// full block of 8 go through the portable one-column blocks.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+pub fn conv2d(
+    src: &[f32],
+    row_stride: usize,
+    taps: &[u32],
+    w: &[f32],
+    bias: &[f32],
+    out_h: usize,
+    out_w: usize,
+    out: &mut [f32],
+) {
+    use super::portable::{conv2d_check, conv_block, Block, CONV_CHANNELS, CONV_COLUMNS};
+    conv2d_check(src, row_stride, taps, w, bias, out_h, out_w, out);
+    let n = bias.len();
+    let mut n0 = 0;
+    while n0 < n {
+        let c = (n - n0).min(CONV_CHANNELS);
+        for y in 0..out_h {
+            let mut x = 0;
+            while x < out_w {
+                let full = out_w - x >= CONV_COLUMNS;
+                let at = Block {
+                    n0,
+                    base: y * row_stride + x,
+                    out: (n0 * out_h + y) * out_w + x,
+                    plane: out_h * out_w,
+                };
+                match (c, full) {
+                    (5, true) => conv_block_simd::<5>(src, taps, w, bias, at, out),
+                    (4, true) => conv_block_simd::<4>(src, taps, w, bias, at, out),
+                    (3, true) => conv_block_simd::<3>(src, taps, w, bias, at, out),
+                    (2, true) => conv_block_simd::<2>(src, taps, w, bias, at, out),
+                    (1, true) => conv_block_simd::<1>(src, taps, w, bias, at, out),
+                    (5, false) => conv_block::<5, 1>(src, taps, w, bias, at, out),
+                    (4, false) => conv_block::<4, 1>(src, taps, w, bias, at, out),
+                    (3, false) => conv_block::<3, 1>(src, taps, w, bias, at, out),
+                    (2, false) => conv_block::<2, 1>(src, taps, w, bias, at, out),
+                    _ => conv_block::<1, 1>(src, taps, w, bias, at, out),
+                }
+                x += if full { CONV_COLUMNS } else { 1 };
+            }
+        }
+        n0 += c;
+    }
+}
+
+/// `C` channels x 8 columns of [`conv2d`] in 2 C accumulator vectors.
+#[inline(always)]
+fn conv_block_simd<const C: usize>(
+    src: &[f32],
+    taps: &[u32],
+    w: &[f32],
+    bias: &[f32],
+    at: super::portable::Block,
+    out: &mut [f32],
+) {
+    let n = bias.len();
+    let mut lo = [f32x4_splat(0.0); C];
+    let mut hi = [f32x4_splat(0.0); C];
+    let (sp, wp) = (src.as_ptr(), w.as_ptr());
+    for (k, &t) in taps.iter().enumerate() {
+        // SAFETY: conv2d_check proved base + t + 8 <= src.len() for every tap of a full
+        // block, and w.len() = K N with k < K, n0 + C <= N.
+        unsafe {
+            let s = sp.add(at.base + t as usize);
+            let (s0, s1) = (load(s), load(s.add(4)));
+            let wk = wp.add(k * n + at.n0);
+            for c in 0..C {
+                let wc = f32x4_splat(*wk.add(c));
+                lo[c] = f32x4_add(lo[c], f32x4_mul(wc, s0));
+                hi[c] = f32x4_add(hi[c], f32x4_mul(wc, s1));
+            }
+        }
+    }
+    for c in 0..C {
+        let b = f32x4_splat(bias[at.n0 + c]);
+        let o = &mut out[at.out + c * at.plane..][..8];
+        // SAFETY: o has 8 elements.
+        unsafe {
+            v128_store(o.as_mut_ptr() as *mut v128, f32x4_add(lo[c], b));
+            v128_store(o.as_mut_ptr().add(4) as *mut v128, f32x4_add(hi[c], b));
+        }
+    }
+}
