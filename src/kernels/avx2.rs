@@ -392,6 +392,7 @@ pub fn conv2d(
 
 /// `C` channels x `V` registers of 8 columns of [`conv2d`]; `cols` < 8 (V = 1) masks the
 /// loads and stores to the first `cols` columns.
+#[allow(clippy::needless_range_loop)] // (register arrays indexed in step)
 #[inline]
 #[target_feature(enable = "avx2,fma")]
 fn conv_block<const C: usize, const V: usize>(

@@ -316,6 +316,7 @@ pub fn conv2d(
 }
 
 /// `C` channels x 8 columns of [`conv2d`] in 2 C accumulator registers.
+#[allow(clippy::needless_range_loop)] // (register arrays indexed in step)
 #[inline(always)]
 fn conv_block<const C: usize>(
     src: &[f32],
