@@ -261,3 +261,25 @@ fn toy_reads_a_json_config_and_flags_override_it() {
     assert_eq!(missing.status.code(), Some(1));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn kernels_option_selects_or_names_itself() {
+    // Accepted anywhere on the line; the toy experiment (f64) gives the same JSON either way.
+    let auto = json(&cli(&["toy", "--runs", "5", "--iterations", "20"]));
+    let portable = json(&cli(&[
+        "--kernels",
+        "portable",
+        "toy",
+        "--runs",
+        "5",
+        "--iterations",
+        "20",
+    ]));
+    assert_eq!(auto, portable);
+    for bad in [&["toy", "--kernels", "fast"][..], &["toy", "--kernels"][..]] {
+        let out = cli(bad);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--kernels"), "{bad:?}: {err}");
+    }
+}
