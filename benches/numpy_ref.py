@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """NumPy reference of the benchmark (./build.sh bench), written the way a researcher would:
 the 2-D ensemble vectorised over runs and samples (one array op per step for all runs), the
-MLP as batched float32 matrix products over the 1200 images (OpenBLAS via NumPy's matmul).
+MLP as batched float32 matrix products over the 1200 images (OpenBLAS via NumPy's matmul), the
+CNN by im2col and the same float32 matrix products.
 
 It first checks itself against the Rust results for the same inputs, exported by
 `sgd-escape-bench --reference FILE` (the same data draws, probe points, weights, labels and
@@ -20,8 +21,13 @@ HVP direction):
 Random draws (minibatches, noise) come from NumPy's own generator: only the deterministic parts
 can be compared bit for bit, the random parts have the same distributions.
 
+  * CNN (when the reference has one: the paper's ConvYu network, im2col + float32 matmul
+    here): loss, gradient and HVP of NumPy in float64 against Rust's float32, with the MLP's
+    tolerances.
+
 Then it times the workloads it has a counterpart for (toy-100, toy-10000, fig2, mlp-grad, hvp,
-cov60) with the protocol of benches/protocol.mjs and prints one JSON object on stdout.
+cov60, cnn-grad, cnn-hvp) with the protocol of benches/protocol.mjs and prints one JSON object
+on stdout.
 
   python3 benches/numpy_ref.py --reference target/bench/reference.json [--data www/data] [--quick]
 """
@@ -233,6 +239,157 @@ def minibatch_covariance(theta, sizes, x, y, rng, batch=20):
     return centred, (centred.astype(np.float64) ** 2).sum() / (len(grads) - 1)
 
 
+# ---------------------------------------------------------------------------------------------
+# The paper's CNN (ConvYu of the authors' FashionMNIST/model.py), im2col + float32 matmul:
+# 28x28x1 -> conv 5x5 VALID 10 + b -> max-pool 2x2/2 -> ReLU -> conv 5x5 VALID 10 + b ->
+# max-pool 2x2/2 -> ReLU -> flatten (h, w, c) -> 160 -> fc 50 + ReLU -> fc 10 -> logits.
+# Flat parameters in the authors' order: conv1 W (5,5,1,10) HWIO, b, conv2 W (5,5,10,10), b,
+# fc1 W (160,50), b, fc2 W (50,10), b (D = 11,330). Pooling routes gradients to the first
+# maximum of each window in row-major order (as TensorFlow does).
+# ---------------------------------------------------------------------------------------------
+
+CNN_SHAPES = [(5, 5, 1, 10), (10,), (5, 5, 10, 10), (10,), (160, 50), (50,), (50, 10), (10,)]
+
+
+def cnn_unpack(theta):
+    out, o = [], 0
+    for shape in CNN_SHAPES:
+        size = int(np.prod(shape))
+        out.append(theta[o:o + size].reshape(shape))
+        o += size
+    assert o == len(theta), (o, len(theta))
+    return out
+
+
+def im2col(a, k):
+    """(n, h, w, c) -> (n * oh * ow, k * k * c) windows in (dy, dx, c) order (HWIO rows)."""
+    n, h, w, c = a.shape
+    win = np.lib.stride_tricks.sliding_window_view(a, (k, k), axis=(1, 2))
+    oh, ow = h - k + 1, w - k + 1
+    return win.transpose(0, 1, 2, 4, 5, 3).reshape(n * oh * ow, k * k * c), (n, oh, ow)
+
+
+def col2im(cols, shape, k):
+    """The adjoint of im2col: (n * oh * ow, k * k * c) window gradients summed into (n, h, w, c)."""
+    n, h, w, c = shape
+    oh, ow = h - k + 1, w - k + 1
+    cols = cols.reshape(n, oh, ow, k, k, c)
+    out = np.zeros(shape, cols.dtype)
+    for dy in range(k):
+        for dx in range(k):
+            out[:, dy:dy + oh, dx:dx + ow, :] += cols[:, :, :, dy, dx, :]
+    return out
+
+
+def conv(a, w, b):
+    cols, (n, oh, ow) = im2col(a, w.shape[0])
+    z = cols @ w.reshape(-1, w.shape[3]) + b
+    return z.reshape(n, oh, ow, w.shape[3]), cols
+
+
+def pool(z):
+    """2x2/2 max-pool: the pooled values and the flat index (0..4, row-major) of each window's
+    first maximum."""
+    n, h, w, c = z.shape
+    win = z.reshape(n, h // 2, 2, w // 2, 2, c).transpose(0, 1, 3, 5, 2, 4).reshape(n, h // 2, w // 2, c, 4)
+    arg = win.argmax(-1)
+    return np.take_along_axis(win, arg[..., None], -1)[..., 0], arg
+
+
+def unpool(d, arg):
+    """Routes each pooled value's gradient to its window's first maximum: (n, h, w, c) -> (n, 2h, 2w, c)."""
+    n, h, w, c = d.shape
+    win = np.zeros((n, h, w, c, 4), d.dtype)
+    np.put_along_axis(win, arg[..., None], d[..., None], -1)
+    return win.reshape(n, h, w, c, 2, 2).transpose(0, 1, 4, 2, 5, 3).reshape(n, 2 * h, 2 * w, c)
+
+
+def gather(z, arg):
+    """The entries of z (n, 2h, 2w, c) at each window's recorded maximum (R of a max-pool)."""
+    n, h2, w2, c = z.shape
+    win = z.reshape(n, h2 // 2, 2, w2 // 2, 2, c).transpose(0, 1, 3, 5, 2, 4).reshape(n, h2 // 2, w2 // 2, c, 4)
+    return np.take_along_axis(win, arg[..., None], -1)[..., 0]
+
+
+def cnn_forward(p, x):
+    w1, b1, w2, b2, w3, b3, w4, b4 = p
+    z1, cols1 = conv(x, w1, b1)
+    p1, arg1 = pool(z1)
+    a1 = np.maximum(p1, 0)
+    z2, cols2 = conv(a1, w2, b2)
+    p2, arg2 = pool(z2)
+    a2 = np.maximum(p2, 0).reshape(len(x), -1)
+    z3 = a2 @ w3 + b3
+    a3 = np.maximum(z3, 0)
+    z4 = a3 @ w4 + b4
+    return dict(cols1=cols1, p1=p1, arg1=arg1, a1=a1, cols2=cols2, p2=p2, arg2=arg2, a2=a2,
+                z3=z3, a3=a3, z4=z4)
+
+
+def cnn_loss_grad(theta, x, y):
+    """Mean cross-entropy and its gradient (flat, the authors' order)."""
+    p = cnn_unpack(theta)
+    w1, _, w2, _, w3, _, w4, _ = p
+    f = cnn_forward(p, x)
+    n = len(y)
+    loss, prob = softmax_loss(f["z4"], y)
+    d4 = prob
+    d4[np.arange(n), y] -= 1
+    d4 /= n
+    g4 = f["a3"].T @ d4
+    d3 = (d4 @ w4.T) * (f["z3"] > 0)
+    g3 = f["a2"].T @ d3
+    dp2 = (d3 @ w3.T).reshape(f["p2"].shape) * (f["p2"] > 0)
+    dz2 = unpool(dp2, f["arg2"]).reshape(-1, 10)
+    g2 = f["cols2"].T @ dz2
+    da1 = col2im(dz2 @ w2.reshape(-1, 10).T, f["a1"].shape, 5)
+    dz1 = unpool(da1 * (f["p1"] > 0), f["arg1"]).reshape(-1, 10)
+    g1 = f["cols1"].T @ dz1
+    grads = [g1, dz1.sum(0), g2, dz2.sum(0), g3, d3.sum(0), g4, d4.sum(0)]
+    return loss, np.concatenate([g.ravel() for g in grads])
+
+
+def cnn_hvp(theta, v, x, y):
+    """Exact H v by the R-operator, batched: R-forward through both convolutions (pooling
+    routed by the forward argmax, ReLU masks), then R-backward."""
+    p, q = cnn_unpack(theta), cnn_unpack(v)
+    w1, _, w2, _, w3, _, w4, _ = p
+    v1, c1, v2, c2, v3, c3, v4, c4 = q
+    f = cnn_forward(p, x)
+    n = len(y)
+    _, prob = softmax_loss(f["z4"], y)
+    m1, m2, m3 = f["p1"] > 0, f["p2"] > 0, f["z3"] > 0
+    # R-forward (R(x) = 0).
+    rz1 = (f["cols1"] @ v1.reshape(-1, 10) + c1).reshape(n, 24, 24, 10)
+    ra1 = gather(rz1, f["arg1"]) * m1
+    rcols2, _ = im2col(ra1, 5)
+    rz2 = (rcols2 @ w2.reshape(-1, 10) + f["cols2"] @ v2.reshape(-1, 10) + c2).reshape(n, 8, 8, 10)
+    ra2 = (gather(rz2, f["arg2"]) * m2).reshape(n, -1)
+    rz3 = ra2 @ w3 + f["a2"] @ v3 + c3
+    ra3 = rz3 * m3
+    rz4 = ra3 @ w4 + f["a3"] @ v4 + c4
+    # R-backward.
+    rd4 = prob * (rz4 - (prob * rz4).sum(1, keepdims=True))
+    d4 = prob
+    d4[np.arange(n), y] -= 1
+    g4 = f["a3"].T @ rd4 + ra3.T @ d4
+    d3 = (d4 @ w4.T) * m3
+    rd3 = (rd4 @ w4.T + d4 @ v4.T) * m3
+    g3 = f["a2"].T @ rd3 + ra2.T @ d3
+    shape2 = f["p2"].shape
+    dp2 = (d3 @ w3.T).reshape(shape2) * m2
+    rdp2 = (rd3 @ w3.T + d3 @ v3.T).reshape(shape2) * m2
+    dz2 = unpool(dp2, f["arg2"]).reshape(-1, 10)
+    rdz2 = unpool(rdp2, f["arg2"]).reshape(-1, 10)
+    g2 = f["cols2"].T @ rdz2 + rcols2.T @ dz2
+    w2m, v2m = w2.reshape(-1, 10), v2.reshape(-1, 10)
+    rda1 = col2im(rdz2 @ w2m.T + dz2 @ v2m.T, f["a1"].shape, 5)
+    rdz1 = unpool(rda1 * m1, f["arg1"]).reshape(-1, 10)
+    g1 = f["cols1"].T @ rdz1
+    grads = [g1, rdz1.sum(0), g2, rdz2.sum(0), g3, rd3.sum(0), g4, rd4.sum(0)]
+    return np.concatenate([g.ravel() for g in grads]) / n
+
+
 def read_idx(path):
     with gzip.open(path, "rb") as f:
         raw = f.read()
@@ -291,7 +448,26 @@ def check(ref, x, y):
         "numpyFloat32GradRelError": rel2(loss_grad(theta.astype(np.float32), m["sizes"], x, y)[1], g, 1)["relError"],
         "numpyFloat32HvpRelError": rel2(hvp(theta.astype(np.float32), v.astype(np.float32), m["sizes"], x, y), hv, 1)["relError"],
     }
+    if "cnn" in ref:
+        c = ref["cnn"]
+        theta = np.array(c["theta"], np.float64)
+        v = np.array(c["direction"], np.float64)
+        xc = cnn_images(x).astype(np.float64)
+        yc = np.array(c["labels"], np.int64)
+        loss, g = cnn_loss_grad(theta, xc, yc)
+        out["cnn.loss"] = rel2([loss], [c["loss"]], 1e-5)
+        out["cnn.grad"] = rel2(c["grad"], g, 1e-3)
+        hv = cnn_hvp(theta, v, xc, yc)
+        out["cnn.hvp"] = rel2(c["hvp"], hv, 1e-3)
+        x32 = cnn_images(x)
+        info["numpyFloat32CnnGradRelError"] = rel2(cnn_loss_grad(theta.astype(np.float32), x32, yc)[1], g, 1)["relError"]
+        info["numpyFloat32CnnHvpRelError"] = rel2(cnn_hvp(theta.astype(np.float32), v.astype(np.float32), x32, yc), hv, 1)["relError"]
     return out, info
+
+
+def cnn_images(x):
+    """The MLP's (n, 784) pixels (p / 127.5 - 1) as the CNN's (n, 28, 28, 1) input."""
+    return x.reshape(len(x), 28, 28, 1)
 
 
 def measure(fn, quick):
@@ -351,6 +527,13 @@ def main():
         "hvp": lambda: hvp(theta, v, sizes, x, y),
         "cov60": lambda: minibatch_covariance(theta, sizes, x, y, rng),
     }
+    if "cnn" in ref:
+        ctheta = np.array(ref["cnn"]["theta"], np.float32)
+        cv = np.array(ref["cnn"]["direction"], np.float32)
+        cy = np.array(ref["cnn"]["labels"], np.int64)
+        cx = cnn_images(x)
+        work["cnn-grad"] = lambda: cnn_loss_grad(ctheta, cx, cy)
+        work["cnn-hvp"] = lambda: cnn_hvp(ctheta, cv, cx, cy)
     workloads = {}
     for name, fn in work.items():
         print(f"  numpy: {name}", file=sys.stderr)

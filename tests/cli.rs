@@ -328,5 +328,23 @@ fn seed_random_draws_a_seed_that_reproduces_the_run() {
         // Two draws differ (a 1 in 2^32 chance of a false failure).
         let other = json(&with("random"))["seed"].as_u64().unwrap();
         assert_ne!(seed, other);
+fn kernels_option_selects_or_names_itself() {
+    // Accepted anywhere on the line; the toy experiment (f64) gives the same JSON either way.
+    let auto = json(&cli(&["toy", "--runs", "5", "--iterations", "20"]));
+    let portable = json(&cli(&[
+        "--kernels",
+        "portable",
+        "toy",
+        "--runs",
+        "5",
+        "--iterations",
+        "20",
+    ]));
+    assert_eq!(auto, portable);
+    for bad in [&["toy", "--kernels", "fast"][..], &["toy", "--kernels"][..]] {
+        let out = cli(bad);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--kernels"), "{bad:?}: {err}");
     }
 }

@@ -18,6 +18,13 @@ const FIXTURE: &str = concat!(
 
 #[test]
 fn same_seed_same_bits_and_matches_the_fixture() {
+    // The fixture covers the exact kernels (the library's default; the CLI's `--kernels
+    // portable`), bit-identical to both wasm builds. The fused native kernels round
+    // differently and are bounded in tests/kernels_fast.rs instead.
+    assert_eq!(
+        sgd_escape::kernels::select(sgd_escape::kernels::Kernels::Portable),
+        "portable"
+    );
     let first = compute();
     let second = compute();
     assert!(

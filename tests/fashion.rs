@@ -39,6 +39,9 @@ fn stage1_fits_every_label_and_regenerates_the_committed_checkpoint_bit_for_bit(
         "2",
         "--save-start",
         path.to_str().unwrap(),
+        // The committed checkpoint is the exact kernels' (the page's wasm computes the same).
+        "--kernels",
+        "portable",
     ]);
     let v = json(&out);
     let gd = &v["gd"];

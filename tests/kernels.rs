@@ -15,7 +15,7 @@ fn the_expected_implementation_is_active() {
     } else {
         "portable"
     };
-    assert_eq!(kernels::IMPLEMENTATION, want);
+    assert_eq!(kernels::implementation(), want);
 }
 
 #[wasm_bindgen_test]
@@ -32,4 +32,11 @@ fn dot_matches_portable_bit_for_bit() {
 #[wasm_bindgen_test]
 fn all_kernels_match_portable_bit_for_bit() {
     check::all();
+}
+
+#[wasm_bindgen_test]
+fn conv2d_matches_portable_bit_for_bit() {
+    for seed in [1, 2, 3, 20190609] {
+        check::conv2d(seed);
+    }
 }

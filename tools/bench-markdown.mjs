@@ -16,7 +16,8 @@ const r = JSON.parse(readFileSync(args[0] ?? 'target/bench/results.json', 'utf8'
 const out = [];
 const print = (line) => out.push(line);
 const ENGINES = [['wasm-simd-chromium', 'SIMD wasm, Chromium'], ['wasm-simd-node', 'SIMD wasm, Node'],
-  ['wasm-scalar-chromium', 'scalar wasm, Chromium'], ['native', 'native'], ['native-cpu', 'native, target-cpu=native'],
+  ['wasm-scalar-chromium', 'scalar wasm, Chromium'], ['native', 'native (auto kernels)'], ['native-portable', 'native, portable kernels'],
+  ['native-cpu', 'native, target-cpu=native'],
   ['numpy', 'NumPy']];
 const t = (s) => (s == null ? '-' : s < 1e-3 ? `${(s * 1e6).toFixed(0)} µs` : s < 1 ? `${(s * 1e3).toFixed(s < 0.01 ? 2 : 1)} ms` : `${s.toFixed(2)} s`);
 const x = (v) => (v == null ? '-' : v.toFixed(2));
@@ -25,13 +26,13 @@ const gf = (v) => (v == null ? '-' : v.toFixed(1));
 
 print(`Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpu}, ${r.machine.cores} cores ` +
   `(load average at the end ${r.machine.loadAverage.map((l) => l.toFixed(1)).join(', ')}), ${r.runtimes.chromium}, Node ${r.runtimes.node}, ${r.runtimes.numpy}.\n`);
-print(`| workload | ${ENGINES.map(([, n]) => n).join(' | ')} | SIMD GFLOP/s | of SIMD peak | SIMD / native | SIMD / scalar | SIMD / NumPy |`);
-print(`|---|${ENGINES.map(() => '---:').join('|')}|---:|---:|---:|---:|---:|`);
+print(`| workload | ${ENGINES.map(([, n]) => n).join(' | ')} | SIMD GFLOP/s | of SIMD peak | SIMD / native | SIMD / scalar | SIMD / NumPy | native auto / portable | native / NumPy |`);
+print(`|---|${ENGINES.map(() => '---:').join('|')}|---:|---:|---:|---:|---:|---:|---:|`);
 for (const [name, w] of Object.entries(r.workloads)) {
   const cells = ENGINES.map(([e]) => t(w.engines[e]?.secondsPerOp));
-  print(`| ${name} | ${cells.join(' | ')} | ${gf(w.engines['wasm-simd-chromium']?.gflops)} | ${pct(w.fractionOfWasmPeak)} | ${x(w.wasmSimdOverNative)} | ${x(w.wasmSimdOverScalar)} | ${x(w.wasmSimdOverNumpy)} |`);
+  print(`| ${name} | ${cells.join(' | ')} | ${gf(w.engines['wasm-simd-chromium']?.gflops)} | ${pct(w.fractionOfWasmPeak)} | ${x(w.wasmSimdOverNative)} | ${x(w.wasmSimdOverScalar)} | ${x(w.wasmSimdOverNumpy)} | ${x(w.nativeOverPortable)} | ${x(w.nativeOverNumpy)} |`);
 }
-print('\n| target (issue 4) | measured | needs | |\n|---|---:|---:|---|');
+print('\n| target (issues 4 and 10) | measured | needs | |\n|---|---:|---:|---|');
 for (const g of r.targets) print(`| ${g.name} | ${x(g.value)} | ${g.min} | ${g.holds ? 'holds' : '**missed**'} |`);
 const w = r.workers;
 if (w) print(`\nWeb Workers (2-D ensemble, ${w.runs} runs x ${w.iterations} iterations, all eight methods, median of ${w.repeats}): one worker ${t(w.seconds[1].median)}, two ${t(w.seconds[2].median)}, speed-up ${x(w.speedup)}x.`);

@@ -87,12 +87,12 @@ fn reference(suite: &mut BenchSuite) -> Value {
     let ctx = suite.context().clone();
     let theta = suite.theta().to_vec();
     let direction = suite.direction().to_vec();
-    let mut ws = ctx.mlp.workspace();
+    let mut ws = ctx.network.workspace();
     let mut grad = vec![0.0f32; ctx.dim()];
     let loss = ctx.full_gradient(&theta, &mut grad, &mut ws);
     let mut hv = vec![0.0f32; ctx.dim()];
     let d = &ctx.data;
-    ctx.mlp.hvp(
+    ctx.network.hvp(
         &theta,
         &d.train_inputs,
         &d.train_labels,
@@ -136,7 +136,7 @@ fn reference(suite: &mut BenchSuite) -> Value {
     gd.step(20);
     json!({
         "mlp": {
-            "sizes": ctx.mlp.sizes(),
+            "sizes": ctx.network.sizes(),
             "labels": d.train_labels,
             "theta": theta,
             "direction": direction,
@@ -157,7 +157,8 @@ fn reference(suite: &mut BenchSuite) -> Value {
 }
 
 const USAGE: &str = "usage: sgd-escape-bench [--data DIR] [--engine NAME] [--only a,b,...] \
-[--quick] [--reference FILE]\n  --data DIR        the page's data folder (default www/data)\n  \
+[--quick] [--reference FILE] [--kernels auto|portable]\n  --data DIR        the page's data folder (default www/data)\n  \
+--kernels K       auto (default: AVX2 + FMA / NEON when the CPU has them) or portable\n  \
 --engine NAME     label of this build in the JSON (default native)\n  --only LIST       \
 comma-separated workloads (default all)\n  --quick           one op per workload (smoke test)\n  \
 --reference FILE  also write the NumPy check's reference values to FILE";
@@ -169,6 +170,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
     let mut only: Option<Vec<String>> = None;
     let mut quick = false;
     let mut reference_file: Option<String> = None;
+    let mut kernels = crate::kernels::Kernels::Auto;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |flag: &str| {
@@ -182,10 +184,12 @@ pub fn run(args: &[String]) -> Result<String, String> {
             "--only" => only = Some(value("--only")?.split(',').map(String::from).collect()),
             "--quick" => quick = true,
             "--reference" => reference_file = Some(value("--reference")?),
+            "--kernels" => kernels = crate::kernels::Kernels::parse(&value("--kernels")?)?,
             "-h" | "--help" => return Ok(format!("{USAGE}\n")),
             other => return Err(format!("unknown argument '{other}'\n{USAGE}")),
         }
     }
+    crate::kernels::select(kernels);
     let read = |name: &str| {
         let path = format!("{data_dir}/{name}");
         std::fs::read(&path).map_err(|e| format!("--data: cannot read {path}: {e}"))
@@ -222,7 +226,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
     }
     Ok(json!({
         "engine": engine,
-        "kernels": crate::kernels::IMPLEMENTATION,
+        "kernels": crate::kernels::implementation(),
         "quick": quick,
         "workloads": workloads,
     })

@@ -279,7 +279,7 @@ fn compute(cmd: &FashionCommand) -> Result<FashionReport, CliError> {
             code: 1,
         })?;
     }
-    let mut ws = ctx.mlp.workspace();
+    let mut ws = ctx.network.workspace();
     let mut rng = Rng::for_stream(cmd.config.seed as u64, &[200, 99]);
     let start_record = ctx.measure(&theta, 0, &mut rng, &mut ws);
     let gd = FashionGdReport {
@@ -332,7 +332,7 @@ fn compute(cmd: &FashionCommand) -> Result<FashionReport, CliError> {
     Ok(FashionReport {
         experiment: "fashion".to_string(),
         seed: cmd.config.seed,
-        layers: ctx.mlp.sizes().to_vec(),
+        layers: ctx.network.sizes().to_vec(),
         params: dim,
         iterations: cmd.iterations,
         log_every: cmd.log_every,

@@ -73,6 +73,17 @@ pub fn command() -> Command {
         )
         .version(env!("CARGO_PKG_VERSION"))
         .subcommand_required(true)
+        .arg(
+            clap::Arg::new("kernels")
+                .long("kernels")
+                .value_name("K")
+                .value_parser(["auto", "portable"])
+                .help(
+                    "Native kernels, for every command: auto (AVX2 + FMA on x86-64 CPUs that have \
+                     them, NEON on aarch64; fastest, last bits differ) or portable (the exact \
+                     kernels: the same bits as the wasm builds and the fixtures) [default: auto]",
+                ),
+        )
         .arg_required_else_help(true)
         .args_override_self(true)
         .subcommand(toy::command())
@@ -163,9 +174,32 @@ pub(crate) fn matches(subcommand: &str, args: &[String]) -> Result<ArgMatches, C
         .ok_or_else(|| usage_error(format!("`{subcommand}` is not a command")))
 }
 
+/// Takes the process-wide `--kernels auto|portable` option (anywhere on the line, default
+/// `auto`) out of `args` and selects those kernels ([`crate::kernels::select`]). It is taken
+/// before clap parses the subcommand because it belongs to no subcommand: it picks the native
+/// kernels for the whole process (the flag is declared on the top-level command for `--help`).
+pub fn take_kernels_option(args: &[String]) -> Result<Vec<String>, CliError> {
+    let mut rest = Vec::with_capacity(args.len());
+    let mut choice = crate::kernels::Kernels::Auto;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--kernels" {
+            let value = it
+                .next()
+                .ok_or_else(|| usage_error("--kernels needs a value: auto or portable".into()))?;
+            choice = crate::kernels::Kernels::parse(value).map_err(usage_error)?;
+        } else {
+            rest.push(a.clone());
+        }
+    }
+    crate::kernels::select(choice);
+    Ok(rest)
+}
+
 /// Runs the CLI on `args` (without the program name): the text for stdout, or an error
 /// (code 0: help or version, also for stdout).
 pub fn run(args: &[String]) -> Result<String, CliError> {
+    let args = &take_kernels_option(args)?[..];
     let (name, rest) = match args.split_first() {
         Some((first, rest)) if Figure::from_id(first).is_some() || first == "schema" => {
             (first.as_str(), rest)

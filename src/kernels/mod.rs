@@ -1,11 +1,26 @@
-//! The f32 kernels behind the MLP's hot loops ([`crate::landscape::mlp`]), chosen at compile
-//! time: explicit wasm simd128 (f32x4) code when building for wasm32 with `+simd128`
-//! (`simd128.rs`), the portable Rust code everywhere else ([`portable`]).
+//! The f32 kernels behind the networks' hot loops ([`crate::landscape::mlp`], the CNN's
+//! convolutions).
 //!
-//! Every implementation returns exactly the bits of [`portable`]: the same IEEE f32 products
-//! and sums in the same order, no fused multiply-add, no relaxed SIMD. So the SIMD and the
-//! scalar wasm builds and native builds all compute identical results; the tests below and
-//! `tests/kernels.rs` (in the browser, for both wasm builds) check it bit for bit.
+//! Two families:
+//!
+//! * The exact kernels: [`portable`] (plain Rust, the reference) and, when building for wasm32
+//!   with `+simd128`, explicit simd128 (f32x4) code (`simd128.rs`), chosen at compile time.
+//!   Every one returns exactly the bits of [`portable`]: the same IEEE f32 products and sums in
+//!   the same order, no fused multiply-add, no relaxed SIMD. So the SIMD and the scalar wasm
+//!   builds and native builds with portable kernels compute identical results; the tests below
+//!   and `tests/kernels.rs` (in the browser, for both wasm builds) check it bit for bit.
+//! * The fast native kernels, chosen at run time ([`select`]): AVX2 + FMA on x86-64
+//!   (`avx2.rs`, when the CPU has both), NEON on aarch64 (`neon.rs`). They fuse multiply and
+//!   add and sum in their own order (wider registers, more accumulators), so their results
+//!   differ from the exact kernels in the last bits; `tests/kernels_fast.rs` bounds the
+//!   differences (per kernel, and on the MLP's loss, gradient and Hessian-vector product).
+//!
+//! The choice is process-wide and starts as [`Kernels::Portable`]: the library computes the
+//! same bits everywhere unless a program opts in. The native command line and the benchmark
+//! runner select [`Kernels::Auto`] by default (`--kernels auto|portable`). wasm32 has no
+//! run-time choice: [`select`] leaves it on its compile-time kernels.
+
+use std::sync::atomic::{AtomicU8, Ordering};
 
 pub mod portable;
 
@@ -18,59 +33,269 @@ use simd128 as active;
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 use portable as active;
 
+#[cfg(target_arch = "x86_64")]
+mod avx2;
+
+#[cfg(target_arch = "aarch64")]
+mod neon;
+
 /// Partial sums of [`dot`]: added in a fixed tree, so two 4-lane registers reproduce them.
 pub const LANES: usize = 8;
 
-/// Most inputs [`dots`] takes at once, and the group size of [`axpy_multi`]: a block of
-/// samples the MLP's first layer processes together (4 inputs x 2 accumulators + the row
-/// fit the 16 vector registers).
+/// Most inputs [`dots`] and [`dots_rows`] take at once, and the group size of
+/// [`axpy_multi`]: a block of samples the MLP's first layer processes together.
 pub const BLOCK: usize = 4;
 
-/// Which implementation this build uses: `"simd128"` or `"portable"`.
-pub const IMPLEMENTATION: &str = if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
-    "simd128"
-} else {
-    "portable"
-};
+/// Which kernels a process runs: the request of `--kernels auto|portable`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kernels {
+    /// The fastest this CPU supports: AVX2 + FMA on an x86-64 that has both, NEON on aarch64,
+    /// otherwise the exact kernels.
+    Auto,
+    /// The exact kernels only (bit-identical to every wasm build).
+    Portable,
+}
+
+impl Kernels {
+    /// Parses `auto` or `portable` (the value of `--kernels`).
+    pub fn parse(value: &str) -> Result<Self, String> {
+        match value {
+            "auto" => Ok(Kernels::Auto),
+            "portable" => Ok(Kernels::Portable),
+            other => Err(format!(
+                "--kernels: expected auto or portable, got '{}'",
+                other.chars().take(64).collect::<String>()
+            )),
+        }
+    }
+}
+
+/// The run-time choice: [`EXACT`] or [`FAST`].
+static CHOICE: AtomicU8 = AtomicU8::new(EXACT);
+const EXACT: u8 = 0;
+const FAST: u8 = 1;
+
+/// Chooses the kernels of this whole process (every thread) and returns the name of the
+/// implementation now active (see [`implementation`]). `Auto` checks the CPU once
+/// (`is_x86_feature_detected!`); on a CPU without AVX2 and FMA, and on wasm32, the exact
+/// kernels stay. Call it before starting work: calls already running keep what they began with
+/// only kernel call by kernel call.
+pub fn select(kernels: Kernels) -> &'static str {
+    let fast = kernels == Kernels::Auto && fast_available();
+    CHOICE.store(if fast { FAST } else { EXACT }, Ordering::Relaxed);
+    implementation()
+}
+
+/// Whether this CPU can run the fast kernels.
+pub fn fast_available() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
+    }
+    #[cfg(target_arch = "aarch64")]
+    {
+        true
+    }
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+    {
+        false
+    }
+}
+
+/// The implementation this process runs now: `"avx2+fma"`, `"neon"`, `"simd128"` or
+/// `"portable"`.
+pub fn implementation() -> &'static str {
+    if fast() {
+        if cfg!(target_arch = "aarch64") {
+            "neon"
+        } else {
+            "avx2+fma"
+        }
+    } else if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
+        "simd128"
+    } else {
+        "portable"
+    }
+}
+
+/// True when the fast kernels are selected (only ever on x86-64 with AVX2 + FMA, or aarch64).
+#[inline(always)]
+fn fast() -> bool {
+    cfg!(any(target_arch = "x86_64", target_arch = "aarch64"))
+        && CHOICE.load(Ordering::Relaxed) == FAST
+}
+
+/// Calls the fast kernel when selected, else the exact one. On x86-64 the AVX2 functions are
+/// `unsafe` (`#[target_feature]`): [`select`] only sets [`FAST`] after detecting AVX2 and FMA.
+macro_rules! dispatch {
+    ($name:ident($($arg:expr),*)) => {{
+        #[cfg(target_arch = "x86_64")]
+        if fast() {
+            // SAFETY: FAST is only stored after AVX2 and FMA were detected on this CPU.
+            return unsafe { avx2::$name($($arg),*) };
+        }
+        #[cfg(target_arch = "aarch64")]
+        if fast() {
+            return neon::$name($($arg),*);
+        }
+        active::$name($($arg),*)
+    }};
+}
 
 /// y += alpha x (`x` and `y` of the same length).
 #[inline]
 pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
-    active::axpy(alpha, x, y)
+    dispatch!(axpy(alpha, x, y))
 }
 
 /// a . b (of the same length) with [`LANES`] partial sums in a fixed order; see
 /// [`portable::dot`] for the exact order of operations.
 #[inline]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    active::dot(a, b)
+    dispatch!(dot(a, b))
 }
 
 /// The transposed-weight affine map of a forward pass: `z[j] = b[j] + dot(x, row j of w)`,
 /// `w` being out x in row-major (`w.len() == x.len() * z.len()`, `b.len() == z.len()`).
 #[inline]
 pub fn affine_t(w: &[f32], x: &[f32], b: &[f32], z: &mut [f32]) {
-    active::affine_t(w, x, b, z)
+    dispatch!(affine_t(w, x, b, z))
 }
 
 /// `out[s] = dot(xs[s], row)` for up to [`BLOCK`] inputs, bit for bit as [`dot`], reading
 /// `row` once for all of them.
 #[inline]
 pub fn dots(row: &[f32], xs: &[&[f32]], out: &mut [f32]) {
-    active::dots(row, xs, out)
+    dispatch!(dots(row, xs, out))
+}
+
+/// `out[s * stride + j] = dot(xs[s], row j of w)` for every row j of `w` (rows x n row-major,
+/// n = the inputs' common length) and each of up to [`BLOCK`] inputs, bit for bit as [`dot`]:
+/// a matrix times a block of samples, tiled over rows and samples in registers so each loaded
+/// chunk of a row or an input feeds several products.
+#[inline]
+pub fn dots_rows(w: &[f32], xs: &[&[f32]], out: &mut [f32], stride: usize) {
+    dispatch!(dots_rows(w, xs, out, stride))
 }
 
 /// `y += alphas[k] xs[k]` for every k in order, bit for bit as that many [`axpy`] calls,
 /// loading and storing `y` once per [`BLOCK`] terms.
 #[inline]
 pub fn axpy_multi(alphas: &[f32], xs: &[&[f32]], y: &mut [f32]) {
-    active::axpy_multi(alphas, xs, y)
+    dispatch!(axpy_multi(alphas, xs, y))
+}
+
+/// For every row j of `y` (rows x n row-major, n = the inputs' length): `row j += alphas[s *
+/// stride + j] xs[s]` for s = 0, 1, ... in order (up to [`BLOCK`] inputs), bit for bit as that
+/// many [`axpy`] calls, zero coefficients included; a row whose coefficients are all zero
+/// (+0 or -0) is left untouched. The weight-gradient update of a block of samples, tiled over
+/// rows and samples in registers.
+#[inline]
+pub fn axpy_rows(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32]) {
+    dispatch!(axpy_rows(alphas, stride, xs, y))
 }
 
 /// Zeroes `g` wherever `a <= 0` (multiplies by ReLU'(z); `a` and `g` of the same length).
 #[inline]
 pub fn relu_mask(a: &[f32], g: &mut [f32]) {
-    active::relu_mask(a, g)
+    dispatch!(relu_mask(a, g))
+}
+
+/// The fast native kernels called directly, whatever the process-wide choice (for the
+/// tolerance tests, which compare them with [`portable`] in a process that stays portable).
+/// Only constructed on a CPU that has them, which makes calling them sound.
+#[derive(Clone, Copy, Debug)]
+pub struct FastKernels {
+    _checked: (),
+}
+
+/// Forwards one method of [`FastKernels`] to `avx2` or `neon` (to `portable` elsewhere, where
+/// no `FastKernels` can exist).
+macro_rules! fast_method {
+    ($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) $(-> $ret:ty)?) => {
+        $(#[$doc])*
+        pub fn $name(self, $($arg: $ty),*) $(-> $ret)? {
+            let _ = self;
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: a FastKernels exists only after AVX2 and FMA were detected.
+            return unsafe { avx2::$name($($arg),*) };
+            #[cfg(target_arch = "aarch64")]
+            return neon::$name($($arg),*);
+            #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+            return portable::$name($($arg),*);
+        }
+    };
+}
+
+impl FastKernels {
+    /// The fast kernels, if this CPU has them.
+    pub fn new() -> Option<Self> {
+        fast_available().then_some(FastKernels { _checked: () })
+    }
+
+    fast_method!(
+        /// [`axpy`], fused.
+        axpy(alpha: f32, x: &[f32], y: &mut [f32])
+    );
+    fast_method!(
+        /// [`dot`], fused, in the fast kernels' order.
+        dot(a: &[f32], b: &[f32]) -> f32
+    );
+    fast_method!(
+        /// [`affine_t`], fused.
+        affine_t(w: &[f32], x: &[f32], b: &[f32], z: &mut [f32])
+    );
+    fast_method!(
+        /// [`dots`], fused.
+        dots(row: &[f32], xs: &[&[f32]], out: &mut [f32])
+    );
+    fast_method!(
+        /// [`dots_rows`], fused.
+        dots_rows(w: &[f32], xs: &[&[f32]], out: &mut [f32], stride: usize)
+    );
+    fast_method!(
+        /// [`axpy_multi`], fused.
+        axpy_multi(alphas: &[f32], xs: &[&[f32]], y: &mut [f32])
+    );
+    fast_method!(
+        /// [`axpy_rows`], fused.
+        axpy_rows(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32])
+    );
+    fast_method!(
+        /// [`relu_mask`] (exact in every implementation).
+        relu_mask(a: &[f32], g: &mut [f32])
+    );
+    fast_method!(
+        /// [`conv2d`], fused.
+        #[allow(clippy::too_many_arguments)]
+        conv2d(
+            src: &[f32],
+            row_stride: usize,
+            taps: &[u32],
+            w: &[f32],
+            bias: &[f32],
+            out_h: usize,
+            out_w: usize,
+            out: &mut [f32]
+        )
+    );
+}
+
+/// Direct 2-D convolution (cross-correlation) of one image, every output channel, with taps
+/// given as source offsets; see [`portable::conv2d`] for the exact definition and order.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+pub fn conv2d(
+    src: &[f32],
+    row_stride: usize,
+    taps: &[u32],
+    w: &[f32],
+    bias: &[f32],
+    out_h: usize,
+    out_w: usize,
+    out: &mut [f32],
+) {
+    dispatch!(conv2d(src, row_stride, taps, w, bias, out_h, out_w, out))
 }
 
 /// Comparisons of the active kernels against [`portable`], bit for bit, shared by the unit
@@ -198,6 +423,113 @@ pub mod check {
         }
     }
 
+    /// [`super::dots_rows`] against [`portable::dot`] per (row, input): 1..=5 rows, 0..=BLOCK
+    /// inputs, outputs at a stride with untouched gaps.
+    pub fn dots_rows(seed: u64) {
+        for n in lengths().filter(|&n| n > 0) {
+            let xs: Vec<Vec<f32>> = (0..super::BLOCK as u64)
+                .map(|s| vector(seed, 40 + s, n))
+                .collect();
+            for rows in 1..=5 {
+                let w = vector(seed, 45, rows * n);
+                for count in 0..=super::BLOCK {
+                    let refs: Vec<&[f32]> = xs[..count].iter().map(|x| x.as_slice()).collect();
+                    let stride = rows + 3;
+                    let mut got = vec![7.0f32; super::BLOCK * stride];
+                    super::dots_rows(&w, &refs, &mut got, stride);
+                    let mut want = vec![7.0f32; super::BLOCK * stride];
+                    for (s, x) in refs.iter().enumerate() {
+                        for (j, row) in w.chunks_exact(n).enumerate() {
+                            want[s * stride + j] = portable::dot(x, row);
+                        }
+                    }
+                    assert_eq!(
+                        bits(&got),
+                        bits(&want),
+                        "dots_rows, n = {n}, {rows} rows, {count} inputs"
+                    );
+                }
+            }
+        }
+    }
+
+    /// The coefficients of [`axpy_rows`] checks: normals with whole rows of +0 and -0 and
+    /// single zeros, at a stride with junk in the gaps.
+    pub fn row_alphas(seed: u64, rows: usize, stride: usize) -> Vec<f32> {
+        let mut a = vector(seed, 50, super::BLOCK * stride);
+        for s in 0..super::BLOCK {
+            for j in 0..rows {
+                let v = &mut a[s * stride + j];
+                match j % 4 {
+                    1 => *v = if s % 2 == 0 { 0.0 } else { -0.0 },
+                    3 if s == 1 => *v = 0.0,
+                    _ => {}
+                }
+            }
+        }
+        a
+    }
+
+    /// [`super::axpy_rows`] against [`portable::axpy`] per term in order (all-zero rows
+    /// untouched, zero coefficients of live rows added): 1..=5 rows, 1..=BLOCK inputs, with
+    /// signed zeros in `y`.
+    pub fn axpy_rows(seed: u64) {
+        for n in lengths().filter(|&n| n > 0) {
+            let xs: Vec<Vec<f32>> = (0..super::BLOCK as u64)
+                .map(|s| vector(seed, 51 + s, n))
+                .collect();
+            for rows in 1..=5 {
+                let y0 = vector(seed, 56, rows * n);
+                let stride = rows + 2;
+                let alphas = row_alphas(seed, rows, stride);
+                for count in 1..=super::BLOCK {
+                    let refs: Vec<&[f32]> = xs[..count].iter().map(|x| x.as_slice()).collect();
+                    let (mut got, mut want) = (y0.clone(), y0.clone());
+                    super::axpy_rows(&alphas, stride, &refs, &mut got);
+                    for (j, row) in want.chunks_exact_mut(n).enumerate() {
+                        let a: Vec<f32> = (0..count).map(|s| alphas[s * stride + j]).collect();
+                        if a.iter().all(|&v| v == 0.0) {
+                            continue;
+                        }
+                        for (s, x) in refs.iter().enumerate() {
+                            portable::axpy(a[s], x, row);
+                        }
+                    }
+                    assert_eq!(
+                        bits(&got),
+                        bits(&want),
+                        "axpy_rows, n = {n}, {rows} rows, {count} inputs"
+                    );
+                }
+            }
+        }
+    }
+
+    /// [`super::conv2d`] against [`portable::conv2d`] on the CNN's two shapes (28x28x1 and
+    /// 12x12x10 inputs, 5x5 VALID, 10 channels) and on odd ones (every channel-block and
+    /// column-tail size, 1 and 7 channels, widths 1..=13).
+    pub fn conv2d(seed: u64) {
+        // (in_h, in_w, in_c, kernel, channels)
+        let mut shapes = vec![(28, 28, 1, 5, 10), (12, 12, 10, 5, 10)];
+        for out_w in 1..=13 {
+            shapes.push((4, out_w + 2, 2, 3, 1 + out_w % 7));
+        }
+        for (t, &(h, w_in, ci, k, n)) in shapes.iter().enumerate() {
+            let (out_h, out_w) = (h - k + 1, w_in - k + 1);
+            let src = vector(seed, 40 + t as u64, ci * h * w_in);
+            let taps: Vec<u32> = (0..k)
+                .flat_map(|dy| (0..k).flat_map(move |dx| (0..ci).map(move |c| (dy, dx, c))))
+                .map(|(dy, dx, c)| (c * h * w_in + dy * w_in + dx) as u32)
+                .collect();
+            let w = vector(seed, 60 + t as u64, taps.len() * n);
+            let bias = vector(seed, 80 + t as u64, n);
+            let (mut got, mut want) = (vec![0.0; n * out_h * out_w], vec![0.0; n * out_h * out_w]);
+            super::conv2d(&src, w_in, &taps, &w, &bias, out_h, out_w, &mut got);
+            portable::conv2d(&src, w_in, &taps, &w, &bias, out_h, out_w, &mut want);
+            assert_eq!(bits(&got), bits(&want), "conv2d, shape {t}");
+        }
+    }
+
     /// All of the above for a few seeds.
     pub fn all() {
         for seed in [1, 2, 3, 20190609] {
@@ -207,6 +539,9 @@ pub mod check {
             relu_mask(seed);
             dots(seed);
             axpy_multi(seed);
+            dots_rows(seed);
+            axpy_rows(seed);
+            conv2d(seed);
         }
     }
 }
@@ -236,6 +571,44 @@ mod tests {
             }
             let want = (((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]))) + tail;
             assert_eq!(dot(&a, &b).to_bits(), want.to_bits(), "n = {n}");
+        }
+    }
+
+    #[test]
+    fn conv2d_is_the_documented_cross_correlation() {
+        // An independent spelling of portable::conv2d's definition on a 6x7x2 input, 3x3
+        // filter, 3 channels (HWIO weights), compared bit for bit.
+        let (h, w_in, ci, k, n) = (6usize, 7usize, 2usize, 3usize, 3usize);
+        let (out_h, out_w) = (h - k + 1, w_in - k + 1);
+        let src = check::vector(4, 1, ci * h * w_in);
+        let w = check::vector(4, 2, k * k * ci * n);
+        let bias = check::vector(4, 3, n);
+        let mut taps = Vec::new();
+        for dy in 0..k {
+            for dx in 0..k {
+                for c in 0..ci {
+                    taps.push((c * h * w_in + dy * w_in + dx) as u32);
+                }
+            }
+        }
+        let mut got = vec![0.0; n * out_h * out_w];
+        conv2d(&src, w_in, &taps, &w, &bias, out_h, out_w, &mut got);
+        for o in 0..n {
+            for y in 0..out_h {
+                for x in 0..out_w {
+                    let mut s = 0.0f32;
+                    for dy in 0..k {
+                        for dx in 0..k {
+                            for c in 0..ci {
+                                let wk = w[((dy * k + dx) * ci + c) * n + o];
+                                s += wk * src[c * h * w_in + (y + dy) * w_in + x + dx];
+                            }
+                        }
+                    }
+                    let want = s + bias[o];
+                    assert_eq!(got[(o * out_h + y) * out_w + x].to_bits(), want.to_bits());
+                }
+            }
         }
     }
 

@@ -136,3 +136,194 @@ fn axpy_n<const N: usize>(alphas: &[f32], xs: &[&[f32]], y: &mut [f32]) {
         *yi = v;
     }
 }
+
+/// `out[s * stride + j] = dot(xs[s], row j of w)` for every row j of `w` (rows x n, n the
+/// inputs' common length), bit for bit as [`dot`] ([`dots`] row by row).
+#[inline]
+pub fn dots_rows(w: &[f32], xs: &[&[f32]], out: &mut [f32], stride: usize) {
+    let Some(first) = xs.first() else { return };
+    let n = first.len();
+    let mut z = [0.0f32; super::BLOCK];
+    let z = &mut z[..xs.len()];
+    for (j, row) in rows(w, n).enumerate() {
+        dots(row, xs, z);
+        for (s, &zs) in z.iter().enumerate() {
+            out[s * stride + j] = zs;
+        }
+    }
+}
+
+/// For every row j of `y`: `row j += alphas[s * stride + j] xs[s]` for s in order, zero
+/// coefficients included, except that a row whose coefficients are all zero is untouched.
+#[inline]
+pub fn axpy_rows(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32]) {
+    let Some(first) = xs.first() else { return };
+    let n = first.len();
+    let mut a = [0.0f32; super::BLOCK];
+    let a = &mut a[..xs.len()];
+    for (j, row) in rows_mut(y, n).enumerate() {
+        for (s, aj) in a.iter_mut().enumerate() {
+            *aj = alphas[s * stride + j];
+        }
+        if a.iter().all(|&v| v == 0.0) {
+            continue;
+        }
+        match xs.len() {
+            4 => axpy_n::<4>(a, xs, row),
+            3 => axpy_n::<3>(a, xs, row),
+            2 => axpy_n::<2>(a, xs, row),
+            _ => axpy(a[0], xs[0], row),
+        }
+    }
+}
+
+/// The rows of a rows x n matrix (none when n = 0).
+pub(crate) fn rows(w: &[f32], n: usize) -> std::slice::ChunksExact<'_, f32> {
+    w.chunks_exact(n.max(1))
+}
+
+/// The rows of a rows x n matrix, mutable (none when n = 0).
+pub(crate) fn rows_mut(w: &mut [f32], n: usize) -> std::slice::ChunksExactMut<'_, f32> {
+    w.chunks_exact_mut(n.max(1))
+}
+
+/// Output channels per register block of [`conv2d`].
+pub(super) const CONV_CHANNELS: usize = 5;
+/// Output columns per register block of [`conv2d`] (two 4-lane vectors).
+pub(super) const CONV_COLUMNS: usize = 8;
+
+/// Direct 2-D convolution (a cross-correlation, as TensorFlow's `conv2d`) of one image with
+/// taps given as offsets, for every output channel n, row y and column x:
+///
+/// `out[(n * out_h + y) * out_w + x] = (sum over k = 0, 1, ... of w[k * N + n] *
+/// src[y * row_stride + taps[k] + x]) + bias[n]`
+///
+/// with N = `bias.len()`, the sum started at 0 and taken in tap order (one rounding per
+/// product and per addition, no fused multiply-add), the bias added last. `w` is K x N
+/// row-major (K = `taps.len()`): an HWIO filter flattened, output channel fastest. A tap is
+/// where one filter entry sits relative to an output's top-left input (e.g. `dy * 28 + dx`
+/// for a 28-wide single-channel image, `ci * 144 + dy * 12 + dx` for 12x12 channel planes).
+///
+/// Every output is its own sequential sum, so blocking changes nothing: the work goes in
+/// blocks of [`CONV_CHANNELS`] channels x [`CONV_COLUMNS`] columns of one row, whose
+/// accumulators stay in registers while the taps stream by.
+///
+/// # Panics
+/// If the lengths do not fit (a tap reaching outside `src` included).
+#[allow(clippy::too_many_arguments)]
+pub fn conv2d(
+    src: &[f32],
+    row_stride: usize,
+    taps: &[u32],
+    w: &[f32],
+    bias: &[f32],
+    out_h: usize,
+    out_w: usize,
+    out: &mut [f32],
+) {
+    conv2d_check(src, row_stride, taps, w, bias, out_h, out_w, out);
+    let n = bias.len();
+    let mut n0 = 0;
+    while n0 < n {
+        let c = (n - n0).min(CONV_CHANNELS);
+        for y in 0..out_h {
+            let mut x = 0;
+            while x < out_w {
+                let cols = if out_w - x >= CONV_COLUMNS {
+                    CONV_COLUMNS
+                } else {
+                    1
+                };
+                let at = Block {
+                    n0,
+                    base: y * row_stride + x,
+                    out: (n0 * out_h + y) * out_w + x,
+                    plane: out_h * out_w,
+                };
+                match (c, cols) {
+                    (5, 8) => conv_block::<5, 8>(src, taps, w, bias, at, out),
+                    (4, 8) => conv_block::<4, 8>(src, taps, w, bias, at, out),
+                    (3, 8) => conv_block::<3, 8>(src, taps, w, bias, at, out),
+                    (2, 8) => conv_block::<2, 8>(src, taps, w, bias, at, out),
+                    (1, 8) => conv_block::<1, 8>(src, taps, w, bias, at, out),
+                    (5, _) => conv_block::<5, 1>(src, taps, w, bias, at, out),
+                    (4, _) => conv_block::<4, 1>(src, taps, w, bias, at, out),
+                    (3, _) => conv_block::<3, 1>(src, taps, w, bias, at, out),
+                    (2, _) => conv_block::<2, 1>(src, taps, w, bias, at, out),
+                    _ => conv_block::<1, 1>(src, taps, w, bias, at, out),
+                }
+                x += cols;
+            }
+        }
+        n0 += c;
+    }
+}
+
+/// The shape checks of [`conv2d`] (shared by every implementation: the SIMD one relies on
+/// them for its unchecked loads).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn conv2d_check(
+    src: &[f32],
+    row_stride: usize,
+    taps: &[u32],
+    w: &[f32],
+    bias: &[f32],
+    out_h: usize,
+    out_w: usize,
+    out: &[f32],
+) {
+    let (n, k) = (bias.len(), taps.len());
+    assert_eq!(w.len(), k * n, "conv2d: w must be taps x channels");
+    assert_eq!(
+        out.len(),
+        n * out_h * out_w,
+        "conv2d: out has the wrong length"
+    );
+    if out_h > 0 && out_w > 0 {
+        let reach =
+            taps.iter().map(|&t| t as usize).max().unwrap_or(0) + (out_h - 1) * row_stride + out_w;
+        assert!(reach <= src.len(), "conv2d: a tap reaches outside src");
+    }
+}
+
+/// Where one register block of [`conv2d`] works.
+#[derive(Clone, Copy)]
+pub(super) struct Block {
+    /// First output channel.
+    pub n0: usize,
+    /// Source offset of the block's first output (row base + column).
+    pub base: usize,
+    /// Index in `out` of channel n0's first output of the block.
+    pub out: usize,
+    /// Outputs per channel (the stride between channels in `out`).
+    pub plane: usize,
+}
+
+/// `C` channels x `X` columns of [`conv2d`], accumulated over all taps, then biased and stored.
+#[inline(always)]
+pub(super) fn conv_block<const C: usize, const X: usize>(
+    src: &[f32],
+    taps: &[u32],
+    w: &[f32],
+    bias: &[f32],
+    at: Block,
+    out: &mut [f32],
+) {
+    let n = bias.len();
+    let mut acc = [[0.0f32; X]; C];
+    for (k, &t) in taps.iter().enumerate() {
+        let s: &[f32; X] = src[at.base + t as usize..][..X].try_into().unwrap();
+        let wk = &w[k * n + at.n0..][..C];
+        for c in 0..C {
+            for l in 0..X {
+                acc[c][l] += wk[c] * s[l];
+            }
+        }
+    }
+    for c in 0..C {
+        let o = &mut out[at.out + c * at.plane..][..X];
+        for l in 0..X {
+            o[l] = acc[c][l] + bias[at.n0 + c];
+        }
+    }
+}

@@ -196,3 +196,275 @@ fn axpy_n<const N: usize>(alphas: &[f32], xs: &[&[f32]], y: &mut [f32]) {
         y[i] = v;
     }
 }
+
+/// Rows per register tile of [`dots_rows`] and [`axpy_rows`].
+const TILE_ROWS: usize = 2;
+/// Samples per register tile of [`dots_rows`]: 2 rows x 2 samples keep 8 accumulators (lo and
+/// hi halves of every dot) and read 8 vectors per 16 arithmetic operations ([`dots`]: 10).
+const TILE_SAMPLES: usize = 2;
+
+/// `out[s * stride + j] = dot(xs[s], row j of w)`, in tiles of [`TILE_ROWS`] rows x
+/// [`TILE_SAMPLES`] samples; each product keeps [`dot`]'s accumulators, tail and reduction.
+#[inline]
+pub fn dots_rows(w: &[f32], xs: &[&[f32]], out: &mut [f32], stride: usize) {
+    let Some(first) = xs.first() else { return };
+    let n = first.len();
+    let n_rows = w.len().checked_div(n).unwrap_or(0);
+    let mut j = 0;
+    while j < n_rows {
+        let r = (n_rows - j).min(TILE_ROWS);
+        let mut s = 0;
+        while s < xs.len() {
+            let c = (xs.len() - s).min(TILE_SAMPLES);
+            let xt = &xs[s..s + c];
+            match (r, c) {
+                (2, 4) => dots_tile::<2, 4>(w, j, xt, out, s, stride),
+                (2, 3) => dots_tile::<2, 3>(w, j, xt, out, s, stride),
+                (2, 2) => dots_tile::<2, 2>(w, j, xt, out, s, stride),
+                (2, _) => dots_tile::<2, 1>(w, j, xt, out, s, stride),
+                (_, 4) => dots_tile::<1, 4>(w, j, xt, out, s, stride),
+                (_, 3) => dots_tile::<1, 3>(w, j, xt, out, s, stride),
+                (_, 2) => dots_tile::<1, 2>(w, j, xt, out, s, stride),
+                _ => dots_tile::<1, 1>(w, j, xt, out, s, stride),
+            }
+            s += c;
+        }
+        j += r;
+    }
+}
+
+/// One tile of [`dots_rows`]: rows j..j + R against inputs xs (S of them, the block's samples
+/// s0..s0 + S).
+#[inline(always)]
+fn dots_tile<const R: usize, const S: usize>(
+    w: &[f32],
+    j: usize,
+    xs: &[&[f32]],
+    out: &mut [f32],
+    s0: usize,
+    stride: usize,
+) {
+    let n = xs[0].len();
+    let body = n - n % LANES;
+    let rows: [&[f32]; R] = core::array::from_fn(|r| &w[(j + r) * n..(j + r + 1) * n]);
+    let xs: [&[f32]; S] = core::array::from_fn(|s| &xs[s][..n]);
+    let rp: [*const f32; R] = core::array::from_fn(|r| rows[r].as_ptr());
+    let xp: [*const f32; S] = core::array::from_fn(|s| xs[s].as_ptr());
+    let mut lo = [[f32x4_splat(0.0); S]; R];
+    let mut hi = [[f32x4_splat(0.0); S]; R];
+    let mut i = 0;
+    while i < body {
+        // SAFETY: i + 8 <= body <= n = every row's and input's length.
+        unsafe {
+            let wl: [v128; R] = core::array::from_fn(|r| load(rp[r].add(i)));
+            for s in 0..S {
+                let x = load(xp[s].add(i));
+                for r in 0..R {
+                    lo[r][s] = f32x4_add(lo[r][s], f32x4_mul(x, wl[r]));
+                }
+            }
+            let wh: [v128; R] = core::array::from_fn(|r| load(rp[r].add(i + 4)));
+            for s in 0..S {
+                let x = load(xp[s].add(i + 4));
+                for r in 0..R {
+                    hi[r][s] = f32x4_add(hi[r][s], f32x4_mul(x, wh[r]));
+                }
+            }
+        }
+        i += LANES;
+    }
+    for r in 0..R {
+        for s in 0..S {
+            let mut tail = 0.0f32;
+            for (&p, &q) in xs[s][body..].iter().zip(&rows[r][body..]) {
+                tail += p * q;
+            }
+            let v = f32x4_add(lo[r][s], hi[r][s]);
+            let left = f32x4_extract_lane::<0>(v) + f32x4_extract_lane::<1>(v);
+            let right = f32x4_extract_lane::<2>(v) + f32x4_extract_lane::<3>(v);
+            out[(s0 + s) * stride + j + r] = (left + right) + tail;
+        }
+    }
+}
+
+/// For every row j of `y`: `row j += alphas[s * stride + j] xs[s]` for s in order, two rows at
+/// a time (each 4-lane chunk of both rows is loaded and stored once for all the block's
+/// terms); a row whose coefficients are all zero is skipped.
+#[inline]
+pub fn axpy_rows(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32]) {
+    match xs.len() {
+        4 => axpy_rows_n::<4>(alphas, stride, xs, y),
+        3 => axpy_rows_n::<3>(alphas, stride, xs, y),
+        2 => axpy_rows_n::<2>(alphas, stride, xs, y),
+        1 => axpy_rows_n::<1>(alphas, stride, xs, y),
+        _ => {}
+    }
+}
+
+#[inline(always)]
+fn axpy_rows_n<const S: usize>(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32]) {
+    let n = xs[0].len();
+    if n == 0 {
+        return;
+    }
+    let xs: [&[f32]; S] = core::array::from_fn(|s| &xs[s][..n]);
+    let n_rows = y.len() / n;
+    let coef = |j: usize| -> [f32; S] { core::array::from_fn(|s| alphas[s * stride + j]) };
+    let live = |a: &[f32; S]| a.iter().any(|&v| v != 0.0);
+    let mut j = 0;
+    while j < n_rows {
+        let a0 = coef(j);
+        if j + 1 < n_rows {
+            let a1 = coef(j + 1);
+            match (live(&a0), live(&a1)) {
+                (true, true) => {
+                    let (r0, r1) = y[j * n..(j + 2) * n].split_at_mut(n);
+                    axpy_pair::<S>(&a0, &a1, &xs, r0, r1);
+                }
+                (true, false) => axpy_n::<S>(&a0, &xs, &mut y[j * n..(j + 1) * n]),
+                (false, true) => axpy_n::<S>(&a1, &xs, &mut y[(j + 1) * n..(j + 2) * n]),
+                (false, false) => {}
+            }
+            j += 2;
+        } else {
+            if live(&a0) {
+                axpy_n::<S>(&a0, &xs, &mut y[j * n..(j + 1) * n]);
+            }
+            j += 1;
+        }
+    }
+}
+
+/// Two rows of [`axpy_rows`] at once: per 4-lane chunk, 2 loads and 2 stores of `y` and S
+/// loads of the inputs for 2 S multiply-adds.
+#[inline(always)]
+fn axpy_pair<const S: usize>(
+    a0: &[f32; S],
+    a1: &[f32; S],
+    xs: &[&[f32]; S],
+    y0: &mut [f32],
+    y1: &mut [f32],
+) {
+    let n = y0.len();
+    let y1 = &mut y1[..n];
+    let xp: [*const f32; S] = core::array::from_fn(|s| xs[s].as_ptr());
+    let v0: [v128; S] = core::array::from_fn(|s| f32x4_splat(a0[s]));
+    let v1: [v128; S] = core::array::from_fn(|s| f32x4_splat(a1[s]));
+    let body = n - n % 4;
+    let (p0, p1) = (y0.as_mut_ptr(), y1.as_mut_ptr());
+    let mut i = 0;
+    while i < body {
+        // SAFETY: i + 4 <= body <= n = y0.len() = y1.len() = xs[s].len().
+        unsafe {
+            let mut u0 = load(p0.add(i));
+            let mut u1 = load(p1.add(i));
+            for s in 0..S {
+                let x = load(xp[s].add(i));
+                u0 = f32x4_add(u0, f32x4_mul(v0[s], x));
+                u1 = f32x4_add(u1, f32x4_mul(v1[s], x));
+            }
+            v128_store(p0.add(i) as *mut v128, u0);
+            v128_store(p1.add(i) as *mut v128, u1);
+        }
+        i += 4;
+    }
+    for i in body..n {
+        let (mut u0, mut u1) = (y0[i], y1[i]);
+        for s in 0..S {
+            u0 += a0[s] * xs[s][i];
+            u1 += a1[s] * xs[s][i];
+        }
+        y0[i] = u0;
+        y1[i] = u1;
+    }
+}
+
+/// [`super::portable::conv2d`] with its 8-column blocks in two f32x4 vectors per channel:
+/// per tap, the two source vectors are loaded once and each channel's weight is splatted;
+/// every lane is one output's sequential sum, as in the portable code. Columns past the last
+/// full block of 8 go through the portable one-column blocks.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+pub fn conv2d(
+    src: &[f32],
+    row_stride: usize,
+    taps: &[u32],
+    w: &[f32],
+    bias: &[f32],
+    out_h: usize,
+    out_w: usize,
+    out: &mut [f32],
+) {
+    use super::portable::{conv2d_check, conv_block, Block, CONV_CHANNELS, CONV_COLUMNS};
+    conv2d_check(src, row_stride, taps, w, bias, out_h, out_w, out);
+    let n = bias.len();
+    let mut n0 = 0;
+    while n0 < n {
+        let c = (n - n0).min(CONV_CHANNELS);
+        for y in 0..out_h {
+            let mut x = 0;
+            while x < out_w {
+                let full = out_w - x >= CONV_COLUMNS;
+                let at = Block {
+                    n0,
+                    base: y * row_stride + x,
+                    out: (n0 * out_h + y) * out_w + x,
+                    plane: out_h * out_w,
+                };
+                match (c, full) {
+                    (5, true) => conv_block_simd::<5>(src, taps, w, bias, at, out),
+                    (4, true) => conv_block_simd::<4>(src, taps, w, bias, at, out),
+                    (3, true) => conv_block_simd::<3>(src, taps, w, bias, at, out),
+                    (2, true) => conv_block_simd::<2>(src, taps, w, bias, at, out),
+                    (1, true) => conv_block_simd::<1>(src, taps, w, bias, at, out),
+                    (5, false) => conv_block::<5, 1>(src, taps, w, bias, at, out),
+                    (4, false) => conv_block::<4, 1>(src, taps, w, bias, at, out),
+                    (3, false) => conv_block::<3, 1>(src, taps, w, bias, at, out),
+                    (2, false) => conv_block::<2, 1>(src, taps, w, bias, at, out),
+                    _ => conv_block::<1, 1>(src, taps, w, bias, at, out),
+                }
+                x += if full { CONV_COLUMNS } else { 1 };
+            }
+        }
+        n0 += c;
+    }
+}
+
+/// `C` channels x 8 columns of [`conv2d`] in 2 C accumulator vectors.
+#[inline(always)]
+fn conv_block_simd<const C: usize>(
+    src: &[f32],
+    taps: &[u32],
+    w: &[f32],
+    bias: &[f32],
+    at: super::portable::Block,
+    out: &mut [f32],
+) {
+    let n = bias.len();
+    let mut lo = [f32x4_splat(0.0); C];
+    let mut hi = [f32x4_splat(0.0); C];
+    let (sp, wp) = (src.as_ptr(), w.as_ptr());
+    for (k, &t) in taps.iter().enumerate() {
+        // SAFETY: conv2d_check proved base + t + 8 <= src.len() for every tap of a full
+        // block, and w.len() = K N with k < K, n0 + C <= N.
+        unsafe {
+            let s = sp.add(at.base + t as usize);
+            let (s0, s1) = (load(s), load(s.add(4)));
+            let wk = wp.add(k * n + at.n0);
+            for c in 0..C {
+                let wc = f32x4_splat(*wk.add(c));
+                lo[c] = f32x4_add(lo[c], f32x4_mul(wc, s0));
+                hi[c] = f32x4_add(hi[c], f32x4_mul(wc, s1));
+            }
+        }
+    }
+    for c in 0..C {
+        let b = f32x4_splat(bias[at.n0 + c]);
+        let o = &mut out[at.out + c * at.plane..][..8];
+        // SAFETY: o has 8 elements.
+        unsafe {
+            v128_store(o.as_mut_ptr() as *mut v128, f32x4_add(lo[c], b));
+            v128_store(o.as_mut_ptr().add(4) as *mut v128, f32x4_add(hi[c], b));
+        }
+    }
+}

@@ -3,8 +3,9 @@
 //! paper's CNN with 11,330).
 //!
 //! f32 because this is where the time goes; every sum over a batch (the loss) is accumulated
-//! in f64. No fused multiply-add and a fixed summation order, so results are bit-identical on
-//! every platform (native, wasm, any browser).
+//! in f64. With the exact kernels (the default, and every wasm build): no fused multiply-add
+//! and a fixed summation order, so results are bit-identical on every platform (native, wasm,
+//! any browser).
 //!
 //! # Parameter layout
 //!
@@ -25,14 +26,17 @@
 //!
 //! Samples in blocks of [`BLOCK`] (4): their activations stay in the workspace (a few dozen
 //! floats each), and the weights, transposed once per call into the workspace, are swept row
-//! by row. The first layer (784 inputs: nearly all the work) handles the whole block per row,
-//! so each weight row is read once per block rather than once per sample (it is 44 KB, more
-//! than a 32 KB L1 cache, so per sample it came from L2 every time); the later layers go
-//! sample by sample. Every inner loop is a contiguous `dot`/`dots` or `axpy`/`axpy_multi` of
-//! length in_l, from [`crate::kernels`]: explicit simd128 code in the SIMD wasm build, portable
-//! code elsewhere, with bit-identical results, and the same results as one sample at a time.
+//! by row. The first layer (784 inputs: nearly all the work) handles the whole block at once
+//! (`dots_rows`, `axpy_rows`: register tiles of 2 weight rows x several samples), so each
+//! weight row is read once per block rather than once per sample (the matrix is 44 KB, more
+//! than a 32 KB L1 cache) and each loaded chunk feeds several multiply-adds; the later layers
+//! go sample by sample. Every inner loop is a contiguous dot or axpy of length in_l, from
+//! [`crate::kernels`]: explicit simd128 code in the SIMD wasm build, portable code elsewhere,
+//! with bit-identical results, and the same results as one sample at a time; natively the
+//! run-time choice may be the fused (AVX2 + FMA, NEON) kernels instead, which round
+//! differently (see [`crate::kernels`]).
 
-use crate::kernels::{affine_t, axpy, axpy_multi, dot, dots, relu_mask, BLOCK};
+use crate::kernels::{affine_t, axpy, axpy_rows, dot, dots_rows, relu_mask, BLOCK};
 use crate::rng::Rng;
 use std::ops::Range;
 
@@ -431,7 +435,7 @@ impl Mlp {
     /// Samples go in blocks of [`BLOCK`]: the first layer (where almost all the work is: 784
     /// inputs) runs its forward pass, R-forward pass and weight-gradient update for the whole
     /// block at once, so each of its weight rows is read once per block instead of once per
-    /// sample ([`dots`], [`axpy_multi`]); the small later layers go sample by sample. Every
+    /// sample ([`dots_rows`], [`axpy_rows`]); the small later layers go sample by sample. Every
     /// float gets the same operations in the same order as sample-by-sample processing, so
     /// the results do not depend on the block size.
     fn run(
@@ -520,24 +524,10 @@ impl Mlp {
             }
             // The first layer's weight gradient (or its R) for the whole block, in sample order.
             if want_grad {
+                // Zero coefficients of a live row add +-0 to sums that start at +0 and so are
+                // never -0: the same bits as skipping them (inputs are finite).
                 let src = if hvp { &*rdelta } else { &*delta };
-                let gw = &mut acc[first.weights()];
-                let mut alphas = [0.0f32; BLOCK];
-                let mut rows: [&[f32]; BLOCK] = [&[]; BLOCK];
-                for (j, grow) in gw.chunks_exact_mut(first.inputs).enumerate() {
-                    let mut terms = 0;
-                    for s in 0..count {
-                        let dj = src[s * u + first.unit_offset + j];
-                        if dj != 0.0 {
-                            alphas[terms] = dj;
-                            rows[terms] = xs[s];
-                            terms += 1;
-                        }
-                    }
-                    if terms > 0 {
-                        axpy_multi(&alphas[..terms], &rows[..terms], grow);
-                    }
-                }
+                axpy_rows(&src[first.unit_offset..], u, xs, &mut acc[first.weights()]);
             }
             k += count;
         }
@@ -555,13 +545,12 @@ impl Mlp {
         let hidden = self.layers.len() > 1;
         let w = &wt[layer.weights()];
         let b = &wt[layer.biases()];
-        let mut z = [0.0f32; BLOCK];
-        let z = &mut z[..xs.len()];
-        for (j, row) in w.chunks_exact(layer.inputs).enumerate() {
-            dots(row, xs, z);
-            for (s, &zs) in z.iter().enumerate() {
-                let v = b[j] + zs;
-                act[s * u + layer.unit_offset + j] = if hidden { relu(v) } else { v };
+        dots_rows(w, xs, &mut act[layer.unit_offset..], u);
+        for s in 0..xs.len() {
+            let z = &mut act[s * u + layer.unit_offset..][..layer.outputs];
+            for (zj, &bj) in z.iter_mut().zip(b) {
+                let v = bj + *zj;
+                *zj = if hidden { relu(v) } else { v };
             }
         }
     }
@@ -580,17 +569,12 @@ impl Mlp {
         let hidden = self.layers.len() > 1;
         let w = &vt[layer.weights()];
         let b = &vt[layer.biases()];
-        let mut z = [0.0f32; BLOCK];
-        let z = &mut z[..xs.len()];
-        for (j, row) in w.chunks_exact(layer.inputs).enumerate() {
-            dots(row, xs, z);
-            for (s, &zs) in z.iter().enumerate() {
-                let i = s * u + layer.unit_offset + j;
-                ract[i] = if hidden && act[i] <= 0.0 {
-                    0.0
-                } else {
-                    b[j] + zs
-                };
+        dots_rows(w, xs, &mut ract[layer.unit_offset..], u);
+        for s in 0..xs.len() {
+            let span = s * u + layer.unit_offset..s * u + layer.unit_offset + layer.outputs;
+            let z = &mut ract[span.clone()];
+            for ((zj, &bj), &a) in z.iter_mut().zip(b).zip(&act[span]) {
+                *zj = if hidden && a <= 0.0 { 0.0 } else { bj + *zj };
             }
         }
     }

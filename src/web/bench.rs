@@ -66,7 +66,7 @@ impl BenchHarness {
 
     /// `"simd128"` or `"portable"`: which kernels this build runs.
     pub fn kernels() -> String {
-        crate::kernels::IMPLEMENTATION.to_string()
+        crate::kernels::implementation().to_string()
     }
 
     /// Runs `reps` ops of `workload` (1..=1,000,000); returns a checksum of the results.

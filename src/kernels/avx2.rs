@@ -1,0 +1,446 @@
+//! The fast x86-64 kernels: AVX2 (8 f32 lanes) with fused multiply-add, chosen at run time by
+//! [`super::select`] when the CPU has both features.
+//!
+//! Same contracts as [`super::portable`] except the rounding: a fused multiply-add rounds
+//! once where the exact kernels round the product and the sum, and the dots sum in their own
+//! order (more and wider accumulators), so results differ in the last bits; the tolerance tests
+//! (`tests/kernels_fast.rs`) bound by how much. Tails shorter than a register go through masked
+//! loads and stores, so short vectors (the MLP's 14 hidden units) stay in SIMD code.
+//!
+//! Every function is `#[target_feature(enable = "avx2,fma")]`: calling one is only sound on a
+//! CPU with AVX2 and FMA, which [`super::select`] and [`super::FastKernels`] check first.
+
+use core::arch::x86_64::*;
+
+/// f32 lanes per register.
+const W: usize = 8;
+
+/// `-1` (all bits) for the first 8 entries then 0: `MASKS[8 - k..]` masks the first k lanes.
+static MASKS: [i32; 16] = [-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0];
+
+/// The mask of the first `k` lanes (k < 8).
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+fn mask(k: usize) -> __m256i {
+    debug_assert!(k < W);
+    // SAFETY: 8 - k + 8 <= 16 entries.
+    unsafe { _mm256_loadu_si256(MASKS.as_ptr().add(W - k) as *const __m256i) }
+}
+
+/// The sum of the 8 lanes.
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+fn hsum(v: __m256) -> f32 {
+    let s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
+    let s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    let s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    _mm_cvtss_f32(s)
+}
+
+/// y += alpha x.
+#[target_feature(enable = "avx2,fma")]
+pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
+    let n = y.len();
+    let x = &x[..n];
+    let va = _mm256_set1_ps(alpha);
+    let body = n - n % W;
+    let (xp, yp) = (x.as_ptr(), y.as_mut_ptr());
+    let mut i = 0;
+    // SAFETY (all blocks below): every access is at i..i + 8 <= body <= n, or masked to n.
+    unsafe {
+        while i < body {
+            let r = _mm256_fmadd_ps(va, _mm256_loadu_ps(xp.add(i)), _mm256_loadu_ps(yp.add(i)));
+            _mm256_storeu_ps(yp.add(i), r);
+            i += W;
+        }
+        if body < n {
+            let m = mask(n - body);
+            let r = _mm256_fmadd_ps(
+                va,
+                _mm256_maskload_ps(xp.add(body), m),
+                _mm256_maskload_ps(yp.add(body), m),
+            );
+            _mm256_maskstore_ps(yp.add(body), m, r);
+        }
+    }
+}
+
+/// a . b with four 8-lane accumulators.
+#[target_feature(enable = "avx2,fma")]
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let n = a.len();
+    let b = &b[..n];
+    let (ap, bp) = (a.as_ptr(), b.as_ptr());
+    let mut acc = [_mm256_setzero_ps(); 4];
+    let mut i = 0;
+    // SAFETY: every access is at i..i + 8 <= n, or masked to n.
+    unsafe {
+        while i + 4 * W <= n {
+            for (k, s) in acc.iter_mut().enumerate() {
+                let j = i + k * W;
+                *s = _mm256_fmadd_ps(_mm256_loadu_ps(ap.add(j)), _mm256_loadu_ps(bp.add(j)), *s);
+            }
+            i += 4 * W;
+        }
+        while i + W <= n {
+            acc[0] = _mm256_fmadd_ps(
+                _mm256_loadu_ps(ap.add(i)),
+                _mm256_loadu_ps(bp.add(i)),
+                acc[0],
+            );
+            i += W;
+        }
+        if i < n {
+            let m = mask(n - i);
+            acc[1] = _mm256_fmadd_ps(
+                _mm256_maskload_ps(ap.add(i), m),
+                _mm256_maskload_ps(bp.add(i), m),
+                acc[1],
+            );
+        }
+    }
+    hsum(_mm256_add_ps(
+        _mm256_add_ps(acc[0], acc[1]),
+        _mm256_add_ps(acc[2], acc[3]),
+    ))
+}
+
+/// `z[j] = b[j] + dot(x, row j of w)`.
+#[target_feature(enable = "avx2,fma")]
+pub fn affine_t(w: &[f32], x: &[f32], b: &[f32], z: &mut [f32]) {
+    debug_assert_eq!(w.len(), x.len() * z.len());
+    if x.is_empty() {
+        z.copy_from_slice(b);
+        return;
+    }
+    for ((zj, row), &bj) in z.iter_mut().zip(w.chunks_exact(x.len())).zip(b) {
+        *zj = bj + dot(x, row);
+    }
+}
+
+/// `out[s] = dot(xs[s], row)` for up to 4 inputs, each chunk of `row` loaded once.
+#[target_feature(enable = "avx2,fma")]
+pub fn dots(row: &[f32], xs: &[&[f32]], out: &mut [f32]) {
+    match xs.len() {
+        4 => tile::<1, 4>(&[row], xs, out, 1),
+        3 => tile::<1, 3>(&[row], xs, out, 1),
+        2 => tile::<1, 2>(&[row], xs, out, 1),
+        1 => out[0] = dot(xs[0], row),
+        _ => {}
+    }
+}
+
+/// `out[s * stride + j] = dot(xs[s], row j of w)` in register tiles of 2 rows x up to 4
+/// samples: 8 accumulators, 6 loads per 8 fused multiply-adds.
+#[target_feature(enable = "avx2,fma")]
+pub fn dots_rows(w: &[f32], xs: &[&[f32]], out: &mut [f32], stride: usize) {
+    let Some(first) = xs.first() else { return };
+    let n = first.len();
+    if n == 0 {
+        return;
+    }
+    let n_rows = w.len() / n;
+    let mut j = 0;
+    while j < n_rows {
+        let r = (n_rows - j).min(2);
+        let rows: [&[f32]; 2] = [&w[j * n..(j + 1) * n], &w[(j + r - 1) * n..(j + r) * n]];
+        let out = &mut out[j..];
+        match (r, xs.len()) {
+            (2, 4) => tile::<2, 4>(&rows, xs, out, stride),
+            (2, 3) => tile::<2, 3>(&rows, xs, out, stride),
+            (2, 2) => tile::<2, 2>(&rows, xs, out, stride),
+            (2, _) => tile::<2, 1>(&rows, xs, out, stride),
+            (_, 4) => tile::<1, 4>(&rows, xs, out, stride),
+            (_, 3) => tile::<1, 3>(&rows, xs, out, stride),
+            (_, 2) => tile::<1, 2>(&rows, xs, out, stride),
+            _ => tile::<1, 1>(&rows, xs, out, stride),
+        }
+        j += r;
+    }
+}
+
+/// R rows x S inputs: `out[s * stride + r] = dot(xs[s], rows[r])`, one accumulator each.
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+fn tile<const R: usize, const S: usize>(
+    rows: &[&[f32]],
+    xs: &[&[f32]],
+    out: &mut [f32],
+    stride: usize,
+) {
+    let n = rows[0].len();
+    let rp: [*const f32; R] = core::array::from_fn(|r| rows[r][..n].as_ptr());
+    let xp: [*const f32; S] = core::array::from_fn(|s| xs[s][..n].as_ptr());
+    let mut acc = [[_mm256_setzero_ps(); S]; R];
+    let body = n - n % W;
+    let mut i = 0;
+    // SAFETY: every row and input has length n; accesses are at i..i + 8 <= body, or masked.
+    unsafe {
+        while i < body {
+            let wv: [__m256; R] = core::array::from_fn(|r| _mm256_loadu_ps(rp[r].add(i)));
+            for s in 0..S {
+                let x = _mm256_loadu_ps(xp[s].add(i));
+                for r in 0..R {
+                    acc[r][s] = _mm256_fmadd_ps(x, wv[r], acc[r][s]);
+                }
+            }
+            i += W;
+        }
+        if body < n {
+            let m = mask(n - body);
+            let wv: [__m256; R] = core::array::from_fn(|r| _mm256_maskload_ps(rp[r].add(body), m));
+            for s in 0..S {
+                let x = _mm256_maskload_ps(xp[s].add(body), m);
+                for r in 0..R {
+                    acc[r][s] = _mm256_fmadd_ps(x, wv[r], acc[r][s]);
+                }
+            }
+        }
+    }
+    for r in 0..R {
+        for s in 0..S {
+            out[s * stride + r] = hsum(acc[r][s]);
+        }
+    }
+}
+
+/// `y += alphas[k] xs[k]` for every k in order, 4 terms per load and store of `y`.
+#[target_feature(enable = "avx2,fma")]
+pub fn axpy_multi(alphas: &[f32], xs: &[&[f32]], y: &mut [f32]) {
+    for (a, x) in alphas.chunks(4).zip(xs.chunks(4)) {
+        match a.len() {
+            4 => rows_n::<1, 4>(&[a], x, &mut [&mut *y]),
+            3 => rows_n::<1, 3>(&[a], x, &mut [&mut *y]),
+            2 => rows_n::<1, 2>(&[a], x, &mut [&mut *y]),
+            _ => axpy(a[0], x[0], y),
+        }
+    }
+}
+
+/// For every row j of `y`: `row j += alphas[s * stride + j] xs[s]` for s in order, two rows
+/// per pass (2 loads and 2 stores of `y` and S input loads per 2 S fused multiply-adds); a row
+/// whose coefficients are all zero is skipped.
+#[target_feature(enable = "avx2,fma")]
+pub fn axpy_rows(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32]) {
+    match xs.len() {
+        4 => axpy_rows_n::<4>(alphas, stride, xs, y),
+        3 => axpy_rows_n::<3>(alphas, stride, xs, y),
+        2 => axpy_rows_n::<2>(alphas, stride, xs, y),
+        1 => axpy_rows_n::<1>(alphas, stride, xs, y),
+        _ => {}
+    }
+}
+
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+fn axpy_rows_n<const S: usize>(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32]) {
+    let n = xs[0].len();
+    if n == 0 {
+        return;
+    }
+    let n_rows = y.len() / n;
+    let coef = |j: usize| -> [f32; S] { core::array::from_fn(|s| alphas[s * stride + j]) };
+    let live = |a: &[f32; S]| a.iter().any(|&v| v != 0.0);
+    let mut j = 0;
+    while j < n_rows {
+        let a0 = coef(j);
+        if j + 1 < n_rows {
+            let a1 = coef(j + 1);
+            let rows = &mut y[j * n..(j + 2) * n];
+            match (live(&a0), live(&a1)) {
+                (true, true) => {
+                    let (r0, r1) = rows.split_at_mut(n);
+                    rows_n::<2, S>(&[&a0[..], &a1[..]], xs, &mut [r0, r1]);
+                }
+                (true, false) => rows_n::<1, S>(&[&a0[..]], xs, &mut [&mut rows[..n]]),
+                (false, true) => rows_n::<1, S>(&[&a1[..]], xs, &mut [&mut rows[n..]]),
+                (false, false) => {}
+            }
+            j += 2;
+        } else {
+            if live(&a0) {
+                rows_n::<1, S>(&[&a0[..]], xs, &mut [&mut y[j * n..(j + 1) * n]]);
+            }
+            j += 1;
+        }
+    }
+}
+
+/// `ys[r] += a[r][s] xs[s]` for s in order, R rows x S inputs per pass over the chunks.
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+fn rows_n<const R: usize, const S: usize>(a: &[&[f32]], xs: &[&[f32]], ys: &mut [&mut [f32]]) {
+    let n = ys[0].len();
+    let va: [[__m256; S]; R] =
+        core::array::from_fn(|r| core::array::from_fn(|s| _mm256_set1_ps(a[r][s])));
+    let xp: [*const f32; S] = core::array::from_fn(|s| xs[s][..n].as_ptr());
+    let yp: [*mut f32; R] = core::array::from_fn(|r| ys[r][..n].as_mut_ptr());
+    let body = n - n % W;
+    let mut i = 0;
+    // SAFETY: every row and input has length n; accesses are at i..i + 8 <= body, or masked.
+    unsafe {
+        while i < body {
+            let mut u: [__m256; R] = core::array::from_fn(|r| _mm256_loadu_ps(yp[r].add(i)));
+            for s in 0..S {
+                let x = _mm256_loadu_ps(xp[s].add(i));
+                for r in 0..R {
+                    u[r] = _mm256_fmadd_ps(va[r][s], x, u[r]);
+                }
+            }
+            for r in 0..R {
+                _mm256_storeu_ps(yp[r].add(i), u[r]);
+            }
+            i += W;
+        }
+        if body < n {
+            let m = mask(n - body);
+            let mut u: [__m256; R] =
+                core::array::from_fn(|r| _mm256_maskload_ps(yp[r].add(body), m));
+            for s in 0..S {
+                let x = _mm256_maskload_ps(xp[s].add(body), m);
+                for r in 0..R {
+                    u[r] = _mm256_fmadd_ps(va[r][s], x, u[r]);
+                }
+            }
+            for r in 0..R {
+                _mm256_maskstore_ps(yp[r].add(body), m, u[r]);
+            }
+        }
+    }
+}
+
+/// Zeroes `g` where `a <= 0` (NaN compares false and keeps `g`): exact, like the portable one.
+#[target_feature(enable = "avx2,fma")]
+pub fn relu_mask(a: &[f32], g: &mut [f32]) {
+    let n = g.len();
+    let a = &a[..n];
+    let body = n - n % W;
+    let zero = _mm256_setzero_ps();
+    let (ap, gp) = (a.as_ptr(), g.as_mut_ptr());
+    let mut i = 0;
+    // SAFETY: accesses at i..i + 8 <= body <= n.
+    unsafe {
+        while i < body {
+            let dead = _mm256_cmp_ps::<_CMP_LE_OQ>(_mm256_loadu_ps(ap.add(i)), zero);
+            _mm256_storeu_ps(
+                gp.add(i),
+                _mm256_andnot_ps(dead, _mm256_loadu_ps(gp.add(i))),
+            );
+            i += W;
+        }
+    }
+    for (gi, &ai) in g[body..].iter_mut().zip(&a[body..]) {
+        if ai <= 0.0 {
+            *gi = 0.0;
+        }
+    }
+}
+
+/// [`super::portable::conv2d`] with fused multiply-adds: blocks of 5 channels x 16 columns
+/// (10 accumulator registers; per tap 2 source loads and 5 weight broadcasts feed 10 fused
+/// multiply-adds), then 8-column blocks, then a masked block for the last 1..7 columns. Each
+/// output is still a sum over the taps in order, but fused, so it differs from the exact
+/// kernels in the last bits.
+#[allow(clippy::too_many_arguments)]
+#[target_feature(enable = "avx2,fma")]
+pub fn conv2d(
+    src: &[f32],
+    row_stride: usize,
+    taps: &[u32],
+    w: &[f32],
+    bias: &[f32],
+    out_h: usize,
+    out_w: usize,
+    out: &mut [f32],
+) {
+    use super::portable::{conv2d_check, Block, CONV_CHANNELS};
+    conv2d_check(src, row_stride, taps, w, bias, out_h, out_w, out);
+    let n = bias.len();
+    let mut n0 = 0;
+    while n0 < n {
+        let c = (n - n0).min(CONV_CHANNELS);
+        for y in 0..out_h {
+            let mut x = 0;
+            while x < out_w {
+                let cols = (out_w - x).min(2 * W);
+                let at = Block {
+                    n0,
+                    base: y * row_stride + x,
+                    out: (n0 * out_h + y) * out_w + x,
+                    plane: out_h * out_w,
+                };
+                let v = if cols == 2 * W { 2 } else { 1 };
+                let used = if cols >= W { v * W } else { cols };
+                match (c, v) {
+                    (5, 2) => conv_block::<5, 2>(src, taps, w, bias, at, out, used),
+                    (4, 2) => conv_block::<4, 2>(src, taps, w, bias, at, out, used),
+                    (3, 2) => conv_block::<3, 2>(src, taps, w, bias, at, out, used),
+                    (2, 2) => conv_block::<2, 2>(src, taps, w, bias, at, out, used),
+                    (1, 2) => conv_block::<1, 2>(src, taps, w, bias, at, out, used),
+                    (5, _) => conv_block::<5, 1>(src, taps, w, bias, at, out, used),
+                    (4, _) => conv_block::<4, 1>(src, taps, w, bias, at, out, used),
+                    (3, _) => conv_block::<3, 1>(src, taps, w, bias, at, out, used),
+                    (2, _) => conv_block::<2, 1>(src, taps, w, bias, at, out, used),
+                    _ => conv_block::<1, 1>(src, taps, w, bias, at, out, used),
+                }
+                x += used;
+            }
+        }
+        n0 += c;
+    }
+}
+
+/// `C` channels x `V` registers of 8 columns of [`conv2d`]; `cols` < 8 (V = 1) masks the
+/// loads and stores to the first `cols` columns.
+#[allow(clippy::needless_range_loop)] // (register arrays indexed in step)
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+fn conv_block<const C: usize, const V: usize>(
+    src: &[f32],
+    taps: &[u32],
+    w: &[f32],
+    bias: &[f32],
+    at: super::portable::Block,
+    out: &mut [f32],
+    cols: usize,
+) {
+    let n = bias.len();
+    let mut acc = [[_mm256_setzero_ps(); V]; C];
+    let (sp, wp) = (src.as_ptr(), w.as_ptr());
+    let m = mask(cols % W);
+    let full = cols >= W;
+    // SAFETY: conv2d_check proved base + t + cols <= src.len() for every tap (loads past
+    // `cols` are masked off), w.len() = K N with k < K and n0 + C <= N, and the block's outputs
+    // lie in `out` (stores past `cols` masked off).
+    unsafe {
+        for (k, &t) in taps.iter().enumerate() {
+            let s = sp.add(at.base + t as usize);
+            let sv: [__m256; V] = core::array::from_fn(|v| {
+                if full {
+                    _mm256_loadu_ps(s.add(v * W))
+                } else {
+                    _mm256_maskload_ps(s, m)
+                }
+            });
+            let wk = wp.add(k * n + at.n0);
+            for c in 0..C {
+                let wc = _mm256_broadcast_ss(&*wk.add(c));
+                for v in 0..V {
+                    acc[c][v] = _mm256_fmadd_ps(wc, sv[v], acc[c][v]);
+                }
+            }
+        }
+        for c in 0..C {
+            let b = _mm256_set1_ps(bias[at.n0 + c]);
+            let o = out[at.out + c * at.plane..][..cols].as_mut_ptr();
+            for v in 0..V {
+                let r = _mm256_add_ps(acc[c][v], b);
+                if full {
+                    _mm256_storeu_ps(o.add(v * W), r);
+                } else {
+                    _mm256_maskstore_ps(o, m, r);
+                }
+            }
+        }
+    }
+}
