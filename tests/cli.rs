@@ -328,6 +328,10 @@ fn seed_random_draws_a_seed_that_reproduces_the_run() {
         // Two draws differ (a 1 in 2^32 chance of a false failure).
         let other = json(&with("random"))["seed"].as_u64().unwrap();
         assert_ne!(seed, other);
+    }
+}
+
+#[test]
 fn kernels_option_selects_or_names_itself() {
     // Accepted anywhere on the line; the toy experiment (f64) gives the same JSON either way.
     let auto = json(&cli(&["toy", "--runs", "5", "--iterations", "20"]));
