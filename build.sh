@@ -419,17 +419,21 @@ wasm_test_scalar() {
   run "${SCALAR_ENV[@]}" "${WASM_PACK_TEST[@]}" -- --target-dir "$SCALAR_TARGET_DIR"
 }
 
-# The same wasm tests in headless Firefox (SpiderMonkey), through geckodriver from crates.io
-# and Debian's firefox-esr (webdriver-firefox.json names the binary).
+# The bit-for-bit tests in headless Firefox (SpiderMonkey), through geckodriver from crates.io
+# and Debian's firefox-esr (webdriver-firefox.json names the binary): the determinism fixture and
+# the kernels' SIMD-vs-portable identity. Not tests/web.rs: under WebDriver, Firefox ran it more
+# than 150 times slower than Chromium (over 10 min against 3.6 s; docs/speed.md).
 WASM_PACK_TEST_FIREFOX=(wasm-pack test --headless --firefox --geckodriver "$GECKODRIVER" --release --mode no-install)
+FIREFOX_TESTS=(--test web_determinism --test kernels)
 
 wasm_test_simd_firefox() {
-  WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/webdriver-firefox.json" run "${WASM_PACK_TEST_FIREFOX[@]}"
+  WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/webdriver-firefox.json" \
+    run "${WASM_PACK_TEST_FIREFOX[@]}" -- "${FIREFOX_TESTS[@]}"
 }
 
 wasm_test_scalar_firefox() {
   WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/webdriver-firefox.json" \
-    run "${SCALAR_ENV[@]}" "${WASM_PACK_TEST_FIREFOX[@]}" -- --target-dir "$SCALAR_TARGET_DIR"
+    run "${SCALAR_ENV[@]}" "${WASM_PACK_TEST_FIREFOX[@]}" -- --target-dir "$SCALAR_TARGET_DIR" "${FIREFOX_TESTS[@]}"
 }
 
 # The end-to-end suite: @playwright/test driving Debian's chromium (playwright.config.mjs).
@@ -490,8 +494,8 @@ cmd_test() {
   step "cargo test --release (native)" run cargo test --release
   step "wasm tests, SIMD build (headless Chromium)" wasm_test_simd
   step "wasm tests, scalar build (headless Chromium)" wasm_test_scalar
-  step "wasm tests, SIMD build (headless Firefox)" wasm_test_simd_firefox
-  step "wasm tests, scalar build (headless Firefox)" wasm_test_scalar_firefox
+  step "wasm determinism + kernel tests, SIMD build (headless Firefox)" wasm_test_simd_firefox
+  step "wasm determinism + kernel tests, scalar build (headless Firefox)" wasm_test_scalar_firefox
   step "fuzz targets (cargo fuzz, ${FUZZ_SECONDS} s each)" cmd_fuzz "$FUZZ_SECONDS"
   step "build" cmd_build
   step "benchmark drivers, smoke test (one op each, no timing)" bench_smoke
