@@ -5,7 +5,8 @@
 
 use js_sys::{Array, Float32Array, Float64Array, Object, Reflect};
 use sgd_escape::web::{
-    build_info, last_panic, method_info, parse_permalink, preset_list, ToySimulation,
+    build_info, fresh_seed, last_panic, method_info, parse_permalink, preset_list, schema,
+    ToySimulation,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -450,9 +451,13 @@ fn permalinks_of_the_later_figures_feed_their_experiments() {
         "#figure=ohl&samples=50&epochs=3&epoch=2&lr=0.002&noiseTrace=1",
     ))
     .unwrap();
-    assert_eq!(get(&link, "figure").as_string().as_deref(), Some("ohl"));
+    assert_eq!(
+        get(&link, "figure").as_string().as_deref(),
+        Some("one-hidden-layer"),
+        "`ohl` is an alias; the parsed link names the figure by its id"
+    );
     assert_eq!(Array::from(&get(&link, "warnings")).length(), 1);
-    let ohl = get(&link, "ohl");
+    let ohl = get(&link, "oneHiddenLayer");
     assert_eq!(get(&ohl, "epoch").as_f64(), Some(2.0));
     // The study takes the link's settings as they are.
     let config = object(&[
@@ -472,4 +477,21 @@ fn permalinks_of_the_later_figures_feed_their_experiments() {
     assert_eq!(get(&fashion, "iterations").as_f64(), Some(15000.0));
     assert_eq!(get(&fashion, "logEvery").as_f64(), Some(500.0));
     assert_eq!(Array::from(&get(&fashion, "methods")).length(), 8);
+}
+
+#[wasm_bindgen_test]
+fn schema_is_the_committed_json_and_fresh_seeds_come_from_the_browser() {
+    let exported = js_sys::JSON::stringify(&schema().unwrap()).unwrap();
+    let committed = js_sys::JSON::stringify(
+        &js_sys::JSON::parse(include_str!("../www/lib/schema.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(String::from(exported), String::from(committed));
+    // crypto.getRandomValues: two draws differ (a 1 in 2^32 chance of a false failure).
+    assert_ne!(fresh_seed(), fresh_seed());
+    // A link's `seed=random` is a concrete seed in the parsed link.
+    let link = parse_permalink(JsValue::from_str("seed=random")).unwrap();
+    assert!(get(&get(&link, "config"), "seed").as_f64().is_some());
+    let sim = ToySimulation::new(object(&[("seed", "random".into()), ("runs", 3.into())]));
+    assert!(sim.is_ok());
 }

@@ -58,7 +58,7 @@ const SHARPNESS_DRAWS = 20;
 // Records kept per method by default, in the worker and here; past it they are thinned (see
 // above). A state may ask for another cap (maxRecords, 3 ..= 100000).
 const MAX_RECORDS = 256;
-// The paper's stage 2 (PAPER.md, Section 5.3): 15,000 iterations of every dynamics, over
+// The paper's stage 2 (docs/protocols.md 3.3): 15,000 iterations of every dynamics, over
 // min(cores, 8) workers.
 const PAPER = { target: 15000, logEvery: 500, seed: 0 };
 // Workers by default: each holds the data and its own wasm memory (about 22 MB), so two keep the

@@ -30,7 +30,7 @@ import { toCsv } from './figure-curves.js';
 import { fmt } from './format.js';
 import { statusReporter } from './status.js';
 
-// The paper's protocol (PAPER.md 3.2): seed 123, 31 epochs.
+// The paper's protocol (docs/protocols.md 3.2): seed 123, 31 epochs.
 const CONFIG = { seed: 123, epochs: 31 };
 const GRID_N = 96;
 // Slowest pace: at least this long between epochs, so the boundary visibly moves.

@@ -1,7 +1,7 @@
 //! The eight dynamics of the paper and the noise covariance each one adds.
 //!
 //! All eight are theta <- theta - lr grad L(theta) + eps, eps ~ N(0, Sigma); they differ only
-//! in Sigma (PAPER.md 1). The six GLD variants and GD follow the authors' 2-D code: the noise
+//! in Sigma (docs/protocols.md 1). The six GLD variants and GD follow the authors' 2-D code: the noise
 //! matrix is evaluated at w_t and its trace is `noise_trace` (parameter noise, added after the
 //! GD step). `gld-dynamic` instead matches the trace of SGD's own noise at w_t, so that it is
 //! always the equal-magnitude isotropic twin of `sgd`. SGD adds nothing: its noise is the
@@ -47,18 +47,21 @@ impl Method {
         Method::Sgd,
     ];
 
+    /// The ids of [`Method::ALL`], in the same order (the schema's lists of methods).
+    pub const IDS: [&'static str; 8] = [
+        "gd",
+        "gld-const",
+        "gld-dynamic",
+        "gld-diag",
+        "gld-leading",
+        "gld-hessian",
+        "gld-eigvec",
+        "sgd",
+    ];
+
     /// The stable id used by the API, the CLI and the page.
     pub fn id(self) -> &'static str {
-        match self {
-            Method::Gd => "gd",
-            Method::GldConst => "gld-const",
-            Method::GldDynamic => "gld-dynamic",
-            Method::GldDiag => "gld-diag",
-            Method::GldLeading => "gld-leading",
-            Method::GldHessian => "gld-hessian",
-            Method::GldEigvec => "gld-eigvec",
-            Method::Sgd => "sgd",
-        }
+        Method::IDS[self as usize]
     }
 
     /// The name the paper gives it.
