@@ -86,7 +86,7 @@ const gflopsOf = (engine, w) => {
 };
 const ratio = (a, b) => (a != null && b != null ? a / b : null);
 // (Not `peak`: its chain count differs between the simd128 and portable builds.)
-const stateless = new Set(['fig2', 'mlp-grad', 'hvp', 'lanczos20']);
+const stateless = new Set(['fig2', 'mlp-grad', 'hvp', 'cnn-grad', 'cnn-hvp', 'lanczos20']);
 
 const workloads = {};
 for (const w of workloadNames) {

@@ -14,6 +14,39 @@ use crate::landscape::cnn::{Cnn, CnnWorkspace};
 use crate::landscape::mlp::{Mlp, MlpWorkspace};
 use crate::rng::Rng;
 
+/// Which network the FashionMNIST experiment trains (the `network` setting: `cnn` or `mlp`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NetworkKind {
+    /// A fully connected ReLU network (784-14-10 by default).
+    #[default]
+    Mlp,
+    /// The paper's CNN (the authors' ConvYu, D = 11,330).
+    Cnn,
+}
+
+impl NetworkKind {
+    /// Every id, in the schema's order.
+    pub const IDS: [&'static str; 2] = ["cnn", "mlp"];
+
+    /// The id: `cnn` or `mlp`.
+    pub fn id(self) -> &'static str {
+        match self {
+            NetworkKind::Mlp => "mlp",
+            NetworkKind::Cnn => "cnn",
+        }
+    }
+
+    /// The kind of an id, if it is one.
+    pub fn from_id(id: &str) -> Option<Self> {
+        match id {
+            "mlp" => Some(NetworkKind::Mlp),
+            "cnn" => Some(NetworkKind::Cnn),
+            _ => None,
+        }
+    }
+}
+
 /// A network of the FashionMNIST experiment (its architecture; the parameters are a flat
 /// slice).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,6 +111,14 @@ impl From<Cnn> for Network {
 }
 
 impl Network {
+    /// Which kind of network this is.
+    pub fn kind(&self) -> NetworkKind {
+        match self {
+            Network::Mlp(_) => NetworkKind::Mlp,
+            Network::Cnn(_) => NetworkKind::Cnn,
+        }
+    }
+
     /// The MLP inside, if this is one.
     pub fn as_mlp(&self) -> Option<&Mlp> {
         match self {
