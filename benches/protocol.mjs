@@ -12,6 +12,7 @@ export const DATA_FILES = {
   testImages: 'fmnist-test2000-images-idx3-ubyte.gz',
   testLabels: 'fmnist-test2000-labels-idx1-ubyte.gz',
   minimum: 'fashion-minimum-seed0.bin',
+  cnnMinimum: 'fashion-cnn-minimum-seed0.bin',
 };
 
 export function samplesFor(opSeconds) {
@@ -64,6 +65,7 @@ export async function measure(harness, name, now, quick = false) {
 export async function runSuite(mod, data, { engine, now, quick = false, only = null, log = () => {} }) {
   const harness = new mod.BenchHarness(
     data.trainImages, data.trainLabels, data.testImages, data.testLabels, data.minimum);
+  if (data.cnnMinimum) harness.setCnnMinimum(data.cnnMinimum);
   const names = only ?? mod.BenchHarness.workloads();
   const workloads = {};
   try {

@@ -334,6 +334,12 @@ impl FashionMethodReport {
 pub struct FashionReport {
     /// Always "fashion".
     pub experiment: String,
+    /// The network id ("cnn", "mlp").
+    #[serde(default)]
+    pub network: String,
+    /// D, the number of parameters (11,330 for the CNN).
+    #[serde(default)]
+    pub parameters: usize,
     /// The seed.
     pub seed: u32,
     /// Layer sizes of the network.

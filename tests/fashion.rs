@@ -29,6 +29,8 @@ fn stage1_fits_every_label_and_regenerates_the_committed_checkpoint_bit_for_bit(
     let path = std::env::temp_dir().join(format!("sgd-escape-minimum-{}.bin", std::process::id()));
     let out = cli(&[
         "fashion",
+        "--network",
+        "mlp",
         "--seed",
         "0",
         "--iters",
@@ -61,7 +63,7 @@ fn stage1_fits_every_label_and_regenerates_the_committed_checkpoint_bit_for_bit(
     let committed = std::fs::read(CHECKPOINT).unwrap();
     assert!(
         made == committed,
-        "regenerate with: sgd-escape fashion --seed 0 --iters 1 --save-start {CHECKPOINT}"
+        "regenerate with: sgd-escape fashion --network mlp --seed 0 --iters 1 --save-start {CHECKPOINT}"
     );
     // Progress with an ETA went to stderr.
     assert!(String::from_utf8_lossy(&out.stderr).contains("stage 1"));
@@ -71,6 +73,8 @@ fn stage1_fits_every_label_and_regenerates_the_committed_checkpoint_bit_for_bit(
 fn stage2_from_the_checkpoint_is_deterministic_and_complete() {
     let args = [
         "fashion",
+        "--network",
+        "mlp",
         "--start",
         CHECKPOINT,
         "--iters",
@@ -87,6 +91,10 @@ fn stage2_from_the_checkpoint_is_deterministic_and_complete() {
     let v = json(&a);
     assert_eq!(v["experiment"], "fashion");
     assert_eq!(v["params"], 11140);
+    assert_eq!(
+        (&v["network"], &v["parameters"]),
+        (&"mlp".into(), &11140.into())
+    );
     let methods = v["methods"].as_array().unwrap();
     assert_eq!(methods.len(), 4);
     for m in methods {
@@ -113,7 +121,12 @@ fn bad_fashion_flags_exit_2_and_bad_files_exit_1() {
     for (args, flag) in [
         (&["fashion", "--iters", "0"][..], "--iters"),
         (&["fashion", "--methods", "adam"][..], "--methods"),
-        (&["fashion", "--hidden", "0"][..], "--hidden"),
+        (
+            &["fashion", "--network", "mlp", "--hidden", "0"][..],
+            "--hidden",
+        ),
+        (&["fashion", "--hidden", "20"][..], "--hidden"),
+        (&["fashion", "--network", "resnet"][..], "--network"),
         (&["fashion", "--lr", "-1"][..], "--lr"),
         (&["fashion", "--what", "1"][..], "--what"),
     ] {
@@ -127,4 +140,54 @@ fn bad_fashion_flags_exit_2_and_bad_files_exit_1() {
     let out = cli(&["fashion", "--start", "Cargo.toml"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("checkpoint"));
+}
+
+/// The paper's CNN's stage-1 minimum for seed 0, as the CLI (default `--network cnn`) writes it.
+const CNN_CHECKPOINT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/www/data/fashion-cnn-minimum-seed0.bin"
+);
+
+#[test]
+fn cnn_stage1_fits_every_label_and_regenerates_the_committed_checkpoint_bit_for_bit() {
+    let path =
+        std::env::temp_dir().join(format!("sgd-escape-cnn-minimum-{}.bin", std::process::id()));
+    let out = cli(&[
+        "fashion",
+        "--seed",
+        "0",
+        "--iters",
+        "1",
+        "--methods",
+        "gd",
+        "--sharpness-draws",
+        "2",
+        "--save-start",
+        path.to_str().unwrap(),
+    ]);
+    let v = json(&out);
+    assert_eq!(
+        (&v["network"], &v["parameters"]),
+        (&"cnn".into(), &11330.into())
+    );
+    assert_eq!(v["gd"]["fitted"], true);
+    assert_eq!(v["gd"]["record"]["corruptedAccuracy"], 1.0);
+    // Paper: about 3000 iterations, GD's test accuracy 66.22%.
+    let iterations = v["gd"]["iterations"].as_u64().unwrap();
+    assert!(
+        (1000..6000).contains(&iterations),
+        "{iterations} iterations"
+    );
+    let test = v["gd"]["testAccuracy"].as_f64().unwrap();
+    assert!(
+        (0.55..0.8).contains(&test),
+        "test accuracy at the sharp minimum: {test}"
+    );
+    let made = std::fs::read(&path).unwrap();
+    std::fs::remove_file(&path).ok();
+    let committed = std::fs::read(CNN_CHECKPOINT).unwrap();
+    assert!(
+        made == committed,
+        "regenerate with: sgd-escape fashion --seed 0 --iters 1 --save-start {CNN_CHECKPOINT}"
+    );
 }

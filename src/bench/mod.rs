@@ -4,7 +4,7 @@
 //!
 //! A workload is run `reps` times per call and returns a checksum (so no engine can skip the
 //! work, and engines can be compared for doing the same thing): of the last op for the
-//! stateless workloads (`peak`, `fig2`, `mlp-grad`, `hvp`, `lanczos20`), which every Rust
+//! stateless workloads (`peak`, `fig2`, `mlp-grad`, `hvp`, `cnn-grad`, `cnn-hvp`, `lanczos20`), which every Rust
 //! build must reproduce bit for bit; of the state reached for the others (it depends on how
 //! many ops the calibration ran). Workloads:
 //!
@@ -14,6 +14,8 @@
 //! | `fig2` | the Figure 2 protocol: a fresh 8 methods x 100 runs ensemble, 500 iterations |
 //! | `mlp-grad` | full-batch loss and gradient of the 784-14-10 MLP on the 1200 images |
 //! | `hvp` | one full-batch Hessian-vector product (R-operator) |
+//! | `cnn-grad` | full-batch loss and gradient of the paper's CNN on the 1200 images |
+//! | `cnn-hvp` | one full-batch Hessian-vector product of the CNN (R-operator) |
 //! | `cov60` | C from the 60 minibatch gradients (batch 20) of one shuffled epoch |
 //! | `lanczos20` | the top 20 Hessian eigenpairs by Lanczos (50 Hessian-vector products) |
 //! | `stage2-<method>` | one stage-2 iteration of that method (averaged over 10, its refresh period) |
@@ -27,7 +29,7 @@ use crate::dynamics::ToyEnsemble;
 use crate::experiments::fashion::{
     Checkpoint, FashionConfig, FashionContext, FashionData, MethodRun,
 };
-use crate::landscape::network::NetworkWorkspace;
+use crate::landscape::network::{NetworkKind, NetworkWorkspace};
 use crate::linalg::{lanczos_top_from, LanczosOptions};
 use crate::noise::Method;
 use crate::rng::Rng;
@@ -53,6 +55,8 @@ pub fn workload_names() -> Vec<String> {
         "fig2",
         "mlp-grad",
         "hvp",
+        "cnn-grad",
+        "cnn-hvp",
         "cov60",
         "lanczos20",
     ]
@@ -69,8 +73,8 @@ pub fn op_unit(workload: &str) -> &'static str {
         "toy-100" | "toy-10000" => "ensemble iterations",
         "fig2" => "protocols",
         "peak" => "kernel calls",
-        "mlp-grad" => "gradients",
-        "hvp" => "HVPs",
+        "mlp-grad" | "cnn-grad" => "gradients",
+        "hvp" | "cnn-hvp" => "HVPs",
         "cov60" => "covariances",
         "lanczos20" => "eigensolves",
         _ => "stage-2 iterations x10",
@@ -93,10 +97,36 @@ struct MlpBench {
     lanczos_steps: usize,
 }
 
+/// The shared state of the CNN workloads.
+struct CnnBench {
+    ctx: FashionContext,
+    /// Where they are evaluated: the CNN's stage-1 minimum if given, else its initial weights.
+    theta: Vec<f32>,
+    /// A fixed unit direction for the HVP.
+    direction: Vec<f32>,
+    out: Vec<f32>,
+    ws: NetworkWorkspace,
+}
+
 /// All workloads, with their data and state.
 pub struct BenchSuite {
     mlp: MlpBench,
+    cnn: CnnBench,
     toys: Vec<(usize, ToyEnsemble)>,
+}
+
+/// A random unit vector of length `dim` (f64 norm).
+fn unit_direction(dim: usize, rng: &mut Rng) -> Vec<f32> {
+    let mut direction: Vec<f32> = (0..dim).map(|_| rng.normal() as f32).collect();
+    let norm = direction
+        .iter()
+        .map(|&x| (x as f64) * (x as f64))
+        .sum::<f64>()
+        .sqrt();
+    for x in &mut direction {
+        *x = (*x as f64 / norm) as f32;
+    }
+    direction
 }
 
 /// The 2-D toy settings of the benchmark: the paper's (and the page's default) with `runs` runs.
@@ -129,6 +159,13 @@ impl BenchSuite {
             config.seed,
         )
         .map_err(|e| e.to_string())?;
+        let cnn_ctx = FashionContext::new(
+            FashionConfig {
+                network: NetworkKind::Cnn,
+                ..config.clone()
+            },
+            data.clone(),
+        );
         let ctx = FashionContext::new(config, data);
         let theta = match minimum {
             Some(bytes) => Checkpoint::from_bytes(bytes, ctx.dim())?.theta,
@@ -145,7 +182,17 @@ impl BenchSuite {
             *x = (*x as f64 / norm) as f32;
         }
         let ws = ctx.network.workspace();
+        let cnn_direction =
+            unit_direction(cnn_ctx.dim(), &mut Rng::for_stream(0, &[STREAM_TAG, 2]));
+        let cnn = CnnBench {
+            theta: cnn_ctx.initial_weights(),
+            direction: cnn_direction,
+            out: vec![0.0; cnn_ctx.dim()],
+            ws: cnn_ctx.network.workspace(),
+            ctx: cnn_ctx,
+        };
         Ok(BenchSuite {
+            cnn,
             mlp: MlpBench {
                 out: vec![0.0; ctx.dim()],
                 ctx,
@@ -158,6 +205,18 @@ impl BenchSuite {
             },
             toys: Vec::new(),
         })
+    }
+
+    /// Evaluates the CNN workloads at this stage-1 minimum checkpoint of the CNN
+    /// (www/data/fashion-cnn-minimum-seed0.bin) instead of its initial weights.
+    pub fn set_cnn_minimum(&mut self, bytes: &[u8]) -> Result<(), String> {
+        self.cnn.theta = Checkpoint::from_bytes(bytes, self.cnn.ctx.dim())?.theta;
+        Ok(())
+    }
+
+    /// The CNN's context, the point its workloads are evaluated at, and the HVP direction.
+    pub fn cnn_point(&self) -> (&FashionContext, &[f32], &[f32]) {
+        (&self.cnn.ctx, &self.cnn.theta, &self.cnn.direction)
     }
 
     /// The MLP's context (network, data, settings).
@@ -180,12 +239,15 @@ impl BenchSuite {
     /// still count); `None` for workloads that are not matrix arithmetic (the 2-D ensemble).
     pub fn flops(&self, workload: &str) -> Option<f64> {
         let (grad, hvp) = self.mlp.ctx.network.flops(self.mlp.ctx.data.train_len());
+        let (cnn_grad, cnn_hvp) = self.cnn.ctx.network.flops(self.cnn.ctx.data.train_len());
         match workload {
             "peak" => Some(PEAK_ITERATIONS as f64 * peak::FLOPS_PER_ITERATION),
             "mlp-grad" => Some(grad),
             // 60 minibatches of 20 cover the 1200 images once.
             "cov60" => Some(grad),
             "hvp" => Some(hvp),
+            "cnn-grad" => Some(cnn_grad),
+            "cnn-hvp" => Some(cnn_hvp),
             "lanczos20" => Some(self.mlp.lanczos_steps as f64 * hvp),
             _ => None,
         }
@@ -219,6 +281,26 @@ impl BenchSuite {
                         .iter()
                         .map(|m| ensemble.escaped_count(*m).unwrap_or(0) as f64)
                         .sum();
+                }
+            }
+            "cnn-grad" | "cnn-hvp" => {
+                let b = &mut self.cnn;
+                let d = &b.ctx.data;
+                for _ in 0..reps {
+                    checksum = if workload == "cnn-grad" {
+                        b.ctx.full_gradient(&b.theta, &mut b.out, &mut b.ws) as f64
+                            + b.out[0] as f64
+                    } else {
+                        b.ctx.network.hvp(
+                            &b.theta,
+                            &d.train_inputs,
+                            &d.train_labels,
+                            &b.direction,
+                            &mut b.out,
+                            &mut b.ws,
+                        );
+                        b.out.iter().map(|&x| x as f64).sum()
+                    };
                 }
             }
             "mlp-grad" | "hvp" | "cov60" | "lanczos20" => {
@@ -336,13 +418,15 @@ mod tests {
             "toy-100",
             "mlp-grad",
             "hvp",
+            "cnn-grad",
+            "cnn-hvp",
             "cov60",
             "stage2-sgd",
             "stage2-gd",
         ] {
             let a = s.run(name, 1).unwrap();
             assert!(a.is_finite(), "{name}: {a}");
-            if ["peak", "mlp-grad", "hvp"].contains(&name) {
+            if ["peak", "mlp-grad", "hvp", "cnn-grad", "cnn-hvp"].contains(&name) {
                 assert_eq!(a.to_bits(), s.run(name, 2).unwrap().to_bits(), "{name}");
                 assert!(s.flops(name).unwrap() > 0.0);
             }
@@ -353,6 +437,6 @@ mod tests {
             err.contains("workload") && err.contains("mlp-grad"),
             "{err}"
         );
-        assert_eq!(workload_names().len(), 8 + Method::ALL.len());
+        assert_eq!(workload_names().len(), 10 + Method::ALL.len());
     }
 }

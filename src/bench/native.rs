@@ -134,7 +134,31 @@ fn reference(suite: &mut BenchSuite) -> Value {
         .map(|(&w, x)| point_stats(w, x).grad)
         .collect();
     gd.step(20);
+    // CNN: the same at its benchmark point.
+    let (cctx, ctheta, cdir) = suite.cnn_point();
+    let (cctx, ctheta, cdir) = (cctx.clone(), ctheta.to_vec(), cdir.to_vec());
+    let mut cws = cctx.network.workspace();
+    let mut cgrad = vec![0.0f32; cctx.dim()];
+    let closs = cctx.full_gradient(&ctheta, &mut cgrad, &mut cws);
+    let mut chv = vec![0.0f32; cctx.dim()];
+    let cd = &cctx.data;
+    cctx.network.hvp(
+        &ctheta,
+        &cd.train_inputs,
+        &cd.train_labels,
+        &cdir,
+        &mut chv,
+        &mut cws,
+    );
     json!({
+        "cnn": {
+            "labels": cd.train_labels,
+            "theta": ctheta,
+            "direction": cdir,
+            "loss": closs,
+            "grad": cgrad,
+            "hvp": chv,
+        },
         "mlp": {
             "sizes": ctx.network.sizes(),
             "labels": d.train_labels,
@@ -201,6 +225,10 @@ pub fn run(args: &[String]) -> Result<String, String> {
         &read("fmnist-test2000-labels-idx1-ubyte.gz")?,
         Some(&read("fashion-minimum-seed0.bin")?),
     )?;
+    // The CNN's workloads at its shipped minimum when the data folder has it.
+    if let Ok(bytes) = std::fs::read(format!("{data_dir}/fashion-cnn-minimum-seed0.bin")) {
+        suite.set_cnn_minimum(&bytes)?;
+    }
     if let Some(file) = reference_file {
         let text = reference(&mut suite).to_string();
         std::fs::write(&file, text)

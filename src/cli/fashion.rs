@@ -9,6 +9,7 @@ use crate::experiments::fashion::{
     Checkpoint, FashionConfig, FashionContext, FashionData, MethodRun, Stage1,
 };
 use crate::experiments::fashion_session::FashionSettings;
+use crate::landscape::network::NetworkKind;
 use crate::noise::Method;
 use crate::report::{FashionGdReport, FashionMethodReport, FashionReport};
 use crate::rng::Rng;
@@ -77,7 +78,7 @@ pub(crate) fn command() -> Command {
     // (The about line after the derive's, which would take the struct's doc comment.)
     let command = Command::new("fashion");
     FashionOnly::augment_args(with_setting_flags(command, Figure::Fashion))
-        .about("FashionMNIST with corrupted labels (paper Section 5.3), a 784-14-10 MLP by default")
+        .about("FashionMNIST with corrupted labels (paper Section 5.3), the paper's CNN by default (--network mlp: a 784-14-10 MLP)")
 }
 
 /// Parses the arguments after `fashion`.
@@ -122,6 +123,7 @@ pub fn parse(args: &[String]) -> Result<FashionCommand, CliError> {
             .collect();
         let widths = widths?;
         check_network_size(&widths)?;
+        check_hidden_applies(settings.config.network)?;
         settings.config.hidden = widths;
     }
     Ok(FashionCommand {
@@ -139,6 +141,16 @@ pub fn parse(args: &[String]) -> Result<FashionCommand, CliError> {
         plot: only.plot,
         from_json: only.from_json,
     })
+}
+
+/// `--hidden` shapes the MLP only: an error naming both flags for `--network cnn`.
+pub fn check_hidden_applies(network: NetworkKind) -> Result<(), CliError> {
+    match network {
+        NetworkKind::Mlp => Ok(()),
+        NetworkKind::Cnn => Err(usage_error(
+            "`--hidden` applies to `--network mlp` only; the paper's CNN has a fixed shape".into(),
+        )),
+    }
 }
 
 /// Most hidden layers `--hidden` accepts.
@@ -331,6 +343,8 @@ fn compute(cmd: &FashionCommand) -> Result<FashionReport, CliError> {
     ));
     Ok(FashionReport {
         experiment: "fashion".to_string(),
+        network: ctx.network.kind().id().to_string(),
+        parameters: dim,
         seed: cmd.config.seed,
         layers: ctx.network.sizes().to_vec(),
         params: dim,

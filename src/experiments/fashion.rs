@@ -3,7 +3,7 @@
 //! dynamics from it and watch which noise escapes towards flatter, better-generalising regions
 //! (stage 2).
 //!
-//! The network is an MLP rather than the paper's CNN (see [`FashionConfig::hidden`]); all
+//! The network is the paper's CNN or an MLP (see [`FashionConfig::network`]); all
 //! arithmetic is f32 (the network) with f64 accumulation where it matters (losses, traces).
 //! Stage 2 follows the paper's scripts: the noise is added to the gradient,
 //! theta <- theta - lr (g + xi), with SGD using minibatches of 20; GLD const has xi ~ N(0,
@@ -12,8 +12,9 @@
 //! diag, 1st eigvec) or every 10 (leading, Hessian; top 20 eigenpairs).
 
 use crate::data::{corrupt_labels, load_pair, pixels_to_unit_range, IdxError};
+use crate::landscape::cnn::Cnn;
 use crate::landscape::mlp::Mlp;
-use crate::landscape::network::{Network, NetworkWorkspace};
+use crate::landscape::network::{Network, NetworkKind, NetworkWorkspace};
 use crate::linalg::{dot_f64, lanczos_top_from, EigenPairs, GradientCovariance, LanczosOptions};
 use crate::noise::gradient::GradientNoise;
 use crate::noise::Method;
@@ -152,6 +153,10 @@ impl std::error::Error for DataError {}
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FashionConfig {
+    /// The network: `mlp` (784-[`FashionConfig::hidden`]-10) or `cnn` (the paper's ConvYu,
+    /// D = 11,330; needs 28x28 images). The command line defaults to `cnn`.
+    #[serde(default)]
+    pub network: NetworkKind,
     /// Hidden layer widths. Default [14]: a 784-14-10 MLP has D = 11,140 parameters, the
     /// order of the paper's CNN (11,330), and fits the 200 random labels with full-batch GD.
     pub hidden: Vec<usize>,
@@ -193,6 +198,7 @@ pub struct FashionConfig {
 impl Default for FashionConfig {
     fn default() -> Self {
         FashionConfig {
+            network: NetworkKind::Mlp,
             hidden: vec![14],
             seed: 0,
             init_sd: 0.02,
@@ -214,12 +220,17 @@ impl Default for FashionConfig {
 }
 
 impl FashionConfig {
-    /// The network for `input_dim` inputs and 10 classes.
+    /// The network for `input_dim` inputs and 10 classes (the CNN takes 784 = 28 x 28 only).
     pub fn network(&self, input_dim: usize) -> Network {
-        let mut sizes = vec![input_dim];
-        sizes.extend(&self.hidden);
-        sizes.push(10);
-        Network::Mlp(Mlp::new(&sizes))
+        match self.network {
+            NetworkKind::Cnn => Network::Cnn(Cnn::new()),
+            NetworkKind::Mlp => {
+                let mut sizes = vec![input_dim];
+                sizes.extend(&self.hidden);
+                sizes.push(10);
+                Network::Mlp(Mlp::new(&sizes))
+            }
+        }
     }
 
     /// Iterations between noise refreshes of `method` (0: it has no refreshed noise).

@@ -10,6 +10,7 @@ use super::fashion::{
     Checkpoint, FashionConfig, FashionContext, FashionData, FashionRecord, MethodRun, Stage1,
 };
 use crate::config::{ConfigError, FieldValue};
+use crate::landscape::network::NetworkKind;
 use crate::noise::Method;
 use crate::rng::Rng;
 use crate::schema::{Figure, Setting, Value};
@@ -92,6 +93,10 @@ impl FashionSettings {
             "refreshSlow" => c.refresh_slow = s.parse_integer(value)?,
             "eigvecWarmSteps" => c.eigvec_warm_steps = s.parse_integer(value)? as usize,
             "stage1MaxIterations" => c.stage1_max_iterations = s.parse_integer(value)?,
+            "network" => {
+                let id = s.parse_choice(value)?;
+                c.network = NetworkKind::from_id(id).unwrap_or_default();
+            }
             "maxRecords" => self.max_records = s.parse_integer(value)? as usize,
             // A key of the schema this setter does not read (schema::tests catches it).
             _ => return Err(Figure::Fashion.unknown_api_key(key)),
@@ -119,6 +124,7 @@ impl FashionSettings {
             ("refreshFast", n(c.refresh_fast as f64)),
             ("refreshSlow", n(c.refresh_slow as f64)),
             ("eigvecWarmSteps", n(c.eigvec_warm_steps as f64)),
+            ("network", FieldValue::Text(c.network.id().to_string())),
             ("stage1MaxIterations", n(c.stage1_max_iterations as f64)),
         ]
         .into_iter()

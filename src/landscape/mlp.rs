@@ -754,7 +754,7 @@ impl Mlp {
 }
 
 /// The per-sample cross-entropy logsumexp(z) - z[y], and logsumexp(z).
-fn cross_entropy(logits: &[f32], y: usize) -> (f32, f32) {
+pub(crate) fn cross_entropy(logits: &[f32], y: usize) -> (f32, f32) {
     let max = logits.iter().fold(f32::NEG_INFINITY, |m, &z| m.max(z));
     let sum: f32 = logits.iter().map(|&z| libm::expf(z - max)).sum();
     let log_norm = max + libm::logf(sum);
@@ -762,7 +762,7 @@ fn cross_entropy(logits: &[f32], y: usize) -> (f32, f32) {
 }
 
 /// The index of the first largest entry.
-fn argmax(values: &[f32]) -> usize {
+pub(crate) fn argmax(values: &[f32]) -> usize {
     let mut best = 0;
     for (i, &v) in values.iter().enumerate() {
         if v > values[best] {

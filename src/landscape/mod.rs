@@ -1,6 +1,7 @@
 //! Loss landscapes: one file per loss.
 
 pub mod basin;
+pub mod cnn;
 pub mod mlp;
 pub mod network;
 pub mod one_hidden;

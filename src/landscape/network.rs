@@ -10,8 +10,42 @@
 //! as n rows of [`Network::input_dim`] floats, labels below [`Network::classes`], the mean
 //! softmax cross-entropy over the batch.
 
+use crate::landscape::cnn::{Cnn, CnnWorkspace};
 use crate::landscape::mlp::{Mlp, MlpWorkspace};
 use crate::rng::Rng;
+
+/// Which network the FashionMNIST experiment trains (the `network` setting: `cnn` or `mlp`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NetworkKind {
+    /// A fully connected ReLU network (784-14-10 by default).
+    #[default]
+    Mlp,
+    /// The paper's CNN (the authors' ConvYu, D = 11,330).
+    Cnn,
+}
+
+impl NetworkKind {
+    /// Every id, in the schema's order.
+    pub const IDS: [&'static str; 2] = ["cnn", "mlp"];
+
+    /// The id: `cnn` or `mlp`.
+    pub fn id(self) -> &'static str {
+        match self {
+            NetworkKind::Mlp => "mlp",
+            NetworkKind::Cnn => "cnn",
+        }
+    }
+
+    /// The kind of an id, if it is one.
+    pub fn from_id(id: &str) -> Option<Self> {
+        match id {
+            "mlp" => Some(NetworkKind::Mlp),
+            "cnn" => Some(NetworkKind::Cnn),
+            _ => None,
+        }
+    }
+}
 
 /// A network of the FashionMNIST experiment (its architecture; the parameters are a flat
 /// slice).
@@ -19,6 +53,8 @@ use crate::rng::Rng;
 pub enum Network {
     /// A fully connected ReLU network.
     Mlp(Mlp),
+    /// The paper's CNN (the authors' ConvYu, D = 11,330).
+    Cnn(Cnn),
 }
 
 /// Scratch memory for the passes of a [`Network`], reused across calls so the hot loops do
@@ -28,6 +64,8 @@ pub enum Network {
 pub enum NetworkWorkspace {
     /// For [`Network::Mlp`].
     Mlp(MlpWorkspace),
+    /// For [`Network::Cnn`] (boxed: its buffers are inline-sized structs).
+    Cnn(Box<CnnWorkspace>),
 }
 
 impl Default for NetworkWorkspace {
@@ -39,8 +77,23 @@ impl Default for NetworkWorkspace {
 impl NetworkWorkspace {
     /// The MLP workspace inside (made one if it was another kind).
     fn mlp(&mut self) -> &mut MlpWorkspace {
+        if !matches!(self, NetworkWorkspace::Mlp(_)) {
+            *self = NetworkWorkspace::Mlp(MlpWorkspace::default());
+        }
         match self {
             NetworkWorkspace::Mlp(ws) => ws,
+            NetworkWorkspace::Cnn(_) => unreachable!("just made an MLP workspace"),
+        }
+    }
+
+    /// The CNN workspace inside (made one if it was another kind).
+    fn cnn(&mut self) -> &mut CnnWorkspace {
+        if !matches!(self, NetworkWorkspace::Cnn(_)) {
+            *self = NetworkWorkspace::Cnn(Box::new(CnnWorkspace::new()));
+        }
+        match self {
+            NetworkWorkspace::Cnn(ws) => ws,
+            NetworkWorkspace::Mlp(_) => unreachable!("just made a CNN workspace"),
         }
     }
 }
@@ -51,11 +104,26 @@ impl From<Mlp> for Network {
     }
 }
 
+impl From<Cnn> for Network {
+    fn from(cnn: Cnn) -> Self {
+        Network::Cnn(cnn)
+    }
+}
+
 impl Network {
+    /// Which kind of network this is.
+    pub fn kind(&self) -> NetworkKind {
+        match self {
+            Network::Mlp(_) => NetworkKind::Mlp,
+            Network::Cnn(_) => NetworkKind::Cnn,
+        }
+    }
+
     /// The MLP inside, if this is one.
     pub fn as_mlp(&self) -> Option<&Mlp> {
         match self {
             Network::Mlp(m) => Some(m),
+            Network::Cnn(_) => None,
         }
     }
 
@@ -64,6 +132,7 @@ impl Network {
     pub fn sizes(&self) -> &[usize] {
         match self {
             Network::Mlp(m) => m.sizes(),
+            Network::Cnn(c) => c.sizes(),
         }
     }
 
@@ -71,6 +140,7 @@ impl Network {
     pub fn param_count(&self) -> usize {
         match self {
             Network::Mlp(m) => m.param_count(),
+            Network::Cnn(c) => c.param_count(),
         }
     }
 
@@ -78,6 +148,7 @@ impl Network {
     pub fn input_dim(&self) -> usize {
         match self {
             Network::Mlp(m) => m.input_dim(),
+            Network::Cnn(c) => c.input_dim(),
         }
     }
 
@@ -85,6 +156,7 @@ impl Network {
     pub fn classes(&self) -> usize {
         match self {
             Network::Mlp(m) => m.classes(),
+            Network::Cnn(c) => c.classes(),
         }
     }
 
@@ -92,6 +164,7 @@ impl Network {
     pub fn workspace(&self) -> NetworkWorkspace {
         match self {
             Network::Mlp(m) => NetworkWorkspace::Mlp(m.workspace()),
+            Network::Cnn(c) => NetworkWorkspace::Cnn(Box::new(c.workspace())),
         }
     }
 
@@ -100,6 +173,7 @@ impl Network {
     pub fn init(&self, rng: &mut Rng, sd: f32) -> Vec<f32> {
         match self {
             Network::Mlp(m) => m.init(rng, sd),
+            Network::Cnn(c) => c.init(rng, sd),
         }
     }
 
@@ -124,6 +198,7 @@ impl Network {
                     n * (6.0 * first + 16.0 * rest),
                 )
             }
+            Network::Cnn(c) => c.flops(samples),
         }
     }
 
@@ -138,6 +213,7 @@ impl Network {
     ) -> f32 {
         match self {
             Network::Mlp(m) => m.loss_grad(theta, inputs, labels, grad_out, ws.mlp()),
+            Network::Cnn(c) => c.loss_grad(theta, inputs, labels, grad_out, ws.cnn()),
         }
     }
 
@@ -155,6 +231,9 @@ impl Network {
             Network::Mlp(m) => {
                 m.loss_grad_indices(theta, inputs, labels, indices, grad_out, ws.mlp())
             }
+            Network::Cnn(c) => {
+                c.loss_grad_indices(theta, inputs, labels, indices, grad_out, ws.cnn())
+            }
         }
     }
 
@@ -168,6 +247,7 @@ impl Network {
     ) -> f32 {
         match self {
             Network::Mlp(m) => m.loss(theta, inputs, labels, ws.mlp()),
+            Network::Cnn(c) => c.loss(theta, inputs, labels, ws.cnn()),
         }
     }
 
@@ -182,6 +262,7 @@ impl Network {
     ) -> f32 {
         match self {
             Network::Mlp(m) => m.loss_indices(theta, inputs, labels, indices, ws.mlp()),
+            Network::Cnn(c) => c.loss_indices(theta, inputs, labels, indices, ws.cnn()),
         }
     }
 
@@ -197,6 +278,7 @@ impl Network {
     ) {
         match self {
             Network::Mlp(m) => m.hvp(theta, inputs, labels, v, out, ws.mlp()),
+            Network::Cnn(c) => c.hvp(theta, inputs, labels, v, out, ws.cnn()),
         }
     }
 
@@ -214,6 +296,7 @@ impl Network {
     ) {
         match self {
             Network::Mlp(m) => m.hvp_indices(theta, inputs, labels, indices, v, out, ws.mlp()),
+            Network::Cnn(c) => c.hvp_indices(theta, inputs, labels, indices, v, out, ws.cnn()),
         }
     }
 
@@ -227,6 +310,7 @@ impl Network {
     ) {
         match self {
             Network::Mlp(m) => m.logits(theta, input, logits, ws.mlp()),
+            Network::Cnn(c) => c.logits(theta, input, logits, ws.cnn()),
         }
     }
 
@@ -234,6 +318,7 @@ impl Network {
     pub fn predict(&self, theta: &[f32], input: &[f32], ws: &mut NetworkWorkspace) -> u8 {
         match self {
             Network::Mlp(m) => m.predict(theta, input, ws.mlp()),
+            Network::Cnn(c) => c.predict(theta, input, ws.cnn()),
         }
     }
 
@@ -247,6 +332,7 @@ impl Network {
     ) -> f64 {
         match self {
             Network::Mlp(m) => m.accuracy(theta, inputs, labels, ws.mlp()),
+            Network::Cnn(c) => c.accuracy(theta, inputs, labels, ws.cnn()),
         }
     }
 }
@@ -289,5 +375,32 @@ mod tests {
             net.predict(&theta, &inputs[..6], &mut ws),
             mlp.predict(&theta, &inputs[..6], &mut mws)
         );
+    }
+
+    #[test]
+    fn the_cnn_arm_is_the_cnn_and_a_workspace_of_the_other_kind_is_replaced() {
+        let cnn = Cnn::new();
+        let net = Network::from(cnn.clone());
+        let theta = net.init(&mut Rng::for_stream(12, &[]), 0.1);
+        let mut rng = Rng::for_stream(13, &[]);
+        let inputs: Vec<f32> = (0..2 * 784).map(|_| rng.normal() as f32).collect();
+        let labels = [3u8, 7];
+        assert_eq!(
+            (net.param_count(), net.input_dim(), net.classes()),
+            (11_330, 784, 10)
+        );
+        assert!(net.as_mlp().is_none());
+        let d = net.param_count();
+        let (mut g1, mut g2) = (vec![0.0; d], vec![0.0; d]);
+        // A workspace last used by the MLP arm becomes a CNN one.
+        let mut ws = NetworkWorkspace::default();
+        let l1 = net.loss_grad(&theta, &inputs, &labels, &mut g1, &mut ws);
+        assert!(matches!(ws, NetworkWorkspace::Cnn(_)));
+        let l2 = cnn.loss_grad(&theta, &inputs, &labels, &mut g2, &mut cnn.workspace());
+        assert_eq!((l1.to_bits(), &g1), (l2.to_bits(), &g2));
+        let mlp = Network::from(Mlp::new(&[784, 3, 10]));
+        let small = mlp.init(&mut Rng::for_stream(14, &[]), 0.1);
+        mlp.loss(&small, &inputs, &labels, &mut ws);
+        assert!(matches!(ws, NetworkWorkspace::Mlp(_)));
     }
 }

@@ -119,6 +119,19 @@ impl Setting {
         .ok_or_else(|| ConfigError::new(self.key, &self.must(), &value.describe()))
     }
 
+    /// Checks a choice among a fixed list ([`Choices::List`]); the choice as listed.
+    pub fn parse_choice(&self, value: &FieldValue) -> Result<&'static str, ConfigError> {
+        let items: &[&'static str] = match self.choices {
+            Choices::List(items) => items,
+            _ => &[],
+        };
+        match value {
+            FieldValue::Text(t) => items.iter().copied().find(|&c| c == t.trim()),
+            _ => None,
+        }
+        .ok_or_else(|| ConfigError::new(self.key, &self.must(), &value.describe()))
+    }
+
     /// Checks an on/off value: a boolean, 1/0, or true/false, yes/no, on/off as text.
     pub fn parse_boolean(&self, value: &FieldValue) -> Result<bool, ConfigError> {
         debug_assert_eq!(self.kind, Kind::Boolean, "{}", self.key);

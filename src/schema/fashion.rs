@@ -7,7 +7,7 @@ use super::{Choices, Control, Figure, Preset, Setting, Value};
 use crate::noise::Method;
 
 /// In link order (the API-only settings last).
-pub(super) const SETTINGS: [Setting; 14] = [
+pub(super) const SETTINGS: [Setting; 15] = [
     Setting::methods("methods", 1, &Method::IDS)
         .text("Dynamics of stage 2", "The dynamics run from the sharp minimum.")
         .link()
@@ -70,6 +70,12 @@ pub(super) const SETTINGS: [Setting; 14] = [
         .control(Control::None)
         .api()
         .cli("eigvec-warm-steps"),
+    Setting::choice("network", Choices::List(&crate::landscape::network::NetworkKind::IDS), Value::Text("mlp"))
+        .cli_default(Value::Text("cnn"))
+        .text("Network", "The network trained: `cnn` (the paper's CNN, D = 11,330) or `mlp` (784-14-10, D = 11,140).")
+        .control(Control::None)
+        .api()
+        .cli("network"),
     Setting::integer("stage1MaxIterations", 1, 10_000_000, 20_000)
         .text("Stage-1 budget", "Stage 1 stops when every label is fitted, or after this many iterations.")
         .control(Control::None)

@@ -53,6 +53,15 @@ impl BenchHarness {
         Ok(BenchHarness { suite })
     }
 
+    /// Evaluates the CNN workloads at this stage-1 minimum of the CNN
+    /// (www/data/fashion-cnn-minimum-seed0.bin) instead of its initial weights.
+    #[wasm_bindgen(js_name = setCnnMinimum)]
+    pub fn set_cnn_minimum(&mut self, bytes: Uint8Array) -> Result<(), JsError> {
+        self.suite
+            .set_cnn_minimum(&bytes.to_vec())
+            .map_err(|e| JsError::new(&format!("cnnMinimum: {e}")))
+    }
+
     /// The workload names, in report order.
     pub fn workloads() -> Vec<String> {
         workload_names()

@@ -1,6 +1,7 @@
 //! The computation behind the determinism fixture, shared by the native test
 //! (tests/determinism.rs) and the browser test (tests/web_determinism.rs): a small 2-D
-//! ensemble of all eight methods and an MLP gradient, flattened into named number lists.
+//! ensemble of all eight methods, an MLP gradient and the paper's CNN's loss, gradient and
+//! Hessian-vector product, flattened into named number lists.
 //!
 //! Tolerances (documented in the README): the 2-D ensemble is f64 with the same operations in
 //! the same order everywhere (libm's log, IEEE sqrt, no fused multiply-add), so native and
@@ -9,6 +10,7 @@
 
 use sgd_escape::config::ToyConfig;
 use sgd_escape::dynamics::ToyEnsemble;
+use sgd_escape::landscape::cnn::Cnn;
 use sgd_escape::landscape::mlp::Mlp;
 use sgd_escape::noise::Method;
 use sgd_escape::rng::Rng;
@@ -16,7 +18,7 @@ use std::collections::BTreeMap;
 
 /// Relative tolerance of the f64 2-D results between builds.
 pub const TOY_TOLERANCE: f64 = 1e-12;
-/// Relative tolerance (to the largest magnitude of the list) of the f32 MLP results.
+/// Relative tolerance (to the largest magnitude of the list) of the f32 MLP and CNN results.
 pub const MLP_TOLERANCE: f64 = 1e-5;
 
 /// Named lists of numbers.
@@ -99,6 +101,32 @@ pub fn compute() -> Results {
     let mut hv = vec![0.0f32; mlp.param_count()];
     mlp.hvp(&theta, &inputs, &labels, &grad, &mut hv, &mut ws);
     out.insert("mlp/hvp".into(), hv.iter().map(|&g| g as f64).collect());
+    // The paper's CNN on 3 synthetic images: a flat background (tied pooling windows) around a
+    // random 16 x 12 patch; every 23rd gradient and HVP entry (all blocks are hit).
+    let cnn = Cnn::new();
+    let mut rng = Rng::for_stream(20190, &[98]);
+    let theta = cnn.init(&mut rng, 0.1);
+    let n = 3;
+    let inputs: Vec<f32> = (0..n * 784)
+        .map(|i| {
+            let (y, x) = ((i % 784) / 28, i % 28);
+            if (6..22).contains(&y) && (8..20).contains(&x) {
+                rng.normal() as f32
+            } else {
+                -1.0
+            }
+        })
+        .collect();
+    let labels: Vec<u8> = (0..n).map(|_| rng.index(10) as u8).collect();
+    let mut ws = cnn.workspace();
+    let mut grad = vec![0.0f32; cnn.param_count()];
+    let loss = cnn.loss_grad(&theta, &inputs, &labels, &mut grad, &mut ws);
+    let mut hv = vec![0.0f32; cnn.param_count()];
+    cnn.hvp(&theta, &inputs, &labels, &grad, &mut hv, &mut ws);
+    let every = |v: &[f32]| v.iter().step_by(23).map(|&g| g as f64).collect::<Vec<_>>();
+    out.insert("cnn/loss".into(), vec![loss as f64]);
+    out.insert("cnn/grad".into(), every(&grad));
+    out.insert("cnn/hvp".into(), every(&hv));
     out
 }
 
@@ -124,7 +152,7 @@ pub fn compare(got: &Results, want: &Results) -> Vec<String> {
         }
         let scale = w.iter().fold(0.0f64, |a, x| a.max(x.abs()));
         for (i, (a, b)) in g.iter().zip(w).enumerate() {
-            let ok = if key.starts_with("mlp/") {
+            let ok = if key.starts_with("mlp/") || key.starts_with("cnn/") {
                 (a - b).abs() <= MLP_TOLERANCE * scale.max(1e-30)
             } else {
                 (a - b).abs() <= TOY_TOLERANCE * b.abs().max(1e-300) || a == b

@@ -1,0 +1,860 @@
+//! The paper's CNN for FashionMNIST ("ConvYu" in the authors' FashionMNIST/model.py), in f32,
+//! with softmax cross-entropy: loss, gradient and exact Hessian-vector products.
+//!
+//! # The network
+//!
+//! Input 28x28x1 (pixels scaled to [-1, 1]);
+//! conv 5x5 VALID stride 1, 1 -> 10 channels, + bias -> 24x24x10 -> max-pool 2x2/2 -> ReLU;
+//! conv 5x5 VALID, 10 -> 10 channels, + bias -> 8x8x10 -> max-pool 2x2/2 -> ReLU;
+//! flatten in (h, w, c) order -> 160 -> fully connected 50 -> ReLU -> fully connected 10 ->
+//! logits; the mean softmax cross-entropy over the batch. Convolutions are cross-correlations
+//! (as TensorFlow's `conv2d`); a pooling window routes to its first maximum in row-major order
+//! (as TensorFlow's max-pool gradient), which matters: Fashion-MNIST's uniform background gives
+//! windows of exactly equal activations.
+//!
+//! # Parameter layout
+//!
+//! One flat `&[f32]` of [`PARAMS`] = 11,330 entries in the authors' order (see the `*_W` /
+//! `*_B` ranges): conv1 W 5x5x1x10 (HWIO: `((dy * 5 + dx) * 1 + ci) * 10 + co`), conv1 b, conv2
+//! W 5x5x10x10 (HWIO), conv2 b, fc1 W 160x50 (row-major, input i to unit j at `i * 50 + j`),
+//! fc1 b, fc2 W 50x10, fc2 b. [`Cnn::init`] draws every entry, biases included, from a normal
+//! of sd 0.02 truncated at 2 sd, as the authors' `truncated_normal_initializer(0, 0.02)` on
+//! their one weight vector.
+//!
+//! # What is computed, and how
+//!
+//! Per sample: the forward pass (convolutions by [`crate::kernels::conv2d`], explicit simd128
+//! in the SIMD wasm build), backpropagation, and for H v Pearlmutter's R-operator (R-forward
+//! through both convolutions, the pools routing R by the forward argmax, ReLU masks; then the
+//! R-backward pass). ReLU and max are piecewise linear, so away from their kinks these are the
+//! exact derivatives; ReLU'(0) = 0. The backward passes use the pools' sparsity: only a
+//! window's argmax receives a gradient, so the convolutions' weight gradients and the
+//! gradient into the first pool's output are sums over the 160 (and 1440) routed positions,
+//! a quarter of the dense work, each a few contiguous [`axpy`]s. Every operation is IEEE f32
+//! in a fixed order (no fused multiply-add), so results are bit-identical on every platform;
+//! sums over the batch (the loss) are f64, the gradient is summed in f32 sample by sample.
+
+use crate::kernels::{axpy, conv2d, dot};
+use crate::landscape::mlp::{argmax, cross_entropy};
+use crate::rng::Rng;
+use std::ops::Range;
+
+/// Side of the input image.
+pub const SIDE: usize = 28;
+/// Pixels per image (input width).
+pub const INPUT: usize = SIDE * SIDE;
+/// Side of the square filters.
+pub const KERNEL: usize = 5;
+/// Channels of both convolutions.
+pub const CHANNELS: usize = 10;
+/// Side of conv1's output (24).
+const C1: usize = SIDE - KERNEL + 1;
+/// Side of the first pool's output (12).
+const P1: usize = C1 / 2;
+/// Side of conv2's output (8).
+const C2: usize = P1 - KERNEL + 1;
+/// Side of the second pool's output (4).
+const P2: usize = C2 / 2;
+/// Flattened features after the second pool (4 x 4 x 10).
+pub const FLAT: usize = P2 * P2 * CHANNELS;
+/// Units of the hidden fully connected layer.
+pub const HIDDEN: usize = 50;
+/// Classes (logits).
+pub const CLASSES: usize = 10;
+/// Filter taps of conv1 (5 x 5 x 1) and conv2 (5 x 5 x 10).
+const K1: usize = KERNEL * KERNEL;
+const K2: usize = KERNEL * KERNEL * CHANNELS;
+/// Positions per channel: conv1, pool1, conv2, pool2.
+const M1: usize = C1 * C1;
+const Q1: usize = P1 * P1;
+const M2: usize = C2 * C2;
+const Q2: usize = P2 * P2;
+
+/// conv1 W, 5x5x1x10 HWIO.
+pub const CONV1_W: Range<usize> = 0..250;
+/// conv1 b.
+pub const CONV1_B: Range<usize> = 250..260;
+/// conv2 W, 5x5x10x10 HWIO.
+pub const CONV2_W: Range<usize> = 260..2760;
+/// conv2 b.
+pub const CONV2_B: Range<usize> = 2760..2770;
+/// fc1 W, 160x50 row-major.
+pub const FC1_W: Range<usize> = 2770..10770;
+/// fc1 b.
+pub const FC1_B: Range<usize> = 10770..10820;
+/// fc2 W, 50x10 row-major.
+pub const FC2_W: Range<usize> = 10820..11320;
+/// fc2 b.
+pub const FC2_B: Range<usize> = 11320..11330;
+/// D, the number of parameters.
+pub const PARAMS: usize = 11_330;
+
+/// The paper's CNN (no parameters: those are a flat slice; see the module docs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cnn {
+    /// conv1's taps: source offsets `dy * 28 + dx` in HWIO order.
+    taps1: Vec<u32>,
+    /// conv2's taps on channel planes of 12x12: `ci * 144 + dy * 12 + dx` in HWIO order.
+    taps2: Vec<u32>,
+}
+
+impl Default for Cnn {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Scratch memory for the passes of a [`Cnn`], reused across calls so the hot loop does not
+/// allocate. Made by [`Cnn::workspace`] (or `Default`, sized on first use).
+#[derive(Clone, Debug, Default)]
+pub struct CnnWorkspace {
+    /// The gradient (or H v) summed over the batch, the convolutions' weights transposed to
+    /// [channel][tap] so a routed position's update is contiguous.
+    acc: Vec<f32>,
+    /// conv2's weights and the direction's, transposed to [out channel][tap].
+    w2t: Vec<f32>,
+    v2t: Vec<f32>,
+    s: Sample,
+    r: Sample,
+    zero_bias: Vec<f32>,
+}
+
+/// The per-sample activations (or their R-operators, or gradients) of one pass.
+#[derive(Clone, Debug, Default)]
+struct Sample {
+    /// conv1's outputs, [channel][24 x 24].
+    z1: Vec<f32>,
+    /// The first pool's argmax per window (an index into a z1 plane), [channel][12 x 12].
+    am1: Vec<u16>,
+    /// The first ReLU's outputs, [channel][12 x 12] (conv2's input) and [12 x 12][channel].
+    a1: Vec<f32>,
+    a1h: Vec<f32>,
+    /// conv2's outputs, [channel][8 x 8], and a second buffer for the R-pass.
+    z2: Vec<f32>,
+    z2b: Vec<f32>,
+    /// The second pool's argmax per window, [channel][4 x 4].
+    am2: Vec<u16>,
+    /// The flattened features (h, w, c), 160.
+    f: Vec<f32>,
+    /// fc1's pre-activations and ReLU outputs, 50.
+    u: Vec<f32>,
+    h: Vec<f32>,
+    /// Logits, then dL/dlogits.
+    z: Vec<f32>,
+    dz: Vec<f32>,
+    /// dL/dh (masked: dL/du), dL/df (masked), dL/da1 in [12 x 12][channel].
+    dh: Vec<f32>,
+    df: Vec<f32>,
+    da1h: Vec<f32>,
+}
+
+impl Sample {
+    fn fit(&mut self) {
+        for (buf, len) in [
+            (&mut self.z1, CHANNELS * M1),
+            (&mut self.a1, CHANNELS * Q1),
+            (&mut self.a1h, CHANNELS * Q1),
+            (&mut self.z2, CHANNELS * M2),
+            (&mut self.z2b, CHANNELS * M2),
+            (&mut self.f, FLAT),
+            (&mut self.u, HIDDEN),
+            (&mut self.h, HIDDEN),
+            (&mut self.z, CLASSES),
+            (&mut self.dz, CLASSES),
+            (&mut self.dh, HIDDEN),
+            (&mut self.df, FLAT),
+            (&mut self.da1h, CHANNELS * Q1),
+        ] {
+            if buf.len() < len {
+                buf.resize(len, 0.0);
+            }
+        }
+        if self.am1.len() < CHANNELS * Q1 {
+            self.am1.resize(CHANNELS * Q1, 0);
+        }
+        if self.am2.len() < CHANNELS * Q2 {
+            self.am2.resize(CHANNELS * Q2, 0);
+        }
+    }
+}
+
+impl CnnWorkspace {
+    /// A workspace sized for the CNN.
+    pub fn new() -> Self {
+        let mut ws = Self::default();
+        ws.fit();
+        ws
+    }
+
+    /// Sizes the buffers; no allocation once they fit.
+    fn fit(&mut self) {
+        for (buf, len) in [
+            (&mut self.acc, PARAMS),
+            (&mut self.w2t, K2 * CHANNELS),
+            (&mut self.v2t, K2 * CHANNELS),
+            (&mut self.zero_bias, CHANNELS),
+        ] {
+            if buf.len() < len {
+                buf.resize(len, 0.0);
+            }
+        }
+        self.s.fit();
+        self.r.fit();
+    }
+}
+
+/// A batch: the rows of `inputs` named by `indices`, or all of them.
+#[derive(Clone, Copy)]
+struct Batch<'a> {
+    inputs: &'a [f32],
+    labels: &'a [u8],
+    indices: Option<&'a [usize]>,
+}
+
+impl<'a> Batch<'a> {
+    fn len(&self) -> usize {
+        self.indices.map_or(self.labels.len(), <[usize]>::len)
+    }
+
+    fn sample(&self, k: usize) -> (&'a [f32], usize) {
+        let i = self.indices.map_or(k, |idx| idx[k]);
+        (
+            &self.inputs[i * INPUT..(i + 1) * INPUT],
+            self.labels[i] as usize,
+        )
+    }
+}
+
+/// What a pass over a batch computes besides the loss.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    Loss,
+    Gradient,
+    Hvp,
+}
+
+/// [channel][k] from HWIO [k][channel] (K x 10 to 10 x K).
+fn transpose_to_channels(w: &[f32], k: usize, out: &mut [f32]) {
+    for (t, row) in w.chunks_exact(CHANNELS).enumerate().take(k) {
+        for (c, &x) in row.iter().enumerate() {
+            out[c * k + t] = x;
+        }
+    }
+}
+
+/// The max-pool 2x2/2 of `z` ([channel][side x side]) followed by ReLU: the first maximum of
+/// each window in row-major order (its index in the plane into `am`, [channel][window]),
+/// ReLU'd into `a` ([channel][window]) and, when given, `ah` ([window][channel]).
+fn pool_relu(z: &[f32], side: usize, am: &mut [u16], a: &mut [f32], mut ah: Option<&mut [f32]>) {
+    let half = side / 2;
+    let q = half * half;
+    for c in 0..CHANNELS {
+        let plane = &z[c * side * side..(c + 1) * side * side];
+        for py in 0..half {
+            for px in 0..half {
+                let m0 = 2 * py * side + 2 * px;
+                let mut best = m0;
+                for m in [m0 + 1, m0 + side, m0 + side + 1] {
+                    if plane[m] > plane[best] {
+                        best = m;
+                    }
+                }
+                let w = py * half + px;
+                let v = plane[best];
+                let v = if v > 0.0 { v } else { 0.0 };
+                am[c * q + w] = best as u16;
+                a[c * q + w] = v;
+                if let Some(ah) = ah.as_deref_mut() {
+                    ah[w * CHANNELS + c] = v;
+                }
+            }
+        }
+    }
+}
+
+impl Cnn {
+    /// The paper's CNN.
+    pub fn new() -> Self {
+        let mut taps1 = Vec::with_capacity(K1);
+        let mut taps2 = Vec::with_capacity(K2);
+        for dy in 0..KERNEL {
+            for dx in 0..KERNEL {
+                taps1.push((dy * SIDE + dx) as u32);
+                for ci in 0..CHANNELS {
+                    taps2.push((ci * Q1 + dy * P1 + dx) as u32);
+                }
+            }
+        }
+        Cnn { taps1, taps2 }
+    }
+
+    /// D = 11,330.
+    pub fn param_count(&self) -> usize {
+        PARAMS
+    }
+
+    /// Pixels per image, 784.
+    pub fn input_dim(&self) -> usize {
+        INPUT
+    }
+
+    /// Classes, 10.
+    pub fn classes(&self) -> usize {
+        CLASSES
+    }
+
+    /// The widths of the layers of units after each stage, input first: 784, 1440 (after the
+    /// first pool), 160 (after the second), 50, 10.
+    pub fn sizes(&self) -> &'static [usize] {
+        &[INPUT, CHANNELS * Q1, FLAT, HIDDEN, CLASSES]
+    }
+
+    /// A workspace for this net.
+    pub fn workspace(&self) -> CnnWorkspace {
+        CnnWorkspace::new()
+    }
+
+    /// Initial parameters: every entry, biases included, from a normal with standard deviation
+    /// `sd` truncated at 2 sd (redrawn beyond, as TensorFlow's `truncated_normal`), in the flat
+    /// order. The paper: sd 0.02.
+    pub fn init(&self, rng: &mut Rng, sd: f32) -> Vec<f32> {
+        (0..PARAMS)
+            .map(|_| loop {
+                let z = rng.normal();
+                if z.abs() <= 2.0 {
+                    break (z * sd as f64) as f32;
+                }
+            })
+            .collect()
+    }
+
+    /// Floating-point operations of one gradient and one Hessian-vector product over
+    /// `samples` samples, counted for the dense algorithm (both convolutions' forward,
+    /// weight-gradient and input-gradient products at every position; the pools' sparsity
+    /// that the code exploits not subtracted), for the benchmark's throughput columns.
+    pub fn flops(&self, samples: usize) -> (f64, f64) {
+        let conv1 = (M1 * K1 * CHANNELS) as f64;
+        let conv2 = (M2 * K2 * CHANNELS) as f64;
+        let fc = (FLAT * HIDDEN + HIDDEN * CLASSES) as f64;
+        let n = samples as f64;
+        // Gradient: forward (conv1 + conv2 + fc), backward (conv1 and conv2 weights, conv2
+        // input, fc weights and input): 2 flops per multiply-add.
+        let grad = 2.0 * (conv1 + conv2 + fc) + 2.0 * (conv1 + 2.0 * conv2 + 2.0 * fc);
+        // HVP: forward, R-forward (conv1, 2 x conv2, 2 x fc), backward without conv1, R-backward
+        // (2 x every weight gradient, 2 x conv2 input and fc inputs).
+        let hvp = 2.0 * (conv1 + conv2 + fc)
+            + 2.0 * (conv1 + 2.0 * conv2 + 2.0 * fc)
+            + 2.0 * (conv2 + 2.0 * fc)
+            + 2.0 * (conv1 + 2.0 * conv2 + 2.0 * conv2 + 4.0 * fc);
+        (n * grad, n * hvp)
+    }
+
+    /// Mean cross-entropy and its gradient (into `grad_out`, length D) over all samples of
+    /// `inputs` (n x 784, row-major) with labels `labels` (n).
+    pub fn loss_grad(
+        &self,
+        theta: &[f32],
+        inputs: &[f32],
+        labels: &[u8],
+        grad_out: &mut [f32],
+        ws: &mut CnnWorkspace,
+    ) -> f32 {
+        let batch = self.batch(inputs, labels, None);
+        self.run(theta, batch, None, Some(grad_out), ws)
+    }
+
+    /// [`Cnn::loss_grad`] over the samples `indices` (a minibatch, no copy; repeated indices
+    /// count repeatedly).
+    pub fn loss_grad_indices(
+        &self,
+        theta: &[f32],
+        inputs: &[f32],
+        labels: &[u8],
+        indices: &[usize],
+        grad_out: &mut [f32],
+        ws: &mut CnnWorkspace,
+    ) -> f32 {
+        let batch = self.batch(inputs, labels, Some(indices));
+        self.run(theta, batch, None, Some(grad_out), ws)
+    }
+
+    /// Mean cross-entropy over all samples (forward passes only).
+    pub fn loss(&self, theta: &[f32], inputs: &[f32], labels: &[u8], ws: &mut CnnWorkspace) -> f32 {
+        let batch = self.batch(inputs, labels, None);
+        self.run(theta, batch, None, None, ws)
+    }
+
+    /// Mean cross-entropy over the samples `indices`.
+    pub fn loss_indices(
+        &self,
+        theta: &[f32],
+        inputs: &[f32],
+        labels: &[u8],
+        indices: &[usize],
+        ws: &mut CnnWorkspace,
+    ) -> f32 {
+        let batch = self.batch(inputs, labels, Some(indices));
+        self.run(theta, batch, None, None, ws)
+    }
+
+    /// The exact Hessian-vector product H v of the mean loss over all samples, into `out`
+    /// (length D), by the R-operator.
+    pub fn hvp(
+        &self,
+        theta: &[f32],
+        inputs: &[f32],
+        labels: &[u8],
+        v: &[f32],
+        out: &mut [f32],
+        ws: &mut CnnWorkspace,
+    ) {
+        let batch = self.batch(inputs, labels, None);
+        self.run(theta, batch, Some(v), Some(out), ws);
+    }
+
+    /// [`Cnn::hvp`] of the mean loss over the samples `indices`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn hvp_indices(
+        &self,
+        theta: &[f32],
+        inputs: &[f32],
+        labels: &[u8],
+        indices: &[usize],
+        v: &[f32],
+        out: &mut [f32],
+        ws: &mut CnnWorkspace,
+    ) {
+        let batch = self.batch(inputs, labels, Some(indices));
+        self.run(theta, batch, Some(v), Some(out), ws);
+    }
+
+    /// The logits of one image, into `logits` (length 10).
+    pub fn logits(&self, theta: &[f32], input: &[f32], logits: &mut [f32], ws: &mut CnnWorkspace) {
+        assert_eq!(theta.len(), PARAMS, "theta has the wrong length");
+        assert_eq!(input.len(), INPUT, "input has the wrong length");
+        assert_eq!(logits.len(), CLASSES, "logits has the wrong length");
+        ws.fit();
+        self.forward(theta, input, &mut ws.s);
+        logits.copy_from_slice(&ws.s.z[..CLASSES]);
+    }
+
+    /// The predicted class (the first largest logit) of one image.
+    pub fn predict(&self, theta: &[f32], input: &[f32], ws: &mut CnnWorkspace) -> u8 {
+        assert_eq!(theta.len(), PARAMS, "theta has the wrong length");
+        assert_eq!(input.len(), INPUT, "input has the wrong length");
+        ws.fit();
+        self.forward(theta, input, &mut ws.s);
+        argmax(&ws.s.z[..CLASSES]) as u8
+    }
+
+    /// The fraction of samples whose predicted class equals the label.
+    pub fn accuracy(
+        &self,
+        theta: &[f32],
+        inputs: &[f32],
+        labels: &[u8],
+        ws: &mut CnnWorkspace,
+    ) -> f64 {
+        assert_eq!(theta.len(), PARAMS, "theta has the wrong length");
+        let batch = self.batch(inputs, labels, None);
+        ws.fit();
+        let mut correct = 0usize;
+        for k in 0..batch.len() {
+            let (x, y) = batch.sample(k);
+            self.forward(theta, x, &mut ws.s);
+            correct += (argmax(&ws.s.z[..CLASSES]) == y) as usize;
+        }
+        correct as f64 / batch.len().max(1) as f64
+    }
+
+    /// Validates shapes and wraps them as a batch.
+    fn batch<'a>(
+        &self,
+        inputs: &'a [f32],
+        labels: &'a [u8],
+        indices: Option<&'a [usize]>,
+    ) -> Batch<'a> {
+        assert_eq!(
+            inputs.len(),
+            labels.len() * INPUT,
+            "inputs must be n x {INPUT} for n labels"
+        );
+        assert!(
+            labels.iter().all(|&y| (y as usize) < CLASSES),
+            "labels must be below {CLASSES}"
+        );
+        if let Some(idx) = indices {
+            assert!(
+                idx.iter().all(|&i| i < labels.len()),
+                "indices out of range"
+            );
+        }
+        Batch {
+            inputs,
+            labels,
+            indices,
+        }
+    }
+
+    /// The one loop behind every batch function: the mean loss, plus (with `out`) the mean
+    /// gradient, or (with `v` and `out`) the Hessian-vector product instead.
+    fn run(
+        &self,
+        theta: &[f32],
+        batch: Batch,
+        v: Option<&[f32]>,
+        out: Option<&mut [f32]>,
+        ws: &mut CnnWorkspace,
+    ) -> f32 {
+        assert_eq!(theta.len(), PARAMS, "theta has the wrong length");
+        if let Some(v) = v {
+            assert_eq!(v.len(), PARAMS, "the direction has the wrong length");
+        }
+        if let Some(out) = out.as_deref() {
+            assert_eq!(out.len(), PARAMS, "the output has the wrong length");
+        }
+        let pass = match (v, out.is_some()) {
+            (_, false) => Pass::Loss,
+            (None, true) => Pass::Gradient,
+            (Some(_), true) => Pass::Hvp,
+        };
+        ws.fit();
+        ws.acc[..PARAMS].fill(0.0);
+        transpose_to_channels(&theta[CONV2_W], K2, &mut ws.w2t);
+        if let Some(v) = v {
+            transpose_to_channels(&v[CONV2_W], K2, &mut ws.v2t);
+        }
+        let mut total = 0.0f64;
+        let n = batch.len();
+        for k in 0..n {
+            let (x, y) = batch.sample(k);
+            self.forward(theta, x, &mut ws.s);
+            let (loss, log_norm) = cross_entropy(&ws.s.z[..CLASSES], y);
+            total += loss as f64;
+            if pass == Pass::Loss {
+                continue;
+            }
+            let s = &mut ws.s;
+            // dL/dz of the logits: softmax - onehot (the 1/n is applied at the end).
+            for (dz, &z) in s.dz[..CLASSES].iter_mut().zip(&s.z[..CLASSES]) {
+                *dz = libm::expf(z - log_norm);
+            }
+            match (pass, v) {
+                (Pass::Hvp, Some(v)) => {
+                    self.r_forward(theta, v, x, &ws.s, &mut ws.r, &ws.zero_bias);
+                    // R(softmax) = p * (Rz - p . Rz), computed before the -1 at the label.
+                    let (p, r) = (&ws.s.dz[..CLASSES], &mut ws.r);
+                    let mean = dot(p, &r.z[..CLASSES]);
+                    for ((rd, &pj), &rzj) in r.dz[..CLASSES].iter_mut().zip(p).zip(&r.z) {
+                        *rd = pj * (rzj - mean);
+                    }
+                    ws.s.dz[y] -= 1.0;
+                    self.r_backward(theta, v, x, ws);
+                }
+                _ => {
+                    s.dz[y] -= 1.0;
+                    self.backward(theta, x, ws);
+                }
+            }
+        }
+        let n = n.max(1);
+        if let Some(out) = out {
+            let scale = 1.0 / n as f32;
+            let acc = &ws.acc;
+            for (range, k) in [(CONV1_W, K1), (CONV2_W, K2)] {
+                let (src, dst) = (&acc[range.clone()], &mut out[range]);
+                for (c, row) in src.chunks_exact(k).enumerate() {
+                    for (t, &g) in row.iter().enumerate() {
+                        dst[t * CHANNELS + c] = g * scale;
+                    }
+                }
+            }
+            for range in [CONV1_B, CONV2_B, FC1_W.start..PARAMS] {
+                for (d, &g) in out[range.clone()].iter_mut().zip(&acc[range]) {
+                    *d = g * scale;
+                }
+            }
+        }
+        (total / n as f64) as f32
+    }
+
+    /// The forward pass of one image into `s` (logits in `s.z`).
+    fn forward(&self, theta: &[f32], x: &[f32], s: &mut Sample) {
+        let b1 = &theta[CONV1_B];
+        conv2d(x, SIDE, &self.taps1, &theta[CONV1_W], b1, C1, C1, &mut s.z1);
+        pool_relu(&s.z1, C1, &mut s.am1, &mut s.a1, Some(&mut s.a1h));
+        let b2 = &theta[CONV2_B];
+        conv2d(
+            &s.a1,
+            P1,
+            &self.taps2,
+            &theta[CONV2_W],
+            b2,
+            C2,
+            C2,
+            &mut s.z2,
+        );
+        // The second pool writes the flattened (h, w, c) features directly.
+        let mut a2 = [0.0f32; FLAT];
+        pool_relu(&s.z2, C2, &mut s.am2, &mut a2, Some(&mut s.f));
+        dense(&theta[FC1_W], &theta[FC1_B], &s.f, &mut s.u);
+        for (h, &u) in s.h.iter_mut().zip(&s.u) {
+            *h = if u > 0.0 { u } else { 0.0 };
+        }
+        dense(&theta[FC2_W], &theta[FC2_B], &s.h, &mut s.z);
+    }
+
+    /// The R-forward pass along `v` of one image whose forward pass is in `s`: R of every
+    /// activation into `r` (R(x) = 0; the pools route R by the forward argmax; ReLU masks).
+    fn r_forward(
+        &self,
+        theta: &[f32],
+        v: &[f32],
+        x: &[f32],
+        s: &Sample,
+        r: &mut Sample,
+        zero: &[f32],
+    ) {
+        // R z1 = conv(x, V1) + c1.
+        conv2d(
+            x,
+            SIDE,
+            &self.taps1,
+            &v[CONV1_W],
+            &v[CONV1_B],
+            C1,
+            C1,
+            &mut r.z1,
+        );
+        route(&r.z1, M1, &s.am1, &s.a1, &mut r.a1, Some(&mut r.a1h));
+        // R z2 = conv(a1, V2) + c2 + conv(R a1, W2).
+        conv2d(
+            &s.a1,
+            P1,
+            &self.taps2,
+            &v[CONV2_W],
+            &v[CONV2_B],
+            C2,
+            C2,
+            &mut r.z2,
+        );
+        conv2d(
+            &r.a1,
+            P1,
+            &self.taps2,
+            &theta[CONV2_W],
+            zero,
+            C2,
+            C2,
+            &mut r.z2b,
+        );
+        for (a, &b) in r.z2.iter_mut().zip(&r.z2b) {
+            *a += b;
+        }
+        let mut ra2 = [0.0f32; FLAT];
+        let mut a2 = [0.0f32; FLAT];
+        for c in 0..CHANNELS {
+            for w in 0..Q2 {
+                a2[c * Q2 + w] = s.f[w * CHANNELS + c];
+            }
+        }
+        route(&r.z2, M2, &s.am2, &a2, &mut ra2, Some(&mut r.f));
+        // R u = V_f1^T f + c_f1 + W_f1^T R f; R h = ReLU'(u) R u.
+        dense(&v[FC1_W], &v[FC1_B], &s.f, &mut r.u);
+        dense_add(&theta[FC1_W], &r.f, &mut r.u);
+        for ((rh, &ru), &u) in r.h.iter_mut().zip(&r.u).zip(&s.u) {
+            *rh = if u > 0.0 { ru } else { 0.0 };
+        }
+        dense(&v[FC2_W], &v[FC2_B], &s.h, &mut r.z);
+        dense_add(&theta[FC2_W], &r.h, &mut r.z);
+    }
+
+    /// Backward pass of one sample (`ws.s.dz` set): adds its gradient to `ws.acc`.
+    fn backward(&self, theta: &[f32], x: &[f32], ws: &mut CnnWorkspace) {
+        let CnnWorkspace { acc, w2t, s, .. } = ws;
+        // fc2 and fc1.
+        axpy(1.0, &s.dz[..CLASSES], &mut acc[FC2_B]);
+        outer_add(&s.h, &s.dz[..CLASSES], &mut acc[FC2_W]);
+        back_dense(&theta[FC2_W], &s.dz[..CLASSES], &s.h, &mut s.dh);
+        axpy(1.0, &s.dh, &mut acc[FC1_B]);
+        outer_add(&s.f, &s.dh, &mut acc[FC1_W]);
+        back_dense(&theta[FC1_W], &s.dh, &s.f, &mut s.df);
+        // conv2: every routed window's gradient to its argmax position's patch.
+        s.da1h.fill(0.0);
+        let (gw2, gb2) = acc[CONV2_W.start..CONV2_B.end].split_at_mut(K2 * CHANNELS);
+        for (co, gb) in gb2.iter_mut().enumerate() {
+            for w in 0..Q2 {
+                let g = s.df[w * CHANNELS + co];
+                if g == 0.0 {
+                    continue;
+                }
+                *gb += g;
+                let m = s.am2[co * Q2 + w] as usize;
+                for (dy, run) in conv2_runs(m) {
+                    let wrun =
+                        co * K2 + dy * KERNEL * CHANNELS..co * K2 + (dy + 1) * KERNEL * CHANNELS;
+                    axpy(g, &s.a1h[run.clone()], &mut gw2[wrun.clone()]);
+                    axpy(g, &w2t[wrun], &mut s.da1h[run]);
+                }
+            }
+        }
+        // conv1, through the first ReLU and pool.
+        conv1_weight_grad(x, &s.am1, &s.a1, &s.da1h, acc);
+    }
+
+    /// R-backward pass of one sample (`ws.s.dz`, `ws.r` set): adds its H_i v to `ws.acc`.
+    /// R(gW) = R(a_in) d^T + a_in R(d)^T, R(d_in) = W R(d) + V d, masked by the forward ReLU
+    /// and pool routing (whose second derivatives vanish).
+    fn r_backward(&self, theta: &[f32], v: &[f32], x: &[f32], ws: &mut CnnWorkspace) {
+        let CnnWorkspace {
+            acc,
+            w2t,
+            v2t,
+            s,
+            r,
+            ..
+        } = ws;
+        // fc2.
+        axpy(1.0, &r.dz[..CLASSES], &mut acc[FC2_B]);
+        outer_add(&r.h, &s.dz[..CLASSES], &mut acc[FC2_W]);
+        outer_add(&s.h, &r.dz[..CLASSES], &mut acc[FC2_W]);
+        back_dense(&theta[FC2_W], &s.dz[..CLASSES], &s.h, &mut s.dh);
+        back_dense(&theta[FC2_W], &r.dz[..CLASSES], &s.h, &mut r.dh);
+        back_dense_add(&v[FC2_W], &s.dz[..CLASSES], &s.h, &mut r.dh);
+        // fc1.
+        axpy(1.0, &r.dh, &mut acc[FC1_B]);
+        outer_add(&r.f, &s.dh, &mut acc[FC1_W]);
+        outer_add(&s.f, &r.dh, &mut acc[FC1_W]);
+        back_dense(&theta[FC1_W], &s.dh, &s.f, &mut s.df);
+        back_dense(&theta[FC1_W], &r.dh, &s.f, &mut r.df);
+        back_dense_add(&v[FC1_W], &s.dh, &s.f, &mut r.df);
+        // conv2.
+        r.da1h.fill(0.0);
+        let (gw2, gb2) = acc[CONV2_W.start..CONV2_B.end].split_at_mut(K2 * CHANNELS);
+        for (co, gb) in gb2.iter_mut().enumerate() {
+            for w in 0..Q2 {
+                let (g, rg) = (s.df[w * CHANNELS + co], r.df[w * CHANNELS + co]);
+                if g == 0.0 && rg == 0.0 {
+                    continue;
+                }
+                *gb += rg;
+                let m = s.am2[co * Q2 + w] as usize;
+                for (dy, run) in conv2_runs(m) {
+                    let wrun =
+                        co * K2 + dy * KERNEL * CHANNELS..co * K2 + (dy + 1) * KERNEL * CHANNELS;
+                    axpy(rg, &s.a1h[run.clone()], &mut gw2[wrun.clone()]);
+                    axpy(g, &r.a1h[run.clone()], &mut gw2[wrun.clone()]);
+                    axpy(rg, &w2t[wrun.clone()], &mut r.da1h[run.clone()]);
+                    axpy(g, &v2t[wrun], &mut r.da1h[run]);
+                }
+            }
+        }
+        // conv1 (R(x) = 0: only R(d) x^T).
+        conv1_weight_grad(x, &s.am1, &s.a1, &r.da1h, acc);
+    }
+}
+
+/// The rows of the 12x12x10 ([h][w][c]) first-pool output that conv2's output position `m`
+/// (in 8x8) reads: for each filter row dy, the 50 contiguous floats of its 5 x 10 patch row.
+#[inline]
+fn conv2_runs(m: usize) -> impl Iterator<Item = (usize, Range<usize>)> {
+    let (oy, ox) = (m / C2, m % C2);
+    (0..KERNEL).map(move |dy| {
+        let start = ((oy + dy) * P1 + ox) * CHANNELS;
+        (dy, start..start + KERNEL * CHANNELS)
+    })
+}
+
+/// conv1's weight and bias gradient from dL/da1 (`da1h`, [h][w][c]): masked by the first ReLU
+/// (`a1` > 0), routed to each window's argmax, times the input patch there. Into the
+/// transposed accumulator ([channel][tap]) and the bias.
+fn conv1_weight_grad(x: &[f32], am1: &[u16], a1: &[f32], da1h: &[f32], acc: &mut [f32]) {
+    let (gw1, rest) = acc[..CONV1_B.end].split_at_mut(K1 * CHANNELS);
+    for c in 0..CHANNELS {
+        for w in 0..Q1 {
+            if a1[c * Q1 + w] <= 0.0 {
+                continue;
+            }
+            let g = da1h[w * CHANNELS + c];
+            if g == 0.0 {
+                continue;
+            }
+            rest[c] += g;
+            let m = am1[c * Q1 + w] as usize;
+            let (oy, ox) = (m / C1, m % C1);
+            for dy in 0..KERNEL {
+                let src = &x[(oy + dy) * SIDE + ox..][..KERNEL];
+                axpy(g, src, &mut gw1[c * K1 + dy * KERNEL..][..KERNEL]);
+            }
+        }
+    }
+}
+
+/// R of a pool + ReLU: `ra[c][w] = rz[c][argmax]` where the forward ReLU output `a[c][w]` is
+/// positive, else 0; also into `rah` ([w][c]) when given.
+fn route(
+    rz: &[f32],
+    plane: usize,
+    am: &[u16],
+    a: &[f32],
+    ra: &mut [f32],
+    mut rah: Option<&mut [f32]>,
+) {
+    let q = am.len() / CHANNELS;
+    for c in 0..CHANNELS {
+        for w in 0..q {
+            let i = c * q + w;
+            let v = if a[i] > 0.0 {
+                rz[c * plane + am[i] as usize]
+            } else {
+                0.0
+            };
+            ra[i] = v;
+            if let Some(rah) = rah.as_deref_mut() {
+                rah[w * CHANNELS + c] = v;
+            }
+        }
+    }
+}
+
+/// `out = b + sum_i a[i] W[i, :]` (W row-major, a.len() x out.len()), rows with a[i] = 0
+/// skipped, in order.
+fn dense(w: &[f32], b: &[f32], a: &[f32], out: &mut [f32]) {
+    out.copy_from_slice(b);
+    dense_add(w, a, out);
+}
+
+/// `out += sum_i a[i] W[i, :]`, rows with a[i] = 0 skipped, in order.
+fn dense_add(w: &[f32], a: &[f32], out: &mut [f32]) {
+    for (row, &ai) in w.chunks_exact(out.len()).zip(a) {
+        if ai != 0.0 {
+            axpy(ai, row, out);
+        }
+    }
+}
+
+/// `g += a d^T` (g row-major a.len() x d.len()), rows with a[i] = 0 skipped.
+fn outer_add(a: &[f32], d: &[f32], g: &mut [f32]) {
+    for (row, &ai) in g.chunks_exact_mut(d.len()).zip(a) {
+        if ai != 0.0 {
+            axpy(ai, d, row);
+        }
+    }
+}
+
+/// dL/d(input) of a dense layer, masked by the input's ReLU: `out[i] = W[i, :] . d` where
+/// `a[i] > 0`, else 0.
+fn back_dense(w: &[f32], d: &[f32], a: &[f32], out: &mut [f32]) {
+    for ((o, row), &ai) in out.iter_mut().zip(w.chunks_exact(d.len())).zip(a) {
+        *o = if ai > 0.0 { dot(row, d) } else { 0.0 };
+    }
+}
+
+/// [`back_dense`] added to `out` (for the R-backward's V d term).
+fn back_dense_add(w: &[f32], d: &[f32], a: &[f32], out: &mut [f32]) {
+    for ((o, row), &ai) in out.iter_mut().zip(w.chunks_exact(d.len())).zip(a) {
+        if ai > 0.0 {
+            *o += dot(row, d);
+        }
+    }
+}
