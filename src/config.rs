@@ -5,6 +5,7 @@
 //! wording of every error, which always names the field and its allowed range. Nothing is
 //! clamped: a value out of range is an error.
 
+use crate::landscape::shape::LandscapeShape;
 use crate::noise::{Method, NoiseParams};
 use std::fmt;
 
@@ -210,6 +211,10 @@ pub struct ToyConfig {
     pub data_spread: f64,
     /// The seed of every random stream.
     pub seed: u32,
+    /// The landscape's shape (the paper's by default). Not yet a config key: the settings
+    /// schema adds its keys ([`crate::landscape::shape::SHAPE_KEYS`]); until then the CLI's
+    /// `sweep` and the wasm facade set it through [`LandscapeShape::set_field`].
+    pub shape: LandscapeShape,
 }
 
 impl Default for ToyConfig {
@@ -223,6 +228,7 @@ impl Default for ToyConfig {
             samples: 100,
             data_spread: 0.01,
             seed: 0,
+            shape: LandscapeShape::default(),
         }
     }
 }
@@ -315,6 +321,7 @@ impl ToyConfig {
 
     /// Checks the rules that tie fields together.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        self.shape.validate()?;
         if self.batch_size > self.samples {
             return Err(ConfigError::new(
                 "batchSize",

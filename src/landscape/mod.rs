@@ -3,3 +3,4 @@
 pub mod basin;
 pub mod mlp;
 pub mod one_hidden;
+pub mod shape;

@@ -7,7 +7,6 @@
 
 use crate::config::{check_integer, parse_seed, ConfigError, FieldValue, RealRange, ToyConfig};
 use crate::dynamics::ToyEnsemble;
-use crate::landscape::basin::{mean_loss, SHARP_MINIMUM};
 use crate::noise::Method;
 use js_sys::{Array, Float32Array, Float64Array};
 use serde::Serialize;
@@ -378,7 +377,7 @@ impl ToySimulation {
     ) -> Result<JsValue, JsError> {
         let m = self.method(&method_id)?;
         let w = match (w1.is_undefined(), w2.is_undefined()) {
-            (true, true) => SHARP_MINIMUM,
+            (true, true) => self.ensemble.landscape().sharp_minimum(),
             _ => [
                 COORDINATE_RANGE
                     .check("w1", &field_value(&w1))
@@ -441,7 +440,7 @@ impl ToySimulation {
             let w2 = y0 + (y1 - y0) * j as f64 / (ny - 1) as f64;
             for i in 0..nx {
                 let w1 = x0 + (x1 - x0) * i as f64 / (nx - 1) as f64;
-                grid.push(mean_loss([w1, w2], data) as f32);
+                grid.push(self.ensemble.landscape().mean_loss([w1, w2], data) as f32);
             }
         }
         Ok(Float32Array::from(grid.as_slice()))
