@@ -5,14 +5,14 @@
 //! another's trajectory, and a seed reproduces bit for bit on every platform.
 
 use crate::config::ToyConfig;
-use crate::indicator::{predicted_loss_increase, Indicator, IndicatorSum};
+use crate::indicator::{predicted_loss_increase, predicted_loss_series, Indicator, IndicatorSum};
 use crate::landscape::basin::{draw_data, Landscape, PointStats};
 use crate::linalg::Sym2;
 use crate::noise::{covariance_2d, Method, NoiseParams};
 use crate::rng::Rng;
 
 /// Stream tag of the data draws (methods use 1..=8).
-const DATA_STREAM_TAG: u64 = 0;
+pub const DATA_STREAM_TAG: u64 = 0;
 /// Curves keep at most this many points; beyond it they are thinned to every other point
 /// and the stride doubles, so memory stays bounded however long the simulation plays.
 pub const CURVE_CAPACITY: usize = 4096;
@@ -78,6 +78,25 @@ pub struct RunOutcome {
     pub stayed: usize,
     /// Left the bounded region or became non-finite; frozen since (see [`DIVERGENCE_BOUND`]).
     pub diverged: usize,
+}
+
+/// The indicator's prediction of one method's mean loss over the first steps, next to the
+/// ensemble's measured mean and spread (PAPER.md 2: the k-step prediction is exact while the
+/// runs stay in the quadratic sharp bowl).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LossPrediction {
+    /// The method id.
+    pub method: &'static str,
+    /// Iterations 0, 1, ..., steps.
+    pub iterations: Vec<u64>,
+    /// Predicted mean loss: the mean loss at the start plus
+    /// 1/2 Tr(H sum_{j<k} A^j Sigma A^j) from the mean Hessian and noise at the start.
+    pub predicted: Vec<f64>,
+    /// Measured mean loss over runs (null where the curves do not hold the iteration).
+    pub measured: Vec<Option<f64>>,
+    /// Measured standard deviation of the loss over runs (null likewise).
+    pub measured_sd: Vec<Option<f64>>,
 }
 
 /// Whether a step result counts as divergence: non-finite, or outside the bound.
@@ -498,6 +517,35 @@ impl ToyEnsemble {
             .indicator_sum(method, self.landscape.sharp_minimum())
             .means();
         predicted_loss_increase(&h, &sigma, self.config.lr, k)
+    }
+
+    /// The predicted mean loss of `method` over iterations 0..=`steps` next to the measured
+    /// mean and spread (where the curves hold them); `None` if `method` is not simulated.
+    pub fn loss_prediction(&self, method: Method, steps: u64) -> Option<LossPrediction> {
+        let track = self.track(method)?;
+        let start = self.landscape.sharp_minimum();
+        let (h, sigma) = self.indicator_sum(method, start).means();
+        let runs = self.config.runs;
+        let start_loss = (0..runs)
+            .map(|r| self.landscape.mean_loss(start, self.run_data(r)))
+            .sum::<f64>()
+            / runs as f64;
+        let rise = predicted_loss_series(&h, &sigma, self.config.lr, steps);
+        let at = |curve: &[f32], k: u64| -> Option<f64> {
+            if !k.is_multiple_of(self.curve_stride) {
+                return None;
+            }
+            curve
+                .get((k / self.curve_stride) as usize)
+                .map(|&v| v as f64)
+        };
+        Some(LossPrediction {
+            method: method.id(),
+            iterations: (0..=steps).collect(),
+            predicted: rise.iter().map(|r| start_loss + r).collect(),
+            measured: (0..=steps).map(|k| at(&track.loss_curve, k)).collect(),
+            measured_sd: (0..=steps).map(|k| at(&track.loss_sd_curve, k)).collect(),
+        })
     }
 
     /// The measured mean-loss increase at iteration `k` (if the curves hold it).

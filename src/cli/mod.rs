@@ -3,6 +3,7 @@
 
 pub mod fashion;
 pub mod progress;
+pub mod sweep;
 
 use crate::config::{check_integer, parse_seed, ConfigError, FieldValue, ToyConfig};
 use crate::dynamics::ToyEnsemble;
@@ -18,6 +19,8 @@ usage:
   sgd-escape fashion [options]  FashionMNIST with corrupted labels (paper Section 5.3)
   sgd-escape one-hidden-layer [options]
                                the one-hidden-layer indicator study (paper Figure 4)
+  sgd-escape sweep --vary angle|anisotropy|sharpness|spread [options]
+                               escape fraction against Tr(H Sigma) (options below)
   sgd-escape help              this text
 
 toy options (defaults: the paper's protocol):
@@ -334,10 +337,11 @@ pub fn run(args: &[String]) -> Result<String, CliError> {
     match args.first().map(String::as_str) {
         Some("toy") => parse_toy(&args[1..]).and_then(|c| run_toy(&c)),
         Some("fashion") => fashion::parse(&args[1..]).and_then(|c| fashion::run(&c)),
+        Some("sweep") => sweep::parse(&args[1..]).and_then(|c| sweep::run(&c)),
         Some("one-hidden-layer") => {
             parse_one_hidden_layer(&args[1..]).and_then(|c| run_one_hidden_layer(&c))
         }
-        Some("help") | Some("--help") | Some("-h") => Ok(USAGE.to_string()),
+        Some("help") | Some("--help") | Some("-h") => Ok(format!("{USAGE}\n{}", sweep::USAGE)),
         Some(other) => Err(usage_error(format!("unknown command `{other}`\n\n{USAGE}"))),
         None => Err(usage_error(USAGE.to_string())),
     }

@@ -108,7 +108,7 @@ impl Landscape {
 
     /// `v` turned by minus the sharp axis's angle (into the bowl's frame).
     #[inline]
-    fn into_bowl_frame(&self, v: [f64; 2]) -> [f64; 2] {
+    fn in_bowl_frame(&self, v: [f64; 2]) -> [f64; 2] {
         match self.turn {
             None => v,
             Some([c, s]) => [c * v[0] + s * v[1], c * v[1] - s * v[0]],
@@ -117,7 +117,7 @@ impl Landscape {
 
     /// `v` turned by the sharp axis's angle (out of the bowl's frame).
     #[inline]
-    fn out_of_bowl_frame(&self, v: [f64; 2]) -> [f64; 2] {
+    fn in_plane_frame(&self, v: [f64; 2]) -> [f64; 2] {
         match self.turn {
             None => v,
             Some([c, s]) => [c * v[0] - s * v[1], s * v[0] + c * v[1]],
@@ -128,7 +128,7 @@ impl Landscape {
     #[inline]
     pub fn sample_eval(&self, w: [f64; 2], x: [f64; 2]) -> SampleEval {
         let c = self.offset;
-        let p = self.into_bowl_frame([w[0] - x[0] - c, w[1] - x[1] - c]);
+        let p = self.in_bowl_frame([w[0] - x[0] - c, w[1] - x[1] - c]);
         let q = [w[0] - x[0] + c, w[1] - x[1] + c];
         let across = K * p[0] - K * p[1];
         let along = K * p[0] + K * p[1];
@@ -139,7 +139,7 @@ impl Landscape {
             let d_along = 2.0 * self.weights[1] * along;
             SampleEval {
                 loss: sharp,
-                grad: self.out_of_bowl_frame([K * (d_across + d_along), K * (d_along - d_across)]),
+                grad: self.in_plane_frame([K * (d_across + d_along), K * (d_along - d_across)]),
                 branch: Branch::Sharp,
             }
         } else {
@@ -167,8 +167,8 @@ impl Landscape {
                     None => h,
                     Some(_) => {
                         let (e0, e1) = (
-                            self.out_of_bowl_frame([1.0, 0.0]),
-                            self.out_of_bowl_frame([0.0, 1.0]),
+                            self.in_plane_frame([1.0, 0.0]),
+                            self.in_plane_frame([0.0, 1.0]),
                         );
                         // R H R^T from the columns of R.
                         let r = [[e0[0], e1[0]], [e0[1], e1[1]]];

@@ -338,8 +338,8 @@ mod tests {
                 (xp.loss - xm.loss) / (2.0 * h),
                 (yp.loss - ym.loss) / (2.0 * h),
             ];
-            for i in 0..2 {
-                assert!((e.grad[i] - fd[i]).abs() < 1e-4 * (1.0 + fd[i].abs()));
+            for (g, d) in e.grad.iter().zip(fd) {
+                assert!((g - d).abs() < 1e-4 * (1.0 + d.abs()));
             }
             let hess = l.branch_hessian(e.branch);
             let fdh = [
