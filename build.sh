@@ -183,6 +183,22 @@ count_simd() {
 
 gz_size() { gzip -9 -c "$1" | wc -c; }
 
+# Writes www/build-id.js for the service worker (www/sw.js): the build's id (a hash of every
+# file the page serves) and the list of those files, which the worker precaches. A rebuild that
+# changes any file changes the id, so browsers replace the worker and its cache.
+write_build_id() {
+  local files id
+  files="$(cd www && find . -type f ! -name build-id.js ! -name sw.js ! -name '*.md' ! -name LICENSE | sed 's|^\./||' | LC_ALL=C sort)"
+  id="$(cd www && tr '\n' '\0' <<<"$files" | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+  {
+    echo "// Written by ./build.sh build: the build's id and files, for sw.js. Do not edit."
+    printf 'self.SGD_ESCAPE_BUILD = { id: %s, files: [\n' "\"$id\""
+    sed 's|.*|  "&",|' <<<"$files"
+    echo '] };'
+  } >www/build-id.js
+  echo "  www/build-id.js: build $id, $(wc -l <<<"$files") files"
+}
+
 cmd_build() {
   log "build: SIMD wasm -> www/pkg (simd128 from .cargo/config.toml)"
   rm -rf www/pkg
@@ -200,6 +216,9 @@ cmd_build() {
   echo "  scalar build: $scalar SIMD instructions (www/pkg-scalar/sgd_escape_bg.wasm)"
   ((simd > 0)) || die "the SIMD build has no SIMD instructions: is simd128 on in .cargo/config.toml, and did something set RUSTFLAGS?"
   ((scalar == 0)) || die "the scalar build has $scalar SIMD instructions: RUSTFLAGS= did not turn simd128 off"
+
+  log "build: service worker manifest (www/build-id.js)"
+  write_build_id
 
   log "build: native CLI (cargo build --release)"
   run cargo build --release

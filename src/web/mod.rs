@@ -5,7 +5,7 @@
 //! instance exactly as it was. Numbers arrive as `JsValue` (not `u32`/`f64` parameters)
 //! because wasm-bindgen would otherwise coerce `-1`, `1.5` or `"abc"` silently.
 
-use crate::config::{check_integer, parse_seed, ConfigError, FieldValue, RealRange, ToyConfig};
+use crate::config::{check_integer, parse_seed, ConfigError, FieldValue, RealRange};
 use crate::dynamics::ToyEnsemble;
 use crate::noise::Method;
 use js_sys::{Array, Float32Array, Float64Array};
@@ -16,6 +16,7 @@ pub mod bench;
 pub mod fashion;
 pub mod one_hidden_layer;
 pub mod panic;
+pub mod theory;
 
 pub use panic::{install_panic_hook, last_panic};
 
@@ -218,7 +219,7 @@ impl ToySimulation {
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<ToySimulation, JsError> {
         install_panic_hook();
-        let config = ToyConfig::from_fields(config_fields(&config)?).map_err(js_error)?;
+        let config = theory::toy_config_with_shape(config_fields(&config)?).map_err(js_error)?;
         Ok(ToySimulation {
             ensemble: ToyEnsemble::new(config),
         })
