@@ -35,7 +35,10 @@ fn small() -> JsValue {
     object(&[
         ("runs", JsValue::from(5)),
         ("seed", JsValue::from(3)),
-        ("methods", js_sys::Array::of2(&"gld-eigvec".into(), &"sgd".into()).into()),
+        (
+            "methods",
+            js_sys::Array::of2(&"gld-eigvec".into(), &"sgd".into()).into(),
+        ),
     ])
 }
 
@@ -90,8 +93,11 @@ fn the_landscape_keys_shape_the_simulation() {
     let paper = landscape_analysis(JsValue::UNDEFINED).unwrap();
     let barrier = get(&paper, "barrier");
     assert!((get(&barrier, "height").as_f64().unwrap() - 1600.0 / 242.0).abs() < 1e-12);
-    assert!(error_message(landscape_analysis(object(&[("sharpAngle", JsValue::from(200.0))])))
-        .starts_with("`sharpAngle` "));
+    assert!(error_message(landscape_analysis(object(&[(
+        "sharpAngle",
+        JsValue::from(200.0)
+    )])))
+    .starts_with("`sharpAngle` "));
 }
 
 #[wasm_bindgen_test]
@@ -105,8 +111,10 @@ fn prediction_and_sweep_points_have_their_shapes() {
     let measured: Vec<Option<f64>> = serde_wasm_bindgen::from_value(get(&p, "measured")).unwrap();
     assert_eq!((predicted.len(), measured.len()), (7, 7));
     assert!(measured[4].is_some() && measured[5].is_none());
-    assert!(error_message(sim.loss_prediction(JsValue::from_str("gd"), JsValue::from(3)))
-        .starts_with("`methodId` "));
+    assert!(
+        error_message(sim.loss_prediction(JsValue::from_str("gd"), JsValue::from(3)))
+            .starts_with("`methodId` ")
+    );
 
     let config = object(&[
         ("vary", JsValue::from_str("angle")),
@@ -117,7 +125,9 @@ fn prediction_and_sweep_points_have_their_shapes() {
     assert_eq!(get(&point, "runs").as_f64(), Some(4.0));
     assert!((get(&point, "trHSigma").as_f64().unwrap() - 2.0).abs() < 1e-9);
     assert!(get(&point, "low95").as_f64().is_some());
-    assert!(error_message(sweep_point(config.clone(), JsValue::from(400.0))).starts_with("`value` "));
+    assert!(
+        error_message(sweep_point(config.clone(), JsValue::from(400.0))).starts_with("`value` ")
+    );
     let bad = object(&[("vary", JsValue::from_str("tilt"))]);
     assert!(error_message(sweep_point(bad, JsValue::from(0.0))).starts_with("`vary` "));
     assert!(error_message(wilson(JsValue::from(5), JsValue::from(3))).starts_with("`escaped` "));

@@ -23,7 +23,7 @@ import { mountToy } from './toy-figure.js';
 import { mountLaterFigure } from './later-figure.js';
 
 // The hash keys an attribute may set (the KEYS of src/permalink.rs).
-const KEYS = ['figure', 'preset', 'methods', 'runs', 'lr', 'noiseTrace', 'batchSize', 'samples', 'dataSpread', 'seed', 'iterations', 'speed', 'play', 'autoplay', 'hide', 'controls', 'lecture', 'workers', 'logEvery', 'maxRecords', 'fromScratch', 'spectrum', 'epochs', 'epoch'];
+const KEYS = ['figure', 'preset', 'methods', 'runs', 'lr', 'noiseTrace', 'batchSize', 'samples', 'dataSpread', 'seed', 'sharpLambda1', 'sharpLambda2', 'sharpAngle', 'flatCurvature', 'minimaDistance', 'iterations', 'speed', 'play', 'autoplay', 'hide', 'controls', 'lecture', 'workers', 'logEvery', 'maxRecords', 'fromScratch', 'spectrum', 'epochs', 'epoch'];
 // HTML lower-cases attribute names: noisetrace="0.02" means noiseTrace.
 const BY_LOWER = Object.fromEntries(KEYS.map((k) => [k.toLowerCase(), k]));
 

@@ -2,7 +2,7 @@
 
 use super::progress::Progress;
 use super::{flag_pairs, flag_value, parse_format, usage_error, CliError, Format};
-use crate::config::{check_integer, parse_methods, parse_seed, FieldValue, RealRange};
+use crate::config::{check_integer, parse_methods, FieldValue, RealRange};
 use crate::data::fashion::{CORRUPTED, DEBIAN_DIR, TRAIN_SIZE};
 use crate::experiments::fashion::{
     Checkpoint, FashionConfig, FashionContext, FashionData, MethodRun, Stage1,
@@ -81,7 +81,12 @@ pub fn parse(args: &[String]) -> Result<FashionCommand, CliError> {
         let c = &mut cmd.config;
         match name.as_str() {
             "--iters" => cmd.iterations = check_integer("--iters", &n, 1, 10_000_000).map_err(e)?,
-            "--seed" => c.seed = parse_seed("--seed", &n).map_err(e)?,
+            "--seed" => {
+                c.seed = crate::schema::Figure::Fashion
+                    .api_setting("seed")
+                    .and_then(|s| s.parse_seed(&n))
+                    .map_err(|err| usage_error(format!("`--seed` {}", err.message)))?
+            }
             "--format" => cmd.format = parse_format(&value)?,
             "--log-every" => {
                 cmd.log_every = check_integer("--log-every", &n, 1, 10_000_000).map_err(e)?

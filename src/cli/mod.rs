@@ -5,7 +5,7 @@ pub mod fashion;
 pub mod progress;
 pub mod sweep;
 
-use crate::config::{check_integer, parse_seed, ConfigError, FieldValue, ToyConfig};
+use crate::config::{check_integer, ConfigError, FieldValue, ToyConfig};
 use crate::dynamics::ToyEnsemble;
 use crate::experiments::one_hidden_layer::{OneHiddenLayerConfig, OneHiddenLayerRun};
 use crate::report::{OneHiddenLayerReport, ToyReport};
@@ -295,17 +295,11 @@ pub fn parse_one_hidden_layer(args: &[String]) -> Result<OneHiddenLayerCommand, 
         &["--seed", "--epochs", "--format", "--plot"],
     )? {
         let number = flag_value("", &value);
+        let flag_error = |e: ConfigError| usage_error(format!("`{name}` {}", e.message));
         match name.as_str() {
-            "--seed" => {
-                config.seed =
-                    parse_seed("--seed", &number).map_err(|e| usage_error(e.to_string()))?
-            }
-            "--epochs" => {
-                let epochs = check_integer("--epochs", &number, 1, 1000)
-                    .map_err(|e| usage_error(e.to_string()))?;
-                config.epochs = epochs as usize;
-                config.decay_start = config.decay_start.min(config.epochs);
-            }
+            "--seed" => config.set("seed", &number).map_err(flag_error)?,
+            // The experiment's own setter, as the page's: it also sets the decay's start.
+            "--epochs" => config.set("epochs", &number).map_err(flag_error)?,
             "--plot" => plot = Some(std::path::PathBuf::from(value)),
             _ => format = parse_format(&value)?,
         }
@@ -341,8 +335,33 @@ pub fn run(args: &[String]) -> Result<String, CliError> {
         Some("one-hidden-layer") => {
             parse_one_hidden_layer(&args[1..]).and_then(|c| run_one_hidden_layer(&c))
         }
+        Some("schema") => Ok(crate::schema::export::schema_json()),
         Some("help") | Some("--help") | Some("-h") => Ok(format!("{USAGE}\n{}", sweep::USAGE)),
         Some(other) => Err(usage_error(format!("unknown command `{other}`\n\n{USAGE}"))),
         None => Err(usage_error(USAGE.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn one_hidden_layer_epochs_set_the_schedule_as_the_page_does() {
+        // `--epochs 5 --epochs 31` once kept the decay start of 5 epochs (5), where the page
+        // and the API start it at 21: the CLI now calls the experiment's setter.
+        let cli = parse_one_hidden_layer(&args(&["--epochs", "5", "--epochs", "31"])).unwrap();
+        let page = crate::permalink::parse("figure=one-hidden-layer&epochs=5&epochs=31");
+        assert_eq!(cli.config, page.one_hidden_layer.config);
+        assert_eq!(cli.config.decay_start, 21);
+        let api =
+            OneHiddenLayerConfig::from_fields([("epochs".to_string(), FieldValue::Number(31.0))]);
+        assert_eq!(cli.config, api.unwrap());
+        let short = parse_one_hidden_layer(&args(&["--epochs", "31", "--epochs", "5"])).unwrap();
+        assert_eq!(short.config.decay_start, 5);
     }
 }

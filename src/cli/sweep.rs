@@ -4,7 +4,6 @@
 
 use super::{flag_pairs, flag_value, usage_error, write_plot, CliError, Format};
 use crate::config::{check_integer, ConfigError, FieldValue, ToyConfig};
-use crate::landscape::shape::LandscapeShape;
 use crate::plot::{render, Panel, Series};
 use crate::sweep::{SweepConfig, SweepReport, Vary, MAX_POINTS};
 
@@ -98,7 +97,6 @@ pub fn parse(args: &[String]) -> Result<SweepCommand, CliError> {
     })?;
     let mut config = SweepConfig::new(vary);
     let mut toy_fields = Vec::new();
-    let mut shape = LandscapeShape::default();
     let (mut format, mut plot) = (Format::Json, None);
     for (name, value) in pairs {
         let number = |flag: &str| match flag_value("", &value) {
@@ -140,19 +138,17 @@ pub fn parse(args: &[String]) -> Result<SweepCommand, CliError> {
             }
             "--plot" => plot = Some(std::path::PathBuf::from(value)),
             flag => {
-                if let Some((_, key)) = SHAPE_FLAGS.iter().find(|(f, _)| *f == flag) {
-                    shape
-                        .set_field(key, &flag_value(key, &value))
-                        .map_err(as_flag_error)?;
-                } else if let Some((_, key)) = TOY_FLAGS.iter().find(|(f, _)| *f == flag) {
+                if let Some((_, key)) = TOY_FLAGS
+                    .iter()
+                    .chain(&SHAPE_FLAGS)
+                    .find(|(f, _)| *f == flag)
+                {
                     toy_fields.push((key.to_string(), flag_value(key, &value)));
                 }
             }
         }
     }
-    let mut toy = ToyConfig::from_fields(toy_fields).map_err(as_flag_error)?;
-    toy.shape = shape;
-    config.toy = toy;
+    config.toy = ToyConfig::from_fields(toy_fields).map_err(as_flag_error)?;
     config.validate().map_err(as_flag_error)?;
     Ok(SweepCommand {
         config,

@@ -7,13 +7,15 @@
 //! Everything the page shows about the landscape (Hessian, eigenpairs, GD's stability limit,
 //! the barrier along the joining line) is computed here, not in JS.
 
-use crate::config::{ConfigError, FieldValue, RealRange};
+use crate::config::{ConfigError, FieldValue};
 use crate::indicator::gd_stable_lr;
 use crate::landscape::basin::Landscape;
 use crate::linalg::{Eigen2, Sym2};
+use crate::schema::Figure;
 use serde::Serialize;
 
-/// The API keys of the shape, in the order they are documented.
+/// The API keys of the shape, in the order they are documented. Their ranges, defaults and
+/// help are the settings schema's (src/schema/toy.rs); this module only reads them.
 pub const SHAPE_KEYS: [&str; 5] = [
     "sharpLambda1",
     "sharpLambda2",
@@ -21,31 +23,6 @@ pub const SHAPE_KEYS: [&str; 5] = [
     "flatCurvature",
     "minimaDistance",
 ];
-
-/// Sharp-basin eigenvalues allowed (lambda2 must also be at most lambda1).
-pub const SHARP_LAMBDA_RANGE: RealRange = RealRange {
-    min: 0.0,
-    min_inclusive: false,
-    max: 1e5,
-};
-/// Angles of the sharp axis allowed, in degrees (the axis is a line: +-90 are the same).
-pub const SHARP_ANGLE_RANGE: RealRange = RealRange {
-    min: -90.0,
-    min_inclusive: true,
-    max: 90.0,
-};
-/// Flat-basin curvatures allowed.
-pub const FLAT_CURVATURE_RANGE: RealRange = RealRange {
-    min: 0.0,
-    min_inclusive: false,
-    max: 1e5,
-};
-/// Distances between the minima allowed.
-pub const MINIMA_DISTANCE_RANGE: RealRange = RealRange {
-    min: 0.0,
-    min_inclusive: false,
-    max: 100.0,
-};
 
 /// The shape of the two-basin landscape; `Default` is the paper's.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -116,17 +93,21 @@ pub struct LandscapeAnalysis {
 }
 
 impl LandscapeShape {
-    /// Sets the field with API key `key` from `value`; `Ok(false)` when `key` is not a shape
-    /// key (so a caller can try its other keys), an error naming the key when the value is bad.
-    /// Cross-field rules are checked by [`LandscapeShape::validate`].
+    /// Sets the field with API key `key` from `value`, checked against the settings schema;
+    /// `Ok(false)` when `key` is not a shape key (so a caller can try its other keys), an
+    /// error naming the key when the value is bad. Cross-field rules are
+    /// [`LandscapeShape::validate`]'s.
     pub fn set_field(&mut self, key: &str, value: &FieldValue) -> Result<bool, ConfigError> {
+        if !SHAPE_KEYS.contains(&key) {
+            return Ok(false);
+        }
+        let x = Figure::Toy.api_setting(key)?.parse_number(value)?;
         match key {
-            "sharpLambda1" => self.sharp_lambda1 = SHARP_LAMBDA_RANGE.check(key, value)?,
-            "sharpLambda2" => self.sharp_lambda2 = SHARP_LAMBDA_RANGE.check(key, value)?,
-            "sharpAngle" => self.sharp_angle = SHARP_ANGLE_RANGE.check(key, value)?,
-            "flatCurvature" => self.flat_curvature = FLAT_CURVATURE_RANGE.check(key, value)?,
-            "minimaDistance" => self.minima_distance = MINIMA_DISTANCE_RANGE.check(key, value)?,
-            _ => return Ok(false),
+            "sharpLambda1" => self.sharp_lambda1 = x,
+            "sharpLambda2" => self.sharp_lambda2 = x,
+            "sharpAngle" => self.sharp_angle = x,
+            "flatCurvature" => self.flat_curvature = x,
+            _ => self.minima_distance = x,
         }
         Ok(true)
     }
@@ -168,15 +149,12 @@ impl LandscapeShape {
         .collect()
     }
 
-    /// Checks every field's range and that lambda2 <= lambda1 (the sharp axis is the one of
-    /// the larger eigenvalue).
+    /// Checks every field against the schema's range and that lambda2 <= lambda1 (the sharp
+    /// axis is the one of the larger eigenvalue).
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let n = FieldValue::Number;
-        SHARP_LAMBDA_RANGE.check("sharpLambda1", &n(self.sharp_lambda1))?;
-        SHARP_LAMBDA_RANGE.check("sharpLambda2", &n(self.sharp_lambda2))?;
-        SHARP_ANGLE_RANGE.check("sharpAngle", &n(self.sharp_angle))?;
-        FLAT_CURVATURE_RANGE.check("flatCurvature", &n(self.flat_curvature))?;
-        MINIMA_DISTANCE_RANGE.check("minimaDistance", &n(self.minima_distance))?;
+        for (key, value) in self.to_fields() {
+            Figure::Toy.api_setting(&key)?.parse_number(&value)?;
+        }
         if self.sharp_lambda2 > self.sharp_lambda1 {
             return Err(ConfigError::new(
                 "sharpLambda2",
@@ -389,6 +367,18 @@ mod tests {
             );
             assert!((b.distance_from_sharp - at).abs() < 1e-4, "{s:?}");
         }
+    }
+
+    #[test]
+    fn the_default_is_the_schemas() {
+        let mut from_schema = LandscapeShape::default();
+        for key in SHAPE_KEYS {
+            let s = Figure::Toy.api_setting(key).unwrap();
+            assert!(from_schema
+                .set_field(key, &s.default.field_value())
+                .unwrap());
+        }
+        assert_eq!(from_schema, LandscapeShape::default());
     }
 
     #[test]

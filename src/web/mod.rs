@@ -5,7 +5,7 @@
 //! instance exactly as it was. Numbers arrive as `JsValue` (not `u32`/`f64` parameters)
 //! because wasm-bindgen would otherwise coerce `-1`, `1.5` or `"abc"` silently.
 
-use crate::config::{check_integer, parse_seed, ConfigError, FieldValue, RealRange};
+use crate::config::{check_integer, ConfigError, FieldValue, RealRange, ToyConfig};
 use crate::dynamics::ToyEnsemble;
 use crate::noise::Method;
 use js_sys::{Array, Float32Array, Float64Array};
@@ -171,6 +171,20 @@ pub fn method_info() -> Result<JsValue, JsError> {
     }))
 }
 
+/// The settings schema of every figure and the page's link keys, the same object as
+/// `www/lib/schema.json` (shape: docs/schema.md).
+#[wasm_bindgen]
+pub fn schema() -> Result<JsValue, JsError> {
+    install_panic_hook();
+    to_js(&crate::schema::export::schema())
+}
+
+/// A fresh seed from the browser's `crypto.getRandomValues`, for the page's "New seed".
+#[wasm_bindgen(js_name = freshSeed)]
+pub fn fresh_seed() -> u32 {
+    crate::schema::fresh_seed()
+}
+
 /// Which build this is: `{ simd, version }`.
 #[wasm_bindgen(js_name = buildInfo)]
 pub fn build_info() -> Result<JsValue, JsError> {
@@ -198,6 +212,32 @@ struct ConfigView {
     samples: usize,
     data_spread: f64,
     seed: u32,
+    sharp_lambda1: f64,
+    sharp_lambda2: f64,
+    sharp_angle: f64,
+    flat_curvature: f64,
+    minima_distance: f64,
+}
+
+impl ConfigView {
+    /// The view of a validated config.
+    fn of(c: &ToyConfig) -> Self {
+        ConfigView {
+            methods: c.methods.iter().map(|m| m.id()).collect(),
+            runs: c.runs,
+            lr: c.lr,
+            noise_trace: c.noise_trace,
+            batch_size: c.batch_size,
+            samples: c.samples,
+            data_spread: c.data_spread,
+            seed: c.seed,
+            sharp_lambda1: c.shape.sharp_lambda1,
+            sharp_lambda2: c.shape.sharp_lambda2,
+            sharp_angle: c.shape.sharp_angle,
+            flat_curvature: c.shape.flat_curvature,
+            minima_distance: c.shape.minima_distance,
+        }
+    }
 }
 
 /// An ensemble of runs of the paper's dynamics on the 2-D two-basin loss (Figure 2).
@@ -219,7 +259,7 @@ impl ToySimulation {
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<ToySimulation, JsError> {
         install_panic_hook();
-        let config = theory::toy_config_with_shape(config_fields(&config)?).map_err(js_error)?;
+        let config = ToyConfig::from_fields(config_fields(&config)?).map_err(js_error)?;
         Ok(ToySimulation {
             ensemble: ToyEnsemble::new(config),
         })
@@ -228,16 +268,7 @@ impl ToySimulation {
     /// The validated config, with the current seed.
     pub fn config(&self) -> Result<JsValue, JsError> {
         let c = self.ensemble.config();
-        to_js(&ConfigView {
-            methods: c.methods.iter().map(|m| m.id()).collect(),
-            runs: c.runs,
-            lr: c.lr,
-            noise_trace: c.noise_trace,
-            batch_size: c.batch_size,
-            samples: c.samples,
-            data_spread: c.data_spread,
-            seed: c.seed,
-        })
+        to_js(&ConfigView::of(c))
     }
 
     /// The ids of the simulated methods, in canonical order.
@@ -280,7 +311,10 @@ impl ToySimulation {
         let seed = if seed.is_undefined() {
             self.ensemble.config().seed
         } else {
-            parse_seed("seed", &field_value(&seed)).map_err(js_error)?
+            crate::schema::Figure::Toy
+                .api_setting("seed")
+                .and_then(|s| s.parse_seed(&field_value(&seed)))
+                .map_err(js_error)?
         };
         self.ensemble.reset(seed);
         Ok(())
@@ -453,14 +487,14 @@ impl ToySimulation {
 struct PresetView {
     id: &'static str,
     title: &'static str,
-    figure: crate::permalink::Figure,
+    figure: crate::schema::Figure,
 }
 
 /// A parsed link as a plain object (see docs/API.md, "Permalinks").
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct PermalinkView {
-    figure: crate::permalink::Figure,
+    figure: crate::schema::Figure,
     preset: Option<&'static str>,
     config: ConfigView,
     iterations: u64,
@@ -471,7 +505,7 @@ struct PermalinkView {
     lecture: bool,
     workers: Option<u64>,
     fashion: FashionLinkView,
-    ohl: OhlLinkView,
+    one_hidden_layer: OneHiddenLayerLinkView,
     /// The parts an embed of this figure may show.
     control_list: &'static [&'static str],
     notices: Vec<crate::permalink::Notice>,
@@ -496,7 +530,7 @@ struct FashionLinkView {
 /// The one-hidden-layer figure's state in a link.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct OhlLinkView {
+struct OneHiddenLayerLinkView {
     seed: u32,
     epochs: usize,
     samples: usize,
@@ -517,28 +551,19 @@ pub fn parse_permalink(hash: JsValue) -> Result<JsValue, JsError> {
         )));
     };
     let p = crate::permalink::parse(&hash);
-    let c = &p.toy;
-    let (f, o) = (&p.fashion, &p.ohl);
+    let c = &p.toy.config;
+    let (f, o) = (&p.fashion, &p.one_hidden_layer);
     to_js(&PermalinkView {
         figure: p.figure,
         preset: p.preset.map(|x| x.id),
-        config: ConfigView {
-            methods: c.methods.iter().map(|m| m.id()).collect(),
-            runs: c.runs,
-            lr: c.lr,
-            noise_trace: c.noise_trace,
-            batch_size: c.batch_size,
-            samples: c.samples,
-            data_spread: c.data_spread,
-            seed: c.seed,
-        },
-        iterations: p.iterations,
-        speed: p.speed,
+        config: ConfigView::of(c),
+        iterations: p.toy.iterations,
+        speed: p.toy.speed,
         play: p.play,
         hide: p.hide.iter().map(|m| m.id()).collect(),
         controls: p.controls,
         lecture: p.lecture,
-        workers: p.workers,
+        workers: p.toy.workers,
         fashion: FashionLinkView {
             methods: f.settings.methods.iter().map(|m| m.id()).collect(),
             seed: f.settings.config.seed,
@@ -549,14 +574,14 @@ pub fn parse_permalink(hash: JsValue) -> Result<JsValue, JsError> {
             from_scratch: f.from_scratch,
             spectrum: f.spectrum.map(|m| m.id()),
         },
-        ohl: OhlLinkView {
+        one_hidden_layer: OneHiddenLayerLinkView {
             seed: o.config.seed,
             epochs: o.config.epochs,
             samples: o.config.samples,
             lr: o.config.lr,
             epoch: o.epoch,
         },
-        control_list: p.figure.controls(),
+        control_list: p.figure.parts(),
         notices: p.notices,
         warnings: p.warnings,
     })
@@ -565,9 +590,12 @@ pub fn parse_permalink(hash: JsValue) -> Result<JsValue, JsError> {
 /// The teaching presets, `[{ id, title, figure }]`, in the order the page lists them.
 #[wasm_bindgen(js_name = presetList)]
 pub fn preset_list() -> Result<JsValue, JsError> {
-    to_js(&crate::permalink::PRESETS.map(|p| PresetView {
-        id: p.id,
-        title: p.title,
-        figure: p.figure,
-    }))
+    let presets: Vec<PresetView> = crate::schema::Preset::all()
+        .map(|p| PresetView {
+            id: p.id,
+            title: p.title,
+            figure: p.figure,
+        })
+        .collect();
+    to_js(&presets)
 }

@@ -3,7 +3,7 @@
 
 use super::{config_fields, field_value, js_error, to_js, ToySimulation, MAX_STEP};
 use crate::config::{check_integer, ConfigError, FieldValue, ToyConfig};
-use crate::landscape::shape::{LandscapeShape, SHAPE_KEYS};
+use crate::landscape::shape::LandscapeShape;
 use crate::noise::Method;
 use crate::sweep::{spearman, wilson_interval, SweepConfig, Vary, MAX_POINTS};
 use serde::Serialize;
@@ -11,18 +11,6 @@ use wasm_bindgen::prelude::*;
 
 /// Largest iteration `seek` accepts (the CLI's bound on iterations).
 const MAX_SEEK: u64 = 10_000_000;
-
-/// A toy config from key/value pairs where the landscape keys ([`SHAPE_KEYS`]) set the shape
-/// and every other key goes to [`ToyConfig::from_fields`]. (The settings schema will make the
-/// shape keys ordinary config keys; until then this is the one place that splits them.)
-pub fn toy_config_with_shape(fields: Vec<(String, FieldValue)>) -> Result<ToyConfig, ConfigError> {
-    let (shape_fields, toy_fields): (Vec<_>, Vec<_>) = fields
-        .into_iter()
-        .partition(|(k, _)| SHAPE_KEYS.contains(&k.as_str()));
-    let mut config = ToyConfig::from_fields(toy_fields)?;
-    config.shape = LandscapeShape::from_fields(shape_fields)?;
-    Ok(config)
-}
 
 /// The analysis of a landscape shape: `{ shape, sharpMinimum, flatMinimum, sharpHessian,
 /// eigenvalues, eigenvectors, gdStableLr, barrier, escapeThreshold }` (keys of the shape all
@@ -141,7 +129,7 @@ fn sweep_config(config: &JsValue) -> Result<SweepConfig, JsError> {
     if let Some(v) = take(&mut fields, "iterations") {
         c.iterations = check_integer("iterations", &v, 1, MAX_SEEK).map_err(js_error)?;
     }
-    c.toy = toy_config_with_shape(fields).map_err(js_error)?;
+    c.toy = ToyConfig::from_fields(fields).map_err(js_error)?;
     c.validate().map_err(js_error)?;
     Ok(c)
 }
