@@ -34,6 +34,9 @@ toy options (defaults: the paper's protocol):
   --samples N         data points per run, 1..=10000 (default 100)
   --data-spread X     data spread in [0, 10] (default 0.01)
   --seed S            seed, 0..=4294967295 (default 0)
+  --sharp-lambda1 X, --sharp-lambda2 X, --sharp-angle X, --flat-curvature X,
+  --minima-distance X the landscape's shape (defaults: the paper's 200, 20, 0 degrees, 2,
+                      2 sqrt 2; see sweep below)
   --config FILE       settings as a JSON object with the API's keys (docs/API.md), e.g.
                       {\"runs\": 20, \"lr\": 0.01}; flags override it
   --format F          json (default), csv (the curves) or table (escaped / stayed /
@@ -94,7 +97,7 @@ pub enum Format {
 }
 
 /// The flags of `toy` and the config keys they set.
-const TOY_FLAGS: [(&str, &str); 8] = [
+const TOY_FLAGS: [(&str, &str); 13] = [
     ("--methods", "methods"),
     ("--runs", "runs"),
     ("--lr", "lr"),
@@ -103,6 +106,11 @@ const TOY_FLAGS: [(&str, &str); 8] = [
     ("--samples", "samples"),
     ("--data-spread", "dataSpread"),
     ("--seed", "seed"),
+    ("--sharp-lambda1", "sharpLambda1"),
+    ("--sharp-lambda2", "sharpLambda2"),
+    ("--sharp-angle", "sharpAngle"),
+    ("--flat-curvature", "flatCurvature"),
+    ("--minima-distance", "minimaDistance"),
 ];
 
 /// Largest number of iterations the CLI runs.

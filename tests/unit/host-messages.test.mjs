@@ -14,7 +14,7 @@ test('valid commands parse to clean command objects', () => {
   assert.deepEqual(parseHostMessage(msg({ command: 'reset', seed: 7 })).command, { command: 'reset', seed: 7 });
   assert.deepEqual(parseHostMessage(msg({ command: 'preset', id: 'shape-not-size' })).command, { command: 'preset', id: 'shape-not-size' });
   assert.deepEqual(parseHostMessage(msg({ command: 'setState', state: { lr: 0.01, methods: ['gd', 'sgd'], play: true, iteration: 200 } })).command,
-    { command: 'setState', hash: '#lr=0.01&methods=gd%2Csgd&play=1&iteration=200' });
+    { command: 'setState', state: { lr: 0.01, methods: ['gd', 'sgd'], play: true, iteration: 200 } });
   assert.deepEqual(parseHostMessage(msg({ command: 'setState', hash: 'lr=0.02' })).command, { command: 'setState', hash: '#lr=0.02' });
 });
 

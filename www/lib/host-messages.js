@@ -3,8 +3,8 @@
 // drive a figure and follow its state. Pure module: no DOM, the window is passed in.
 //
 // Host to figure: postMessage({ type: 'sgd-escape', command, ... }) with command
-//   play | pause | reset [seed] | step [count] | preset id | setState (state: { linkKey: value }
-//   or hash: '#key=value&...').
+//   play | pause | reset [seed] | step [count] | preset id | setState (state: { linkKey: value },
+//   applied on top of the current settings, or hash: '#key=value&...', a whole link).
 // Figure to host: { type: 'sgd-escape', event: 'ready', figure } once, then
 //   { type: 'sgd-escape', event: 'state', figure, iteration, playing, escaped: { id: count } }
 //   on every change, at most once per animation frame.
@@ -62,16 +62,17 @@ export function parseHostMessage(data) {
         return { ok: true, command: { command, hash: data.hash.startsWith('#') ? data.hash : `#${data.hash}` } };
       }
       if (!isPlainObject(data.state)) return { ok: false, reason: 'setState: needs state (an object of link keys) or hash (a string)' };
-      const parts = [];
+      // A copy holding only link keys with plain values: the figure's setState validates the
+      // values themselves (ranges, method ids) and names a bad one.
+      const state = {};
       for (const [key, value] of Object.entries(data.state)) {
         if (!/^[A-Za-z][A-Za-z0-9]{0,39}$/.test(key)) return { ok: false, reason: `setState: ${JSON.stringify(key.slice(0, 40))} is not a link key` };
         const ok = typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
-          || (Array.isArray(value) && value.every((v) => typeof v === 'string'));
+          || (Array.isArray(value) && value.length <= 64 && value.every((v) => typeof v === 'string'));
         if (!ok) return { ok: false, reason: `setState: ${key} must be a string, a finite number, a boolean or a list of strings` };
-        const text = Array.isArray(value) ? value.join(',') : typeof value === 'boolean' ? (value ? '1' : '0') : String(value);
-        parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(text)}`);
+        state[key] = Array.isArray(value) ? [...value] : value;
       }
-      return { ok: true, command: { command, hash: `#${parts.join('&')}` } };
+      return { ok: true, command: { command, state } };
     }
     default:
       return { ok: false, reason: `unknown command ${command}` };
