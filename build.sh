@@ -5,7 +5,8 @@
 #   ./build.sh setup         install whatever is missing (toolchain bits, npm packages, Chromium)
 #   ./build.sh serve [PORT]  build, then serve www/ on http://127.0.0.1:PORT/ (default 8000)
 #   ./build.sh test          fmt, clippy, native tests (incl. proptest), wasm tests in headless
-#                            Chromium, cargo-fuzz targets (bounded), build, e2e, JS API fuzz
+#                            Chromium, cargo-fuzz targets (bounded), build, JS unit tests, tsc,
+#                            eslint, doc links, e2e (@playwright/test), JS API fuzz
 #   ./build.sh fuzz [SECS]   run each cargo-fuzz target for SECS seconds (default 25)
 #   ./build.sh bench [--quick]  build, then benchmark every engine; table + target/bench/results.json
 #
@@ -134,13 +135,15 @@ cmd_setup() {
 
   # npm packages: `npm ci` (exactly what package-lock.json says) only when the lock file changed
   # since the last install; the stamp records the hash of the lock file that was installed.
+  # PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: @playwright/test drives Debian's chromium (see
+  # playwright.config.mjs) and must never fetch a browser of its own.
   [[ -f package-lock.json ]] || die "package-lock.json is missing"
   local stamp=node_modules/.build-sh-stamp lock_hash
   lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
   if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_hash" ]] ||
-     [[ ! -x node_modules/.bin/wasm-opt || ! -d node_modules/playwright-core ]]; then
+     [[ ! -x node_modules/.bin/wasm-opt || ! -d node_modules/@playwright/test || ! -x node_modules/.bin/tsc ]]; then
     log "setup: installing npm packages (npm ci)"
-    run npm ci --no-audit --no-fund || die "npm ci failed"
+    run env PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund || die "npm ci failed"
     echo "$lock_hash" > "$stamp"
   fi
   [[ "$(command -v wasm-opt)" == "$ROOT/node_modules/.bin/wasm-opt" ]] ||
@@ -169,7 +172,10 @@ cmd_setup() {
 # a matching wasm-bindgen on PATH; without it wasm-pack fails instead of fetching). The out dirs
 # are wiped first (wasm-pack doesn't remove stale files) and are gitignored at the root, hence
 # --no-gitignore; --no-pack skips the npm package.json/README/LICENSE the page doesn't need.
-WASM_PACK_BUILD=(wasm-pack build --release --target web --no-typescript --no-pack --no-gitignore --mode no-install)
+# TypeScript declarations are on: www/pkg/sgd_escape.d.ts types the wasm facade for
+# `npm run typecheck` (tsc --checkJs over www/), generated from the Rust exports on every build
+# so they can never drift from them.
+WASM_PACK_BUILD=(wasm-pack build --release --target web --no-pack --no-gitignore --mode no-install)
 
 # Counts SIMD instructions (v128.* and the i8x16/i16x8/i32x4/i64x2/f32x4/f64x2 lane ops) in a
 # .wasm file, disassembled by binaryen's wasm-dis. `$`-prefixed names are not counted.
@@ -301,10 +307,19 @@ wasm_test_scalar() {
   run "${SCALAR_ENV[@]}" "${WASM_PACK_TEST[@]}" -- --target-dir "$SCALAR_TARGET_DIR"
 }
 
+# The end-to-end suite: @playwright/test driving Debian's chromium (playwright.config.mjs).
+# Extra arguments go to `playwright test` (e.g. --grep 'embed'). The browser download stays off.
 e2e_tests() {
-  [[ -f tests/e2e/run.mjs ]] || { echo "tests/e2e/run.mjs not found" >&2; return 1; }
-  run node tests/e2e/run.mjs
+  run env PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npx --no-install playwright test "$@"
 }
+
+# The front end's own checks (package.json scripts): node:test unit tests of the pure modules,
+# TypeScript over www/ (JSDoc types + the wasm facade's generated .d.ts), ESLint, and the
+# relative links in README.md and docs/.
+js_unit_tests() { run npm test --silent; }
+js_typecheck() { run npm run --silent typecheck; }
+js_lint() { run npm run --silent lint; }
+doc_links() { run npm run --silent links; }
 
 # Runs every cargo-fuzz target for $1 seconds (default FUZZ_SECONDS), on the stable toolchain:
 # `--sanitizer none` needs no -Z flag (AddressSanitizer would need nightly; safe Rust needs it
@@ -353,7 +368,11 @@ cmd_test() {
   step "fuzz targets (cargo fuzz, ${FUZZ_SECONDS} s each)" cmd_fuzz "$FUZZ_SECONDS"
   step "build" cmd_build
   step "benchmark drivers, smoke test (one op each, no timing)" bench_smoke
-  step "end-to-end page tests (node tests/e2e/run.mjs)" e2e_tests
+  step "JS unit tests (npm test: node --test tests/unit)" js_unit_tests
+  step "TypeScript over www/ (npm run typecheck)" js_typecheck
+  step "ESLint (npm run lint)" js_lint
+  step "relative links in README.md and docs/ (npm run links)" doc_links
+  step "end-to-end page tests (npx playwright test)" e2e_tests
   step "JS API fuzz, $JS_FUZZ_CASES cases per build (node tests/e2e/fuzz-api.mjs)" js_fuzz
   summary
   log "test: all steps passed"

@@ -169,7 +169,7 @@ pub fn check_integer(
 /// Largest runs x samples (the data of all runs is kept: 16 bytes each, so 32 MB).
 pub const MAX_RUNS_TIMES_SAMPLES: u64 = 2_000_000;
 
-/// The settings of the 2-D experiment; `Default` is the paper's protocol (PAPER.md 3.1).
+/// The settings of the 2-D experiment; `Default` is the paper's protocol (docs/protocols.md 3.1).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ToyConfig {
     /// The dynamics simulated, in canonical order, without duplicates.

@@ -1,4 +1,4 @@
-//! The paper's escape indicator and its isotropic reference (PAPER.md 2).
+//! The paper's escape indicator and its isotropic reference (docs/protocols.md 2).
 //!
 //! Tr(H Sigma) is the rate at which noise of covariance Sigma raises the loss at a minimum
 //! with Hessian H: one step from the minimum raises the expected loss by exactly

@@ -1,5 +1,5 @@
 //! Optimisers on flat f64 parameter vectors: Adam, as the one-hidden-layer study trains with
-//! it (PAPER.md 3.2).
+//! it (docs/protocols.md 3.2).
 
 /// Adam (Kingma and Ba 2015) with PyTorch's `torch.optim.Adam` semantics (no weight decay,
 /// no AMSGrad). Per step t = 1, 2, ... and per coordinate:

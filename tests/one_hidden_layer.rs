@@ -1,4 +1,4 @@
-//! The one-hidden-layer study of PAPER.md 3.2 (native).
+//! The one-hidden-layer study of docs/protocols.md 3.2 (native).
 #![cfg(not(target_arch = "wasm32"))]
 
 use sgd_escape::experiments::one_hidden_layer::{OneHiddenLayerConfig, OneHiddenLayerRun};

@@ -6,7 +6,7 @@ use sgd_escape::dynamics::ToyEnsemble;
 use sgd_escape::landscape::basin::{mean_loss, SHARP_MINIMUM};
 use sgd_escape::noise::Method;
 
-/// Successes per 100 runs of PAPER.md 3.1 (an independent re-implementation of the
+/// Successes per 100 runs of docs/protocols.md 3.1 (an independent re-implementation of the
 /// authors' protocol; each a mean over repetitions of 100 runs whose sd is about 5).
 const REFERENCE_PER_100: [(Method, f64); 6] = [
     (Method::Gd, 0.0),

@@ -1,12 +1,20 @@
 #!/usr/bin/env node
-// Prints target/bench/results.json (from `./build.sh bench`) as the Markdown tables of the
-// README's "Speed" section, so the README quotes measured numbers, never typed-in ones.
+// Prints target/bench/results.json (from `./build.sh bench`) as the Markdown tables of
+// docs/speed.md, so the docs quote measured numbers, never typed-in ones. With --write FILE it
+// replaces the text between FILE's `<!-- bench-markdown:start -->` and
+// `<!-- bench-markdown:end -->` markers instead of printing.
 //
-//   node tools/bench-markdown.mjs [target/bench/results.json]
+//   node tools/bench-markdown.mjs [--write docs/speed.md] [target/bench/results.json]
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
-const r = JSON.parse(readFileSync(process.argv[2] ?? 'target/bench/results.json', 'utf8'));
+const args = process.argv.slice(2);
+const writeAt = args.indexOf('--write');
+const target = writeAt >= 0 ? args.splice(writeAt, 2)[1] : null;
+if (writeAt >= 0 && !target) throw new Error('--write needs a file, e.g. --write docs/speed.md');
+const r = JSON.parse(readFileSync(args[0] ?? 'target/bench/results.json', 'utf8'));
+const out = [];
+const print = (line) => out.push(line);
 const ENGINES = [['wasm-simd-chromium', 'SIMD wasm, Chromium'], ['wasm-simd-node', 'SIMD wasm, Node'],
   ['wasm-scalar-chromium', 'scalar wasm, Chromium'], ['native', 'native'], ['native-cpu', 'native, target-cpu=native'],
   ['numpy', 'NumPy']];
@@ -15,17 +23,31 @@ const x = (v) => (v == null ? '-' : v.toFixed(2));
 const pct = (v) => (v == null ? '-' : `${(100 * v).toFixed(0)}%`);
 const gf = (v) => (v == null ? '-' : v.toFixed(1));
 
-console.log(`Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpu}, ${r.machine.cores} cores ` +
+print(`Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpu}, ${r.machine.cores} cores ` +
   `(load average at the end ${r.machine.loadAverage.map((l) => l.toFixed(1)).join(', ')}), ${r.runtimes.chromium}, Node ${r.runtimes.node}, ${r.runtimes.numpy}.\n`);
-console.log(`| workload | ${ENGINES.map(([, n]) => n).join(' | ')} | SIMD GFLOP/s | of SIMD peak | SIMD / native | SIMD / scalar | SIMD / NumPy |`);
-console.log(`|---|${ENGINES.map(() => '---:').join('|')}|---:|---:|---:|---:|---:|`);
+print(`| workload | ${ENGINES.map(([, n]) => n).join(' | ')} | SIMD GFLOP/s | of SIMD peak | SIMD / native | SIMD / scalar | SIMD / NumPy |`);
+print(`|---|${ENGINES.map(() => '---:').join('|')}|---:|---:|---:|---:|---:|`);
 for (const [name, w] of Object.entries(r.workloads)) {
   const cells = ENGINES.map(([e]) => t(w.engines[e]?.secondsPerOp));
-  console.log(`| ${name} | ${cells.join(' | ')} | ${gf(w.engines['wasm-simd-chromium']?.gflops)} | ${pct(w.fractionOfWasmPeak)} | ${x(w.wasmSimdOverNative)} | ${x(w.wasmSimdOverScalar)} | ${x(w.wasmSimdOverNumpy)} |`);
+  print(`| ${name} | ${cells.join(' | ')} | ${gf(w.engines['wasm-simd-chromium']?.gflops)} | ${pct(w.fractionOfWasmPeak)} | ${x(w.wasmSimdOverNative)} | ${x(w.wasmSimdOverScalar)} | ${x(w.wasmSimdOverNumpy)} |`);
 }
-console.log('\n| target (issue 4) | measured | needs | |\n|---|---:|---:|---|');
-for (const g of r.targets) console.log(`| ${g.name} | ${x(g.value)} | ${g.min} | ${g.holds ? 'holds' : '**missed**'} |`);
+print('\n| target (issue 4) | measured | needs | |\n|---|---:|---:|---|');
+for (const g of r.targets) print(`| ${g.name} | ${x(g.value)} | ${g.min} | ${g.holds ? 'holds' : '**missed**'} |`);
 const w = r.workers;
-if (w) console.log(`\nWeb Workers (2-D ensemble, ${w.runs} runs x ${w.iterations} iterations, all eight methods, median of ${w.repeats}): one worker ${t(w.seconds[1].median)}, two ${t(w.seconds[2].median)}, speed-up ${x(w.speedup)}x.`);
-console.log(`Wasm sizes: SIMD ${r.wasmSizes['wasm-simd'].gzipBytes} bytes gzipped (${r.wasmSizes['wasm-simd'].bytes} raw), scalar ${r.wasmSizes['wasm-scalar'].gzipBytes} (${r.wasmSizes['wasm-scalar'].bytes}).`);
-if (r.numpyChecks) console.log(`NumPy reference against the Rust results: ${r.numpyChecks.ok ? 'all' : 'NOT all'} ${Object.keys(r.numpyChecks.checks).length} checks pass.`);
+if (w) print(`\nWeb Workers (2-D ensemble, ${w.runs} runs x ${w.iterations} iterations, all eight methods, median of ${w.repeats}): one worker ${t(w.seconds[1].median)}, two ${t(w.seconds[2].median)}, speed-up ${x(w.speedup)}x.`);
+print(`Wasm sizes: SIMD ${r.wasmSizes['wasm-simd'].gzipBytes} bytes gzipped (${r.wasmSizes['wasm-simd'].bytes} raw), scalar ${r.wasmSizes['wasm-scalar'].gzipBytes} (${r.wasmSizes['wasm-scalar'].bytes}).`);
+if (r.numpyChecks) print(`NumPy reference against the Rust results: ${r.numpyChecks.ok ? 'all' : 'NOT all'} ${Object.keys(r.numpyChecks.checks).length} checks pass.`);
+
+const text = `${out.join('\n')}\n`;
+if (target) {
+  const START = '<!-- bench-markdown:start -->';
+  const END = '<!-- bench-markdown:end -->';
+  const doc = readFileSync(target, 'utf8');
+  const a = doc.indexOf(START);
+  const b = doc.indexOf(END);
+  if (a < 0 || b < a) throw new Error(`${target} has no ${START} ... ${END} markers`);
+  writeFileSync(target, `${doc.slice(0, a + START.length)}\n${text}${doc.slice(b)}`);
+  console.log(`wrote the bench tables into ${target}`);
+} else {
+  process.stdout.write(text);
+}

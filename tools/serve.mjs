@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A small, dependency-free static file server for the page in www/.
 //
-//   node tools/serve.mjs --root www --port 8000 [--host 127.0.0.1]
+//   node tools/serve.mjs --root www --port 8000 [--host 127.0.0.1] [--cors] [--no-csp]
 //
 // Prints `Serving www/ at http://127.0.0.1:8000/` once listening (with --port 0 the OS picks a
 // free port and the printed URL shows it). Serves .wasm as application/wasm (needed by
@@ -9,16 +9,21 @@
 // sends `Cache-Control: no-cache` so a rebuilt pkg is always picked up, sends the page's
 // Content-Security-Policy as a header (so it also binds the Web Workers), never serves anything
 // outside the root, and stops cleanly on SIGINT/SIGTERM. Only GET and HEAD are answered.
+// --cors adds `Access-Control-Allow-Origin: *`, so pages of other origins can load the figures
+// (<sgd-escape-figure> from another host); --no-csp leaves the policy header out (a third-party
+// host page, which brings its own policy or none).
 
 import { createServer } from 'node:http';
 import { createReadStream, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 
-const USAGE = 'usage: node tools/serve.mjs --root DIR [--port PORT] [--host HOST]\n' +
+const USAGE = 'usage: node tools/serve.mjs --root DIR [--port PORT] [--host HOST] [--cors] [--no-csp]\n' +
   '  --root DIR    directory to serve (required)\n' +
   '  --port PORT   TCP port, 0 picks a free one (default 8000)\n' +
-  '  --host HOST   address to listen on (default 127.0.0.1)';
+  '  --host HOST   address to listen on (default 127.0.0.1)\n' +
+  '  --cors        allow every origin to load the files (Access-Control-Allow-Origin: *)\n' +
+  '  --no-csp      send no Content-Security-Policy header';
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -48,13 +53,15 @@ function fail(message, code = 1) {
 }
 
 function parseArgs(argv) {
-  const opts = { root: null, port: 8000, host: '127.0.0.1' };
+  const opts = { root: null, port: 8000, host: '127.0.0.1', cors: false, csp: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') {
       process.stdout.write(USAGE + '\n');
       process.exit(0);
     }
+    if (arg === '--cors') { opts.cors = true; continue; }
+    if (arg === '--no-csp') { opts.csp = false; continue; }
     const eq = arg.indexOf('=');
     const name = eq >= 0 ? arg.slice(0, eq) : arg;
     if (!['--root', '--port', '--host'].includes(name)) fail(`unknown argument ${arg}\n${USAGE}`, 2);
@@ -178,7 +185,8 @@ const server = createServer(async (req, res) => {
       'Cache-Control': 'no-cache',
       'Last-Modified': found.stat.mtime.toUTCString(),
       'X-Content-Type-Options': 'nosniff',
-      'Content-Security-Policy': CSP,
+      ...(opts.csp ? { 'Content-Security-Policy': CSP } : {}),
+      ...(opts.cors ? { 'Access-Control-Allow-Origin': '*' } : {}),
     });
     if (req.method === 'HEAD') {
       res.end();

@@ -1,85 +1,41 @@
-// embed.html: just one figure and the controls its hash lists, sized to its frame, for an
-// iframe: embed.html#figure=toy&controls=lr,noiseTrace&autoplay=1 (keys: docs/API.md); with
-// figure=fashion or figure=ohl, the FashionMNIST or one-hidden-layer figure (later-figure.js).
+// embed.html: one figure, the one its hash names, with only the controls the hash lists, sized to
+// its frame, for an iframe: embed.html#figure=toy&controls=lr,noiseTrace&autoplay=1 (keys:
+// docs/API.md). The figure's hash follows its state (history.replaceState); a new hash typed
+// into the address bar is applied live.
+// Test and debugging hook: window.__sgdEscape = { figures: { id: figure interface }, errors }.
 
-import { buildToyFigure, controlsFromHash } from './toy-dom.js';
-import { mountToy } from './toy-figure.js';
-import { figureOf } from './figure-link.js';
-import { mountLaterFigure } from './later-figure.js';
+import { mountFigure } from './figures/registry.js';
+import { figureOf } from './lib/link.js';
+import { h } from './lib/dom.js';
 
-const hook = {};
-window.__sgdEscape = hook;
+/** @type {{ figures: Record<string, import('./figures/registry.js').Figure>, errors: string[] }} */
+const hook = { figures: {}, errors: [] };
+Object.assign(window, { __sgdEscape: hook });
 
-const root = document.getElementById('embed-root');
-const figure = figureOf(location.hash);
+const root = /** @type {HTMLElement} */ (document.getElementById('embed-root'));
+const id = figureOf(location.hash);
+const open = /** @type {HTMLAnchorElement} */ (h('a', { href: `index.html${location.hash}`, target: '_blank', rel: 'noopener', text: 'Open the full interactive page' }));
+const brand = h('p', { class: 'embed-brand' }, 'sgd-escape · Zhu et al., ICML 2019 · ', open);
 
-function brandLink(hash) {
-  const brand = document.createElement('p');
-  brand.className = 'embed-brand';
-  const a = document.createElement('a');
-  a.href = `index.html${hash}`;
-  a.target = '_blank';
-  a.rel = 'noopener';
-  a.textContent = 'Open the full interactive page';
-  brand.append('sgd-escape · Zhu et al., ICML 2019 · ', a);
-  return { brand, a };
-}
-
-if (figure === 'toy') mountToyEmbed();
-else mountLater();
-
-function mountLater() {
-  root.classList.remove('embed-layout');
-  root.classList.add('embed-later');
-  root.setAttribute('aria-label', figure === 'fashion' ? 'FashionMNIST with corrupted labels: paper Section 5.3 of Zhu et al., ICML 2019' : 'Tr(HΣ) during training: paper Figure 4 of Zhu et al., ICML 2019');
-  root.replaceChildren();
-  const { brand, a } = brandLink(location.hash);
-  const later = mountLaterFigure(root, figure, location.hash, {
-    hook,
-    keyTarget: document,
-    lectureTarget: document.documentElement,
-    linkBase: () => new URL('embed.html', location.href).href,
-    writeHash: (h) => {
-      history.replaceState(null, '', h);
-      a.href = `index.html${h}`;
-    },
-  });
-  later.then((m) => {
-    root.append(brand);
-    hook.later = m;
-    window.addEventListener('hashchange', () => {
-      if (location.hash === hook.hash) return;
-      // A new link for this figure: reload, which applies it from scratch.
-      location.reload();
-    });
-  }).catch((e) => {
-    const p = document.createElement('p');
-    p.className = 'status error';
-    p.textContent = `This figure could not be loaded: ${e.message || e}`;
-    root.append(p);
-    (hook.errors || (hook.errors = [])).push(String(e.message || e));
-  });
-}
-
-function mountToyEmbed() {
-  const controls = controlsFromHash(location.hash);
-  root.replaceChildren(...buildToyFigure({ controls, full: false }));
-  const { brand, a } = brandLink(location.hash);
-  root.querySelector('.side').append(brand);
-
-  const controller = mountToy(document, {
-    hash: location.hash,
-    hook,
-    keyTarget: document,
-    lectureTarget: document.documentElement,
-    fitHeight: () => window.innerHeight,
-    linkBase: () => new URL('embed.html', location.href).href,
-    writeHash: (h) => {
-      history.replaceState(null, '', h);
-      a.href = `index.html${h}`;
-    },
+mountFigure(id, root, {
+  hash: location.hash,
+  keyTarget: document,
+  lectureTarget: document.documentElement,
+  fitHeight: () => window.innerHeight,
+  linkBase: () => new URL('embed.html', location.href).href,
+  footer: brand,
+}).then((fig) => {
+  hook.figures[id] = fig;
+  fig.onChange((s) => {
+    if (!s.hash || s.hash === location.hash) return;
+    history.replaceState(null, '', s.hash);
+    open.href = `index.html${s.hash}`;
   });
   window.addEventListener('hashchange', () => {
-    if (location.hash !== hook.hash) controller.setLink(location.hash);
+    if (location.hash !== fig.getState().hash) fig.setState({ hash: location.hash });
   });
-}
+}).catch((e) => {
+  const text = String(e && e.message ? e.message : e);
+  root.append(h('p', { class: 'status error', text: `This figure could not be loaded: ${text}` }));
+  hook.errors.push(text);
+});

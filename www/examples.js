@@ -2,7 +2,7 @@
 // iframes: an iframe's data-src is loaded when its slide is shown and unloaded when it is left
 // (what reveal.js does; reveal.js itself is not loaded, as the page uses no CDN).
 
-for (const b of document.querySelectorAll('button.copy')) {
+for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('button.copy'))) {
   b.addEventListener('click', async () => {
     const code = document.getElementById(b.dataset.copy);
     try {
@@ -29,7 +29,7 @@ function show(i) {
     const on = k === current;
     s.classList.toggle('present', on);
     s.setAttribute('aria-hidden', on ? 'false' : 'true');
-    for (const f of s.querySelectorAll('iframe[data-src]')) {
+    for (const f of /** @type {NodeListOf<HTMLIFrameElement>} */ (s.querySelectorAll('iframe[data-src]'))) {
       if (on && f.getAttribute('src') !== f.dataset.src) f.setAttribute('src', f.dataset.src);
       if (!on && f.hasAttribute('src')) {
         // reveal.js unloads the same way: blank the frame, then drop the attribute.

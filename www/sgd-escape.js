@@ -8,24 +8,22 @@
 // Attributes mirror the URL-hash keys of the page (docs/API.md, "Permalinks"); they are read by
 // the same Rust parser, so a bad value falls back to its default with a notice in the figure.
 // Everything (styles, workers, wasm) is loaded relative to this module's own URL, so it works
-// under any sub-path and offline once loaded, with no CDN. Shadow DOM keeps its styles and ids
-// apart, so several elements on one page are independent. Each starts when it nears the viewport
-// and pauses when it leaves (resuming when it comes back, if it was playing).
+// under any sub-path, from another origin (the host must send CORS headers) and offline once
+// loaded, with no CDN. Shadow DOM keeps its styles and ids apart, so several elements on one page
+// are independent. Each starts when it nears the viewport and pauses when it leaves (resuming
+// when it comes back, if it was playing).
 //
-// Properties: `hook` (state for tests), `controller` (play(), pause(), step(), reset(), hash(),
-// exportAs(kind)). Event: `sgd-escape-state` with `detail.hash` whenever the state changes.
-// figure="fashion" and figure="ohl" mount the later figures (later-figure.js): their markup is
-// index.html's section, fetched from this module's folder; `controller` is then the figure's own
-// (play, pause, step, reset, getState, setState, exportCurves) plus hash() and exportAs(kind).
+// Properties: `figure`, the figure interface of www/figures/registry.js (play, pause, step, reset,
+// getState, setState, onChange, export, destroy), null until it has loaded; `ready`, a promise
+// of it; `near`, whether it is near the view (it runs only then). Event: `sgd-escape-state` with
+// `detail.hash` whenever the state changes.
 
-import { buildToyFigure, controlsFromHash } from './toy-dom.js';
-import { mountToy } from './toy-figure.js';
-import { mountLaterFigure } from './later-figure.js';
+import { mountFigure } from './figures/registry.js';
+import { figureId } from './lib/link.js';
+import { LINK_KEYS } from './lib/schema.js';
 
-// The hash keys an attribute may set (the KEYS of src/permalink.rs).
-const KEYS = ['figure', 'preset', 'methods', 'runs', 'lr', 'noiseTrace', 'batchSize', 'samples', 'dataSpread', 'seed', 'sharpLambda1', 'sharpLambda2', 'sharpAngle', 'flatCurvature', 'minimaDistance', 'iterations', 'speed', 'play', 'autoplay', 'hide', 'controls', 'lecture', 'workers', 'logEvery', 'maxRecords', 'fromScratch', 'spectrum', 'epochs', 'epoch'];
 // HTML lower-cases attribute names: noisetrace="0.02" means noiseTrace.
-const BY_LOWER = Object.fromEntries(KEYS.map((k) => [k.toLowerCase(), k]));
+const BY_LOWER = Object.fromEntries(LINK_KEYS.map((k) => [k.toLowerCase(), k]));
 
 export class SgdEscapeFigure extends HTMLElement {
   static get observedAttributes() { return Object.keys(BY_LOWER); }
@@ -33,10 +31,18 @@ export class SgdEscapeFigure extends HTMLElement {
   constructor() {
     super();
     this.attachShadow({ mode: 'open' });
-    this.hook = {};
-    this.controller = null;
+    /** @type {import('./figures/registry.js').Figure | null} */
+    this.figure = null;
+    /** @type {Promise<import('./figures/registry.js').Figure> | null} */
+    this.ready = null;
+    /** @type {IntersectionObserver | null} */
     this.observer = null;
     this.resumeOnReturn = false;
+    /** Whether the element is near the view (it runs only then). */
+    this.near = false;
+    this.generation = 0;
+    /** @type {string[]} */
+    this.errors = [];
   }
 
   /** The attributes as a URL hash (values percent-encoded; parsed by Rust, never as HTML). */
@@ -50,108 +56,82 @@ export class SgdEscapeFigure extends HTMLElement {
   }
 
   connectedCallback() {
-    if (this.controller) return;
+    if (this.ready) return;
     if (!this.hasAttribute('tabindex')) this.tabIndex = 0; // keyboard shortcuts need the focus
     if (!this.hasAttribute('role')) this.setAttribute('role', 'region');
     if (!this.hasAttribute('aria-label')) this.setAttribute('aria-label', 'Interactive figure: escaping a sharp minimum');
-    const hash = this.linkHash();
+    const root = /** @type {ShadowRoot} */ (this.shadowRoot);
     const style = document.createElement('link');
     style.rel = 'stylesheet';
     style.href = new URL('./style.css', import.meta.url).href;
-    const figure = (this.getAttribute('figure') || 'toy').trim();
-    if (figure === 'fashion' || figure === 'ohl') {
-      this.connectLater(figure, hash, style);
-      return;
-    }
-    const layout = document.createElement('div');
-    layout.className = 'embed-layout';
-    layout.append(...buildToyFigure({ controls: controlsFromHash(hash), full: false }));
-    this.shadowRoot.replaceChildren(style, layout);
-    this.hook = {};
-    this.controller = mountToy(this.shadowRoot, {
-      hash,
-      hook: this.hook,
+    const holder = document.createElement('div');
+    root.replaceChildren(style, holder);
+    const generation = ++this.generation;
+    this.ready = mountFigure(figureId(this.getAttribute('figure')), holder, {
+      hash: this.linkHash(),
       keyTarget: this,
-      lectureTarget: layout, // inside the shadow root, where the lecture styles reach
+      lectureTarget: holder, // inside the shadow root, where the lecture styles reach
       start: false,
       linkBase: () => new URL('./index.html', import.meta.url).href,
-      writeHash: (h) => this.dispatchEvent(new CustomEvent('sgd-escape-state', { detail: { hash: h }, bubbles: true })),
     });
-    this.observer = new IntersectionObserver((entries) => {
-      const near = entries.some((e) => e.isIntersecting);
-      const c = this.controller;
-      if (!c) return;
-      if (near) {
-        if (!c.started) c.start();
-        else if (this.resumeOnReturn) c.play();
-        this.resumeOnReturn = false;
-      } else if (c.started) {
-        this.resumeOnReturn = c.pause() || this.resumeOnReturn;
-      }
-      this.hook.visible = near;
-    }, { rootMargin: '200px 0px' });
-    this.observer.observe(this);
-  }
-
-  /** Mounts a later figure; it loads when near the view, plays (if asked) and pauses with it. */
-  connectLater(figure, hash, style) {
-    const holder = document.createElement('div');
-    holder.className = 'embed-later';
-    this.shadowRoot.replaceChildren(style, holder);
-    this.hook = {};
-    const generation = (this.generation = (this.generation || 0) + 1);
-    this.controller = { pending: true, destroy() {} };
-    this.mounting = mountLaterFigure(holder, figure, hash, {
-      hook: this.hook,
-      deferPlay: true,
-      keyTarget: this,
-      lectureTarget: holder,
-      linkBase: () => new URL('./index.html', import.meta.url).href,
-      writeHash: (h) => this.dispatchEvent(new CustomEvent('sgd-escape-state', { detail: { hash: h }, bubbles: true })),
-    }).then((m) => {
-      if (generation !== this.generation) { m.destroy(); return; }
-      const c = m.controller;
-      this.controller = { ...c, hash: m.tools.hash, exportAs: m.tools.exportAs, exporters: m.tools.exporters, destroy: m.destroy, later: m };
-      this.observer = new IntersectionObserver((entries) => {
-        const near = entries.some((e) => e.isIntersecting);
-        if (near) {
-          m.begin();
-          if (this.resumeOnReturn) c.play();
-          this.resumeOnReturn = false;
-        } else if (c.getState().playing) {
-          c.pause();
-          this.resumeOnReturn = true;
-        }
-        this.hook.visible = near;
-      }, { rootMargin: '200px 0px' });
+    this.ready.then((fig) => {
+      if (generation !== this.generation) { fig.destroy(); return; }
+      this.figure = fig;
+      fig.onChange((s) => this.dispatchEvent(new CustomEvent('sgd-escape-state', { detail: { hash: s.hash }, bubbles: true })));
+      this.observer = new IntersectionObserver((entries) => this.onView(entries.some((e) => e.isIntersecting)), { rootMargin: '200px 0px' });
       this.observer.observe(this);
     }).catch((e) => {
+      const text = String(e && e.message ? e.message : e);
       const p = document.createElement('p');
       p.className = 'status error';
-      p.textContent = `This figure could not be loaded: ${e.message || e}`;
+      p.textContent = `This figure could not be loaded: ${text}`;
       holder.append(p);
-      (this.hook.errors || (this.hook.errors = [])).push(String(e.message || e));
+      this.errors.push(text);
     });
+  }
+
+  /**
+   * Starts the figure when it nears the view; pauses it when it leaves, resuming on return.
+   * @param {boolean} near
+   */
+  onView(near) {
+    this.near = near;
+    const fig = this.figure;
+    if (!fig) return;
+    if (near) {
+      fig.start();
+      if (this.resumeOnReturn) fig.play();
+      this.resumeOnReturn = false;
+    } else if (fig.getState().playing) {
+      fig.pause();
+      this.resumeOnReturn = true;
+    }
   }
 
   disconnectedCallback() {
     if (this.observer) this.observer.disconnect();
     this.observer = null;
-    if (this.controller) this.controller.destroy();
-    this.controller = null;
-    this.generation = (this.generation || 0) + 1;
-    this.shadowRoot.replaceChildren();
+    if (this.figure) this.figure.destroy();
+    this.figure = null;
+    this.ready = null;
+    this.generation += 1;
+    /** @type {ShadowRoot} */ (this.shadowRoot).replaceChildren();
   }
 
+  /**
+   * @param {string} name
+   * @param {string | null} oldValue
+   * @param {string | null} newValue
+   */
   attributeChangedCallback(name, oldValue, newValue) {
-    if (!this.controller || oldValue === newValue) return;
-    if (BY_LOWER[name] === 'controls' || BY_LOWER[name] === 'figure' || this.controller.later || this.controller.pending) {
-      // The layout depends on the controls: rebuild.
+    if (!this.ready || oldValue === newValue) return;
+    if (!this.figure || BY_LOWER[name] === 'controls' || BY_LOWER[name] === 'figure') {
+      // The layout depends on the controls and the figure: rebuild.
       this.disconnectedCallback();
       this.connectedCallback();
       return;
     }
-    this.controller.setLink(this.linkHash());
+    this.figure.setState({ hash: this.linkHash() });
   }
 }
 

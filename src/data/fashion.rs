@@ -1,4 +1,4 @@
-//! Fashion-MNIST as the paper's experiment uses it (PAPER.md 3.3): pixels scaled to [-1, 1],
+//! Fashion-MNIST as the paper's experiment uses it (docs/protocols.md 3.3): pixels scaled to [-1, 1],
 //! the labels of training images 1000..1199 replaced by uniformly random ones.
 
 use crate::rng::Rng;

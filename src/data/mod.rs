@@ -1,4 +1,4 @@
-//! Data for the large-scale experiment (PAPER.md 3.3): Fashion-MNIST IDX files, gzip-compressed
+//! Data for the large-scale experiment (docs/protocols.md 3.3): Fashion-MNIST IDX files, gzip-compressed
 //! or raw, read from bytes (the page fetches them, the CLI reads them from disk), plus the
 //! paper's preprocessing.
 //!

@@ -1,4 +1,4 @@
-//! FashionMNIST with corrupted labels (PAPER.md 3.3, paper Section 5.3): fit 1200 images, 200
+//! FashionMNIST with corrupted labels (docs/protocols.md 3.3, paper Section 5.3): fit 1200 images, 200
 //! of them with random labels, by full-batch GD to a sharp minimum (stage 1), then restart every
 //! dynamics from it and watch which noise escapes towards flatter, better-generalising regions
 //! (stage 2).

@@ -1,4 +1,4 @@
-//! The one-hidden-layer study (PAPER.md 3.2, paper Figure 4): train the D = 300 network with
+//! The one-hidden-layer study (docs/protocols.md 3.2, paper Figure 4): train the D = 300 network with
 //! full-batch Adam and, every epoch, compare SGD's noise indicator Tr(H Sigma) with its
 //! isotropic reference Tr H Tr Sigma / D, with the full Hessian and Sigma the unbiased
 //! covariance of 100 minibatch gradients of batch 10.

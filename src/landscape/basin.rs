@@ -1,4 +1,4 @@
-//! The 2-D two-basin loss of the paper's Figure 2 (PAPER.md 3.1; authors' repo 2Dim/).
+//! The 2-D two-basin loss of the paper's Figure 2 (docs/protocols.md 3.1; authors' repo 2Dim/).
 //!
 //! Per data point x the loss at w is the smaller of a sharp quadratic bowl centred at
 //! (1, 1) + x (Hessian [[110, 90], [90, 110]], eigenvalues 200 along (1, 1) and 20 across)

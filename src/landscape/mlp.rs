@@ -1,5 +1,5 @@
 //! A fully connected ReLU network with softmax cross-entropy, in f32: the FashionMNIST
-//! experiment's model (PAPER.md 3.3; a 784-14-10 net has D = 11,140 parameters, close to the
+//! experiment's model (docs/protocols.md 3.3; a 784-14-10 net has D = 11,140 parameters, close to the
 //! paper's CNN with 11,330).
 //!
 //! f32 because this is where the time goes; every sum over a batch (the loss) is accumulated

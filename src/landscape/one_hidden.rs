@@ -1,4 +1,4 @@
-//! The paper's one-hidden-layer study network (PAPER.md 3.2; authors' repo OneHiddenLayer/),
+//! The paper's one-hidden-layer study network (docs/protocols.md 3.2; authors' repo OneHiddenLayer/),
 //! in f64: D = 300 is small enough for the full Hessian every epoch, and f64 keeps
 //! Tr(H Sigma) faithful.
 //!

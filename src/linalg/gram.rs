@@ -1,6 +1,6 @@
 //! The minibatch-gradient noise covariance of the large-scale experiment, never formed.
 //!
-//! PAPER.md 3.3 estimates the gradient-noise covariance from K = 60 minibatch gradients
+//! docs/protocols.md 3.3 estimates the gradient-noise covariance from K = 60 minibatch gradients
 //! g_1..g_K (one shuffled epoch), unbiased:
 //!
 //!   C = 1/(K-1) sum_j (g_j - gbar)(g_j - gbar)^T,   rank C <= K - 1.

@@ -1,7 +1,7 @@
 //! The top (largest algebraic) k eigenpairs of a symmetric operator known only through
 //! matrix-vector products: the Hessian of a network with D ~ 11,000 parameters, reached by
-//! Hessian-vector products (PAPER.md 3.3: "top 20 eigenpairs ... via Hessian-vector products
-//! and Lanczos").
+//! Hessian-vector products (docs/protocols.md 3.3: the top 20 eigenpairs, by Lanczos on
+//! Hessian-vector products).
 //!
 //! Lanczos with full reorthogonalisation: each new Krylov vector is orthogonalised against all
 //! previous ones twice (classical Gram-Schmidt twice, "twice is enough"), which keeps the basis

@@ -1,6 +1,6 @@
 //! Linear algebra: closed-form 2x2 (the 2-D landscape) and the eigen-solvers of the
 //! large-scale experiment (Hessian and gradient-noise covariance of a network with D ~ 11,000
-//! parameters, PAPER.md 3.3).
+//! parameters, docs/protocols.md 3.3).
 //!
 //! Nothing here ever forms a D x D matrix: the Hessian is reached only through
 //! Hessian-vector products ([`lanczos`]), and the minibatch-gradient covariance through the

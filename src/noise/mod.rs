@@ -1,7 +1,7 @@
 //! The eight dynamics of the paper and the noise covariance each one adds.
 //!
 //! All eight are theta <- theta - lr grad L(theta) + eps, eps ~ N(0, Sigma); they differ only
-//! in Sigma (PAPER.md 1). The six GLD variants and GD follow the authors' 2-D code: the noise
+//! in Sigma (docs/protocols.md 1). The six GLD variants and GD follow the authors' 2-D code: the noise
 //! matrix is evaluated at w_t and its trace is `noise_trace` (parameter noise, added after the
 //! GD step). `gld-dynamic` instead matches the trace of SGD's own noise at w_t, so that it is
 //! always the equal-magnitude isotropic twin of `sgd`. SGD adds nothing: its noise is the

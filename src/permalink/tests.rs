@@ -186,42 +186,6 @@ fn the_sgd_escapes_preset_lets_real_sgd_escape() {
 }
 
 #[test]
-fn the_page_lists_the_same_keys_and_controls() {
-    // The page lays out embeds before wasm loads, so it keeps copies of these two lists;
-    // this keeps them equal to the schema.
-    let element = include_str!("../../www/sgd-escape.js");
-    let dom = include_str!("../../www/toy-dom.js");
-    let list = |text: &str, marker: &str| -> Vec<String> {
-        let start = text.find(marker).expect(marker) + marker.len();
-        let end = start + text[start..].find(']').unwrap();
-        text[start..end]
-            .split(',')
-            .map(|s| s.trim().trim_matches('\'').to_string())
-            .filter(|s| !s.is_empty())
-            .collect()
-    };
-    let sorted = |mut v: Vec<String>| {
-        v.sort();
-        v
-    };
-    let keys: Vec<String> = all_keys().iter().map(|k| k.to_string()).collect();
-    assert_eq!(sorted(list(element, "const KEYS = [")), sorted(keys));
-    assert_eq!(
-        list(dom, "const CONTROL_NAMES = ["),
-        Figure::Toy.parts().to_vec()
-    );
-    let later = include_str!("../../www/figure-link.js");
-    assert_eq!(
-        list(later, "const FASHION_CONTROLS = ["),
-        Figure::Fashion.parts().to_vec()
-    );
-    assert_eq!(
-        list(later, "const OHL_CONTROLS = ["),
-        Figure::OneHiddenLayer.parts().to_vec()
-    );
-}
-
-#[test]
 fn every_fashion_key_is_read_and_round_trips() {
     let p = parse(
         "#figure=fashion&methods=sgd,gd&seed=7&iterations=2500&logEvery=50&maxRecords=64\

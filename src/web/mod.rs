@@ -513,7 +513,7 @@ struct PermalinkView {
 }
 
 /// The FashionMNIST figure's state in a link, as the page's controller takes it
-/// (`www/figure-link.js` maps the names).
+/// (`www/figures/fashion/model.js` maps the names).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct FashionLinkView {

@@ -11,13 +11,10 @@
 // Defaults: 20000 cases, seed 1, the SIMD build in www/pkg (`./build.sh build` first). A failure
 // prints the seed, the case number and the call, so `--seed S --cases N` replays it exactly.
 
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import process from 'node:process';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, startServer } from '../../tools/chromium.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ARGS = process.argv.slice(2);
 const arg = (name, fallback) => {
   const i = ARGS.indexOf(name);
@@ -30,30 +27,6 @@ if (!Number.isInteger(CASES) || CASES < 1) throw new Error(`--cases must be a po
 if (!Number.isInteger(SEED) || SEED < 0) throw new Error(`--seed must be a non-negative integer, got ${arg('--seed')}`);
 if (!['pkg', 'pkg-scalar'].includes(PKG)) throw new Error(`--pkg must be pkg or pkg-scalar, got ${PKG}`);
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['tools/serve.mjs', '--root', 'www', '--port', '0'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server printed no URL: ${out}`)), 30_000);
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /Serving .* at (http:\/\/[^\s]+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1].endsWith('/') ? m[1] : `${m[1]}/` });
-      }
-    });
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-  });
-}
 
 // Everything below runs inside the page: generation, calls and checks, so a case costs no
 // round trip. It returns { cases, calls, accepted, rejected, failures: [...] }.

@@ -1,0 +1,96 @@
+// The one-hidden-layer thread: holds a wasm OneHiddenLayerStudy (paper Figure 4) and runs it
+// one epoch per request, so the page can animate epoch by epoch and stop between any two.
+// Every request gets exactly one reply. Protocol (plain objects with a `type`):
+//
+//   page -> worker                       worker -> page
+//   { type: 'init', dir, config, grid }  { type: 'ready', epoch, epochs, records, inputs, labels, grid, settings, build, memoryBytes }
+//                                        | { type: 'fatal', message }
+//   { type: 'epoch', req }               { type: 'epoch', req, epoch, epochs, record, grid, ms, done, memoryBytes }
+//                                        | { type: 'error', req, message }
+//
+// The records are bounded by the study itself: one per epoch, and at most 1000 epochs.
+//
+// Reset is done by the page terminating this worker and starting a new one.
+
+import { BUILD_DIRS, loadBuild } from '../../lib/wasm-build.js';
+
+let wasm = null;
+let memory = null;
+let study = null;
+let gridN = 96;
+
+function message(err) {
+  if (err && typeof err === 'object' && 'message' in err) return String(err.message);
+  return String(err);
+}
+
+function grid() {
+  return new Float32Array(study.decisionGrid(gridN));
+}
+
+async function handle(msg) {
+  switch (msg.type) {
+    case 'init': {
+      if (!BUILD_DIRS.has(msg.dir)) throw new Error(`unknown build directory ${msg.dir}`);
+      try {
+        ({ wasm, memory } = await loadBuild(msg.dir));
+      } catch (e) {
+        postMessage({ type: 'fatal', message: message(e) });
+        return;
+      }
+      try {
+        gridN = Math.max(16, Math.min(256, Math.round(msg.grid || 96)));
+        study = new wasm.OneHiddenLayerStudy(msg.config || {});
+      } catch (e) {
+        postMessage({ type: 'fatal', message: message(e) });
+        return;
+      }
+      const g = grid();
+      const inputs = new Float64Array(study.inputs());
+      const labels = new Float64Array(study.labels());
+      postMessage({
+        type: 'ready',
+        epoch: study.epoch,
+        epochs: study.epochs,
+        records: study.records(),
+        inputs,
+        labels,
+        grid: { values: g, n: gridN },
+        settings: study.settings(),
+        build: wasm.buildInfo(),
+        memoryBytes: memory ? memory.buffer.byteLength : null,
+      }, { transfer: [g.buffer, inputs.buffer, labels.buffer] });
+      return;
+    }
+    case 'epoch': {
+      if (!study) { postMessage({ type: 'error', req: msg.req, message: 'no study yet' }); return; }
+      const t0 = performance.now();
+      const stepped = study.stepEpoch();
+      const ms = performance.now() - t0;
+      const records = study.records();
+      const g = grid();
+      postMessage({
+        type: 'epoch',
+        req: msg.req,
+        epoch: study.epoch,
+        epochs: study.epochs,
+        record: stepped ? records[records.length - 1] : null,
+        grid: { values: g, n: gridN },
+        ms,
+        done: study.epoch >= study.epochs,
+        memoryBytes: memory ? memory.buffer.byteLength : null,
+      }, { transfer: [g.buffer] });
+      return;
+    }
+    default:
+      postMessage({ type: 'error', req: msg.req, message: `unknown request ${msg.type}` });
+  }
+}
+
+let queue = Promise.resolve();
+self.onmessage = (ev) => {
+  const msg = ev.data;
+  queue = queue.then(() => handle(msg)).catch((e) => {
+    postMessage({ type: 'error', req: msg && msg.req, message: message(e) });
+  });
+};

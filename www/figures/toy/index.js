@@ -1,0 +1,776 @@
+// The 2-D figure (the two-basin experiment): mount(root, options) builds it inside `root` and
+// returns the interface every figure shares (www/figures/registry.js). The page, the iframe
+// embed and the custom element all mount it the same way; each mount has its own workers,
+// state and link, so several on one page are independent. The main thread never runs the
+// simulation; it keeps at most one request in flight.
+//
+// model.js holds the pure parts (settings, link, step sizes, captions, export files), view.js
+// the markup and the parts rebuilt from the state, client.js the workers (worker.js).
+
+import { Landscape } from './landscape.js';
+import { EscapePlot, IndicatorPlot } from './plots.js';
+import { ToyClient } from './client.js';
+import { buildToyFigure, buildLegend, fillIndicatorTable } from './view.js';
+import {
+  SCHEMA, SETTINGS, Playback, fieldLabel, clampSpeed, workerCount, toyHash, countText, drawnNote,
+  indicatorRows, stateCaption, hessianCaption, liveCaption, protocolCaption, exportBase, curvesCsv, curvesJson,
+} from './model.js';
+import { buildMethodBoxes } from '../../lib/methods.js';
+import { statusReporter } from '../../lib/status.js';
+import { download, figurePng } from '../../lib/export.js';
+import { figureKeyHandler, toggleFullscreen } from '../../lib/keys.js';
+import { chooseBuild } from '../../lib/wasm-build.js';
+import { listedControls } from '../../lib/link.js';
+import { setText as writeText } from '../../lib/dom.js';
+
+/** Simulation parameters: config key -> input id. */
+const FIELDS = SETTINGS.map(([key, id]) => [key, id]);
+
+const reducedMotion = () => matchMedia('(prefers-reduced-motion: reduce)').matches;
+
+/**
+ * @typedef {import('../registry.js').MountOptions} MountOptions
+ * @typedef {import('../registry.js').Figure} Figure
+ */
+
+/**
+ * Builds the 2-D figure in `root` and starts it (see registry.js for the options).
+ * @param {HTMLElement} root
+ * @param {MountOptions} [options]
+ * @returns {Figure}
+ */
+export function mount(root, options = {}) {
+  const opts = { hash: '', full: false, linkBase: () => location.href.split('#')[0], keyTarget: null, lectureTarget: null, fullscreenTarget: null, start: true, fitHeight: null, openPreset: null, footer: null, ...options };
+  const listed = listedControls(opts.hash, SCHEMA.controls);
+  root.classList.add(opts.full ? 'layout' : 'embed-layout');
+  root.replaceChildren(...buildToyFigure({ controls: opts.full ? null : (listed || []), full: opts.full }));
+  if (opts.footer) root.querySelector('.side')?.append(opts.footer);
+  /** @param {string} id @returns {any} */
+  const $ = (id) => root.querySelector(`#${id}`);
+  const setText = (/** @type {string} */ id, /** @type {string} */ text) => writeText($(id), text);
+
+  const app = {
+    client: /** @type {ToyClient | null} */ (null),
+    dir: /** @type {string | null} */ (null),
+    ready: false,
+    started: false,
+    /** @type {{ id: string, name: string }[]} */
+    methodInfo: [],
+    /** @type {Record<string, string>} */
+    names: {},
+    /** @type {any[]} */
+    presets: [],
+    /** @type {string[]} */
+    simulated: [],
+    hidden: new Set(),
+    config: /** @type {any} */ (null),
+    indicators: /** @type {any} */ (null),
+    state: /** @type {any} */ (null),
+    fellBack: false,
+    nextReq: 1,
+    raf: 0,
+    playAfterConfigure: false,
+    motionHeld: false,
+    controls: /** @type {string[] | null} */ (null), // the embed's control list (kept in the hash)
+    lecture: false,
+    destroyed: false,
+    describedAt: 0,
+    hash: '',
+    dirty: { landscape: true, escape: true, indicator: true },
+  };
+  // Playing, where it stops, queued steps, the request in flight (model.js).
+  const playback = new Playback();
+  // What getState() reports besides the settings: readiness, link notices, errors, timings.
+  const info = { engine: /** @type {string | null} */ (null), workers: 0, errors: /** @type {string[]} */ ([]), notices: /** @type {string[]} */ ([]), warnings: /** @type {string[]} */ ([]), link: /** @type {any} */ (null), copiedLink: /** @type {string | null} */ (null), statesReceived: 0, framesDrawn: 0, drawMs: 0, gridMs: 0, skipMs: /** @type {number | null} */ (null), skipStartedAt: 0 };
+  /** @type {Set<(state: any) => void>} */
+  const listeners = new Set();
+
+  const landscape = new Landscape($('landscape'));
+  const escapePlot = new EscapePlot($('escape-plot'));
+  const indicatorPlot = new IndicatorPlot($('indicator-plot'));
+  const { setStatus, reportError } = statusReporter($('status'), info.errors);
+
+  function emit() {
+    if (!listeners.size) return;
+    const s = getState();
+    for (const fn of listeners) fn(s);
+  }
+
+  // ---------------------------------------------------------------- field errors
+
+  /** @param {string} field */
+  function controlIdFor(field) {
+    if (field === 'methods') return 'methods';
+    const f = FIELDS.find(([key]) => key === field);
+    return f ? f[1] : null;
+  }
+
+  function clearFieldErrors() {
+    for (const [, id] of FIELDS) {
+      $(`${id}-error`).textContent = '';
+      $(id).removeAttribute('aria-invalid');
+    }
+    $('methods-error').textContent = '';
+  }
+
+  /** @param {string} field @param {string} message @returns {boolean} shown in a visible control */
+  function showFieldError(field, message) {
+    const id = controlIdFor(field);
+    if (!id) return false;
+    $(`${id}-error`).textContent = message;
+    if (id !== 'methods') $(id).setAttribute('aria-invalid', 'true');
+    // A hidden control (an embed without it) can't show its error: the status line does.
+    return !$(id === 'methods' ? 'methods-error' : id).closest('[hidden]');
+  }
+
+  // ---------------------------------------------------------------- configuration
+
+  /** @param {string} id */
+  function readNumber(id) {
+    const raw = $(id).value.trim();
+    return raw === '' ? NaN : Number(raw);
+  }
+
+  function readConfig() {
+    /** @type {Record<string, any>} */
+    const config = {};
+    for (const [key, id] of FIELDS) config[key] = readNumber(id);
+    config.methods = app.methodInfo.map((m) => m.id).filter((id) => {
+      const box = $(`method-${id}`);
+      return box && box.checked;
+    });
+    return config;
+  }
+
+  /** @param {any} msg */
+  function post(msg) {
+    if (!app.client) return;
+    playback.inFlight += 1;
+    app.client.post(msg);
+  }
+
+  /** @param {string | null} field the setting that changed (null: all) */
+  function configure(field) {
+    if (!app.ready) return;
+    post({ type: 'configure', req: app.nextReq++, config: readConfig(), field });
+  }
+
+  /** @returns {number | null} the iteration Play stops at */
+  function target() {
+    const v = readNumber('iterations');
+    return Number.isInteger(v) && v >= 1 ? v : null;
+  }
+
+  function speed() {
+    return clampSpeed(readNumber('speed'));
+  }
+
+  // ---------------------------------------------------------------- the link
+
+  /** The canonical hash of what is on screen. */
+  function currentHash() {
+    if (!app.config) return '';
+    return toyHash({ config: app.config, iterations: target(), speed: speed(), playing: playback.playing, hidden: app.simulated.filter((id) => app.hidden.has(id)), controls: app.controls, lecture: app.lecture });
+  }
+
+  function syncHash() {
+    const h = currentHash();
+    if (!h || h === app.hash) return;
+    app.hash = h;
+    emit();
+  }
+
+  /** @param {{ message: string }[]} notices */
+  function showNotices(notices) {
+    const box = $('notices');
+    box.replaceChildren();
+    for (const n of notices) {
+      const p = document.createElement('p');
+      p.textContent = `Link: ${n.message}.`;
+      box.append(p);
+    }
+    box.hidden = notices.length === 0;
+  }
+
+  /**
+   * Puts a parsed link (Rust's parsePermalink) into the controls, then starts a simulation.
+   * @param {any} link
+   */
+  function applyLink(link) {
+    info.link = link;
+    info.notices = link.notices.map((/** @type {{ key: string, message: string }} */ n) => `${n.key}: ${n.message}`);
+    info.warnings = link.warnings.slice();
+    for (const w of link.warnings) console.warn(`[sgd-escape] link: ${w}`);
+    showNotices(link.notices);
+    const c = link.config;
+    for (const [key, id] of FIELDS) $(id).value = String(c[key]);
+    for (const { id } of app.methodInfo) {
+      const box = $(`method-${id}`);
+      if (box) box.checked = c.methods.includes(id);
+    }
+    $('iterations').value = String(link.iterations);
+    $('target-echo').textContent = String(link.iterations);
+    $('speed').value = String(link.speed);
+    $('speed-out').textContent = String(link.speed);
+    app.hidden = new Set(link.hide);
+    if (link.controls) app.controls = link.controls;
+    setLecture(link.lecture);
+    if (playback.playing) setPlaying(false);
+    // prefers-reduced-motion: a link never starts the animation by itself (Play still works).
+    app.playAfterConfigure = link.play && !reducedMotion();
+    app.motionHeld = link.play && reducedMotion();
+    playback.queued = 0;
+    configure(null);
+  }
+
+  /** @param {string} hash */
+  function parseLink(hash) {
+    post({ type: 'parseLink', req: app.nextReq++, hash });
+  }
+
+  // ---------------------------------------------------------------- playback
+
+  /** @param {boolean} on */
+  function setPlaying(on) {
+    playback.set(on, target(), app.state ? app.state.iteration : 0);
+    const b = $('play');
+    b.textContent = on ? 'Pause' : 'Play';
+    b.setAttribute('aria-pressed', on ? 'true' : 'false');
+    if (!on) describeState();
+    syncHash();
+    emit();
+  }
+
+  function tick() {
+    if (app.destroyed) return;
+    const next = playback.tick(app.ready && !!app.state, app.state ? app.state.iteration : 0, speed());
+    if (next && 'step' in next) post({ type: 'step', req: app.nextReq++, n: next.step });
+    else if (next) setPlaying(false);
+    draw();
+    app.raf = requestAnimationFrame(tick);
+  }
+
+  // ---------------------------------------------------------------- drawing
+
+  function visibleIds() {
+    return app.simulated.filter((id) => !app.hidden.has(id));
+  }
+
+  function rows() {
+    return indicatorRows(app.simulated, app.indicators, app.names);
+  }
+
+  function draw() {
+    const d = app.dirty;
+    if (d.landscape) {
+      const t0 = performance.now();
+      landscape.draw(app.state, visibleIds());
+      info.drawMs = performance.now() - t0;
+      d.landscape = false;
+      info.framesDrawn += 1;
+    }
+    if (d.escape) {
+      escapePlot.draw(app.state, visibleIds(), app.names, target());
+      d.escape = false;
+    }
+    if (d.indicator && app.indicators) {
+      indicatorPlot.draw(rows());
+      d.indicator = false;
+    }
+  }
+
+  function markAll() {
+    app.dirty.landscape = true;
+    app.dirty.escape = true;
+    app.dirty.indicator = true;
+  }
+
+  // ---------------------------------------------------------------- the DOM that depends on the methods
+
+  /**
+   * The paper's protocol, from Rust's defaults: what "Restore" restores, and its caption.
+   * @param {any} d a parsed empty link
+   */
+  function applyDefaults(d) {
+    if (!d) return;
+    for (const [key, id] of FIELDS) $(id).defaultValue = String(d.config[key]);
+    $('iterations').defaultValue = String(d.iterations);
+    $('speed').defaultValue = String(d.speed);
+    setText('protocol-caption', protocolCaption(d));
+  }
+
+  function buildPresets() {
+    const select = $('preset');
+    for (const p of app.presets) {
+      const o = document.createElement('option');
+      o.value = p.id;
+      o.textContent = p.title;
+      o.dataset.figure = p.figure;
+      select.append(o);
+    }
+    select.addEventListener('change', () => {
+      const p = app.presets.find((x) => x.id === select.value);
+      select.value = '';
+      if (!p) return;
+      if (p.figure !== 'toy') {
+        if (opts.openPreset) opts.openPreset(p);
+        else setStatus(`${p.title}: open the full page for that figure.`, 'info');
+        return;
+      }
+      setStatus(`Preset: ${p.title}.`, 'ok');
+      parseLink(`preset=${encodeURIComponent(p.id)}${app.controls ? `&controls=${app.controls.join(',')}` : ''}${app.lecture ? '&lecture=1' : ''}`);
+    });
+  }
+
+  /** @param {string} id */
+  function toggleMethod(id) {
+    if (app.hidden.has(id)) app.hidden.delete(id); else app.hidden.add(id);
+    app.dirty.landscape = true;
+    app.dirty.escape = true;
+    syncHash();
+  }
+
+  function updateCounts() {
+    const s = app.state;
+    if (!s) return;
+    setText('drawn-note', drawnNote(s));
+    setText('iteration', String(s.iteration));
+    for (const id of app.simulated) setText(`count-${id}`, countText(s, id));
+  }
+
+  /** The live caption (an ARIA live region): numbers from the state, written when it rests. */
+  function describeState() {
+    if (!app.state || !app.config) return;
+    setText('figure-caption', stateCaption({ state: app.state, config: app.config, simulated: app.simulated, names: app.names, target: target(), rows: rows() }));
+    app.describedAt = app.state.iteration;
+  }
+
+  // ---------------------------------------------------------------- worker replies
+
+  /** @param {any} state */
+  function applyState(state) {
+    app.state = state;
+    info.statesReceived += 1;
+    updateCounts();
+    app.dirty.landscape = true;
+    app.dirty.escape = true;
+    if (playback.reached(state.iteration)) {
+      if (playback.fast) info.skipMs = performance.now() - info.skipStartedAt;
+      setPlaying(false);
+      setStatus(`Reached iteration ${state.iteration}. Press Play to continue.`, 'ok');
+    }
+    // The caption is a live region: rewritten when the figure rests, and every 100 iterations.
+    if (!playback.playing || Math.floor(state.iteration / 100) !== Math.floor(app.describedAt / 100)) describeState();
+    emit();
+  }
+
+  /** @param {any} msg a (merged) worker reply */
+  function onMessage(msg) {
+    switch (msg.type) {
+      case 'ready': {
+        app.methodInfo = msg.methods;
+        app.names = Object.fromEntries(msg.methods.map((/** @type {{ id: string, name: string }} */ m) => [m.id, m.name]));
+        app.presets = msg.presets || [];
+        const simd = !!(msg.build && msg.build.simd);
+        const engine = simd ? 'wasm SIMD128' : 'wasm scalar';
+        setText('engine', `${engine}${msg.workers > 1 ? ` × ${msg.workers} workers` : ''}`);
+        $('engine').dataset.dir = msg.dir;
+        info.engine = engine;
+        info.workers = msg.workers;
+        if ((msg.dir === 'pkg') !== simd) console.warn(`[sgd-escape] loaded ./${msg.dir}/ but buildInfo().simd is ${simd}`);
+        buildMethodBoxes($('method-boxes'), { methods: app.methodInfo.map((m) => [m.id, m.name]), onChange: () => configure('methods') });
+        buildPresets();
+        applyDefaults(msg.defaults);
+        app.ready = true;
+        setStatus('Starting the simulation…');
+        parseLink(opts.hash || '');
+        return;
+      }
+      case 'fatal': {
+        reportError('WebAssembly', msg.message);
+        setText('engine', 'unavailable');
+        emit();
+        return;
+      }
+      default:
+        break;
+    }
+    playback.inFlight = Math.max(0, playback.inFlight - 1);
+    switch (msg.type) {
+      case 'link':
+        applyLink(msg.link);
+        return;
+      case 'seed': {
+        // "New seed": the seed shows in its field, a fresh simulation starts, the link records it.
+        const seedField = SETTINGS.find(([, , , , control]) => control === 'seed');
+        if (!seedField) return;
+        $(seedField[1]).value = String(msg.seed);
+        configure(seedField[0]);
+        setStatus(`New seed: ${msg.seed}.`, 'ok');
+        return;
+      }
+      case 'configured': {
+        const first = !app.config;
+        app.config = msg.config;
+        app.simulated = msg.methods;
+        app.indicators = msg.indicators;
+        clearFieldErrors();
+        if (msg.grid) {
+          const t0 = performance.now();
+          landscape.setGrid(msg.grid);
+          info.gridMs = performance.now() - t0;
+        }
+        applyState(msg.state);
+        buildLegend($('legend'), { simulated: app.simulated, names: app.names, hidden: app.hidden, state: app.state, onToggle: toggleMethod });
+        fillIndicatorTable($('indicator-rows'), rows());
+        setText('hessian-caption', hessianCaption(rows(), app.config ? app.config.lr : null));
+        layout();
+        markAll();
+        for (const b of ['play', 'step', 'reset', 'run-to']) $(b).disabled = false;
+        if (app.playAfterConfigure) {
+          app.playAfterConfigure = false;
+          setPlaying(true);
+        } else if (playback.playing) {
+          setPlaying(true); // new run: play towards the target again
+        }
+        if (app.motionHeld) {
+          app.motionHeld = false;
+          setStatus('Autoplay is off because your system asks for reduced motion. Press Play.', 'ok');
+        } else if (first) {
+          setStatus(playback.playing ? 'Running…' : 'Ready. Press Play.', 'ok');
+        } else {
+          setStatus(`New simulation: ${msg.state.runs} runs × ${msg.methods.length} methods.`, 'ok');
+        }
+        syncHash();
+        emit();
+        return;
+      }
+      case 'invalid': {
+        if (!app.config && !app.fellBack) {
+          app.fellBack = true;
+          for (const [, id] of FIELDS) $(id).value = $(id).defaultValue;
+          for (const { id } of app.methodInfo) $(`method-${id}`).checked = true;
+          reportError('Settings', `${msg.message}; starting with the paper’s settings instead`);
+          configure(null);
+          return;
+        }
+        clearFieldErrors();
+        const named = /`([A-Za-z]+)`/.exec(msg.message);
+        const field = named ? named[1] : msg.field;
+        const perField = { ...(msg.fieldErrors || {}) };
+        if (!Object.keys(perField).length) perField[field || msg.field] = msg.message;
+        let shown = 0;
+        for (const [key, text] of Object.entries(perField)) if (showFieldError(key, String(text))) shown += 1;
+        if (!shown && !showFieldError(msg.field, msg.message)) {
+          reportError('Settings', msg.message);
+          emit();
+          return;
+        }
+        const label = field ? fieldLabel(field) : 'settings';
+        const text = `Invalid ${label}: ${msg.message}. The previous simulation keeps running.`;
+        info.errors.push(text);
+        console.error(`[sgd-escape] ${text}`);
+        setStatus(text, 'error');
+        emit();
+        return;
+      }
+      case 'state':
+        applyState(msg.state);
+        return;
+      case 'error': {
+        if (msg.state) applyState(msg.state);
+        setPlaying(false);
+        reportError('Simulation', msg.message + (msg.recovered ? ' (restarted with the last valid settings)' : ''));
+        emit();
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  // ---------------------------------------------------------------- layout
+
+  /** @param {number} [dpr] */
+  function layout(dpr) {
+    const lw = $('landscape-box').clientWidth;
+    // In a short frame (an embed), the square landscape must also fit the height.
+    const maxH = opts.fitHeight ? Math.max(200, opts.fitHeight() - 170) : Infinity; // minus the card's title and captions
+    if (lw && landscape.resize(Math.min(lw, maxH), dpr)) app.dirty.landscape = true;
+    const ew = $('escape-box').clientWidth;
+    if (ew && escapePlot.resize(ew, dpr)) app.dirty.escape = true;
+    const iw = $('indicator-box').clientWidth;
+    if (iw && indicatorPlot.resize(iw, (app.indicators ? rows().length : 0) || 1, dpr)) app.dirty.indicator = true;
+  }
+
+  // ---------------------------------------------------------------- lecture mode and export
+
+  /** @param {boolean} on */
+  function setLecture(on) {
+    app.lecture = !!on;
+    $('lecture').setAttribute('aria-pressed', on ? 'true' : 'false');
+    (opts.lectureTarget || root).classList.toggle('lecture', app.lecture);
+    requestAnimationFrame(() => { layout(); markAll(); });
+  }
+
+  function base() {
+    return exportBase(app.config, app.state ? app.state.iteration : 0);
+  }
+
+  async function exportPng() {
+    // Redraw every canvas at devicePixelRatio 2, compose, then restore the screen resolution.
+    layout(2);
+    markAll();
+    draw();
+    const blob = await figurePng([$('landscape'), $('escape-plot')], $('figure-caption').textContent || '');
+    layout();
+    markAll();
+    return blob;
+  }
+
+  const curves = () => ({ state: app.state, simulated: app.simulated, names: app.names, indicators: app.indicators, config: app.config, hash: currentHash(), target: target() });
+  /** @type {Record<string, () => Promise<{ blob: Blob, name: string }>>} */
+  const exporters = {
+    png: async () => ({ blob: await exportPng(), name: `${base()}.png` }),
+    csv: async () => ({ blob: new Blob([curvesCsv(curves())], { type: 'text/csv' }), name: `${base()}.csv` }),
+    json: async () => ({ blob: new Blob([JSON.stringify(curvesJson(curves()), null, 1)], { type: 'application/json' }), name: `${base()}.json` }),
+    config: async () => ({ blob: new Blob([JSON.stringify({ config: app.config, iterations: target(), speed: speed(), link: currentHash() }, null, 1)], { type: 'application/json' }), name: `${base()}-config.json` }),
+  };
+
+  /**
+   * Downloads the figure as `kind` (png, csv, json, config); resolves to { blob, name }.
+   * @param {string} kind
+   */
+  async function exportAs(kind) {
+    if (!exporters[kind]) throw new Error(`export: kind must be png, csv, json or config, got ${String(kind)}`);
+    if (!app.state) throw new Error('export: the figure has not run yet');
+    const out = await exporters[kind]();
+    download(out.blob, out.name);
+    setStatus(`Saved ${out.name}.`, 'ok');
+    return out;
+  }
+
+  // ---------------------------------------------------------------- wiring
+
+  /** @type {(() => void)[]} */
+  const cleanups = [];
+  /**
+   * @param {EventTarget} el
+   * @param {string} type
+   * @param {(e: any) => void} fn
+   */
+  function listen(el, type, fn) {
+    el.addEventListener(type, fn);
+    cleanups.push(() => el.removeEventListener(type, fn));
+  }
+
+  function play() {
+    if (!app.state || playback.playing) return;
+    setPlaying(true);
+    setStatus(Number.isFinite(playback.stopAt) ? `Running to iteration ${playback.stopAt}…` : 'Running…');
+  }
+
+  function pause() {
+    if (!playback.playing) return;
+    setPlaying(false);
+    setStatus(`Paused at iteration ${app.state ? app.state.iteration : 0}.`);
+  }
+
+  function togglePlay() {
+    if (playback.playing) pause(); else play();
+  }
+
+  function step() {
+    if (playback.playing) setPlaying(false);
+    playback.queued += 1;
+  }
+
+  function reset() {
+    playback.queued = 0;
+    post({ type: 'reset', req: app.nextReq++ });
+    if (playback.playing) setPlaying(true);
+    setStatus('Reset to iteration 0.');
+  }
+
+  function fullscreen() {
+    toggleFullscreen(opts.fullscreenTarget || opts.lectureTarget || root, (m) => setStatus(`Fullscreen refused: ${m}`, 'info'));
+  }
+
+  async function copyLink() {
+    syncHash();
+    const url = opts.linkBase() + currentHash();
+    info.copiedLink = url;
+    emit();
+    try {
+      await navigator.clipboard.writeText(url);
+      setStatus('Link copied: it reopens exactly this figure.', 'ok');
+    } catch {
+      // No clipboard permission (an iframe, http): show the link to copy by hand.
+      setStatus(`Copy this link: ${url}`, 'info');
+    }
+  }
+
+  function wire() {
+    listen($('play'), 'click', togglePlay);
+    listen($('step'), 'click', step);
+    listen($('reset'), 'click', reset);
+    listen($('run-to'), 'click', () => {
+      const t = target();
+      if (!app.state || t === null || app.state.iteration >= t) return;
+      info.skipStartedAt = performance.now();
+      setPlaying(true);
+      playback.fast = true;
+      setStatus(`Computing to iteration ${t}…`);
+    });
+    listen($('speed'), 'input', () => { $('speed-out').textContent = $('speed').value; });
+    listen($('speed'), 'change', syncHash);
+    $('speed-out').textContent = $('speed').value;
+    listen($('iterations'), 'change', () => {
+      const t = target();
+      if (t === null) {
+        $('iterations-error').textContent = 'Enter a whole number of iterations, at least 1.';
+        $('iterations').setAttribute('aria-invalid', 'true');
+        return;
+      }
+      $('iterations-error').textContent = '';
+      $('iterations').removeAttribute('aria-invalid');
+      $('target-echo').textContent = String(t);
+      if (playback.playing) setPlaying(true);
+      app.dirty.escape = true;
+      syncHash();
+    });
+    for (const [key, id] of FIELDS) listen($(id), 'change', () => configure(key));
+    listen($('controls'), 'submit', (e) => e.preventDefault());
+    listen($('defaults'), 'click', () => {
+      for (const [, id] of FIELDS) $(id).value = $(id).defaultValue;
+      for (const { id } of app.methodInfo) $(`method-${id}`).checked = true;
+      const it = $('iterations');
+      if (it.value !== it.defaultValue) {
+        it.value = it.defaultValue;
+        it.dispatchEvent(new Event('change'));
+      }
+      configure(null);
+    });
+    listen($('copy-link'), 'click', copyLink);
+    for (const [, id, , , control] of SETTINGS) {
+      if (control === 'seed') listen($(`${id}-new`), 'click', () => { if (app.ready) post({ type: 'freshSeed', req: app.nextReq++ }); });
+    }
+    for (const kind of ['png', 'csv', 'json', 'config']) listen($(`export-${kind}`), 'click', () => exportAs(kind).catch((e) => reportError('Export', e.message || String(e))));
+    listen($('lecture'), 'click', () => { setLecture(!app.lecture); syncHash(); });
+    // Keyboard: Space or K play/pause, → or . step, R reset, F fullscreen (not while typing).
+    if (opts.keyTarget) listen(opts.keyTarget, 'keydown', figureKeyHandler({ toggle: togglePlay, step, reset, fullscreen }, () => !!(app.ready && app.state)));
+    const ro = new ResizeObserver(() => layout());
+    for (const id of ['landscape-box', 'escape-box', 'indicator-box']) ro.observe($(id));
+    cleanups.push(() => ro.disconnect());
+    const watchDpr = () => {
+      const mq = matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
+      mq.addEventListener('change', () => { if (!app.destroyed) { layout(); markAll(); watchDpr(); } }, { once: true });
+    };
+    watchDpr();
+  }
+
+  /** Loads the workers and runs the link (at mount, or when an element nears the view). */
+  function start() {
+    if (app.started || app.destroyed) return;
+    app.started = true;
+    if (typeof WebAssembly !== 'object') {
+      reportError('WebAssembly', 'this browser does not support WebAssembly');
+      return;
+    }
+    app.dir = chooseBuild();
+    setText('engine', app.dir === 'pkg' ? 'loading wasm SIMD128…' : 'loading wasm scalar…');
+    setStatus('Loading the WebAssembly module…');
+    try {
+      app.client = new ToyClient(workerCount(opts.hash || '', navigator.hardwareConcurrency), app.dir, onMessage, (m) => reportError('Worker', m));
+    } catch (e) {
+      reportError('Worker', e instanceof Error ? e.message : String(e));
+      return;
+    }
+    app.client.init();
+    app.raf = requestAnimationFrame(tick);
+  }
+
+  /** @returns {any} the figure's state, plain JSON (see registry.js) */
+  function getState() {
+    const s = app.state;
+    return {
+      figure: 'toy',
+      started: app.started,
+      ready: !!(app.config && s),
+      playing: playback.playing,
+      iteration: s ? s.iteration : 0,
+      hash: app.hash,
+      config: app.config,
+      target: target(),
+      speed: speed(),
+      hidden: [...app.hidden],
+      lecture: app.lecture,
+      dir: app.dir,
+      engine: info.engine,
+      workers: info.workers,
+      runs: s ? s.runs : 0,
+      escaped: s ? { ...s.escaped } : {},
+      diverged: s ? { ...s.diverged } : {},
+      // The live arrays of the last state (not copies): per method, [w1, w2, ...] of the drawn
+      // runs, and the escape curve (fraction escaped every curveStride iterations).
+      positions: s ? s.positions : {},
+      curves: s ? s.curves : {},
+      curveStride: s ? s.curveStride : 0,
+      indicators: app.indicators,
+      captions: { figure: $('figure-caption').textContent, live: app.config ? liveCaption({ indicators: app.indicators || {}, config: app.config, names: app.names, target: target() }) : '' },
+      link: info.link,
+      notices: info.notices,
+      warnings: info.warnings,
+      errors: info.errors.slice(),
+      copiedLink: info.copiedLink,
+      stats: { statesReceived: info.statesReceived, framesDrawn: info.framesDrawn, drawMs: info.drawMs, gridMs: info.gridMs, skipMs: info.skipMs, skipStartedAt: info.skipStartedAt, inFlight: playback.inFlight, memoryBytes: app.client ? app.client.memoryBytes() : 0 },
+    };
+  }
+
+  /**
+   * Applies a partial state: `hash` (a link, read by Rust's parser like a new URL), `playing`,
+   * and any simulation setting (lr, noiseTrace, runs, batchSize, samples, dataSpread, seed,
+   * methods), which starts a fresh simulation.
+   * @param {Record<string, any>} partial
+   */
+  function setState(partial = {}) {
+    if (typeof partial.hash === 'string') {
+      if (app.ready) parseLink(partial.hash); else opts.hash = partial.hash;
+    }
+    let changed = false;
+    for (const [key, id] of FIELDS) {
+      if (key in partial) { $(id).value = String(partial[key]); changed = true; }
+    }
+    if (Array.isArray(partial.methods)) {
+      for (const { id } of app.methodInfo) $(`method-${id}`).checked = partial.methods.includes(id);
+      changed = true;
+    }
+    if (changed) configure(null);
+    if (partial.playing === true) play();
+    if (partial.playing === false) pause();
+  }
+
+  wire();
+  layout();
+  if (opts.start) start();
+
+  return {
+    play,
+    pause,
+    step,
+    reset,
+    getState,
+    setState,
+    onChange(fn) { listeners.add(fn); return () => listeners.delete(fn); },
+    export: exportAs,
+    start,
+    destroy() {
+      app.destroyed = true;
+      cancelAnimationFrame(app.raf);
+      for (const c of cleanups) c();
+      if (app.client) app.client.terminate();
+      app.client = null;
+      listeners.clear();
+    },
+  };
+}

@@ -1,0 +1,205 @@
+// The simulation thread: holds the wasm ToySimulation, steps it on request and posts back copies
+// of what the page draws. Every request gets exactly one reply, so the page can keep at most one
+// step in flight. Protocol (all messages are plain objects with a `type`):
+//
+//   page -> worker                          worker -> page
+//   { type: 'init', dir }                   { type: 'ready', methods, build } | { type: 'fatal', message }
+//   { type: 'configure', req, config, field } { type: 'configured', req, config, methods, indicators, grid?, state }
+//                                           | { type: 'invalid', req, message, field, fieldErrors }
+//   { type: 'step', req, n }                { type: 'state', req, state } | { type: 'error', req, message, recovered, state? }
+//   { type: 'reset', req }                  { type: 'state', req, state } | { type: 'error', req, message, recovered, state? }
+//   { type: 'parseLink', req, hash }         { type: 'link', req, link }   (Rust's parsePermalink)
+//   { type: 'freshSeed', req }               { type: 'seed', req, seed }   (a seed from the OS)
+//   { type: 'drop' }                        (no reply: frees the simulation of an idle pool worker)
+//
+// The figure runs several of these (client.js), each simulating a subset of the methods;
+// `configure` may carry `grid: false` so that only one of them computes the heatmap. Every reply
+// carries `memory`, the byte length of this instance's wasm memory.
+
+import { prepareGridData, preparedBuffers } from './grid.js';
+import { loadBuild } from '../../lib/wasm-build.js';
+
+const VIEW = { min: -1.4, max: 1.6 };
+// At most this many runs per method are sent for drawing (counts and curves cover all runs).
+const MAX_DRAWN = 5000;
+
+let wasm = null; // the imported module namespace
+let memoryOf = null; // the instance's memory
+let dir = null;
+let sim = null;
+let lastGood = null; // config of the live simulation, to rebuild after a wasm trap
+let gridKey = null;
+let loads = 0;
+
+function message(err) {
+  if (err && typeof err === 'object' && 'message' in err) return String(err.message);
+  return String(err);
+}
+
+async function load() {
+  // A fresh instance after a trap needs a fresh module record (loadBuild's `instance`).
+  const built = await loadBuild(dir, loads++);
+  wasm = built.wasm;
+  memoryOf = built.memory;
+}
+
+function snapshot() {
+  const ids = sim.methods();
+  const positions = {};
+  const curves = {};
+  const escaped = {};
+  const diverged = {};
+  const transfer = [];
+  for (const id of ids) {
+    const view = sim.positions(id);
+    // Copy out of wasm memory (narrowed to f32 for drawing; the first MAX_DRAWN runs only).
+    const p = new Float32Array(view.length > 2 * MAX_DRAWN ? view.subarray(0, 2 * MAX_DRAWN) : view);
+    const c = new Float32Array(sim.escapeCurve(id));
+    positions[id] = p;
+    curves[id] = c;
+    escaped[id] = sim.escapedCount(id);
+    // Runs that diverged (learning rate beyond stability, huge noise): frozen where they left
+    // the bounded domain, never counted as escaped.
+    diverged[id] = sim.divergedCount(id);
+    transfer.push(p.buffer, c.buffer);
+  }
+  return {
+    state: { iteration: sim.iteration, curveStride: sim.curveStride, runs: sim.runs, drawn: Math.min(sim.runs, MAX_DRAWN), methods: ids, positions, curves, escaped, diverged },
+    transfer,
+  };
+}
+
+function gridSize(samples) {
+  // Each grid node costs `samples` loss evaluations: keep the grid under ~30 M of them.
+  const n = Math.floor(Math.sqrt(3e7 / Math.max(1, samples)));
+  return Math.max(64, Math.min(320, n));
+}
+
+function indicators() {
+  const out = {};
+  for (const id of sim.methods()) out[id] = sim.indicator(id);
+  return out;
+}
+
+/**
+ * Which fields are invalid on their own? wasm reports the first bad field of a config; to mark
+ * every bad control at once, each field is tried alone in a tiny simulation (one run, GD only).
+ */
+function probeFields(config) {
+  const errors = {};
+  for (const [key, value] of Object.entries(config)) {
+    const probe = { methods: ['gd'], runs: 1, [key]: value };
+    if (key === 'batchSize') probe.samples = 10000; // batchSize is bounded by samples
+    if (key === 'runs') probe.samples = 1; // runs * samples is bounded
+    try {
+      new wasm.ToySimulation(probe).free();
+    } catch (e) {
+      errors[key] = message(e);
+    }
+  }
+  return errors;
+}
+
+/** Handles a wasm trap (RuntimeError): the instance is poisoned, so load a new one. */
+async function recover(err) {
+  if (!(err instanceof WebAssembly.RuntimeError) || !lastGood) return false;
+  try {
+    await load();
+    sim = new wasm.ToySimulation(lastGood);
+    gridKey = null;
+    return true;
+  } catch (e) {
+    postMessage({ type: 'fatal', message: `wasm could not be restarted: ${message(e)}` });
+    return false;
+  }
+}
+
+function memory() {
+  return memoryOf ? memoryOf.buffer.byteLength : 0;
+}
+
+const reply = (msg, transfer) => postMessage({ ...msg, memory: memory() }, transfer || []);
+
+async function handle(msg) {
+  switch (msg.type) {
+    case 'init': {
+      dir = msg.dir;
+      try {
+        await load();
+      } catch (e) {
+        postMessage({ type: 'fatal', message: message(e) });
+        return;
+      }
+      reply({ type: 'ready', methods: wasm.methodInfo(), build: wasm.buildInfo(), presets: wasm.presetList(), defaults: wasm.parsePermalink(''), dir });
+      return;
+    }
+    case 'configure': {
+      let next;
+      try {
+        next = new wasm.ToySimulation(msg.config);
+      } catch (e) {
+        reply({ type: 'invalid', req: msg.req, message: message(e), field: msg.field, fieldErrors: probeFields(msg.config) });
+        return;
+      }
+      if (sim) sim.free();
+      sim = next;
+      const config = sim.config();
+      lastGood = config;
+      let grid = null;
+      const key = `${config.samples}|${config.dataSpread}|${config.seed}`;
+      if (msg.grid === false) gridKey = null;
+      else if (key !== gridKey) {
+        const n = gridSize(config.samples);
+        const values = sim.lossGrid(n, n, VIEW.min, VIEW.max, VIEW.min, VIEW.max);
+        // Heatmap pixels and contours are computed here, so the page never blocks on them.
+        grid = { values, nx: n, ny: n, min: VIEW.min, max: VIEW.max, prepared: prepareGridData({ values, nx: n, ny: n }) };
+        gridKey = key;
+      }
+      const { state, transfer } = snapshot();
+      if (grid) transfer.push(grid.values.buffer, ...preparedBuffers(grid.prepared));
+      reply({ type: 'configured', req: msg.req, config, methods: sim.methods(), indicators: indicators(), grid, state }, transfer);
+      return;
+    }
+    case 'step':
+    case 'reset': {
+      if (!sim) { postMessage({ type: 'error', req: msg.req, message: 'no simulation yet' }); return; }
+      try {
+        if (msg.type === 'step') sim.step(msg.n); else sim.reset();
+      } catch (e) {
+        const recovered = await recover(e);
+        // After a trap the page gets the fresh simulation's state (iteration 0) with the error.
+        reply({ type: 'error', req: msg.req, message: message(e), recovered, state: recovered ? snapshot().state : undefined });
+        return;
+      }
+      const { state, transfer } = snapshot();
+      reply({ type: 'state', req: msg.req, state }, transfer);
+      return;
+    }
+    case 'freshSeed': {
+      // A seed from the OS (getrandom), for "New seed": every run stays reproducible from its link.
+      reply({ type: 'seed', req: msg.req, seed: wasm.freshSeed() });
+      return;
+    }
+    case 'parseLink': {
+      reply({ type: 'link', req: msg.req, link: wasm.parsePermalink(String(msg.hash)) });
+      return;
+    }
+    case 'drop': {
+      if (sim) sim.free();
+      sim = null;
+      gridKey = null;
+      return;
+    }
+    default:
+      postMessage({ type: 'error', req: msg.req, message: `unknown request ${msg.type}` });
+  }
+}
+
+// Requests are handled strictly one after another (init is async).
+let queue = Promise.resolve();
+self.onmessage = (ev) => {
+  const msg = ev.data;
+  queue = queue.then(() => handle(msg)).catch((e) => {
+    postMessage({ type: 'error', req: msg && msg.req, message: message(e) });
+  });
+};
