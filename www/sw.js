@@ -11,46 +11,48 @@
 // (it is exactly that build), anything else from the network, with the cache as the fallback
 // when offline.
 
-/* global self, caches, fetch, importScripts */
 
 const CACHE_PREFIX = 'sgd-escape-';
+// The worker's global scope (ServiceWorkerGlobalScope; the page's type check knows only the
+// DOM's Window).
+const sw = /** @type {any} */ (self);
 
 try {
-  importScripts('./build-id.js');
+  sw.importScripts('./build-id.js');
 } catch (e) {
   // Not built: no manifest, nothing to precache (install below then fails harmlessly).
 }
 
-const build = self.SGD_ESCAPE_BUILD && typeof self.SGD_ESCAPE_BUILD.id === 'string' ? self.SGD_ESCAPE_BUILD : null;
+const build = sw.SGD_ESCAPE_BUILD && typeof sw.SGD_ESCAPE_BUILD.id === 'string' ? sw.SGD_ESCAPE_BUILD : null;
 const CACHE = build ? `${CACHE_PREFIX}${build.id}` : null;
 
 /** The scope-relative path of a same-origin URL ('' for the scope root), or null. */
 function scopePath(url) {
-  const scope = new URL(self.registration ? self.registration.scope : self.location.href);
+  const scope = new URL(sw.registration ? sw.registration.scope : sw.location.href);
   const u = new URL(url, scope);
   if (u.origin !== scope.origin || !u.pathname.startsWith(scope.pathname)) return null;
   return u.pathname.slice(scope.pathname.length);
 }
 
-self.addEventListener('install', (event) => {
+sw.addEventListener('install', (/** @type {any} */ event) => {
   event.waitUntil((async () => {
     if (!build) throw new Error('sgd-escape: no build-id.js; nothing to cache');
     const cache = await caches.open(CACHE);
     // `reload`: fetch past the HTTP cache, so the cache holds exactly this build's files.
     await cache.addAll(build.files.map((f) => new Request(f, { cache: 'reload' })));
-    await self.skipWaiting();
+    await sw.skipWaiting();
   })());
 });
 
-self.addEventListener('activate', (event) => {
+sw.addEventListener('activate', (/** @type {any} */ event) => {
   event.waitUntil((async () => {
     const names = await caches.keys();
     await Promise.all(names.filter((n) => n.startsWith(CACHE_PREFIX) && n !== CACHE).map((n) => caches.delete(n)));
-    await self.clients.claim();
+    await sw.clients.claim();
   })());
 });
 
-self.addEventListener('fetch', (event) => {
+sw.addEventListener('fetch', (/** @type {any} */ event) => {
   const { request } = event;
   if (request.method !== 'GET' || !CACHE) return;
   const path = scopePath(request.url);

@@ -128,3 +128,32 @@ test('state messages drop non-finite counts', () => {
   assert.deepEqual(stateMessage('toy', { iteration: 3, playing: 1, escaped: { a: 2, b: NaN } }),
     { type: MESSAGE_TYPE, event: 'state', figure: 'toy', iteration: 3, playing: true, escaped: { a: 2 } });
 });
+
+test('a mounted figure obeys the commands and reports its state', async () => {
+  const { wireFigure } = await import('../../www/lib/host-messages.js');
+  const w = fakeWindows();
+  const calls = [];
+  let change = null;
+  const fig = {
+    play: () => calls.push('play'), pause: () => calls.push('pause'), step: () => calls.push('step'),
+    reset: () => calls.push('reset'), setState: (s) => calls.push(['setState', s]),
+    getState: () => ({ iteration: 0, playing: false, escaped: {} }),
+    onChange: (fn) => { change = fn; return () => { change = null; }; },
+  };
+  const link = wireFigure(fig, 'toy', { win: w.win, warn: () => {} });
+  assert.deepEqual(w.parentInbox.map((x) => x.m.event), ['ready']);
+  w.deliver(msg({ command: 'play' }));
+  w.deliver(msg({ command: 'step', count: 2 }));
+  w.deliver(msg({ command: 'reset', seed: 4 }));
+  w.deliver(msg({ command: 'preset', id: 'shape-not-size' }));
+  w.deliver(msg({ command: 'setState', state: { lr: 0.01 } }));
+  w.deliver(msg({ command: 'setState', hash: '#figure=toy&seed=2' }));
+  assert.deepEqual(calls, ['play', 'step', 'step', ['setState', { seed: 4 }], 'reset',
+    ['setState', { hash: '#figure=toy&preset=shape-not-size' }], ['setState', { lr: 0.01 }], ['setState', { hash: '#figure=toy&seed=2' }]]);
+  change({ iteration: 12, playing: true, escaped: { 'gld-eigvec': 3 } });
+  w.runFrame();
+  const states = w.parentInbox.filter((x) => x.m.event === 'state').map((x) => x.m);
+  assert.deepEqual(states.at(-1), { type: MESSAGE_TYPE, event: 'state', figure: 'toy', iteration: 12, playing: true, escaped: { 'gld-eigvec': 3 } });
+  link.dispose();
+  assert.equal(change, null);
+});

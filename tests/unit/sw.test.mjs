@@ -68,15 +68,15 @@ function loadWorker({ build, caches, net }) {
     addEventListener: (type, f) => { handlers[type] = f; },
     skipWaiting: async () => {},
     clients: { claim: async () => {} },
-  };
-  const context = vm.createContext({
-    self, caches: caches.api, fetch: net.fetch, URL,
-    Request: class { constructor(url, init) { this.url = new URL(url, SCOPE).href; this.method = 'GET'; this.init = init; } },
     importScripts: (path) => {
       assert.equal(path, './build-id.js');
       if (!build) throw new Error('404');
       self.SGD_ESCAPE_BUILD = build;
     },
+  };
+  const context = vm.createContext({
+    self, caches: caches.api, fetch: net.fetch, URL,
+    Request: class { constructor(url, init) { this.url = new URL(url, SCOPE).href; this.method = 'GET'; this.init = init; } },
     console,
   });
   vm.runInContext(SW_SOURCE, context);

@@ -93,7 +93,8 @@ export function stateMessage(figure, { iteration, playing, escaped }) {
  *   preset, setState } (each called with the clean command; a missing one is a warning),
  *   allowAnyWindow (accept messages from any window, default false), targetOrigin (of the
  *   reports, default '*': they carry only the figure's public state), warn (default
- *   console.warn), raf (default win.requestAnimationFrame) }.
+ *   console.warn), raf (default win.requestAnimationFrame), name (this figure's name: a
+ *   message with another `target` is for another figure and ignored) }.
  * Returns { ready(), reportState(state), dispose() }.
  */
 export function connectHost(options) {
@@ -114,6 +115,8 @@ export function connectHost(options) {
   const onMessage = (event) => {
     const parsed = parseHostMessage(event.data);
     if (parsed === null) return;
+    // Addressed to another figure of the same host (several elements on one page).
+    if (typeof event.data.target === 'string' && options.name !== undefined && event.data.target !== options.name) return;
     if (!allowAnyWindow && (parent === null || event.source !== parent)) {
       warn('sgd-escape: ignored a message from a window other than the parent (the embed did not opt in to other senders)');
       return;
@@ -167,4 +170,55 @@ export function connectHost(options) {
       win.removeEventListener('message', onMessage);
     },
   };
+}
+
+/**
+ * The protocol's commands as calls on a figure interface (www/figures/registry.js): play,
+ * pause, step (`count` times), reset (with a seed: that seed first), preset (the preset's link),
+ * setState (a partial state on top of the current one, or a whole link as `hash`).
+ */
+export function figureHandlers(fig, figureId) {
+  return {
+    play: () => fig.play(),
+    pause: () => fig.pause(),
+    step: ({ count }) => { for (let i = 0; i < count; i++) fig.step(); },
+    reset: ({ seed }) => {
+      if (seed !== undefined) fig.setState({ seed });
+      fig.reset();
+    },
+    preset: ({ id }) => fig.setState({ hash: `#figure=${figureId}&preset=${id}` }),
+    setState: ({ state, hash }) => fig.setState(hash !== undefined ? { hash } : state),
+  };
+}
+
+/** What a state report carries, from a figure's getState(). */
+export function reportOf(state) {
+  return { iteration: state.iteration ?? state.epoch ?? 0, playing: state.playing, escaped: state.escaped || {} };
+}
+
+/**
+ * @typedef {object} WireOptions
+ * @property {any} win                 the figure's window (for an iframe, its parent is the host)
+ * @property {boolean} [allowAnyWindow] accept senders other than the parent
+ * @property {(...a: any[]) => void} [warn]
+ * @property {(f: () => void) => any} [raf]
+ * @property {string} [name]           this figure's name, for messages with a `target`
+ */
+
+/**
+ * Wires a mounted figure to its host: commands in, state reports out (on every change, at most
+ * once per frame), `ready` once. `hostWin`: the figure's window (an iframe's: its parent is the
+ * host); `allowAnyWindow`: the embed's opt-in to senders other than the parent.
+ */
+/**
+ * @param {any} fig the figure interface
+ * @param {string} figureId
+ * @param {WireOptions} opts
+ */
+export function wireFigure(fig, figureId, { win, allowAnyWindow = false, warn, raf, name }) {
+  const host = connectHost({ win, figure: figureId, handlers: figureHandlers(fig, figureId), allowAnyWindow, warn, raf, name });
+  const unsubscribe = fig.onChange((s) => host.reportState(reportOf(s)));
+  host.reportState(reportOf(fig.getState()));
+  host.ready();
+  return { dispose() { unsubscribe(); host.dispose(); } };
 }
