@@ -81,7 +81,7 @@ pub struct RunOutcome {
 }
 
 /// The indicator's prediction of one method's mean loss over the first steps, next to the
-/// ensemble's measured mean and spread (PAPER.md 2: the k-step prediction is exact while the
+/// ensemble's measured mean and spread (docs/protocols.md 2: the k-step prediction is exact while the
 /// runs stay in the quadratic sharp bowl).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]

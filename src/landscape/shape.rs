@@ -2,7 +2,7 @@
 //!
 //! Five numbers shape it: the sharp basin's two Hessian eigenvalues, the angle of its sharp
 //! axis relative to the line joining the minima, the flat basin's curvature and the distance
-//! between the minima. The default is the paper's landscape (PAPER.md 3.1): eigenvalues 200 and
+//! between the minima. The default is the paper's landscape (docs/protocols.md 3.1): eigenvalues 200 and
 //! 20, the sharp axis along the joining line, flat curvature 2, minima (1, 1) and (-1, -1).
 //! Everything the page shows about the landscape (Hessian, eigenpairs, GD's stability limit,
 //! the barrier along the joining line) is computed here, not in JS.
