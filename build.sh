@@ -2,15 +2,19 @@
 # Build, test and serve sgd-escape.
 #
 #   ./build.sh [build]       SIMD + scalar wasm builds into www/pkg and www/pkg-scalar, native CLI
-#   ./build.sh setup         install whatever is missing (toolchain bits, npm packages, Chromium)
-#   ./build.sh serve [PORT]  build, then serve www/ on http://127.0.0.1:PORT/ (default 8000)
+#   ./build.sh setup         install whatever is missing (toolchain bits, npm packages, Chromium,
+#                            Firefox ESR, geckodriver, cargo-fuzz), independent installs in parallel
+#   ./build.sh serve [PORT]  SIMD build, then serve www/ on http://127.0.0.1:PORT/ (default 8000)
+#                            while the scalar build finishes in the background
 #   ./build.sh test          fmt, clippy, native tests (incl. proptest), wasm tests in headless
-#                            Chromium, cargo-fuzz targets (bounded), build, JS unit tests, tsc,
-#                            eslint, doc links, e2e (@playwright/test), JS API fuzz
+#                            Chromium and Firefox, cargo-fuzz targets (bounded), build, JS unit
+#                            tests, tsc, eslint, doc links, e2e (@playwright/test), JS API fuzz
 #   ./build.sh fuzz [SECS]   run each cargo-fuzz target for SECS seconds (default 25)
 #   ./build.sh bench [--quick]  build, then benchmark every engine; table + target/bench/results.json
 #
-# Every subcommand runs `setup` first; when everything is installed that takes about a second.
+# build and serve install only what building needs (wasm target, wasm-pack, wasm-bindgen-cli,
+# npm's binaryen); test, fuzz and bench run the whole `setup` first. When everything is installed,
+# that takes about a second.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,12 +28,15 @@ FUZZ_SECONDS=25                    # per target in `./build.sh test`
 JS_FUZZ_CASES=20000                # per wasm build in `./build.sh test` (about 15 s each)
 CHROMEDRIVER=/usr/bin/chromedriver # Debian's chromium-driver; matches Debian's chromium
 CHROMIUM=/usr/bin/chromium
+FIREFOX=/usr/bin/firefox-esr       # Debian's firefox-esr
+GECKODRIVER_VERSION=0.37.1         # installed by `setup` (cargo install, about 4 min on 2 cores)
 
 # wasm-opt (and wasm-dis) must come from the npm package `binaryen` pinned in package.json:
 # wasm-pack runs the first `wasm-opt` on PATH, and Debian's binaryen 108 silently produces
 # modules that fail at page load ("WebAssembly.Table.set(): Argument 1 is invalid for table").
 # So node_modules/.bin goes first on PATH, and cargo's bin dir (wasm-pack, wasm-bindgen) next.
 export PATH="$ROOT/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+GECKODRIVER="${CARGO_HOME:-$HOME/.cargo}/bin/geckodriver"
 
 # The SIMD build gets `-C target-feature=+simd128` from .cargo/config.toml, and any RUSTFLAGS
 # (or CARGO_ENCODED_RUSTFLAGS) in the environment, even an empty one, would replace those flags.
@@ -57,7 +64,7 @@ die() { printf '\nerror: %s\n' "$*" >&2; exit 1; }
 run() { printf '  $ %s\n' "$*"; "$@"; }
 
 usage() {
-  sed -n '2,11s/^# \{0,1\}//p' "$0"
+  sed -n '2,17s/^# \{0,1\}//p' "$0"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -81,87 +88,174 @@ locked_wasm_bindgen_version() {
   awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
 }
 
-cmd_setup() {
-  log "setup: checking tools"
+# --- background jobs: independent installs run concurrently, each into its own log ---------------
+
+SETUP_LOGS=target/setup-logs
+BG_PIDS=()
+BG_NAMES=()
+
+# bg ID DESCRIPTION COMMAND...: runs COMMAND in the background (with `set -e`), output to
+# $SETUP_LOGS/ID.log and its wall time to ID.time; `bg_wait` collects it.
+bg() {
+  local id="$1" what="$2"
+  shift 2
+  mkdir -p "$SETUP_LOGS"
+  log "setup: $what (in the background; log $SETUP_LOGS/$id.log)"
+  (
+    start=$SECONDS
+    set -e
+    "$@"
+    echo $((SECONDS - start)) >"$SETUP_LOGS/$id.time"
+  ) >"$SETUP_LOGS/$id.log" 2>&1 &
+  BG_PIDS+=($!)
+  BG_NAMES+=("$id")
+}
+
+# Waits for every background job; prints each one's time, and the log tail of any that failed.
+bg_wait() {
+  local i id failed=()
+  for i in "${!BG_PIDS[@]}"; do
+    id="${BG_NAMES[$i]}"
+    if wait "${BG_PIDS[$i]}"; then
+      printf '  done: %s (%ss)\n' "$id" "$(cat "$SETUP_LOGS/$id.time" 2>/dev/null || echo '?')"
+    else
+      echo "  FAILED: $id; the end of $SETUP_LOGS/$id.log:" >&2
+      tail -n 30 "$SETUP_LOGS/$id.log" >&2
+      failed+=("$id")
+    fi
+  done
+  BG_PIDS=()
+  BG_NAMES=()
+  ((${#failed[@]} == 0)) || die "setup failed: ${failed[*]}"
+}
+
+# --- what each subcommand needs -----------------------------------------------------------------
+
+# cargo, rustup, node and npm must exist already; the wasm32 target is added (rustup, seconds).
+setup_base() {
   command -v cargo >/dev/null || die "cargo not found: install Rust with rustup first"
   command -v rustup >/dev/null || die "rustup not found: needed to add the $WASM_TARGET target"
   command -v node >/dev/null || die "node not found: install Node.js 20 or newer"
   command -v npm >/dev/null || die "npm not found: install npm"
-
   # (Lists captured first: `rustup ... | grep -q` can fail under pipefail when grep exits early.)
-  local targets components
+  local targets
   targets="$(rustup target list --installed)"
-  components="$(rustup component list --installed)"
   if ! grep -qx "$WASM_TARGET" <<<"$targets"; then
     log "setup: adding the Rust target $WASM_TARGET"
     run rustup target add "$WASM_TARGET" || die "could not add the Rust target $WASM_TARGET"
   fi
-  local component
+}
+
+# rustfmt and clippy (rustup; one at a time, rustup locks its toolchain directory).
+setup_components() {
+  local components component
+  components="$(rustup component list --installed)"
   for component in rustfmt clippy; do
     if ! grep -q "^$component" <<<"$components"; then
       log "setup: adding the Rust component $component"
       run rustup component add "$component" || die "could not add the Rust component $component"
     fi
   done
+}
 
-  if ! command -v wasm-pack >/dev/null; then
-    log "setup: installing wasm-pack $WASM_PACK_VERSION (cargo install, a few minutes)"
-    run cargo install wasm-pack --version "$WASM_PACK_VERSION" ||
-      die "cargo install wasm-pack failed"
-  fi
+have_wasm_pack() { command -v wasm-pack >/dev/null; }
+install_wasm_pack() {
+  run cargo install wasm-pack --version "$WASM_PACK_VERSION"
+}
 
-  # wasm-pack would try to download wasm-bindgen if the one on PATH doesn't match Cargo.lock
-  # (no downloads work here), so install exactly the locked version (without --locked, which
-  # is known not to work for wasm-bindgen-cli here).
-  local want have
-  want="$(locked_wasm_bindgen_version)"
-  [[ -n "$want" ]] || die "no wasm-bindgen entry in Cargo.lock"
-  have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
-  if [[ "$have" != "$want" ]]; then
-    log "setup: installing wasm-bindgen-cli $want (found: ${have:-none}; cargo install, a few minutes)"
-    run cargo install wasm-bindgen-cli --version "$want" --force ||
-      die "cargo install wasm-bindgen-cli --version $want failed"
-    have="$(wasm-bindgen --version | awk '{print $2}')"
-    [[ "$have" == "$want" ]] || die "wasm-bindgen on PATH is $have after installing $want: is ${CARGO_HOME:-$HOME/.cargo}/bin shadowed?"
-  fi
+# wasm-pack would try to download wasm-bindgen if the one on PATH doesn't match Cargo.lock
+# (no downloads work here), so install exactly the locked version (without --locked, which
+# is known not to work for wasm-bindgen-cli here).
+have_wasm_bindgen() {
+  [[ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)" == "$(locked_wasm_bindgen_version)" ]]
+}
+install_wasm_bindgen() {
+  run cargo install wasm-bindgen-cli --version "$(locked_wasm_bindgen_version)" --force
+}
 
-  # cargo-fuzz, for the fuzz targets in fuzz/ (run on the stable toolchain with
-  # `--sanitizer none`, which needs no nightly -Z flag; see the README).
-  if [[ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}' || true)" != "$CARGO_FUZZ_VERSION" ]]; then
-    log "setup: installing cargo-fuzz $CARGO_FUZZ_VERSION (cargo install, about a minute)"
-    run cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked ||
-      die "cargo install cargo-fuzz --version $CARGO_FUZZ_VERSION failed"
-  fi
-
-  # npm packages: `npm ci` (exactly what package-lock.json says) only when the lock file changed
-  # since the last install; the stamp records the hash of the lock file that was installed.
+# npm packages: `npm ci` (exactly what package-lock.json says: binaryen's wasm-opt for the
+# build, @playwright/test for the e2e tests, TypeScript and ESLint; no browser downloads) only when the lock file changed
+# since the last install; the stamp records the hash of the lock file that was installed.
+NPM_STAMP=node_modules/.build-sh-stamp
+have_npm_packages() {
+  [[ -f "$NPM_STAMP" && "$(cat "$NPM_STAMP")" == "$(sha256sum package-lock.json | cut -d' ' -f1)" &&
+     -x node_modules/.bin/wasm-opt && -d node_modules/@playwright/test && -x node_modules/.bin/tsc ]]
+}
+install_npm_packages() {
   # PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: @playwright/test drives Debian's chromium (see
   # playwright.config.mjs) and must never fetch a browser of its own.
-  [[ -f package-lock.json ]] || die "package-lock.json is missing"
-  local stamp=node_modules/.build-sh-stamp lock_hash
-  lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
-  if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_hash" ]] ||
-     [[ ! -x node_modules/.bin/wasm-opt || ! -d node_modules/@playwright/test || ! -x node_modules/.bin/tsc ]]; then
-    log "setup: installing npm packages (npm ci)"
-    run env PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund || die "npm ci failed"
-    echo "$lock_hash" > "$stamp"
+  run env PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+  sha256sum package-lock.json | cut -d' ' -f1 >"$NPM_STAMP"
+}
+
+# cargo-fuzz, for the fuzz targets in fuzz/ (run on the stable toolchain with
+# `--sanitizer none`, which needs no nightly -Z flag; see the README).
+have_cargo_fuzz() {
+  [[ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}' || true)" == "$CARGO_FUZZ_VERSION" ]]
+}
+install_cargo_fuzz() {
+  run cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
+}
+
+# geckodriver (WebDriver for Firefox) from crates.io: Debian ships none.
+have_geckodriver() {
+  [[ "$("$GECKODRIVER" --version 2>/dev/null | awk 'NR == 1 {print $2}' || true)" == "$GECKODRIVER_VERSION" ]]
+}
+install_geckodriver() {
+  run cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked
+}
+
+# Debian's Chromium, ChromeDriver and Firefox ESR (never a downloaded browser: no downloads
+# work here), in one apt-get call.
+have_browsers() { [[ -x "$CHROMIUM" && -x "$CHROMEDRIVER" && -x "$FIREFOX" ]]; }
+install_browsers() {
+  local packages=(chromium chromium-driver firefox-esr)
+  if ! run apt_get install -y "${packages[@]}"; then
+    echo "apt-get install failed; updating the package lists and retrying"
+    run apt_get update
+    run apt_get install -y "${packages[@]}"
   fi
+  have_browsers || { echo "a browser or driver is still missing: $CHROMIUM $CHROMEDRIVER $FIREFOX" >&2; return 1; }
+}
+
+# What `build` and `serve` need: the wasm target, wasm-pack, the locked wasm-bindgen-cli and
+# npm's binaryen, the installs running concurrently. With `prebuild`, the SIMD build's cargo
+# compile (exactly the command wasm-pack runs first) runs alongside them, so it is a no-op
+# by the time wasm-pack gets to it.
+setup_build_tools() {
+  log "setup: checking the build tools"
+  [[ -f package-lock.json ]] || die "package-lock.json is missing"
+  local want
+  want="$(locked_wasm_bindgen_version)"
+  [[ -n "$want" ]] || die "no wasm-bindgen entry in Cargo.lock"
+  setup_base
+  local installing=0
+  if ! have_wasm_pack; then bg wasm-pack "installing wasm-pack $WASM_PACK_VERSION (cargo install)" install_wasm_pack; installing=1; fi
+  if ! have_wasm_bindgen; then bg wasm-bindgen-cli "installing wasm-bindgen-cli $want (cargo install)" install_wasm_bindgen; installing=1; fi
+  if ! have_npm_packages; then bg npm "installing npm packages (npm ci)" install_npm_packages; installing=1; fi
+  if ((installing)) && [[ "${1:-}" == prebuild ]]; then
+    bg simd-compile "compiling the SIMD wasm (the cargo build wasm-pack starts with)" \
+      cargo build --lib --release --target "$WASM_TARGET"
+  fi
+  bg_wait
+  have_wasm_pack || die "wasm-pack is not on PATH after installing it: is ${CARGO_HOME:-$HOME/.cargo}/bin shadowed?"
+  have_wasm_bindgen || die "wasm-bindgen on PATH is not $want after installing it: is ${CARGO_HOME:-$HOME/.cargo}/bin shadowed?"
   [[ "$(command -v wasm-opt)" == "$ROOT/node_modules/.bin/wasm-opt" ]] ||
     die "wasm-opt on PATH is $(command -v wasm-opt), not the one from node_modules"
+}
 
-  # Debian's Chromium and ChromeDriver (never a downloaded browser: no downloads work here).
-  if [[ ! -x "$CHROMIUM" || ! -x "$CHROMEDRIVER" ]]; then
-    log "setup: installing chromium and chromium-driver (apt-get)"
-    if ! run apt_get install -y chromium chromium-driver; then
-      log "setup: apt-get install failed; updating the package lists and retrying"
-      run apt_get update || die "apt-get update failed"
-      run apt_get install -y chromium chromium-driver ||
-        die "apt-get install chromium chromium-driver failed"
-    fi
-    [[ -x "$CHROMIUM" && -x "$CHROMEDRIVER" ]] ||
-      die "chromium or chromedriver still missing at $CHROMIUM / $CHROMEDRIVER"
-  fi
-  log "setup: ok (wasm-pack $(wasm-pack --version | awk '{print $2}'), wasm-bindgen $have, $(wasm-opt --version | cut -d' ' -f1-3), $("$CHROMIUM" --version 2>/dev/null | cut -d' ' -f1-2))"
+# Everything: the build tools, then (concurrently) the test tools: rustfmt/clippy, cargo-fuzz,
+# geckodriver, and the browsers from apt.
+cmd_setup() {
+  setup_build_tools "$@"
+  log "setup: checking the test tools"
+  setup_components
+  if ! have_cargo_fuzz; then bg cargo-fuzz "installing cargo-fuzz $CARGO_FUZZ_VERSION (cargo install)" install_cargo_fuzz; fi
+  if ! have_geckodriver; then bg geckodriver "installing geckodriver $GECKODRIVER_VERSION (cargo install)" install_geckodriver; fi
+  if ! have_browsers; then bg browsers "installing chromium, chromium-driver, firefox-esr (apt-get)" install_browsers; fi
+  bg_wait
+  have_geckodriver || die "geckodriver $GECKODRIVER_VERSION is not at $GECKODRIVER after installing it"
+  log "setup: ok (wasm-pack $(wasm-pack --version | awk '{print $2}'), wasm-bindgen $(locked_wasm_bindgen_version), $(wasm-opt --version | cut -d' ' -f1-3), $("$CHROMIUM" --version 2>/dev/null | cut -d' ' -f1-2), $("$FIREFOX" --version 2>/dev/null | cut -d' ' -f1-3), geckodriver $GECKODRIVER_VERSION)"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -205,16 +299,20 @@ write_build_id() {
   echo "  www/build-id.js: build $id, $(wc -l <<<"$files") files"
 }
 
-cmd_build() {
+build_simd() {
   log "build: SIMD wasm -> www/pkg (simd128 from .cargo/config.toml)"
   rm -rf www/pkg
   run "${WASM_PACK_BUILD[@]}" --out-dir www/pkg
+}
 
+build_scalar() {
   log "build: scalar wasm -> www/pkg-scalar (RUSTFLAGS= turns simd128 off; --target-dir $SCALAR_TARGET_DIR)"
   rm -rf www/pkg-scalar
   run "${SCALAR_ENV[@]}" "${WASM_PACK_BUILD[@]}" --out-dir www/pkg-scalar -- --target-dir "$SCALAR_TARGET_DIR"
+}
 
-  log "build: checking that each build is what it claims (SIMD instructions counted with wasm-dis)"
+# Checks that each build is what it claims (SIMD instructions counted with wasm-dis).
+check_builds() {
   local simd scalar
   simd="$(count_simd www/pkg/sgd_escape_bg.wasm)"
   scalar="$(count_simd www/pkg-scalar/sgd_escape_bg.wasm)"
@@ -222,6 +320,20 @@ cmd_build() {
   echo "  scalar build: $scalar SIMD instructions (www/pkg-scalar/sgd_escape_bg.wasm)"
   ((simd > 0)) || die "the SIMD build has no SIMD instructions: is simd128 on in .cargo/config.toml, and did something set RUSTFLAGS?"
   ((scalar == 0)) || die "the scalar build has $scalar SIMD instructions: RUSTFLAGS= did not turn simd128 off"
+}
+
+wasm_sizes() {
+  local f
+  for f in www/pkg/sgd_escape_bg.wasm www/pkg-scalar/sgd_escape_bg.wasm; do
+    printf '  %-36s %8d bytes, %8d gzipped\n' "$f" "$(stat -c %s "$f")" "$(gz_size "$f")"
+  done
+}
+
+cmd_build() {
+  build_simd
+  build_scalar
+  log "build: checking that each build is what it claims (SIMD instructions counted with wasm-dis)"
+  check_builds
 
   log "build: service worker manifest (www/build-id.js)"
   write_build_id
@@ -230,10 +342,7 @@ cmd_build() {
   run cargo build --release
 
   log "build: done"
-  local f
-  for f in www/pkg/sgd_escape_bg.wasm www/pkg-scalar/sgd_escape_bg.wasm; do
-    printf '  %-36s %8d bytes, %8d gzipped\n' "$f" "$(stat -c %s "$f")" "$(gz_size "$f")"
-  done
+  wasm_sizes
   printf '  %-36s %8d bytes\n' "${CARGO_TARGET_DIR:-target}/release/sgd-escape" \
     "$(stat -c %s "${CARGO_TARGET_DIR:-target}/release/sgd-escape")"
 }
@@ -242,13 +351,37 @@ cmd_build() {
 # serve
 # ---------------------------------------------------------------------------------------------
 
+# The page runs on the SIMD build in every browser with wasm SIMD (all current ones); the scalar
+# build is only its fallback. So the server starts as soon as the SIMD build is done and prints
+# the URL, while the scalar build goes on in the background (its end is logged; a browser without
+# SIMD that opens the page before then fails to load ./pkg-scalar, and the error says so; a
+# reload after it works). The native CLI is not built: serving does not need it.
 cmd_serve() {
   local port="${1:-8000}"
   [[ "$port" =~ ^[0-9]+$ ]] || die "serve: PORT must be a number, got '$port'"
-  cmd_build
+  build_simd
+  write_build_id
   log "serve: www/ on 127.0.0.1, port $port (0: any free port; the URL follows). Ctrl-C stops it"
-  # exec: Ctrl-C goes straight to the server, which closes its connections and exits 0.
-  exec node tools/serve.mjs --root www --port "$port" --host 127.0.0.1
+  node tools/serve.mjs --root www --port "$port" --host 127.0.0.1 &
+  local server=$!
+  mkdir -p "$SETUP_LOGS"
+  (
+    if { build_scalar && check_builds && write_build_id; } >"$SETUP_LOGS/scalar-build.log" 2>&1; then
+      # (The manifest again, now with the scalar build: a new id, so browsers renew the worker.)
+      log "serve: the scalar build is ready too (www/pkg-scalar)"
+      wasm_sizes
+    else
+      echo "serve: the scalar build failed (the page still runs on the SIMD build); the end of $SETUP_LOGS/scalar-build.log:" >&2
+      tail -n 30 "$SETUP_LOGS/scalar-build.log" >&2
+    fi
+  ) &
+  local scalar=$!
+  # Ctrl-C reaches the whole foreground process group (the server closes its connections and
+  # exits 0); on any exit, stop the scalar build if it is still running.
+  trap 'kill "$scalar" 2>/dev/null || true' EXIT
+  local rc=0
+  wait "$server" || rc=$?
+  exit "$rc"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -305,6 +438,19 @@ wasm_test_simd() {
 wasm_test_scalar() {
   # Everything after `--` goes to cargo test.
   run "${SCALAR_ENV[@]}" "${WASM_PACK_TEST[@]}" -- --target-dir "$SCALAR_TARGET_DIR"
+}
+
+# The same wasm tests in headless Firefox (SpiderMonkey), through geckodriver from crates.io
+# and Debian's firefox-esr (webdriver-firefox.json names the binary).
+WASM_PACK_TEST_FIREFOX=(wasm-pack test --headless --firefox --geckodriver "$GECKODRIVER" --release --mode no-install)
+
+wasm_test_simd_firefox() {
+  WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/webdriver-firefox.json" run "${WASM_PACK_TEST_FIREFOX[@]}"
+}
+
+wasm_test_scalar_firefox() {
+  WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/webdriver-firefox.json" \
+    run "${SCALAR_ENV[@]}" "${WASM_PACK_TEST_FIREFOX[@]}" -- --target-dir "$SCALAR_TARGET_DIR"
 }
 
 # The end-to-end suite: @playwright/test driving Debian's chromium (playwright.config.mjs).
@@ -365,6 +511,8 @@ cmd_test() {
   step "cargo test --release (native)" run cargo test --release
   step "wasm tests, SIMD build (headless Chromium)" wasm_test_simd
   step "wasm tests, scalar build (headless Chromium)" wasm_test_scalar
+  step "wasm tests, SIMD build (headless Firefox)" wasm_test_simd_firefox
+  step "wasm tests, scalar build (headless Firefox)" wasm_test_scalar_firefox
   step "fuzz targets (cargo fuzz, ${FUZZ_SECONDS} s each)" cmd_fuzz "$FUZZ_SECONDS"
   step "build" cmd_build
   step "benchmark drivers, smoke test (one op each, no timing)" bench_smoke
@@ -435,8 +583,8 @@ main() {
   [[ $# -gt 0 ]] && shift
   case "$sub" in
     setup) cmd_setup ;;
-    build) cmd_setup; cmd_build ;;
-    serve) cmd_setup; cmd_serve "$@" ;;
+    build) setup_build_tools prebuild; cmd_build ;;
+    serve) setup_build_tools prebuild; cmd_serve "$@" ;;
     test) cmd_setup; cmd_test ;;
     fuzz) cmd_setup; cmd_fuzz "$@" ;;
     bench) cmd_setup; cmd_bench "$@" ;;

@@ -111,7 +111,7 @@ fn csv_has_a_header_and_a_row_per_iteration() {
 
 #[test]
 fn bad_flags_exit_2_naming_the_flag() {
-    let cases: [(&[&str], &str); 20] = [
+    let cases: [(&[&str], &str); 26] = [
         (&["toy", "--lr", "-1"], "--lr"),
         (&["toy", "--lr", "inf"], "--lr"),
         (&["toy", "--data-spread", "-0.1"], "--data-spread"),
@@ -132,6 +132,18 @@ fn bad_flags_exit_2_naming_the_flag() {
         (&["toy", "--iterations", "1.5"], "--iterations"),
         (&["toy", "--format", "xml"], "--format"),
         (&["toy", "--bogus", "1"], "--bogus"),
+        (&["toy", "--sharp-lambda2", "300"], "--sharp-lambda2"),
+        (&["toy", "--sharp-angle", "91"], "--sharp-angle"),
+        (&["sweep"], "--vary"),
+        (
+            &["sweep", "--vary", "angle", "--methods", "gd"],
+            "--methods",
+        ),
+        (&["sweep", "--vary", "angle", "--to", "200"], "--to"),
+        (
+            &["sweep", "--vary", "sharpness", "--minima-distance", "0"],
+            "--minima-distance",
+        ),
     ];
     // (`--config` with a bad file: its own test below.)
     for (args, flag) in cases {
@@ -260,4 +272,77 @@ fn toy_reads_a_json_config_and_flags_override_it() {
     let missing = cli(&["toy", "--config", dir.join("nope.json").to_str().unwrap()]);
     assert_eq!(missing.status.code(), Some(1));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn help_per_subcommand_is_generated_from_the_schema_and_version_prints() {
+    for (command, flags) in [
+        (
+            "toy",
+            &["--noise-trace", "--data-spread", "--config", "--plot"][..],
+        ),
+        (
+            "fashion",
+            &["--iters", "--log-every", "--full-test", "--hidden"][..],
+        ),
+        ("one-hidden-layer", &["--epochs", "--seed", "--format"][..]),
+        (
+            "sweep",
+            &["--vary", "--points", "--sharp-angle", "--runs", "--plot"][..],
+        ),
+    ] {
+        let out = cli(&[command, "--help"]);
+        assert!(out.status.success(), "{command}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        for flag in flags {
+            assert!(
+                text.contains(flag),
+                "{command} --help lacks {flag}:\n{text}"
+            );
+        }
+    }
+    // Ranges and defaults come from the schema.
+    let toy = String::from_utf8_lossy(&cli(&["toy", "--help"]).stdout).to_string();
+    assert!(toy.contains("1..=100000; default 100"), "{toy}");
+    let version = cli(&["--version"]);
+    assert!(version.status.success());
+    assert!(String::from_utf8_lossy(&version.stdout).contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn switches_take_no_value() {
+    // `--full-test` is a plain switch: a value after it is an unexpected argument (exit 2).
+    let out = cli(&["fashion", "--full-test", "true"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`true`"));
+}
+
+#[test]
+fn the_schema_command_prints_www_lib_schema_json() {
+    let out = cli(&["schema"]);
+    assert!(out.status.success());
+    let committed = include_str!("../www/lib/schema.json");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), committed);
+}
+
+#[test]
+fn seed_random_draws_a_seed_that_reproduces_the_run() {
+    for command in [
+        &["toy", "--runs", "5", "--iterations", "20"][..],
+        &["one-hidden-layer", "--epochs", "1"][..],
+    ] {
+        let with = |seed: &str| {
+            let mut args = command.to_vec();
+            args.extend(["--seed", seed]);
+            cli(&args)
+        };
+        let first = with("random");
+        let v = json(&first);
+        let seed = v["seed"].as_u64().expect("a concrete seed in the JSON");
+        let again = with(&seed.to_string());
+        assert_eq!(first.stdout, again.stdout, "{command:?} --seed {seed}");
+        // Two draws differ (a 1 in 2^32 chance of a false failure).
+        let other = json(&with("random"))["seed"].as_u64().unwrap();
+        assert_ne!(seed, other);
+    }
 }

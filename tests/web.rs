@@ -5,7 +5,8 @@
 
 use js_sys::{Array, Float32Array, Float64Array, Object, Reflect};
 use sgd_escape::web::{
-    build_info, last_panic, method_info, parse_permalink, preset_list, ToySimulation,
+    build_info, fresh_seed, last_panic, method_info, parse_permalink, preset_list, schema,
+    ToySimulation,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -199,6 +200,48 @@ fn bad_configs_throw_errors_naming_the_field() {
     }
     assert!(error_message(ToySimulation::new(7.into())).contains("`config`"));
     assert!(error_message(ToySimulation::new(ids(&["gd"]))).contains("`config`"));
+}
+
+#[wasm_bindgen_test]
+fn hostile_objects_are_errors_naming_the_field() {
+    // A revoked Proxy: Array.isArray and Object.entries throw on it (caught by the facade).
+    let revocable = js_sys::Proxy::revocable(&Object::new(), &Object::new());
+    let revoke: js_sys::Function = get(&revocable, "revoke").unchecked_into();
+    revoke.call0(&JsValue::NULL).unwrap();
+    let revoked = get(&revocable, "proxy");
+    let message = error_message(ToySimulation::new(revoked.clone()));
+    assert!(message.starts_with("`config`"), "{message}");
+    let message = error_message(ToySimulation::new(object(&[("methods", revoked)])));
+    assert!(message.starts_with("`methods`"), "{message}");
+    // A config whose enumerable getter throws.
+    let config = Object::new();
+    let descriptor = object(&[
+        (
+            "get",
+            js_sys::Function::new_no_args("throw new Error('getter says no')").into(),
+        ),
+        ("enumerable", true.into()),
+    ]);
+    Object::define_property(&config, &"lr".into(), descriptor.unchecked_ref());
+    let message = error_message(ToySimulation::new(config.into()));
+    assert!(
+        message.contains("`config`") && message.contains("getter says no"),
+        "{message}"
+    );
+    // An array whose element getter throws.
+    let list = Array::of1(&"gd".into());
+    Object::define_property(
+        list.unchecked_ref::<Object>(),
+        &"0".into(),
+        descriptor.unchecked_ref(),
+    );
+    let message = error_message(ToySimulation::new(object(&[("methods", list.into())])));
+    assert!(
+        message.starts_with("`methods`") && message.contains("getter says no"),
+        "{message}"
+    );
+    // The module is still fine.
+    assert!(ToySimulation::new(JsValue::UNDEFINED).is_ok());
 }
 
 #[wasm_bindgen_test]
@@ -476,4 +519,21 @@ fn permalinks_of_the_later_figures_feed_their_experiments() {
     assert_eq!(get(&fashion, "iterations").as_f64(), Some(15000.0));
     assert_eq!(get(&fashion, "logEvery").as_f64(), Some(500.0));
     assert_eq!(Array::from(&get(&fashion, "methods")).length(), 8);
+}
+
+#[wasm_bindgen_test]
+fn schema_is_the_committed_json_and_fresh_seeds_come_from_the_browser() {
+    let exported = js_sys::JSON::stringify(&schema().unwrap()).unwrap();
+    let committed = js_sys::JSON::stringify(
+        &js_sys::JSON::parse(include_str!("../www/lib/schema.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(String::from(exported), String::from(committed));
+    // crypto.getRandomValues: two draws differ (a 1 in 2^32 chance of a false failure).
+    assert_ne!(fresh_seed(), fresh_seed());
+    // A link's `seed=random` is a concrete seed in the parsed link.
+    let link = parse_permalink(JsValue::from_str("seed=random")).unwrap();
+    assert!(get(&get(&link, "config"), "seed").as_f64().is_some());
+    let sim = ToySimulation::new(object(&[("seed", "random".into()), ("runs", 3.into())]));
+    assert!(sim.is_ok());
 }

@@ -1,6 +1,5 @@
 #!/bin/sh
-# Copied verbatim from this project's shared/data/fashion-mnist/make-subset.sh (the recipe the
-# committed www/data/ files were made with); see www/data/README.md.
+# The recipe the committed www/data/ files were made with; see www/data/README.md.
 # Cut the first N_TRAIN training and N_TEST test images (with labels) out of the full
 # Fashion-MNIST that Debian ships (package dataset-fashion-mnist, MIT, (c) 2017 Zalando SE),
 # as standard IDX files, gzip -9 -n compressed.

@@ -1,15 +1,19 @@
 //! `sgd-escape fashion`: the FashionMNIST experiment from the command line.
 
+use super::flags::{flag_error, setting_fields, with_setting_flags};
 use super::progress::Progress;
-use super::{flag_pairs, flag_value, parse_format, usage_error, CliError, Format};
-use crate::config::{check_integer, parse_methods, FieldValue, RealRange};
+use super::{matches, parse_format, usage_error, CliError, Format};
+use crate::config::{check_integer, FieldValue};
 use crate::data::fashion::{CORRUPTED, DEBIAN_DIR, TRAIN_SIZE};
 use crate::experiments::fashion::{
     Checkpoint, FashionConfig, FashionContext, FashionData, MethodRun, Stage1,
 };
+use crate::experiments::fashion_session::FashionSettings;
 use crate::noise::Method;
 use crate::report::{FashionGdReport, FashionMethodReport, FashionReport};
 use crate::rng::Rng;
+use crate::schema::Figure;
+use clap::{Args, Command, FromArgMatches};
 use std::path::PathBuf;
 
 /// A parsed `fashion` command.
@@ -39,124 +43,102 @@ pub struct FashionCommand {
     pub from_json: Option<PathBuf>,
 }
 
-const FLAGS: [&str; 18] = [
-    "--plot",
-    "--from-json",
-    "--iters",
-    "--seed",
-    "--format",
-    "--log-every",
-    "--methods",
-    "--data",
-    "--full-test",
-    "--start",
-    "--save-start",
-    "--sharpness-draws",
-    "--hidden",
-    "--refresh-fast",
-    "--refresh-slow",
-    "--eigvec-warm-steps",
-    "--stage1-max",
-    "--lr",
-];
+/// The flags of `fashion` that are no setting.
+#[derive(Args, Debug)]
+struct FashionOnly {
+    /// Folder with the fmnist-train1200 and fmnist-test2000 files [default: www/data].
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// Test on the full 10,000 images of Debian's dataset-fashion-mnist.
+    #[arg(long)]
+    full_test: bool,
+    /// Start stage 2 from a stage-1 checkpoint instead of running stage 1.
+    #[arg(long, value_name = "FILE")]
+    start: Option<PathBuf>,
+    /// Write the stage-1 minimum to FILE.
+    #[arg(long, value_name = "FILE")]
+    save_start: Option<PathBuf>,
+    /// Hidden layer widths, comma-separated [default: 14].
+    #[arg(long, value_name = "W,W,...", allow_hyphen_values = true)]
+    hidden: Option<String>,
+    /// json (default) or csv.
+    #[arg(long, value_name = "F", default_value = "json")]
+    format: String,
+    /// Also write the figure as SVG.
+    #[arg(long, value_name = "FILE")]
+    plot: Option<PathBuf>,
+    /// Re-render the outputs (e.g. --plot) from an earlier run's JSON, no computation.
+    #[arg(long, value_name = "FILE")]
+    from_json: Option<PathBuf>,
+}
+
+/// The `fashion` subcommand: the schema's flags and [`FashionOnly`].
+pub(crate) fn command() -> Command {
+    // (The about line after the derive's, which would take the struct's doc comment.)
+    let command = Command::new("fashion");
+    FashionOnly::augment_args(with_setting_flags(command, Figure::Fashion))
+        .about("FashionMNIST with corrupted labels (paper Section 5.3), a 784-14-10 MLP by default")
+}
 
 /// Parses the arguments after `fashion`.
 pub fn parse(args: &[String]) -> Result<FashionCommand, CliError> {
-    let mut cmd = FashionCommand {
-        config: FashionConfig::default(),
-        methods: Method::ALL.to_vec(),
-        iterations: 15_000,
-        log_every: 500,
-        data_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/www/data")),
-        full_test: false,
-        start: None,
-        save_start: None,
-        format: Format::Json,
-        plot: None,
-        from_json: None,
-    };
-    let e = |err: crate::config::ConfigError| usage_error(err.to_string());
-    for (name, value) in flag_pairs("fashion", args, &FLAGS)? {
-        let n = flag_value("", &value);
-        let c = &mut cmd.config;
-        match name.as_str() {
-            "--iters" => cmd.iterations = check_integer("--iters", &n, 1, 10_000_000).map_err(e)?,
-            "--seed" => {
-                c.seed = crate::schema::Figure::Fashion
-                    .api_setting("seed")
-                    .and_then(|s| s.parse_seed(&n))
-                    .map_err(|err| usage_error(format!("`--seed` {}", err.message)))?
-            }
-            "--format" => cmd.format = parse_format(&value)?,
-            "--log-every" => {
-                cmd.log_every = check_integer("--log-every", &n, 1, 10_000_000).map_err(e)?
-            }
-            "--methods" => {
-                cmd.methods =
-                    parse_methods("--methods", &flag_value("methods", &value)).map_err(e)?
-            }
-            "--data" => cmd.data_dir = PathBuf::from(value),
-            "--full-test" => {
-                cmd.full_test = match value.as_str() {
-                    "1" | "true" | "yes" => true,
-                    "0" | "false" | "no" => false,
-                    _ => {
-                        return Err(usage_error(format!(
-                            "`--full-test` must be true or false, got {value:?}"
-                        )))
-                    }
-                }
-            }
-            "--start" => cmd.start = Some(PathBuf::from(value)),
-            "--save-start" => cmd.save_start = Some(PathBuf::from(value)),
-            "--plot" => cmd.plot = Some(PathBuf::from(value)),
-            "--from-json" => cmd.from_json = Some(PathBuf::from(value)),
-            "--sharpness-draws" => {
-                c.sharpness_draws = check_integer(&name, &n, 1, 100_000).map_err(e)? as usize
-            }
-            "--refresh-fast" => {
-                c.refresh_fast = check_integer(&name, &n, 1, 1_000_000).map_err(e)?
-            }
-            "--refresh-slow" => {
-                c.refresh_slow = check_integer(&name, &n, 1, 1_000_000).map_err(e)?
-            }
-            "--eigvec-warm-steps" => {
-                c.eigvec_warm_steps = check_integer(&name, &n, 0, 1000).map_err(e)? as usize
-            }
-            "--stage1-max" => {
-                c.stage1_max_iterations = check_integer(&name, &n, 1, 10_000_000).map_err(e)?
-            }
-            "--lr" => {
-                c.lr = RealRange {
-                    min: 0.0,
-                    min_inclusive: false,
-                    max: 10.0,
-                }
-                .check("--lr", &n)
-                .map_err(e)? as f32
-            }
-            _ => {
-                // --hidden: comma-separated widths.
-                let widths: Result<Vec<usize>, CliError> = value
-                    .split(',')
-                    .map(|w| {
-                        check_integer(
-                            "--hidden",
-                            &FieldValue::Number(w.trim().parse().unwrap_or(f64::NAN)),
-                            1,
-                            4096,
-                        )
-                        .map(|x| x as usize)
-                        .map_err(e)
-                    })
-                    .collect();
-                let widths = widths?;
-                check_network_size(&widths)?;
-                c.hidden = widths;
-            }
-        }
+    let m = matches("fashion", args)?;
+    let only = FashionOnly::from_arg_matches(&m).map_err(|e| usage_error(e.to_string()))?;
+    let mut settings = FashionSettings::cli_default();
+    let iterations_setting = Figure::Fashion
+        .link_setting("iterations")
+        .map_err(|e| flag_error(Figure::Fashion, e))?;
+    let mut iterations = iterations_setting
+        .cli_default
+        .unwrap_or(iterations_setting.default)
+        .as_u64()
+        .unwrap_or(1);
+    for (key, value) in setting_fields(&m, Figure::Fashion) {
+        let checked = if key == "iterations" {
+            iterations_setting
+                .parse_integer(&value)
+                .map(|n| iterations = n)
+        } else {
+            // The experiment's own setter, as the page's and the API's.
+            settings.set(key, &value)
+        };
+        checked.map_err(|e| flag_error(Figure::Fashion, e))?;
     }
-    Ok(cmd)
+    if let Some(value) = &only.hidden {
+        // --hidden: comma-separated widths.
+        let e = |err: crate::config::ConfigError| usage_error(err.to_string());
+        let widths: Result<Vec<usize>, CliError> = value
+            .split(',')
+            .map(|w| {
+                check_integer(
+                    "--hidden",
+                    &FieldValue::Number(w.trim().parse().unwrap_or(f64::NAN)),
+                    1,
+                    4096,
+                )
+                .map(|x| x as usize)
+                .map_err(e)
+            })
+            .collect();
+        let widths = widths?;
+        check_network_size(&widths)?;
+        settings.config.hidden = widths;
+    }
+    Ok(FashionCommand {
+        config: settings.config,
+        methods: settings.methods,
+        iterations,
+        log_every: settings.log_every,
+        data_dir: only
+            .data
+            .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/www/data"))),
+        full_test: only.full_test,
+        start: only.start,
+        save_start: only.save_start,
+        format: parse_format(&only.format)?,
+        plot: only.plot,
+        from_json: only.from_json,
+    })
 }
 
 /// Most hidden layers `--hidden` accepts.

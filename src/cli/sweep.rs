@@ -1,52 +1,55 @@
 //! `sgd-escape sweep`: the escape fraction against the indicator while one setting varies
-//! (see [`crate::sweep`]). Flags map onto the same validated settings as `toy` and the wasm
-//! facade; bad flags are errors naming the flag.
+//! (see [`crate::sweep`]). The toy's settings are flags generated from the schema (all but
+//! `--methods`: each sweep decides its dynamics), so they read, default and fail as `toy`'s;
+//! the sweep's own flags are [`SweepOnly`]. Bad flags are errors naming the flag (exit code 2).
 
-use super::{flag_pairs, flag_value, usage_error, write_plot, CliError, Format};
-use crate::config::{check_integer, ConfigError, FieldValue, ToyConfig};
+use super::flags::{flag_error, setting_fields, with_setting_flags_except};
+use super::toy::parse_toy_format;
+use super::{matches, usage_error, write_plot, CliError, Format};
+use crate::config::{ConfigError, ToyConfig};
 use crate::plot::{render, Panel, Series};
-use crate::sweep::{SweepConfig, SweepReport, Vary, MAX_POINTS};
+use crate::schema::Figure;
+use crate::sweep::{SweepConfig, SweepReport, Vary};
+use clap::{Args, Command, FromArgMatches};
+use std::path::PathBuf;
 
-/// Usage of `sweep` (part of `sgd-escape help`).
-pub const USAGE: &str = "\
-sweep options (escape fraction against Tr(H Sigma) while one setting varies):
-  --vary V            angle (of a rank-one noise from the top Hessian eigenvector, degrees;
-                      0 is GLD 1st eigvec), anisotropy (share of the noise trace along that
-                      eigenvector), sharpness (the sharp basin's top eigenvalue, noise GLD 1st
-                      eigvec) or spread (SGD's data spread); required
-  --points N          points from --from to --to, 1..=1000 (default 10)
-  --from X, --to Y    the range (defaults: angle 0..90, anisotropy 0..1, sharpness 40..360,
-                      spread 0.02..0.12)
-  --runs R, --iterations K, --lr X, --noise-trace X, --batch-size M, --samples N,
-  --data-spread X, --seed S    as for toy (defaults: the paper's protocol, 500 iterations)
-  --sharp-lambda1 X   the sharp basin's Hessian eigenvalue along its sharp axis (default 200)
-  --sharp-lambda2 X   ... across it, at most sharp-lambda1 (default 20)
-  --sharp-angle X     degrees from the line joining the minima to the sharp axis (default 0)
-  --flat-curvature X  the flat basin's curvature (default 2)
-  --minima-distance X distance between the minima (default 2.8284271247461903 = 2 sqrt 2)
-  --format F          json (default), csv or table
-  --plot FILE         also write the figure as SVG
-";
+/// The flags of `sweep` that are no setting of the toy. Numbers are read as text and checked
+/// by [`SweepConfig::validate`], whose errors name the flag.
+#[derive(Args, Debug)]
+struct SweepOnly {
+    /// What varies (required): angle (of a rank-one noise from the top Hessian eigenvector,
+    /// degrees; 0 is GLD 1st eigvec), anisotropy (share of the noise trace along that
+    /// eigenvector), sharpness (the sharp basin's top eigenvalue, noise GLD 1st eigvec) or
+    /// spread (SGD's data spread).
+    #[arg(long, value_name = "V")]
+    vary: Option<String>,
+    /// Points from --from to --to [1..=1000; default 10].
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    points: Option<String>,
+    /// The first value [default: angle 0, anisotropy 0, sharpness 40, spread 0.02].
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
+    from: Option<String>,
+    /// The last value [default: angle 90, anisotropy 1, sharpness 360, spread 0.12].
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
+    to: Option<String>,
+    /// json (default), csv (one row per point) or table (with the rank correlation).
+    #[arg(long, value_name = "F", default_value = "json")]
+    format: String,
+    /// Also write the figure as SVG.
+    #[arg(long, value_name = "FILE")]
+    plot: Option<PathBuf>,
+}
 
-/// The toy flags `sweep` accepts and the config keys they set.
-const TOY_FLAGS: [(&str, &str); 7] = [
-    ("--runs", "runs"),
-    ("--lr", "lr"),
-    ("--noise-trace", "noiseTrace"),
-    ("--batch-size", "batchSize"),
-    ("--samples", "samples"),
-    ("--data-spread", "dataSpread"),
-    ("--seed", "seed"),
-];
-
-/// The landscape flags and their keys.
-const SHAPE_FLAGS: [(&str, &str); 5] = [
-    ("--sharp-lambda1", "sharpLambda1"),
-    ("--sharp-lambda2", "sharpLambda2"),
-    ("--sharp-angle", "sharpAngle"),
-    ("--flat-curvature", "flatCurvature"),
-    ("--minima-distance", "minimaDistance"),
-];
+/// The `sweep` subcommand: the toy's setting flags but `--methods`, and [`SweepOnly`].
+pub(crate) fn command() -> Command {
+    // (The about line after the derive's, which would take the struct's doc comment.)
+    // (The sweep's own flags first in `--help`, `--vary` at the top.)
+    let command = SweepOnly::augment_args(Command::new("sweep"));
+    with_setting_flags_except(command, Figure::Toy, &["methods"]).about(
+        "Escape fraction against the indicator Tr(H Sigma) while one setting varies \
+         (the 2-D two-basin experiment; docs/cli.md)",
+    )
+}
 
 /// A parsed `sweep` command.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,104 +59,75 @@ pub struct SweepCommand {
     /// Output format.
     pub format: Format,
     /// Where to write the SVG figure, if anywhere.
-    pub plot: Option<std::path::PathBuf>,
+    pub plot: Option<PathBuf>,
 }
 
-/// Renames a settings error's field to the flag that set it.
+/// A sweep's or the toy's error as one naming the flag.
 fn as_flag_error(e: ConfigError) -> CliError {
-    let flag = TOY_FLAGS
-        .iter()
-        .chain(&SHAPE_FLAGS)
-        .chain(&[("--from", "from"), ("--to", "to"), ("--points", "points")])
-        .find(|(_, key)| *key == e.field)
-        .map_or(e.field.clone(), |(flag, _)| flag.to_string());
-    usage_error(format!("`{flag}` {}", e.message))
+    match e.field.as_str() {
+        "from" | "to" | "points" => usage_error(format!("`--{}` {}", e.field, e.message)),
+        _ => flag_error(Figure::Toy, e),
+    }
+}
+
+/// A finite number given as `flag`.
+fn number(flag: &str, text: &str) -> Result<f64, CliError> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(x),
+        _ => Err(usage_error(format!(
+            "`{flag}` must be a finite number, got {text:?}"
+        ))),
+    }
 }
 
 /// Parses the arguments after `sweep`.
 pub fn parse(args: &[String]) -> Result<SweepCommand, CliError> {
-    let mut known: Vec<&str> = TOY_FLAGS.iter().chain(&SHAPE_FLAGS).map(|f| f.0).collect();
-    known.extend([
-        "--vary",
-        "--points",
-        "--from",
-        "--to",
-        "--iterations",
-        "--format",
-        "--plot",
-    ]);
-    let pairs = flag_pairs("sweep", args, &known)?;
-    let vary_text = pairs
-        .iter()
-        .find(|(n, _)| n == "--vary")
-        .map(|(_, v)| v.clone())
-        .ok_or_else(|| {
-            usage_error("`--vary` is required: angle, anisotropy, sharpness or spread".into())
-        })?;
-    let vary = Vary::from_id(&vary_text).ok_or_else(|| {
-        usage_error(format!(
-            "`--vary` must be angle, anisotropy, sharpness or spread, got {vary_text:?}"
-        ))
-    })?;
+    let m = matches("sweep", args)?;
+    let only = SweepOnly::from_arg_matches(&m).map_err(|e| usage_error(e.to_string()))?;
+    let ids = Vary::ALL.map(Vary::id).join(", ");
+    let vary_text = only
+        .vary
+        .ok_or_else(|| usage_error(format!("`--vary` is required: one of {ids}")))?;
+    let vary = Vary::from_id(&vary_text)
+        .ok_or_else(|| usage_error(format!("`--vary` must be one of {ids}, got {vary_text:?}")))?;
     let mut config = SweepConfig::new(vary);
-    let mut toy_fields = Vec::new();
-    let (mut format, mut plot) = (Format::Json, None);
-    for (name, value) in pairs {
-        let number = |flag: &str| match flag_value("", &value) {
-            FieldValue::Number(x) if x.is_finite() => Ok(x),
-            other => Err(usage_error(format!(
-                "`{flag}` must be a finite number, got {}",
-                other.describe()
-            ))),
-        };
-        match name.as_str() {
-            "--vary" => {}
-            "--points" => {
-                config.points =
-                    check_integer("--points", &flag_value("", &value), 1, MAX_POINTS as u64)
-                        .map_err(|e| usage_error(e.to_string()))? as usize
-            }
-            "--from" => config.from = number("--from")?,
-            "--to" => config.to = number("--to")?,
-            "--iterations" => {
-                config.iterations = check_integer(
-                    "--iterations",
-                    &flag_value("", &value),
-                    1,
-                    super::MAX_ITERATIONS,
-                )
-                .map_err(|e| usage_error(e.to_string()))?
-            }
-            "--format" => {
-                format = match value.as_str() {
-                    "json" => Format::Json,
-                    "csv" => Format::Csv,
-                    "table" => Format::Table,
-                    other => {
-                        return Err(usage_error(format!(
-                            "`--format` must be json, csv or table, got {other:?}"
-                        )))
-                    }
-                }
-            }
-            "--plot" => plot = Some(std::path::PathBuf::from(value)),
-            flag => {
-                if let Some((_, key)) = TOY_FLAGS
-                    .iter()
-                    .chain(&SHAPE_FLAGS)
-                    .find(|(f, _)| *f == flag)
-                {
-                    toy_fields.push((key.to_string(), flag_value(key, &value)));
-                }
-            }
+    if let Some(text) = &only.points {
+        let points = number("--points", text)?;
+        if points.fract() != 0.0 || points < 1.0 {
+            return Err(usage_error(format!(
+                "`--points` must be an integer in 1..={}, got {text}",
+                crate::sweep::MAX_POINTS
+            )));
+        }
+        // (Too many points: `validate` below names the flag.)
+        config.points = points.min(usize::MAX as f64) as usize;
+    }
+    if let Some(text) = &only.from {
+        config.from = number("--from", text)?;
+    }
+    if let Some(text) = &only.to {
+        config.to = number("--to", text)?;
+    }
+    let format = parse_toy_format(&only.format)?;
+    let iterations = Figure::Toy
+        .link_setting("iterations")
+        .map_err(|e| flag_error(Figure::Toy, e))?;
+    let mut fields = Vec::new();
+    for (key, value) in setting_fields(&m, Figure::Toy) {
+        if key == "iterations" {
+            config.iterations = iterations
+                .parse_integer(&value)
+                .map_err(|e| flag_error(Figure::Toy, e))?;
+        } else {
+            fields.push((key.to_string(), value));
         }
     }
-    config.toy = ToyConfig::from_fields(toy_fields).map_err(as_flag_error)?;
+    config.toy = ToyConfig::from_fields(fields).map_err(as_flag_error)?;
     config.validate().map_err(as_flag_error)?;
     Ok(SweepCommand {
         config,
         format,
-        plot,
+        plot: only.plot,
     })
 }
 

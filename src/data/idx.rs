@@ -393,7 +393,7 @@ mod tests {
         );
         assert_eq!(
             lerr(read_labels(&[0x1f, 0x8b, 8])),
-            "labels file: gzip: truncated in the header"
+            "labels file: gzip: truncated (the stream ends inside a member)"
         );
     }
 

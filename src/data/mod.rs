@@ -8,8 +8,6 @@
 pub mod fashion;
 pub mod gzip;
 pub mod idx;
-#[cfg(test)]
-mod sha256;
 
 pub use fashion::{corrupt_labels, pixels_to_unit_range};
 pub use idx::{load_pair, read_images, read_labels, IdxError, Images, LabelledImages};
@@ -19,8 +17,8 @@ pub use idx::{load_pair, read_images, read_labels, IdxError, Images, LabelledIma
 mod committed_files {
     use super::gzip::{gunzip, GzipError};
     use super::idx::FileKind;
-    use super::sha256::sha256_hex;
     use super::*;
+    use sha2::{Digest, Sha256};
 
     fn read(name: &str) -> Vec<u8> {
         let path = format!("{}/www/data/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -50,6 +48,14 @@ mod committed_files {
             "aa3f574d30afaf0d4d9da084a6f8541771e20693d6a97fae6e9a4953fca8f078",
         ),
     ];
+
+    /// The SHA-256 digest of `data` as 64 lowercase hex digits.
+    fn sha256_hex(data: &[u8]) -> String {
+        Sha256::digest(data)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
 
     #[test]
     fn committed_files_have_the_published_hashes() {
@@ -111,7 +117,7 @@ mod committed_files {
         bad_crc[n - 6] ^= 0x10;
         let e = read_images(&bad_crc).unwrap_err();
         assert!(
-            matches!(e, IdxError::Gzip(FileKind::Images, GzipError::Crc { .. })),
+            matches!(e, IdxError::Gzip(FileKind::Images, GzipError::Crc)),
             "{e}"
         );
         assert!(e

@@ -231,7 +231,7 @@ fn every_ohl_key_is_read_and_round_trips() {
 }
 
 #[test]
-fn later_figures_use_the_experiments_ranges_and_name_key_and_range() {
+fn fashion_and_one_hidden_layer_use_the_experiments_ranges_and_name_key_and_range() {
     let log_every = Figure::Fashion
         .link_setting("logEvery")
         .unwrap()
@@ -323,7 +323,7 @@ fn later_figures_use_the_experiments_ranges_and_name_key_and_range() {
 }
 
 #[test]
-fn a_bad_value_of_a_later_figure_puts_back_the_base_value_it_names() {
+fn a_bad_value_puts_back_the_base_value_it_names() {
     let p = parse("figure=fashion&logEvery=10&logEvery=0");
     assert_eq!(p.fashion.settings.log_every, 100);
     assert!(
@@ -371,7 +371,7 @@ fn keys_of_another_figure_are_warnings_not_changes() {
 }
 
 #[test]
-fn presets_of_the_later_figures_set_their_state() {
+fn presets_of_fashion_and_one_hidden_layer_set_their_state() {
     let p = parse("preset=fashion-5-3");
     assert_eq!(p.figure, Figure::Fashion);
     assert_eq!(p.fashion.settings.methods, Method::ALL.to_vec());
@@ -473,4 +473,34 @@ fn random_hashes_never_panic_and_always_give_a_valid_config() {
             "{hash:?}"
         );
     }
+}
+
+#[test]
+fn seed_random_resolves_to_a_concrete_seed_the_link_then_carries() {
+    type Seed = fn(&Permalink) -> u32;
+    let cases: [(&str, Seed); 3] = [
+        ("seed=random", |p: &Permalink| p.toy.config.seed),
+        ("figure=fashion&seed=random", |p: &Permalink| {
+            p.fashion.settings.config.seed
+        }),
+        ("figure=ohl&seed=%20random", |p: &Permalink| {
+            p.one_hidden_layer.config.seed
+        }),
+    ];
+    for (hash, seed) in cases {
+        let p = parse(hash);
+        assert!(p.notices.is_empty(), "{hash}: {:?}", p.notices);
+        let written = to_hash(&p);
+        assert!(
+            written.contains(&format!("seed={}&", seed(&p))),
+            "{written}"
+        );
+        assert_eq!(parse(&written), p, "{hash}");
+    }
+    let a = parse("seed=random").toy.config.seed;
+    let b = parse("seed=random").toy.config.seed;
+    assert_ne!(
+        a, b,
+        "two fresh seeds (a 1 in 2^32 chance of a false failure)"
+    );
 }

@@ -176,3 +176,91 @@ pub fn schema() -> SchemaJson {
 pub fn schema_json() -> String {
     serde_json::to_string_pretty(&schema()).unwrap_or_default() + "\n"
 }
+
+/// The range of a setting as a table shows it.
+fn range_text(s: &Setting) -> String {
+    match s.kind {
+        Kind::Boolean => "`1`/`0`".into(),
+        Kind::Methods => "method ids, comma-separated".into(),
+        Kind::Parts => "parts, comma-separated".into(),
+        Kind::Choice => match s.choices {
+            Choices::Methods => "a method id".into(),
+            Choices::Figures => "a figure id (`ohl`: one-hidden-layer)".into(),
+            Choices::Presets => "a preset id".into(),
+            _ => "a choice".into(),
+        },
+        Kind::Seed => "0 ..= 4294967295, or `random`".into(),
+        Kind::Integer => format!(
+            "{} ..= {}",
+            s.min.unwrap_or(0.0) as u64,
+            s.max.unwrap_or(0.0) as u64
+        ),
+        Kind::Number => {
+            let open = if s.min_exclusive { '(' } else { '[' };
+            format!("{open}{}, {}]", s.min.unwrap_or(0.0), s.max.unwrap_or(0.0))
+        }
+    }
+}
+
+fn markdown_rows(out: &mut String, settings: &[Setting], cli: bool) {
+    for s in settings {
+        let key = match s.aliases {
+            [] => format!("`{}`", s.key),
+            a => format!("`{}` (alias `{}`)", s.key, a.join("`, `")),
+        };
+        let default = match s.cli_default.filter(|_| cli) {
+            Some(c) => format!("{} (CLI: {})", s.default.describe(), c.describe()),
+            None => s.default.describe(),
+        };
+        let flag = s.cli.map_or(String::new(), |f| format!("`--{f}`"));
+        out.push_str(&format!(
+            "| {key} | {} | {default} | {flag} | {} |\n",
+            range_text(s),
+            s.help.replace('|', "\\|")
+        ));
+    }
+}
+
+/// The link keys of every figure and the page keys as Markdown tables (docs/API.md keeps them
+/// between `<!-- schema-tables -->` markers; a test checks they are this output).
+pub fn markdown() -> String {
+    let head = "| key | value | default | CLI | what |\n|---|---|---|---|---|\n";
+    let mut out = String::from("Page keys (every figure; `hide` not for one-hidden-layer):\n\n");
+    out.push_str(head);
+    markdown_rows(&mut out, &PAGE_KEYS, false);
+    for f in Figure::ALL {
+        let aliases = match f.aliases() {
+            [] => String::new(),
+            a => format!(" (alias `{}`)", a.join("`, `")),
+        };
+        out.push_str(&format!(
+            "\n`figure={}`{aliases}, link keys in the order a link writes them; embed parts \
+             (`controls=`): {}.\n\n",
+            f.id(),
+            f.parts().join(", ")
+        ));
+        out.push_str(head);
+        let link: Vec<Setting> = f.settings().iter().filter(|s| s.link).copied().collect();
+        markdown_rows(&mut out, &link, true);
+        let api: Vec<Setting> = f
+            .settings()
+            .iter()
+            .filter(|s| s.api && !s.link)
+            .copied()
+            .collect();
+        if !api.is_empty() {
+            out.push_str(&format!(
+                "\nAPI and CLI only (not in links) for `{}`:\n\n{head}",
+                f.id()
+            ));
+            markdown_rows(&mut out, &api, true);
+        }
+        let presets: Vec<String> = f
+            .presets()
+            .iter()
+            .map(|p| format!("`{}` ({})", p.id, p.title))
+            .collect();
+        out.push_str(&format!("\nPresets: {}.\n", presets.join("; ")));
+    }
+    out
+}

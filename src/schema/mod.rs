@@ -95,6 +95,14 @@ impl Value {
         })
     }
 
+    /// The value as a whole number, if it is one.
+    pub fn as_u64(&self) -> Option<u64> {
+        match *self {
+            Value::Integer(x) => Some(x),
+            _ => None,
+        }
+    }
+
     /// The value as the config parsers read it (what a JS object would hold); `Null` when
     /// unset.
     pub fn field_value(&self) -> crate::config::FieldValue {

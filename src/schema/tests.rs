@@ -212,3 +212,20 @@ fn out_of_range_values_are_rejected_naming_the_key_and_range() {
         }
     }
 }
+
+#[test]
+fn docs_api_md_tables_are_the_export() {
+    let doc = include_str!("../../docs/API.md");
+    let (begin, end) = ("<!-- schema-tables -->\n", "<!-- /schema-tables -->");
+    let start = doc
+        .find(begin)
+        .expect("docs/API.md has the schema-tables markers")
+        + begin.len();
+    let stop = doc[start..].find(end).expect("the closing marker") + start;
+    assert!(
+        doc[start..stop] == export::markdown(),
+        "docs/API.md's tables differ from the schema; regenerate them with\n    \
+         cargo run --release --bin sgd-escape -- schema --markdown\n\
+         and paste the output between the schema-tables markers"
+    );
+}

@@ -1,11 +1,28 @@
 //! The benchmark harness for JS (`./build.sh bench`): `new BenchHarness(trainImages,
 //! trainLabels, testImages, testLabels, minimum)`, then `run(workload, reps)` timed by the
-//! caller with `performance.now()` (tools/bench-*.mjs). The workloads are
-//! [`crate::bench::BenchSuite`]'s, the same code every native and wasm engine runs.
+//! caller, or `runTimed(workload, reps)`, timed inside wasm with the page's or the worker's
+//! `performance.now()` through web-sys (benches/protocol.mjs takes its samples this way, so a
+//! sample holds no JS-to-wasm call overhead). The workloads are [`crate::bench::BenchSuite`]'s,
+//! the same code every native and wasm engine runs.
 
 use crate::bench::{op_unit, workload_names, BenchSuite};
-use js_sys::Uint8Array;
+use js_sys::{Float64Array, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
+use web_sys::Performance;
+
+/// The global `performance` (window, worker or Node), for timings taken in wasm.
+fn performance() -> Result<Performance, JsError> {
+    let value = Reflect::get(&js_sys::global(), &"performance".into())
+        .map_err(|_| JsError::new("performance: reading the global `performance` threw"))?;
+    if !value.is_object() {
+        return Err(JsError::new(
+            "performance: this environment has no global `performance` to time with",
+        ));
+    }
+    // Not `dyn_into`: Node's `performance` is not an instance of a global `Performance` class in
+    // every version, and only its `now()` is used.
+    Ok(value.unchecked_into())
+}
 
 /// Every benchmark workload of this build, with its data.
 #[wasm_bindgen]
@@ -60,6 +77,17 @@ impl BenchHarness {
             )));
         }
         self.suite.run(workload, reps).map_err(|e| JsError::new(&e))
+    }
+
+    /// Runs `reps` ops of `workload` like [`BenchHarness::run`], timed in wasm with
+    /// `performance.now()`; returns `[milliseconds, checksum]`.
+    #[wasm_bindgen(js_name = runTimed)]
+    pub fn run_timed(&mut self, workload: &str, reps: u32) -> Result<Float64Array, JsError> {
+        let clock = performance()?;
+        let start = clock.now();
+        let checksum = self.run(workload, reps)?;
+        let elapsed = clock.now() - start;
+        Ok(Float64Array::from(&[elapsed, checksum][..]))
     }
 
     /// Floating-point operations of one op of `workload` (undefined where not counted).

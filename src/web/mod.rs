@@ -8,7 +8,7 @@
 use crate::config::{check_integer, ConfigError, FieldValue, RealRange, ToyConfig};
 use crate::dynamics::ToyEnsemble;
 use crate::noise::Method;
-use js_sys::{Array, Float32Array, Float64Array};
+use js_sys::{Array, Float32Array, Float64Array, Function, Object, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -35,17 +35,14 @@ pub(crate) fn js_error(e: ConfigError) -> JsError {
     JsError::new(&e.to_string())
 }
 
-#[wasm_bindgen]
-extern "C" {
-    /// `Object.entries`, catching what a getter or a Proxy trap throws.
-    #[wasm_bindgen(js_namespace = Object, js_name = entries, catch)]
-    fn object_entries(object: &JsValue) -> Result<Array, JsValue>;
-    /// `Array.isArray`, catching the TypeError a revoked Proxy throws.
-    #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
-    fn is_array(value: &JsValue) -> Result<bool, JsValue>;
-    /// `Array.from`: a plain copy of an array, catching what an element getter throws.
-    #[wasm_bindgen(js_namespace = Array, js_name = from, catch)]
-    fn array_copy(value: &JsValue) -> Result<Array, JsValue>;
+/// `Array.isArray(value)`, with the TypeError a revoked Proxy throws caught: js-sys binds
+/// `Array::is_array` without `catch`, so it is called through `Reflect.apply`, which js-sys
+/// binds with `catch` (an uncaught exception would unwind through the wasm frames).
+fn is_array(value: &JsValue) -> Result<bool, JsValue> {
+    let is_array: Function = Reflect::get(&Array::new().constructor(), &"isArray".into())?
+        .dyn_into()
+        .map_err(|_| JsValue::from_str("Array.isArray is not a function"))?;
+    Ok(Reflect::apply(&is_array, &JsValue::UNDEFINED, &Array::of1(value))?.is_truthy())
 }
 
 /// The message of a caught JS exception, for an error naming a field.
@@ -73,7 +70,8 @@ pub(crate) fn field_value(v: &JsValue) -> FieldValue {
         FieldValue::Other("undefined".into())
     } else {
         match is_array(v) {
-            Ok(true) => match array_copy(v) {
+            // A plain copy first (`Array.from`): an element getter that throws is caught once.
+            Ok(true) => match Array::from_iterable(v.unchecked_ref::<Array>()) {
                 Ok(items) => FieldValue::List(items.iter().map(|x| field_value(&x)).collect()),
                 Err(e) => FieldValue::Other(format!(
                     "an array that cannot be read ({})",
@@ -107,7 +105,7 @@ pub(crate) fn config_fields(config: &JsValue) -> Result<Vec<(String, FieldValue)
             )))
         }
     }
-    let entries = object_entries(config).map_err(|e| {
+    let entries = Object::entries_typed::<JsValue>(config.unchecked_ref()).map_err(|e| {
         JsError::new(&format!(
             "`config` must be a plain object whose properties can be read, but reading them threw: {}",
             exception_message(&e)
@@ -115,7 +113,8 @@ pub(crate) fn config_fields(config: &JsValue) -> Result<Vec<(String, FieldValue)
     })?;
     let mut fields = Vec::new();
     for entry in entries.iter() {
-        let pair = Array::from(&entry);
+        // Each entry is a fresh [key, value] array made by Object.entries.
+        let pair: &Array = entry.unchecked_ref();
         let value = pair.get(1);
         if !value.is_undefined() {
             fields.push((
@@ -513,7 +512,7 @@ struct PermalinkView {
 }
 
 /// The FashionMNIST figure's state in a link, as the page's controller takes it
-/// (`www/figures/fashion/model.js` maps the names).
+/// (the page reads these names; the keys and ranges are the schema's).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct FashionLinkView {

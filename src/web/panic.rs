@@ -8,20 +8,15 @@
 use std::sync::{Mutex, Once};
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen]
-extern "C" {
-    /// `console.error`, bound directly (no web-sys needed for one function).
-    #[wasm_bindgen(js_namespace = console, js_name = error)]
-    fn console_error(message: &str);
-}
-
 /// The message of the most recent panic, if any.
 static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
 static INSTALL: Once = Once::new();
 
 /// Keeps `message` as the last panic and reports it on the console.
 fn record_panic(message: String) {
-    console_error(&format!("sgd-escape: Rust panic: {message}"));
+    web_sys::console::error_1(&JsValue::from_str(&format!(
+        "sgd-escape: Rust panic: {message}"
+    )));
     if let Ok(mut last) = LAST_PANIC.lock() {
         *last = Some(message);
     }

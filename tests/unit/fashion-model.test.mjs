@@ -1,4 +1,4 @@
-// The FashionMNIST figure's model (www/figures/fashion/model.js): its settings from the schema,
+// The FashionMNIST and one-hidden-layer figures' models: settings from the schema,
 // what became of each method, and the live caption, as pure functions of the records.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,4 +33,14 @@ test('liveCaption says what each method did, with the numbers at the minimum', (
   assert.match(text, /the best test accuracy is SGD’s, 75\.0% at iteration 100 \(GD: 70\.0% at 100\)/);
   assert.equal(pct(NaN), '—');
   assert.equal(int(15000), '15,000');
+});
+
+test('the one-hidden-layer live caption: the latest epoch, the range of the ratio, epochs above the reference', async () => {
+  const { liveCaption, ratioOf } = await import('../../www/figures/one-hidden-layer/model.js');
+  const r = (epoch, trHSigma, trHSigmaIso) => ({ epoch, trHSigma, trHSigmaIso, trainAccuracy: 0.5 + epoch / 100 });
+  assert.ok(Number.isNaN(ratioOf(r(0, 1, 0))));
+  assert.equal(liveCaption([r(0, 2, 1)], null), 'Epoch 0: Tr(HΣ) = 2 against Tr H·Tr Σ / D = 1 (D = ?), ×2 the isotropic score; training accuracy 50.0%.');
+  const text = liveCaption([r(0, 2, 1), r(1, 3, 1), r(2, 0.5, 1)], 300);
+  assert.match(text, /^Epoch 2: .* \(D = 300\), ×0\.5 the isotropic score; training accuracy 52\.0%\./);
+  assert.match(text, /ranged from ×0\.5 to ×3 \(×2 at initialisation\); Tr\(HΣ\) was above the reference at 2 of 3 epochs measured\.$/);
 });

@@ -31,7 +31,7 @@ import { toCsv } from '../../lib/curves.js';
 import { fmt } from '../../lib/format.js';
 import { statusReporter } from '../../lib/status.js';
 import { startWorker } from '../../lib/worker-pool.js';
-import { SCHEMA } from './model.js';
+import { SCHEMA, liveCaption, ratioOf } from './model.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
@@ -152,20 +152,9 @@ export function mountOneHidden(root, state = {}, { dir = 'pkg-scalar', hook: roo
     }
   }
 
-  function ratioOf(r) { return r.trHSigmaIso > 0 ? r.trHSigma / r.trHSigmaIso : NaN; }
-
   function describeLive() {
-    const r = st.records[st.records.length - 1];
-    if (!r) return;
-    const first = st.records[0];
-    const parts = [];
-    parts.push(`Epoch ${r.epoch}: Tr(HΣ) = ${fmt(r.trHSigma)} against Tr H·Tr Σ / D = ${fmt(r.trHSigmaIso)} (D = ${st.settings ? st.settings.params : '?'}), ×${fmt(ratioOf(r))} the isotropic score; training accuracy ${(100 * r.trainAccuracy).toFixed(1)}%.`);
-    if (r.epoch > 0 && first) {
-      const ratios = st.records.map(ratioOf).filter(Number.isFinite);
-      const above = st.records.filter((x) => x.trHSigma > x.trHSigmaIso).length;
-      parts.push(`So far the ratio has ranged from ×${fmt(Math.min(...ratios))} to ×${fmt(Math.max(...ratios))} (×${fmt(ratioOf(first))} at initialisation); Tr(HΣ) was above the reference at ${above === st.records.length ? 'every one' : `${above}`} of ${st.records.length} epochs measured.`);
-    }
-    const text = parts.join(' ');
+    if (!st.records.length) return;
+    const text = liveCaption(st.records, st.settings ? st.settings.params : null);
     if ($('ohl-live').textContent !== text) $('ohl-live').textContent = text;
   }
 
