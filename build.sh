@@ -283,6 +283,22 @@ count_simd() {
 
 gz_size() { gzip -9 -c "$1" | wc -c; }
 
+# Writes www/build-id.js for the service worker (www/sw.js): the build's id (a hash of every
+# file the page serves) and the list of those files, which the worker precaches. A rebuild that
+# changes any file changes the id, so browsers replace the worker and its cache.
+write_build_id() {
+  local files id
+  files="$(cd www && find . -type f ! -name build-id.js ! -name sw.js ! -name '*.md' ! -name LICENSE | sed 's|^\./||' | LC_ALL=C sort)"
+  id="$(cd www && tr '\n' '\0' <<<"$files" | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+  {
+    echo "// Written by ./build.sh build: the build's id and files, for sw.js. Do not edit."
+    printf 'self.SGD_ESCAPE_BUILD = { id: %s, files: [\n' "\"$id\""
+    sed 's|.*|  "&",|' <<<"$files"
+    echo '] };'
+  } >www/build-id.js
+  echo "  www/build-id.js: build $id, $(wc -l <<<"$files") files"
+}
+
 build_simd() {
   log "build: SIMD wasm -> www/pkg (simd128 from .cargo/config.toml)"
   rm -rf www/pkg
@@ -319,6 +335,9 @@ cmd_build() {
   log "build: checking that each build is what it claims (SIMD instructions counted with wasm-dis)"
   check_builds
 
+  log "build: service worker manifest (www/build-id.js)"
+  write_build_id
+
   log "build: native CLI (cargo build --release)"
   run cargo build --release
 
@@ -341,12 +360,14 @@ cmd_serve() {
   local port="${1:-8000}"
   [[ "$port" =~ ^[0-9]+$ ]] || die "serve: PORT must be a number, got '$port'"
   build_simd
+  write_build_id
   log "serve: www/ on 127.0.0.1, port $port (0: any free port; the URL follows). Ctrl-C stops it"
   node tools/serve.mjs --root www --port "$port" --host 127.0.0.1 &
   local server=$!
   mkdir -p "$SETUP_LOGS"
   (
-    if { build_scalar && check_builds; } >"$SETUP_LOGS/scalar-build.log" 2>&1; then
+    if { build_scalar && check_builds && write_build_id; } >"$SETUP_LOGS/scalar-build.log" 2>&1; then
+      # (The manifest again, now with the scalar build: a new id, so browsers renew the worker.)
       log "serve: the scalar build is ready too (www/pkg-scalar)"
       wasm_sizes
     else

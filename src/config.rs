@@ -5,6 +5,7 @@
 //! wording of every error, which always names the field and its allowed range. Nothing is
 //! clamped: a value out of range is an error.
 
+use crate::landscape::shape::LandscapeShape;
 use crate::noise::{Method, NoiseParams};
 use crate::schema::Figure;
 use std::fmt;
@@ -187,6 +188,9 @@ pub struct ToyConfig {
     pub data_spread: f64,
     /// The seed of every random stream.
     pub seed: u32,
+    /// The landscape's shape (the paper's by default; keys `sharpLambda1`, `sharpLambda2`,
+    /// `sharpAngle`, `flatCurvature`, `minimaDistance`).
+    pub shape: LandscapeShape,
 }
 
 impl Default for ToyConfig {
@@ -201,6 +205,7 @@ impl Default for ToyConfig {
             samples: 1,
             data_spread: 0.0,
             seed: 0,
+            shape: LandscapeShape::default(),
         };
         for s in Figure::Toy.settings().iter().filter(|s| s.api) {
             // Every default is a valid value (schema::tests), so this never fails.
@@ -274,6 +279,11 @@ impl ToyConfig {
             "samples" => self.samples = s.parse_integer(value)? as usize,
             "dataSpread" => self.data_spread = s.parse_number(value)?,
             "seed" => self.seed = s.parse_seed(value)?,
+            "sharpLambda1" => self.shape.sharp_lambda1 = s.parse_number(value)?,
+            "sharpLambda2" => self.shape.sharp_lambda2 = s.parse_number(value)?,
+            "sharpAngle" => self.shape.sharp_angle = s.parse_number(value)?,
+            "flatCurvature" => self.shape.flat_curvature = s.parse_number(value)?,
+            "minimaDistance" => self.shape.minima_distance = s.parse_number(value)?,
             // A key of the schema this setter does not read (schema::tests catches it).
             _ => return Err(Figure::Toy.unknown_api_key(key)),
         }
@@ -282,6 +292,7 @@ impl ToyConfig {
 
     /// Checks the rules that tie fields together.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        self.shape.validate()?;
         if self.batch_size > self.samples {
             return Err(ConfigError::new(
                 "batchSize",
@@ -325,6 +336,17 @@ impl ToyConfig {
             ("samples".to_string(), number(self.samples as f64)),
             ("dataSpread".to_string(), number(self.data_spread)),
             ("seed".to_string(), number(self.seed as f64)),
+            ("sharpLambda1".to_string(), number(self.shape.sharp_lambda1)),
+            ("sharpLambda2".to_string(), number(self.shape.sharp_lambda2)),
+            ("sharpAngle".to_string(), number(self.shape.sharp_angle)),
+            (
+                "flatCurvature".to_string(),
+                number(self.shape.flat_curvature),
+            ),
+            (
+                "minimaDistance".to_string(),
+                number(self.shape.minima_distance),
+            ),
         ]
     }
 

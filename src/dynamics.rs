@@ -5,15 +5,14 @@
 //! another's trajectory, and a seed reproduces bit for bit on every platform.
 
 use crate::config::ToyConfig;
-use crate::indicator::{predicted_loss_increase, Indicator, IndicatorSum};
-use crate::landscape::basin::{
-    draw_data, in_flat_basin, mean_loss, point_stats, sample_eval, SHARP_MINIMUM,
-};
+use crate::indicator::{predicted_loss_increase, predicted_loss_series, Indicator, IndicatorSum};
+use crate::landscape::basin::{draw_data, Landscape, PointStats};
+use crate::linalg::Sym2;
 use crate::noise::{covariance_2d, Method, NoiseParams};
 use crate::rng::Rng;
 
 /// Stream tag of the data draws (methods use 1..=8).
-const DATA_STREAM_TAG: u64 = 0;
+pub const DATA_STREAM_TAG: u64 = 0;
 /// Curves keep at most this many points; beyond it they are thinned to every other point
 /// and the stride doubles, so memory stays bounded however long the simulation plays.
 pub const CURVE_CAPACITY: usize = 4096;
@@ -24,20 +23,12 @@ pub const CURVE_CAPACITY: usize = 4096;
 /// noise; it will never come back to either basin in a meaningful way.
 pub const DIVERGENCE_BOUND: f64 = 1e3;
 
-/// One method's runs: positions, random streams and curves.
+/// Where one method's runs are: everything a step changes (the part a checkpoint keeps).
 #[derive(Clone, Debug)]
-struct Track {
-    method: Method,
+struct RunsState {
     /// w1, w2 of every run, interleaved.
     positions: Vec<f64>,
     rngs: Vec<Rng>,
-    /// Fraction of runs in the flat basin at iterations 0, stride, 2 stride, ...
-    escape_curve: Vec<f32>,
-    /// Mean loss over runs at the same iterations (a diverged run contributes the loss at the
-    /// point where it was frozen, which is finite).
-    loss_curve: Vec<f32>,
-    /// Fraction of runs diverged at the same iterations.
-    diverged_curve: Vec<f32>,
     /// Per run, the first iteration it was inside the flat basin (-1: never).
     first_escape: Vec<f64>,
     /// Runs inside the flat basin now (never counting a diverged run).
@@ -48,6 +39,35 @@ struct Track {
     /// Runs that have diverged.
     diverged: usize,
 }
+
+/// One method's runs and curves.
+#[derive(Clone, Debug)]
+struct Track {
+    method: Method,
+    runs: RunsState,
+    /// Fraction of runs in the flat basin at iterations 0, stride, 2 stride, ...
+    escape_curve: Vec<f32>,
+    /// Mean loss over runs at the same iterations (a diverged run contributes the loss at the
+    /// point where it was frozen, which is finite).
+    loss_curve: Vec<f32>,
+    /// Standard deviation of the loss over runs at the same iterations.
+    loss_sd_curve: Vec<f32>,
+    /// Fraction of runs diverged at the same iterations.
+    diverged_curve: Vec<f32>,
+}
+
+/// The state of every track at one iteration, from which a seek recomputes.
+#[derive(Clone, Debug)]
+struct Checkpoint {
+    iteration: u64,
+    runs: Vec<RunsState>,
+}
+
+/// Iterations between checkpoints at first (the interval doubles when they are thinned).
+pub const CHECKPOINT_INTERVAL: u64 = 100;
+/// At most this many checkpoints are kept; beyond it every other one is dropped and the
+/// interval doubles, so memory stays bounded however far the simulation runs.
+pub const CHECKPOINT_CAPACITY: usize = 64;
 
 /// Where one method's runs are now: every run is in exactly one of the three states.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -60,27 +80,56 @@ pub struct RunOutcome {
     pub diverged: usize,
 }
 
+/// The indicator's prediction of one method's mean loss over the first steps, next to the
+/// ensemble's measured mean and spread (docs/protocols.md 2: the k-step prediction is exact while the
+/// runs stay in the quadratic sharp bowl).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LossPrediction {
+    /// The method id.
+    pub method: &'static str,
+    /// Iterations 0, 1, ..., steps.
+    pub iterations: Vec<u64>,
+    /// Predicted mean loss: the mean loss at the start plus
+    /// 1/2 Tr(H sum_{j<k} A^j Sigma A^j) from the mean Hessian and noise at the start.
+    pub predicted: Vec<f64>,
+    /// Measured mean loss over runs (null where the curves do not hold the iteration).
+    pub measured: Vec<Option<f64>>,
+    /// Measured standard deviation of the loss over runs (null likewise).
+    pub measured_sd: Vec<Option<f64>>,
+}
+
 /// Whether a step result counts as divergence: non-finite, or outside the bound.
 pub fn is_divergent(w: [f64; 2]) -> bool {
     !(w[0].abs() <= DIVERGENCE_BOUND && w[1].abs() <= DIVERGENCE_BOUND)
 }
 
 /// An ensemble of runs of several dynamics on the 2-D two-basin landscape.
+///
+/// The curves describe the computed history (iterations 0 to the frontier); the current
+/// iteration can be moved back and forth over it with [`ToyEnsemble::seek`], which restores
+/// the nearest checkpoint and recomputes, so positions after a seek are bit for bit those of
+/// an uninterrupted run.
 #[derive(Clone, Debug)]
 pub struct ToyEnsemble {
     config: ToyConfig,
+    landscape: Landscape,
     /// The data of run r is `data[r * samples..(r + 1) * samples]`.
     data: Vec<[f64; 2]>,
     tracks: Vec<Track>,
     iteration: u64,
+    /// The furthest iteration computed since the reset (the curves end there).
+    frontier: u64,
     curve_stride: u64,
+    checkpoints: Vec<Checkpoint>,
+    checkpoint_interval: u64,
 }
 
 /// The gradient of the mean loss over `data` at `w`.
-fn mean_grad(w: [f64; 2], data: &[[f64; 2]]) -> [f64; 2] {
+fn mean_grad(l: &Landscape, w: [f64; 2], data: &[[f64; 2]]) -> [f64; 2] {
     let (mut g0, mut g1) = (0.0, 0.0);
     for &x in data {
-        let g = sample_eval(w, x).grad;
+        let g = l.sample_eval(w, x).grad;
         g0 += g[0];
         g1 += g[1];
     }
@@ -89,10 +138,16 @@ fn mean_grad(w: [f64; 2], data: &[[f64; 2]]) -> [f64; 2] {
 }
 
 /// The gradient of a minibatch of `m` samples drawn with replacement.
-fn minibatch_grad(w: [f64; 2], data: &[[f64; 2]], m: usize, rng: &mut Rng) -> [f64; 2] {
+fn minibatch_grad(
+    l: &Landscape,
+    w: [f64; 2],
+    data: &[[f64; 2]],
+    m: usize,
+    rng: &mut Rng,
+) -> [f64; 2] {
     let (mut g0, mut g1) = (0.0, 0.0);
     for _ in 0..m {
-        let g = sample_eval(w, data[rng.index(data.len())]).grad;
+        let g = l.sample_eval(w, data[rng.index(data.len())]).grad;
         g0 += g[0];
         g1 += g[1];
     }
@@ -102,6 +157,7 @@ fn minibatch_grad(w: [f64; 2], data: &[[f64; 2]], m: usize, rng: &mut Rng) -> [f
 /// One iteration of `method` for one run: the GD (or SGD) step from `w` plus the noise
 /// evaluated at `w`.
 fn step_run(
+    l: &Landscape,
     method: Method,
     w: [f64; 2],
     data: &[[f64; 2]],
@@ -109,21 +165,41 @@ fn step_run(
     p: &NoiseParams,
 ) -> [f64; 2] {
     let (grad, noise) = match method {
-        Method::Gd => (mean_grad(w, data), [0.0, 0.0]),
-        Method::Sgd => (minibatch_grad(w, data, p.batch_size, rng), [0.0, 0.0]),
+        Method::Gd => (mean_grad(l, w, data), [0.0, 0.0]),
+        Method::Sgd => (minibatch_grad(l, w, data, p.batch_size, rng), [0.0, 0.0]),
         Method::GldConst => {
             let sd = (p.noise_trace / 2.0).sqrt();
-            (mean_grad(w, data), [sd * rng.normal(), sd * rng.normal()])
+            (
+                mean_grad(l, w, data),
+                [sd * rng.normal(), sd * rng.normal()],
+            )
         }
-        _ => {
-            let stats = point_stats(w, data);
-            let cov = covariance_2d(method, &stats, p).eigen();
-            (stats.grad, cov.sample([rng.normal(), rng.normal()]))
-        }
+        _ => return step_with_covariance(l, w, data, rng, p.lr, |s| covariance_2d(method, s, p)),
     };
     [
         w[0] - p.lr * grad[0] + noise[0],
         w[1] - p.lr * grad[1] + noise[1],
+    ]
+}
+
+/// One noisy GD iteration from `w` whose noise covariance is `covariance` of the point's
+/// statistics at `w`: the step every GLD variant with a state-dependent covariance takes (and
+/// the sweep's continuous noise families, so they share its arithmetic bit for bit).
+pub fn step_with_covariance(
+    l: &Landscape,
+    w: [f64; 2],
+    data: &[[f64; 2]],
+    rng: &mut Rng,
+    lr: f64,
+    covariance: impl Fn(&PointStats) -> Sym2,
+) -> [f64; 2] {
+    let stats = l.point_stats(w, data);
+    let noise = covariance(&stats)
+        .eigen()
+        .sample([rng.normal(), rng.normal()]);
+    [
+        w[0] - lr * stats.grad[0] + noise[0],
+        w[1] - lr * stats.grad[1] + noise[1],
     ]
 }
 
@@ -134,20 +210,25 @@ fn thin(curve: &mut Vec<f32>) {
 }
 
 impl ToyEnsemble {
-    /// A fresh ensemble at iteration 0, every run at the sharp minimum (1, 1).
+    /// A fresh ensemble at iteration 0, every run at the sharp minimum.
     pub fn new(config: ToyConfig) -> Self {
         let mut ensemble = ToyEnsemble {
+            landscape: config.shape.landscape(),
             data: Vec::new(),
             tracks: Vec::new(),
             iteration: 0,
+            frontier: 0,
             curve_stride: 1,
+            checkpoints: Vec::new(),
+            checkpoint_interval: CHECKPOINT_INTERVAL,
             config,
         };
         ensemble.reset(ensemble.config.seed);
         ensemble
     }
 
-    /// Back to iteration 0 with `seed`: new data draws, new streams, runs at (1, 1).
+    /// Back to iteration 0 with `seed`: new data draws, new streams, runs at the sharp
+    /// minimum; the history and its checkpoints are dropped.
     pub fn reset(&mut self, seed: u32) {
         self.config.seed = seed;
         let (runs, n) = (self.config.runs, self.config.samples);
@@ -157,66 +238,127 @@ impl ToyEnsemble {
             draw_data(&mut rng, self.config.data_spread, chunk);
         }
         self.iteration = 0;
+        self.frontier = 0;
         self.curve_stride = 1;
+        let start = self.landscape.sharp_minimum();
         self.tracks = self
             .config
             .methods
             .iter()
             .map(|&method| Track {
                 method,
-                positions: SHARP_MINIMUM.repeat(runs),
-                rngs: (0..runs)
-                    .map(|r| Rng::for_stream(seed as u64, &[method.stream_tag(), r as u64]))
-                    .collect(),
+                runs: RunsState {
+                    positions: start.repeat(runs),
+                    rngs: (0..runs)
+                        .map(|r| Rng::for_stream(seed as u64, &[method.stream_tag(), r as u64]))
+                        .collect(),
+                    first_escape: vec![-1.0; runs],
+                    escaped: 0,
+                    diverged_at: vec![-1.0; runs],
+                    diverged: 0,
+                },
                 escape_curve: Vec::new(),
                 loss_curve: Vec::new(),
+                loss_sd_curve: Vec::new(),
                 diverged_curve: Vec::new(),
-                first_escape: vec![-1.0; runs],
-                escaped: 0,
-                diverged_at: vec![-1.0; runs],
-                diverged: 0,
             })
             .collect();
+        self.checkpoints.clear();
+        self.checkpoint_interval = CHECKPOINT_INTERVAL;
+        self.save_checkpoint();
         self.record();
     }
 
-    /// Advances every run of every method by `iterations` steps.
+    /// Advances every run of every method by `iterations` steps. Iterations beyond the
+    /// frontier are recorded in the curves (and checkpointed); iterations replayed after a
+    /// backward seek are not recorded twice.
     pub fn step(&mut self, iterations: u64) {
         let p = self.config.noise_params();
         let n = self.config.samples;
+        let l = self.landscape;
         for _ in 0..iterations {
             self.iteration += 1;
             for track in &mut self.tracks {
                 let method = track.method;
+                let state = &mut track.runs;
                 let mut escaped = 0;
-                for (r, (w, rng)) in track
+                for (r, (w, rng)) in state
                     .positions
                     .chunks_exact_mut(2)
-                    .zip(&mut track.rngs)
+                    .zip(&mut state.rngs)
                     .enumerate()
                 {
-                    if track.diverged_at[r] >= 0.0 {
+                    if state.diverged_at[r] >= 0.0 {
                         continue;
                     }
                     let data = &self.data[r * n..(r + 1) * n];
-                    let next = step_run(method, [w[0], w[1]], data, rng, &p);
+                    let next = step_run(&l, method, [w[0], w[1]], data, rng, &p);
                     if is_divergent(next) {
                         // Frozen at its last position inside the bound; counted apart.
-                        track.diverged_at[r] = self.iteration as f64;
-                        track.diverged += 1;
+                        state.diverged_at[r] = self.iteration as f64;
+                        state.diverged += 1;
                         continue;
                     }
                     w.copy_from_slice(&next);
-                    if in_flat_basin(next) {
+                    if l.in_flat_basin(next) {
                         escaped += 1;
-                        if track.first_escape[r] < 0.0 {
-                            track.first_escape[r] = self.iteration as f64;
+                        if state.first_escape[r] < 0.0 {
+                            state.first_escape[r] = self.iteration as f64;
                         }
                     }
                 }
-                track.escaped = escaped;
+                state.escaped = escaped;
             }
-            self.record();
+            if self.iteration > self.frontier {
+                self.frontier = self.iteration;
+                self.record();
+                if self.iteration.is_multiple_of(self.checkpoint_interval) {
+                    self.save_checkpoint();
+                }
+            }
+        }
+    }
+
+    /// Moves to `iteration`: forward by stepping, backward (or forward past a checkpoint) by
+    /// restoring the nearest checkpoint at or before it and recomputing from there.
+    pub fn seek(&mut self, iteration: u64) {
+        let nearest = self
+            .checkpoints
+            .iter()
+            .rev()
+            .find(|c| c.iteration <= iteration);
+        if let Some(c) = nearest {
+            if iteration < self.iteration || c.iteration > self.iteration {
+                self.iteration = c.iteration;
+                for (track, runs) in self.tracks.iter_mut().zip(&c.runs) {
+                    track.runs = runs.clone();
+                }
+            }
+        }
+        self.step(iteration.saturating_sub(self.iteration));
+    }
+
+    /// The furthest iteration computed since the reset: the curves end there.
+    pub fn frontier(&self) -> u64 {
+        self.frontier
+    }
+
+    /// The iterations at which checkpoints are kept now (for tests and the page's timeline).
+    pub fn checkpoint_iterations(&self) -> Vec<u64> {
+        self.checkpoints.iter().map(|c| c.iteration).collect()
+    }
+
+    /// Keeps the current state as a checkpoint, thinning the checkpoints when they are full.
+    fn save_checkpoint(&mut self) {
+        self.checkpoints.push(Checkpoint {
+            iteration: self.iteration,
+            runs: self.tracks.iter().map(|t| t.runs.clone()).collect(),
+        });
+        if self.checkpoints.len() > CHECKPOINT_CAPACITY {
+            self.checkpoint_interval *= 2;
+            let every = self.checkpoint_interval;
+            self.checkpoints
+                .retain(|c| c.iteration.is_multiple_of(every));
         }
     }
 
@@ -226,19 +368,24 @@ impl ToyEnsemble {
             return;
         }
         let (runs, n) = (self.config.runs, self.config.samples);
+        let l = self.landscape;
         for track in &mut self.tracks {
-            let total: f64 = track
-                .positions
-                .chunks_exact(2)
-                .enumerate()
-                .map(|(r, w)| mean_loss([w[0], w[1]], &self.data[r * n..(r + 1) * n]))
-                .sum();
-            // `escaped` is kept up to date by `step` (and is 0 after a reset: every run at (1, 1)).
-            track.escape_curve.push(track.escaped as f32 / runs as f32);
-            track.loss_curve.push((total / runs as f64) as f32);
+            let (mut total, mut squares) = (0.0, 0.0);
+            for (r, w) in track.runs.positions.chunks_exact(2).enumerate() {
+                let loss = l.mean_loss([w[0], w[1]], &self.data[r * n..(r + 1) * n]);
+                total += loss;
+                squares += loss * loss;
+            }
+            let mean = total / runs as f64;
+            let variance = (squares / runs as f64 - mean * mean).max(0.0);
+            // `escaped` is kept up to date by `step` (and is 0 after a reset).
+            let state = &track.runs;
+            track.escape_curve.push(state.escaped as f32 / runs as f32);
+            track.loss_curve.push(mean as f32);
+            track.loss_sd_curve.push(variance.sqrt() as f32);
             track
                 .diverged_curve
-                .push(track.diverged as f32 / runs as f32);
+                .push(state.diverged as f32 / runs as f32);
         }
         if self
             .tracks
@@ -248,6 +395,7 @@ impl ToyEnsemble {
             for track in &mut self.tracks {
                 thin(&mut track.escape_curve);
                 thin(&mut track.loss_curve);
+                thin(&mut track.loss_sd_curve);
                 thin(&mut track.diverged_curve);
             }
             self.curve_stride *= 2;
@@ -280,7 +428,17 @@ impl ToyEnsemble {
 
     /// w1, w2 of every run of `method`, interleaved; `None` if it is not simulated.
     pub fn positions(&self, method: Method) -> Option<&[f64]> {
-        self.track(method).map(|t| t.positions.as_slice())
+        self.track(method).map(|t| t.runs.positions.as_slice())
+    }
+
+    /// The landscape the runs move on.
+    pub fn landscape(&self) -> &Landscape {
+        &self.landscape
+    }
+
+    /// Standard deviation of the loss over runs at the kept iterations.
+    pub fn loss_sd_curve(&self, method: Method) -> Option<&[f32]> {
+        self.track(method).map(|t| t.loss_sd_curve.as_slice())
     }
 
     /// Fraction of runs in the flat basin at the kept iterations.
@@ -300,31 +458,31 @@ impl ToyEnsemble {
 
     /// Runs of `method` that have diverged (never counted as escaped).
     pub fn diverged_count(&self, method: Method) -> Option<usize> {
-        self.track(method).map(|t| t.diverged)
+        self.track(method).map(|t| t.runs.diverged)
     }
 
     /// Per run, the iteration at which it diverged, or -1.
     pub fn divergence_times(&self, method: Method) -> Option<&[f64]> {
-        self.track(method).map(|t| t.diverged_at.as_slice())
+        self.track(method).map(|t| t.runs.diverged_at.as_slice())
     }
 
     /// Escaped / stayed / diverged counts of `method`'s runs now (they sum to the runs).
     pub fn outcome(&self, method: Method) -> Option<RunOutcome> {
         self.track(method).map(|t| RunOutcome {
-            escaped: t.escaped,
-            stayed: self.config.runs - t.escaped - t.diverged,
-            diverged: t.diverged,
+            escaped: t.runs.escaped,
+            stayed: self.config.runs - t.runs.escaped - t.runs.diverged,
+            diverged: t.runs.diverged,
         })
     }
 
     /// Runs of `method` now in the flat basin (diverged runs excluded).
     pub fn escaped_count(&self, method: Method) -> Option<usize> {
-        self.track(method).map(|t| t.escaped)
+        self.track(method).map(|t| t.runs.escaped)
     }
 
     /// Per run, the first iteration inside the flat basin, or -1.
     pub fn first_escape_times(&self, method: Method) -> Option<&[f64]> {
-        self.track(method).map(|t| t.first_escape.as_slice())
+        self.track(method).map(|t| t.runs.first_escape.as_slice())
     }
 
     /// The data draw of run `r`.
@@ -338,7 +496,7 @@ impl ToyEnsemble {
         let p = self.config.noise_params();
         let mut sum = IndicatorSum::default();
         for r in 0..self.config.runs {
-            let stats = point_stats(w, self.run_data(r));
+            let stats = self.landscape.point_stats(w, self.run_data(r));
             sum.add(&stats.hessian, &covariance_2d(method, &stats, &p));
         }
         sum
@@ -351,11 +509,43 @@ impl ToyEnsemble {
         self.indicator_sum(method, w).finish(w)
     }
 
-    /// The expected mean-loss increase after `k` steps from the start (1, 1), for the mean
-    /// Hessian and noise there (exact while the runs stay in the quadratic sharp bowl).
+    /// The expected mean-loss increase after `k` steps from the start (the sharp minimum),
+    /// for the mean Hessian and noise there (exact while the runs stay in the quadratic sharp
+    /// bowl).
     pub fn predicted_loss_increase(&self, method: Method, k: u64) -> f64 {
-        let (h, sigma) = self.indicator_sum(method, SHARP_MINIMUM).means();
+        let (h, sigma) = self
+            .indicator_sum(method, self.landscape.sharp_minimum())
+            .means();
         predicted_loss_increase(&h, &sigma, self.config.lr, k)
+    }
+
+    /// The predicted mean loss of `method` over iterations 0..=`steps` next to the measured
+    /// mean and spread (where the curves hold them); `None` if `method` is not simulated.
+    pub fn loss_prediction(&self, method: Method, steps: u64) -> Option<LossPrediction> {
+        let track = self.track(method)?;
+        let start = self.landscape.sharp_minimum();
+        let (h, sigma) = self.indicator_sum(method, start).means();
+        let runs = self.config.runs;
+        let start_loss = (0..runs)
+            .map(|r| self.landscape.mean_loss(start, self.run_data(r)))
+            .sum::<f64>()
+            / runs as f64;
+        let rise = predicted_loss_series(&h, &sigma, self.config.lr, steps);
+        let at = |curve: &[f32], k: u64| -> Option<f64> {
+            if !k.is_multiple_of(self.curve_stride) {
+                return None;
+            }
+            curve
+                .get((k / self.curve_stride) as usize)
+                .map(|&v| v as f64)
+        };
+        Some(LossPrediction {
+            method: method.id(),
+            iterations: (0..=steps).collect(),
+            predicted: rise.iter().map(|r| start_loss + r).collect(),
+            measured: (0..=steps).map(|k| at(&track.loss_curve, k)).collect(),
+            measured_sd: (0..=steps).map(|k| at(&track.loss_sd_curve, k)).collect(),
+        })
     }
 
     /// The measured mean-loss increase at iteration `k` (if the curves hold it).
@@ -372,8 +562,7 @@ impl ToyEnsemble {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::landscape::basin::PointStats;
-    use crate::linalg::Sym2;
+    use crate::landscape::basin::{point_stats, SHARP_MINIMUM};
 
     /// Empirical covariance of `samples` and, per entry, the standard error of its estimate.
     fn covariance_with_errors(samples: &[[f64; 2]]) -> (Sym2, Sym2) {
@@ -419,7 +608,7 @@ mod tests {
             // The noise is the step minus the deterministic GD step.
             let noise: Vec<[f64; 2]> = (0..n)
                 .map(|_| {
-                    let next = step_run(method, w, &data, &mut rng, &p);
+                    let next = step_run(&Landscape::default(), method, w, &data, &mut rng, &p);
                     [
                         next[0] - (w[0] - p.lr * stats.grad[0]),
                         next[1] - (w[1] - p.lr * stats.grad[1]),
@@ -523,7 +712,7 @@ mod tests {
         };
         let mut e = ToyEnsemble::new(config);
         for track in &mut e.tracks {
-            track.positions[2..4].copy_from_slice(&[999.5, 999.5]);
+            track.runs.positions[2..4].copy_from_slice(&[999.5, 999.5]);
         }
         e.step(3);
         for &m in &e.config().methods {
@@ -628,5 +817,99 @@ mod tests {
         for &m in &still.config().methods {
             assert_eq!(still.positions(m).unwrap(), &[1.0, 1.0, 1.0, 1.0], "{m:?}");
         }
+    }
+
+    /// Every run's position, stream state and escape bookkeeping, for bit-for-bit comparisons.
+    fn fingerprint(e: &ToyEnsemble) -> Vec<u64> {
+        let mut out = vec![e.iteration()];
+        for &m in &e.config().methods {
+            out.extend(e.positions(m).unwrap().iter().map(|x| x.to_bits()));
+            out.extend(e.first_escape_times(m).unwrap().iter().map(|x| x.to_bits()));
+            out.extend(e.divergence_times(m).unwrap().iter().map(|x| x.to_bits()));
+            let o = e.outcome(m).unwrap();
+            out.extend([o.escaped as u64, o.stayed as u64, o.diverged as u64]);
+        }
+        out
+    }
+
+    #[test]
+    fn seeking_anywhere_gives_the_uninterrupted_runs_bit_for_bit() {
+        let config = ToyConfig {
+            runs: 6,
+            seed: 77,
+            ..ToyConfig::default()
+        };
+        let mut reference = ToyEnsemble::new(config.clone());
+        let mut at = std::collections::BTreeMap::new();
+        at.insert(0, fingerprint(&reference));
+        for _ in 0..350 {
+            reference.step(1);
+            at.insert(reference.iteration(), fingerprint(&reference));
+        }
+        let mut e = ToyEnsemble::new(config);
+        e.step(350);
+        let curves = e.escape_curve(Method::GldEigvec).unwrap().to_vec();
+        // Backward, forward within the history, across checkpoints, to 0, and past the end.
+        for target in [10, 349, 0, 123, 200, 199, 201, 350, 57, 300] {
+            e.seek(target);
+            assert_eq!(fingerprint(&e), at[&target], "after seek({target})");
+        }
+        // Replays never record twice: the history is unchanged.
+        assert_eq!(
+            e.escape_curve(Method::GldEigvec).unwrap(),
+            curves.as_slice()
+        );
+        assert_eq!(e.frontier(), 350);
+        e.seek(420);
+        reference.step(70);
+        assert_eq!(fingerprint(&e), fingerprint(&reference));
+        assert_eq!(
+            e.mean_loss_curve(Method::Sgd).unwrap(),
+            reference.mean_loss_curve(Method::Sgd).unwrap()
+        );
+    }
+
+    #[test]
+    fn checkpoints_stay_bounded_and_evenly_spaced() {
+        let mut e = ToyEnsemble::new(ToyConfig {
+            runs: 1,
+            methods: vec![Method::Gd],
+            ..ToyConfig::default()
+        });
+        e.step(CHECKPOINT_INTERVAL * (CHECKPOINT_CAPACITY as u64 + 10));
+        let kept = e.checkpoint_iterations();
+        assert!(kept.len() <= CHECKPOINT_CAPACITY, "{}", kept.len());
+        assert_eq!(kept[0], 0);
+        let gap = kept[1] - kept[0];
+        assert_eq!(gap, 2 * CHECKPOINT_INTERVAL);
+        assert!(kept.windows(2).all(|w| w[1] - w[0] == gap), "{kept:?}");
+    }
+
+    #[test]
+    fn a_shaped_landscape_starts_at_its_sharp_minimum_and_escapes_to_its_flat_one() {
+        let shape = crate::landscape::shape::LandscapeShape {
+            minima_distance: 2.0,
+            sharp_angle: 30.0,
+            ..Default::default()
+        };
+        let mut e = ToyEnsemble::new(ToyConfig {
+            runs: 50,
+            methods: vec![Method::GldEigvec],
+            noise_trace: 0.02,
+            shape,
+            ..ToyConfig::default()
+        });
+        let c = 2.0 / (2.0 * std::f64::consts::SQRT_2);
+        assert!(e.positions(Method::GldEigvec).unwrap()[..2] == [c, c]);
+        e.step(500);
+        let threshold = -0.5 * c;
+        let escaped = e
+            .positions(Method::GldEigvec)
+            .unwrap()
+            .chunks_exact(2)
+            .filter(|w| w[0] < threshold && w[1] < threshold)
+            .count();
+        assert_eq!(escaped, e.escaped_count(Method::GldEigvec).unwrap());
+        assert!(escaped > 0);
     }
 }

@@ -76,6 +76,22 @@ pub fn predicted_loss_increase(h: &Sym2, sigma: &Sym2, lr: f64, k: u64) -> f64 {
     0.5 * h.trace_product(&sum)
 }
 
+/// [`predicted_loss_increase`] for k = 0, 1, ..., `steps` in one pass (entry k is the
+/// expected increase after k steps).
+pub fn predicted_loss_series(h: &Sym2, sigma: &Sym2, lr: f64, steps: u64) -> Vec<f64> {
+    let a = Sym2::scaled_identity(1.0).add(&h.scale(-lr));
+    let mut term = *sigma;
+    let mut sum = Sym2::ZERO;
+    let mut out = Vec::with_capacity(steps as usize + 1);
+    out.push(0.0);
+    for _ in 0..steps {
+        sum = sum.add(&term);
+        term = term.congruence(&a);
+        out.push(0.5 * h.trace_product(&sum));
+    }
+    out
+}
+
 /// The continuous-time (Ornstein-Uhlenbeck) prediction 1/4 Tr((I - exp(-2 H t)) Sigma), for a
 /// time `t` = lr x iterations; its small-t slope is 1/2 Tr(H Sigma).
 pub fn ou_loss_increase(h: &Sym2, sigma: &Sym2, t: f64) -> f64 {
@@ -258,5 +274,21 @@ mod tests {
         assert!(norm_after(1.01 * limit) > 1.0);
         assert_eq!(gd_stable_lr(0.0), None);
         assert_eq!(gd_stable_lr(-3.0), None);
+    }
+
+    #[test]
+    fn the_series_is_the_k_step_prediction_at_every_k() {
+        let sigma = Sym2 {
+            xx: 0.004,
+            xy: 0.003,
+            yy: 0.006,
+        };
+        let series = predicted_loss_series(&H, &sigma, 0.005, 40);
+        assert_eq!(series.len(), 41);
+        assert_eq!(series[0], 0.0);
+        for (k, &v) in series.iter().enumerate().skip(1) {
+            assert_eq!(v, predicted_loss_increase(&H, &sigma, 0.005, k as u64));
+        }
+        assert!((series[1] - 0.5 * H.trace_product(&sigma)).abs() < 1e-15);
     }
 }

@@ -23,6 +23,7 @@ pub mod plot;
 pub mod report;
 pub mod rng;
 pub mod schema;
+pub mod sweep;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

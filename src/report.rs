@@ -2,7 +2,6 @@
 
 use crate::dynamics::ToyEnsemble;
 use crate::experiments::one_hidden_layer::OneHiddenLayerRun;
-use crate::landscape::basin::SHARP_MINIMUM;
 use serde::Serialize;
 
 /// One method's outcome in the 2-D experiment.
@@ -94,7 +93,7 @@ impl ToyReport {
             .methods
             .iter()
             .map(|&m| {
-                let ind = ensemble.indicator(m, SHARP_MINIMUM);
+                let ind = ensemble.indicator(m, ensemble.landscape().sharp_minimum());
                 let outcome = ensemble.outcome(m).unwrap_or_default();
                 let firsts: Vec<f64> = ensemble
                     .first_escape_times(m)

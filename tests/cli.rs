@@ -111,7 +111,7 @@ fn csv_has_a_header_and_a_row_per_iteration() {
 
 #[test]
 fn bad_flags_exit_2_naming_the_flag() {
-    let cases: [(&[&str], &str); 20] = [
+    let cases: [(&[&str], &str); 26] = [
         (&["toy", "--lr", "-1"], "--lr"),
         (&["toy", "--lr", "inf"], "--lr"),
         (&["toy", "--data-spread", "-0.1"], "--data-spread"),
@@ -132,6 +132,18 @@ fn bad_flags_exit_2_naming_the_flag() {
         (&["toy", "--iterations", "1.5"], "--iterations"),
         (&["toy", "--format", "xml"], "--format"),
         (&["toy", "--bogus", "1"], "--bogus"),
+        (&["toy", "--sharp-lambda2", "300"], "--sharp-lambda2"),
+        (&["toy", "--sharp-angle", "91"], "--sharp-angle"),
+        (&["sweep"], "--vary"),
+        (
+            &["sweep", "--vary", "angle", "--methods", "gd"],
+            "--methods",
+        ),
+        (&["sweep", "--vary", "angle", "--to", "200"], "--to"),
+        (
+            &["sweep", "--vary", "sharpness", "--minima-distance", "0"],
+            "--minima-distance",
+        ),
     ];
     // (`--config` with a bad file: its own test below.)
     for (args, flag) in cases {
@@ -274,6 +286,10 @@ fn help_per_subcommand_is_generated_from_the_schema_and_version_prints() {
             &["--iters", "--log-every", "--full-test", "--hidden"][..],
         ),
         ("one-hidden-layer", &["--epochs", "--seed", "--format"][..]),
+        (
+            "sweep",
+            &["--vary", "--points", "--sharp-angle", "--runs", "--plot"][..],
+        ),
     ] {
         let out = cli(&[command, "--help"]);
         assert!(out.status.success(), "{command}");

@@ -2,11 +2,15 @@
 // its frame, for an iframe: embed.html#figure=toy&controls=lr,noiseTrace&autoplay=1 (keys:
 // docs/API.md). The figure's hash follows its state (history.replaceState); a new hash typed
 // into the address bar is applied live.
+// A host page drives it with postMessage({ type: 'sgd-escape', command: 'play' | 'pause' |
+// 'step' | 'reset' | 'preset' | 'setState', ... }) and hears its state (docs/embedding.md).
 // Test and debugging hook: window.__sgdEscape = { figures: { id: figure interface }, errors }.
 
 import { mountFigure } from './figures/registry.js';
 import { figureOf } from './lib/link.js';
 import { h } from './lib/dom.js';
+import { wireFigure } from './lib/host-messages.js';
+import { registerOffline } from './lib/offline.js';
 
 /** @type {{ figures: Record<string, import('./figures/registry.js').Figure>, errors: string[] }} */
 const hook = { figures: {}, errors: [] };
@@ -26,6 +30,10 @@ mountFigure(id, root, {
   footer: brand,
 }).then((fig) => {
   hook.figures[id] = fig;
+  // Slides and a lecturer's buttons drive the figure by postMessage (lib/host-messages.js);
+  // only the parent window may, unless the embed's query string says messages=any.
+  const allowAnyWindow = new URLSearchParams(location.search).get('messages') === 'any';
+  wireFigure(fig, id, { win: window, allowAnyWindow });
   fig.onChange((s) => {
     if (!s.hash || s.hash === location.hash) return;
     history.replaceState(null, '', s.hash);
@@ -39,3 +47,5 @@ mountFigure(id, root, {
   root.append(h('p', { class: 'status error', text: `This figure could not be loaded: ${text}` }));
   hook.errors.push(text);
 });
+
+registerOffline(navigator, location);

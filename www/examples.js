@@ -50,3 +50,23 @@ deck.addEventListener('keydown', (e) => {
   else if (e.key === 'ArrowLeft') { e.preventDefault(); show(current - 1); }
 });
 show(0);
+
+// Host messages (section 5): each fragment button posts one command to the embed; the embed's
+// reports (ready once, then its state at most once per frame) are shown under the buttons.
+const messageFrame = /** @type {HTMLIFrameElement | null} */ (document.getElementById('demo-messages'));
+const report = document.getElementById('messages-report');
+if (messageFrame && report) {
+  for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('button[data-message]'))) {
+    b.addEventListener('click', () => {
+      messageFrame.contentWindow?.postMessage({ type: 'sgd-escape', ...JSON.parse(b.dataset.message || '{}') }, '*');
+    });
+  }
+  window.addEventListener('message', (e) => {
+    if (e.source !== messageFrame.contentWindow || !e.data || e.data.type !== 'sgd-escape') return;
+    if (e.data.event === 'ready') report.textContent = `The ${e.data.figure} figure is ready.`;
+    if (e.data.event === 'state') {
+      const counts = Object.entries(e.data.escaped || {}).map(([id, n]) => `${id} ${n}`).join(', ');
+      report.textContent = `Iteration ${e.data.iteration}, ${e.data.playing ? 'playing' : 'paused'}; escaped: ${counts || 'none yet'}.`;
+    }
+  });
+}

@@ -8,6 +8,7 @@ import { mountFigure } from './figures/registry.js';
 import { markerSwatch } from './lib/methods.js';
 import { figureId, figureOf, linkParser } from './lib/link.js';
 import { chooseBuild } from './lib/wasm-build.js';
+import { registerOffline } from './lib/offline.js';
 
 /** @type {{ figures: Record<string, import('./figures/registry.js').Figure>, errors: string[] }} */
 const hook = { figures: {}, errors: [] };
@@ -105,3 +106,6 @@ function boot() {
 }
 
 boot();
+
+// After one visit the page, both wasm builds and the data work offline (sw.js).
+registerOffline(navigator, location);

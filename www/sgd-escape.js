@@ -21,6 +21,7 @@
 import { mountFigure } from './figures/registry.js';
 import { figureId } from './lib/link.js';
 import { LINK_KEYS } from './lib/schema.js';
+import { wireFigure } from './lib/host-messages.js';
 
 // HTML lower-cases attribute names: noisetrace="0.02" means noiseTrace.
 const BY_LOWER = Object.fromEntries(LINK_KEYS.map((k) => [k.toLowerCase(), k]));
@@ -43,6 +44,8 @@ export class SgdEscapeFigure extends HTMLElement {
     this.generation = 0;
     /** @type {string[]} */
     this.errors = [];
+    /** @type {{ dispose: () => void } | null} the host-message wiring (attribute host-messages) */
+    this.hostLink = null;
   }
 
   /** The attributes as a URL hash (values percent-encoded; parsed by Rust, never as HTML). */
@@ -78,6 +81,13 @@ export class SgdEscapeFigure extends HTMLElement {
       if (generation !== this.generation) { fig.destroy(); return; }
       this.figure = fig;
       fig.onChange((s) => this.dispatchEvent(new CustomEvent('sgd-escape-state', { detail: { hash: s.hash }, bubbles: true })));
+      // Opt-in (attribute host-messages): the page drives the element with
+      // window.postMessage({ type: 'sgd-escape', command, target: element id }) like an iframe
+      // embed, and hears its reports on window (lib/host-messages.js).
+      if (this.hasAttribute('host-messages')) {
+        const win = { parent: window, addEventListener: window.addEventListener.bind(window), removeEventListener: window.removeEventListener.bind(window), requestAnimationFrame: window.requestAnimationFrame.bind(window) };
+        this.hostLink = wireFigure(fig, figureId(this.getAttribute('figure')), { win, name: this.id || undefined });
+      }
       this.observer = new IntersectionObserver((entries) => this.onView(entries.some((e) => e.isIntersecting)), { rootMargin: '200px 0px' });
       this.observer.observe(this);
     }).catch((e) => {
@@ -109,6 +119,8 @@ export class SgdEscapeFigure extends HTMLElement {
   }
 
   disconnectedCallback() {
+    if (this.hostLink) this.hostLink.dispose();
+    this.hostLink = null;
     if (this.observer) this.observer.disconnect();
     this.observer = null;
     if (this.figure) this.figure.destroy();

@@ -53,5 +53,8 @@ fuzz_target!(|data: &[u8]| {
         if let Err(e) = cli::parse_one_hidden_layer(&args) {
             assert!(named(&e), "{}", e.message);
         }
+        if let Err(e) = cli::sweep::parse(&args) {
+            assert!(named(&e), "{}", e.message);
+        }
     }
 });

@@ -39,8 +39,22 @@ pub(crate) fn setting_arg(s: &'static Setting, flag: &'static str) -> Arg {
 }
 
 /// `command` with a flag for every setting of `figure` that has one.
-pub(crate) fn with_setting_flags(mut command: Command, figure: Figure) -> Command {
-    for s in figure.settings() {
+pub(crate) fn with_setting_flags(command: Command, figure: Figure) -> Command {
+    with_setting_flags_except(command, figure, &[])
+}
+
+/// `command` with a flag for every setting of `figure` that has one, but the settings keyed
+/// in `except` (`sweep` takes the toy's flags but `--methods`, which the sweep decides).
+pub(crate) fn with_setting_flags_except(
+    mut command: Command,
+    figure: Figure,
+    except: &[&str],
+) -> Command {
+    for s in figure
+        .settings()
+        .iter()
+        .filter(|s| !except.contains(&s.key))
+    {
         if let Some(flag) = s.cli {
             command = command.arg(setting_arg(s, flag));
         }
@@ -63,15 +77,16 @@ pub(crate) fn flag_value(s: &Setting, text: &str) -> FieldValue {
     }
 }
 
-/// The settings of `figure` given as flags, as (key, value) pairs.
+/// The settings of `figure` given as flags, as (key, value) pairs (a setting the command has
+/// no flag for, as `--methods` in `sweep`, is skipped).
 pub(crate) fn setting_fields(m: &ArgMatches, figure: Figure) -> Vec<(&'static str, FieldValue)> {
     let mut out = Vec::new();
     for s in figure.settings().iter().filter(|s| s.cli.is_some()) {
         if s.kind == Kind::Boolean {
-            if m.get_flag(s.key) {
+            if let Ok(Some(true)) = m.try_get_one::<bool>(s.key) {
                 out.push((s.key, FieldValue::Bool(true)));
             }
-        } else if let Some(text) = m.get_one::<String>(s.key) {
+        } else if let Ok(Some(text)) = m.try_get_one::<String>(s.key) {
             out.push((s.key, flag_value(s, text)));
         }
     }

@@ -1,5 +1,6 @@
 //! The command line, on clap: one subcommand per figure (`toy`, `fashion`,
-//! `one-hidden-layer`) plus `schema`. The settings' flags and their `--help` lines are
+//! `one-hidden-layer`) plus `sweep` (the toy's escape fraction while one setting varies) and
+//! `schema`. The settings' flags and their `--help` lines are
 //! generated from the schema ([`flags`]); the CLI-only flags (output format, files) are
 //! declared once per subcommand with clap's derive. Values go through the same validated
 //! setters as the wasm API and links; a bad flag is an error naming the flag (exit code 2).
@@ -9,6 +10,7 @@ pub mod fashion;
 pub mod flags;
 pub mod one_hidden_layer;
 pub mod progress;
+pub mod sweep;
 pub mod toy;
 
 use crate::schema::Figure;
@@ -89,6 +91,7 @@ pub fn command() -> Command {
         .subcommand(toy::command())
         .subcommand(fashion::command())
         .subcommand(one_hidden_layer::command())
+        .subcommand(sweep::command())
         .subcommand(
             Command::new("schema")
                 .about("Print the settings schema as JSON (www/lib/schema.json; docs/schema.md)")
@@ -201,7 +204,9 @@ pub fn take_kernels_option(args: &[String]) -> Result<Vec<String>, CliError> {
 pub fn run(args: &[String]) -> Result<String, CliError> {
     let args = &take_kernels_option(args)?[..];
     let (name, rest) = match args.split_first() {
-        Some((first, rest)) if Figure::from_id(first).is_some() || first == "schema" => {
+        Some((first, rest))
+            if Figure::from_id(first).is_some() || first == "schema" || first == "sweep" =>
+        {
             (first.as_str(), rest)
         }
         // `--help`, `--version`, `help`, an unknown command, nothing: clap says.
@@ -217,6 +222,7 @@ pub fn run(args: &[String]) -> Result<String, CliError> {
     match name {
         "toy" => parse_toy(rest).and_then(|c| run_toy(&c)),
         "fashion" => fashion::parse(rest).and_then(|c| fashion::run(&c)),
+        "sweep" => sweep::parse(rest).and_then(|c| sweep::run(&c)),
         "schema" => matches("schema", rest).map(|m| match m.get_flag("markdown") {
             true => crate::schema::export::markdown(),
             false => crate::schema::export::schema_json(),

@@ -46,8 +46,8 @@ pub struct ToyCommand {
     pub plot: Option<PathBuf>,
 }
 
-/// Parses `toy`'s `--format` value (json, csv or table).
-fn parse_toy_format(value: &str) -> Result<Format, CliError> {
+/// Parses `toy`'s (and `sweep`'s) `--format` value (json, csv or table).
+pub(crate) fn parse_toy_format(value: &str) -> Result<Format, CliError> {
     match value {
         "table" => Ok(Format::Table),
         "json" | "csv" => parse_format(value),

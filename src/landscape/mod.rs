@@ -5,3 +5,4 @@ pub mod cnn;
 pub mod mlp;
 pub mod network;
 pub mod one_hidden;
+pub mod shape;

@@ -4,7 +4,7 @@
 //! platform (only IEEE-exact operations and `sqrt`).
 
 /// A symmetric 2x2 matrix [[xx, xy], [xy, yy]] (covariances and Hessians in 2-D).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Sym2 {
     /// Entry (0, 0).
     pub xx: f64,

@@ -158,6 +158,9 @@ fn every_api_setting_is_read_by_its_setter_and_written_by_to_fields() {
                     pairs.push(("samples".into(), crate::config::FieldValue::Number(x)));
                     pairs.push(("runs".into(), crate::config::FieldValue::Number(1.0)));
                 }
+                if f == Figure::Toy && s.key == "sharpLambda2" {
+                    pairs.push(("sharpLambda1".into(), crate::config::FieldValue::Number(x)));
+                }
                 if f == Figure::Toy && s.key == "samples" {
                     pairs.push(("runs".into(), crate::config::FieldValue::Number(1.0)));
                 }

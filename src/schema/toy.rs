@@ -11,7 +11,7 @@ const MAX_RUNS: u64 = 100_000;
 const MAX_SAMPLES: u64 = 10_000;
 
 /// In link order.
-pub(super) const SETTINGS: [Setting; 11] = [
+pub(super) const SETTINGS: [Setting; 16] = [
     Setting::methods("methods", 1, &Method::IDS)
         .text(
             "Dynamics",
@@ -61,6 +61,48 @@ pub(super) const SETTINGS: [Setting; 11] = [
         .api()
         .cli("data-spread"),
     Setting::seed(0).link().api(),
+    // The landscape's shape (src/landscape/shape.rs): the defaults are the paper's landscape.
+    Setting::number("sharpLambda1", 0.0, 1e5, 200.0)
+        .min_exclusive()
+        .text(
+            "Sharp eigenvalue λ₁",
+            "The sharp basin's Hessian eigenvalue along its sharp axis.",
+        )
+        .link()
+        .api()
+        .cli("sharp-lambda1"),
+    Setting::number("sharpLambda2", 0.0, 1e5, 20.0)
+        .min_exclusive()
+        .text(
+            "Sharp eigenvalue λ₂",
+            "The sharp basin's Hessian eigenvalue across its sharp axis (at most λ₁).",
+        )
+        .link()
+        .api()
+        .cli("sharp-lambda2"),
+    Setting::number("sharpAngle", -90.0, 90.0, 0.0)
+        .text(
+            "Sharp-axis angle (degrees)",
+            "Angle from the line joining the minima to the sharp basin's sharp axis.",
+        )
+        .link()
+        .api()
+        .cli("sharp-angle"),
+    Setting::number("flatCurvature", 0.0, 1e5, 2.0)
+        .min_exclusive()
+        .text("Flat curvature", "The flat basin's (isotropic) curvature.")
+        .link()
+        .api()
+        .cli("flat-curvature"),
+    Setting::number("minimaDistance", 0.0, 100.0, 2.0 * std::f64::consts::SQRT_2)
+        .min_exclusive()
+        .text(
+            "Distance between the minima",
+            "The minima sit on the diagonal, symmetric about the origin (paper: 2√2).",
+        )
+        .link()
+        .api()
+        .cli("minima-distance"),
     Setting::integer("iterations", 1, 10_000_000, 500)
         .text(
             "Pause at iteration",

@@ -7,7 +7,6 @@
 
 use crate::config::{check_integer, ConfigError, FieldValue, RealRange, ToyConfig};
 use crate::dynamics::ToyEnsemble;
-use crate::landscape::basin::{mean_loss, SHARP_MINIMUM};
 use crate::noise::Method;
 use js_sys::{Array, Float32Array, Float64Array, Function, Object, Reflect};
 use serde::Serialize;
@@ -17,6 +16,7 @@ pub mod bench;
 pub mod fashion;
 pub mod one_hidden_layer;
 pub mod panic;
+pub mod theory;
 
 pub use panic::{install_panic_hook, last_panic};
 
@@ -211,6 +211,32 @@ struct ConfigView {
     samples: usize,
     data_spread: f64,
     seed: u32,
+    sharp_lambda1: f64,
+    sharp_lambda2: f64,
+    sharp_angle: f64,
+    flat_curvature: f64,
+    minima_distance: f64,
+}
+
+impl ConfigView {
+    /// The view of a validated config.
+    fn of(c: &ToyConfig) -> Self {
+        ConfigView {
+            methods: c.methods.iter().map(|m| m.id()).collect(),
+            runs: c.runs,
+            lr: c.lr,
+            noise_trace: c.noise_trace,
+            batch_size: c.batch_size,
+            samples: c.samples,
+            data_spread: c.data_spread,
+            seed: c.seed,
+            sharp_lambda1: c.shape.sharp_lambda1,
+            sharp_lambda2: c.shape.sharp_lambda2,
+            sharp_angle: c.shape.sharp_angle,
+            flat_curvature: c.shape.flat_curvature,
+            minima_distance: c.shape.minima_distance,
+        }
+    }
 }
 
 /// An ensemble of runs of the paper's dynamics on the 2-D two-basin loss (Figure 2).
@@ -241,16 +267,7 @@ impl ToySimulation {
     /// The validated config, with the current seed.
     pub fn config(&self) -> Result<JsValue, JsError> {
         let c = self.ensemble.config();
-        to_js(&ConfigView {
-            methods: c.methods.iter().map(|m| m.id()).collect(),
-            runs: c.runs,
-            lr: c.lr,
-            noise_trace: c.noise_trace,
-            batch_size: c.batch_size,
-            samples: c.samples,
-            data_spread: c.data_spread,
-            seed: c.seed,
-        })
+        to_js(&ConfigView::of(c))
     }
 
     /// The ids of the simulated methods, in canonical order.
@@ -394,7 +411,7 @@ impl ToySimulation {
     ) -> Result<JsValue, JsError> {
         let m = self.method(&method_id)?;
         let w = match (w1.is_undefined(), w2.is_undefined()) {
-            (true, true) => SHARP_MINIMUM,
+            (true, true) => self.ensemble.landscape().sharp_minimum(),
             _ => [
                 COORDINATE_RANGE
                     .check("w1", &field_value(&w1))
@@ -457,7 +474,7 @@ impl ToySimulation {
             let w2 = y0 + (y1 - y0) * j as f64 / (ny - 1) as f64;
             for i in 0..nx {
                 let w1 = x0 + (x1 - x0) * i as f64 / (nx - 1) as f64;
-                grid.push(mean_loss([w1, w2], data) as f32);
+                grid.push(self.ensemble.landscape().mean_loss([w1, w2], data) as f32);
             }
         }
         Ok(Float32Array::from(grid.as_slice()))
@@ -538,16 +555,7 @@ pub fn parse_permalink(hash: JsValue) -> Result<JsValue, JsError> {
     to_js(&PermalinkView {
         figure: p.figure,
         preset: p.preset.map(|x| x.id),
-        config: ConfigView {
-            methods: c.methods.iter().map(|m| m.id()).collect(),
-            runs: c.runs,
-            lr: c.lr,
-            noise_trace: c.noise_trace,
-            batch_size: c.batch_size,
-            samples: c.samples,
-            data_spread: c.data_spread,
-            seed: c.seed,
-        },
+        config: ConfigView::of(c),
         iterations: p.toy.iterations,
         speed: p.toy.speed,
         play: p.play,

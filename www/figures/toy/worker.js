@@ -161,10 +161,12 @@ async function handle(msg) {
       return;
     }
     case 'step':
+    case 'seek':
     case 'reset': {
       if (!sim) { postMessage({ type: 'error', req: msg.req, message: 'no simulation yet' }); return; }
       try {
-        if (msg.type === 'step') sim.step(msg.n); else sim.reset();
+        // seek: to any iteration, back or ahead, bit for bit the uninterrupted run's positions.
+        if (msg.type === 'step') sim.step(msg.n); else if (msg.type === 'seek') sim.seek(msg.iteration); else sim.reset();
       } catch (e) {
         const recovered = await recover(e);
         // After a trap the page gets the fresh simulation's state (iteration 0) with the error.
