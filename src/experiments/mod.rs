@@ -3,3 +3,4 @@
 pub mod fashion;
 pub mod fashion_session;
 pub mod one_hidden_layer;
+pub mod sharpness;
