@@ -334,6 +334,15 @@ impl FashionMethodReport {
 pub struct FashionReport {
     /// Always "fashion".
     pub experiment: String,
+    /// The network id ("mlp", "cnn").
+    #[serde(default)]
+    pub network: String,
+    /// The training set (paper or authors-code).
+    #[serde(default)]
+    pub dataset: crate::data::fashion::Dataset,
+    /// Training images.
+    #[serde(default)]
+    pub train_images: usize,
     /// The seed.
     pub seed: u32,
     /// Layer sizes of the network.

@@ -80,6 +80,20 @@ impl Rng {
         result
     }
 
+    /// The complete state (xoshiro words and the cached spare normal), so that a checkpointed
+    /// run resumes exactly where it stopped ([`Rng::from_full_state`]).
+    pub fn full_state(&self) -> ([u64; 4], Option<f64>) {
+        (self.s, self.spare_normal)
+    }
+
+    /// The generator of a [`Rng::full_state`] (the words must not be all zero).
+    pub fn from_full_state(s: [u64; 4], spare_normal: Option<f64>) -> Self {
+        Self {
+            spare_normal,
+            ..Self::from_state(s)
+        }
+    }
+
     /// A uniform deviate in [0, 1) with 53 random bits.
     pub fn uniform(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)

@@ -2,6 +2,8 @@
 //! experiment, and print JSON or CSV. Bad flags are errors naming the flag (exit code 2).
 
 pub mod fashion;
+pub mod fashion_jobs;
+pub mod fashion_summary;
 pub mod progress;
 
 use crate::config::{check_integer, parse_seed, ConfigError, FieldValue, ToyConfig};
@@ -16,6 +18,8 @@ sgd-escape: the experiments of Zhu et al. (ICML 2019) on why SGD escapes sharp m
 usage:
   sgd-escape toy [options]     the 2-D two-basin experiment (paper Figure 2)
   sgd-escape fashion [options]  FashionMNIST with corrupted labels (paper Section 5.3)
+  sgd-escape fashion-summary DIR [options]
+                               tables and figures over seeds from fashion --results DIR
   sgd-escape one-hidden-layer [options]
                                the one-hidden-layer indicator study (paper Figure 4)
   sgd-escape help              this text
@@ -40,23 +44,45 @@ toy options (defaults: the paper's protocol):
 
 fashion options (defaults: the paper's protocol with a 784-14-10 MLP):
   --iters N           stage-2 iterations per method (default 15000)
-  --seed S            seed of init, corrupted labels and noise (default 0)
-  --log-every K       iterations between records (default 500)
+  --seed S            one seed of init, corrupted labels and noise (default 0)
+  --seeds LIST        several seeds, 0,1,2 or 0..4: stage 1 per seed, every method from each
+                      seed's minimum, and the summary over seeds (JSON: seeds, runs, summary)
+  --dataset D         paper (the first 1200 training images, default) or authors-code (the
+                      first 6000, as the authors' mnist2np.py); labels 1000..1199 random in both
+  --gld-leading-draw V  every (a draw every iteration, the paper's definition; default),
+                      refresh (only on the refresh iterations, the authors' gld_lead.py) or
+                      every,refresh (both, as two jobs)
+  --network mlp       the network (this build has the MLP only)
+  --log-every K       iterations between full records (default 500)
+  --curve-every K     iterations between test/train accuracy points (default 100)
+  --sharpness-every K iterations between expected-sharpness points (default 500)
   --methods a,b,...   dynamics of stage 2 (default: all eight)
-  --data DIR          folder with the fmnist-train1200 and fmnist-test2000 files (default www/data)
-  --full-test true    test on the full 10,000 images of Debian's dataset-fashion-mnist
+  --data DIR          folder with the fmnist-train1200/-train6000 and fmnist-test10000 files
+                      (default www/data); test accuracy is always on all 10,000 test images
   --start FILE        start stage 2 from a stage-1 checkpoint instead of running stage 1
+  --start-dir DIR     start each seed from DIR/<network>-<dataset>-seedS-minimum.bin
+  --results DIR       one result file per finished (network, dataset, seed, method, variant,
+                      iterations) job in DIR, and the stage-1 minima; jobs whose file exists
+                      are skipped, a job under way resumes from its last full record
+  --jobs N            threads for the jobs (default: the cores available); the results are
+                      bit-identical whatever N
   --save-start FILE   write the stage-1 minimum to FILE
   --hidden W[,W...]   hidden layer widths (default 14)
-  --sharpness-draws N draws of the expected sharpness (default 100; the paper: 1000)
+  --sharpness-draws N antithetic draws of the expected sharpness (default 100; the paper: 1000)
   --refresh-fast N    noise refresh of GLD dynamic/diag/eigvec (default 1)
   --refresh-slow N    noise refresh of GLD leading/Hessian (default 10)
   --eigvec-warm-steps N  Lanczos steps of the warm-started eigvec search (default 4; 0: cold)
   --stage1-max N      stage-1 iteration budget (default 20000)
   --lr X              stage-2 learning rate (default 0.07)
-  --format F          json (default) or csv
-  --plot FILE         also write the figure as SVG
+  --format F          json (default) or csv (one seed only)
+  --plot FILE         also write the figure as SVG (one seed only)
   --from-json FILE    re-render the outputs (e.g. --plot) from an earlier run's JSON, no computation
+
+fashion-summary DIR [options]: the summary over seeds from the result files in DIR
+  --format F          json (default) or markdown (the REPRODUCTION tables)
+  --horizon N         take every value at iteration N (from the runs at least that long)
+  --dataset D         only the results of dataset D
+  --plot FILE         the mean curves over seeds as SVG
 
 one-hidden-layer options (defaults: the paper's protocol):
   --seed S            seed, 0..=4294967295 (default 123)
@@ -334,6 +360,9 @@ pub fn run(args: &[String]) -> Result<String, CliError> {
     match args.first().map(String::as_str) {
         Some("toy") => parse_toy(&args[1..]).and_then(|c| run_toy(&c)),
         Some("fashion") => fashion::parse(&args[1..]).and_then(|c| fashion::run(&c)),
+        Some("fashion-summary") => {
+            fashion_summary::parse(&args[1..]).and_then(|c| fashion_summary::run(&c))
+        }
         Some("one-hidden-layer") => {
             parse_one_hidden_layer(&args[1..]).and_then(|c| run_one_hidden_layer(&c))
         }

@@ -363,6 +363,11 @@ impl FashionContext {
         self.train_accuracy_on(theta, 0..self.data.train_len(), ws)
     }
 
+    /// Accuracy on the corrupted images against their random labels (memorisation).
+    pub fn corrupted_accuracy(&self, theta: &[f32], ws: &mut MlpWorkspace) -> f64 {
+        self.train_accuracy_on(theta, self.data.corrupted.clone(), ws)
+    }
+
     /// Test accuracy.
     pub fn test_accuracy(&self, theta: &[f32], ws: &mut MlpWorkspace) -> f64 {
         let d = &self.data;
@@ -663,6 +668,8 @@ pub struct MethodRun {
     diverged_at: Option<u64>,
     /// SGD's minibatch sampler state, allocated once (no allocation in the step loop).
     sampler: MinibatchSampler,
+    /// When GLD leading draws (from the config; [`MethodRun::set_leading_draw`] changes it).
+    leading_draw: LeadingDraw,
 }
 
 impl MethodRun {
@@ -682,7 +689,14 @@ impl MethodRun {
             iteration: 0,
             diverged_at: None,
             sampler: MinibatchSampler::new(ctx.data.train_len(), ctx.config.batch_size),
+            leading_draw: ctx.config.gld_leading_draw,
         }
+    }
+
+    /// Runs GLD leading in the variant `draw` instead of the config's (so that one context
+    /// serves both variants).
+    pub fn set_leading_draw(&mut self, draw: LeadingDraw) {
+        self.leading_draw = draw;
     }
 
     /// Runs `n` iterations of theta <- theta - lr (g + xi); stops early, for good, if the run
@@ -719,7 +733,7 @@ impl MethodRun {
             } else {
                 ctx.full_gradient(&self.theta, &mut self.grad, &mut self.ws)
             };
-            if self.draws_noise_now(c) {
+            if self.draws_noise_now(c.refresh_interval(self.method)) {
                 self.noise
                     .add_sample(&mut self.rng, &mut self.grad, &mut self.scratch);
             }
@@ -741,10 +755,9 @@ impl MethodRun {
 
     /// Whether this iteration adds a draw of the noise: always, except GLD leading in the
     /// authors' variant ([`LeadingDraw::Refresh`]) between refreshes.
-    fn draws_noise_now(&self, c: &FashionConfig) -> bool {
-        let interval = c.refresh_interval(self.method);
+    fn draws_noise_now(&self, interval: u64) -> bool {
         !(self.method == Method::GldLeading
-            && c.gld_leading_draw == LeadingDraw::Refresh
+            && self.leading_draw == LeadingDraw::Refresh
             && interval > 0
             && !self.iteration.is_multiple_of(interval))
     }
@@ -783,6 +796,95 @@ impl MethodRun {
     /// The current weights.
     pub fn theta(&self) -> &[f32] {
         &self.theta
+    }
+}
+
+/// Everything a stage-2 run needs to resume exactly where it stopped (the weights, its random
+/// stream, and GLD 1st eigvec's warm-start vector), taken at an iteration where every noise
+/// is rebuilt anyway (a multiple of its refresh interval).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MethodRunState {
+    /// The method id.
+    pub method: String,
+    /// Iterations done.
+    pub iteration: u64,
+    /// The weights.
+    pub theta: Vec<f32>,
+    /// The xoshiro words of the run's stream.
+    pub rng: [u64; 4],
+    /// The stream's cached spare normal deviate.
+    pub spare_normal: Option<f64>,
+    /// The iteration at which the run diverged, if it did.
+    pub diverged_at: Option<u64>,
+    /// GLD 1st eigvec: the eigenvalue and vector of the previous iteration's noise.
+    pub warm: Option<(f64, Vec<f32>)>,
+    /// GLD leading's draw variant.
+    #[serde(default)]
+    pub leading_draw: LeadingDraw,
+}
+
+impl MethodRun {
+    /// The state to resume from, or None if this iteration is not a multiple of the method's
+    /// refresh interval (its noise would not be rebuilt on resuming).
+    pub fn snapshot(&self, ctx: &FashionContext) -> Option<MethodRunState> {
+        let interval = ctx.config.refresh_interval(self.method);
+        if interval > 0 && !self.iteration.is_multiple_of(interval) {
+            return None;
+        }
+        let warm = match &self.noise {
+            GradientNoise::LowRank { pairs, .. }
+                if self.method == Method::GldEigvec && !pairs.is_empty() =>
+            {
+                Some((pairs.values()[0], pairs.vector(0).to_vec()))
+            }
+            _ => None,
+        };
+        let (rng, spare_normal) = self.rng.full_state();
+        Some(MethodRunState {
+            method: self.method.id().to_string(),
+            iteration: self.iteration,
+            theta: self.theta.clone(),
+            rng,
+            spare_normal,
+            diverged_at: self.diverged_at,
+            warm,
+            leading_draw: self.leading_draw,
+        })
+    }
+
+    /// The run of a [`MethodRun::snapshot`]; an error names what does not fit `ctx`.
+    pub fn resume(ctx: &FashionContext, state: &MethodRunState) -> Result<Self, String> {
+        let method = Method::from_id(&state.method)
+            .ok_or_else(|| format!("unknown method {:?} in the run state", state.method))?;
+        let dim = ctx.dim();
+        if state.theta.len() != dim || state.theta.iter().any(|t| !t.is_finite()) {
+            return Err(format!(
+                "run state has {} weights (or non-finite ones), the network {dim}",
+                state.theta.len()
+            ));
+        }
+        if state.rng == [0; 4] {
+            return Err("run state has an all-zero random state".into());
+        }
+        let mut run = MethodRun::new(ctx, method, &state.theta);
+        run.iteration = state.iteration;
+        run.rng = Rng::from_full_state(state.rng, state.spare_normal);
+        run.diverged_at = state.diverged_at;
+        run.leading_draw = state.leading_draw;
+        run.noise = match (&state.warm, method) {
+            (Some((value, vector)), Method::GldEigvec) if vector.len() == dim => {
+                GradientNoise::LowRank {
+                    pairs: EigenPairs::new(dim, vec![*value], vector.clone()),
+                    scale: 1.0,
+                }
+            }
+            (_, Method::GldConst) if state.iteration > 0 => GradientNoise::Isotropic {
+                sd: ctx.config.const_sd,
+            },
+            _ => GradientNoise::None,
+        };
+        Ok(run)
     }
 }
 
@@ -1090,6 +1192,40 @@ mod tests {
         assert_eq!(ra.sharpness, rb.sharpness);
         assert_eq!(ra.sharpness_std_err, rb.sharpness_std_err);
         assert!(ra.sharpness_std_err > 0.0 && ra.sharpness_std_err.is_finite());
+    }
+
+    #[test]
+    fn a_resumed_run_continues_bit_for_bit() {
+        let mut ctx = tiny_context(0.05);
+        ctx.config.refresh_slow = 2;
+        let start = ctx.initial_weights();
+        for method in Method::ALL {
+            let mut whole = MethodRun::new(&ctx, method, &start);
+            whole.step(&ctx, 6);
+            let mut first = MethodRun::new(&ctx, method, &start);
+            first.step(&ctx, 3);
+            assert!(
+                first.snapshot(&ctx).is_none() || ctx.config.refresh_interval(method) <= 1,
+                "{method:?}: iteration 3 is not a refresh of the slow methods"
+            );
+            first.step(&ctx, 1);
+            let state = first
+                .snapshot(&ctx)
+                .expect("iteration 4 refreshes every noise");
+            let json = serde_json::to_string(&state).unwrap();
+            let back: MethodRunState = serde_json::from_str(&json).unwrap();
+            let mut resumed = MethodRun::resume(&ctx, &back).unwrap();
+            resumed.step(&ctx, 2);
+            assert_eq!(resumed.theta(), whole.theta(), "{method:?}");
+            assert_eq!(resumed.iteration(), 6);
+        }
+        let mut bad = MethodRun::new(&ctx, Method::Gd, &start)
+            .snapshot(&ctx)
+            .unwrap();
+        bad.theta.pop();
+        assert!(MethodRun::resume(&ctx, &bad)
+            .unwrap_err()
+            .contains("weights"));
     }
 
     #[test]
