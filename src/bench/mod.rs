@@ -27,7 +27,7 @@ use crate::dynamics::ToyEnsemble;
 use crate::experiments::fashion::{
     Checkpoint, FashionConfig, FashionContext, FashionData, MethodRun,
 };
-use crate::landscape::mlp::MlpWorkspace;
+use crate::landscape::network::NetworkWorkspace;
 use crate::linalg::{lanczos_top_from, LanczosOptions};
 use crate::noise::Method;
 use crate::rng::Rng;
@@ -85,7 +85,7 @@ struct MlpBench {
     /// A fixed unit direction for the HVP.
     direction: Vec<f32>,
     out: Vec<f32>,
-    ws: MlpWorkspace,
+    ws: NetworkWorkspace,
     rng: Rng,
     /// Stage-2 runs, created on first use.
     runs: Vec<MethodRun>,
@@ -144,7 +144,7 @@ impl BenchSuite {
         for x in &mut direction {
             *x = (*x as f64 / norm) as f32;
         }
-        let ws = ctx.mlp.workspace();
+        let ws = ctx.network.workspace();
         Ok(BenchSuite {
             mlp: MlpBench {
                 out: vec![0.0; ctx.dim()],
@@ -179,18 +179,7 @@ impl BenchSuite {
     /// (every multiply and add of the matrix-vector products; the MLP's skipped dead-ReLU rows
     /// still count); `None` for workloads that are not matrix arithmetic (the 2-D ensemble).
     pub fn flops(&self, workload: &str) -> Option<f64> {
-        let mlp = &self.mlp.ctx.mlp;
-        let layers = mlp.layers();
-        let first = (layers[0].inputs * layers[0].outputs) as f64;
-        let rest: f64 = layers[1..]
-            .iter()
-            .map(|l| (l.inputs * l.outputs) as f64)
-            .sum();
-        let n = self.mlp.ctx.data.train_len() as f64;
-        // Per sample: forward 2f + 2r, weight gradient 2f + 2r, back-propagated delta 2r.
-        let grad = n * (4.0 * first + 6.0 * rest);
-        // Forward 2f + 2r, R-forward 2f + 4r, R-backward 2f + 4r (weights) + 6r (deltas).
-        let hvp = n * (6.0 * first + 16.0 * rest);
+        let (grad, hvp) = self.mlp.ctx.network.flops(self.mlp.ctx.data.train_len());
         match workload {
             "peak" => Some(PEAK_ITERATIONS as f64 * peak::FLOPS_PER_ITERATION),
             "mlp-grad" => Some(grad),
@@ -242,7 +231,7 @@ impl BenchSuite {
                                 + b.out[0] as f64
                         }
                         "hvp" => {
-                            b.ctx.mlp.hvp(
+                            b.ctx.network.hvp(
                                 &b.theta,
                                 &d.train_inputs,
                                 &d.train_labels,
@@ -259,7 +248,7 @@ impl BenchSuite {
                         _ => {
                             let (ctx, theta, ws) = (&b.ctx, &b.theta, &mut b.ws);
                             let op = |x: &[f32], y: &mut [f32]| {
-                                ctx.mlp
+                                ctx.network
                                     .hvp(theta, &d.train_inputs, &d.train_labels, x, y, ws)
                             };
                             let mut rng = Rng::for_stream(0, &[STREAM_TAG, 1]);

@@ -87,12 +87,12 @@ fn reference(suite: &mut BenchSuite) -> Value {
     let ctx = suite.context().clone();
     let theta = suite.theta().to_vec();
     let direction = suite.direction().to_vec();
-    let mut ws = ctx.mlp.workspace();
+    let mut ws = ctx.network.workspace();
     let mut grad = vec![0.0f32; ctx.dim()];
     let loss = ctx.full_gradient(&theta, &mut grad, &mut ws);
     let mut hv = vec![0.0f32; ctx.dim()];
     let d = &ctx.data;
-    ctx.mlp.hvp(
+    ctx.network.hvp(
         &theta,
         &d.train_inputs,
         &d.train_labels,
@@ -136,7 +136,7 @@ fn reference(suite: &mut BenchSuite) -> Value {
     gd.step(20);
     json!({
         "mlp": {
-            "sizes": ctx.mlp.sizes(),
+            "sizes": ctx.network.sizes(),
             "labels": d.train_labels,
             "theta": theta,
             "direction": direction,

@@ -605,7 +605,7 @@ fn compute(cmd: &FashionCommand) -> Result<(Vec<FashionReport>, Vec<FashionResul
                 dataset: ctx.config.dataset,
                 train_images: ctx.data.train_len(),
                 seed,
-                layers: ctx.mlp.sizes().to_vec(),
+                layers: ctx.network.sizes().to_vec(),
                 params: ctx.dim(),
                 iterations: cmd.iterations,
                 log_every: cmd.log_every,

@@ -58,7 +58,7 @@ pub fn stage1_report(
     iterations: u64,
     fitted: bool,
 ) -> FashionGdReport {
-    let mut ws = ctx.mlp.workspace();
+    let mut ws = ctx.network.workspace();
     let mut rng = Rng::for_stream(ctx.config.seed as u64, &[200, 99]);
     let record = ctx.measure(theta, 0, &mut rng, &mut ws);
     FashionGdReport {
@@ -158,7 +158,7 @@ fn curve_point(
     ctx: &FashionContext,
     run: &MethodRun,
     with_sharpness: bool,
-    ws: &mut crate::landscape::mlp::MlpWorkspace,
+    ws: &mut crate::landscape::network::NetworkWorkspace,
 ) -> CurvePoint {
     let theta = run.theta();
     let sharpness = with_sharpness.then(|| ctx.sharpness(theta, ws));
@@ -220,7 +220,7 @@ pub fn run_job(
         }
     };
     run.set_leading_draw(job.leading_draw);
-    let mut ws = ctx.mlp.workspace();
+    let mut ws = ctx.network.workspace();
     while run.iteration() < job.iterations {
         let it = run.iteration();
         let next = |every: u64| every - it % every;

@@ -18,7 +18,8 @@
 use super::sharpness::{expected_sharpness, SharpnessEstimate};
 use crate::data::fashion::Dataset;
 use crate::data::{corrupt_labels, load_pair, pixels_to_unit_range, IdxError};
-use crate::landscape::mlp::{Mlp, MlpWorkspace};
+use crate::landscape::mlp::Mlp;
+use crate::landscape::network::{Network, NetworkWorkspace};
 use crate::linalg::{dot_f64, lanczos_top_from, EigenPairs, GradientCovariance, LanczosOptions};
 use crate::noise::gradient::GradientNoise;
 use crate::noise::Method;
@@ -259,11 +260,11 @@ impl Default for FashionConfig {
 
 impl FashionConfig {
     /// The network for `input_dim` inputs and 10 classes.
-    pub fn network(&self, input_dim: usize) -> Mlp {
+    pub fn network(&self, input_dim: usize) -> Network {
         let mut sizes = vec![input_dim];
         sizes.extend(&self.hidden);
         sizes.push(10);
-        Mlp::new(&sizes)
+        Network::Mlp(Mlp::new(&sizes))
     }
 
     /// Iterations between noise refreshes of `method` (0: it has no refreshed noise).
@@ -320,58 +321,68 @@ pub struct FashionContext {
     /// The data.
     pub data: FashionData,
     /// The network.
-    pub mlp: Mlp,
+    pub network: Network,
 }
 
 impl FashionContext {
     /// The context of `config` on `data`.
     pub fn new(config: FashionConfig, data: FashionData) -> Self {
-        let mlp = config.network(data.input_dim);
-        FashionContext { config, data, mlp }
+        let network = config.network(data.input_dim);
+        FashionContext {
+            config,
+            data,
+            network,
+        }
     }
 
     /// D.
     pub fn dim(&self) -> usize {
-        self.mlp.param_count()
+        self.network.param_count()
     }
 
     /// The seeded initial weights of stage 1.
     pub fn initial_weights(&self) -> Vec<f32> {
         let mut rng = Rng::for_stream(self.config.seed as u64, &[STREAM_TAG, 1]);
-        self.mlp.init(&mut rng, self.config.init_sd)
+        self.network.init(&mut rng, self.config.init_sd)
     }
 
     /// Full-batch training loss and gradient.
-    pub fn full_gradient(&self, theta: &[f32], grad: &mut [f32], ws: &mut MlpWorkspace) -> f32 {
+    pub fn full_gradient(&self, theta: &[f32], grad: &mut [f32], ws: &mut NetworkWorkspace) -> f32 {
         let d = &self.data;
-        self.mlp
+        self.network
             .loss_grad(theta, &d.train_inputs, &d.train_labels, grad, ws)
     }
 
     /// Accuracy on the training images in `range`, against the labels trained on.
-    fn train_accuracy_on(&self, theta: &[f32], range: Range<usize>, ws: &mut MlpWorkspace) -> f64 {
+    fn train_accuracy_on(
+        &self,
+        theta: &[f32],
+        range: Range<usize>,
+        ws: &mut NetworkWorkspace,
+    ) -> f64 {
         if range.is_empty() {
             return 0.0;
         }
         let d = &self.data;
         let x = &d.train_inputs[range.start * d.input_dim..range.end * d.input_dim];
-        self.mlp.accuracy(theta, x, &d.train_labels[range], ws)
+        self.network.accuracy(theta, x, &d.train_labels[range], ws)
     }
 
     /// Training accuracy on all labels trained on.
-    pub fn train_accuracy(&self, theta: &[f32], ws: &mut MlpWorkspace) -> f64 {
+    pub fn train_accuracy(&self, theta: &[f32], ws: &mut NetworkWorkspace) -> f64 {
         self.train_accuracy_on(theta, 0..self.data.train_len(), ws)
     }
 
     /// Accuracy on the corrupted images against their random labels (memorisation).
-    pub fn corrupted_accuracy(&self, theta: &[f32], ws: &mut MlpWorkspace) -> f64 {
+    pub fn corrupted_accuracy(&self, theta: &[f32], ws: &mut NetworkWorkspace) -> f64 {
         self.train_accuracy_on(theta, self.data.corrupted.clone(), ws)
     }
 
     /// Test accuracy.
-    pub fn test_accuracy(&self, theta: &[f32], ws: &mut MlpWorkspace) -> f64 {
+    pub fn test_accuracy(&self, theta: &[f32], ws: &mut NetworkWorkspace) -> f64 {
         let d = &self.data;
-        self.mlp.accuracy(theta, &d.test_inputs, &d.test_labels, ws)
+        self.network
+            .accuracy(theta, &d.test_inputs, &d.test_labels, ws)
     }
 
     /// The unbiased covariance of the minibatch gradients of one shuffled epoch.
@@ -379,7 +390,7 @@ impl FashionContext {
         &self,
         theta: &[f32],
         rng: &mut Rng,
-        ws: &mut MlpWorkspace,
+        ws: &mut NetworkWorkspace,
     ) -> GradientCovariance {
         let d = &self.data;
         let n = d.train_len();
@@ -395,7 +406,7 @@ impl FashionContext {
                 let start = (b * m) % n;
                 let idx: Vec<usize> = (0..m).map(|i| order[(start + i) % n]).collect();
                 let mut g = vec![0.0; dim];
-                self.mlp.loss_grad_indices(
+                self.network.loss_grad_indices(
                     theta,
                     &d.train_inputs,
                     &d.train_labels,
@@ -417,11 +428,11 @@ impl FashionContext {
         k: usize,
         warm: Option<(&[f32], usize)>,
         rng: &mut Rng,
-        ws: &mut MlpWorkspace,
+        ws: &mut NetworkWorkspace,
     ) -> EigenPairs {
         let d = &self.data;
         let op = |x: &[f32], y: &mut [f32]| {
-            self.mlp
+            self.network
                 .hvp(theta, &d.train_inputs, &d.train_labels, x, y, ws)
         };
         let (options, start) = match warm {
@@ -444,7 +455,7 @@ impl FashionContext {
         theta: &[f32],
         previous: &GradientNoise,
         rng: &mut Rng,
-        ws: &mut MlpWorkspace,
+        ws: &mut NetworkWorkspace,
     ) -> GradientNoise {
         let c = &self.config;
         let dim = self.dim();
@@ -493,7 +504,7 @@ impl FashionContext {
 
     /// The expected sharpness at `theta` with its standard error: antithetic pairs, the draws
     /// a function of the seed only (common to every method and record).
-    pub fn sharpness(&self, theta: &[f32], ws: &mut MlpWorkspace) -> SharpnessEstimate {
+    pub fn sharpness(&self, theta: &[f32], ws: &mut NetworkWorkspace) -> SharpnessEstimate {
         let c = &self.config;
         let d = &self.data;
         expected_sharpness(
@@ -501,7 +512,7 @@ impl FashionContext {
             c.sharpness_delta,
             c.sharpness_draws,
             c.seed as u64,
-            |p| self.mlp.loss(p, &d.train_inputs, &d.train_labels, ws) as f64,
+            |p| self.network.loss(p, &d.train_inputs, &d.train_labels, ws) as f64,
         )
     }
 
@@ -511,13 +522,13 @@ impl FashionContext {
         theta: &[f32],
         iteration: u64,
         rng: &mut Rng,
-        ws: &mut MlpWorkspace,
+        ws: &mut NetworkWorkspace,
     ) -> FashionRecord {
         let c = &self.config;
         let d = &self.data;
         let dim = self.dim();
         let (x, y) = (&d.train_inputs, &d.train_labels);
-        let train_loss = self.mlp.loss(theta, x, y, ws) as f64;
+        let train_loss = self.network.loss(theta, x, y, ws) as f64;
         let sharpness = self.sharpness(theta, ws);
         // SGD's noise C and the Hessian, through Hessian-vector products only.
         let cov = self.minibatch_covariance(theta, rng, ws);
@@ -525,7 +536,7 @@ impl FashionContext {
         let mut tr_h_sigma = 0.0;
         for j in 0..cov.count() {
             let v = cov.centred(j);
-            self.mlp.hvp(theta, x, y, v, &mut hv, ws);
+            self.network.hvp(theta, x, y, v, &mut hv, ws);
             tr_h_sigma += dot_f64(v, &hv);
         }
         tr_h_sigma /= (cov.count() - 1) as f64;
@@ -535,7 +546,7 @@ impl FashionContext {
             for p in probe.iter_mut() {
                 *p = if rng.next_u64() & 1 == 0 { 1.0 } else { -1.0 };
             }
-            self.mlp.hvp(theta, x, y, &probe, &mut hv, ws);
+            self.network.hvp(theta, x, y, &probe, &mut hv, ws);
             tr_h += dot_f64(&probe, &hv);
         }
         tr_h /= c.trace_probes.max(1) as f64;
@@ -589,7 +600,7 @@ fn clean_range(corrupted: &Range<usize>, n: usize) -> Range<usize> {
 pub struct Stage1 {
     theta: Vec<f32>,
     grad: Vec<f32>,
-    ws: MlpWorkspace,
+    ws: NetworkWorkspace,
     iteration: u64,
     train_accuracy: f64,
 }
@@ -601,7 +612,7 @@ impl Stage1 {
     /// At the seeded initial weights.
     pub fn new(ctx: &FashionContext) -> Self {
         let theta = ctx.initial_weights();
-        let mut ws = ctx.mlp.workspace();
+        let mut ws = ctx.network.workspace();
         let train_accuracy = ctx.train_accuracy(&theta, &mut ws);
         Stage1 {
             grad: vec![0.0; theta.len()],
@@ -661,7 +672,7 @@ pub struct MethodRun {
     scratch: Vec<f32>,
     rng: Rng,
     noise: GradientNoise,
-    ws: MlpWorkspace,
+    ws: NetworkWorkspace,
     iteration: u64,
     /// The iteration at which the run diverged (a non-finite loss or gradient, or a step
     /// that would make a weight non-finite); it is frozen at its last finite weights since.
@@ -685,7 +696,7 @@ impl MethodRun {
                 &[STREAM_TAG, 10 + method.stream_tag()],
             ),
             noise: GradientNoise::None,
-            ws: ctx.mlp.workspace(),
+            ws: ctx.network.workspace(),
             iteration: 0,
             diverged_at: None,
             sampler: MinibatchSampler::new(ctx.data.train_len(), ctx.config.batch_size),
@@ -722,7 +733,7 @@ impl MethodRun {
             }
             let loss = if self.method == Method::Sgd {
                 let idx = self.sampler.draw(&mut self.rng);
-                ctx.mlp.loss_grad_indices(
+                ctx.network.loss_grad_indices(
                     &self.theta,
                     &d.train_inputs,
                     &d.train_labels,
@@ -1107,7 +1118,7 @@ mod tests {
     fn gld_leading_is_the_leading_part_of_c_unscaled() {
         let ctx = tiny_context(0.05);
         let theta = ctx.initial_weights();
-        let mut ws = ctx.mlp.workspace();
+        let mut ws = ctx.network.workspace();
         let rng = Rng::for_stream(8, &[]);
         let cov = ctx.minibatch_covariance(&theta, &mut rng.clone(), &mut ws);
         let top = cov.top_eigen(ctx.config.top_k).unwrap();
@@ -1150,10 +1161,10 @@ mod tests {
         let mut ctx = tiny_context(0.05);
         ctx.config.refresh_slow = 3;
         let start = ctx.initial_weights();
-        let mut ws = ctx.mlp.workspace();
+        let mut ws = ctx.network.workspace();
         let mut grad = vec![0.0f32; ctx.dim()];
         let lr = ctx.config.lr;
-        let gd_step = |theta: &[f32], grad: &mut [f32], ws: &mut MlpWorkspace| -> Vec<f32> {
+        let gd_step = |theta: &[f32], grad: &mut [f32], ws: &mut NetworkWorkspace| -> Vec<f32> {
             ctx.full_gradient(theta, grad, ws);
             theta
                 .iter()

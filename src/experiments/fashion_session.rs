@@ -225,7 +225,7 @@ impl FashionSession {
 
     fn begin_stage2(&mut self, theta: &[f32]) {
         let mut rng = Rng::for_stream(self.settings.config.seed as u64, &[200, 99]);
-        let mut ws = self.ctx.mlp.workspace();
+        let mut ws = self.ctx.network.workspace();
         let record = self.ctx.measure(theta, 0, &mut rng, &mut ws);
         let log_every = self.settings.log_every;
         self.tracks = self

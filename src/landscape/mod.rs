@@ -2,4 +2,5 @@
 
 pub mod basin;
 pub mod mlp;
+pub mod network;
 pub mod one_hidden;

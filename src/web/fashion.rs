@@ -114,7 +114,7 @@ impl FashionExperiment {
     pub fn layer_sizes(&self) -> Vec<u32> {
         self.session
             .context()
-            .mlp
+            .network
             .sizes()
             .iter()
             .map(|&s| s as u32)
