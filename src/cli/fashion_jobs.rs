@@ -376,3 +376,120 @@ pub fn read_results(dir: &Path) -> Result<Vec<FashionResult>, String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::fashion::Dataset;
+    use crate::experiments::fashion::{FashionConfig, FashionData, LeadingDraw};
+    use crate::noise::Method;
+
+    /// A tiny experiment: 30 random 6-pixel images, 10 of them "corrupted".
+    fn tiny() -> FashionContext {
+        let mut rng = Rng::for_stream(7, &[]);
+        let mut pixels =
+            |n: usize| -> Vec<f32> { (0..n * 6).map(|_| rng.normal() as f32).collect() };
+        let (train_inputs, test_inputs) = (pixels(30), pixels(12));
+        let mut rng = Rng::for_stream(8, &[]);
+        let mut labels = |n: usize| -> Vec<u8> { (0..n).map(|_| rng.index(10) as u8).collect() };
+        let data = FashionData {
+            train_inputs,
+            train_labels: labels(30),
+            corrupted: 20..30,
+            test_inputs,
+            test_labels: labels(12),
+            input_dim: 6,
+            train_pixels: vec![0; 30 * 6],
+        };
+        let config = FashionConfig {
+            hidden: vec![4],
+            batch_size: 5,
+            sharpness_draws: 3,
+            refresh_slow: 2,
+            ..FashionConfig::default()
+        };
+        FashionContext::new(config, data)
+    }
+
+    #[test]
+    fn a_job_resumed_from_its_partial_state_ends_bit_for_bit_where_the_whole_run_does() {
+        let ctx = tiny();
+        let theta0 = ctx.initial_weights();
+        let stage1 = stage1_report(&ctx, &theta0, 0, false);
+        let cadence = Cadence {
+            log_every: 4,
+            curve_every: 2,
+            sharpness_every: 4,
+        };
+        let dir = std::env::temp_dir().join(format!("sgd-escape-jobs-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (method, draw) in [
+            (Method::Sgd, LeadingDraw::Every),
+            (Method::GldLeading, LeadingDraw::Refresh),
+            (Method::GldEigvec, LeadingDraw::Every),
+        ] {
+            let job = FashionJob {
+                network: "mlp".into(),
+                dataset: Dataset::Paper,
+                seed: 0,
+                method,
+                leading_draw: draw,
+                iterations: 10,
+            };
+            let partial = dir.join(job.partial_file_name());
+            std::fs::remove_file(&partial).ok();
+            let ticks = AtomicU64::new(0);
+            let tick = |n: u64| {
+                ticks.fetch_add(n, Ordering::Relaxed);
+            };
+            let whole = run_job(
+                &ctx,
+                &job,
+                "mlp",
+                &theta0,
+                &stage1,
+                cadence,
+                Some(&partial),
+                &tick,
+            )
+            .unwrap();
+            assert_eq!(ticks.load(Ordering::Relaxed), 10);
+            // The partial state of the last full record before the end (iteration 8) stays
+            // (the CLI deletes it once the result file is written): resume from it.
+            let state: JobPartial =
+                serde_json::from_slice(&std::fs::read(&partial).unwrap()).unwrap();
+            assert_eq!(state.state.iteration, 8, "{method:?}");
+            let resumed = run_job(
+                &ctx,
+                &job,
+                "mlp",
+                &theta0,
+                &stage1,
+                cadence,
+                Some(&partial),
+                &tick,
+            )
+            .unwrap();
+            let strip = |r: &FashionResult| {
+                let mut v = serde_json::to_value(r).unwrap();
+                v["seconds"] = serde_json::Value::Null;
+                v
+            };
+            assert_eq!(strip(&whole), strip(&resumed), "{method:?}");
+            assert_eq!(whole.curve.len(), 6, "iterations 0, 2, ..., 10");
+            assert_eq!(whole.run.records.len(), 4, "iterations 0, 4, 8, 10");
+            assert!(whole.curve[2].sharpness.is_some() && whole.curve[1].sharpness.is_none());
+            std::fs::remove_file(&partial).ok();
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn parallel_map_returns_every_output_in_order() {
+        for threads in [1, 2, 5] {
+            let out = parallel_map(7, threads, &|i| i * i);
+            assert_eq!(out, vec![0, 1, 4, 9, 16, 25, 36]);
+        }
+        assert!(parallel_map(0, 3, &|i| i).is_empty());
+    }
+}
