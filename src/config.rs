@@ -6,6 +6,7 @@
 //! clamped: a value out of range is an error.
 
 use crate::noise::{Method, NoiseParams};
+use crate::schema::Figure;
 use std::fmt;
 
 /// A loosely typed input value, as it arrives from JS or a command line.
@@ -164,32 +165,8 @@ pub fn check_integer(
     }
 }
 
-/// Largest ensemble: runs per method.
-pub const MAX_RUNS: u64 = 100_000;
-/// Largest data set per run.
-pub const MAX_SAMPLES: u64 = 10_000;
 /// Largest runs x samples (the data of all runs is kept: 16 bytes each, so 32 MB).
 pub const MAX_RUNS_TIMES_SAMPLES: u64 = 2_000_000;
-/// Largest seed (seeds are 32-bit so that they survive JS numbers and URLs unchanged).
-pub const MAX_SEED: u64 = u32::MAX as u64;
-/// Learning rates allowed.
-pub const LR_RANGE: RealRange = RealRange {
-    min: 0.0,
-    min_inclusive: false,
-    max: 1.0,
-};
-/// Noise traces allowed.
-pub const NOISE_TRACE_RANGE: RealRange = RealRange {
-    min: 0.0,
-    min_inclusive: true,
-    max: 10.0,
-};
-/// Data spreads allowed.
-pub const DATA_SPREAD_RANGE: RealRange = RealRange {
-    min: 0.0,
-    min_inclusive: true,
-    max: 10.0,
-};
 
 /// The settings of the 2-D experiment; `Default` is the paper's protocol (PAPER.md 3.1).
 #[derive(Clone, Debug, PartialEq)]
@@ -213,31 +190,25 @@ pub struct ToyConfig {
 }
 
 impl Default for ToyConfig {
+    /// The schema's defaults (src/schema/toy.rs).
     fn default() -> Self {
-        ToyConfig {
+        let mut c = ToyConfig {
             methods: Method::ALL.to_vec(),
-            runs: 100,
-            lr: 0.005,
-            noise_trace: 0.01,
+            runs: 1,
+            lr: 1.0,
+            noise_trace: 0.0,
             batch_size: 1,
-            samples: 100,
-            data_spread: 0.01,
+            samples: 1,
+            data_spread: 0.0,
             seed: 0,
+        };
+        for s in Figure::Toy.settings().iter().filter(|s| s.api) {
+            // Every default is a valid value (schema::tests), so this never fails.
+            let _ = c.set(s.key, &s.default.field_value());
         }
+        c
     }
 }
-
-/// The config keys, in the order they are documented.
-pub const TOY_KEYS: [&str; 8] = [
-    "methods",
-    "runs",
-    "lr",
-    "noiseTrace",
-    "batchSize",
-    "samples",
-    "dataSpread",
-    "seed",
-];
 
 /// Parses a list of method ids for `field`: known ids, no duplicates, at least one.
 pub fn parse_methods(field: &str, value: &FieldValue) -> Result<Vec<Method>, ConfigError> {
@@ -273,11 +244,6 @@ pub fn parse_methods(field: &str, value: &FieldValue) -> Result<Vec<Method>, Con
     Ok(methods)
 }
 
-/// Checks a seed for `field`.
-pub fn parse_seed(field: &str, value: &FieldValue) -> Result<u32, ConfigError> {
-    check_integer(field, value, 0, MAX_SEED).map(|s| s as u32)
-}
-
 impl ToyConfig {
     /// Builds a config from key/value pairs; missing keys keep the paper's defaults.
     ///
@@ -288,29 +254,30 @@ impl ToyConfig {
     {
         let mut c = ToyConfig::default();
         for (key, value) in fields {
-            let k = key.as_str();
-            match k {
-                "methods" => c.methods = parse_methods(k, &value)?,
-                "runs" => c.runs = check_integer(k, &value, 1, MAX_RUNS)? as usize,
-                "lr" => c.lr = LR_RANGE.check(k, &value)?,
-                "noiseTrace" => c.noise_trace = NOISE_TRACE_RANGE.check(k, &value)?,
-                "batchSize" => c.batch_size = check_integer(k, &value, 1, MAX_SAMPLES)? as usize,
-                "samples" => c.samples = check_integer(k, &value, 1, MAX_SAMPLES)? as usize,
-                "dataSpread" => c.data_spread = DATA_SPREAD_RANGE.check(k, &value)?,
-                "seed" => c.seed = parse_seed(k, &value)?,
-                _ => {
-                    return Err(ConfigError {
-                        field: key.clone(),
-                        message: format!(
-                            "is not a setting; the settings are {}",
-                            TOY_KEYS.join(", ")
-                        ),
-                    })
-                }
-            }
+            c.set(&key, &value)?;
         }
         c.validate()?;
         Ok(c)
+    }
+
+    /// Sets one key after checking its value against the schema (src/schema/toy.rs), so the
+    /// JS API, links, `--config FILE` and the CLI apply the same ranges; on error nothing
+    /// changes. The rules that tie fields together are [`ToyConfig::validate`]'s.
+    pub fn set(&mut self, key: &str, value: &FieldValue) -> Result<(), ConfigError> {
+        let s = Figure::Toy.api_setting(key)?;
+        match s.key {
+            "methods" => self.methods = s.parse_methods(value)?,
+            "runs" => self.runs = s.parse_integer(value)? as usize,
+            "lr" => self.lr = s.parse_number(value)?,
+            "noiseTrace" => self.noise_trace = s.parse_number(value)?,
+            "batchSize" => self.batch_size = s.parse_integer(value)? as usize,
+            "samples" => self.samples = s.parse_integer(value)? as usize,
+            "dataSpread" => self.data_spread = s.parse_number(value)?,
+            "seed" => self.seed = s.parse_seed(value)?,
+            // A key of the schema this setter does not read (schema::tests catches it).
+            _ => return Err(Figure::Toy.unknown_api_key(key)),
+        }
+        Ok(())
     }
 
     /// Checks the rules that tie fields together.

@@ -22,6 +22,7 @@ pub mod permalink;
 pub mod plot;
 pub mod report;
 pub mod rng;
+pub mod schema;
 pub mod stats;
 
 #[cfg(target_arch = "wasm32")]

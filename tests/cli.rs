@@ -261,3 +261,50 @@ fn toy_reads_a_json_config_and_flags_override_it() {
     assert_eq!(missing.status.code(), Some(1));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn help_per_subcommand_is_generated_from_the_schema_and_version_prints() {
+    for (command, flags) in [
+        (
+            "toy",
+            &["--noise-trace", "--data-spread", "--config", "--plot"][..],
+        ),
+        (
+            "fashion",
+            &["--iters", "--log-every", "--full-test", "--hidden"][..],
+        ),
+        ("one-hidden-layer", &["--epochs", "--seed", "--format"][..]),
+    ] {
+        let out = cli(&[command, "--help"]);
+        assert!(out.status.success(), "{command}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        for flag in flags {
+            assert!(
+                text.contains(flag),
+                "{command} --help lacks {flag}:\n{text}"
+            );
+        }
+    }
+    // Ranges and defaults come from the schema.
+    let toy = String::from_utf8_lossy(&cli(&["toy", "--help"]).stdout).to_string();
+    assert!(toy.contains("1..=100000; default 100"), "{toy}");
+    let version = cli(&["--version"]);
+    assert!(version.status.success());
+    assert!(String::from_utf8_lossy(&version.stdout).contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn switches_take_no_value() {
+    // `--full-test` is a plain switch: a value after it is an unexpected argument (exit 2).
+    let out = cli(&["fashion", "--full-test", "true"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`true`"));
+}
+
+#[test]
+fn the_schema_command_prints_www_lib_schema_json() {
+    let out = cli(&["schema"]);
+    assert!(out.status.success());
+    let committed = include_str!("../www/lib/schema.json");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), committed);
+}

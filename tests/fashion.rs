@@ -318,7 +318,7 @@ fn bad_protocol_flags_exit_2_naming_the_flag() {
             &["fashion", "--seeds", "0,1", "--start", "x.bin"][..],
             "--start",
         ),
-        (&["fashion-summary"][..], "fashion-summary"),
+        (&["fashion-summary"][..], "DIR"),
         (
             &["fashion-summary", "/tmp", "--format", "pdf"][..],
             "--format",

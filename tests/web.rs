@@ -450,9 +450,13 @@ fn permalinks_of_the_later_figures_feed_their_experiments() {
         "#figure=ohl&samples=50&epochs=3&epoch=2&lr=0.002&noiseTrace=1",
     ))
     .unwrap();
-    assert_eq!(get(&link, "figure").as_string().as_deref(), Some("ohl"));
+    assert_eq!(
+        get(&link, "figure").as_string().as_deref(),
+        Some("one-hidden-layer"),
+        "`ohl` is an alias; the parsed link names the figure by its id"
+    );
     assert_eq!(Array::from(&get(&link, "warnings")).length(), 1);
-    let ohl = get(&link, "ohl");
+    let ohl = get(&link, "oneHiddenLayer");
     assert_eq!(get(&ohl, "epoch").as_f64(), Some(2.0));
     // The study takes the link's settings as they are.
     let config = object(&[

@@ -15,6 +15,8 @@ fn main() {
                 std::process::exit(1);
             }
         }
+        // `--help`, `--version`: their text on stdout.
+        Err(e) if e.code == 0 => print!("{}", e.message),
         Err(e) => {
             eprintln!("error: {}", e.message);
             std::process::exit(e.code);

@@ -1,18 +1,23 @@
-//! `sgd-escape fashion`: the FashionMNIST experiment from the command line.
+//! `sgd-escape fashion`: the FashionMNIST experiment from the command line, one seed or
+//! several (the jobs, threads and result files are in [`super::fashion_jobs`]).
 
 use super::fashion_jobs::{
     load_minimum, parallel_map, result_path, run_job, run_stage1, save_minimum, stage1_report,
     write_atomically, Cadence, SharedProgress,
 };
-use super::{flag_pairs, flag_value, parse_format, usage_error, CliError, Format};
-use crate::config::{check_integer, parse_methods, parse_seed, FieldValue, RealRange};
+use super::flags::{flag_error, setting_fields, with_setting_flags};
+use super::{matches, parse_format, usage_error, CliError, Format};
+use crate::config::{check_integer, FieldValue};
 use crate::data::fashion::{Dataset, TEST_FILE_STEM};
 use crate::experiments::fashion::{
     Checkpoint, FashionConfig, FashionContext, FashionData, LeadingDraw,
 };
 use crate::experiments::fashion_results::{build_summary, FashionJob, FashionResult};
+use crate::experiments::fashion_session::FashionSettings;
 use crate::noise::Method;
 use crate::report::{FashionGdReport, FashionReport};
+use crate::schema::Figure;
+use clap::{Args, Command, FromArgMatches};
 use std::path::PathBuf;
 
 /// A parsed `fashion` command.
@@ -55,36 +60,6 @@ pub struct FashionCommand {
     /// Re-render from this earlier run's JSON instead of computing.
     pub from_json: Option<PathBuf>,
 }
-
-const FLAGS: [&str; 27] = [
-    "--plot",
-    "--from-json",
-    "--iters",
-    "--seed",
-    "--seeds",
-    "--format",
-    "--log-every",
-    "--curve-every",
-    "--sharpness-every",
-    "--methods",
-    "--data",
-    "--dataset",
-    "--gld-leading-draw",
-    "--start",
-    "--start-dir",
-    "--results",
-    "--jobs",
-    "--save-start",
-    "--sharpness-draws",
-    "--hidden",
-    "--refresh-fast",
-    "--refresh-slow",
-    "--eigvec-warm-steps",
-    "--stage1-max",
-    "--lr",
-    "--full-test",
-    "--network",
-];
 
 /// The network of the fashion experiment in this build (the MLP; `--network` names it).
 pub const NETWORK: &str = "mlp";
@@ -150,7 +125,7 @@ pub fn parse_leading_draws(text: &str) -> Result<Vec<LeadingDraw>, CliError> {
 
 /// Parses `--jobs` (1..=1024 threads).
 pub fn parse_jobs(text: &str) -> Result<usize, CliError> {
-    check_integer("--jobs", &flag_value("", text), 1, 1024)
+    check_integer("--jobs", &flag_number(text), 1, 1024)
         .map(|n| n as usize)
         .map_err(|e| usage_error(e.to_string()))
 }
@@ -170,121 +145,193 @@ fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// The flags of `fashion` that are no setting.
+#[derive(Args, Debug)]
+struct FashionOnly {
+    /// Folder with the fmnist-train1200/-train6000 and fmnist-test10000 files [default:
+    /// www/data]; test accuracy is always on all 10,000 test images.
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// Several seeds, 0,1,2 or 0..4: stage 1 per seed, every method from each seed's minimum,
+    /// and the summary over seeds (JSON: seeds, runs, summary).
+    #[arg(long, value_name = "LIST")]
+    seeds: Option<String>,
+    /// paper (the first 1200 training images) or authors-code (the first 6000, as the
+    /// authors' mnist2np.py); labels 1000..1199 random in both [default: paper].
+    #[arg(long, value_name = "D")]
+    dataset: Option<String>,
+    /// every (a GLD-leading draw every iteration, the paper's definition), refresh (only on
+    /// the refresh iterations, the authors' gld_lead.py) or every,refresh (both, two jobs)
+    /// [default: every].
+    #[arg(long, value_name = "V")]
+    gld_leading_draw: Option<String>,
+    /// The network (this build has the MLP only) [default: mlp].
+    #[arg(long, value_name = "NET")]
+    network: Option<String>,
+    /// Start each seed from DIR/<network>-<dataset>-seedS-minimum.bin.
+    #[arg(long, value_name = "DIR")]
+    start_dir: Option<PathBuf>,
+    /// One result file per finished job in DIR (and the stage-1 minima); jobs whose file
+    /// exists are skipped, a job under way resumes from its last full record.
+    #[arg(long, value_name = "DIR")]
+    results: Option<PathBuf>,
+    /// Threads for the (seed, method) jobs; the results are bit-identical whatever N
+    /// [default: the cores available].
+    #[arg(long, value_name = "N")]
+    jobs: Option<String>,
+    /// Iterations between test/train accuracy points [default: 100].
+    #[arg(long, value_name = "N")]
+    curve_every: Option<String>,
+    /// Iterations between expected-sharpness points [default: 500].
+    #[arg(long, value_name = "N")]
+    sharpness_every: Option<String>,
+    /// Removed: the CLI always tests on all 10,000 test images.
+    #[arg(long, hide = true, value_name = "X")]
+    full_test: Option<String>,
+    /// Start stage 2 from a stage-1 checkpoint instead of running stage 1.
+    #[arg(long, value_name = "FILE")]
+    start: Option<PathBuf>,
+    /// Write the stage-1 minimum to FILE.
+    #[arg(long, value_name = "FILE")]
+    save_start: Option<PathBuf>,
+    /// Hidden layer widths, comma-separated [default: 14].
+    #[arg(long, value_name = "W,W,...", allow_hyphen_values = true)]
+    hidden: Option<String>,
+    /// json (default) or csv.
+    #[arg(long, value_name = "F", default_value = "json")]
+    format: String,
+    /// Also write the figure as SVG.
+    #[arg(long, value_name = "FILE")]
+    plot: Option<PathBuf>,
+    /// Re-render the outputs (e.g. --plot) from an earlier run's JSON, no computation.
+    #[arg(long, value_name = "FILE")]
+    from_json: Option<PathBuf>,
+}
+
+/// The `fashion` subcommand: the schema's flags and [`FashionOnly`].
+pub(crate) fn command() -> Command {
+    // (The about line after the derive's, which would take the struct's doc comment.)
+    let command = Command::new("fashion");
+    FashionOnly::augment_args(with_setting_flags(command, Figure::Fashion))
+        .about("FashionMNIST with corrupted labels (paper Section 5.3), a 784-14-10 MLP by default")
+}
+
 /// Parses the arguments after `fashion`.
 pub fn parse(args: &[String]) -> Result<FashionCommand, CliError> {
+    let m = matches("fashion", args)?;
+    let only = FashionOnly::from_arg_matches(&m).map_err(|e| usage_error(e.to_string()))?;
+    let mut settings = FashionSettings::cli_default();
+    let iterations_setting = Figure::Fashion
+        .link_setting("iterations")
+        .map_err(|e| flag_error(Figure::Fashion, e))?;
+    let mut iterations = iterations_setting
+        .cli_default
+        .unwrap_or(iterations_setting.default)
+        .link_text()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(1);
+    for (key, value) in setting_fields(&m, Figure::Fashion) {
+        let checked = if key == "iterations" {
+            iterations_setting
+                .parse_integer(&value)
+                .map(|n| iterations = n)
+        } else {
+            // The experiment's own setter, as the page's and the API's.
+            settings.set(key, &value)
+        };
+        checked.map_err(|e| flag_error(Figure::Fashion, e))?;
+    }
+    if let Some(value) = &only.hidden {
+        // --hidden: comma-separated widths.
+        let e = |err: crate::config::ConfigError| usage_error(err.to_string());
+        let widths: Result<Vec<usize>, CliError> = value
+            .split(',')
+            .map(|w| {
+                check_integer(
+                    "--hidden",
+                    &FieldValue::Number(w.trim().parse().unwrap_or(f64::NAN)),
+                    1,
+                    4096,
+                )
+                .map(|x| x as usize)
+                .map_err(e)
+            })
+            .collect();
+        let widths = widths?;
+        check_network_size(&widths)?;
+        settings.config.hidden = widths;
+    }
     let mut cmd = FashionCommand {
-        config: FashionConfig::default(),
-        methods: Method::ALL.to_vec(),
+        seeds: vec![settings.config.seed],
+        config: settings.config,
+        methods: settings.methods,
         leading_draws: vec![LeadingDraw::Every],
-        iterations: 15_000,
-        log_every: 500,
+        iterations,
+        log_every: settings.log_every,
         curve_every: 100,
         sharpness_every: 500,
-        data_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/www/data")),
-        seeds: vec![0],
+        data_dir: only
+            .data
+            .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/www/data"))),
         multi_seed: false,
-        start: None,
-        start_dir: None,
-        results: None,
+        start: only.start,
+        start_dir: only.start_dir,
+        results: only.results,
         jobs: default_jobs(),
-        save_start: None,
-        format: Format::Json,
-        plot: None,
-        from_json: None,
+        save_start: only.save_start,
+        format: parse_format(&only.format)?,
+        plot: only.plot,
+        from_json: only.from_json,
     };
-    let e = |err: crate::config::ConfigError| usage_error(err.to_string());
-    for (name, value) in flag_pairs("fashion", args, &FLAGS)? {
-        let n = flag_value("", &value);
-        let c = &mut cmd.config;
-        match name.as_str() {
-            "--iters" => cmd.iterations = check_integer("--iters", &n, 1, 10_000_000).map_err(e)?,
-            "--seed" => {
-                c.seed = parse_seed("--seed", &n).map_err(e)?;
-                cmd.seeds = vec![c.seed];
-            }
-            "--format" => cmd.format = parse_format(&value)?,
-            "--log-every" => {
-                cmd.log_every = check_integer("--log-every", &n, 1, 10_000_000).map_err(e)?
-            }
-            "--methods" => {
-                cmd.methods =
-                    parse_methods("--methods", &flag_value("methods", &value)).map_err(e)?
-            }
-            "--data" => cmd.data_dir = PathBuf::from(value),
-            "--full-test" => {
-                return Err(usage_error(
-                    "`--full-test` is gone: the CLI always tests on all 10,000 test images".into(),
-                ))
-            }
-            "--seeds" => {
-                cmd.seeds = parse_seeds("--seeds", &value)?;
-                cmd.multi_seed = true;
-            }
-            "--dataset" => c.dataset = parse_dataset(&value)?,
-            "--gld-leading-draw" => cmd.leading_draws = parse_leading_draws(&value)?,
-            "--jobs" => cmd.jobs = parse_jobs(&value)?,
-            "--network" => {
-                parse_network(&value)?;
-            }
-            "--start-dir" => cmd.start_dir = Some(PathBuf::from(value)),
-            "--results" => cmd.results = Some(PathBuf::from(value)),
-            "--curve-every" => {
-                cmd.curve_every = check_integer(&name, &n, 1, 10_000_000).map_err(e)?
-            }
-            "--sharpness-every" => {
-                cmd.sharpness_every = check_integer(&name, &n, 1, 10_000_000).map_err(e)?
-            }
-            "--start" => cmd.start = Some(PathBuf::from(value)),
-            "--save-start" => cmd.save_start = Some(PathBuf::from(value)),
-            "--plot" => cmd.plot = Some(PathBuf::from(value)),
-            "--from-json" => cmd.from_json = Some(PathBuf::from(value)),
-            "--sharpness-draws" => {
-                c.sharpness_draws = check_integer(&name, &n, 1, 100_000).map_err(e)? as usize
-            }
-            "--refresh-fast" => {
-                c.refresh_fast = check_integer(&name, &n, 1, 1_000_000).map_err(e)?
-            }
-            "--refresh-slow" => {
-                c.refresh_slow = check_integer(&name, &n, 1, 1_000_000).map_err(e)?
-            }
-            "--eigvec-warm-steps" => {
-                c.eigvec_warm_steps = check_integer(&name, &n, 0, 1000).map_err(e)? as usize
-            }
-            "--stage1-max" => {
-                c.stage1_max_iterations = check_integer(&name, &n, 1, 10_000_000).map_err(e)?
-            }
-            "--lr" => {
-                c.lr = RealRange {
-                    min: 0.0,
-                    min_inclusive: false,
-                    max: 10.0,
-                }
-                .check("--lr", &n)
-                .map_err(e)? as f32
-            }
-            _ => {
-                // --hidden: comma-separated widths.
-                let widths: Result<Vec<usize>, CliError> = value
-                    .split(',')
-                    .map(|w| {
-                        check_integer(
-                            "--hidden",
-                            &FieldValue::Number(w.trim().parse().unwrap_or(f64::NAN)),
-                            1,
-                            4096,
-                        )
-                        .map(|x| x as usize)
-                        .map_err(e)
-                    })
-                    .collect();
-                let widths = widths?;
-                check_network_size(&widths)?;
-                c.hidden = widths;
-            }
-        }
+    if only.full_test.is_some() {
+        return Err(usage_error(
+            "`--full-test` is gone: the CLI always tests on all 10,000 test images".into(),
+        ));
     }
-    if cmd.multi_seed {
+    if let Some(text) = &only.seeds {
+        cmd.seeds = parse_seeds("--seeds", text)?;
+        cmd.multi_seed = true;
         cmd.config.seed = cmd.seeds[0];
+    }
+    if let Some(text) = &only.dataset {
+        cmd.config.dataset = parse_dataset(text)?;
+    }
+    if let Some(text) = &only.gld_leading_draw {
+        cmd.leading_draws = parse_leading_draws(text)?;
+    }
+    if let Some(text) = &only.network {
+        parse_network(text)?;
+    }
+    if let Some(text) = &only.jobs {
+        cmd.jobs = parse_jobs(text)?;
+    }
+    if let Some(text) = &only.curve_every {
+        cmd.curve_every = parse_every("--curve-every", text)?;
+    }
+    if let Some(text) = &only.sharpness_every {
+        cmd.sharpness_every = parse_every("--sharpness-every", text)?;
+    }
+    check_protocol(&cmd)?;
+    Ok(cmd)
+}
+
+/// Parses an iteration interval flag (1..=10,000,000).
+pub fn parse_every(flag: &str, text: &str) -> Result<u64, CliError> {
+    check_integer(flag, &flag_number(text), 1, 10_000_000).map_err(|e| usage_error(e.to_string()))
+}
+
+/// A flag's text as a number field (or text, for the error message).
+fn flag_number(text: &str) -> FieldValue {
+    match text.trim().parse::<f64>() {
+        Ok(x) => FieldValue::Number(x),
+        Err(_) => FieldValue::Text(text.to_string()),
+    }
+}
+
+/// The checks across flags: `--seeds` writes JSON only and takes `--start-dir`, not `--start`;
+/// with `--results`, records fall on refresh iterations (so a job resumes exactly).
+fn check_protocol(cmd: &FashionCommand) -> Result<(), CliError> {
+    if cmd.multi_seed {
         if cmd.start.is_some() {
             return Err(usage_error(
                 "`--start` names one seed's minimum; with `--seeds` use `--start-dir`".into(),
@@ -296,17 +343,15 @@ pub fn parse(args: &[String]) -> Result<FashionCommand, CliError> {
             ));
         }
     }
-    if cmd.methods.contains(&Method::GldLeading) {
-        let lcm_ok = cmd.log_every.is_multiple_of(cmd.config.refresh_slow)
-            && cmd.log_every.is_multiple_of(cmd.config.refresh_fast);
-        if cmd.results.is_some() && !lcm_ok {
-            return Err(usage_error(format!(
-                "`--log-every` must be a multiple of --refresh-slow ({}) and --refresh-fast ({}) so that a job can resume from its records",
-                cmd.config.refresh_slow, cmd.config.refresh_fast
-            )));
-        }
+    let aligned = cmd.log_every.is_multiple_of(cmd.config.refresh_slow)
+        && cmd.log_every.is_multiple_of(cmd.config.refresh_fast);
+    if cmd.results.is_some() && !aligned {
+        return Err(usage_error(format!(
+            "`--log-every` must be a multiple of --refresh-slow ({}) and --refresh-fast ({}) so that a job can resume from its records",
+            cmd.config.refresh_slow, cmd.config.refresh_fast
+        )));
     }
-    Ok(cmd)
+    Ok(())
 }
 
 /// Most hidden layers `--hidden` accepts.
@@ -547,6 +592,17 @@ fn compute(cmd: &FashionCommand) -> Result<(Vec<FashionReport>, Vec<FashionResul
     );
     let outcomes = parallel_map(pending.len(), cmd.jobs, &|k| {
         let job = &jobs[pending[k]];
+        // Another process (GNU parallel, a second run) may have finished it meanwhile.
+        if let Some(dir) = &cmd.results {
+            let path = result_path(dir, job);
+            if let Some(r) = std::fs::read(&path)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<FashionResult>(&b).ok())
+            {
+                progress.add(job.iterations);
+                return Ok(r);
+            }
+        }
         let si = cmd.seeds.iter().position(|&s| s == job.seed).unwrap_or(0);
         let (theta0, stage1) = minima[si].as_ref().ok_or("no stage-1 minimum")?;
         let partial = cmd

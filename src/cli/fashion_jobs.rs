@@ -351,30 +351,103 @@ pub fn result_path(dir: &Path, job: &FashionJob) -> PathBuf {
     dir.join(job.file_name())
 }
 
-/// Reads every `*.json` result file in `dir` (stage-1 reports and partial states are not
-/// result files and are skipped); an unreadable result file is an error naming it.
+/// Reads every result file in `dir` (`*.json`, without the stage-1 reports), then every
+/// partial state (`*.partial.json`) of a job not finished, as a result that reached the
+/// iteration of its state (experiment "fashion-job-partial": the summary uses it only at a
+/// `--horizon` it has reached). An unreadable result file is an error naming it.
 pub fn read_results(dir: &Path) -> Result<Vec<FashionResult>, String> {
     let entries =
         std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            name.ends_with(".json")
-                && !name.ends_with(".partial.json")
-                && !name.ends_with("-minimum.json")
-        })
-        .collect();
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
-    paths
-        .iter()
-        .map(|p| {
-            let bytes =
-                std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+    let name = |p: &Path| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    let mut out: Vec<FashionResult> = Vec::new();
+    for p in paths.iter().filter(|p| {
+        let n = name(p);
+        n.ends_with(".json") && !n.ends_with(".partial.json") && !n.ends_with("-minimum.json")
+    }) {
+        let bytes = std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        out.push(
             serde_json::from_slice(&bytes)
-                .map_err(|e| format!("{}: not a fashion result file: {e}", p.display()))
-        })
-        .collect()
+                .map_err(|e| format!("{}: not a fashion result file: {e}", p.display()))?,
+        );
+    }
+    for p in paths.iter().filter(|p| name(p).ends_with(".partial.json")) {
+        if let Some(r) = read_partial(dir, &name(p)) {
+            let done = out.iter().any(|d| {
+                d.seed == r.seed
+                    && d.id == r.id
+                    && d.network == r.network
+                    && d.dataset == r.dataset
+                    && d.iterations >= r.iterations
+            });
+            if !done {
+                out.push(r);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A partial state as a result up to its iteration (None if its name or content does not
+/// parse, or its seed's stage-1 report is missing).
+fn read_partial(dir: &Path, file: &str) -> Option<FashionResult> {
+    // <network>-<dataset>-seed<S>-<id>-<iterations>.partial.json
+    let stem = file.strip_suffix(".partial.json")?;
+    let (network, rest) = stem.split_once('-')?;
+    let dataset = crate::data::fashion::Dataset::ALL
+        .into_iter()
+        .find(|d| rest.starts_with(&format!("{}-seed", d.id())))?;
+    let rest = &rest[dataset.id().len() + "-seed".len()..];
+    let (seed, rest) = rest.split_once('-')?;
+    let seed: u32 = seed.parse().ok()?;
+    let (id, _iterations) = rest.rsplit_once('-')?;
+    let partial: JobPartial = serde_json::from_slice(&std::fs::read(dir.join(file)).ok()?).ok()?;
+    let method = crate::noise::Method::from_id(&partial.state.method)?;
+    let stage1: Stage1Result = serde_json::from_slice(
+        &std::fs::read(
+            dir.join(minimum_file_name(network, dataset, seed))
+                .with_extension("json"),
+        )
+        .ok()?,
+    )
+    .ok()?;
+    let mut report = FashionMethodReport::new(method, partial.records);
+    report.diverged_at = partial.state.diverged_at;
+    Some(FashionResult {
+        experiment: "fashion-job-partial".into(),
+        network: network.into(),
+        parameters: partial.state.theta.len(),
+        dataset,
+        train_images: dataset.train_size(),
+        test_images: crate::data::fashion::TEST_SIZE,
+        seed,
+        id: id.into(),
+        method: method.id().into(),
+        variant: if id.ends_with("-refresh") {
+            "draw-refresh".into()
+        } else {
+            String::new()
+        },
+        iterations: partial.state.iteration,
+        log_every: 0,
+        curve_every: 0,
+        sharpness_every: 0,
+        config: crate::experiments::fashion::FashionConfig {
+            dataset,
+            seed,
+            ..Default::default()
+        },
+        stage1: stage1.gd,
+        run: report,
+        curve: partial.curve,
+        seconds: partial.seconds,
+    })
 }
 
 #[cfg(test)]

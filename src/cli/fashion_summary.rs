@@ -3,11 +3,11 @@
 //! figure of the mean curves (SVG).
 
 use super::fashion_jobs::read_results;
-use super::{flag_pairs, flag_value, usage_error, CliError};
-use crate::config::check_integer;
+use super::{matches, usage_error, CliError};
 use crate::experiments::fashion_results::{build_summary, markdown_tables, FashionResult};
 use crate::noise::Method;
 use crate::plot::{method_color, render, Panel, Series};
+use clap::{Args, Command, FromArgMatches};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -35,51 +35,61 @@ pub struct SummaryCommand {
     pub dataset: Option<String>,
 }
 
-/// Parses the arguments after `fashion-summary`: DIR first, then options.
+/// The flags of `fashion-summary`.
+#[derive(Args, Debug)]
+struct SummaryFlags {
+    /// The results folder of `fashion --results DIR`.
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+    /// Take every value at iteration N, from the runs at least that long.
+    #[arg(long, value_name = "N")]
+    horizon: Option<String>,
+    /// json (the summary groups) or markdown (the REPRODUCTION tables).
+    #[arg(long, value_name = "F", default_value = "json")]
+    format: String,
+    /// Only the results of this dataset (paper or authors-code).
+    #[arg(long, value_name = "D")]
+    dataset: Option<String>,
+    /// Also write the mean curves over seeds as SVG.
+    #[arg(long, value_name = "FILE")]
+    plot: Option<PathBuf>,
+}
+
+/// The `fashion-summary` subcommand.
+pub(crate) fn command() -> Command {
+    SummaryFlags::augment_args(Command::new("fashion-summary")).about(
+        "Tables (markdown) and the summary over seeds (JSON) from the result files of fashion --results DIR",
+    )
+}
+
+/// Parses the arguments after `fashion-summary`: DIR, then options.
 pub fn parse(args: &[String]) -> Result<SummaryCommand, CliError> {
-    let Some(dir) = args.first().filter(|a| !a.starts_with("--")) else {
-        return Err(usage_error(
-            "`fashion-summary` needs the results folder: sgd-escape fashion-summary DIR".into(),
-        ));
-    };
-    let mut cmd = SummaryCommand {
-        dir: PathBuf::from(dir),
-        horizon: None,
-        format: SummaryFormat::Json,
-        plot: None,
-        dataset: None,
-    };
-    for (name, value) in flag_pairs(
-        "fashion-summary",
-        &args[1..],
-        &["--horizon", "--format", "--plot", "--dataset"],
-    )? {
-        match name.as_str() {
-            "--horizon" => {
-                cmd.horizon = Some(
-                    check_integer("--horizon", &flag_value("", &value), 1, 10_000_000)
-                        .map_err(|e| usage_error(e.to_string()))?,
-                )
-            }
-            "--format" => {
-                cmd.format = match value.as_str() {
-                    "json" => SummaryFormat::Json,
-                    "markdown" => SummaryFormat::Markdown,
-                    other => {
-                        return Err(usage_error(format!(
-                            "`--format` must be json or markdown, got {other:?}"
-                        )))
-                    }
-                }
-            }
-            "--dataset" => {
-                super::fashion::parse_dataset(&value)?;
-                cmd.dataset = Some(value);
-            }
-            _ => cmd.plot = Some(PathBuf::from(value)),
+    let m = matches("fashion-summary", args)?;
+    let flags = SummaryFlags::from_arg_matches(&m).map_err(|e| usage_error(e.to_string()))?;
+    let format = match flags.format.as_str() {
+        "json" => SummaryFormat::Json,
+        "markdown" => SummaryFormat::Markdown,
+        other => {
+            return Err(usage_error(format!(
+                "`--format` must be json or markdown, got {other:?}"
+            )))
         }
+    };
+    let horizon = flags
+        .horizon
+        .as_deref()
+        .map(|t| super::fashion::parse_every("--horizon", t))
+        .transpose()?;
+    if let Some(d) = &flags.dataset {
+        super::fashion::parse_dataset(d)?;
     }
-    Ok(cmd)
+    Ok(SummaryCommand {
+        dir: flags.dir,
+        horizon,
+        format,
+        plot: flags.plot,
+        dataset: flags.dataset,
+    })
 }
 
 /// Runs a parsed `fashion-summary` command and returns what to print.

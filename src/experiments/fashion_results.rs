@@ -153,6 +153,12 @@ pub struct FashionResult {
 }
 
 impl FashionResult {
+    /// Whether this is the partial state of a job not finished (its `iterations` is the
+    /// iteration it reached).
+    pub fn is_partial(&self) -> bool {
+        self.experiment == "fashion-job-partial"
+    }
+
     /// The curve point at `iteration`, if there is one.
     fn point_at(&self, iteration: u64) -> Option<&CurvePoint> {
         self.curve.iter().find(|p| p.iteration == iteration)
@@ -271,6 +277,10 @@ pub fn build_summary(results: &[FashionResult], horizon: Option<u64>) -> Vec<Sum
     type Key = (String, &'static str, u64);
     let mut groups: BTreeMap<Key, Vec<&FashionResult>> = BTreeMap::new();
     for r in results {
+        // A run not finished counts only at a horizon it has reached.
+        if horizon.is_none() && r.is_partial() {
+            continue;
+        }
         let h = horizon.unwrap_or(r.iterations);
         if r.iterations < h {
             continue;

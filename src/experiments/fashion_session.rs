@@ -9,9 +9,10 @@
 use super::fashion::{
     Checkpoint, FashionConfig, FashionContext, FashionData, FashionRecord, MethodRun, Stage1,
 };
-use crate::config::{check_integer, parse_methods, parse_seed, ConfigError, FieldValue, RealRange};
+use crate::config::{ConfigError, FieldValue};
 use crate::noise::Method;
 use crate::rng::Rng;
+use crate::schema::{Figure, Setting, Value};
 
 /// The settings a session accepts from loosely typed input (the page), with their limits.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,52 +27,43 @@ pub struct FashionSettings {
     pub max_records: usize,
 }
 
-/// The default of [`FashionSettings::max_records`].
-pub const DEFAULT_MAX_RECORDS: usize = 256;
-
 impl Default for FashionSettings {
+    /// The page's defaults from the schema (src/schema/fashion.rs), with cheaper measurements
+    /// than the CLI's: the page records often.
     fn default() -> Self {
-        FashionSettings {
-            // Cheaper measurements than the CLI's: the page records often.
-            config: FashionConfig {
-                sharpness_draws: 20,
-                trace_probes: 10,
-                spectrum_k: 8,
-                ..FashionConfig::default()
-            },
-            methods: Method::ALL.to_vec(),
-            log_every: 100,
-            max_records: DEFAULT_MAX_RECORDS,
-        }
+        let config = FashionConfig {
+            trace_probes: 10,
+            spectrum_k: 8,
+            ..FashionConfig::default()
+        };
+        FashionSettings::from_schema(config, |s| s.default)
     }
 }
 
-/// The keys [`FashionSettings::from_fields`] reads.
-pub const FASHION_KEYS: [&str; 10] = [
-    "methods",
-    "seed",
-    "lr",
-    "logEvery",
-    "sharpnessDraws",
-    "refreshFast",
-    "refreshSlow",
-    "eigvecWarmSteps",
-    "stage1MaxIterations",
-    "maxRecords",
-];
-
-/// The range of [`FashionSettings::config`]'s stage-2 learning rate.
-pub const FASHION_LR_RANGE: RealRange = RealRange {
-    min: 0.0,
-    min_inclusive: false,
-    max: 10.0,
-};
-/// Largest record interval (`logEvery`).
-pub const MAX_LOG_EVERY: u64 = 1_000_000;
-/// Smallest and largest record cap (`maxRecords`).
-pub const MAX_RECORDS_RANGE: (u64, u64) = (3, 100_000);
-
 impl FashionSettings {
+    /// The command line's defaults: the paper's protocol (the schema's `cli_default` where it
+    /// has one, [`FashionConfig::default`] for what is no setting).
+    pub fn cli_default() -> Self {
+        FashionSettings::from_schema(FashionConfig::default(), |s| {
+            s.cli_default.unwrap_or(s.default)
+        })
+    }
+
+    /// `config` with every API setting at the value `pick` gives.
+    fn from_schema(config: FashionConfig, pick: impl Fn(&Setting) -> Value) -> Self {
+        let mut s = FashionSettings {
+            config,
+            methods: Method::ALL.to_vec(),
+            log_every: 1,
+            max_records: 3,
+        };
+        for setting in Figure::Fashion.settings().iter().filter(|x| x.api) {
+            // Every default is a valid value (schema::tests), so this never fails.
+            let _ = s.set(setting.key, &pick(setting).field_value());
+        }
+        s
+    }
+
     /// Settings from key/value pairs; missing keys keep the defaults, unknown keys are errors.
     pub fn from_fields<I>(fields: I) -> Result<Self, ConfigError>
     where
@@ -84,38 +76,54 @@ impl FashionSettings {
         Ok(s)
     }
 
-    /// Sets one key (of [`FASHION_KEYS`]) after checking its value, so every reader of these
-    /// settings (the JS API, the URL hash) applies the same ranges; on error nothing changes.
+    /// Sets one API key of the schema after checking its value against it, so every reader
+    /// of these settings (the JS API, the URL hash, the CLI) applies the same ranges; on
+    /// error nothing changes.
     pub fn set(&mut self, key: &str, value: &FieldValue) -> Result<(), ConfigError> {
+        let s = Figure::Fashion.api_setting(key)?;
         let c = &mut self.config;
-        let k = key;
-        match k {
-            "methods" => self.methods = parse_methods(k, value)?,
-            "seed" => c.seed = parse_seed(k, value)?,
-            "lr" => c.lr = FASHION_LR_RANGE.check(k, value)? as f32,
-            "logEvery" => self.log_every = check_integer(k, value, 1, MAX_LOG_EVERY)?,
-            "sharpnessDraws" => c.sharpness_draws = check_integer(k, value, 1, 10_000)? as usize,
-            "refreshFast" => c.refresh_fast = check_integer(k, value, 1, 1_000_000)?,
-            "refreshSlow" => c.refresh_slow = check_integer(k, value, 1, 1_000_000)?,
-            "eigvecWarmSteps" => c.eigvec_warm_steps = check_integer(k, value, 0, 1000)? as usize,
-            "stage1MaxIterations" => {
-                c.stage1_max_iterations = check_integer(k, value, 1, 1_000_000)?
-            }
-            "maxRecords" => {
-                let (lo, hi) = MAX_RECORDS_RANGE;
-                self.max_records = check_integer(k, value, lo, hi)? as usize
-            }
-            _ => {
-                return Err(ConfigError {
-                    field: key.to_string(),
-                    message: format!(
-                        "is not a setting; the settings are {}",
-                        FASHION_KEYS.join(", ")
-                    ),
-                })
-            }
+        match s.key {
+            "methods" => self.methods = s.parse_methods(value)?,
+            "seed" => c.seed = s.parse_seed(value)?,
+            "lr" => c.lr = s.parse_number(value)? as f32,
+            "logEvery" => self.log_every = s.parse_integer(value)?,
+            "sharpnessDraws" => c.sharpness_draws = s.parse_integer(value)? as usize,
+            "refreshFast" => c.refresh_fast = s.parse_integer(value)?,
+            "refreshSlow" => c.refresh_slow = s.parse_integer(value)?,
+            "eigvecWarmSteps" => c.eigvec_warm_steps = s.parse_integer(value)? as usize,
+            "stage1MaxIterations" => c.stage1_max_iterations = s.parse_integer(value)?,
+            "maxRecords" => self.max_records = s.parse_integer(value)? as usize,
+            // A key of the schema this setter does not read (schema::tests catches it).
+            _ => return Err(Figure::Fashion.unknown_api_key(key)),
         }
         Ok(())
+    }
+
+    /// The settings as key/value pairs with the API's keys, in the schema's order:
+    /// `from_fields` of them gives the settings back.
+    pub fn to_fields(&self) -> Vec<(String, FieldValue)> {
+        let c = &self.config;
+        let n = |x: f64| FieldValue::Number(x);
+        let ids = self
+            .methods
+            .iter()
+            .map(|m| FieldValue::Text(m.id().to_string()))
+            .collect();
+        [
+            ("methods", FieldValue::List(ids)),
+            ("seed", n(c.seed as f64)),
+            ("logEvery", n(self.log_every as f64)),
+            ("maxRecords", n(self.max_records as f64)),
+            ("lr", n(c.lr as f64)),
+            ("sharpnessDraws", n(c.sharpness_draws as f64)),
+            ("refreshFast", n(c.refresh_fast as f64)),
+            ("refreshSlow", n(c.refresh_slow as f64)),
+            ("eigvecWarmSteps", n(c.eigvec_warm_steps as f64)),
+            ("stage1MaxIterations", n(c.stage1_max_iterations as f64)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
     }
 }
 

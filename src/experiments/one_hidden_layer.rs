@@ -8,9 +8,11 @@
 //! after epoch 21"). The indicator is recorded before every epoch and after the last, so a
 //! run of 31 epochs has 32 records.
 
+use crate::config::{ConfigError, FieldValue};
 use crate::landscape::one_hidden::{self as net, Data, PARAMS};
 use crate::optim::Adam;
 use crate::rng::Rng;
+use crate::schema::Figure;
 use serde::Serialize;
 
 /// Stream tag of this experiment's random numbers (the 2-D ensembles use 0..=8).
@@ -37,18 +39,27 @@ pub struct OneHiddenLayerConfig {
     pub sigma_batch_size: usize,
 }
 
+/// The epoch from which the paper's learning rate decays (or the last epoch, if earlier).
+pub const DECAY_START: usize = 21;
+
 impl Default for OneHiddenLayerConfig {
+    /// The paper's protocol; the settings' defaults come from the schema.
     fn default() -> Self {
-        OneHiddenLayerConfig {
-            seed: 123,
+        let mut c = OneHiddenLayerConfig {
+            seed: 0,
             samples: 1000,
             epochs: 31,
             iterations_per_epoch: 10,
             lr: 1e-3,
-            decay_start: 21,
+            decay_start: DECAY_START,
             sigma_batches: 100,
             sigma_batch_size: 10,
+        };
+        for s in Figure::OneHiddenLayer.settings().iter().filter(|s| s.api) {
+            // Every default is a valid value (schema::tests), so this never fails.
+            let _ = c.set(s.key, &s.default.field_value());
         }
+        c
     }
 }
 
@@ -226,25 +237,11 @@ impl OneHiddenLayerRun {
     }
 }
 
-/// The keys [`OneHiddenLayerConfig::from_fields`] reads.
-pub const ONE_HIDDEN_LAYER_KEYS: [&str; 4] = ["seed", "epochs", "samples", "lr"];
-
-/// Largest number of epochs.
-pub const MAX_EPOCHS: u64 = 1000;
-/// Fewest and most training points.
-pub const SAMPLES_RANGE: (u64, u64) = (10, 100_000);
-/// The range of Adam's learning rate.
-pub const OHL_LR_RANGE: crate::config::RealRange = crate::config::RealRange {
-    min: 0.0,
-    min_inclusive: false,
-    max: 1.0,
-};
-
 impl OneHiddenLayerConfig {
     /// A config from key/value pairs; missing keys keep the paper's protocol.
-    pub fn from_fields<I>(fields: I) -> Result<Self, crate::config::ConfigError>
+    pub fn from_fields<I>(fields: I) -> Result<Self, ConfigError>
     where
-        I: IntoIterator<Item = (String, crate::config::FieldValue)>,
+        I: IntoIterator<Item = (String, FieldValue)>,
     {
         let mut c = OneHiddenLayerConfig::default();
         for (key, value) in fields {
@@ -253,38 +250,38 @@ impl OneHiddenLayerConfig {
         Ok(c)
     }
 
-    /// Sets one key (of [`ONE_HIDDEN_LAYER_KEYS`]) after checking its value, so the JS API and
-    /// the URL hash apply the same ranges; on error nothing changes. The decay keeps starting
-    /// at the paper's epoch 21, or at the last epoch if there are fewer.
-    pub fn set(
-        &mut self,
-        key: &str,
-        value: &crate::config::FieldValue,
-    ) -> Result<(), crate::config::ConfigError> {
-        use crate::config::{check_integer, parse_seed, ConfigError};
-        let k = key;
-        match k {
-            "seed" => self.seed = parse_seed(k, value)?,
+    /// Sets one API key of the schema (src/schema/one_hidden_layer.rs) after checking its
+    /// value against it, so the JS API, the URL hash and the CLI apply the same ranges; on
+    /// error nothing changes. The decay keeps starting at the paper's epoch 21, or at the last
+    /// epoch if there are fewer, whatever `epochs` was before.
+    pub fn set(&mut self, key: &str, value: &FieldValue) -> Result<(), ConfigError> {
+        let s = Figure::OneHiddenLayer.api_setting(key)?;
+        match s.key {
+            "seed" => self.seed = s.parse_seed(value)?,
             "epochs" => {
-                self.epochs = check_integer(k, value, 1, MAX_EPOCHS)? as usize;
-                self.decay_start = OneHiddenLayerConfig::default().decay_start.min(self.epochs);
+                self.epochs = s.parse_integer(value)? as usize;
+                self.decay_start = DECAY_START.min(self.epochs);
             }
-            "samples" => {
-                let (lo, hi) = SAMPLES_RANGE;
-                self.samples = check_integer(k, value, lo, hi)? as usize
-            }
-            "lr" => self.lr = OHL_LR_RANGE.check(k, value)?,
-            _ => {
-                return Err(ConfigError {
-                    field: key.to_string(),
-                    message: format!(
-                        "is not a setting; the settings are {}",
-                        ONE_HIDDEN_LAYER_KEYS.join(", ")
-                    ),
-                })
-            }
+            "samples" => self.samples = s.parse_integer(value)? as usize,
+            "lr" => self.lr = s.parse_number(value)?,
+            // A key of the schema this setter does not read (schema::tests catches it).
+            _ => return Err(Figure::OneHiddenLayer.unknown_api_key(key)),
         }
         Ok(())
+    }
+
+    /// The settings as key/value pairs with the API's keys, in the schema's order.
+    pub fn to_fields(&self) -> Vec<(String, FieldValue)> {
+        let n = |x: f64| FieldValue::Number(x);
+        [
+            ("seed", n(self.seed as f64)),
+            ("epochs", n(self.epochs as f64)),
+            ("samples", n(self.samples as f64)),
+            ("lr", n(self.lr)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
     }
 }
 

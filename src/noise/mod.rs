@@ -47,18 +47,21 @@ impl Method {
         Method::Sgd,
     ];
 
+    /// The ids of [`Method::ALL`], in the same order (the schema's lists of methods).
+    pub const IDS: [&'static str; 8] = [
+        "gd",
+        "gld-const",
+        "gld-dynamic",
+        "gld-diag",
+        "gld-leading",
+        "gld-hessian",
+        "gld-eigvec",
+        "sgd",
+    ];
+
     /// The stable id used by the API, the CLI and the page.
     pub fn id(self) -> &'static str {
-        match self {
-            Method::Gd => "gd",
-            Method::GldConst => "gld-const",
-            Method::GldDynamic => "gld-dynamic",
-            Method::GldDiag => "gld-diag",
-            Method::GldLeading => "gld-leading",
-            Method::GldHessian => "gld-hessian",
-            Method::GldEigvec => "gld-eigvec",
-            Method::Sgd => "sgd",
-        }
+        Method::IDS[self as usize]
     }
 
     /// The name the paper gives it.

@@ -5,7 +5,7 @@
 //! instance exactly as it was. Numbers arrive as `JsValue` (not `u32`/`f64` parameters)
 //! because wasm-bindgen would otherwise coerce `-1`, `1.5` or `"abc"` silently.
 
-use crate::config::{check_integer, parse_seed, ConfigError, FieldValue, RealRange, ToyConfig};
+use crate::config::{check_integer, ConfigError, FieldValue, RealRange, ToyConfig};
 use crate::dynamics::ToyEnsemble;
 use crate::landscape::basin::{mean_loss, SHARP_MINIMUM};
 use crate::noise::Method;
@@ -171,6 +171,20 @@ pub fn method_info() -> Result<JsValue, JsError> {
     }))
 }
 
+/// The settings schema of every figure and the page's link keys, the same object as
+/// `www/lib/schema.json` (shape: docs/schema.md).
+#[wasm_bindgen]
+pub fn schema() -> Result<JsValue, JsError> {
+    install_panic_hook();
+    to_js(&crate::schema::export::schema())
+}
+
+/// A fresh seed from the browser's `crypto.getRandomValues`, for the page's "New seed".
+#[wasm_bindgen(js_name = freshSeed)]
+pub fn fresh_seed() -> u32 {
+    crate::schema::fresh_seed()
+}
+
 /// Which build this is: `{ simd, version }`.
 #[wasm_bindgen(js_name = buildInfo)]
 pub fn build_info() -> Result<JsValue, JsError> {
@@ -280,7 +294,10 @@ impl ToySimulation {
         let seed = if seed.is_undefined() {
             self.ensemble.config().seed
         } else {
-            parse_seed("seed", &field_value(&seed)).map_err(js_error)?
+            crate::schema::Figure::Toy
+                .api_setting("seed")
+                .and_then(|s| s.parse_seed(&field_value(&seed)))
+                .map_err(js_error)?
         };
         self.ensemble.reset(seed);
         Ok(())
@@ -453,14 +470,14 @@ impl ToySimulation {
 struct PresetView {
     id: &'static str,
     title: &'static str,
-    figure: crate::permalink::Figure,
+    figure: crate::schema::Figure,
 }
 
 /// A parsed link as a plain object (see docs/API.md, "Permalinks").
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct PermalinkView {
-    figure: crate::permalink::Figure,
+    figure: crate::schema::Figure,
     preset: Option<&'static str>,
     config: ConfigView,
     iterations: u64,
@@ -471,7 +488,7 @@ struct PermalinkView {
     lecture: bool,
     workers: Option<u64>,
     fashion: FashionLinkView,
-    ohl: OhlLinkView,
+    one_hidden_layer: OneHiddenLayerLinkView,
     /// The parts an embed of this figure may show.
     control_list: &'static [&'static str],
     notices: Vec<crate::permalink::Notice>,
@@ -496,7 +513,7 @@ struct FashionLinkView {
 /// The one-hidden-layer figure's state in a link.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct OhlLinkView {
+struct OneHiddenLayerLinkView {
     seed: u32,
     epochs: usize,
     samples: usize,
@@ -517,8 +534,8 @@ pub fn parse_permalink(hash: JsValue) -> Result<JsValue, JsError> {
         )));
     };
     let p = crate::permalink::parse(&hash);
-    let c = &p.toy;
-    let (f, o) = (&p.fashion, &p.ohl);
+    let c = &p.toy.config;
+    let (f, o) = (&p.fashion, &p.one_hidden_layer);
     to_js(&PermalinkView {
         figure: p.figure,
         preset: p.preset.map(|x| x.id),
@@ -532,13 +549,13 @@ pub fn parse_permalink(hash: JsValue) -> Result<JsValue, JsError> {
             data_spread: c.data_spread,
             seed: c.seed,
         },
-        iterations: p.iterations,
-        speed: p.speed,
+        iterations: p.toy.iterations,
+        speed: p.toy.speed,
         play: p.play,
         hide: p.hide.iter().map(|m| m.id()).collect(),
         controls: p.controls,
         lecture: p.lecture,
-        workers: p.workers,
+        workers: p.toy.workers,
         fashion: FashionLinkView {
             methods: f.settings.methods.iter().map(|m| m.id()).collect(),
             seed: f.settings.config.seed,
@@ -549,14 +566,14 @@ pub fn parse_permalink(hash: JsValue) -> Result<JsValue, JsError> {
             from_scratch: f.from_scratch,
             spectrum: f.spectrum.map(|m| m.id()),
         },
-        ohl: OhlLinkView {
+        one_hidden_layer: OneHiddenLayerLinkView {
             seed: o.config.seed,
             epochs: o.config.epochs,
             samples: o.config.samples,
             lr: o.config.lr,
             epoch: o.epoch,
         },
-        control_list: p.figure.controls(),
+        control_list: p.figure.parts(),
         notices: p.notices,
         warnings: p.warnings,
     })
@@ -565,9 +582,12 @@ pub fn parse_permalink(hash: JsValue) -> Result<JsValue, JsError> {
 /// The teaching presets, `[{ id, title, figure }]`, in the order the page lists them.
 #[wasm_bindgen(js_name = presetList)]
 pub fn preset_list() -> Result<JsValue, JsError> {
-    to_js(&crate::permalink::PRESETS.map(|p| PresetView {
-        id: p.id,
-        title: p.title,
-        figure: p.figure,
-    }))
+    let presets: Vec<PresetView> = crate::schema::Preset::all()
+        .map(|p| PresetView {
+            id: p.id,
+            title: p.title,
+            figure: p.figure,
+        })
+        .collect();
+    to_js(&presets)
 }
