@@ -23,6 +23,7 @@ pub mod plot;
 pub mod report;
 pub mod rng;
 pub mod schema;
+pub mod stats;
 pub mod sweep;
 
 #[cfg(target_arch = "wasm32")]

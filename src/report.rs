@@ -339,6 +339,12 @@ pub struct FashionReport {
     /// D, the number of parameters (11,330 for the CNN).
     #[serde(default)]
     pub parameters: usize,
+    /// The training set (paper or authors-code).
+    #[serde(default)]
+    pub dataset: crate::data::fashion::Dataset,
+    /// Training images.
+    #[serde(default)]
+    pub train_images: usize,
     /// The seed.
     pub seed: u32,
     /// Layer sizes of the network.

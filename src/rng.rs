@@ -33,6 +33,20 @@ use std::convert::Infallible;
 /// The multiplier that mixes a tag into the stream key (an odd 64-bit constant).
 const TAG_MIX: u64 = 0xD605_BBB5_8C8A_BBD5;
 
+/// The four state words of `g`, read through rand_xoshiro's serde form (`{"s": [...]}`), the
+/// crate's only public view of its state (checkpoints need it). All zero, which no live
+/// generator has and resuming rejects, if that form ever changed.
+fn xoshiro_words(g: &Xoshiro256PlusPlus) -> [u64; 4] {
+    #[derive(serde::Deserialize)]
+    struct Words {
+        s: [u64; 4],
+    }
+    serde_json::to_value(g)
+        .ok()
+        .and_then(|v| serde_json::from_value::<Words>(v).ok())
+        .map_or([0; 4], |w| w.s)
+}
+
 /// One SplitMix64 output for `state`: how seeds and tags are hashed into a stream key.
 fn splitmix(state: u64) -> u64 {
     rand_core::Rng::next_u64(&mut SplitMix64::seed_from_u64(state))
@@ -80,6 +94,20 @@ impl Rng {
     /// The next 64 random bits (the same as `rand_core::Rng::next_u64`, without the import).
     pub fn next_u64(&mut self) -> u64 {
         rand_core::Rng::next_u64(&mut self.inner)
+    }
+
+    /// The complete state (xoshiro words and the cached spare normal), so that a checkpointed
+    /// run resumes exactly where it stopped ([`Rng::from_full_state`]).
+    pub fn full_state(&self) -> ([u64; 4], Option<f64>) {
+        (xoshiro_words(&self.inner), self.spare_normal)
+    }
+
+    /// The generator of a [`Rng::full_state`] (the words must not be all zero).
+    pub fn from_full_state(s: [u64; 4], spare_normal: Option<f64>) -> Self {
+        Self {
+            spare_normal,
+            ..Self::from_state(s)
+        }
     }
 
     /// A uniform deviate in [0, 1) with 53 random bits (rand's `StandardUniform`).
@@ -150,6 +178,21 @@ impl SeedableRng for Rng {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn full_state_round_trip_continues_the_same_stream() {
+        let mut a = Rng::for_stream(7, &[3, 11]);
+        for _ in 0..5 {
+            a.normal(); // leaves a spare normal cached half the time
+        }
+        let (words, spare) = a.full_state();
+        assert_ne!(words, [0; 4]);
+        let mut b = Rng::from_full_state(words, spare);
+        for _ in 0..100 {
+            assert_eq!(a.normal().to_bits(), b.normal().to_bits());
+            assert_eq!(a.next_u64(), b.next_u64());
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -142,6 +142,181 @@ fn bad_fashion_flags_exit_2_and_bad_files_exit_1() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("checkpoint"));
 }
 
+/// A fresh temporary folder for one test.
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("sgd-escape-{name}-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Tiny multi-seed settings: a 784-2-10 MLP, 20 stage-1 iterations, 20 stage-2 iterations.
+const TINY: [&str; 23] = [
+    "fashion",
+    "--network",
+    "mlp",
+    "--seeds",
+    "0..1",
+    "--hidden",
+    "2",
+    "--stage1-max",
+    "20",
+    "--iters",
+    "20",
+    "--log-every",
+    "10",
+    "--curve-every",
+    "5",
+    "--sharpness-draws",
+    "3",
+    "--methods",
+    "gd,sgd,gld-leading",
+    "--gld-leading-draw",
+    "every,refresh",
+    "--sharpness-every",
+    "10",
+];
+
+/// The result files of a folder, without their wall times.
+fn result_files(dir: &std::path::Path) -> Vec<(String, serde_json::Value)> {
+    let mut out: Vec<(String, serde_json::Value)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| {
+            let mut v: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+            if v.get("seconds").is_some() {
+                v["seconds"] = serde_json::Value::Null;
+            }
+            (p.file_name().unwrap().to_string_lossy().into_owned(), v)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+#[test]
+fn seeds_on_two_threads_are_bit_identical_to_one_resume_and_summarise() {
+    let (one, two) = (temp_dir("jobs1"), temp_dir("jobs2"));
+    let run = |dir: &std::path::Path, jobs: &str| {
+        let out = cli(&[
+            &TINY[..],
+            &["--results", dir.to_str().unwrap(), "--jobs", jobs],
+        ]
+        .concat());
+        json(&out)
+    };
+    let a = run(&one, "1");
+    let b = run(&two, "2");
+    assert_eq!(a, b, "the JSON does not depend on the number of threads");
+    assert_eq!(result_files(&one), result_files(&two));
+    let names: Vec<String> = result_files(&one).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names.len(), 2 * 4 + 2, "{names:?}");
+    assert!(names.contains(&"mlp-paper-seed1-gld-leading-refresh-20.json".to_string()));
+    assert!(names.contains(&"mlp-paper-seed0-minimum.json".to_string()));
+    // The multi-seed shape.
+    assert_eq!(a["seeds"], serde_json::json!([0, 1]));
+    assert_eq!(a["dataset"], "paper");
+    assert_eq!(
+        (a["trainImages"].as_u64(), a["testImages"].as_u64()),
+        (Some(1200), Some(10_000))
+    );
+    assert_eq!(a["runs"].as_array().unwrap().len(), 2);
+    let summary = a["summary"].as_array().unwrap();
+    let ids: Vec<&str> = summary.iter().map(|m| m["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["gd", "gld-leading", "gld-leading-refresh", "sgd"]);
+    for m in summary {
+        for key in [
+            "testAccuracy",
+            "windowTestAccuracy",
+            "sharpness",
+            "randomLabelsFitted",
+        ] {
+            assert_eq!(m[key]["n"], 2, "{key}");
+            assert!(m[key]["mean"].as_f64().unwrap().is_finite());
+        }
+        let d = &m["diffVsGd"];
+        assert!(d["ciLow"].as_f64().unwrap() <= d["mean"].as_f64().unwrap());
+    }
+    // Every record carries its sharpness standard error.
+    let record = &a["runs"][0]["methods"][0]["records"][1];
+    assert!(record["sharpnessStdErr"].as_f64().unwrap() > 0.0);
+    // A repeated run skips every job (and says so), with the same output.
+    let again = cli(&[&TINY[..], &["--results", one.to_str().unwrap()]].concat());
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("8 of 8 jobs already have result files")
+    );
+    assert_eq!(json(&again), a);
+    // A lost result file is recomputed, bit for bit.
+    let lost = one.join("mlp-paper-seed1-sgd-20.json");
+    std::fs::remove_file(&lost).unwrap();
+    assert_eq!(
+        json(&cli(
+            &[&TINY[..], &["--results", one.to_str().unwrap()]].concat()
+        )),
+        a
+    );
+    // fashion-summary reads the folder: JSON groups, markdown tables, an SVG.
+    let svg = one.join("summary.svg");
+    let out = cli(&[
+        "fashion-summary",
+        one.to_str().unwrap(),
+        "--format",
+        "markdown",
+        "--plot",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        md.contains("MLP on the paper dataset, 20 stage-2 iterations (seeds 0, 1)"),
+        "{md}"
+    );
+    assert!(md.contains("| gld-leading-refresh | 2 |"), "{md}");
+    assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
+    let groups = json(&cli(&[
+        "fashion-summary",
+        one.to_str().unwrap(),
+        "--horizon",
+        "10",
+    ]));
+    assert_eq!(groups[0]["iterations"], 10);
+    assert_eq!(groups[0]["summary"][0]["testAccuracy"]["n"], 2);
+    std::fs::remove_dir_all(&one).ok();
+    std::fs::remove_dir_all(&two).ok();
+}
+
+#[test]
+fn the_authors_code_dataset_has_6000_training_images_and_every_test_image() {
+    let out = cli(&[
+        "fashion",
+        "--network",
+        "mlp",
+        "--dataset",
+        "authors-code",
+        "--hidden",
+        "2",
+        "--stage1-max",
+        "1",
+        "--iters",
+        "1",
+        "--methods",
+        "gd",
+        "--sharpness-draws",
+        "2",
+    ]);
+    let v = json(&out);
+    assert_eq!(v["dataset"], "authors-code");
+    assert_eq!(v["trainImages"], 6000);
+    assert_eq!(v["testImages"], 10_000);
+    assert_eq!(v["config"]["dataset"], "authors-code");
+}
+
 /// The paper's CNN's stage-1 minimum for seed 0, as the CLI (default `--network cnn`) writes it.
 const CNN_CHECKPOINT: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -164,6 +339,9 @@ fn cnn_stage1_fits_every_label_and_regenerates_the_committed_checkpoint_bit_for_
         "2",
         "--save-start",
         path.to_str().unwrap(),
+        // The committed checkpoint is the exact kernels' (the page's wasm computes the same).
+        "--kernels",
+        "portable",
     ]);
     let v = json(&out);
     assert_eq!(
@@ -188,6 +366,44 @@ fn cnn_stage1_fits_every_label_and_regenerates_the_committed_checkpoint_bit_for_
     let committed = std::fs::read(CNN_CHECKPOINT).unwrap();
     assert!(
         made == committed,
-        "regenerate with: sgd-escape fashion --seed 0 --iters 1 --save-start {CNN_CHECKPOINT}"
+        "regenerate with: sgd-escape fashion --seed 0 --iters 1 --kernels portable --save-start {CNN_CHECKPOINT}"
     );
+}
+
+#[test]
+fn bad_protocol_flags_exit_2_naming_the_flag() {
+    for (args, flag) in [
+        (&["fashion", "--seeds", "3..1"][..], "--seeds"),
+        (&["fashion", "--seeds", "1,1"][..], "--seeds"),
+        (&["fashion", "--seeds", "a"][..], "--seeds"),
+        (&["fashion", "--dataset", "mnist"][..], "--dataset"),
+        (
+            &["fashion", "--gld-leading-draw", "never"][..],
+            "--gld-leading-draw",
+        ),
+        (&["fashion", "--jobs", "0"][..], "--jobs"),
+        (&["fashion", "--full-test", "true"][..], "--full-test"),
+        (
+            &["fashion", "--seeds", "0,1", "--format", "csv"][..],
+            "--seeds",
+        ),
+        (
+            &["fashion", "--seeds", "0,1", "--start", "x.bin"][..],
+            "--start",
+        ),
+        (&["fashion-summary"][..], "DIR"),
+        (
+            &["fashion-summary", "/tmp", "--format", "pdf"][..],
+            "--format",
+        ),
+    ] {
+        let out = cli(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(flag),
+            "{args:?}"
+        );
+    }
+    let out = cli(&["fashion-summary", "/nonexistent-results"]);
+    assert_eq!(out.status.code(), Some(1));
 }

@@ -7,6 +7,8 @@
 //! How to add a setting or a CLI-only flag: docs/schema.md.
 
 pub mod fashion;
+pub mod fashion_jobs;
+pub mod fashion_summary;
 pub mod flags;
 pub mod one_hidden_layer;
 pub mod progress;
@@ -90,6 +92,7 @@ pub fn command() -> Command {
         .args_override_self(true)
         .subcommand(toy::command())
         .subcommand(fashion::command())
+        .subcommand(fashion_summary::command())
         .subcommand(one_hidden_layer::command())
         .subcommand(sweep::command())
         .subcommand(
@@ -205,7 +208,10 @@ pub fn run(args: &[String]) -> Result<String, CliError> {
     let args = &take_kernels_option(args)?[..];
     let (name, rest) = match args.split_first() {
         Some((first, rest))
-            if Figure::from_id(first).is_some() || first == "schema" || first == "sweep" =>
+            if Figure::from_id(first).is_some()
+                || first == "schema"
+                || first == "sweep"
+                || first == "fashion-summary" =>
         {
             (first.as_str(), rest)
         }
@@ -223,6 +229,7 @@ pub fn run(args: &[String]) -> Result<String, CliError> {
         "toy" => parse_toy(rest).and_then(|c| run_toy(&c)),
         "fashion" => fashion::parse(rest).and_then(|c| fashion::run(&c)),
         "sweep" => sweep::parse(rest).and_then(|c| sweep::run(&c)),
+        "fashion-summary" => fashion_summary::parse(rest).and_then(|c| fashion_summary::run(&c)),
         "schema" => matches("schema", rest).map(|m| match m.get_flag("markdown") {
             true => crate::schema::export::markdown(),
             false => crate::schema::export::schema_json(),

@@ -2,6 +2,7 @@
 //! the labels of training images 1000..1199 replaced by uniformly random ones.
 
 use crate::rng::Rng;
+use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
 /// The number of classes.
@@ -26,6 +27,65 @@ pub const TRAIN_SIZE: usize = 1200;
 
 /// The training images whose labels the paper replaces by uniformly random labels.
 pub const CORRUPTED: Range<usize> = 1000..1200;
+
+/// Which training set the experiment uses (`--dataset`).
+///
+/// Both replace the labels of training images 1000..1199 by uniformly random ones; they differ
+/// in how many clean images come with them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Dataset {
+    /// The paper's text (Section 5.3): the first 1200 training images.
+    #[default]
+    Paper,
+    /// The authors' FashionMNIST/mnist2np.py: the first 6000 training images.
+    AuthorsCode,
+}
+
+impl Dataset {
+    /// Both, in a fixed order.
+    pub const ALL: [Dataset; 2] = [Dataset::Paper, Dataset::AuthorsCode];
+
+    /// The id used in the CLI, JSON and file names.
+    pub fn id(self) -> &'static str {
+        match self {
+            Dataset::Paper => "paper",
+            Dataset::AuthorsCode => "authors-code",
+        }
+    }
+
+    /// The dataset of an id.
+    pub fn from_id(id: &str) -> Option<Dataset> {
+        Dataset::ALL.into_iter().find(|d| d.id() == id)
+    }
+
+    /// Training images kept (the first ones of the official training split).
+    pub fn train_size(self) -> usize {
+        match self {
+            Dataset::Paper => TRAIN_SIZE,
+            Dataset::AuthorsCode => AUTHORS_CODE_TRAIN_SIZE,
+        }
+    }
+
+    /// The training images whose labels are replaced by random ones.
+    pub fn corrupted(self) -> Range<usize> {
+        CORRUPTED
+    }
+
+    /// The stem of the committed training files (`www/data/<stem>-images-idx3-ubyte.gz`).
+    pub fn train_file_stem(self) -> String {
+        format!("fmnist-train{}", self.train_size())
+    }
+}
+
+/// The training set of the authors' mnist2np.py: the first 6000 training images.
+pub const AUTHORS_CODE_TRAIN_SIZE: usize = 6000;
+
+/// The official test split: 10,000 images, all of which the CLI tests on.
+pub const TEST_SIZE: usize = 10_000;
+
+/// The stem of the committed full test split (`www/data/<stem>-images-idx3-ubyte.gz`).
+pub const TEST_FILE_STEM: &str = "fmnist-test10000";
 
 /// Where Debian's `dataset-fashion-mnist` package installs the full official set
 /// (`train-images-idx3-ubyte.gz`, `t10k-labels-idx1-ubyte.gz`, ...).

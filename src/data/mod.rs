@@ -25,8 +25,10 @@ mod committed_files {
         std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
-    /// (file, examples, SHA-256 of the decompressed file as in the data set's SHA256SUMS).
-    const FILES: [(&str, usize, &str); 4] = [
+    /// (file, examples, SHA-256 of the decompressed file as in the data set's SHA256SUMS):
+    /// the paper's 1200 and the page's 2000 first, then the authors' code's 6000 training
+    /// images and the full 10,000-image test split the CLI tests on.
+    const FILES: [(&str, usize, &str); 8] = [
         (
             "fmnist-train1200-images-idx3-ubyte.gz",
             1200,
@@ -47,6 +49,63 @@ mod committed_files {
             2000,
             "aa3f574d30afaf0d4d9da084a6f8541771e20693d6a97fae6e9a4953fca8f078",
         ),
+        (
+            "fmnist-train6000-images-idx3-ubyte.gz",
+            6000,
+            "6dded81672539b5d148c1a85358069d1808c316dc6f6c0abfd12ba3ced5dd394",
+        ),
+        (
+            "fmnist-train6000-labels-idx1-ubyte.gz",
+            6000,
+            "d7c464914ae4b919728c5c99c3cdde5a0259febf1e99ddc6927a15768731d7dc",
+        ),
+        (
+            "fmnist-test10000-images-idx3-ubyte.gz",
+            10_000,
+            "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+        ),
+        (
+            "fmnist-test10000-labels-idx1-ubyte.gz",
+            10_000,
+            "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
+        ),
+    ];
+
+    /// SHA-256 of the committed gzip files themselves, as `tools/make-fashion-subset.sh --all`
+    /// writes them (`gzip -9 -n`: no name or time stored, so the bytes are reproducible).
+    const GZIP_FILES: [(&str, &str); 8] = [
+        (
+            "fmnist-train1200-images-idx3-ubyte.gz",
+            "fdf194d38c1e612dc23c1058c6b40a6f6373bb1a3f4b1af5a6201bd91caaca10",
+        ),
+        (
+            "fmnist-train1200-labels-idx1-ubyte.gz",
+            "87496618ad0f232e0f4ec8704ecbe04917ebd04b99bff2d33baef7a30f1b9993",
+        ),
+        (
+            "fmnist-test2000-images-idx3-ubyte.gz",
+            "bf38faf061a02c03b06ff29e5fd01fb9bf80589fc5c28081b7155a640a05b44e",
+        ),
+        (
+            "fmnist-test2000-labels-idx1-ubyte.gz",
+            "6a1ad38ad7d33240e59f70a44ddce4e9483e573ffad983d287064bd467dcbd4e",
+        ),
+        (
+            "fmnist-train6000-images-idx3-ubyte.gz",
+            "e85b99f2bf5393124dee190a387c048f4c154aa9b9c7e2dbceb31bd7093803d1",
+        ),
+        (
+            "fmnist-train6000-labels-idx1-ubyte.gz",
+            "4cc97d9ce7525c35d43daae13dc7fecc09ddea72853fc55045e4715ece84e748",
+        ),
+        (
+            "fmnist-test10000-images-idx3-ubyte.gz",
+            "55ec2dd7358c56fba81678bf2cd00a44de07bae64c342921600298a2b5eb517d",
+        ),
+        (
+            "fmnist-test10000-labels-idx1-ubyte.gz",
+            "bad34aa92450454a281e4959ab5a22f03213e21212f4261dadf52e42fa6cd580",
+        ),
     ];
 
     /// The SHA-256 digest of `data` as 64 lowercase hex digits.
@@ -65,8 +124,34 @@ mod committed_files {
     }
 
     #[test]
+    fn committed_gzip_files_are_the_cutting_scripts_bytes() {
+        for (name, hash) in GZIP_FILES {
+            assert_eq!(
+                sha256_hex(&read(name)),
+                hash,
+                "{name}: regenerate with tools/make-fashion-subset.sh --all www/data"
+            );
+        }
+    }
+
+    #[test]
+    fn the_larger_sets_extend_the_smaller_ones() {
+        // The first 1200 of the 6000 training images, the first 2000 of the 10,000 test
+        // images: the subsets are prefixes of one split.
+        for (small, large) in [(0, 4), (2, 6)] {
+            let a = load_pair(&read(FILES[small].0), &read(FILES[small + 1].0)).unwrap();
+            let b = load_pair(&read(FILES[large].0), &read(FILES[large + 1].0)).unwrap();
+            assert_eq!(
+                a.images.pixels[..],
+                b.images.pixels[..a.images.pixels.len()]
+            );
+            assert_eq!(a.labels[..], b.labels[..a.labels.len()]);
+        }
+    }
+
+    #[test]
     fn committed_pairs_load_with_the_right_counts() {
-        for pair in [&FILES[..2], &FILES[2..]] {
+        for pair in FILES.chunks(2) {
             let data = load_pair(&read(pair[0].0), &read(pair[1].0)).unwrap();
             let n = pair[0].1;
             assert_eq!(

@@ -9,8 +9,14 @@
 //! theta <- theta - lr (g + xi), with SGD using minibatches of 20; GLD const has xi ~ N(0,
 //! 1e-6 I); every other GLD variant takes the trace of C, the unbiased covariance of the 60
 //! minibatch gradients (batch 20) of one shuffled epoch, refreshed every iteration (dynamic,
-//! diag, 1st eigvec) or every 10 (leading, Hessian; top 20 eigenpairs).
+//! diag, 1st eigvec) or every 10 (leading, Hessian; top 20 eigenpairs). GLD leading is the
+//! leading part of C itself, sum of the top 20 lambda_i u_i u_i^T with the eigenvalues as they
+//! are (the paper's definition; only GLD Hessian and 1st eigvec are rescaled to Tr C); its
+//! noise is drawn every iteration, or only on the refresh iterations as the authors'
+//! gld_lead.py does ([`LeadingDraw`]).
 
+use super::sharpness::{expected_sharpness, SharpnessEstimate};
+use crate::data::fashion::Dataset;
 use crate::data::{corrupt_labels, load_pair, pixels_to_unit_range, IdxError};
 use crate::landscape::cnn::Cnn;
 use crate::landscape::mlp::Mlp;
@@ -149,6 +155,37 @@ impl std::fmt::Display for DataError {
 
 impl std::error::Error for DataError {}
 
+/// When GLD leading draws its noise (`--gld-leading-draw`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LeadingDraw {
+    /// A fresh draw every iteration from the covariance refreshed every `refresh_slow`
+    /// iterations: the paper's definition (Sigma = the leading part of C at all times).
+    #[default]
+    Every,
+    /// A draw only on the refresh iterations, none on the others: the authors'
+    /// FashionMNIST/gld_lead.py (its noise vector is zero on the nine iterations between).
+    Refresh,
+}
+
+impl LeadingDraw {
+    /// Both, in a fixed order.
+    pub const ALL: [LeadingDraw; 2] = [LeadingDraw::Every, LeadingDraw::Refresh];
+
+    /// The id used in the CLI, JSON and file names.
+    pub fn id(self) -> &'static str {
+        match self {
+            LeadingDraw::Every => "every",
+            LeadingDraw::Refresh => "refresh",
+        }
+    }
+
+    /// The variant of an id.
+    pub fn from_id(id: &str) -> Option<LeadingDraw> {
+        LeadingDraw::ALL.into_iter().find(|d| d.id() == id)
+    }
+}
+
 /// The settings of the experiment; `Default` is the paper's protocol with our MLP.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -193,6 +230,12 @@ pub struct FashionConfig {
     pub trace_probes: usize,
     /// Hessian eigenvalues reported at each record.
     pub spectrum_k: usize,
+    /// The training set (the paper's text, or the authors' code).
+    #[serde(default)]
+    pub dataset: Dataset,
+    /// When GLD leading draws its noise.
+    #[serde(default)]
+    pub gld_leading_draw: LeadingDraw,
 }
 
 impl Default for FashionConfig {
@@ -215,6 +258,8 @@ impl Default for FashionConfig {
             sharpness_draws: 100,
             trace_probes: 20,
             spectrum_k: 10,
+            dataset: Dataset::Paper,
+            gld_leading_draw: LeadingDraw::Every,
         }
     }
 }
@@ -259,8 +304,12 @@ pub struct FashionRecord {
     pub corrupted_accuracy: f64,
     /// Test accuracy.
     pub test_accuracy: f64,
-    /// E[L(theta + nu)] - L(theta), nu ~ N(0, delta^2 I).
+    /// E[L(theta + nu)] - L(theta), nu ~ N(0, delta^2 I), from antithetic pairs with the
+    /// draws common to every method and record (see [`super::sharpness`]).
     pub sharpness: f64,
+    /// The standard error of `sharpness`.
+    #[serde(default)]
+    pub sharpness_std_err: f64,
     /// Tr(H C), C the covariance of SGD's minibatch gradient (batch `batch_size`).
     pub tr_h_sigma: f64,
     /// Tr H Tr C / D.
@@ -333,6 +382,11 @@ impl FashionContext {
     /// Training accuracy on all labels trained on.
     pub fn train_accuracy(&self, theta: &[f32], ws: &mut NetworkWorkspace) -> f64 {
         self.train_accuracy_on(theta, 0..self.data.train_len(), ws)
+    }
+
+    /// Accuracy on the corrupted images against their random labels (memorisation).
+    pub fn corrupted_accuracy(&self, theta: &[f32], ws: &mut NetworkWorkspace) -> f64 {
+        self.train_accuracy_on(theta, self.data.corrupted.clone(), ws)
     }
 
     /// Test accuracy.
@@ -434,7 +488,7 @@ impl FashionContext {
                             .collect(),
                     },
                     Method::GldLeading => match cov.top_eigen(c.top_k) {
-                        Ok(pairs) => GradientNoise::low_rank_with_trace(pairs, trace),
+                        Ok(pairs) => GradientNoise::low_rank(pairs),
                         Err(_) => GradientNoise::None,
                     },
                     Method::GldHessian => GradientNoise::low_rank_with_trace(
@@ -459,6 +513,20 @@ impl FashionContext {
         }
     }
 
+    /// The expected sharpness at `theta` with its standard error: antithetic pairs, the draws
+    /// a function of the seed only (common to every method and record).
+    pub fn sharpness(&self, theta: &[f32], ws: &mut NetworkWorkspace) -> SharpnessEstimate {
+        let c = &self.config;
+        let d = &self.data;
+        expected_sharpness(
+            theta,
+            c.sharpness_delta,
+            c.sharpness_draws,
+            c.seed as u64,
+            |p| self.network.loss(p, &d.train_inputs, &d.train_labels, ws) as f64,
+        )
+    }
+
     /// Every metric of [`FashionRecord`] at `theta`; `rng` drives the measurement only.
     pub fn measure(
         &self,
@@ -472,16 +540,7 @@ impl FashionContext {
         let dim = self.dim();
         let (x, y) = (&d.train_inputs, &d.train_labels);
         let train_loss = self.network.loss(theta, x, y, ws) as f64;
-        // Expected sharpness.
-        let mut perturbed = theta.to_vec();
-        let mut total = 0.0;
-        for _ in 0..c.sharpness_draws {
-            for (p, &t) in perturbed.iter_mut().zip(theta) {
-                *p = t + c.sharpness_delta * rng.normal() as f32;
-            }
-            total += self.network.loss(&perturbed, x, y, ws) as f64;
-        }
-        let sharpness = total / c.sharpness_draws.max(1) as f64 - train_loss;
+        let sharpness = self.sharpness(theta, ws);
         // SGD's noise C and the Hessian, through Hessian-vector products only.
         let cov = self.minibatch_covariance(theta, rng, ws);
         let mut hv = vec![0.0f32; dim];
@@ -526,7 +585,8 @@ impl FashionContext {
             clean_accuracy: self.train_accuracy_on(theta, clean_range(&d.corrupted, n), ws),
             corrupted_accuracy: self.train_accuracy_on(theta, d.corrupted.clone(), ws),
             test_accuracy: self.test_accuracy(theta, ws),
-            sharpness,
+            sharpness: sharpness.mean,
+            sharpness_std_err: sharpness.std_err,
             tr_h_sigma,
             tr_h_sigma_iso: tr_h * tr_sigma / dim as f64,
             tr_h,
@@ -630,6 +690,8 @@ pub struct MethodRun {
     diverged_at: Option<u64>,
     /// SGD's minibatch sampler state, allocated once (no allocation in the step loop).
     sampler: MinibatchSampler,
+    /// When GLD leading draws (from the config; [`MethodRun::set_leading_draw`] changes it).
+    leading_draw: LeadingDraw,
 }
 
 impl MethodRun {
@@ -649,7 +711,14 @@ impl MethodRun {
             iteration: 0,
             diverged_at: None,
             sampler: MinibatchSampler::new(ctx.data.train_len(), ctx.config.batch_size),
+            leading_draw: ctx.config.gld_leading_draw,
         }
+    }
+
+    /// Runs GLD leading in the variant `draw` instead of the config's (so that one context
+    /// serves both variants).
+    pub fn set_leading_draw(&mut self, draw: LeadingDraw) {
+        self.leading_draw = draw;
     }
 
     /// Runs `n` iterations of theta <- theta - lr (g + xi); stops early, for good, if the run
@@ -686,8 +755,10 @@ impl MethodRun {
             } else {
                 ctx.full_gradient(&self.theta, &mut self.grad, &mut self.ws)
             };
-            self.noise
-                .add_sample(&mut self.rng, &mut self.grad, &mut self.scratch);
+            if self.draws_noise_now(c.refresh_interval(self.method)) {
+                self.noise
+                    .add_sample(&mut self.rng, &mut self.grad, &mut self.scratch);
+            }
             let finite_step = self
                 .theta
                 .iter()
@@ -702,6 +773,15 @@ impl MethodRun {
             }
             self.iteration += 1;
         }
+    }
+
+    /// Whether this iteration adds a draw of the noise: always, except GLD leading in the
+    /// authors' variant ([`LeadingDraw::Refresh`]) between refreshes.
+    fn draws_noise_now(&self, interval: u64) -> bool {
+        !(self.method == Method::GldLeading
+            && self.leading_draw == LeadingDraw::Refresh
+            && interval > 0
+            && !self.iteration.is_multiple_of(interval))
     }
 
     /// Measures every metric now (its own stream: measuring never changes the trajectory).
@@ -738,6 +818,95 @@ impl MethodRun {
     /// The current weights.
     pub fn theta(&self) -> &[f32] {
         &self.theta
+    }
+}
+
+/// Everything a stage-2 run needs to resume exactly where it stopped (the weights, its random
+/// stream, and GLD 1st eigvec's warm-start vector), taken at an iteration where every noise
+/// is rebuilt anyway (a multiple of its refresh interval).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MethodRunState {
+    /// The method id.
+    pub method: String,
+    /// Iterations done.
+    pub iteration: u64,
+    /// The weights.
+    pub theta: Vec<f32>,
+    /// The xoshiro words of the run's stream.
+    pub rng: [u64; 4],
+    /// The stream's cached spare normal deviate.
+    pub spare_normal: Option<f64>,
+    /// The iteration at which the run diverged, if it did.
+    pub diverged_at: Option<u64>,
+    /// GLD 1st eigvec: the eigenvalue and vector of the previous iteration's noise.
+    pub warm: Option<(f64, Vec<f32>)>,
+    /// GLD leading's draw variant.
+    #[serde(default)]
+    pub leading_draw: LeadingDraw,
+}
+
+impl MethodRun {
+    /// The state to resume from, or None if this iteration is not a multiple of the method's
+    /// refresh interval (its noise would not be rebuilt on resuming).
+    pub fn snapshot(&self, ctx: &FashionContext) -> Option<MethodRunState> {
+        let interval = ctx.config.refresh_interval(self.method);
+        if interval > 0 && !self.iteration.is_multiple_of(interval) {
+            return None;
+        }
+        let warm = match &self.noise {
+            GradientNoise::LowRank { pairs, .. }
+                if self.method == Method::GldEigvec && !pairs.is_empty() =>
+            {
+                Some((pairs.values()[0], pairs.vector(0).to_vec()))
+            }
+            _ => None,
+        };
+        let (rng, spare_normal) = self.rng.full_state();
+        Some(MethodRunState {
+            method: self.method.id().to_string(),
+            iteration: self.iteration,
+            theta: self.theta.clone(),
+            rng,
+            spare_normal,
+            diverged_at: self.diverged_at,
+            warm,
+            leading_draw: self.leading_draw,
+        })
+    }
+
+    /// The run of a [`MethodRun::snapshot`]; an error names what does not fit `ctx`.
+    pub fn resume(ctx: &FashionContext, state: &MethodRunState) -> Result<Self, String> {
+        let method = Method::from_id(&state.method)
+            .ok_or_else(|| format!("unknown method {:?} in the run state", state.method))?;
+        let dim = ctx.dim();
+        if state.theta.len() != dim || state.theta.iter().any(|t| !t.is_finite()) {
+            return Err(format!(
+                "run state has {} weights (or non-finite ones), the network {dim}",
+                state.theta.len()
+            ));
+        }
+        if state.rng == [0; 4] {
+            return Err("run state has an all-zero random state".into());
+        }
+        let mut run = MethodRun::new(ctx, method, &state.theta);
+        run.iteration = state.iteration;
+        run.rng = Rng::from_full_state(state.rng, state.spare_normal);
+        run.diverged_at = state.diverged_at;
+        run.leading_draw = state.leading_draw;
+        run.noise = match (&state.warm, method) {
+            (Some((value, vector)), Method::GldEigvec) if vector.len() == dim => {
+                GradientNoise::LowRank {
+                    pairs: EigenPairs::new(dim, vec![*value], vector.clone()),
+                    scale: 1.0,
+                }
+            }
+            (_, Method::GldConst) if state.iteration > 0 => GradientNoise::Isotropic {
+                sd: ctx.config.const_sd,
+            },
+            _ => GradientNoise::None,
+        };
+        Ok(run)
     }
 }
 
@@ -954,6 +1123,131 @@ mod tests {
             );
             assert!(r.a_hat.is_none_or(f64::is_finite), "{method:?}: {r:?}");
         }
+    }
+
+    #[test]
+    fn gld_leading_is_the_leading_part_of_c_unscaled() {
+        let ctx = tiny_context(0.05);
+        let theta = ctx.initial_weights();
+        let mut ws = ctx.network.workspace();
+        let rng = Rng::for_stream(8, &[]);
+        let cov = ctx.minibatch_covariance(&theta, &mut rng.clone(), &mut ws);
+        let top = cov.top_eigen(ctx.config.top_k).unwrap();
+        let noise = ctx.build_noise(
+            Method::GldLeading,
+            &theta,
+            &GradientNoise::None,
+            &mut rng.clone(),
+            &mut ws,
+        );
+        let want: f64 = top.values().iter().sum();
+        assert!(want > 0.0);
+        let got = noise.trace(ctx.dim());
+        assert!(
+            (got - want).abs() <= 1e-9 * want,
+            "Tr Sigma_leading = {got}, sum of the top eigenvalues of C = {want}"
+        );
+        // With 6 minibatches C has rank <= 5 < 20: the leading part is all of C.
+        assert!(
+            (got - cov.trace()).abs() <= 1e-4 * want,
+            "{got} vs {}",
+            cov.trace()
+        );
+        // GLD Hessian, by contrast, is rescaled to Tr C.
+        let hess = ctx.build_noise(
+            Method::GldHessian,
+            &theta,
+            &GradientNoise::None,
+            &mut rng.clone(),
+            &mut ws,
+        );
+        let tr_c = ctx
+            .minibatch_covariance(&theta, &mut rng.clone(), &mut ws)
+            .trace();
+        assert!((hess.trace(ctx.dim()) - tr_c).abs() <= 1e-6 * tr_c);
+    }
+
+    #[test]
+    fn gld_leading_refresh_variant_draws_only_on_refresh_iterations() {
+        let mut ctx = tiny_context(0.05);
+        ctx.config.refresh_slow = 3;
+        let start = ctx.initial_weights();
+        let mut ws = ctx.network.workspace();
+        let mut grad = vec![0.0f32; ctx.dim()];
+        let lr = ctx.config.lr;
+        let gd_step = |theta: &[f32], grad: &mut [f32], ws: &mut NetworkWorkspace| -> Vec<f32> {
+            ctx.full_gradient(theta, grad, ws);
+            theta
+                .iter()
+                .zip(grad.iter())
+                .map(|(t, g)| t - lr * g)
+                .collect()
+        };
+        for draw in LeadingDraw::ALL {
+            let mut c = ctx.clone();
+            c.config.gld_leading_draw = draw;
+            let mut run = MethodRun::new(&c, Method::GldLeading, &start);
+            for it in 0..7u64 {
+                let before = run.theta().to_vec();
+                run.step(&c, 1);
+                let plain = gd_step(&before, &mut grad, &mut ws);
+                let noiseless = run.theta() == plain.as_slice();
+                let refresh = it % 3 == 0;
+                match draw {
+                    LeadingDraw::Every => assert!(!noiseless, "every: iteration {it}"),
+                    LeadingDraw::Refresh => {
+                        assert_eq!(noiseless, !refresh, "refresh: iteration {it}")
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn records_carry_the_sharpness_standard_error_with_common_draws() {
+        let ctx = tiny_context(0.05);
+        let start = ctx.initial_weights();
+        let mut a = MethodRun::new(&ctx, Method::Gd, &start);
+        let mut b = MethodRun::new(&ctx, Method::GldConst, &start);
+        let (ra, rb) = (a.measure(&ctx), b.measure(&ctx));
+        // Same point, same draws: the same estimate, whichever method measures it.
+        assert_eq!(ra.sharpness, rb.sharpness);
+        assert_eq!(ra.sharpness_std_err, rb.sharpness_std_err);
+        assert!(ra.sharpness_std_err > 0.0 && ra.sharpness_std_err.is_finite());
+    }
+
+    #[test]
+    fn a_resumed_run_continues_bit_for_bit() {
+        let mut ctx = tiny_context(0.05);
+        ctx.config.refresh_slow = 2;
+        let start = ctx.initial_weights();
+        for method in Method::ALL {
+            let mut whole = MethodRun::new(&ctx, method, &start);
+            whole.step(&ctx, 6);
+            let mut first = MethodRun::new(&ctx, method, &start);
+            first.step(&ctx, 3);
+            assert!(
+                first.snapshot(&ctx).is_none() || ctx.config.refresh_interval(method) <= 1,
+                "{method:?}: iteration 3 is not a refresh of the slow methods"
+            );
+            first.step(&ctx, 1);
+            let state = first
+                .snapshot(&ctx)
+                .expect("iteration 4 refreshes every noise");
+            let json = serde_json::to_string(&state).unwrap();
+            let back: MethodRunState = serde_json::from_str(&json).unwrap();
+            let mut resumed = MethodRun::resume(&ctx, &back).unwrap();
+            resumed.step(&ctx, 2);
+            assert_eq!(resumed.theta(), whole.theta(), "{method:?}");
+            assert_eq!(resumed.iteration(), 6);
+        }
+        let mut bad = MethodRun::new(&ctx, Method::Gd, &start)
+            .snapshot(&ctx)
+            .unwrap();
+        bad.theta.pop();
+        assert!(MethodRun::resume(&ctx, &bad)
+            .unwrap_err()
+            .contains("weights"));
     }
 
     #[test]

@@ -370,6 +370,7 @@ mod tests {
             corrupted_accuracy: 0.0,
             test_accuracy: 0.0,
             sharpness: 0.0,
+            sharpness_std_err: 0.0,
             tr_h_sigma: 0.0,
             tr_h_sigma_iso: 0.0,
             tr_h: 0.0,

@@ -46,6 +46,17 @@ impl GradientNoise {
         }
     }
 
+    /// Low-rank noise with covariance exactly sum of max(lambda_i, 0) v_i v_i^T (no rescaling:
+    /// GLD leading's Sigma is the leading part of C as it is); none if the pairs carry no
+    /// positive variance.
+    pub fn low_rank(pairs: EigenPairs) -> Self {
+        if pairs.positive_trace() > 0.0 {
+            GradientNoise::LowRank { scale: 1.0, pairs }
+        } else {
+            GradientNoise::None
+        }
+    }
+
     /// Tr Cov(xi), for a dimension `dim`.
     pub fn trace(&self, dim: usize) -> f64 {
         match self {

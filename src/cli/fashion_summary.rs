@@ -1,0 +1,190 @@
+//! `sgd-escape fashion-summary DIR`: the summary over seeds (JSON) or the REPRODUCTION tables
+//! (markdown) from whatever result files `fashion --results DIR` has written so far, and the
+//! figure of the mean curves (SVG).
+
+use super::fashion_jobs::read_results;
+use super::{matches, usage_error, CliError};
+use crate::experiments::fashion_results::{build_summary, markdown_tables, FashionResult};
+use crate::noise::Method;
+use crate::plot::{method_color, render, Panel, Series};
+use clap::{Args, Command, FromArgMatches};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Output of `fashion-summary`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SummaryFormat {
+    /// The summary groups as JSON.
+    Json,
+    /// The REPRODUCTION tables.
+    Markdown,
+}
+
+/// A parsed `fashion-summary` command.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SummaryCommand {
+    /// The results folder.
+    pub dir: PathBuf,
+    /// Take every value at this iteration (from runs at least this long) instead of the end.
+    pub horizon: Option<u64>,
+    /// Output format.
+    pub format: SummaryFormat,
+    /// Where to write the figure, if anywhere.
+    pub plot: Option<PathBuf>,
+    /// Only results of this dataset id.
+    pub dataset: Option<String>,
+}
+
+/// The flags of `fashion-summary`.
+#[derive(Args, Debug)]
+struct SummaryFlags {
+    /// The results folder of `fashion --results DIR`.
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+    /// Take every value at iteration N, from the runs at least that long.
+    #[arg(long, value_name = "N")]
+    horizon: Option<String>,
+    /// json (the summary groups) or markdown (the REPRODUCTION tables).
+    #[arg(long, value_name = "F", default_value = "json")]
+    format: String,
+    /// Only the results of this dataset (paper or authors-code).
+    #[arg(long, value_name = "D")]
+    dataset: Option<String>,
+    /// Also write the mean curves over seeds as SVG.
+    #[arg(long, value_name = "FILE")]
+    plot: Option<PathBuf>,
+}
+
+/// The `fashion-summary` subcommand.
+pub(crate) fn command() -> Command {
+    SummaryFlags::augment_args(Command::new("fashion-summary")).about(
+        "Tables (markdown) and the summary over seeds (JSON) from the result files of fashion --results DIR",
+    )
+}
+
+/// Parses the arguments after `fashion-summary`: DIR, then options.
+pub fn parse(args: &[String]) -> Result<SummaryCommand, CliError> {
+    let m = matches("fashion-summary", args)?;
+    let flags = SummaryFlags::from_arg_matches(&m).map_err(|e| usage_error(e.to_string()))?;
+    let format = match flags.format.as_str() {
+        "json" => SummaryFormat::Json,
+        "markdown" => SummaryFormat::Markdown,
+        other => {
+            return Err(usage_error(format!(
+                "`--format` must be json or markdown, got {other:?}"
+            )))
+        }
+    };
+    let horizon = flags
+        .horizon
+        .as_deref()
+        .map(|t| super::fashion::parse_every("--horizon", t))
+        .transpose()?;
+    if let Some(d) = &flags.dataset {
+        super::fashion::parse_dataset(d)?;
+    }
+    Ok(SummaryCommand {
+        dir: flags.dir,
+        horizon,
+        format,
+        plot: flags.plot,
+        dataset: flags.dataset,
+    })
+}
+
+/// Runs a parsed `fashion-summary` command and returns what to print.
+pub fn run(cmd: &SummaryCommand) -> Result<String, CliError> {
+    let mut results = read_results(&cmd.dir).map_err(|message| CliError { message, code: 1 })?;
+    if let Some(d) = &cmd.dataset {
+        results.retain(|r| r.dataset.id() == d);
+    }
+    let groups = build_summary(&results, cmd.horizon);
+    if let Some(path) = &cmd.plot {
+        super::write_plot(path, &summary_svg(&results, cmd.horizon))?;
+    }
+    Ok(match cmd.format {
+        SummaryFormat::Json => serde_json::to_string_pretty(&groups).unwrap_or_default() + "\n",
+        SummaryFormat::Markdown => markdown_tables(&groups),
+    })
+}
+
+/// The mean curves over seeds per (network, dataset, method) as SVG: test accuracy, random
+/// labels still fitted and expected sharpness against stage-2 iterations (up to `horizon`).
+pub fn summary_svg(results: &[FashionResult], horizon: Option<u64>) -> String {
+    type Curves = BTreeMap<u64, Vec<f64>>;
+    let mut by: BTreeMap<(String, String), [Curves; 3]> = BTreeMap::new();
+    for r in results {
+        let entry = by
+            .entry((r.id.clone(), format!("{} {}", r.network, r.dataset.id())))
+            .or_default();
+        for p in &r.curve {
+            if horizon.is_some_and(|h| p.iteration > h) {
+                continue;
+            }
+            entry[0]
+                .entry(p.iteration)
+                .or_default()
+                .push(100.0 * p.test_accuracy);
+            entry[1]
+                .entry(p.iteration)
+                .or_default()
+                .push(100.0 * p.corrupted_accuracy);
+            if let Some(s) = p.sharpness {
+                entry[2].entry(p.iteration).or_default().push(s);
+            }
+        }
+    }
+    let seeds: BTreeMap<String, usize> = results.iter().fold(BTreeMap::new(), |mut m, r| {
+        *m.entry(r.id.clone()).or_default() += 1;
+        m
+    });
+    let panel = |k: usize, title: &str, y: &str, log_y: bool| Panel {
+        title: title.into(),
+        x_label: "stage-2 iteration".into(),
+        y_label: y.into(),
+        log_y,
+        series: by
+            .iter()
+            .map(|((id, _), curves)| Series {
+                name: format!("{id} (n = {})", seeds.get(id).copied().unwrap_or(0)),
+                color: method_color(
+                    Method::ALL
+                        .into_iter()
+                        .find(|m| id.starts_with(m.id()))
+                        .unwrap_or(Method::Gd),
+                )
+                .to_string(),
+                dashed: id.ends_with("-refresh"),
+                points: curves[k]
+                    .iter()
+                    .map(|(&it, v)| (it as f64, v.iter().sum::<f64>() / v.len() as f64))
+                    .collect(),
+            })
+            .collect(),
+    };
+    let label = results
+        .first()
+        .map(|r| {
+            format!(
+                "{} on the {} dataset",
+                r.network.to_uppercase(),
+                r.dataset.id()
+            )
+        })
+        .unwrap_or_default();
+    render(
+        &format!(
+            "FashionMNIST, mean over seeds: {label} (test accuracy on all 10,000 test images)"
+        ),
+        &[
+            panel(0, "Test accuracy (mean over seeds)", "accuracy (%)", false),
+            panel(1, "Random labels still fitted", "% of the 200", false),
+            panel(
+                2,
+                "Expected sharpness (mean over seeds)",
+                "E L(θ+ν) − L(θ) (log)",
+                true,
+            ),
+        ],
+    )
+}
