@@ -44,7 +44,8 @@ test('a one-hidden-layer state written by ohlHash parses back to the same state'
 
 test('a 2-D state written by toyHash parses back to the same settings', { skip: SKIP }, async () => {
   const { parsePermalink } = await wasm();
-  const config = { methods: ['gd', 'gld-eigvec', 'sgd'], runs: 50, lr: 0.006, noiseTrace: 0.02, batchSize: 2, samples: 80, dataSpread: 0.05, seed: 3 };
+  // The landscape's shape (not the paper's) travels in the link too.
+  const config = { methods: ['gd', 'gld-eigvec', 'sgd'], runs: 50, lr: 0.006, noiseTrace: 0.02, batchSize: 2, samples: 80, dataSpread: 0.05, seed: 3, sharpLambda1: 150, sharpLambda2: 10, sharpAngle: 30, flatCurvature: 3, minimaDistance: 2 };
   const s = { config, iterations: 40, speed: 5, playing: true, hidden: ['gd'], controls: ['lr', 'noiseTrace'], lecture: true };
   const hash = toyHash(s);
   const link = parsePermalink(hash);
@@ -58,6 +59,11 @@ test('a 2-D state written by toyHash parses back to the same settings', { skip: 
   assert.deepEqual(link.controls, ['lr', 'noiseTrace']);
   assert.equal(link.lecture, true);
   assert.equal(toyHash({ config: link.config, iterations: link.iterations, speed: link.speed, playing: link.play, hidden: link.hide, controls: link.controls, lecture: link.lecture }), hash);
+  // A config without the shape's keys writes the paper's landscape.
+  const { sharpLambda1, sharpLambda2, sharpAngle, flatCurvature, minimaDistance, ...plain } = config;
+  const paper = parsePermalink(toyHash({ ...s, config: plain })).config;
+  assert.deepEqual([paper.sharpLambda1, paper.sharpLambda2, paper.sharpAngle, paper.flatCurvature, paper.minimaDistance], [200, 20, 0, 2, 2 * Math.SQRT2]);
+  assert.notDeepEqual([sharpLambda1, sharpLambda2, sharpAngle, flatCurvature, minimaDistance], [200, 20, 0, 2, 2 * Math.SQRT2]);
 });
 
 test('random FashionMNIST links that parse cleanly are written back unchanged (seeded)', { skip: SKIP }, async () => {

@@ -24,7 +24,7 @@ const indicators = {
 
 test('toyHash writes every setting in Rust\'s key order, then hide, controls, lecture', () => {
   const h = model.toyHash({ config, iterations: 40, speed: 5, playing: false, hidden: ['gd'], controls: ['lr', 'noiseTrace'], lecture: true });
-  assert.equal(h, '#figure=toy&methods=gd,gld-eigvec,sgd&runs=100&lr=0.005&noiseTrace=0.01&batchSize=1&samples=100&dataSpread=0.01&seed=3&iterations=40&speed=5&play=0&hide=gd&controls=lr,noiseTrace&lecture=1');
+  assert.equal(h, '#figure=toy&methods=gd,gld-eigvec,sgd&runs=100&lr=0.005&noiseTrace=0.01&batchSize=1&samples=100&dataSpread=0.01&seed=3&sharpLambda1=200&sharpLambda2=20&sharpAngle=0&flatCurvature=2&minimaDistance=2.8284271247461903&iterations=40&speed=5&play=0&hide=gd&controls=lr,noiseTrace&lecture=1');
   const plain = model.toyHash({ config, iterations: null, speed: 2, playing: true, hidden: [], controls: null, lecture: false });
   assert.match(plain, /&iterations=500&speed=2&play=1$/);
 });

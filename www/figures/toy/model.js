@@ -157,9 +157,9 @@ export function toyHash({ config: c, iterations, speed, playing, hidden, control
   /** @type {[string, unknown][]} */
   const pairs = [
     ['figure', 'toy'],
-    ['methods', c.methods.join(',')],
-    ['runs', c.runs], ['lr', c.lr], ['noiseTrace', c.noiseTrace], ['batchSize', c.batchSize],
-    ['samples', c.samples], ['dataSpread', c.dataSpread], ['seed', c.seed],
+    // Every setting of the simulation, in the schema's order (Rust's to_fields), the landscape's
+    // shape included; one the config lacks is written as its default.
+    ...TOY.settings.filter((s) => s.api).map((s) => /** @type {[string, unknown]} */ ([s.key, s.key === 'methods' ? c.methods.join(',') : (c[s.key] ?? s.default)])),
     ['iterations', iterations ?? SCHEMA.iterations.default], ['speed', speed], ['play', playing ? 1 : 0],
   ];
   if (hidden.length) pairs.push(['hide', hidden.join(',')]);
