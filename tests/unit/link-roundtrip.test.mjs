@@ -66,6 +66,21 @@ test('a 2-D state written by toyHash parses back to the same settings', { skip: 
   assert.notDeepEqual([sharpLambda1, sharpLambda2, sharpAngle, flatCurvature, minimaDistance], [200, 20, 0, 2, 2 * Math.SQRT2]);
 });
 
+test('the timeline\'s iteration written by toyHash parses back, and one past the pause-at is named', { skip: SKIP }, async () => {
+  const { parsePermalink } = await wasm();
+  const config = { methods: ['gd', 'sgd'], runs: 10, lr: 0.005, noiseTrace: 0.01, batchSize: 1, samples: 100, dataSpread: 0.01, seed: 0 };
+  const s = { config, iterations: 300, iteration: 120, speed: 2, playing: false, hidden: [], controls: null, lecture: false };
+  const hash = toyHash(s);
+  const link = parsePermalink(hash);
+  assert.deepEqual(link.notices, []);
+  assert.equal(link.iteration, 120);
+  assert.equal(toyHash({ ...s, config: link.config, iteration: link.iteration }), hash);
+  assert.equal(parsePermalink(toyHash({ ...s, iteration: null })).iteration, null);
+  const bad = parsePermalink(toyHash({ ...s, iteration: 301 }));
+  assert.equal(bad.iteration, null);
+  assert.deepEqual(bad.notices.map((/** @type {{ key: string }} */ n) => n.key), ['iteration']);
+});
+
 test('random FashionMNIST links that parse cleanly are written back unchanged (seeded)', { skip: SKIP }, async () => {
   const { parsePermalink } = await wasm();
   const next = rng(20261201);
