@@ -175,3 +175,9 @@ test('toyHash writes the timeline\'s iteration after iterations, only when it wa
   assert.doesNotMatch(model.toyHash({ ...s, iteration: null }), /iteration=/);
   assert.doesNotMatch(model.toyHash(s), /iteration=/);
 });
+
+test('extraSettings keeps the link\'s settings the card has no field for: the landscape\'s shape', () => {
+  const c = { methods: ['gd'], runs: 10, lr: 0.005, noiseTrace: 0.01, batchSize: 1, samples: 100, dataSpread: 0.01, seed: 0, sharpLambda1: 150, sharpLambda2: 10, sharpAngle: 30, flatCurvature: 3, minimaDistance: 2 };
+  assert.deepEqual(model.extraSettings(c), { sharpLambda1: 150, sharpLambda2: 10, sharpAngle: 30, flatCurvature: 3, minimaDistance: 2 });
+  assert.deepEqual(model.extraSettings({ methods: ['gd'], runs: 10 }), {});
+});

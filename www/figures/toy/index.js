@@ -14,7 +14,7 @@ import { buildToyFigure, buildLegend, fillIndicatorTable } from './view.js';
 import {
   SCHEMA, SETTINGS, Playback, fieldLabel, clampSpeed, workerCount, toyHash, countText, drawnNote,
   indicatorRows, stateCaption, hessianCaption, liveCaption, protocolCaption, exportBase, curvesCsv, curvesJson,
-  timeline, seekRequest,
+  timeline, seekRequest, extraSettings,
 } from './model.js';
 import { buildMethodBoxes } from '../../lib/methods.js';
 import { statusReporter } from '../../lib/status.js';
@@ -56,6 +56,8 @@ export function mount(root, options = {}) {
     scrubbed: /** @type {number | null} */ (null),
     /** A link's timeline iteration, sought once the simulation is configured. */
     pendingSeek: /** @type {number | null} */ (null),
+    /** A link's settings without a field in the card (the landscape's shape), sent on configure. */
+    extra: /** @type {Record<string, unknown>} */ ({}),
     dir: /** @type {string | null} */ (null),
     ready: false,
     started: false,
@@ -139,6 +141,7 @@ export function mount(root, options = {}) {
   function readConfig() {
     /** @type {Record<string, any>} */
     const config = {};
+    Object.assign(config, app.extra);
     for (const [key, id] of FIELDS) config[key] = readNumber(id);
     config.methods = app.methodInfo.map((m) => m.id).filter((id) => {
       const box = $(`method-${id}`);
@@ -208,6 +211,7 @@ export function mount(root, options = {}) {
     for (const w of link.warnings) console.warn(`[sgd-escape] link: ${w}`);
     showNotices(link.notices);
     const c = link.config;
+    app.extra = extraSettings(c);
     for (const [key, id] of FIELDS) $(id).value = String(c[key]);
     for (const { id } of app.methodInfo) {
       const box = $(`method-${id}`);
@@ -681,6 +685,7 @@ export function mount(root, options = {}) {
     for (const [key, id] of FIELDS) listen($(id), 'change', () => configure(key));
     listen($('controls'), 'submit', (e) => e.preventDefault());
     listen($('defaults'), 'click', () => {
+      app.extra = {};
       for (const [, id] of FIELDS) $(id).value = $(id).defaultValue;
       for (const { id } of app.methodInfo) $(`method-${id}`).checked = true;
       const it = $('iterations');

@@ -150,6 +150,20 @@ export class Playback {
 }
 
 /**
+ * The simulation settings of a link's config that the settings card has no field for (the
+ * landscape's shape: sharpLambda1, ...), which the page keeps and sends with every configure
+ * so that a shaped landscape in a link is what runs.
+ * @param {Record<string, unknown>} config a parsed link's config
+ * @returns {Record<string, unknown>}
+ */
+export function extraSettings(config) {
+  const shown = new Set(SETTINGS.map(([key]) => key));
+  return Object.fromEntries(TOY.settings
+    .filter((s) => s.api && s.key !== 'methods' && !shown.has(s.key) && s.key in config)
+    .map((s) => [s.key, config[s.key]]));
+}
+
+/**
  * The timeline slider's range and value: from 0 to the pause-at iteration, at the iteration
  * shown.
  * @param {{ iteration: number, target: number | null }} s
