@@ -504,3 +504,29 @@ fn seed_random_resolves_to_a_concrete_seed_the_link_then_carries() {
         "two fresh seeds (a 1 in 2^32 chance of a false failure)"
     );
 }
+
+#[test]
+fn the_toy_timeline_iteration_round_trips_and_is_at_most_iterations() {
+    let p = parse("figure=toy&iterations=300&iteration=120");
+    assert!(p.notices.is_empty() && p.warnings.is_empty(), "{p:?}");
+    assert_eq!((p.toy.iterations, p.toy.iteration), (300, Some(120)));
+    assert_eq!(parse(&to_hash(&p)), p);
+    // Unset by default (the latest), and then not written.
+    let d = parse("figure=toy&iterations=300");
+    assert_eq!(d.toy.iteration, None);
+    assert!(!to_hash(&d).contains("iteration="), "{}", to_hash(&d));
+    // Past the pause-at iteration: a notice naming `iteration` and its bound; unset again.
+    let bad = parse("figure=toy&iterations=300&iteration=301");
+    assert_eq!(bad.notices.len(), 1, "{:?}", bad.notices);
+    assert_eq!(bad.notices[0].key, "iteration");
+    assert!(
+        bad.notices[0].message.contains("0..=300"),
+        "{}",
+        bad.notices[0].message
+    );
+    assert_eq!(
+        (bad.toy.iterations, bad.toy.iteration),
+        (300, None),
+        "{bad:?}"
+    );
+}

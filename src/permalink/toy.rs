@@ -12,6 +12,8 @@ pub struct ToyLink {
     pub config: ToyConfig,
     /// "Pause at" iteration.
     pub iterations: u64,
+    /// The iteration the timeline shows (`None`: the latest); at most `iterations`.
+    pub iteration: Option<u64>,
     /// Iterations per animation frame.
     pub speed: u64,
     /// Simulation workers (`None`: one per core, at most one per method).
@@ -23,6 +25,7 @@ impl Default for ToyLink {
         let mut link = ToyLink {
             config: ToyConfig::default(),
             iterations: 1,
+            iteration: None,
             speed: 1,
             workers: None,
         };
@@ -38,6 +41,7 @@ impl FigureLink for ToyLink {
         let s = Self::FIGURE.link_setting(key)?;
         match s.key {
             "iterations" => self.iterations = s.parse_integer(value)?,
+            "iteration" => self.iteration = Some(s.parse_integer(value)?),
             "speed" => self.speed = s.parse_integer(value)?,
             "workers" => self.workers = Some(s.parse_integer(value)?),
             _ => self.config.set(key, value)?,
@@ -46,8 +50,10 @@ impl FigureLink for ToyLink {
     }
 
     fn clear(&mut self, key: &str) {
-        if key == "workers" {
-            self.workers = None;
+        match key {
+            "workers" => self.workers = None,
+            "iteration" => self.iteration = None,
+            _ => {}
         }
     }
 
@@ -55,6 +61,9 @@ impl FigureLink for ToyLink {
         let mut out = self.config.to_fields();
         let n = |x: u64| FieldValue::Number(x as f64);
         out.push(("iterations".into(), n(self.iterations)));
+        if let Some(i) = self.iteration {
+            out.push(("iteration".into(), n(i)));
+        }
         out.push(("speed".into(), n(self.speed)));
         if let Some(w) = self.workers {
             out.push(("workers".into(), n(w)));
@@ -62,7 +71,27 @@ impl FigureLink for ToyLink {
         out
     }
 
+    /// The settings together, and the timeline's iteration at most the pause-at iteration.
     fn check(&self) -> Result<(), ConfigError> {
-        self.config.validate()
+        self.config.validate()?;
+        match self.iteration {
+            Some(i) if i > self.iterations => Err(ConfigError::new(
+                "iteration",
+                &format!(
+                    "an integer in 0..={} (at most `iterations`)",
+                    self.iterations
+                ),
+                &i.to_string(),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// A bad `iteration` becomes unset (the latest).
+    fn fix(&mut self, key: &str, base: &Self) {
+        match key {
+            "iteration" => self.iteration = None,
+            _ => self.restore(key, base),
+        }
     }
 }

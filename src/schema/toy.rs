@@ -11,7 +11,7 @@ const MAX_RUNS: u64 = 100_000;
 const MAX_SAMPLES: u64 = 10_000;
 
 /// In link order.
-pub(super) const SETTINGS: [Setting; 16] = [
+pub(super) const SETTINGS: [Setting; 17] = [
     Setting::methods("methods", 1, &Method::IDS)
         .text(
             "Dynamics",
@@ -110,6 +110,14 @@ pub(super) const SETTINGS: [Setting; 16] = [
         )
         .link()
         .cli("iterations"),
+    Setting::integer("iteration", 0, 10_000_000, 0)
+        .text(
+            "Timeline at iteration",
+            "The iteration the timeline shows (at most `iterations`; unset: the latest).",
+        )
+        .unset("the latest")
+        .control(Control::None)
+        .link(),
     Setting::integer("speed", 1, 50, 2)
         .text("Speed", "Iterations per animation frame.")
         .control(Control::Range)

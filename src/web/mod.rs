@@ -497,6 +497,8 @@ struct PermalinkView {
     preset: Option<&'static str>,
     config: ConfigView,
     iterations: u64,
+    /// The iteration the 2-D figure's timeline shows (`null`: the latest).
+    iteration: Option<u64>,
     speed: u64,
     play: bool,
     hide: Vec<&'static str>,
@@ -557,6 +559,7 @@ pub fn parse_permalink(hash: JsValue) -> Result<JsValue, JsError> {
         preset: p.preset.map(|x| x.id),
         config: ConfigView::of(c),
         iterations: p.toy.iterations,
+        iteration: p.toy.iteration,
         speed: p.toy.speed,
         play: p.play,
         hide: p.hide.iter().map(|m| m.id()).collect(),

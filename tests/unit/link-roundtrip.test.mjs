@@ -44,7 +44,8 @@ test('a one-hidden-layer state written by ohlHash parses back to the same state'
 
 test('a 2-D state written by toyHash parses back to the same settings', { skip: SKIP }, async () => {
   const { parsePermalink } = await wasm();
-  const config = { methods: ['gd', 'gld-eigvec', 'sgd'], runs: 50, lr: 0.006, noiseTrace: 0.02, batchSize: 2, samples: 80, dataSpread: 0.05, seed: 3 };
+  // The landscape's shape (not the paper's) travels in the link too.
+  const config = { methods: ['gd', 'gld-eigvec', 'sgd'], runs: 50, lr: 0.006, noiseTrace: 0.02, batchSize: 2, samples: 80, dataSpread: 0.05, seed: 3, sharpLambda1: 150, sharpLambda2: 10, sharpAngle: 30, flatCurvature: 3, minimaDistance: 2 };
   const s = { config, iterations: 40, speed: 5, playing: true, hidden: ['gd'], controls: ['lr', 'noiseTrace'], lecture: true };
   const hash = toyHash(s);
   const link = parsePermalink(hash);
@@ -58,6 +59,26 @@ test('a 2-D state written by toyHash parses back to the same settings', { skip: 
   assert.deepEqual(link.controls, ['lr', 'noiseTrace']);
   assert.equal(link.lecture, true);
   assert.equal(toyHash({ config: link.config, iterations: link.iterations, speed: link.speed, playing: link.play, hidden: link.hide, controls: link.controls, lecture: link.lecture }), hash);
+  // A config without the shape's keys writes the paper's landscape.
+  const { sharpLambda1, sharpLambda2, sharpAngle, flatCurvature, minimaDistance, ...plain } = config;
+  const paper = parsePermalink(toyHash({ ...s, config: plain })).config;
+  assert.deepEqual([paper.sharpLambda1, paper.sharpLambda2, paper.sharpAngle, paper.flatCurvature, paper.minimaDistance], [200, 20, 0, 2, 2 * Math.SQRT2]);
+  assert.notDeepEqual([sharpLambda1, sharpLambda2, sharpAngle, flatCurvature, minimaDistance], [200, 20, 0, 2, 2 * Math.SQRT2]);
+});
+
+test('the timeline\'s iteration written by toyHash parses back, and one past the pause-at is named', { skip: SKIP }, async () => {
+  const { parsePermalink } = await wasm();
+  const config = { methods: ['gd', 'sgd'], runs: 10, lr: 0.005, noiseTrace: 0.01, batchSize: 1, samples: 100, dataSpread: 0.01, seed: 0 };
+  const s = { config, iterations: 300, iteration: 120, speed: 2, playing: false, hidden: [], controls: null, lecture: false };
+  const hash = toyHash(s);
+  const link = parsePermalink(hash);
+  assert.deepEqual(link.notices, []);
+  assert.equal(link.iteration, 120);
+  assert.equal(toyHash({ ...s, config: link.config, iteration: link.iteration }), hash);
+  assert.equal(parsePermalink(toyHash({ ...s, iteration: null })).iteration, null);
+  const bad = parsePermalink(toyHash({ ...s, iteration: 301 }));
+  assert.equal(bad.iteration, null);
+  assert.deepEqual(bad.notices.map((/** @type {{ key: string }} */ n) => n.key), ['iteration']);
 });
 
 test('random FashionMNIST links that parse cleanly are written back unchanged (seeded)', { skip: SKIP }, async () => {

@@ -24,7 +24,7 @@ const indicators = {
 
 test('toyHash writes every setting in Rust\'s key order, then hide, controls, lecture', () => {
   const h = model.toyHash({ config, iterations: 40, speed: 5, playing: false, hidden: ['gd'], controls: ['lr', 'noiseTrace'], lecture: true });
-  assert.equal(h, '#figure=toy&methods=gd,gld-eigvec,sgd&runs=100&lr=0.005&noiseTrace=0.01&batchSize=1&samples=100&dataSpread=0.01&seed=3&iterations=40&speed=5&play=0&hide=gd&controls=lr,noiseTrace&lecture=1');
+  assert.equal(h, '#figure=toy&methods=gd,gld-eigvec,sgd&runs=100&lr=0.005&noiseTrace=0.01&batchSize=1&samples=100&dataSpread=0.01&seed=3&sharpLambda1=200&sharpLambda2=20&sharpAngle=0&flatCurvature=2&minimaDistance=2.8284271247461903&iterations=40&speed=5&play=0&hide=gd&controls=lr,noiseTrace&lecture=1');
   const plain = model.toyHash({ config, iterations: null, speed: 2, playing: true, hidden: [], controls: null, lecture: false });
   assert.match(plain, /&iterations=500&speed=2&play=1$/);
 });
@@ -152,4 +152,32 @@ test('Playback: Step queues one request, Play steps each frame to the stop, one 
   p.set(false, 10, 10);
   assert.equal(p.fast, false, 'pausing ends a skip');
   assert.equal(p.tick(true, 10, 4), null);
+});
+
+test('the timeline spans 0 to the pause-at iteration and asks the workers to seek, never clamping', () => {
+  assert.deepEqual(model.timeline({ iteration: 120, target: 500 }), { min: 0, max: 500, value: 120 });
+  assert.deepEqual(model.timeline({ iteration: 0, target: null }), { min: 0, max: model.SCHEMA.iterations.default, value: 0 });
+  // Past the pause-at iteration (Step after it was reached): the range grows to show it.
+  assert.deepEqual(model.timeline({ iteration: 501, target: 500 }), { min: 0, max: 501, value: 501 });
+  assert.deepEqual(model.seekRequest('250', 500), { seek: 250 });
+  assert.deepEqual(model.seekRequest(0, 500), { seek: 0 });
+  assert.deepEqual(model.seekRequest(500, 500), { seek: 500 });
+  for (const bad of [501, -1, 2.5, 'abc', '', null, NaN]) {
+    const r = model.seekRequest(bad, 500);
+    assert.ok('error' in r && r.error.startsWith('`iteration` must be an integer in 0..=500'), `${bad}: ${JSON.stringify(r)}`);
+  }
+});
+
+test('toyHash writes the timeline\'s iteration after iterations, only when it was moved', () => {
+  const s = { config, iterations: 40, speed: 5, playing: false, hidden: [], controls: null, lecture: false };
+  assert.match(model.toyHash({ ...s, iteration: 12 }), /&iterations=40&iteration=12&speed=5&/);
+  assert.match(model.toyHash({ ...s, iteration: 0 }), /&iterations=40&iteration=0&speed=5&/);
+  assert.doesNotMatch(model.toyHash({ ...s, iteration: null }), /iteration=/);
+  assert.doesNotMatch(model.toyHash(s), /iteration=/);
+});
+
+test('extraSettings keeps the link\'s settings the card has no field for: the landscape\'s shape', () => {
+  const c = { methods: ['gd'], runs: 10, lr: 0.005, noiseTrace: 0.01, batchSize: 1, samples: 100, dataSpread: 0.01, seed: 0, sharpLambda1: 150, sharpLambda2: 10, sharpAngle: 30, flatCurvature: 3, minimaDistance: 2 };
+  assert.deepEqual(model.extraSettings(c), { sharpLambda1: 150, sharpLambda2: 10, sharpAngle: 30, flatCurvature: 3, minimaDistance: 2 });
+  assert.deepEqual(model.extraSettings({ methods: ['gd'], runs: 10 }), {});
 });

@@ -14,6 +14,7 @@ import { buildToyFigure, buildLegend, fillIndicatorTable } from './view.js';
 import {
   SCHEMA, SETTINGS, Playback, fieldLabel, clampSpeed, workerCount, toyHash, countText, drawnNote,
   indicatorRows, stateCaption, hessianCaption, liveCaption, protocolCaption, exportBase, curvesCsv, curvesJson,
+  timeline, seekRequest, extraSettings,
 } from './model.js';
 import { buildMethodBoxes } from '../../lib/methods.js';
 import { statusReporter } from '../../lib/status.js';
@@ -51,6 +52,12 @@ export function mount(root, options = {}) {
 
   const app = {
     client: /** @type {ToyClient | null} */ (null),
+    /** The timeline's iteration when it was moved (written to the link), else null. */
+    scrubbed: /** @type {number | null} */ (null),
+    /** A link's timeline iteration, sought once the simulation is configured. */
+    pendingSeek: /** @type {number | null} */ (null),
+    /** A link's settings without a field in the card (the landscape's shape), sent on configure. */
+    extra: /** @type {Record<string, unknown>} */ ({}),
     dir: /** @type {string | null} */ (null),
     ready: false,
     started: false,
@@ -134,6 +141,7 @@ export function mount(root, options = {}) {
   function readConfig() {
     /** @type {Record<string, any>} */
     const config = {};
+    Object.assign(config, app.extra);
     for (const [key, id] of FIELDS) config[key] = readNumber(id);
     config.methods = app.methodInfo.map((m) => m.id).filter((id) => {
       const box = $(`method-${id}`);
@@ -170,7 +178,7 @@ export function mount(root, options = {}) {
   /** The canonical hash of what is on screen. */
   function currentHash() {
     if (!app.config) return '';
-    return toyHash({ config: app.config, iterations: target(), speed: speed(), playing: playback.playing, hidden: app.simulated.filter((id) => app.hidden.has(id)), controls: app.controls, lecture: app.lecture });
+    return toyHash({ config: app.config, iterations: target(), iteration: app.scrubbed ?? null, speed: speed(), playing: playback.playing, hidden: app.simulated.filter((id) => app.hidden.has(id)), controls: app.controls, lecture: app.lecture });
   }
 
   function syncHash() {
@@ -203,6 +211,7 @@ export function mount(root, options = {}) {
     for (const w of link.warnings) console.warn(`[sgd-escape] link: ${w}`);
     showNotices(link.notices);
     const c = link.config;
+    app.extra = extraSettings(c);
     for (const [key, id] of FIELDS) $(id).value = String(c[key]);
     for (const { id } of app.methodInfo) {
       const box = $(`method-${id}`);
@@ -210,6 +219,9 @@ export function mount(root, options = {}) {
     }
     $('iterations').value = String(link.iterations);
     $('target-echo').textContent = String(link.iterations);
+    // The timeline's iteration: sought once the simulation is configured.
+    app.pendingSeek = link.iteration ?? null;
+    app.scrubbed = link.iteration ?? null;
     $('speed').value = String(link.speed);
     $('speed-out').textContent = String(link.speed);
     app.hidden = new Set(link.hide);
@@ -232,6 +244,7 @@ export function mount(root, options = {}) {
 
   /** @param {boolean} on */
   function setPlaying(on) {
+    if (on) app.scrubbed = null;
     playback.set(on, target(), app.state ? app.state.iteration : 0);
     const b = $('play');
     b.textContent = on ? 'Pause' : 'Play';
@@ -350,6 +363,10 @@ export function mount(root, options = {}) {
   /** @param {any} state */
   function applyState(state) {
     app.state = state;
+    const t = timeline({ iteration: state.iteration, target: target() });
+    const slider = /** @type {HTMLInputElement} */ ($('timeline'));
+    slider.max = String(t.max);
+    slider.value = String(t.value);
     info.statesReceived += 1;
     updateCounts();
     app.dirty.landscape = true;
@@ -426,7 +443,11 @@ export function mount(root, options = {}) {
         setText('hessian-caption', hessianCaption(rows(), app.config ? app.config.lr : null));
         layout();
         markAll();
-        for (const b of ['play', 'step', 'reset', 'run-to']) $(b).disabled = false;
+        for (const b of ['play', 'step', 'reset', 'run-to', 'timeline']) $(b).disabled = false;
+        if (app.pendingSeek !== null) {
+          seek(app.pendingSeek);
+          app.pendingSeek = null;
+        }
         if (app.playAfterConfigure) {
           app.playAfterConfigure = false;
           setPlaying(true);
@@ -582,10 +603,31 @@ export function mount(root, options = {}) {
 
   function step() {
     if (playback.playing) setPlaying(false);
+    app.scrubbed = null;
     playback.queued += 1;
   }
 
+  /**
+   * Shows iteration `raw` (the timeline, a link): the workers seek there, back or ahead.
+   * @param {unknown} raw
+   */
+  function seek(raw) {
+    const r = seekRequest(raw, target());
+    if ('error' in r) {
+      $('timeline-error').textContent = r.error;
+      setStatus(r.error, 'error');
+      return;
+    }
+    $('timeline-error').textContent = '';
+    if (playback.playing) setPlaying(false);
+    playback.queued = 0;
+    app.scrubbed = r.seek;
+    post({ type: 'seek', req: app.nextReq++, iteration: r.seek });
+    syncHash();
+  }
+
   function reset() {
+    app.scrubbed = null;
     playback.queued = 0;
     post({ type: 'reset', req: app.nextReq++ });
     if (playback.playing) setPlaying(true);
@@ -614,6 +656,7 @@ export function mount(root, options = {}) {
     listen($('play'), 'click', togglePlay);
     listen($('step'), 'click', step);
     listen($('reset'), 'click', reset);
+    listen($('timeline'), 'change', () => seek(/** @type {HTMLInputElement} */ ($('timeline')).value));
     listen($('run-to'), 'click', () => {
       const t = target();
       if (!app.state || t === null || app.state.iteration >= t) return;
@@ -642,6 +685,7 @@ export function mount(root, options = {}) {
     for (const [key, id] of FIELDS) listen($(id), 'change', () => configure(key));
     listen($('controls'), 'submit', (e) => e.preventDefault());
     listen($('defaults'), 'click', () => {
+      app.extra = {};
       for (const [, id] of FIELDS) $(id).value = $(id).defaultValue;
       for (const { id } of app.methodInfo) $(`method-${id}`).checked = true;
       const it = $('iterations');

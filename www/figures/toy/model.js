@@ -22,6 +22,7 @@ export const SCHEMA = {
     .filter((x) => x && x.api && (x.control === 'number' || x.control === 'seed'))
     .map((x) => /** @type {[string, string, string, Record<string, string | number>, string]} */ ([x.key, kebab(x.key), x.label, inputAttrs(x), x.control])),
   iterations: setting('toy', 'iterations'),
+  iteration: setting('toy', 'iteration'),
   speed: setting('toy', 'speed'),
   workers: setting('toy', 'workers'),
 };
@@ -149,18 +150,63 @@ export class Playback {
 }
 
 /**
- * The canonical hash of what is on screen (the key order of Rust's to_hash).
- * @param {{ config: any, iterations: number | null, speed: number, playing: boolean, hidden: string[], controls: string[] | null, lecture: boolean }} s
+ * The simulation settings of a link's config that the settings card has no field for (the
+ * landscape's shape: sharpLambda1, ...), which the page keeps and sends with every configure
+ * so that a shaped landscape in a link is what runs.
+ * @param {Record<string, unknown>} config a parsed link's config
+ * @returns {Record<string, unknown>}
+ */
+export function extraSettings(config) {
+  const shown = new Set(SETTINGS.map(([key]) => key));
+  return Object.fromEntries(TOY.settings
+    .filter((s) => s.api && s.key !== 'methods' && !shown.has(s.key) && s.key in config)
+    .map((s) => [s.key, config[s.key]]));
+}
+
+/**
+ * The timeline slider's range and value: from 0 to the pause-at iteration, at the iteration
+ * shown.
+ * @param {{ iteration: number, target: number | null }} s
+ * @returns {{ min: number, max: number, value: number }}
+ */
+export function timeline({ iteration, target }) {
+  const max = target ?? SCHEMA.iterations.default;
+  return { min: SCHEMA.iteration.min, max: Math.max(max, iteration), value: iteration };
+}
+
+/**
+ * What a request to show `raw` on the timeline means: `{ seek: n }` (the workers' `seek`, back
+ * or ahead, bit for bit the uninterrupted run), or `{ error }` naming `iteration` when it is no
+ * whole number in 0..=the pause-at iteration (never clamped).
+ * @param {unknown} raw a slider's value, a link's or a host message's
+ * @param {number | null} target the pause-at iteration
+ * @returns {{ seek: number } | { error: string }}
+ */
+export function seekRequest(raw, target) {
+  const max = target ?? SCHEMA.iterations.default;
+  const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < SCHEMA.iteration.min || n > max) {
+    return { error: `\`iteration\` must be an integer in ${SCHEMA.iteration.min}..=${max} (at most \`iterations\`), got ${JSON.stringify(raw)}` };
+  }
+  return { seek: n };
+}
+
+/**
+ * The canonical hash of what is on screen (the key order of Rust's to_hash); `iteration`, the
+ * timeline's position, only when the timeline was moved (null: the latest).
+ * @param {{ config: any, iterations: number | null, iteration?: number | null, speed: number, playing: boolean, hidden: string[], controls: string[] | null, lecture: boolean }} s
  * @returns {string}
  */
-export function toyHash({ config: c, iterations, speed, playing, hidden, controls, lecture }) {
+export function toyHash({ config: c, iterations, iteration = null, speed, playing, hidden, controls, lecture }) {
   /** @type {[string, unknown][]} */
   const pairs = [
     ['figure', 'toy'],
-    ['methods', c.methods.join(',')],
-    ['runs', c.runs], ['lr', c.lr], ['noiseTrace', c.noiseTrace], ['batchSize', c.batchSize],
-    ['samples', c.samples], ['dataSpread', c.dataSpread], ['seed', c.seed],
-    ['iterations', iterations ?? SCHEMA.iterations.default], ['speed', speed], ['play', playing ? 1 : 0],
+    // Every setting of the simulation, in the schema's order (Rust's to_fields), the landscape's
+    // shape included; one the config lacks is written as its default.
+    ...TOY.settings.filter((s) => s.api).map((s) => /** @type {[string, unknown]} */ ([s.key, s.key === 'methods' ? c.methods.join(',') : (c[s.key] ?? s.default)])),
+    ['iterations', iterations ?? SCHEMA.iterations.default],
+    ...(iteration === null ? [] : [/** @type {[string, unknown]} */ (['iteration', iteration])]),
+    ['speed', speed], ['play', playing ? 1 : 0],
   ];
   if (hidden.length) pairs.push(['hide', hidden.join(',')]);
   if (controls) pairs.push(['controls', controls.join(',')]);
