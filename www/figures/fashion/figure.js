@@ -494,6 +494,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
         hook.engine = msg.build && msg.build.simd ? 'wasm SIMD128' : 'wasm scalar';
         if (msg.methodInfo) for (const m of msg.methodInfo) names[m.id] = m.name;
         st.config = msg.settings;
+        $('fashion-net-name').textContent = st.settings.network === 'cnn' ? 'the paper’s CNN' : 'a small MLP';
         $('fashion-arch').textContent = ` (layers ${msg.layerSizes.join('–')}, D = ${int(msg.params)} parameters)`;
         describeProtocol();
         if (msg.strip) hook.strip = buildStrip($('fashion-strip'), msg.strip, msg.settings.corrupted);
