@@ -23,7 +23,7 @@ export const SCHEMA = {
   ],
   maxRecords: setting('fashion', 'maxRecords'),
   /** The networks the figure trains (link key `network`), the page's default first. */
-  networks: /** @type {string[]} */ (setting('fashion', 'network').choices),
+  networks: /** @type {string[]} */ (/** @type {any} */ (setting('fashion', 'network')).choices),
   /** The page's default network (the schema's default). */
   network: /** @type {string} */ (setting('fashion', 'network').default),
   /** The paper's stage 2 (the preset fashion-5-3): iterations, logEvery, seed, methods. */
