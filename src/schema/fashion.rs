@@ -74,6 +74,7 @@ pub(super) const SETTINGS: [Setting; 15] = [
         .cli_default(Value::Text("cnn"))
         .text("Network", "The network trained: `cnn` (the paper's CNN, D = 11,330) or `mlp` (784-14-10, D = 11,140).")
         .control(Control::None)
+        .link()
         .api()
         .cli("network"),
     Setting::integer("stage1MaxIterations", 1, 10_000_000, 20_000)

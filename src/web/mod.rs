@@ -526,6 +526,7 @@ struct FashionLinkView {
     workers: Option<u64>,
     from_scratch: bool,
     spectrum: Option<&'static str>,
+    network: &'static str,
 }
 
 /// The one-hidden-layer figure's state in a link.
@@ -575,6 +576,7 @@ pub fn parse_permalink(hash: JsValue) -> Result<JsValue, JsError> {
             workers: f.workers,
             from_scratch: f.from_scratch,
             spectrum: f.spectrum.map(|m| m.id()),
+            network: f.settings.config.network.id(),
         },
         one_hidden_layer: OneHiddenLayerLinkView {
             seed: o.config.seed,

@@ -28,7 +28,7 @@ test('liveCaption says what each method did, with the numbers at the minimum', (
   const records = { gd: [rec(0, 0.01), rec(100, 0.011)], sgd: [rec(0, 0.01), rec(100, 0.5, { corruptedAccuracy: 0.3, testAccuracy: 0.75, sharpness: 0.2 })] };
   const names = { gd: 'GD', sgd: 'SGD' };
   const text = liveCaption({ start, ids: ['gd', 'sgd'], records, names, params: 11140, statusOf: (id) => methodStatus(records[id], undefined) });
-  assert.match(text, /^At the minimum: 100\.0% of the training labels fitted .* ×10 the isotropic reference \(D = 11,140\)\./);
+  assert.match(text, /^Network: the MLP \(784-14-10\)\. At the minimum: 100\.0% of the training labels fitted .* ×10 the isotropic reference \(D = 11,140\)\./);
   assert.match(text, /By iteration 100, SGD has left it .* down to 30\.0%\. GD is still in it\./);
   assert.match(text, /the best test accuracy is SGD’s, 75\.0% at iteration 100 \(GD: 70\.0% at 100\)/);
   assert.equal(pct(NaN), '—');

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fashion from '../../www/figures/fashion/model.js';
 import * as ohl from '../../www/figures/one-hidden-layer/model.js';
 
-const FASHION_STATE = { methods: ['gd', 'sgd'], seed: 2, target: 3000, logEvery: 100, maxRecords: 400, fromScratch: false, hidden: ['gd'], playing: true, threads: 3, spectrumMethod: 'sgd' };
+const FASHION_STATE = { methods: ['gd', 'sgd'], seed: 2, target: 3000, logEvery: 100, maxRecords: 400, fromScratch: false, hidden: ['gd'], playing: true, threads: 3, spectrumMethod: 'sgd', network: 'mlp' };
 
 test('fashionHash writes the keys in the canonical order, commas unescaped', () => {
   assert.equal(fashion.fashionHash(FASHION_STATE, { controls: ['strip', 'link'], lecture: true }),
@@ -23,7 +23,7 @@ test('fashionHash leaves out unset workers, spectrum, hide and flags that are of
 test('fashionState maps a parsed link to the figure\'s state', () => {
   const link = {
     play: true, hide: ['gd'],
-    fashion: { methods: ['gd', 'sgd'], seed: 2, iterations: 3000, logEvery: 100, maxRecords: 400, fromScratch: false, workers: 3, spectrum: 'sgd' },
+    fashion: { methods: ['gd', 'sgd'], seed: 2, iterations: 3000, logEvery: 100, maxRecords: 400, fromScratch: false, workers: 3, spectrum: 'sgd', network: 'mlp' },
   };
   assert.deepEqual(fashion.fashionState(link), FASHION_STATE);
   const bare = fashion.fashionState({ ...link, fashion: { ...link.fashion, workers: null, spectrum: null } });
@@ -38,7 +38,7 @@ test('ohlState and ohlHash agree', () => {
 });
 
 test('export names carry the figure, the seed and where it stands', () => {
-  assert.equal(fashion.exportBase(FASHION_STATE), 'sgd-escape-fashion-seed2-it3000');
+  assert.equal(fashion.exportBase(FASHION_STATE), 'sgd-escape-fashion-mlp-seed2-it3000');
   assert.equal(ohl.exportBase({ seed: 123, epoch: 31 }), 'sgd-escape-ohl-seed123-epoch31');
 });
 

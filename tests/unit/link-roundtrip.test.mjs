@@ -19,7 +19,7 @@ function rng(seed) {
 
 test('a FashionMNIST state written by fashionHash parses back to the same state', { skip: SKIP }, async () => {
   const { parsePermalink } = await wasm();
-  const state = { methods: ['gd', 'gld-leading', 'sgd'], seed: 7, target: 2000, logEvery: 100, maxRecords: 256, fromScratch: true, hidden: ['gd'], playing: true, threads: 2, spectrumMethod: 'sgd' };
+  const state = { methods: ['gd', 'gld-leading', 'sgd'], seed: 7, target: 2000, logEvery: 100, maxRecords: 256, fromScratch: true, hidden: ['gd'], playing: true, threads: 2, spectrumMethod: 'sgd', network: 'cnn' };
   const hash = fashionHash(state, { controls: ['strip', 'export'], lecture: true });
   const link = parsePermalink(hash);
   assert.deepEqual(link.notices, []);

@@ -9,9 +9,9 @@
 //   reset()               back to the minimum (in place: the workers keep data and minimum)
 //   paperProtocol()       the paper's stage 2: all eight methods from the saved seed-0 minimum
 //                         to iteration 15,000 (a record every 500), and play
-//   getState()            { methods, seed, logEvery, target, threads, fromScratch, playing,
+//   getState()            { methods, seed, logEvery, target, threads, fromScratch, network, playing,
 //                           spectrumMethod, hidden }: plain JSON, what setState takes back
-//   setState(partial)     applies any of those keys; methods/seed/logEvery/threads/fromScratch
+//   setState(partial)     applies any of those keys; methods/seed/logEvery/threads/fromScratch/network
 //                         start the experiment over, the others do not
 //   exportCurves(format)  the records so far as 'json' (default) or 'csv' text
 //   onChange(fn)          fn(getState()) after every change of state; returns an unsubscribe
@@ -39,7 +39,7 @@ import { thinRecords, toCsv } from '../../lib/curves.js';
 import { fmt } from '../../lib/format.js';
 import { statusReporter } from '../../lib/status.js';
 import { startWorker } from '../../lib/worker-pool.js';
-import { SCHEMA, methodStatus, liveCaption, pct, int } from './model.js';
+import { SCHEMA, SAVED_MINIMUMS, savedMinimum, methodStatus, liveCaption, pct, int } from './model.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
@@ -63,28 +63,31 @@ const PAPER = { target: SCHEMA.paper.iterations, logEvery: SCHEMA.paper.logEvery
 // Workers by default: each holds the data and its own wasm memory (about 22 MB), so two keep the
 // page's wasm memory under 64 MB at the default settings; the paper protocol uses every core.
 const DEFAULT_THREADS = 2;
-// The committed stage-1 minimum (`sgd-escape fashion --save-start`), for seed 0.
-const SAVED_MINIMUM = { seed: 0, url: new URL('../../data/fashion-minimum-seed0.bin', import.meta.url) };
+// The committed stage-1 minimums (model.js SAVED_MINIMUMS), by network; seed 0 each.
+const savedSeed = (network) => SAVED_MINIMUMS[network].seed;
+const savedUrl = (network) => new URL(`../../${SAVED_MINIMUMS[network].path}`, import.meta.url);
 
 // The settings card: [state key, input id, min, max, what], ranges from the schema.
 const FIELDS = SCHEMA.fields.map((f) => /** @type {[string, string, number, number, string]} */ ([f.name, f.id, f.setting.min, f.setting.max, f.what]));
 const TARGET = SCHEMA.fields.find((f) => f.name === 'target').setting;
 const THREADS = SCHEMA.fields.find((f) => f.name === 'threads').setting;
 // Settings that start the experiment over when they change.
-const STRUCTURAL = ['methods', 'seed', 'logEvery', 'threads', 'fromScratch', 'maxRecords'];
+const STRUCTURAL = ['methods', 'seed', 'logEvery', 'threads', 'fromScratch', 'maxRecords', 'network'];
 
-// Stage-1 minimums of this page, by seed (checkpoint bytes), shared by every mounted figure.
+// Stage-1 minimums of this page, by network and seed (checkpoint bytes), shared by every
+// mounted figure.
 const MINIMUMS = new Map();
-let savedMinimum = null; // a promise of the committed checkpoint's bytes, or null if it failed
+const minimumKey = (network, seed) => `${network}:${seed}`;
+const savedMinimums = new Map(); // network -> a promise of the committed checkpoint's bytes
 
-function fetchSavedMinimum() {
-  if (!savedMinimum) {
-    savedMinimum = fetch(SAVED_MINIMUM.url)
+function fetchSavedMinimum(network) {
+  if (!savedMinimums.has(network)) {
+    savedMinimums.set(network, fetch(savedUrl(network))
       .then((res) => (res.ok ? res.arrayBuffer() : Promise.reject(new Error(`HTTP ${res.status}`))))
       .then((b) => new Uint8Array(b))
-      .catch((e) => { savedMinimum = null; throw e; });
+      .catch((e) => { savedMinimums.delete(network); throw e; }));
   }
-  return savedMinimum;
+  return savedMinimums.get(network);
 }
 
 function duration(ms) {
@@ -216,20 +219,22 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
       $('fashion-methods-error').textContent = '';
     }
     out.fromScratch = $('fashion-stage1').checked;
+    out.network = $('fashion-network').value;
     out.maxRecords = st.maxRecords;
     return ok ? out : null;
   }
 
   function syncStage1Box() {
     const seed = readInt('fashion-seed');
+    const network = $('fashion-network').value;
     const box = $('fashion-stage1');
-    const forced = Number.isInteger(seed) && seed !== SAVED_MINIMUM.seed;
+    const forced = Number.isInteger(seed) && !savedMinimum(network, seed);
     box.disabled = forced;
     if (forced) box.checked = true;
-    const cached = Number.isInteger(seed) && MINIMUMS.has(seed);
+    const cached = Number.isInteger(seed) && MINIMUMS.has(minimumKey(network, seed));
     $('fashion-stage1-note').textContent = forced
-      ? (cached ? `Seed ${seed}: stage 1 already ran on this page; its minimum is reused.` : `The saved minimum is for seed ${SAVED_MINIMUM.seed}: with seed ${seed}, stage 1 runs first (once; every worker then starts from its minimum).`)
-      : `Off: stage 2 starts from the minimum saved for seed ${SAVED_MINIMUM.seed} (stage 1 done ahead of time).`;
+      ? (cached ? `Seed ${seed}: stage 1 of the ${network.toUpperCase()} already ran on this page; its minimum is reused.` : `The saved ${network.toUpperCase()} minimum is for seed ${savedSeed(network)}: with seed ${seed}, stage 1 runs first (once; every worker then starts from its minimum).`)
+      : `Off: stage 2 starts from the ${network.toUpperCase()} minimum saved for seed ${savedSeed(network)} (stage 1 done ahead of time).`;
   }
 
   function target() {
@@ -266,12 +271,12 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
 
   /** Where stage 2 starts for `settings`: { bytes } of a minimum, or { reason } to run stage 1. */
   async function minimumFor(settings) {
-    const cached = MINIMUMS.get(settings.seed);
+    const cached = MINIMUMS.get(minimumKey(settings.network, settings.seed));
     if (cached) return { bytes: cached, reused: true };
     if (settings.fromScratch) return { reason: 'chosen' };
-    if (settings.seed !== SAVED_MINIMUM.seed) return { reason: `the saved minimum is for seed ${SAVED_MINIMUM.seed}; seed ${settings.seed} needs stage 1` };
+    if (!savedMinimum(settings.network, settings.seed)) return { reason: `the saved minimum is for seed ${savedSeed(settings.network)}; seed ${settings.seed} needs stage 1` };
     try {
-      return { bytes: await fetchSavedMinimum() };
+      return { bytes: await fetchSavedMinimum(settings.network) };
     } catch (e) {
       return { reason: `the saved minimum did not load (${e.message || e})` };
     }
@@ -335,7 +340,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
         sh.worker.postMessage({
           type: 'init',
           dir,
-          config: { methods: sh.methods, seed: settings.seed, logEvery: settings.logEvery, sharpnessDraws: SHARPNESS_DRAWS, maxRecords: settings.maxRecords },
+          config: { network: settings.network, methods: sh.methods, seed: settings.seed, logEvery: settings.logEvery, sharpnessDraws: SHARPNESS_DRAWS, maxRecords: settings.maxRecords },
           minimum: m.bytes ? m.bytes.slice() : null,
           reason: m.reason,
           strip: sh.k === 0,
@@ -489,6 +494,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
         hook.engine = msg.build && msg.build.simd ? 'wasm SIMD128' : 'wasm scalar';
         if (msg.methodInfo) for (const m of msg.methodInfo) names[m.id] = m.name;
         st.config = msg.settings;
+        $('fashion-net-name').textContent = st.settings.network === 'cnn' ? 'the paper’s CNN' : 'a small MLP';
         $('fashion-arch').textContent = ` (layers ${msg.layerSizes.join('–')}, D = ${int(msg.params)} parameters)`;
         describeProtocol();
         if (msg.strip) hook.strip = buildStrip($('fashion-strip'), msg.strip, msg.settings.corrupted);
@@ -507,7 +513,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
         updateReadout();
         const reason = msg.reason;
         const why = reason === 'reset' ? 'Reset: stage 1 starts over. Press Play.'
-          : st.settings.seed !== SAVED_MINIMUM.seed ? `The saved minimum is for seed ${SAVED_MINIMUM.seed}: with seed ${st.settings.seed}, stage 1 runs first. Press Play.`
+          : !savedMinimum(st.settings.network, st.settings.seed) ? `The saved minimum is for seed ${savedSeed(st.settings.network)}: with seed ${st.settings.seed}, stage 1 runs first. Press Play.`
             : reason === 'chosen' ? 'Ready to run stage 1 from scratch. Press Play.' : `Stage 1 has to run: ${reason}. Press Play.`;
         setStatus(why, 'ok');
         go();
@@ -522,7 +528,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
       }
       case 'minimum': {
         // Stage 1 is done: keep its minimum for this seed and start the other workers from it.
-        MINIMUMS.set(st.settings.seed, msg.bytes);
+        MINIMUMS.set(minimumKey(st.settings.network, st.settings.seed), msg.bytes);
         for (const x of st.shards) if (x !== sh) x.worker.postMessage({ type: 'minimum', bytes: msg.bytes.slice() });
         syncStage1Box();
         return;
@@ -830,6 +836,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
     }
     // The plot's panel notes say what the measurements are made on.
     PANELS[0].note = `${values.testSize} held-out images`;
+    $('fashion-test-col').title = `Test accuracy on ${values.testSize} held-out images`;
     PANELS[1].note = `the ${values.corruptedCount} corrupted training images`;
     PANELS[2].note = `E[L(θ+ν)] − L(θ), ν ~ 𝒩(0, ${values.sharpnessDelta}² I); a noisy estimate`;
     st.dirty.curves = true;
@@ -838,7 +845,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
   /** The numbers of the live run, in words (model.js liveCaption). */
   function describeLive() {
     if (!st.start) return;
-    const text = liveCaption({ start: st.start, ids: st.ids, records: st.records, names, params: st.params || 0, statusOf: status });
+    const text = liveCaption({ start: st.start, ids: st.ids, records: st.records, names, params: st.params || 0, statusOf: status, network: st.settings ? st.settings.network : SCHEMA.network, testSize: st.config ? st.config.testSize : undefined });
     if ($('fashion-live').textContent !== text) $('fashion-live').textContent = text;
   }
 
@@ -931,6 +938,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
       target: s.target,
       threads: s.threads,
       fromScratch: !!s.fromScratch,
+      network: s.network,
       maxRecords: st.maxRecords,
       playing: st.playing,
       spectrumMethod: st.spectrumId,
@@ -949,6 +957,12 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
         const want = partial.methods.includes(id);
         if (box.checked !== want) { box.checked = want; changed = true; }
       }
+    }
+    if (typeof partial.network === 'string' && $('fashion-network').value !== partial.network) {
+      if (!SCHEMA.networks.includes(partial.network)) throw new Error(`setState: network must be one of ${SCHEMA.networks.join(', ')}, got ${partial.network}`);
+      $('fashion-network').value = partial.network;
+      syncStage1Box();
+      changed = true;
     }
     if (partial.fromScratch !== undefined && $('fashion-stage1').checked !== !!partial.fromScratch) {
       $('fashion-stage1').checked = !!partial.fromScratch;
@@ -1045,7 +1059,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
     const s = readSettings();
     const el = $('fashion-estimate');
     if (!s) { el.textContent = ''; return; }
-    const stage1 = (s.fromScratch || s.seed !== SAVED_MINIMUM.seed) && !MINIMUMS.has(s.seed);
+    const stage1 = (s.fromScratch || !savedMinimum(s.network, s.seed)) && !MINIMUMS.has(minimumKey(s.network, s.seed));
     const recordMs = st.perf ? st.perf.recordMs : null;
     const groups = partition(s.methods, s.threads, s.logEvery, measured, recordMs);
     const ms = Math.max(...groups.map((ids) => estimateMs({ ids, iterations: {}, target: s.target, logEvery: s.logEvery, msPerIter: measured, recordMs })));
@@ -1123,15 +1137,18 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
     }
     on($('fashion-stage1'), 'change', (e) => {
       // Asking for stage 1 from scratch means running it again, not reusing one from earlier.
-      if (e.target.checked) MINIMUMS.delete(readInt('fashion-seed'));
+      if (e.target.checked) MINIMUMS.delete(minimumKey($('fashion-network').value, readInt('fashion-seed')));
       settingsChanged();
     });
     on($('fashion-seed'), 'input', syncStage1Box);
+    on($('fashion-network'), 'change', () => { syncStage1Box(); settingsChanged(); });
     on($('fashion-settings'), 'submit', (e) => e.preventDefault());
     on($('fashion-defaults'), 'click', () => {
       for (const [, id] of FIELDS) $(id).value = $(id).defaultValue;
       for (const [id] of METHODS) $(`fashion-method-${id}`).checked = true;
       $('fashion-stage1').checked = false;
+      $('fashion-network').value = SCHEMA.network;
+      syncStage1Box();
       settingsChanged();
     });
     on($('fashion-spectrum-method'), 'change', (e) => {

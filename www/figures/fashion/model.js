@@ -22,6 +22,10 @@ export const SCHEMA = {
     field('workers', 'threads', 'fashion-threads', 'number of worker threads'),
   ],
   maxRecords: setting('fashion', 'maxRecords'),
+  /** The networks the figure trains (link key `network`), the page's default first. */
+  networks: /** @type {string[]} */ (/** @type {any} */ (setting('fashion', 'network')).choices),
+  /** The page's default network (the schema's default). */
+  network: /** @type {string} */ (setting('fashion', 'network').default),
   /** The paper's stage 2 (the preset fashion-5-3): iterations, logEvery, seed, methods. */
   paper: presetValues('fashion', 'fashion-5-3'),
 };
@@ -53,6 +57,7 @@ export function fashionState(link) {
     fromScratch: f.fromScratch,
     hidden: link.hide,
     playing: link.play,
+    network: f.network ?? SCHEMA.network,
   };
   if (f.workers != null) s.threads = f.workers;
   if (f.spectrum != null) s.spectrumMethod = f.spectrum;
@@ -73,6 +78,7 @@ export function fashionHash(s, extra = {}) {
     ['seed', s.seed], ['iterations', s.target], ['logEvery', s.logEvery], ['maxRecords', s.maxRecords],
     ['workers', s.threads],
   ];
+  if (s.network && s.network !== SCHEMA.network) pairs.push(['network', s.network]);
   if (s.fromScratch) pairs.push(['fromScratch', 1]);
   if (s.spectrumMethod) pairs.push(['spectrum', s.spectrumMethod]);
   pairs.push(['play', s.playing ? 1 : 0]);
@@ -85,8 +91,36 @@ export function fashionHash(s, extra = {}) {
  * @param {Record<string, any>} s
  */
 export function exportBase(s) {
-  return `sgd-escape-fashion-seed${s.seed}-it${s.target}`;
+  return `sgd-escape-fashion-${s.network || SCHEMA.network}-seed${s.seed}-it${s.target}`;
 }
+
+/**
+ * The committed stage-1 minimums (`sgd-escape fashion --network N --save-start`), by network:
+ * the seed they are for and their path under www/. Other seeds (or networks) run stage 1.
+ */
+export const SAVED_MINIMUMS = {
+  mlp: { seed: 0, path: 'data/fashion-minimum-seed0.bin' },
+  cnn: { seed: 0, path: 'data/fashion-cnn-minimum-seed0.bin' },
+};
+
+/**
+ * The saved minimum for a network and seed, or null when stage 1 has to run.
+ * @param {string} network
+ * @param {number} seed
+ * @returns {{ seed: number, path: string } | null}
+ */
+export function savedMinimum(network, seed) {
+  const m = /** @type {Record<string, { seed: number, path: string }>} */ (SAVED_MINIMUMS)[network];
+  return m && m.seed === seed ? m : null;
+}
+
+/** What the network is, for labels: `the paper's CNN` or `the MLP (784-14-10)`. */
+export function networkName(/** @type {string} */ network) {
+  return network === 'cnn' ? 'the paper’s CNN' : 'the MLP (784-14-10)';
+}
+
+/** The sentence of the caption that points to the multi-seed verdict (docs, not this run). */
+export const VERDICT_POINTER = 'Whether this holds over many seeds: REPRODUCTION.md, section 3.';
 
 // A training loss this many times the one at the minimum means the run has left the minimum;
 // a non-finite one, or one beyond ESCAPE_FACTOR times chance level (log 10), that it diverged.
@@ -122,13 +156,16 @@ export function methodStatus(rs, stopped) {
 /**
  * The live caption: the numbers at the minimum, then what became of each method, and the best
  * test accuracy and flattest point of the latest records (against GD's when it runs).
- * @param {{ start: any, ids: string[], records: Record<string, any[]>, names: Record<string, string>, params: number, statusOf: (id: string) => { kind: string } }} p
+ * `network` and `testSize` (images the test accuracy is measured on) say what runs; the caption
+ * ends with VERDICT_POINTER (the multi-seed verdict lives in the docs, not in one run).
+ * @param {{ start: any, ids: string[], records: Record<string, any[]>, names: Record<string, string>, params: number, statusOf: (id: string) => { kind: string }, network?: string, testSize?: number }} p
  * @returns {string}
  */
-export function liveCaption({ start: s, ids, records, names, params, statusOf }) {
+export function liveCaption({ start: s, ids, records, names, params, statusOf, network = SCHEMA.network, testSize }) {
   const out = [];
   const ratio = s.trHSigmaIso > 0 ? s.trHSigma / s.trHSigmaIso : NaN;
-  out.push(`At the minimum: ${pct(s.trainAccuracy)} of the training labels fitted (the random ones: ${pct(s.corruptedAccuracy)}), test accuracy ${pct(s.testAccuracy)}, expected sharpness ${fmt(s.sharpness, 2)}, top Hessian eigenvalue ${fmt(s.topEigenvalues[0])}; SGD’s noise there scores Tr(HΣ) ×${fmt(ratio)} the isotropic reference (D = ${int(params)}).`);
+  const on = testSize ? ` on ${int(testSize)} held-out images` : '';
+  out.push(`Network: ${networkName(network)}. At the minimum: ${pct(s.trainAccuracy)} of the training labels fitted (the random ones: ${pct(s.corruptedAccuracy)}), test accuracy ${pct(s.testAccuracy)}${on}, expected sharpness ${fmt(s.sharpness, 2)}, top Hessian eigenvalue ${fmt(s.topEigenvalues[0])}; SGD’s noise there scores Tr(HΣ) ×${fmt(ratio)} the isotropic reference (D = ${int(params)}).`);
   // The iteration all methods have a record for.
   const it = Math.min(...ids.map((id) => { const rs = records[id] || []; return rs.length ? rs[rs.length - 1].iteration : 0; }));
   if (it > 0) {
@@ -151,8 +188,9 @@ export function liveCaption({ start: s, ids, records, names, params, statusOf })
     if (others.length) {
       const best = others.reduce((a, b) => (latest(b).testAccuracy > latest(a).testAccuracy ? b : a));
       const flat = others.reduce((a, b) => (latest(b).sharpness < latest(a).sharpness ? b : a));
-      out.push(`Latest records: the best test accuracy is ${names[best]}’s, ${pct(latest(best).testAccuracy)} at iteration ${int(latest(best).iteration)}${gd ? ` (GD: ${pct(gd.testAccuracy)} at ${int(gd.iteration)})` : ''}; the flattest point is ${names[flat]}’s, expected sharpness ${fmt(latest(flat).sharpness, 2)}${gd ? ` (GD: ${fmt(gd.sharpness, 2)})` : ''}.`);
+      out.push(`Latest records: the best test accuracy${on} is ${names[best]}’s, ${pct(latest(best).testAccuracy)} at iteration ${int(latest(best).iteration)}${gd ? ` (GD: ${pct(gd.testAccuracy)} at ${int(gd.iteration)})` : ''}; the flattest point is ${names[flat]}’s, expected sharpness ${fmt(latest(flat).sharpness, 2)}${gd ? ` (GD: ${fmt(gd.sharpness, 2)})` : ''}.`);
     }
   }
+  out.push(VERDICT_POINTER);
   return out.join(' ');
 }

@@ -4,7 +4,7 @@
 
 import { h } from '../../lib/dom.js';
 import { trimForEmbed } from '../../lib/figure-shell.js';
-import { inputAttrs } from '../../lib/schema.js';
+import { inputAttrs, setting } from '../../lib/schema.js';
 import { SCHEMA } from './model.js';
 
 /**
@@ -22,6 +22,17 @@ function numberField({ id, setting }) {
     h('span', { class: 'label-text', title: setting.help, text: setting.label }),
     fresh ? h('span', { class: 'field-row' }, input, fresh) : input,
     h('span', { class: 'error', id: `${id}-error`, role: 'alert' }));
+}
+
+/** The network select (link key `network`): its choices, label and help from the schema. */
+function networkField() {
+  const s = setting('fashion', 'network');
+  const select = h('select', { id: 'fashion-network' },
+    ...SCHEMA.networks.map((n) => h('option', { value: n, text: n === 'cnn' ? 'CNN (the paper’s, D = 11,330)' : 'MLP (784-14-10, D = 11,140)' })));
+  /** @type {HTMLSelectElement} */ (select).value = SCHEMA.network;
+  for (const o of select.querySelectorAll('option')) if (o.value === SCHEMA.network) o.defaultSelected = true;
+  return h('label', { class: 'field', for: 'fashion-network' },
+    h('span', { class: 'label-text', title: s.help, text: s.label }), select);
 }
 
 // What each control name shows (the rest of the figure is always there).
@@ -50,7 +61,8 @@ function section() {
       h('p', { class: 'kicker', text: 'Experiment 2 · paper Section 5.3' }),
       h('h2', { class: 'section-title', id: 'h-fashion', text: 'FashionMNIST with corrupted labels' }),
       h('p', { class: 'lede' },
-        'A real network, a real data set: a small MLP',
+        'A real network, a real data set: ',
+        h('span', { id: 'fashion-net-name', text: SCHEMA.network === 'cnn' ? 'the paper’s CNN' : 'a small MLP' }),
         h('span', { id: 'fashion-arch' }),
         ' is first driven into a sharp minimum, then every dynamics restarts from it. Noise shaped like the curvature escapes; isotropic noise of the same size does not.'),
       h('div', { class: 'explain' },
@@ -120,7 +132,7 @@ function section() {
               h('thead', {},
                 h('tr', {},
                   h('th', { scope: 'col', text: 'Method' }),
-                  h('th', { scope: 'col', title: 'Test accuracy', text: 'test' }),
+                  h('th', { scope: 'col', id: 'fashion-test-col', title: 'Test accuracy on the held-out test images', text: 'test' }),
                   h('th', { scope: 'col', title: 'Accuracy on the 200 corrupted images against their random labels', text: 'random fit' }),
                   h('th', { scope: 'col', title: 'Expected sharpness E[L(θ+ν)] − L(θ)', text: 'sharpness' }),
                   h('th', { scope: 'col', title: 'Tr(HΣ) / Tr(HΣ_iso) of SGD’s gradient noise', text: 'Tr ratio' }))),
@@ -144,11 +156,11 @@ function section() {
       h('section', { class: 'card f-settings', 'aria-labelledby': 'h-fashion-settings' },
         h('h3', { id: 'h-fashion-settings', text: 'Settings' }),
         h('p', { class: 'caption' },
-          'The paper runs 15,000 iterations of a CNN; here an MLP of about its size, for as long as you like. Changing the methods, the record interval, the seed, the threads or stage 1 starts the experiment over. Each method keeps at most ',
+          'The paper runs 15,000 iterations of its CNN; here the CNN or an MLP of about its size, for as long as you like. Changing the network, the methods, the record interval, the seed, the threads or stage 1 starts the experiment over. Each method keeps at most ',
           h('span', { 'data-fashion-setting': 'maxRecords', text: String(SCHEMA.maxRecords.default) }),
           ' records: past that, every other one is dropped and the interval doubles.'),
         h('form', { id: 'fashion-settings', novalidate: true, autocomplete: 'off' },
-          h('div', { class: 'fields' }, ...SCHEMA.fields.map(numberField)),
+          h('div', { class: 'fields' }, ...SCHEMA.fields.map(numberField), networkField()),
           h('label', { class: 'check stage1-check', for: 'fashion-stage1' },
             h('input', { type: 'checkbox', id: 'fashion-stage1', 'aria-describedby': 'fashion-stage1-note' }),
             h('span', { text: 'Run stage 1 from scratch' })),
