@@ -50,3 +50,12 @@ test('liveCaption names the running network, the test images, and points to the 
   assert.match(VERDICT_POINTER, /REPRODUCTION\.md, section 3/);
   assert.match(liveCaption({ ...p, network: 'mlp', testSize: 500 }), /MLP.*on 500 held-out images/);
 });
+
+test('first guesses of the ETA scale with the network; measurements are what estimateMs takes', async () => {
+  const { priorMs, PRIOR_MS, estimateMs } = await import('../../www/figures/fashion/costs.js');
+  assert.deepEqual(priorMs('mlp'), PRIOR_MS);
+  for (const [id, v] of Object.entries(PRIOR_MS)) assert.ok(priorMs('cnn')[id] > v, id);
+  const base = { ids: ['gd'], iterations: { gd: 0 }, target: 100, logEvery: 1000, recordMs: 0 };
+  assert.equal(estimateMs({ ...base, msPerIter: { gd: 90 } }), 9000);
+  assert.ok(estimateMs({ ...base, msPerIter: priorMs('cnn') }) > estimateMs({ ...base, msPerIter: priorMs('mlp') }));
+});

@@ -9,6 +9,19 @@ export const PRIOR_MS = {
   'gld-leading': 9, 'gld-hessian': 75, 'gld-eigvec': 85, 'sgd': 0.3,
 };
 export const PRIOR_RECORD_MS = 1500;
+// The CNN's iterations cost about ten times the MLP's (GD: 82-93 ms against 5-8 ms measured in
+// the page's worker on a busy 2-core machine); first guesses only, measurements replace them.
+const PRIOR_SCALE = { mlp: 1, cnn: 10 };
+
+/**
+ * First guesses of ms per iteration of each method for a network (cnn | mlp).
+ * @param {string} network
+ * @returns {Record<string, number>}
+ */
+export function priorMs(network) {
+  const k = PRIOR_SCALE[network] ?? 1;
+  return Object.fromEntries(Object.entries(PRIOR_MS).map(([id, v]) => [id, k * v]));
+}
 
 /**
  * Milliseconds left until every method that has not diverged reaches `target`.

@@ -34,7 +34,7 @@
 import { CurvesPlot, SpectrumPlot, PANELS, sub } from './plots.js';
 import { buildStrip } from './strip.js';
 import { markerSwatch, buildMethodBoxes, DESCRIPTION } from '../../lib/methods.js';
-import { estimateMs, partition, PRIOR_MS, PRIOR_RECORD_MS } from './costs.js';
+import { estimateMs, partition, priorMs, PRIOR_RECORD_MS } from './costs.js';
 import { thinRecords, toCsv } from '../../lib/curves.js';
 import { fmt } from '../../lib/format.js';
 import { statusReporter } from '../../lib/status.js';
@@ -675,7 +675,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
   function stage2Eta(t) {
     return Math.max(0, ...st.shards.map((sh) => estimateMs({
       ids: sh.methods, iterations: st.iterations, target: t, logEvery: st.settings.logEvery,
-      msPerIter: st.perf ? st.perf.msPerIter : {}, recordMs: st.perf ? st.perf.recordMs : null, diverged: st.diverged,
+      msPerIter: st.perf ? st.perf.msPerIter : priorMs(st.settings.network), recordMs: st.perf ? st.perf.recordMs : null, diverged: st.diverged,
     })));
   }
 
@@ -1052,7 +1052,7 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', hook: rootH
     const measured = st.perf ? st.perf.msPerIter : {};
     for (const el of root.querySelectorAll('#fashion-method-boxes .cost')) {
       const id = el.dataset.method;
-      const v = measured[id] ?? PRIOR_MS[id];
+      const v = measured[id] ?? priorMs($('fashion-network').value)[id];
       el.textContent = v === undefined ? '' : `${measured[id] === undefined ? '~' : ''}${v < 1 ? v.toFixed(1) : Math.round(v)} ms/it`;
       el.title = measured[id] === undefined ? 'first guess of the cost of one iteration in wasm' : 'measured cost of one iteration in wasm on this machine';
     }
