@@ -283,7 +283,7 @@ fn help_per_subcommand_is_generated_from_the_schema_and_version_prints() {
         ),
         (
             "fashion",
-            &["--iters", "--log-every", "--full-test", "--hidden"][..],
+            &["--iters", "--log-every", "--seeds", "--hidden", "--network"][..],
         ),
         ("one-hidden-layer", &["--epochs", "--seed", "--format"][..]),
         (
@@ -311,8 +311,9 @@ fn help_per_subcommand_is_generated_from_the_schema_and_version_prints() {
 
 #[test]
 fn switches_take_no_value() {
-    // `--full-test` is a plain switch: a value after it is an unexpected argument (exit 2).
-    let out = cli(&["fashion", "--full-test", "true"]);
+    // `schema --markdown` is a plain switch: a value after it is an unexpected argument
+    // (exit 2, naming the value).
+    let out = cli(&["schema", "--markdown", "true"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("`true`"));
 }
