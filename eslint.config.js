@@ -6,7 +6,7 @@ import globals from 'globals';
 
 export default [
   {
-    ignores: ['node_modules/', 'target/', 'www/pkg/', 'www/pkg-scalar/', 'fuzz/', 'playwright-report/', 'test-results/'],
+    ignores: ['node_modules/', 'target/', 'www/pkg/', 'www/pkg-scalar/', 'www/build-id.js', 'fuzz/', 'playwright-report/', 'test-results/'],
   },
   js.configs.recommended,
   {
