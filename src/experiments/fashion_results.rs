@@ -195,11 +195,28 @@ impl FashionResult {
         } else {
             window.iter().sum::<f64>() / window.len() as f64
         };
+        // The escape shows as the random labels the run stops fitting on the way: the lowest
+        // fraction over every point up to the horizon (a run that escaped and re-fitted them
+        // ends near 100% again, so the final value alone would hide it).
+        let lowest = self
+            .curve
+            .iter()
+            .filter(|p| p.iteration <= horizon)
+            .map(|p| p.corrupted_accuracy)
+            .chain(
+                self.run
+                    .records
+                    .iter()
+                    .filter(|r| r.iteration <= horizon)
+                    .map(|r| r.corrupted_accuracy),
+            )
+            .fold(corrupted, f64::min);
         Some(HorizonMetrics {
             test_accuracy: test,
             window_test_accuracy: window,
             sharpness,
             random_labels_fitted: corrupted,
+            lowest_random_labels_fitted: lowest,
         })
     }
 }
@@ -215,6 +232,49 @@ pub struct HorizonMetrics {
     pub sharpness: Option<f64>,
     /// Fraction of the random labels still fitted.
     pub random_labels_fitted: f64,
+    /// The lowest fraction of the random labels fitted at any point up to the horizon: how far
+    /// the run left the minimum that memorised them.
+    pub lowest_random_labels_fitted: f64,
+}
+
+/// Paired differences of one method from a baseline method on the same seeds, per metric,
+/// each with its 95% t-interval (None when no seed has both).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PairedDifferences {
+    /// Test accuracy at the horizon.
+    pub test_accuracy: Option<PairedDifference>,
+    /// Mean test accuracy over the last 20% of the iterations.
+    pub window_test_accuracy: Option<PairedDifference>,
+    /// Expected sharpness at the horizon.
+    pub sharpness: Option<PairedDifference>,
+    /// Random labels still fitted at the horizon.
+    pub random_labels_fitted: Option<PairedDifference>,
+    /// The lowest fraction of random labels fitted on the way.
+    pub lowest_random_labels_fitted: Option<PairedDifference>,
+}
+
+impl PairedDifferences {
+    /// The differences `run - baseline` over the seeds both have.
+    fn between(
+        run: &BTreeMap<u32, HorizonMetrics>,
+        baseline: &BTreeMap<u32, HorizonMetrics>,
+    ) -> Self {
+        let paired = |f: fn(&HorizonMetrics) -> Option<f64>| -> Option<PairedDifference> {
+            let pairs: Vec<(f64, f64)> = run
+                .iter()
+                .filter_map(|(seed, m)| Some((f(m)?, f(baseline.get(seed)?)?)))
+                .collect();
+            paired_difference(&pairs)
+        };
+        PairedDifferences {
+            test_accuracy: paired(|m| Some(m.test_accuracy)),
+            window_test_accuracy: paired(|m| Some(m.window_test_accuracy)),
+            sharpness: paired(|m| m.sharpness),
+            random_labels_fitted: paired(|m| Some(m.random_labels_fitted)),
+            lowest_random_labels_fitted: paired(|m| Some(m.lowest_random_labels_fitted)),
+        }
+    }
 }
 
 /// One method (and variant) over seeds.
@@ -233,6 +293,8 @@ pub struct MethodSummary {
     pub sharpness: Option<Summary>,
     /// Fraction of the random labels still fitted at the end.
     pub random_labels_fitted: Summary,
+    /// The lowest fraction of the random labels fitted on the way (the escape).
+    pub lowest_random_labels_fitted: Summary,
     /// Final test accuracy minus GD's on the same seed, with its 95% t-interval.
     pub diff_vs_gd: Option<PairedDifference>,
     /// The same for the window test accuracy.
@@ -241,6 +303,12 @@ pub struct MethodSummary {
     pub sharpness_diff_vs_gd: Option<PairedDifference>,
     /// The same for the random labels still fitted.
     pub random_labels_diff_vs_gd: Option<PairedDifference>,
+    /// The same for the lowest fraction of random labels fitted on the way.
+    pub lowest_random_labels_diff_vs_gd: Option<PairedDifference>,
+    /// Every metric's paired difference from GLD dynamic, the isotropic noise of SGD's own
+    /// trace (the paper's comparison "anisotropic against isotropic noise of the same size");
+    /// None for GLD dynamic itself and in a group without it.
+    pub vs_gld_dynamic: Option<PairedDifferences>,
 }
 
 /// The summary of one (network, dataset, horizon).
@@ -253,6 +321,9 @@ pub struct SummaryGroup {
     pub dataset: Dataset,
     /// The iteration the values are taken at.
     pub iterations: u64,
+    /// Test images every accuracy is measured on (the largest of the group's runs; the CLI
+    /// always uses all 10,000).
+    pub test_images: usize,
     /// Every seed with at least one run.
     pub seeds: Vec<u32>,
     /// Per method and variant, in canonical order.
@@ -323,21 +394,16 @@ fn summarize_group(
     seeds.sort_unstable();
     seeds.dedup();
     diverged.sort();
-    let gd = by_id.get(&id_order(Method::Gd.id())).cloned();
+    let gd = by_id.get(&id_order(Method::Gd.id()));
+    let dynamic = by_id.get(&id_order(Method::GldDynamic.id()));
     let summary = by_id
         .iter()
         .map(|((_, id), per_seed)| {
             let values = |f: &dyn Fn(&HorizonMetrics) -> Option<f64>| -> Vec<f64> {
                 per_seed.values().filter_map(f).collect()
             };
-            let paired = |f: &dyn Fn(&HorizonMetrics) -> Option<f64>| -> Option<PairedDifference> {
-                let gd = gd.as_ref()?;
-                let pairs: Vec<(f64, f64)> = per_seed
-                    .iter()
-                    .filter_map(|(seed, m)| Some((f(m)?, f(gd.get(seed)?)?)))
-                    .collect();
-                paired_difference(&pairs)
-            };
+            let vs_gd = gd.map(|gd| PairedDifferences::between(per_seed, gd));
+            let vs_gd = vs_gd.unwrap_or_default();
             let empty = Summary {
                 mean: f64::NAN,
                 sd: 0.0,
@@ -352,10 +418,18 @@ fn summarize_group(
                 sharpness: summarize(&values(&|m| m.sharpness)),
                 random_labels_fitted: summarize(&values(&|m| Some(m.random_labels_fitted)))
                     .unwrap_or(empty),
-                diff_vs_gd: paired(&|m| Some(m.test_accuracy)),
-                window_diff_vs_gd: paired(&|m| Some(m.window_test_accuracy)),
-                sharpness_diff_vs_gd: paired(&|m| m.sharpness),
-                random_labels_diff_vs_gd: paired(&|m| Some(m.random_labels_fitted)),
+                lowest_random_labels_fitted: summarize(&values(&|m| {
+                    Some(m.lowest_random_labels_fitted)
+                }))
+                .unwrap_or(empty),
+                diff_vs_gd: vs_gd.test_accuracy,
+                window_diff_vs_gd: vs_gd.window_test_accuracy,
+                sharpness_diff_vs_gd: vs_gd.sharpness,
+                random_labels_diff_vs_gd: vs_gd.random_labels_fitted,
+                lowest_random_labels_diff_vs_gd: vs_gd.lowest_random_labels_fitted,
+                vs_gld_dynamic: dynamic
+                    .filter(|_| id != Method::GldDynamic.id())
+                    .map(|dynamic| PairedDifferences::between(per_seed, dynamic)),
             }
         })
         .collect();
@@ -363,34 +437,11 @@ fn summarize_group(
         network,
         dataset: Dataset::from_id(dataset).unwrap_or_default(),
         iterations: horizon,
+        test_images: runs.iter().map(|r| r.test_images).max().unwrap_or(0),
         seeds,
         summary,
         diverged,
     }
-}
-
-/// The paired difference of `metric` between two methods of a group (a - b over their common
-/// seeds), e.g. SGD against GLD dynamic (the isotropic noise of SGD's trace).
-pub fn paired_between(
-    results: &[FashionResult],
-    group: &SummaryGroup,
-    a: &str,
-    b: &str,
-    metric: fn(&HorizonMetrics) -> Option<f64>,
-) -> Option<PairedDifference> {
-    let of = |id: &str| -> BTreeMap<u32, f64> {
-        results
-            .iter()
-            .filter(|r| r.id == id && r.network == group.network && r.dataset == group.dataset)
-            .filter_map(|r| Some((r.seed, metric(&r.metrics_at(group.iterations)?)?)))
-            .collect()
-    };
-    let (xa, xb) = (of(a), of(b));
-    let pairs: Vec<(f64, f64)> = xa
-        .iter()
-        .filter_map(|(s, &v)| Some((v, *xb.get(s)?)))
-        .collect();
-    paired_difference(&pairs)
 }
 
 /// mean +- sd of a summary, scaled by `scale`, or "n/a".
@@ -443,30 +494,65 @@ pub fn markdown_tables(groups: &[SummaryGroup]) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
-        out.push_str("| method | n | test acc. (%) | test acc., last 20% (%) | expected sharpness (x1e-3) | random labels fitted (%) |\n| --- | --- | --- | --- | --- | --- |\n");
+        out.push_str("| method | n | test acc. (%) | test acc., last 20% (%) | expected sharpness (x1e-3) | random labels fitted (%) | lowest on the way (%) |\n| --- | --- | --- | --- | --- | --- | --- |\n");
         for m in &g.summary {
             out.push_str(&format!(
-                "| {} | {} | {} | {} | {} | {} |\n",
+                "| {} | {} | {} | {} | {} | {} | {} |\n",
                 m.id,
                 m.test_accuracy.n,
                 mean_sd(Some(&m.test_accuracy), 100.0, 2),
                 mean_sd(Some(&m.window_test_accuracy), 100.0, 2),
                 mean_sd(m.sharpness.as_ref(), 1e3, 3),
                 mean_sd(Some(&m.random_labels_fitted), 100.0, 1),
+                mean_sd(Some(&m.lowest_random_labels_fitted), 100.0, 1),
             ));
         }
-        out.push_str("\nPaired differences from GD on the same seed, mean [95% t-interval]; * = the interval excludes 0:\n\n");
-        out.push_str("| method | Δ test acc. (points) | Δ test acc., last 20% (points) | Δ sharpness (x1e-3) | Δ random labels fitted (points) |\n| --- | --- | --- | --- | --- |\n");
-        for m in g.summary.iter().filter(|m| m.id != Method::Gd.id()) {
-            out.push_str(&format!(
-                "| {} | {} | {} | {} | {} |\n",
-                m.id,
-                interval(m.diff_vs_gd.as_ref(), 100.0, 2),
-                interval(m.window_diff_vs_gd.as_ref(), 100.0, 2),
-                interval(m.sharpness_diff_vs_gd.as_ref(), 1e3, 3),
-                interval(m.random_labels_diff_vs_gd.as_ref(), 100.0, 1),
-            ));
-        }
+        let differences_table =
+            |out: &mut String, title: &str, rows: Vec<(&str, PairedDifferences)>| {
+                if rows.is_empty() {
+                    return;
+                }
+                out.push_str(&format!("\nPaired differences from {title} on the same seed, mean [95% t-interval]; * = the interval excludes 0:\n\n"));
+                out.push_str("| method | Δ test acc. (points) | Δ test acc., last 20% (points) | Δ sharpness (x1e-3) | Δ random labels fitted (points) | Δ lowest on the way (points) |\n| --- | --- | --- | --- | --- | --- |\n");
+                for (id, d) in rows {
+                    out.push_str(&format!(
+                        "| {} | {} | {} | {} | {} | {} |\n",
+                        id,
+                        interval(d.test_accuracy.as_ref(), 100.0, 2),
+                        interval(d.window_test_accuracy.as_ref(), 100.0, 2),
+                        interval(d.sharpness.as_ref(), 1e3, 3),
+                        interval(d.random_labels_fitted.as_ref(), 100.0, 1),
+                        interval(d.lowest_random_labels_fitted.as_ref(), 100.0, 1),
+                    ));
+                }
+            };
+        let vs_gd = g
+            .summary
+            .iter()
+            .filter(|m| m.id != Method::Gd.id())
+            .map(|m| {
+                let d = PairedDifferences {
+                    test_accuracy: m.diff_vs_gd,
+                    window_test_accuracy: m.window_diff_vs_gd,
+                    sharpness: m.sharpness_diff_vs_gd,
+                    random_labels_fitted: m.random_labels_diff_vs_gd,
+                    lowest_random_labels_fitted: m.lowest_random_labels_diff_vs_gd,
+                };
+                (m.id.as_str(), d)
+            })
+            .collect();
+        differences_table(&mut out, "GD", vs_gd);
+        let vs_dynamic = g
+            .summary
+            .iter()
+            .filter(|m| m.id != Method::Gd.id())
+            .filter_map(|m| Some((m.id.as_str(), m.vs_gld_dynamic.clone()?)))
+            .collect();
+        differences_table(
+            &mut out,
+            "GLD dynamic (isotropic noise of SGD's trace)",
+            vs_dynamic,
+        );
         if !g.diverged.is_empty() {
             out.push_str(&format!(
                 "\nDiverged before iteration {} (left out): {}.\n",
@@ -621,5 +707,52 @@ mod tests {
         assert!(at50[0].summary[1].sharpness.is_none(), "no sharpness at 50");
         // Beyond every run: no group.
         assert!(build_summary(&results, Some(200)).is_empty());
+    }
+
+    /// A run whose curve loses the random labels to `lowest` at iteration 40 and re-fits them.
+    fn escaping(method: Method, seed: u32, lowest: f64) -> FashionResult {
+        let mut r = result(method, seed, 0.6, 0.001);
+        for p in &mut r.curve {
+            p.corrupted_accuracy = if p.iteration == 40 { lowest } else { 1.0 };
+        }
+        r
+    }
+
+    #[test]
+    fn the_lowest_random_labels_fitted_counts_the_escape_a_refit_hides() {
+        let results = vec![
+            escaping(Method::Gd, 0, 1.0),
+            escaping(Method::Gd, 1, 1.0),
+            escaping(Method::GldDynamic, 0, 0.99),
+            escaping(Method::GldDynamic, 1, 0.97),
+            escaping(Method::Sgd, 0, 0.2),
+            escaping(Method::Sgd, 1, 0.4),
+        ];
+        let g = &build_summary(&results, None)[0];
+        let sgd = g.summary.iter().find(|m| m.id == "sgd").unwrap();
+        // Every run ends with all random labels fitted: the final value shows no escape.
+        assert_eq!(sgd.random_labels_fitted.mean, 1.0);
+        assert!((sgd.lowest_random_labels_fitted.mean - 0.3).abs() < 1e-12);
+        let d = sgd.lowest_random_labels_diff_vs_gd.unwrap();
+        assert!((d.mean + 0.7).abs() < 1e-12 && d.n == 2);
+        // Against GLD dynamic: (0.2 - 0.99, 0.4 - 0.97), mean -0.68.
+        let iso = sgd.vs_gld_dynamic.as_ref().unwrap();
+        let d = iso.lowest_random_labels_fitted.unwrap();
+        assert!((d.mean + 0.68).abs() < 1e-12, "{d:?}");
+        assert!(iso.test_accuracy.is_some());
+        // GLD dynamic is not compared with itself; GD has no GD row but has a dynamic one.
+        let dynamic = g.summary.iter().find(|m| m.id == "gld-dynamic").unwrap();
+        assert!(dynamic.vs_gld_dynamic.is_none());
+        // Before the dip (horizon 30) nothing was lost yet.
+        let at30 = &build_summary(&results, Some(30))[0];
+        let sgd30 = at30.summary.iter().find(|m| m.id == "sgd").unwrap();
+        assert_eq!(sgd30.lowest_random_labels_fitted.mean, 1.0);
+        let md = markdown_tables(&build_summary(&results, None));
+        assert!(md.contains("lowest on the way (%)"), "{md}");
+        assert!(
+            md.contains("from GLD dynamic (isotropic noise of SGD's trace)"),
+            "{md}"
+        );
+        assert!(md.contains("| -70.0 ["), "{md}");
     }
 }

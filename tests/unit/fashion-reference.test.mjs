@@ -1,0 +1,50 @@
+// The caption's quote of the native reference runs: worded from the shipped summary, with
+// "cannot tell" for an interval containing 0 and no interval for a single seed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { wordDifference, referenceSentence, CLAIMS } from '../../www/figures/fashion/reference.js';
+
+const points = { scale: 100, unit: ' points', digits: 1 };
+
+test('wordDifference: higher, lower, cannot tell, one seed', () => {
+  assert.equal(wordDifference({ mean: 0.02, ciLow: 0.01, ciHigh: 0.03, n: 3 }, points), '+2.0 points [95% interval +1.0, +3.0]: higher');
+  assert.equal(wordDifference({ mean: -0.74, ciLow: -0.92, ciHigh: -0.56, n: 3 }, points), '−74.0 points [95% interval −92.0, −56.0]: lower');
+  assert.match(wordDifference({ mean: 0.009, ciLow: -0.03, ciHigh: 0.05, n: 3 }, points), /: cannot tell$/);
+  assert.equal(wordDifference({ mean: 0.004, ciLow: 0.004, ciHigh: 0.004, n: 1 }, points), '+0.4 points (one seed, no interval)');
+});
+
+const diff = (mean, lo, hi, n = 3) => ({ mean, ciLow: lo, ciHigh: hi, n });
+const group = (network, sgd) => ({ network, dataset: 'paper', iterations: 3000, testImages: 10000, seeds: [0, 1, 2], summary: [{ id: 'gd' }, sgd] });
+
+test('referenceSentence names the network, seeds, iteration and test images, and words every claim', () => {
+  const sgd = {
+    id: 'sgd',
+    lowestRandomLabelsDiffVsGd: diff(-0.74, -0.92, -0.56),
+    sharpnessDiffVsGd: diff(0.0018, -0.0005, 0.0041),
+    diffVsGd: diff(0.0087, -0.0276, 0.045),
+    vsGldDynamic: { testAccuracy: diff(0.0079, -0.0309, 0.0467) },
+  };
+  const s = referenceSentence([group('mlp', { id: 'sgd' }), group('cnn', sgd)], 'cnn');
+  assert.ok(s);
+  assert.match(s, /CNN, paper dataset, seeds 0, 1, 2, iteration 3,000, test accuracy on 10,000 images/);
+  assert.match(s, /random labels fitted on the way: −74\.0 points \[95% interval −92\.0, −56\.0\]: lower/);
+  assert.match(s, /SGD − GD, test accuracy: \+0\.87 points .*: cannot tell/);
+  assert.match(s, /GLD dynamic .* test accuracy: \+0\.79 points .*: cannot tell/);
+  assert.equal((s.match(/cannot tell/g) ?? []).length, 3);
+  // No group for the network, or nothing to quote: no sentence.
+  assert.equal(referenceSentence([group('cnn', sgd)], 'mlp'), null);
+  assert.equal(referenceSentence([group('mlp', { id: 'sgd' })], 'mlp'), null);
+  assert.equal(referenceSentence(null, 'cnn'), null);
+});
+
+test('the shipped reference summary has every quoted claim for both networks', () => {
+  const groups = JSON.parse(readFileSync(new URL('../../www/data/fashion-reference.json', import.meta.url), 'utf8'));
+  for (const network of ['cnn', 'mlp']) {
+    const s = referenceSentence(groups, network);
+    assert.ok(s, network);
+    const g = groups.find((x) => x.network === network && x.dataset === 'paper');
+    const sgd = g.summary.find((m) => m.id === 'sgd');
+    for (const c of CLAIMS) assert.ok(c.pick(sgd), `${network}: ${c.what} vs ${c.against}`);
+  }
+});

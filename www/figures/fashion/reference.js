@@ -1,0 +1,85 @@
+/**
+ * The native reference runs' verdict, quoted in the FashionMNIST caption.
+ *
+ * The numbers come from www/data/fashion-reference.json, which is the CLI's
+ * `sgd-escape fashion-summary results/fashion --horizon 3000` over the committed result files
+ * (a Rust test regenerates it and compares). Nothing here is typed by hand: this module only
+ * words what the summary holds. A paired difference whose 95% interval contains 0 is worded
+ * "cannot tell", never ranked; a single seed is worded "one seed, no interval".
+ */
+
+/** Where the page fetches the reference summary (relative to www/). */
+export const REFERENCE_URL = 'data/fashion-reference.json';
+
+/**
+ * The claims quoted, each a paired difference of one method from a baseline on the same seed.
+ * `pick` reads it from a method's summary entry; `scale` and `unit` format it.
+ * @type {{ method: string, against: string, what: string, pick: (m: any) => any, scale: number, unit: string, digits: number }[]}
+ */
+export const CLAIMS = [
+  {
+    method: 'sgd', against: 'GD', what: 'lowest fraction of the random labels fitted on the way',
+    pick: (m) => m.lowestRandomLabelsDiffVsGd, scale: 100, unit: ' points', digits: 1,
+  },
+  {
+    method: 'sgd', against: 'GD', what: 'expected sharpness',
+    pick: (m) => m.sharpnessDiffVsGd, scale: 1e3, unit: 'e-3', digits: 2,
+  },
+  {
+    method: 'sgd', against: 'GD', what: 'test accuracy',
+    pick: (m) => m.diffVsGd, scale: 100, unit: ' points', digits: 2,
+  },
+  {
+    method: 'sgd', against: 'GLD dynamic (isotropic, same trace)', what: 'test accuracy',
+    pick: (m) => m.vsGldDynamic?.testAccuracy, scale: 100, unit: ' points', digits: 2,
+  },
+];
+
+/**
+ * A signed number with fixed digits.
+ * @param {number} x
+ * @param {number} digits
+ */
+function signed(x, digits) {
+  return (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(digits);
+}
+
+/**
+ * One paired difference worded with its interval and what it allows to say.
+ * @param {{ mean: number, ciLow: number, ciHigh: number, n: number }} d
+ * @param {{ scale: number, unit: string, digits: number }} claim
+ */
+export function wordDifference(d, claim) {
+  const v = (/** @type {number} */ x) => signed(claim.scale * x, claim.digits);
+  if (d.n < 2) return `${v(d.mean)}${claim.unit} (one seed, no interval)`;
+  const interval = `${v(d.mean)}${claim.unit} [95% interval ${v(d.ciLow)}, ${v(d.ciHigh)}]`;
+  if (d.ciLow > 0) return `${interval}: higher`;
+  if (d.ciHigh < 0) return `${interval}: lower`;
+  return `${interval}: cannot tell`;
+}
+
+/**
+ * The caption's reference sentence for `network` ('cnn' or 'mlp') on the paper's dataset, or
+ * null when the summary has no such group.
+ * @param {any[]} groups the summary groups (fashion-reference.json)
+ * @param {string} network
+ * @returns {string | null}
+ */
+export function referenceSentence(groups, network) {
+  if (!Array.isArray(groups)) return null;
+  const g = groups.find((x) => x && x.network === network && x.dataset === 'paper');
+  if (!g || !Array.isArray(g.summary)) return null;
+  const parts = [];
+  for (const claim of CLAIMS) {
+    const m = g.summary.find((/** @type {any} */ x) => x.id === claim.method);
+    const d = m && claim.pick(m);
+    if (!d || !Number.isFinite(d.mean)) continue;
+    parts.push(`${claim.method.toUpperCase()} − ${claim.against}, ${claim.what}: ${wordDifference(d, claim)}`);
+  }
+  if (parts.length === 0) return null;
+  const seeds = g.seeds.length === 1 ? `seed ${g.seeds[0]}` : `seeds ${g.seeds.join(', ')}`;
+  const images = Number(g.testImages).toLocaleString('en-US');
+  return `Native reference runs (CLI, ${network.toUpperCase()}, paper dataset, ${seeds}, `
+    + `iteration ${Number(g.iterations).toLocaleString('en-US')}, test accuracy on ${images} images; `
+    + `paired differences on the same seed): ${parts.join('; ')}.`;
+}
