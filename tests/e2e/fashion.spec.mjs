@@ -202,9 +202,13 @@ test('FashionMNIST: progress bar (progressbar, aria-valuenow) and ETA while runn
   check(ctx.requests.filter((u) => /fashion\/worker\.js/.test(u)).length === workersBefore, 'reset should not start new workers');
   check((await page.evaluate(() => __state('fashion').stage1Runs)) === 0, 'stage 1 should not have run');
   check(after.errors.length === 0, `figure errors: ${after.errors.join(' | ')}`);
-  // The paper-protocol button: all eight methods to 15,000, a record every 500, one worker per core.
+  // The paper-protocol button: the paper's CNN (switched from the MLP, and the status says so),
+  // all eight methods to 15,000, a record every 500, one worker per core.
+  check((await page.inputValue('#fashion-network')) === 'mlp', 'this test starts on the MLP');
   await page.click('#fashion-paper');
   const paper = await page.evaluate(() => ({ state: __state('fashion'), cores: navigator.hardwareConcurrency }));
+  check(paper.state.network === 'cnn' && (await page.inputValue('#fashion-network')) === 'cnn', `the paper protocol should switch to the paper's CNN: ${paper.state.network}`);
+  check(/Paper protocol: the paper’s CNN \(switched from the MLP/.test(await page.textContent('#fashion-status')), `the status should say the network was switched: "${await page.textContent('#fashion-status')}"`);
   check(paper.state.target === 15000 && paper.state.logEvery === 500 && paper.state.seed === 0 && paper.state.methods.length === 8 && paper.state.playing,
     `the paper protocol should play all eight methods to 15,000: ${JSON.stringify(paper.state)}`);
   check(paper.state.threads === Math.min(8, paper.cores), `the paper protocol should use min(cores, 8) workers, got ${paper.state.threads}`);

@@ -295,9 +295,9 @@ export class FashionModel {
     const { playing, ...settings } = p;
     this.errors = {};
     this.settingsChanged(this.assign(settings));
+    if (playing) this.play();
     const net = was === p.network ? `${networkName(p.network)}` : `${networkName(p.network)} (switched from ${networkName(was)})`;
     this.on.status(`Paper protocol: ${net}, all eight dynamics to iteration ${int(p.target)}, a record every ${int(p.logEvery)}, split over ${this.shards.length || p.threads} worker(s).`);
-    if (playing) this.play();
     this.on.change();
   }
 
@@ -435,7 +435,7 @@ export class FashionModel {
         sh.busy = true;
         this.io.post(sh.k, { type: 'run', target: t });
       }
-      this.on.status(`Stage 2: ${this.ids.length} dynamics from the minimum, towards iteration ${int(t)}${this.shards.length > 1 ? ` (${this.shards.length} workers)` : ''}…`);
+      this.on.status(`Stage 2: ${this.ids.length} dynamics of ${networkName(/** @type {any} */ (this.settings).network)} from the minimum, towards iteration ${int(t)}${this.shards.length > 1 ? ` (${this.shards.length} workers)` : ''}…`);
     }
     this.dirty.readout = true;
     this.draw();
@@ -666,7 +666,7 @@ const REPLIES = {
     this.markDirty();
     if (wasReset) this.on.status('Reset: back to the minimum. Press Play.', 'ok');
     else if (fromStage1) this.on.status(`Stage 1 done after ${int(this.stage1 ? this.stage1.iteration : 0)} iterations: every label fitted. Stage 2 starts from here.`, 'ok');
-    else this.on.status(`Ready: stage 2 starts from the ${this.minimumNote || 'saved stage-1 minimum'}. Press Play.`, 'ok');
+    else this.on.status(`Ready: stage 2 of ${networkName(/** @type {any} */ (this.settings).network)} starts from the ${this.minimumNote || 'saved stage-1 minimum'}. Press Play.`, 'ok');
     this.go();
   },
   /** @this {FashionModel} @param {Shard} sh @param {any} msg */
