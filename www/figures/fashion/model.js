@@ -1,7 +1,8 @@
 // The model of the FashionMNIST figure: every piece of its state and the experiment's state
 // machine, with no DOM. It decides what the workers are asked (through `io`, the worker client
 // of client.js or a stand-in in the unit tests), takes their replies (`receive`), and marks what
-// the view has to redraw (`dirty`, then `on.draw()`).
+// the view has to redraw (`dirty`, then `on.draw()`). The worker side of the machine (start,
+// reset in place, moving the run on, each reply) is in run.js.
 //
 // Phases: off -> loading -> (need-stage1 -> stage1 ->) ready <-> running; resetting -> ready or
 // need-stage1; error. Stage 1 runs once, in the first worker; its minimum goes to the others and
@@ -11,16 +12,14 @@
 // The settings, links and captions it uses live in settings.js and captions.js (re-exported
 // here, so `model.js` is the one import for everything about the figure's state).
 
-import { thinRecords, toCsv } from '../../lib/curves.js';
+import { toCsv } from '../../lib/curves.js';
 import { estimateMs, partition, priorMs, PRIOR_RECORD_MS } from './costs.js';
-import { SCHEMA, checkSettings, defaultSettings, paperSettings, sameStructure, savedMinimum, savedSeed, networkName, int } from './settings.js';
+import { SCHEMA, checkSettings, defaultSettings, paperSettings, sameStructure, savedMinimum, networkName, int } from './settings.js';
+import { beginRun, resetRun, goOn, receiveReply, runnable } from './run.js';
 import { methodStatus, liveCaption, spectrumCaption, progressLine, estimateText, stage1Note, costLabel } from './captions.js';
 
 export * from './settings.js';
 export { pct, duration, ESCAPE_FACTOR, VERDICT_POINTER, methodStatus, liveCaption, spectrumCaption, sharpnessText } from './captions.js';
-
-// Records the page asks the wasm experiment for (sharpness draws per record).
-const SHARPNESS_DRAWS = 20;
 
 /**
  * What the model needs from the outside: the workers and the stage-1 minimums.
@@ -40,7 +39,9 @@ const SHARPNESS_DRAWS = 20;
  * @property {() => void} draw     something in `dirty` is set
  */
 
-/** @typedef {{ k: number, methods: string[], gen: number, phase: string, busy: boolean, perf: any, etaMs: number | null, memoryBytes: number | null, reason?: string }} Shard */
+/**
+ * One worker: its methods, the generation of its last reset, what it is doing, its speed.
+ * @typedef {{ k: number, methods: string[], gen: number, phase: string, busy: boolean, perf: any, etaMs: number | null, memoryBytes: number | null, reason?: string }} Shard */
 
 export class FashionModel {
   /**
@@ -258,7 +259,7 @@ export class FashionModel {
       const t = this.target();
       for (const sh of this.shards) if (sh.busy) this.io.post(sh.k, { type: 'target', target: t });
       if (this.playing) for (const sh of this.shards) {
-        if (sh.busy || !this.runnable(sh, t)) continue;
+        if (sh.busy || !runnable(this, sh, t)) continue;
         sh.busy = true;
         this.io.post(sh.k, { type: 'run', target: t });
       }
@@ -303,65 +304,21 @@ export class FashionModel {
 
   // ---------------------------------------------------------------- the workers
 
-  /** Starts the workers for the chosen settings (a no-op while they run). */
-  begin() {
-    if (this.shards.length || this.destroyed) return;
-    if (Object.keys(this.errors).length) { this.on.status('Fix the settings marked in red first.', 'error'); return; }
-    const settings = { ...this.draft, methods: [...this.draft.methods] };
-    this.settings = settings;
-    this.generation += 1;
-    const gen = this.generation;
-    this.phase = 'loading';
-    this.ids = settings.methods;
-    Object.assign(this, { records: {}, recordEvery: {}, start: null, iterations: {}, diverged: {}, perf: null, etaMs: null, stage1: null, stepTo: null });
-    this.counters.loadMs = null;
-    if (!this.spectrumId || !this.ids.includes(this.spectrumId)) this.spectrumId = this.ids.includes('sgd') ? 'sgd' : this.ids[0];
-    const groups = partition(settings.methods, settings.threads, settings.logEvery);
-    this.shards = groups.map((methods, k) => ({ k, methods, gen: 0, phase: 'loading', busy: false, perf: null, etaMs: null, memoryBytes: null }));
-    this.dirty.legend = true;
-    this.markDirty();
-    this.on.status(`Loading the WebAssembly module and the 1200 + 2000 images${groups.length > 1 ? ` in ${groups.length} workers` : ''}…`);
-    try {
-      this.io.start(groups.length);
-    } catch (e) {
-      this.on.error('Worker', /** @type {Error} */ (e).message || String(e));
-      this.stop();
-      return;
-    }
-    // The workers load wasm and data while the minimum is being found (a fetch at most).
-    this.minimumFor(settings).then((m) => {
-      if (gen !== this.generation) return;
-      this.minimumNote = m.reused ? `stage-1 minimum computed earlier on this page for seed ${settings.seed}` : null;
-      for (const sh of this.shards) {
-        this.io.post(sh.k, {
-          type: 'init',
-          dir: this.dir,
-          config: { network: settings.network, methods: sh.methods, seed: settings.seed, logEvery: settings.logEvery, sharpnessDraws: SHARPNESS_DRAWS, maxRecords: settings.maxRecords },
-          minimum: m.bytes ? m.bytes.slice() : null,
-          reason: m.reason,
-          strip: sh.k === 0,
-        });
-      }
-    });
-    this.on.change();
-  }
+  /** Starts the workers for the chosen settings (a no-op while they run; run.js). */
+  begin() { beginRun(this); }
+
+  /** Back to the minimum without reloading: every worker resets in place (run.js). */
+  reset() { resetRun(this); }
+
+  /** Moves the experiment on as far as the current phase allows, if playing (run.js). */
+  go() { goOn(this); }
 
   /**
-   * Where stage 2 starts: { bytes } of a minimum, or { reason } to run stage 1.
-   * @param {import('./settings.js').Settings} s
-   * @returns {Promise<{ bytes?: Uint8Array, reused?: boolean, reason?: string }>}
+   * A reply of worker `k` (worker.js protocol; run.js); replies from before its last reset are dropped.
+   * @param {number} k
+   * @param {any} msg
    */
-  async minimumFor(s) {
-    const cached = this.minimums.get(`${s.network}:${s.seed}`);
-    if (cached) return { bytes: cached, reused: true };
-    if (s.fromScratch) return { reason: 'chosen' };
-    if (!savedMinimum(s.network, s.seed)) return { reason: `the saved minimum is for seed ${savedSeed(s.network)}; seed ${s.seed} needs stage 1` };
-    try {
-      return { bytes: await this.io.fetchSaved(s.network) };
-    } catch (e) {
-      return { reason: `the saved minimum did not load (${/** @type {Error} */ (e).message || e})` };
-    }
-  }
+  receive(k, msg) { receiveReply(this, k, msg); }
 
   /** Stops the workers. */
   stop() {
@@ -383,72 +340,12 @@ export class FashionModel {
     }
   }
 
-  /** Back to the minimum without reloading: every worker resets its experiment in place. */
-  reset() {
-    if (!this.shards.length || ['off', 'loading', 'error'].includes(this.phase) || this.shards.some((sh) => sh.phase === 'loading')) {
-      this.restart('reset');
-      this.on.status('Reset: the experiment starts over. Press Play.');
-      return;
-    }
-    this.setPlaying(false);
-    this.stepTo = null;
-    for (const sh of this.shards) {
-      Object.assign(sh, { gen: sh.gen + 1, busy: false, phase: 'resetting', etaMs: null });
-      this.io.post(sh.k, { type: 'reset', gen: sh.gen });
-    }
-    Object.assign(this, { records: {}, recordEvery: {}, iterations: {}, diverged: {}, etaMs: null });
-    if (this.stage1 && !this.start) this.stage1 = { iteration: 0, trainAccuracy: 0, done: false };
-    this.phase = 'resetting';
-    this.markDirty();
-    this.on.status('Reset: back to the minimum. Press Play.');
-  }
-
   /** @param {string} message something went wrong for good: pause every worker and say so */
   fail(message) {
     for (const sh of this.shards) if (sh.busy) this.io.post(sh.k, { type: 'pause' });
     this.phase = 'error';
     this.setPlaying(false);
     this.on.error('FashionMNIST', message);
-  }
-
-  /** @param {Shard} sh @param {number} t */
-  runnable(sh, t) {
-    return sh.methods.some((id) => !this.diverged[id] && (this.iterations[id] || 0) < t);
-  }
-
-  /** Moves the experiment on as far as the current phase allows, if playing. */
-  go() {
-    if (!this.playing || !this.shards.length || this.busy()) return;
-    if (this.phase === 'need-stage1') {
-      const sh = this.shards[0];
-      sh.busy = true;
-      this.phase = 'stage1';
-      this.counters.stage1Runs += 1;
-      this.io.post(sh.k, { type: 'stage1' });
-      this.on.status(`Stage 1: full-batch GD towards a minimum that fits every label${this.shards.length > 1 ? ' (in one worker; the others start from its minimum)' : ''}…`);
-    } else if (this.phase === 'ready') {
-      const t = this.target();
-      if (this.minIteration() >= t) { this.finishRun(); return; }
-      this.phase = 'running';
-      for (const sh of this.shards) {
-        if (!this.runnable(sh, t)) continue;
-        sh.busy = true;
-        this.io.post(sh.k, { type: 'run', target: t });
-      }
-      this.on.status(`Stage 2: ${this.ids.length} dynamics of ${networkName(/** @type {any} */ (this.settings).network)} from the minimum, towards iteration ${int(t)}${this.shards.length > 1 ? ` (${this.shards.length} workers)` : ''}…`);
-    }
-    this.dirty.readout = true;
-    this.draw();
-  }
-
-  /** Play has reached its target (or step() its record): stop there and say so. */
-  finishRun() {
-    const stepped = this.stepTo !== null;
-    this.stepTo = null;
-    this.setPlaying(false);
-    this.on.status(stepped
-      ? `Stepped to iteration ${int(this.minIteration())}.`
-      : `Every method has reached iteration ${int(this.minIteration())}. Raise the target and press Play to go on.`, 'ok');
   }
 
   // ---------------------------------------------------------------- playback
@@ -492,54 +389,6 @@ export class FashionModel {
       this.stepTo = this.draft.target > this.minIteration() ? Math.min(this.draft.target, next) : next;
     }
     this.play();
-  }
-
-  // ---------------------------------------------------------------- replies of the workers
-
-  /**
-   * A reply of worker `k` (worker.js protocol); replies from before its last reset are dropped.
-   * @param {number} k
-   * @param {any} msg
-   */
-  receive(k, msg) {
-    const sh = this.shards[k];
-    if (!sh || msg.gen !== sh.gen) return;
-    if (Number.isFinite(msg.memoryBytes)) sh.memoryBytes = msg.memoryBytes;
-    const handler = /** @type {Record<string, (sh: Shard, msg: any) => void>} */ (/** @type {unknown} */ (REPLIES))[msg.type];
-    if (handler) handler.call(this, sh, msg);
-    this.draw();
-  }
-
-  /**
-   * Adds fresh records of `id` to its bounded buffer.
-   * @param {string} id
-   * @param {any[]} fresh
-   * @param {number | undefined} every the worker's record interval
-   */
-  mergeRecords(id, fresh, every) {
-    const rs = this.records[id] || (this.records[id] = []);
-    const last = rs.length ? rs[rs.length - 1].iteration : -1;
-    for (const r of fresh) if (r.iteration > last) rs.push(r);
-    const s = /** @type {import('./settings.js').Settings} */ (this.settings);
-    // The worker's interval only grows (it thins its own buffer alike); never go below it.
-    const stride = Math.max(this.recordEvery[id] || s.logEvery, every || 0);
-    this.recordEvery[id] = thinRecords(rs, s.maxRecords, stride);
-  }
-
-  /** Speeds over all workers: the experiment ends when its slowest worker does. */
-  mergePerf() {
-    /** @type {Record<string, number>} */
-    const msPerIter = {};
-    let rec = 0;
-    let recN = 0;
-    let any = false;
-    for (const sh of this.shards) {
-      if (!sh.perf) continue;
-      any = true;
-      Object.assign(msPerIter, sh.perf.msPerIter);
-      if (sh.perf.recordMs !== null) { rec += sh.perf.recordMs; recN += 1; }
-    }
-    this.perf = any ? { msPerIter, recordMs: recN ? rec / recN : null } : null;
   }
 
   /** Marks the curves, the spectrum, the numbers and the captions for redrawing. */
@@ -605,112 +454,3 @@ const CSV_COLUMNS = [
   ['aHat', (r) => r.aHat],
 ];
 
-/** The replies of the workers, by type (`this` is the model). */
-const REPLIES = {
-  /** @this {FashionModel} @param {Shard} sh @param {any} msg */
-  loaded(sh, msg) {
-    sh.phase = 'loaded';
-    if (sh.k !== 0) return;
-    this.params = msg.params;
-    this.engine = msg.build && msg.build.simd ? 'wasm SIMD128' : 'wasm scalar';
-    if (msg.methodInfo) for (const m of msg.methodInfo) this.names[m.id] = m.name;
-    this.config = msg.settings;
-    this.layerSizes = msg.layerSizes;
-    if (msg.strip) { this.strip = { strip: msg.strip, corrupted: msg.settings.corrupted }; this.dirty.strip = true; }
-    Object.assign(this.dirty, { protocol: true, legend: true, curves: true });
-    this.on.status('Data loaded.');
-  },
-  /** @this {FashionModel} @param {Shard} sh @param {any} msg */
-  'need-stage1'(sh, msg) {
-    sh.phase = 'need-stage1';
-    sh.busy = false;
-    if (!this.shards.every((x) => ['need-stage1', 'ready'].includes(x.phase))) return;
-    const s = /** @type {import('./settings.js').Settings} */ (this.settings);
-    this.phase = 'need-stage1';
-    this.stage1 = { iteration: 0, trainAccuracy: 0, done: false };
-    this.dirty.readout = true;
-    const reason = msg.reason;
-    this.on.status(reason === 'reset' ? 'Reset: stage 1 starts over. Press Play.'
-      : !savedMinimum(s.network, s.seed) ? `The saved minimum is for seed ${savedSeed(s.network)}: with seed ${s.seed}, stage 1 runs first. Press Play.`
-        : reason === 'chosen' ? 'Ready to run stage 1 from scratch. Press Play.' : `Stage 1 has to run: ${reason}. Press Play.`, 'ok');
-    this.go();
-  },
-  /** @this {FashionModel} @param {Shard} _sh @param {any} msg */
-  stage1(_sh, msg) {
-    this.stage1 = msg;
-    this.dirty.readout = true;
-  },
-  /** @this {FashionModel} @param {Shard} sh @param {any} msg */
-  minimum(sh, msg) {
-    // Stage 1 is done: keep its minimum for this seed and start the other workers from it.
-    const s = /** @type {import('./settings.js').Settings} */ (this.settings);
-    this.minimums.set(`${s.network}:${s.seed}`, msg.bytes);
-    for (const x of this.shards) if (x !== sh) this.io.post(x.k, { type: 'minimum', bytes: msg.bytes.slice() });
-    this.dirty.form = true;
-  },
-  /** @this {FashionModel} @param {Shard} sh @param {any} msg */
-  stage2(sh, msg) {
-    const fromStage1 = this.phase === 'stage1';
-    sh.busy = false;
-    sh.phase = 'ready';
-    if (!this.start || fromStage1) this.start = msg.start;
-    for (const [id, rs] of Object.entries(msg.records)) {
-      this.records[id] = [];
-      this.mergeRecords(id, /** @type {any[]} */ (rs), msg.recordEvery && msg.recordEvery[id]);
-    }
-    Object.assign(this.iterations, msg.iterations);
-    if (msg.loadMs !== undefined) this.counters.loadMs = Math.max(this.counters.loadMs || 0, msg.loadMs);
-    if (!this.shards.every((x) => x.phase === 'ready')) return;
-    const wasReset = this.phase === 'resetting';
-    this.phase = 'ready';
-    this.markDirty();
-    if (wasReset) this.on.status('Reset: back to the minimum. Press Play.', 'ok');
-    else if (fromStage1) this.on.status(`Stage 1 done after ${int(this.stage1 ? this.stage1.iteration : 0)} iterations: every label fitted. Stage 2 starts from here.`, 'ok');
-    else this.on.status(`Ready: stage 2 of ${networkName(/** @type {any} */ (this.settings).network)} starts from the ${this.minimumNote || 'saved stage-1 minimum'}. Press Play.`, 'ok');
-    this.go();
-  },
-  /** @this {FashionModel} @param {Shard} sh @param {any} msg */
-  progress(sh, msg) {
-    this.counters.progressMessages += 1;
-    Object.assign(this.iterations, msg.iterations);
-    for (const [id, fresh] of Object.entries(msg.records)) this.mergeRecords(id, /** @type {any[]} */ (fresh), msg.recordEvery && msg.recordEvery[id]);
-    Object.assign(this.diverged, msg.diverged);
-    sh.perf = msg.perf;
-    sh.etaMs = msg.etaMs;
-    this.mergePerf();
-    // New records redraw at once; progress alone updates the counters now and then (figure.js).
-    if (Object.keys(msg.records).length) Object.assign(this.dirty, { readout: true, text: true, curves: true, spectrum: true });
-    else this.dirty.readoutSoon = true;
-  },
-  /** @this {FashionModel} @param {Shard} sh @param {any} msg */
-  idle(sh, msg) {
-    sh.busy = false;
-    sh.reason = msg.reason;
-    if (this.busy()) return;
-    this.mergePerf();
-    if (msg.stage === 1) this.phase = 'need-stage1'; else if (this.phase !== 'error') this.phase = 'ready';
-    Object.assign(this.dirty, { readout: true, text: true });
-    if (this.phase === 'error') return;
-    if (msg.stage !== 1 && this.minIteration() >= this.target()) {
-      this.finishRun();
-    } else if (this.playing) {
-      this.go(); // paused and pressed play again before the pause arrived
-    } else {
-      this.stepTo = null;
-      this.on.status(msg.stage === 1
-        ? `Paused stage 1 at iteration ${int(this.stage1 ? this.stage1.iteration : 0)}.`
-        : `Paused at iteration ${int(this.minIteration())}.`);
-    }
-  },
-  /** @this {FashionModel} @param {Shard} sh @param {any} msg */
-  error(sh, msg) {
-    sh.busy = false;
-    if (this.phase === 'running' && !this.busy()) this.phase = 'ready';
-    if (this.phase === 'stage1') this.phase = 'need-stage1';
-    this.setPlaying(false);
-    for (const x of this.shards) if (x.busy) this.io.post(x.k, { type: 'pause' });
-    this.on.error('FashionMNIST', msg.message);
-  },
-  /** @this {FashionModel} @param {Shard} _sh @param {any} msg */
-  fatal(_sh, msg) { this.fail(msg.message); },
-};
