@@ -28,7 +28,10 @@ export const CONFIG_KEYS = SCHEMA.config.map((s) => s.key);
  * @param {Record<string, any> | null | undefined} s
  * @returns {Record<string, any>}
  */
-export const pickConfig = (s) => Object.fromEntries(CONFIG_KEYS.filter((k) => s && s[k] !== undefined).map((k) => [k, s[k]]));
+export function pickConfig(s) {
+  const o = s || {};
+  return Object.fromEntries(CONFIG_KEYS.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+}
 
 /**
  * A parsed link as the state mountOneHidden / setState takes (`epoch`: train to it).
