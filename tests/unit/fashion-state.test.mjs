@@ -181,8 +181,8 @@ test('hidden methods and the spectrum choice are state; the readout carries the 
   model.setSpectrum('gd');
   assert.equal(model.getState().spectrumMethod, 'gd');
   const r = model.readout();
-  assert.match(r.captions.live, /^Network: the MLP .* on 2,000 held-out images, expected sharpness 0\.3 ± 0\.02/);
-  assert.match(r.captions.spectrum, /^λ₁ = 40 \(40 at the minimum\)/);
+  assert.match(r.liveText, /^Network: the MLP .* on 2,000 held-out images, expected sharpness 0\.3 ± 0\.02/);
+  assert.match(r.spectrumText, /^λ₁ = 40 \(40 at the minimum\)/);
   assert.equal(JSON.parse(model.exportCurves('json')).records.gd.length, 1);
   assert.match(model.exportCurves('csv').split('\n')[0], /^method,iteration,.*sharpness,sharpnessStdErr,/);
   assert.throws(() => model.exportCurves('xml'), /format must be 'json' or 'csv', got xml/);

@@ -12,7 +12,7 @@
 //                           maxRecords, playing, spectrumMethod, hidden }: what setState takes back
 //   setState(partial)     any of those keys (a bad value throws an error naming it); structural
 //                         settings start the experiment over, the target does not
-//   readout()             the live numbers (phase, iteration, records, perf, errors, captions...)
+//   readout()             the live numbers (phase, iteration, records, perf, errors, liveText, spectrumText...)
 //   exportCurves(format)  the records so far as 'json' (default) or 'csv' text
 //   onChange(fn)          fn(getState()) after every change of state; returns an unsubscribe
 //   layout(dpr?)          re-measure the canvases; a dpr of 2 redraws them for a PNG export

@@ -425,7 +425,7 @@ export class FashionModel {
       params: this.params, engine: this.engine, shards: this.shards.length, groups: this.shards.map((sh) => sh.methods),
       memoryBytes: memory.some((b) => b !== null) ? memory.reduce((a, b) => /** @type {number} */ (a) + (b || 0), 0) : null,
       memoryByShard: memory, errors: this.errorLog,
-      captions: { live: this.liveCaption(), spectrum: this.spectrumCaption() },
+      liveText: this.liveCaption(), spectrumText: this.spectrumCaption(),
     };
   }
 

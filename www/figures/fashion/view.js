@@ -253,7 +253,7 @@ export class FashionView {
     // Every label of a test accuracy says on how many images.
     PANELS[0].note = `${values.testSize} held-out images`;
     const col = this.$('fashion-test-col');
-    col.textContent = `test (${values.testSize})`;
+    col.textContent = `test (${values.testSize} images)`;
     col.title = `Test accuracy on ${values.testSize} held-out images`;
     this.$('fashion-curves').setAttribute('aria-label', `Test accuracy on ${values.testSize} held-out images, fit of the random labels, expected sharpness and the indicator ratio against stage-2 iteration, one curve per method`);
     PANELS[1].note = `the ${values.corruptedCount} corrupted training images`;

@@ -12,7 +12,7 @@
 //   setState(partial)     new seed, epochs, samples or lr start over; { epoch: n } trains to
 //                         epoch n as fast as it can (the study is deterministic); { playing };
 //                         a bad value throws an error naming it
-//   readout()             the live numbers (ready, epoch, records, epochMs, errors, captions...)
+//   readout()             the live numbers (ready, epoch, records, epochMs, errors, liveText...)
 //   exportCurves(format)  the records so far as 'json' (default) or 'csv' text
 //   onChange(fn)          fn(getState()) after every epoch and play/pause; returns an unsubscribe
 //   layout(dpr?)          re-measure the canvases; a dpr of 2 redraws them for a PNG export

@@ -267,7 +267,7 @@ export class OneHiddenLayerModel {
     return {
       ready: this.ready, playing: this.playing, done: this.done, epoch: this.epoch, epochs: this.epochs,
       records: this.records, epochMs: this.epochMs, memoryBytes: this.memoryBytes, settings: this.settings,
-      engine: this.engine, errors: this.errorLog, captions: { live: this.liveCaption() },
+      engine: this.engine, errors: this.errorLog, liveText: this.liveCaption(),
     };
   }
 
