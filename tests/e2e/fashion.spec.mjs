@@ -112,6 +112,10 @@ test('FashionMNIST stage 2 from the saved minimum advances, draws its curves and
   check(spec1.hash !== spec0.hash, 'the spectrum did not change with the records');
   const rows = await page.$$eval('#fashion-legend-rows tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (c) => c.textContent)));
   check(rows.length === 4 && rows.every((r) => r.every((c) => /\d/.test(c))), `the legend table should have numbers: ${JSON.stringify(rows)}`);
+  // The sharpness is shown with its standard error; the test column says on how many images.
+  check(rows.every((r) => /±/.test(r[2])), `every sharpness should carry its error: ${JSON.stringify(rows.map((r) => r[2]))}`);
+  check(/test \(2,000 images\)/.test(await page.textContent('#fashion-test-col')), `the test column should say on how many images: "${await page.textContent('#fashion-test-col')}"`);
+  check(/of the \d+ largest eigenvalues|eigenvalues shown are above|None of the \d+ largest/.test(await page.textContent('#fashion-spectrum-caption')), `the spectrum caption should describe the spectrum shown: "${await page.textContent('#fashion-spectrum-caption')}"`);
   // Reset cancels a running stage at once and starts over from the minimum.
   await page.fill('#fashion-iterations', '100000');
   await page.press('#fashion-iterations', 'Enter');

@@ -194,7 +194,7 @@ const REPLIES = {
     if (sh.k !== 0) return;
     m.params = msg.params;
     m.engine = msg.build && msg.build.simd ? 'wasm SIMD128' : 'wasm scalar';
-    if (msg.methodInfo) for (const m of msg.methodInfo) m.names[m.id] = m.name;
+    if (msg.methodInfo) for (const info of msg.methodInfo) m.names[info.id] = info.name;
     m.config = msg.settings;
     m.layerSizes = msg.layerSizes;
     if (msg.strip) { m.strip = { strip: msg.strip, corrupted: msg.settings.corrupted }; m.dirty.strip = true; }
