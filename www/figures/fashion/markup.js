@@ -64,7 +64,7 @@ function section() {
         'A real network, a real data set: ',
         h('span', { id: 'fashion-net-name', text: SCHEMA.network === 'cnn' ? 'the paper’s CNN' : 'a small MLP' }),
         h('span', { id: 'fashion-arch' }),
-        ' is first driven into a sharp minimum, then every dynamics restarts from it. Noise shaped like the curvature escapes; isotropic noise of the same size does not.'),
+        ' is first driven into a sharp minimum, then every dynamics restarts from it. The paper finds that noise shaped like the curvature escapes and isotropic noise of the same size does not; the run below shows what happens here.'),
       h('div', { class: 'explain' },
         h('section', { 'aria-labelledby': 'h-fashion-stage1' },
           h('h3', { id: 'h-fashion-stage1', text: 'Stage 1: a sharp minimum' }),
