@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FashionModel, paperSettings, checkSettings, SCHEMA } from '../../www/figures/fashion/model.js';
+import { stage1NoteOf, progressOf, estimateOf } from '../../www/figures/fashion/readouts.js';
 
 const START = { iteration: 0, trainLoss: 0.01, trainAccuracy: 1, corruptedAccuracy: 1, testAccuracy: 0.7, sharpness: 0.3, sharpnessStdErr: 0.02, topEigenvalues: [40, 3], trH: 100, trHSigma: 20, trHSigmaIso: 2 };
 const MINIMUM = new Uint8Array([1, 2, 3]);
@@ -74,6 +75,11 @@ test('off -> loading -> ready -> running -> ready: the workers get init, run and
   assert.equal(model.minIteration(), 20);
   assert.equal(model.readout().records.gd.length, 3);
   assert.match(h.statuses.at(-1)[0], /Every method has reached iteration 20/);
+  // What the view shows: the bar full, no ETA left, the estimate from the measured speeds.
+  const p = progressOf(model);
+  assert.deepEqual([p.label, p.fraction, p.eta, model.etaMs], ['Stage 2', 1, '', 0]);
+  assert.match(estimateOf(model).text, /^From the minimum to iteration 20: about .* \(measured speeds\)\./);
+  assert.deepEqual(estimateOf(model).costs.gd, { text: '5 ms/it', measured: true });
 });
 
 test('a seed without a saved minimum: stage 1 runs in the first worker once; its minimum goes to the others', async () => {
@@ -93,7 +99,7 @@ test('a seed without a saved minimum: stage 1 runs in the first worker once; its
   model.receive(0, { type: 'minimum', gen: 0, bytes: MINIMUM, iteration: 900 });
   assert.deepEqual(h.posts.filter(([, m]) => m.type === 'minimum').map(([k]) => k), [1]);
   assert.ok(model.minimums.has('mlp:1'));
-  assert.match(model.stage1Note(), /already ran on this page/);
+  assert.match(stage1NoteOf(model), /already ran on this page/);
 });
 
 test('reset goes back to the minimum in place; replies from before the reset are dropped', async () => {

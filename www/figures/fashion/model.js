@@ -2,7 +2,8 @@
 // machine, with no DOM. It decides what the workers are asked (through `io`, the worker client
 // of client.js or a stand-in in the unit tests), takes their replies (`receive`), and marks what
 // the view has to redraw (`dirty`, then `on.draw()`). The worker side of the machine (start,
-// reset in place, moving the run on, each reply) is in run.js.
+// reset in place, moving the run on, each reply) is in run.js; what the view shows of it,
+// computed, in readouts.js.
 //
 // Phases: off -> loading -> (need-stage1 -> stage1 ->) ready <-> running; resetting -> ready or
 // need-stage1; error. Stage 1 runs once, in the first worker; its minimum goes to the others and
@@ -13,10 +14,10 @@
 // here, so `model.js` is the one import for everything about the figure's state).
 
 import { toCsv } from '../../lib/curves.js';
-import { estimateMs, partition, priorMs, PRIOR_RECORD_MS } from './costs.js';
 import { SCHEMA, checkSettings, defaultSettings, paperSettings, sameStructure, savedMinimum, networkName, int } from './settings.js';
 import { beginRun, resetRun, goOn, receiveReply, runnable } from './run.js';
-import { methodStatus, liveCaption, spectrumCaption, progressLine, estimateText, stage1Note, costLabel } from './captions.js';
+import { liveCaptionOf, spectrumCaptionOf } from './readouts.js';
+import { methodStatus } from './captions.js';
 
 export * from './settings.js';
 export { pct, duration, ESCAPE_FACTOR, VERDICT_POINTER, methodStatus, liveCaption, spectrumCaption, sharpnessText } from './captions.js';
@@ -131,12 +132,6 @@ export class FashionModel {
   /** @returns {boolean} whether the chosen seed has no saved minimum (stage 1 must run) */
   stage1Forced() { return !savedMinimum(this.draft.network, this.draft.seed); }
 
-  /** @returns {string} the note under the stage-1 checkbox */
-  stage1Note() {
-    const { network, seed } = this.draft;
-    return stage1Note({ network, seed, forced: this.stage1Forced(), cached: this.minimums.has(`${network}:${seed}`) });
-  }
-
   /** @returns {string[]} the methods whose curves show */
   visibleIds() { return this.ids.filter((id) => !this.hidden.has(id)); }
 
@@ -144,50 +139,6 @@ export class FashionModel {
   spectrumRecord() {
     const rs = (this.spectrumId && this.records[this.spectrumId]) || [];
     return rs[rs.length - 1] || null;
-  }
-
-  /** @returns {string} the live caption ('' before the minimum is known) */
-  liveCaption() {
-    if (!this.start) return '';
-    return liveCaption({ start: this.start, ids: this.ids, records: this.records, names: this.names, params: this.params || 0, statusOf: (id) => this.status(id), network: this.settings ? this.settings.network : this.draft.network, testSize: this.config ? this.config.testSize : undefined });
-  }
-
-  /** @returns {string} the caption of the spectrum shown */
-  spectrumCaption() { return spectrumCaption({ rec: this.spectrumRecord(), start: this.start, params: this.params }); }
-
-  /** The progress row (captions.js progressLine); keeps the ETA of stage 2 in `etaMs`. */
-  progress() {
-    const t = this.target();
-    const live = this.ids.filter((id) => !this.diverged[id]);
-    const staged = this.phase === 'ready' || this.phase === 'running';
-    // Workers run side by side: the experiment ends when the slowest one does.
-    this.etaMs = staged ? Math.max(0, ...this.shards.map((sh) => estimateMs({
-      ids: sh.methods, iterations: this.iterations, target: t, logEvery: /** @type {any} */ (this.settings).logEvery,
-      msPerIter: this.perf ? this.perf.msPerIter : priorMs(/** @type {any} */ (this.settings).network), recordMs: this.perf ? this.perf.recordMs : null, diverged: this.diverged,
-    }))) : null;
-    return progressLine({ phase: this.phase, stage1: this.stage1, trainSize: this.config ? this.config.trainSize : undefined, live, iterations: this.iterations, target: t, iteration: this.minIteration(), etaMs: this.etaMs, measured: !!this.perf });
-  }
-
-  /** The time estimate of the chosen settings, and each method's cost label. */
-  estimate() {
-    const s = this.draft;
-    const measured = this.perf ? this.perf.msPerIter : {};
-    const prior = priorMs(s.network);
-    /** @type {Record<string, { text: string, measured: boolean }>} */
-    const costs = {};
-    for (const [id] of SCHEMA.methods) costs[id] = { text: costLabel(measured[id] ?? prior[id], measured[id] !== undefined), measured: measured[id] !== undefined };
-    if (Object.keys(this.errors).length) return { text: '', costs };
-    const stage1 = (s.fromScratch || !savedMinimum(s.network, s.seed)) && !this.minimums.has(`${s.network}:${s.seed}`);
-    const recordMs = this.perf ? this.perf.recordMs : null;
-    const groups = partition(s.methods, s.threads, s.logEvery, measured, recordMs);
-    const ms = Math.max(...groups.map((ids) => estimateMs({ ids, iterations: {}, target: s.target, logEvery: s.logEvery, msPerIter: measured, recordMs })));
-    return { text: estimateText({ target: s.target, ms, workers: groups.length, measured: !!this.perf, stage1, recordMs: recordMs ?? PRIOR_RECORD_MS }), costs };
-  }
-
-  /** What the network is, for the lede. */
-  networkLabel() {
-    const n = this.settings ? this.settings.network : this.draft.network;
-    return { name: n === 'cnn' ? networkName(n) : 'a small MLP', arch: this.layerSizes ? ` (layers ${this.layerSizes.join('–')}, D = ${int(this.params || 0)} parameters)` : '' };
   }
 
   // ---------------------------------------------------------------- settings
@@ -425,7 +376,7 @@ export class FashionModel {
       params: this.params, engine: this.engine, shards: this.shards.length, groups: this.shards.map((sh) => sh.methods),
       memoryBytes: memory.some((b) => b !== null) ? memory.reduce((a, b) => /** @type {number} */ (a) + (b || 0), 0) : null,
       memoryByShard: memory, errors: this.errorLog,
-      liveText: this.liveCaption(), spectrumText: this.spectrumCaption(),
+      liveText: liveCaptionOf(this), spectrumText: spectrumCaptionOf(this),
     };
   }
 

@@ -9,6 +9,7 @@ import { buildMethodBoxes, markerSwatch, DESCRIPTION } from '../../lib/methods.j
 import { fmt } from '../../lib/format.js';
 import { SCHEMA, int } from './settings.js';
 import { pct, sharpnessText } from './captions.js';
+import { stage1NoteOf, liveCaptionOf, spectrumCaptionOf, progressOf, estimateOf, networkLabelOf } from './readouts.js';
 
 export class FashionView {
   /**
@@ -76,7 +77,7 @@ export class FashionView {
     const box = this.$('fashion-stage1');
     box.disabled = m.stage1Forced();
     box.checked = d.fromScratch;
-    this.$('fashion-stage1-note').textContent = m.stage1Note();
+    this.$('fashion-stage1-note').textContent = stage1NoteOf(m);
   }
 
   // ---------------------------------------------------------------- drawing
@@ -95,7 +96,7 @@ export class FashionView {
     if (d.legend) { this.buildLegend(m); d.legend = false; d.readout = true; }
     if (d.readout) { this.readout(m); d.readout = false; }
     if (d.text) {
-      this.setText('fashion-live', m.liveCaption() || null);
+      this.setText('fashion-live', liveCaptionOf(m) || null);
       this.estimate(m);
       d.text = false;
     }
@@ -106,7 +107,7 @@ export class FashionView {
     if (d.spectrum) {
       const id = m.spectrumId;
       this.spectrum.draw(id, m.spectrumRecord(), m.start, (id && m.names[id]) || id);
-      this.setText('fashion-spectrum-caption', m.spectrumCaption());
+      this.setText('fashion-spectrum-caption', spectrumCaptionOf(m));
       d.spectrum = false;
     }
     const ms = performance.now() - t0;
@@ -143,7 +144,7 @@ export class FashionView {
 
   /** @param {import('./model.js').FashionModel} m the progress row, the counters, the table's numbers */
   readout(m) {
-    const p = m.progress();
+    const p = progressOf(m);
     this.setText('fashion-iteration', int(m.minIteration()));
     this.setText('fashion-target-echo', int(m.draft.target));
     this.setText('fashion-progress-label', p.label);
@@ -178,7 +179,7 @@ export class FashionView {
 
   /** @param {import('./model.js').FashionModel} m the time estimate and each method's cost */
   estimate(m) {
-    const e = m.estimate();
+    const e = estimateOf(m);
     for (const el of this.root.querySelectorAll('#fashion-method-boxes .cost')) {
       const c = e.costs[/** @type {HTMLElement} */ (el).dataset.method || ''];
       if (!c) continue;
@@ -236,7 +237,7 @@ export class FashionView {
   /** @param {import('./model.js').FashionModel} m the protocol's numbers in the prose, the labels' sample sizes */
   describeProtocol(m) {
     const c = m.config;
-    const net = m.networkLabel();
+    const net = networkLabelOf(m);
     this.setText('fashion-net-name', net.name);
     this.setText('fashion-arch', net.arch);
     if (!c) return;
