@@ -380,6 +380,11 @@ fn presets_of_fashion_and_one_hidden_layer_set_their_state() {
         (15_000, 500)
     );
     assert_eq!(p.fashion.settings.config.seed, 0);
+    assert_eq!(
+        p.fashion.settings.config.network.id(),
+        "cnn",
+        "the paper's stage 2 runs its CNN"
+    );
     assert_eq!(parse(&to_hash(&p)), p);
     let q = parse("preset=fashion-5-3&iterations=3000");
     assert_eq!(q.fashion.iterations, 3000);

@@ -88,7 +88,8 @@ pub(super) const SETTINGS: [Setting; 15] = [
 /// curves, Play, Reset and the legend are always there.
 pub(super) const PARTS: [&str; 6] = ["settings", "paper", "spectrum", "strip", "link", "export"];
 
-/// The presets of the FashionMNIST figure.
+/// The presets of the FashionMNIST figure. `fashion-5-3` is the paper's stage 2, so it runs the
+/// paper's network, the CNN, whatever network the page had.
 pub(super) const PRESETS: [Preset; 1] = [Preset {
     id: "fashion-5-3",
     title: "FashionMNIST 5.3: eight dynamics to iteration 15,000",
@@ -98,5 +99,6 @@ pub(super) const PRESETS: [Preset; 1] = [Preset {
         ("seed", Value::Integer(0)),
         ("iterations", Value::Integer(15_000)),
         ("logEvery", Value::Integer(500)),
+        ("network", Value::Text("cnn")),
     ],
 }];

@@ -112,6 +112,10 @@ test('FashionMNIST stage 2 from the saved minimum advances, draws its curves and
   check(spec1.hash !== spec0.hash, 'the spectrum did not change with the records');
   const rows = await page.$$eval('#fashion-legend-rows tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (c) => c.textContent)));
   check(rows.length === 4 && rows.every((r) => r.every((c) => /\d/.test(c))), `the legend table should have numbers: ${JSON.stringify(rows)}`);
+  // The sharpness is shown with its standard error; the test column says on how many images.
+  check(rows.every((r) => /±/.test(r[2])), `every sharpness should carry its error: ${JSON.stringify(rows.map((r) => r[2]))}`);
+  check(/test \(2,000 images\)/.test(await page.textContent('#fashion-test-col')), `the test column should say on how many images: "${await page.textContent('#fashion-test-col')}"`);
+  check(/of the \d+ largest eigenvalues|eigenvalues shown are above|None of the \d+ largest/.test(await page.textContent('#fashion-spectrum-caption')), `the spectrum caption should describe the spectrum shown: "${await page.textContent('#fashion-spectrum-caption')}"`);
   // Reset cancels a running stage at once and starts over from the minimum.
   await page.fill('#fashion-iterations', '100000');
   await page.press('#fashion-iterations', 'Enter');
@@ -202,9 +206,13 @@ test('FashionMNIST: progress bar (progressbar, aria-valuenow) and ETA while runn
   check(ctx.requests.filter((u) => /fashion\/worker\.js/.test(u)).length === workersBefore, 'reset should not start new workers');
   check((await page.evaluate(() => __state('fashion').stage1Runs)) === 0, 'stage 1 should not have run');
   check(after.errors.length === 0, `figure errors: ${after.errors.join(' | ')}`);
-  // The paper-protocol button: all eight methods to 15,000, a record every 500, one worker per core.
+  // The paper-protocol button: the paper's CNN (switched from the MLP, and the status says so),
+  // all eight methods to 15,000, a record every 500, one worker per core.
+  check((await page.inputValue('#fashion-network')) === 'mlp', 'this test starts on the MLP');
   await page.click('#fashion-paper');
   const paper = await page.evaluate(() => ({ state: __state('fashion'), cores: navigator.hardwareConcurrency }));
+  check(paper.state.network === 'cnn' && (await page.inputValue('#fashion-network')) === 'cnn', `the paper protocol should switch to the paper's CNN: ${paper.state.network}`);
+  check(/Paper protocol: the paper’s CNN \(switched from the MLP/.test(await page.textContent('#fashion-status')), `the status should say the network was switched: "${await page.textContent('#fashion-status')}"`);
   check(paper.state.target === 15000 && paper.state.logEvery === 500 && paper.state.seed === 0 && paper.state.methods.length === 8 && paper.state.playing,
     `the paper protocol should play all eight methods to 15,000: ${JSON.stringify(paper.state)}`);
   check(paper.state.threads === Math.min(8, paper.cores), `the paper protocol should use min(cores, 8) workers, got ${paper.state.threads}`);

@@ -85,7 +85,7 @@ test('presets "FashionMNIST 5.3" and "Paper Figure 4" set those figures\' state;
   await page.selectOption('#preset', 'fashion-5-3');
   await page.waitForFunction(() => __state('fashion')?.target === 15000, null, { timeout: T_READY });
   const f = await page.evaluate(() => __state('fashion'));
-  check(f.methods.length === 8 && f.logEvery === 500 && f.seed === 0, `fashion preset state: ${JSON.stringify(f)}`);
+  check(f.methods.length === 8 && f.logEvery === 500 && f.seed === 0 && f.network === 'cnn', `fashion preset state (the paper's stage 2 runs its CNN): ${JSON.stringify(f)}`);
   await settledHash(page, 'figure=fashion', 'iterations=15000');
   await page.evaluate(() => __fig('fashion').pause());
   // An ohl link with a small study: trains to epoch 2, and the hash says so.

@@ -30,7 +30,9 @@ test('liveCaption says what each method did, with the numbers at the minimum', (
   const text = liveCaption({ start, ids: ['gd', 'sgd'], records, names, params: 11140, statusOf: (id) => methodStatus(records[id], undefined) });
   assert.match(text, /^Network: the MLP \(784-14-10\)\. At the minimum: 100\.0% of the training labels fitted .* ×10 the isotropic reference \(D = 11,140\)\./);
   assert.match(text, /By iteration 100, SGD has left it .* down to 30\.0%\. GD is still in it\./);
-  assert.match(text, /the best test accuracy is SGD’s, 75\.0% at iteration 100 \(GD: 70\.0% at 100\)/);
+  // One method beside GD: quoted side by side, nothing ranked.
+  assert.match(text, /Latest records: SGD’s test accuracy is 75\.0% at iteration 100 \(GD: 70\.0% at 100\); its expected sharpness 0\.2 \(GD: 0\.5\)\./);
+  assert.doesNotMatch(text, /best|flattest/);
   assert.equal(pct(NaN), '—');
   assert.equal(int(15000), '15,000');
 });

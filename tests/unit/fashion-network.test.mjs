@@ -44,7 +44,7 @@ test('liveCaption names the running network, the test images, and points to the 
   assert.match(cnn, /CNN/);
   assert.doesNotMatch(cnn, /MLP/);
   assert.match(cnn, /test accuracy 71\.0% on 2,000 held-out images/);
-  assert.match(cnn, /best test accuracy on 2,000 held-out images is SGD’s, 74\.0%/);
+  assert.match(cnn, /SGD’s test accuracy on 2,000 held-out images is 74\.0%/);
   assert.match(cnn, /D = 11,330/);
   assert.ok(cnn.endsWith(VERDICT_POINTER));
   assert.match(VERDICT_POINTER, /REPRODUCTION\.md, section 3/);

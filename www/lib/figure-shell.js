@@ -32,13 +32,118 @@ export function trimForEmbed(el, liveId, parts, controls) {
   }
 }
 
+// ------------------------------------------------------------------ pieces every controller uses
+
+/**
+ * The listeners of a controller's state: `on(fn)` returns an unsubscribe; `emit(get)` calls each
+ * with get() (computed once, only if someone listens); a throwing listener is logged, not fatal.
+ * @template T
+ * @returns {{ on: (fn: (s: T) => void) => () => void, emit: (get: () => T) => void, clear: () => void }}
+ */
+export function emitter() {
+  /** @type {Set<(s: T) => void>} */
+  const fns = new Set();
+  return {
+    on(fn) { fns.add(fn); return () => { fns.delete(fn); }; },
+    emit(get) {
+      if (!fns.size) return;
+      const s = get();
+      for (const fn of fns) {
+        try { fn(s); } catch (e) { console.error(e); }
+      }
+    },
+    clear() { fns.clear(); },
+  };
+}
+
+/**
+ * What a mounted controller undoes on destroy: `listen(el, type, fn)` adds a listener (and its
+ * removal), `add(fn)` any other cleanup, `run()` undoes everything once.
+ */
+export function cleanups() {
+  /** @type {(() => void)[]} */
+  const fns = [];
+  return {
+    /** @param {EventTarget} el @param {string} type @param {(e: any) => void} fn */
+    listen(el, type, fn) {
+      el.addEventListener(type, fn);
+      fns.push(() => el.removeEventListener(type, fn));
+    },
+    /** @param {() => void} fn */
+    add(fn) { fns.push(fn); },
+    run() { for (const f of fns.splice(0)) f(); },
+  };
+}
+
+/**
+ * One call of `draw` per animation frame however often `request()` is called, until `stop()`.
+ * @param {() => void} draw
+ */
+export function frameScheduler(draw) {
+  let pending = false;
+  let stopped = false;
+  return {
+    request() {
+      if (pending || stopped) return;
+      pending = true;
+      requestAnimationFrame(() => { pending = false; if (!stopped) draw(); });
+    },
+    stop() { stopped = true; },
+  };
+}
+
+/**
+ * Calls `fn` once, when `root` (its host, for a shadow root) comes within 200 px of the viewport:
+ * the figures load their data and wasm lazily. Returns the disconnect.
+ * @param {Node} root
+ * @param {() => void} fn
+ */
+export function whenNearView(root, fn) {
+  const io = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting)) { io.disconnect(); fn(); }
+  }, { rootMargin: '200px 0px' });
+  io.observe(/** @type {Element} */ (root instanceof ShadowRoot ? root.host : root));
+  return () => io.disconnect();
+}
+
+/**
+ * Calls `fn` whenever one of `elements` changes size. Returns the disconnect.
+ * @param {Element[]} elements
+ * @param {() => void} fn
+ */
+export function whenResized(elements, fn) {
+  const ro = new ResizeObserver(() => fn());
+  for (const el of elements) ro.observe(el);
+  return () => ro.disconnect();
+}
+
+/**
+ * The "New seed" button: a seed from the operating system (`freshSeed`), applied with `apply`
+ * (the figure starts over with it, and its link records it), then said in the status line.
+ * @param {HTMLElement | null} button
+ * @param {(() => Promise<number>) | null} freshSeed
+ * @param {(seed: number) => void} apply
+ * @param {{ setStatus: (text: string, kind?: string) => void, reportError: (context: string, message: string) => void }} status
+ * @param {ReturnType<typeof cleanups>} bag
+ */
+export function wireNewSeed(button, freshSeed, apply, status, bag) {
+  if (!button || !freshSeed) return;
+  bag.listen(button, 'click', () => freshSeed().then((seed) => {
+    apply(seed);
+    status.setStatus(`New seed: ${seed}.`, 'ok');
+  }).catch((e) => status.reportError('New seed', e.message || String(e))));
+}
+
 /**
  * @typedef {object} ControllerSpec
  * @property {string} figure          the figure's id
  * @property {string} prefix          of its element ids (`fashion`, `ohl`)
  * @property {string[]} controls      the parts an embed may list
  * @property {(p: { full: boolean, controls: string[] | null }) => HTMLElement} build  the markup
- * @property {(el: HTMLElement, state: any, o: { dir: string, hook: any, autostart: boolean, freshSeed: () => Promise<number> }) => any} mountController
+ * @property {(el: HTMLElement, state: any, o: { dir: string, autostart: boolean, freshSeed: () => Promise<number> }) => any} mountController
+ *                                    returns a controller: play, pause, step, reset, getState,
+ *                                    setState, onChange, exportCurves, layout, destroy, and
+ *                                    readout() (its live numbers, added to the figure's getState)
  * @property {(link: any) => Record<string, any>} stateFromLink
  * @property {(state: any, extra: { controls?: string[] | null, lecture?: boolean }) => string} hashOf
  * @property {(state: any) => string} base   the start of the export files' names
@@ -80,11 +185,10 @@ export async function mountControllerFigure(root, options, spec) {
   const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches;
   /** @type {Record<string, any>} */
   let pending = { ...state, playing: state.playing && !reduced };
-  /** @type {Record<string, any>} the controller's live readout (phase, iteration, records...) */
-  const hook = {};
   const freshSeed = () => linkParser(dir).freshSeed();
-  const controller = spec.mountController(el, { ...state, playing: false, epoch: undefined }, { dir, hook, autostart: true, freshSeed });
-  const live = () => hook[spec.prefix] || {};
+  const controller = spec.mountController(el, { ...state, playing: false, epoch: undefined }, { dir, autostart: true, freshSeed });
+  /** @returns {Record<string, any>} the controller's live numbers (phase, iteration, records...) */
+  const live = () => controller.readout();
   const statusEl = el.querySelector(`#${spec.prefix}-status`);
   const setStatus = (/** @type {string} */ text) => { if (statusEl) statusEl.textContent = text; };
   const extra = () => ({ controls: opts.full ? null : link.controls, lecture: link.lecture });
@@ -137,9 +241,7 @@ export async function mountControllerFigure(root, options, spec) {
   }
 
   function getState() {
-    // The readout without the controller it points back to.
-    const readout = { ...live() };
-    delete readout.controller;
+    const readout = live();
     return { ...readout, ...controller.getState(), figure: spec.figure, hash: info.hash, link: info.link, notices: info.notices, warnings: info.warnings, errors: (readout.errors || []).slice(), copiedLink: tools.copiedLink };
   }
 

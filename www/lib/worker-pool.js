@@ -57,7 +57,14 @@ export class WorkerPool {
     /** @type {number[]} */
     this.memory = [];
     for (let i = 0; i < size; i++) {
-      const w = startWorker(url);
+      let w;
+      try {
+        w = startWorker(url);
+      } catch (e) {
+        // The browser refused one: none of the pool runs (the caller reports why).
+        this.terminate();
+        throw e;
+      }
       w.addEventListener('message', (ev) => {
         const data = ev.data;
         const bytes = data && (typeof data.memory === 'number' ? data.memory : data.memoryBytes);

@@ -4,6 +4,7 @@
 
 import { splitByCost } from '../../lib/worker-pool.js';
 
+/** @type {Record<string, number>} */
 export const PRIOR_MS = {
   'gd': 8, 'gld-const': 14, 'gld-dynamic': 18, 'gld-diag': 19,
   'gld-leading': 9, 'gld-hessian': 75, 'gld-eigvec': 85, 'sgd': 0.3,
@@ -11,6 +12,7 @@ export const PRIOR_MS = {
 export const PRIOR_RECORD_MS = 1500;
 // The CNN's iterations cost about ten times the MLP's (GD: 82-93 ms against 5-8 ms measured in
 // the page's worker on a busy 2-core machine); first guesses only, measurements replace them.
+/** @type {Record<string, number>} */
 const PRIOR_SCALE = { mlp: 1, cnn: 10 };
 
 /**
@@ -26,6 +28,8 @@ export function priorMs(network) {
 /**
  * Milliseconds left until every method that has not diverged reaches `target`.
  * iterations: { id: done }, msPerIter: { id: measured }, recordMs: measured or null.
+ * @param {{ ids: string[], iterations: Record<string, number>, target: number, logEvery: number, msPerIter?: Record<string, number>, recordMs?: number | null, diverged?: Record<string, unknown> }} p
+ * @returns {number}
  */
 export function estimateMs({ ids, iterations, target, logEvery, msPerIter = {}, recordMs = null, diverged = {} }) {
   let ms = 0;

@@ -33,9 +33,11 @@ export const PANELS = [
   {
     key: 'sharpness',
     title: 'Expected sharpness',
-    note: 'E[L(θ+ν)] − L(θ), ν ~ 𝒩(0, 0.01² I); a noisy estimate',
+    note: 'E[L(θ+ν)] − L(θ), ν ~ 𝒩(0, 0.01² I); bars: ±2 standard errors',
     format: (v) => fmt(v, 2),
     value: (r) => r.sharpness,
+    // Its standard error: every point carries its ±2 SE bar (a negative value is never shown bare).
+    se: (r) => r.sharpnessStdErr,
   },
   {
     key: 'ratio',
@@ -163,8 +165,17 @@ export class CurvesPlot {
         rs.forEach((r, i) => {
           const v = spec.value(r);
           if (!p.inY(v)) {
-            if (!exits.some((e) => e.id === id)) exits.push({ id, x: p.X(r.iteration), up: !(v < p.ymin) || Number.isNaN(v), v });
+            if (!exits.some((e) => e.id === id)) exits.push({ id, x: p.X(r.iteration), up: !(v < p.ymin) || Number.isNaN(v), v, se: spec.se ? spec.se(r) : NaN });
             return;
+          }
+          const se = spec.se ? spec.se(r) : NaN;
+          if (Number.isFinite(se) && se > 0) {
+            ctx.beginPath();
+            ctx.moveTo(p.X(r.iteration), p.Y(v - 2 * se));
+            ctx.lineTo(p.X(r.iteration), p.Y(v + 2 * se));
+            ctx.lineWidth = 1.2;
+            ctx.strokeStyle = st.color;
+            ctx.stroke();
           }
           if (many && i !== rs.length - 1 && i % Math.ceil(rs.length / 40) !== 0) return;
           drawMarker(ctx, id, p.X(r.iteration), p.Y(v), i === rs.length - 1 ? 4.2 : 3, 1);
@@ -182,7 +193,8 @@ export class CurvesPlot {
         ctx.fillStyle = st.color; ctx.fill();
         ctx.lineWidth = 1; ctx.strokeStyle = 'rgba(0,0,0,0.55)'; ctx.stroke();
         ctx.fillStyle = INK; ctx.textAlign = e.x > p.x + p.w - 120 ? 'right' : 'left'; ctx.textBaseline = 'middle';
-        const label = Number.isFinite(e.v) ? `off scale: ${spec.format ? spec.format(e.v) : fmt(e.v)}` : 'off scale: not finite';
+        const value = spec.format ? spec.format(e.v) : fmt(e.v);
+        const label = Number.isFinite(e.v) ? `off scale: ${value}${Number.isFinite(e.se) ? ` ± ${fmt(e.se, 2)}` : ''}` : 'off scale: not finite';
         haloText(ctx, label, e.x + (ctx.textAlign === 'right' ? -9 : 9), y - 2 * d + 5 * d);
       }
     });

@@ -1,175 +1,264 @@
-// The view of the FashionMNIST figure: its markup, built with DOM calls (lib/dom.js) for the
-// page, the iframe embed and the custom element alike. The full figure has the section's prose;
-// an embed keeps the title and the live numbers, and the parts its link lists.
+// The view of the FashionMNIST figure: draws the model (model.js) into the markup of markup.js
+// (the settings card, the play button, the progress row, the legend table, the captions, the
+// strip and the two canvases), and reads the settings card back. It holds no state of the
+// experiment: `render(model)` redraws whatever the model marked dirty, and clears the marks.
 
-import { h } from '../../lib/dom.js';
-import { trimForEmbed } from '../../lib/figure-shell.js';
-import { inputAttrs, setting } from '../../lib/schema.js';
-import { SCHEMA } from './model.js';
+import { CurvesPlot, SpectrumPlot, PANELS } from './plots.js';
+import { buildStrip } from './strip.js';
+import { buildMethodBoxes, markerSwatch, DESCRIPTION } from '../../lib/methods.js';
+import { fmt } from '../../lib/format.js';
+import { SCHEMA, int } from './settings.js';
+import { pct, sharpnessText } from './captions.js';
+import { stage1NoteOf, liveCaptionOf, spectrumCaptionOf, progressOf, estimateOf, networkLabelOf } from './readouts.js';
 
-/**
- * A number field of the settings card, its label, range and default from the schema (a default
- * the page decides, such as the worker threads, is set by the figure).
- * @param {{ id: string, setting: import('../../lib/schema.js').Setting }} f
- */
-function numberField({ id, setting }) {
-  const input = h('input', { id, type: 'number', ...inputAttrs(setting), 'aria-describedby': `${id}-error` });
-  // A seed gets a "New seed" button (`ID-new`).
-  const fresh = setting.control === 'seed'
-    ? h('button', { type: 'button', id: `${id}-new`, class: 'new-seed', title: 'Draw a fresh seed from the operating system; the link records it', text: 'New seed' })
-    : null;
-  return h('label', { class: 'field', for: id },
-    h('span', { class: 'label-text', title: setting.help, text: setting.label }),
-    fresh ? h('span', { class: 'field-row' }, input, fresh) : input,
-    h('span', { class: 'error', id: `${id}-error`, role: 'alert' }));
-}
-
-/** The network select (link key `network`): its choices, label and help from the schema. */
-function networkField() {
-  const s = setting('fashion', 'network');
-  const select = h('select', { id: 'fashion-network' },
-    ...SCHEMA.networks.map((n) => h('option', { value: n, text: n === 'cnn' ? 'CNN (the paper’s, D = 11,330)' : 'MLP (784-14-10, D = 11,140)' })));
-  /** @type {HTMLSelectElement} */ (select).value = SCHEMA.network;
-  for (const o of select.querySelectorAll('option')) if (o.value === SCHEMA.network) o.defaultSelected = true;
-  return h('label', { class: 'field', for: 'fashion-network' },
-    h('span', { class: 'label-text', title: s.help, text: s.label }), select);
-}
-
-// What each control name shows (the rest of the figure is always there).
-const PARTS = { settings: ['.f-settings'], paper: ['#fashion-paper'], spectrum: ['.f-spectrum'], strip: ['.f-strip'] };
-
-/**
- * The figure's section: everything when `full`, else trimmed to the `controls` listed (null: all).
- * @param {{ full: boolean, controls: string[] | null }} p
- * @returns {HTMLElement}
- */
-export function buildFashionFigure({ full, controls }) {
-  const el = section();
-  if (!full) {
-    trimForEmbed(el, 'fashion-live', PARTS, controls);
-    // The paper button's row goes if the button does.
-    const paper = el.querySelector('#fashion-paper');
-    if (paper && paper.parentElement && /** @type {HTMLElement} */ (paper).hidden) paper.parentElement.hidden = true;
+export class FashionView {
+  /**
+   * @param {ParentNode} root the markup's container
+   * @param {{ onMethodToggle: (id: string) => void, onSettings: () => void }} on
+   */
+  constructor(root, on) {
+    this.root = root;
+    this.on = on;
+    this.curves = new CurvesPlot(this.$('fashion-curves'));
+    this.spectrum = new SpectrumPlot(this.$('fashion-spectrum'));
+    /** @type {{ count: number, corrupted: number } | null} the strip drawn */
+    this.strip = null;
+    this.stats = { framesDrawn: 0, drawMs: 0, maxDrawMs: 0 };
+    buildMethodBoxes(this.$('fashion-method-boxes'), {
+      methods: SCHEMA.methods,
+      prefix: 'fashion-',
+      onChange: () => on.onSettings(),
+      extra: (/** @type {string} */ id) => { const cost = document.createElement('span'); cost.className = 'cost'; cost.dataset.method = id; return cost; },
+    });
   }
-  return el;
-}
 
-/** @returns {HTMLElement} */
-function section() {
-  return h('section', { class: 'experiment', id: 'fashion', 'aria-labelledby': 'h-fashion' },
-    h('header', { class: 'intro experiment-intro' },
-      h('p', { class: 'kicker', text: 'Experiment 2 · paper Section 5.3' }),
-      h('h2', { class: 'section-title', id: 'h-fashion', text: 'FashionMNIST with corrupted labels' }),
-      h('p', { class: 'lede' },
-        'A real network, a real data set: ',
-        h('span', { id: 'fashion-net-name', text: SCHEMA.network === 'cnn' ? 'the paper’s CNN' : 'a small MLP' }),
-        h('span', { id: 'fashion-arch' }),
-        ' is first driven into a sharp minimum, then every dynamics restarts from it. Noise shaped like the curvature escapes; isotropic noise of the same size does not.'),
-      h('div', { class: 'explain' },
-        h('section', { 'aria-labelledby': 'h-fashion-stage1' },
-          h('h3', { id: 'h-fashion-stage1', text: 'Stage 1: a sharp minimum' }),
-          h('p', {},
-            'The training set is ',
-            h('span', { 'data-fashion-setting': 'trainSize', text: '1200' }),
-            ' images of which ',
-            h('span', { 'data-fashion-setting': 'corruptedCount', text: '200' }),
-            ' (images ',
-            h('span', { 'data-fashion-setting': 'corruptedRange', text: '1000–1199' }),
-            ') carry uniformly random labels. Full-batch GD with learning rate ',
-            h('span', { 'data-fashion-setting': 'stage1Lr', text: '0.1' }),
-            ' runs until it fits ',
-            h('em', { text: 'every' }),
-            ' label, the random ones included. Memorising noise takes a narrow, sharp minimum. It is saved for seed 0, so stage 2 can start at once; other seeds, or the option below, run stage 1 here, once: every worker then starts from its minimum.')),
-        h('section', { 'aria-labelledby': 'h-fashion-stage2' },
-          h('h3', { id: 'h-fashion-stage2', text: 'Stage 2: eight dynamics from it' }),
-          h('p', {},
-            'Each dynamics restarts from that minimum with learning rate ',
-            h('span', { 'data-fashion-setting': 'lr', text: '0.07' }),
-            ': SGD with batch ',
-            h('span', { 'data-fashion-setting': 'batchSize', text: '20' }),
-            ', and the Langevin variants whose noise has SGD’s size but another shape. The indicator Tr(HΣ) compares SGD’s gradient noise with isotropic noise of the same trace, in D = ',
-            h('span', { 'data-fashion-setting': 'params', text: '11,140' }),
-            ' dimensions; the ratio at the minimum of this run is below.')),
-        h('section', { 'aria-labelledby': 'h-fashion-watch', class: 'watch' },
-          h('h3', { id: 'h-fashion-watch', text: 'What to watch' }),
-          h('p', {},
-            'Whether each dynamics leaves the sharp minimum: when one does, the loss jumps, the random labels are forgotten, then training recovers on the clean ones. The paper and the native reference runs see SGD and the curvature-aligned noises (GLD leading, Hessian, 1st eigvec) leave, and GLD const, dynamic and diag stay where GD is; the table says what happens in this run. The paper runs 15,000 iterations and reports flatter minima that generalise better; “Paper protocol” runs that length here. The native reference runs of this network, with what agrees with the paper and what does not, are in ',
-            h('cite', { text: 'REPRODUCTION.md' }),
-            ', section 3; every number in this figure comes from the run in your browser.'),
-          h('p', { id: 'fashion-live', class: 'live', 'aria-live': 'polite', text: 'Numbers from the minimum appear here once it has loaded.' })))),
-    h('div', { class: 'layout fashion-layout' },
-      h('section', { class: 'card f-curves', 'aria-labelledby': 'h-fashion-curves' },
-        h('div', { class: 'card-head' },
-          h('h3', { id: 'h-fashion-curves', text: 'What each dynamics does after leaving the minimum' }),
-          h('p', { class: 'caption', text: 'One marker per record; dotted: the value at the minimum. Curves that run off a panel end in an arrow instead of stretching the axis.' })),
-        h('div', { class: 'canvas-box', id: 'fashion-curves-box' },
-          h('canvas', { id: 'fashion-curves', role: 'img', 'aria-label': 'Test accuracy, fit of the random labels, expected sharpness and the indicator ratio against stage-2 iteration, one curve per method' }))),
-      h('div', { class: 'f-right' },
-        h('section', { class: 'card f-side', 'aria-labelledby': 'h-fashion-run' },
-          h('h3', { id: 'h-fashion-run', class: 'visually-hidden', text: 'Run the FashionMNIST experiment' }),
-          h('div', { class: 'transport', role: 'group', 'aria-label': 'FashionMNIST playback' },
-            h('button', { type: 'button', id: 'fashion-play', class: 'primary', 'aria-pressed': 'false', title: 'Run or pause the experiment', text: 'Play' }),
-            h('button', { type: 'button', id: 'fashion-reset', title: 'Cancel and start over from the minimum', text: 'Reset' }),
-            h('div', { class: 'readout', 'aria-live': 'off' },
-              h('span', { class: 'readout-label', text: 'iteration' }),
-              ' ',
-              h('span', { id: 'fashion-iteration', class: 'readout-value', text: '0' }),
-              ' ',
-              h('span', { class: 'readout-of' },
-                'of ',
-                h('span', { id: 'fashion-target-echo', text: '1,000' })))),
-          h('div', { class: 'transport', role: 'group', 'aria-label': 'FashionMNIST presets' },
-            h('button', { type: 'button', id: 'fashion-paper', title: 'All eight dynamics from the saved seed-0 minimum to iteration 15,000, a record every 500, split over one worker per core (up to 8)', text: 'Paper protocol (15,000 iterations)' })),
-          h('div', { class: 'progress-row' },
-            h('label', { for: 'fashion-progress', id: 'fashion-progress-label', class: 'progress-label', text: 'Stage 2' }),
-            h('progress', { id: 'fashion-progress', max: '1', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100' }),
-            h('span', { id: 'fashion-progress-text', class: 'progress-text' }),
-            ' ',
-            h('span', { id: 'fashion-eta', class: 'progress-text', 'aria-live': 'off' })),
-          h('div', { class: 'table-wrap' },
-            h('table', { class: 'fashion-legend' },
-              h('caption', { text: 'Latest record of each method (click a name to show or hide its curves)' }),
-              h('thead', {},
-                h('tr', {},
-                  h('th', { scope: 'col', text: 'Method' }),
-                  h('th', { scope: 'col', id: 'fashion-test-col', title: 'Test accuracy on the held-out test images', text: 'test' }),
-                  h('th', { scope: 'col', title: 'Accuracy on the 200 corrupted images against their random labels', text: 'random fit' }),
-                  h('th', { scope: 'col', title: 'Expected sharpness E[L(θ+ν)] − L(θ)', text: 'sharpness' }),
-                  h('th', { scope: 'col', title: 'Tr(HΣ) / Tr(HΣ_iso) of SGD’s gradient noise', text: 'Tr ratio' }))),
-              h('tbody', { id: 'fashion-legend-rows' }))),
-          h('p', { class: 'status-line' },
-            h('span', { id: 'fashion-status', role: 'status', class: 'status', text: 'Starts loading when this figure scrolls into view.' }))),
-        h('section', { class: 'card f-spectrum', 'aria-labelledby': 'h-fashion-spectrum' },
-          h('div', { class: 'plot-head spectrum-head' },
-            h('h3', { id: 'h-fashion-spectrum', text: 'Hessian spectrum' }),
-            h('label', { class: 'inline-field', for: 'fashion-spectrum-method' },
-              'of ',
-              h('select', { id: 'fashion-spectrum-method' }))),
-          h('div', { class: 'canvas-box', id: 'fashion-spectrum-box' },
-            h('canvas', { id: 'fashion-spectrum', role: 'img', 'aria-labelledby': 'h-fashion-spectrum fashion-spectrum-caption' })),
-          h('p', { class: 'caption', id: 'fashion-spectrum-caption' }))),
-      h('section', { class: 'card f-strip', 'aria-labelledby': 'h-fashion-strip' },
-        h('div', { class: 'card-head' },
-          h('h3', { id: 'h-fashion-strip', text: 'The training set, and what it is told' }),
-          h('p', { class: 'caption', text: 'The label each image is trained with. Outlined in red: images whose label was replaced by a random one, which the sharp minimum fits anyway.' })),
-        h('div', { id: 'fashion-strip', class: 'strip', 'aria-live': 'off' })),
-      h('section', { class: 'card f-settings', 'aria-labelledby': 'h-fashion-settings' },
-        h('h3', { id: 'h-fashion-settings', text: 'Settings' }),
-        h('p', { class: 'caption' },
-          'The paper runs 15,000 iterations of its CNN; here the CNN or an MLP of about its size, for as long as you like. Changing the network, the methods, the record interval, the seed, the threads or stage 1 starts the experiment over. Each method keeps at most ',
-          h('span', { 'data-fashion-setting': 'maxRecords', text: String(SCHEMA.maxRecords.default) }),
-          ' records: past that, every other one is dropped and the interval doubles.'),
-        h('form', { id: 'fashion-settings', novalidate: true, autocomplete: 'off' },
-          h('div', { class: 'fields' }, ...SCHEMA.fields.map(numberField), networkField()),
-          h('label', { class: 'check stage1-check', for: 'fashion-stage1' },
-            h('input', { type: 'checkbox', id: 'fashion-stage1', 'aria-describedby': 'fashion-stage1-note' }),
-            h('span', { text: 'Run stage 1 from scratch' })),
-          h('p', { class: 'note', id: 'fashion-stage1-note' }),
-          h('fieldset', { class: 'method-boxes', 'aria-describedby': 'fashion-methods-error' },
-            h('legend', { text: 'Dynamics of stage 2' }),
-            h('div', { id: 'fashion-method-boxes', class: 'checks' }),
-            h('span', { class: 'error', id: 'fashion-methods-error', role: 'alert' })),
-          h('p', { class: 'note', id: 'fashion-estimate' }),
-          h('div', { class: 'form-actions' },
-            h('button', { type: 'button', id: 'fashion-defaults', text: 'Restore the defaults' }))))));
+  /** @param {string} id @returns {any} the element with that id */
+  $(id) { return this.root.querySelector(`#${id}`); }
+
+  // ---------------------------------------------------------------- the settings card
+
+  /** The settings in the form, as they are (numbers, NaN for an empty field): model.edit checks them. */
+  readForm() {
+    /** @type {Record<string, any>} */
+    const out = {};
+    for (const f of SCHEMA.fields) {
+      const raw = this.$(f.id).value.trim();
+      out[f.name] = raw === '' ? NaN : Number(raw);
+    }
+    out.methods = SCHEMA.methods.map(([id]) => id).filter((id) => this.$(`fashion-method-${id}`).checked);
+    out.fromScratch = this.$('fashion-stage1').checked;
+    out.network = this.$('fashion-network').value;
+    return out;
+  }
+
+  /** The default values of the form (the threads' default is the page's, set by writeForm). */
+  restoreDefaults() {
+    for (const f of SCHEMA.fields) this.$(f.id).value = this.$(f.id).defaultValue;
+    for (const [id] of SCHEMA.methods) this.$(`fashion-method-${id}`).checked = true;
+    this.$('fashion-stage1').checked = false;
+    this.$('fashion-network').value = SCHEMA.network;
+  }
+
+  /** @param {import('./model.js').FashionModel} m the draft into the form; errors next to their fields */
+  writeForm(m) {
+    /** @type {Record<string, any>} */
+    const d = m.draft;
+    for (const f of SCHEMA.fields) {
+      const el = this.$(f.id);
+      const err = m.errors[f.name];
+      // A field the model refused keeps what was typed, marked.
+      if (!err && el.value !== String(d[f.name])) el.value = String(d[f.name]);
+      this.$(`${f.id}-error`).textContent = err || '';
+      if (err) el.setAttribute('aria-invalid', 'true'); else el.removeAttribute('aria-invalid');
+    }
+    if (!m.errors.methods) for (const [id] of SCHEMA.methods) this.$(`fashion-method-${id}`).checked = d.methods.includes(id);
+    this.$('fashion-methods-error').textContent = m.errors.methods || '';
+    if (this.$('fashion-network').value !== d.network) this.$('fashion-network').value = d.network;
+    const box = this.$('fashion-stage1');
+    box.disabled = m.stage1Forced();
+    box.checked = d.fromScratch;
+    this.$('fashion-stage1-note').textContent = stage1NoteOf(m);
+  }
+
+  // ---------------------------------------------------------------- drawing
+
+  /**
+   * Redraws what the model marked dirty (at most once a frame; the caller schedules it).
+   * @param {import('./model.js').FashionModel} m
+   */
+  render(m) {
+    const t0 = performance.now();
+    const d = m.dirty;
+    if (d.form) { this.writeForm(m); d.form = false; d.text = true; }
+    if (d.playing) this.renderPlaying(m);
+    if (d.protocol) { this.describeProtocol(m); d.protocol = false; }
+    if (d.strip && m.strip) { this.strip = buildStrip(this.$('fashion-strip'), m.strip.strip, m.strip.corrupted); d.strip = false; }
+    if (d.legend) { this.buildLegend(m); d.legend = false; d.readout = true; }
+    if (d.readout) { this.readout(m); d.readout = false; }
+    if (d.text) {
+      this.setText('fashion-live', liveCaptionOf(m) || null);
+      this.estimate(m);
+      d.text = false;
+    }
+    if (d.curves) {
+      this.curves.draw(m.records, m.visibleIds(), m.target(), m.diverged, m.start);
+      d.curves = false;
+    }
+    if (d.spectrum) {
+      const id = m.spectrumId;
+      this.spectrum.draw(id, m.spectrumRecord(), m.start, (id && m.names[id]) || id);
+      this.setText('fashion-spectrum-caption', spectrumCaptionOf(m));
+      d.spectrum = false;
+    }
+    const ms = performance.now() - t0;
+    this.stats.drawMs = ms;
+    this.stats.maxDrawMs = Math.max(this.stats.maxDrawMs, ms);
+    this.stats.framesDrawn += 1;
+  }
+
+  /** @param {import('./model.js').FashionModel} m the play button (drawn at once: it answers a click) */
+  renderPlaying(m) {
+    const b = this.$('fashion-play');
+    b.textContent = m.playing ? 'Pause' : 'Play';
+    b.setAttribute('aria-pressed', m.playing ? 'true' : 'false');
+    m.dirty.playing = false;
+  }
+
+  /**
+   * Sizes the canvases to their boxes at `dpr` (default: the screen's; 2 for a PNG export).
+   * @param {import('./model.js').FashionModel} m marked dirty where a canvas changed size
+   * @param {number} [dpr]
+   */
+  layout(m, dpr) {
+    const cw = this.$('fashion-curves-box').clientWidth;
+    if (cw && this.curves.resize(cw, dpr)) m.dirty.curves = true;
+    const sw = this.$('fashion-spectrum-box').clientWidth;
+    if (sw && this.spectrum.resize(sw, dpr)) m.dirty.spectrum = true;
+  }
+
+  /** @param {string} id @param {string | null} text (null: leave it) */
+  setText(id, text) {
+    const el = this.$(id);
+    if (el && text !== null && el.textContent !== text) el.textContent = text;
+  }
+
+  /** @param {import('./model.js').FashionModel} m the progress row, the counters, the table's numbers */
+  readout(m) {
+    const p = progressOf(m);
+    this.setText('fashion-iteration', int(m.minIteration()));
+    this.setText('fashion-target-echo', int(m.draft.target));
+    this.setText('fashion-progress-label', p.label);
+    this.setText('fashion-progress-text', p.text);
+    this.setText('fashion-eta', p.eta);
+    const bar = this.$('fashion-progress');
+    if (p.fraction === null) {
+      bar.removeAttribute('value');
+      bar.removeAttribute('aria-valuenow');
+    } else {
+      const f = Math.max(0, Math.min(1, p.fraction));
+      bar.max = 1;
+      bar.value = f;
+      bar.setAttribute('aria-valuenow', String(Math.round(100 * f)));
+    }
+    if (p.valueText) bar.setAttribute('aria-valuetext', p.valueText); else bar.removeAttribute('aria-valuetext');
+    for (const id of m.ids) {
+      const rs = m.records[id] || [];
+      const r = rs[rs.length - 1];
+      this.setText(`fashion-test-${id}`, r ? pct(r.testAccuracy) : '—');
+      this.setText(`fashion-random-${id}`, r ? pct(r.corruptedAccuracy) : '—');
+      this.setText(`fashion-sharp-${id}`, r ? sharpnessText(r.sharpness, r.sharpnessStdErr) : '—');
+      this.setText(`fashion-ratio-${id}`, r && r.trHSigmaIso > 0 ? `×${fmt(r.trHSigma / r.trHSigmaIso, 3)}` : '—');
+      const s = m.status(id);
+      const note = this.$(`fashion-note-${id}`);
+      if (note) {
+        if (note.textContent !== s.text) note.textContent = s.text;
+        note.dataset.kind = s.kind;
+      }
+    }
+  }
+
+  /** @param {import('./model.js').FashionModel} m the time estimate and each method's cost */
+  estimate(m) {
+    const e = estimateOf(m);
+    for (const el of this.root.querySelectorAll('#fashion-method-boxes .cost')) {
+      const c = e.costs[/** @type {HTMLElement} */ (el).dataset.method || ''];
+      if (!c) continue;
+      el.textContent = c.text;
+      /** @type {HTMLElement} */ (el).title = c.measured ? 'measured cost of one iteration in wasm on this machine' : 'first guess of the cost of one iteration in wasm';
+    }
+    this.setText('fashion-estimate', e.text);
+  }
+
+  /** @param {import('./model.js').FashionModel} m the legend table (one row per method) and the spectrum's select */
+  buildLegend(m) {
+    const body = this.$('fashion-legend-rows');
+    body.replaceChildren();
+    for (const id of m.ids) {
+      const tr = document.createElement('tr');
+      tr.dataset.method = id;
+      const th = document.createElement('th');
+      th.scope = 'row';
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'legend-item fashion-toggle';
+      b.dataset.method = id;
+      b.setAttribute('aria-pressed', m.hidden.has(id) ? 'false' : 'true');
+      b.title = `${/** @type {Record<string, string>} */ (DESCRIPTION)[id] || ''} Click to show or hide its curves.`;
+      const name = document.createElement('span');
+      name.className = 'legend-name';
+      name.textContent = m.names[id] || id;
+      const note = document.createElement('span');
+      note.className = 'legend-note';
+      note.id = `fashion-note-${id}`;
+      b.append(markerSwatch(id, 14), name, note);
+      b.addEventListener('click', () => this.on.onMethodToggle(id));
+      th.append(b);
+      tr.append(th);
+      for (const k of ['test', 'random', 'sharp', 'ratio']) {
+        const td = document.createElement('td');
+        td.className = 'num';
+        td.id = `fashion-${k}-${id}`;
+        td.textContent = '—';
+        tr.append(td);
+      }
+      body.append(tr);
+    }
+    const sel = this.$('fashion-spectrum-method');
+    sel.replaceChildren();
+    for (const id of m.ids) {
+      const o = document.createElement('option');
+      o.value = id;
+      o.textContent = m.names[id] || id;
+      sel.append(o);
+    }
+    if (m.spectrumId) sel.value = m.spectrumId;
+  }
+
+  /** @param {import('./model.js').FashionModel} m the protocol's numbers in the prose, the labels' sample sizes */
+  describeProtocol(m) {
+    const c = m.config;
+    const net = networkLabelOf(m);
+    this.setText('fashion-net-name', net.name);
+    this.setText('fashion-arch', net.arch);
+    if (!c) return;
+    /** @type {Record<string, string>} */
+    const values = {
+      stage1Lr: fmt(c.stage1Lr), lr: fmt(c.lr), batchSize: int(c.batchSize), trainSize: int(c.trainSize), testSize: int(c.testSize),
+      corruptedCount: int(c.corrupted[1] - c.corrupted[0]), corruptedRange: `${c.corrupted[0]}–${c.corrupted[1] - 1}`,
+      params: int(m.params || 0), topK: int(c.topK), sharpnessDelta: fmt(c.sharpnessDelta), maxRecords: int(c.maxRecords),
+    };
+    for (const el of this.root.querySelectorAll('[data-fashion-setting]')) {
+      const v = values[/** @type {HTMLElement} */ (el).dataset.fashionSetting || ''];
+      if (v !== undefined && el.textContent !== v) el.textContent = v;
+    }
+    // Every label of a test accuracy says on how many images.
+    PANELS[0].note = `${values.testSize} held-out images`;
+    const col = this.$('fashion-test-col');
+    col.textContent = `test (${values.testSize} images)`;
+    col.title = `Test accuracy on ${values.testSize} held-out images`;
+    this.$('fashion-curves').setAttribute('aria-label', `Test accuracy on ${values.testSize} held-out images, fit of the random labels, expected sharpness and the indicator ratio against stage-2 iteration, one curve per method`);
+    PANELS[1].note = `the ${values.corruptedCount} corrupted training images`;
+    PANELS[2].note = `E[L(θ+ν)] − L(θ), ν ~ 𝒩(0, ${values.sharpnessDelta}² I); bars: ±2 standard errors`;
+    m.dirty.curves = true;
+  }
 }

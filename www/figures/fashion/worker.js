@@ -54,12 +54,14 @@ let gen = 0;
 let target = 0;
 let logEvery = 100;
 let seen = {}; // id -> iteration of the latest record posted
-const msPerIter = {}; // id -> measured ms per iteration (records excluded)
+/** @type {Record<string, number>} id -> measured ms per iteration (records excluded) */
+const msPerIter = {};
 const cost = {}; // id -> { ms, n }: time spent in iterations that did not record
 let recordMs = PRIOR_RECORD_MS;
 let recordTotal = 0;
 let recordSamples = 0;
-let diverged = {}; // id -> { iteration, trainLoss }
+/** @type {Record<string, { iteration: number, trainLoss: number }>} id -> { iteration, trainLoss } */
+let diverged = {};
 
 function post(msg, transfer = []) {
   postMessage({ ...msg, gen }, { transfer });
@@ -217,6 +219,7 @@ function active() {
 }
 
 function eta() {
+  /** @type {Record<string, number>} */
   const iterations = {};
   for (const id of ids) iterations[id] = exp.iteration(id);
   return estimateMs({ ids, iterations, target, logEvery, msPerIter, recordMs: recordSamples ? recordMs : null, diverged });

@@ -1,11 +1,13 @@
 // The one-hidden-layer figure (paper Figure 4): mount(root, options) builds it in `root` and
-// returns the figure interface (www/figures/registry.js). view.js makes the markup, model.js
-// reads and writes its links, figure.js trains the network in its worker (worker.js).
+// returns the figure interface (www/figures/registry.js). markup.js makes the markup, model.js
+// holds the state and the training loop (settings.js: settings and links; captions.js: the
+// sentences from the records), view.js draws it, client.js runs the worker (worker.js) through
+// the shared pool, and figure.js wires them together.
 
 import { mountControllerFigure } from '../../lib/figure-shell.js';
 import { mountOneHidden } from './figure.js';
-import { buildOneHiddenLayerFigure } from './view.js';
-import { SCHEMA, ohlState, ohlHash, exportBase, applyOhlState } from './model.js';
+import { buildOneHiddenLayerFigure } from './markup.js';
+import { SCHEMA, ohlState, ohlHash, exportBase, applyOhlState } from './settings.js';
 
 /**
  * @param {HTMLElement} root
