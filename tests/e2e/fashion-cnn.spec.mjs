@@ -20,8 +20,12 @@ test('fashion-cnn: a network=cnn link runs the CNN from its saved minimum; ETA f
   check(!ctx.requests.some((u) => u.endsWith('/data/fashion-minimum-seed0.bin')), 'the MLP minimum was fetched for the CNN');
   const start = await page.evaluate(() => __state('fashion').start);
   check(start.trainAccuracy === 1, `the CNN's saved minimum should fit every label, got ${start.trainAccuracy}`);
+  // The native reference runs' verdict is quoted once data/fashion-reference.json has loaded.
+  await page.waitForFunction(() => /Native reference runs/.test(document.querySelector('#fashion-live').textContent), null, { timeout: T_ADVANCE });
   const live = await page.textContent('#fashion-live');
   check(/CNN/.test(live) && /on 2,000 held-out images/.test(live) && /REPRODUCTION\.md, section 3/.test(live), `the caption should name the CNN, the test images and the verdict's place: "${live}"`);
+  check(/Native reference runs \(CLI, CNN, paper dataset, seeds? [0-9, ]+, iteration 3,000, test accuracy on 10,000 images/.test(live), `the caption should quote the CNN's native reference runs: "${live}"`);
+  check(ctx.requests.some((u) => u.endsWith('/data/fashion-reference.json')), 'the reference summary was not fetched');
   await page.click('#fashion-play');
   await page.waitForFunction(() => __state('fashion').iteration >= 30, null, { timeout: T_FASHION });
   const fs = await fashionState(page);

@@ -113,11 +113,12 @@ const listOf = (names) => (names.length < 2 ? names.join('') : `${names.slice(0,
  * The live caption: the numbers at the minimum, what became of each method, and the latest
  * records' test accuracy and sharpness, ranked only where the ranking is outside 2 standard
  * errors (module comment). `network` and `testSize` (images the test accuracy is measured on)
- * say what runs; the caption ends with VERDICT_POINTER (the multi-seed verdict lives in the docs).
- * @param {{ start: any, ids: string[], records: Record<string, any[]>, names: Record<string, string>, params: number, statusOf: (id: string) => { kind: string }, network: string, testSize?: number }} p
+ * say what runs; `reference` (reference.js, the native multi-seed runs' verdict) is quoted as
+ * such, and the caption ends with VERDICT_POINTER (where those runs are documented).
+ * @param {{ start: any, ids: string[], records: Record<string, any[]>, names: Record<string, string>, params: number, statusOf: (id: string) => { kind: string }, network: string, testSize?: number, reference?: string | null }} p
  * @returns {string}
  */
-export function liveCaption({ start: s, ids, records, names, params, statusOf, network, testSize }) {
+export function liveCaption({ start: s, ids, records, names, params, statusOf, network, testSize, reference = null }) {
   const out = [];
   const ratio = s.trHSigmaIso > 0 ? s.trHSigma / s.trHSigmaIso : NaN;
   const on = testSize ? ` on ${int(testSize)} held-out images` : '';
@@ -140,6 +141,7 @@ export function liveCaption({ start: s, ids, records, names, params, statusOf, n
     const latest = latestComparison({ ids, records, names, testSize });
     if (latest) out.push(latest);
   }
+  if (reference) out.push(reference);
   out.push(VERDICT_POINTER);
   return out.join(' ');
 }

@@ -5,6 +5,7 @@
 
 import { WorkerPool } from '../../lib/worker-pool.js';
 import { SAVED_MINIMUMS } from './settings.js';
+import { REFERENCE_URL } from './reference.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
@@ -30,6 +31,23 @@ export function fetchSavedMinimum(network) {
     saved.set(network, p);
   }
   return p;
+}
+
+/** @type {Promise<any[] | null> | null} */
+let reference = null;
+
+/**
+ * The native reference runs' summary (reference.js), fetched once per page; null when it cannot
+ * be loaded (the caption then only points to the docs).
+ * @returns {Promise<any[] | null>}
+ */
+export function fetchReference() {
+  if (!reference) {
+    reference = fetch(new URL(`../../${REFERENCE_URL}`, import.meta.url))
+      .then((res) => (res.ok ? res.json() : null))
+      .catch(() => null);
+  }
+  return reference;
 }
 
 /** The workers of one FashionMNIST figure; what model.js calls `io`. */
@@ -69,4 +87,7 @@ export class FashionClient {
 
   /** @param {string} network @returns {Promise<Uint8Array>} */
   fetchSaved(network) { return fetchSavedMinimum(network); }
+
+  /** @returns {Promise<any[] | null>} */
+  fetchReference() { return fetchReference(); }
 }

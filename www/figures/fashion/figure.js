@@ -149,6 +149,18 @@ export function mountFashion(root, state = {}, { dir = 'pkg-scalar', autostart =
   if (playing) model.play();
   // Lazy start: data and the minimum load when the figure comes near the viewport (in workers,
   // so the 2-D figure is never held up); nothing is trained before Play.
-  if (autostart) bag.add(whenNearView(root, () => { if (!model.shards.length) model.begin(); }));
+  const loadReference = () => client.fetchReference().then((groups) => {
+    if (model.destroyed || !groups) return;
+    model.reference = groups;
+    model.dirty.text = true;
+    model.on.change();
+    draw();
+  });
+  if (autostart) {
+    bag.add(whenNearView(root, () => {
+      if (!model.shards.length) model.begin();
+      loadReference();
+    }));
+  }
   return controller;
 }

@@ -74,6 +74,8 @@ export class FashionModel {
     this.recordEvery = {};
     /** @type {any} the record at the minimum */
     this.start = null;
+    /** @type {any[] | null} the native reference runs' summary (reference.js), once loaded */
+    this.reference = null;
     /** @type {Record<string, number>} */
     this.iterations = {};
     /** @type {Record<string, any>} from the workers: non-finite loss, no longer stepped */

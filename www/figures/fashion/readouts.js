@@ -6,6 +6,7 @@
 import { estimateMs, partition, priorMs, PRIOR_RECORD_MS } from './costs.js';
 import { SCHEMA, savedMinimum, networkName, int } from './settings.js';
 import { liveCaption, spectrumCaption, progressLine, estimateText, stage1Note, costLabel } from './captions.js';
+import { referenceSentence } from './reference.js';
 
 /** @typedef {import('./model.js').FashionModel} FashionModel */
 
@@ -18,7 +19,9 @@ export function stage1NoteOf(m) {
 /** @param {FashionModel} m @returns {string} the live caption ('' before the minimum is known) */
 export function liveCaptionOf(m) {
   if (!m.start) return '';
-  return liveCaption({ start: m.start, ids: m.ids, records: m.records, names: m.names, params: m.params || 0, statusOf: (id) => m.status(id), network: m.settings ? m.settings.network : m.draft.network, testSize: m.config ? m.config.testSize : undefined });
+  const network = m.settings ? m.settings.network : m.draft.network;
+  const reference = m.reference ? referenceSentence(m.reference, network) : null;
+  return liveCaption({ start: m.start, ids: m.ids, records: m.records, names: m.names, params: m.params || 0, statusOf: (id) => m.status(id), network, testSize: m.config ? m.config.testSize : undefined, reference });
 }
 
 /** @param {FashionModel} m @returns {string} the caption of the spectrum shown */
