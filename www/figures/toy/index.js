@@ -5,10 +5,17 @@
 // simulation; it keeps at most one request in flight.
 //
 // model.js holds the pure parts (settings, link, step sizes, captions, export files), view.js
-// the markup and the parts rebuilt from the state, client.js the workers (worker.js).
+// the markup and the parts rebuilt from the state, client.js the workers (worker.js). The
+// landscape's shape: shape.js (its settings and words), handles.js (the handles' geometry),
+// shape-control.js (the handles' elements and events), coalesce.js (one configure in flight
+// while a handle is dragged); prediction.js draws the loss prediction next to the measurement.
 
 import { Landscape } from './landscape.js';
 import { EscapePlot, IndicatorPlot } from './plots.js';
+import { PredictionPlot, predictionCaption } from './prediction.js';
+import { ShapeHandles } from './shape-control.js';
+import { Coalescer } from './coalesce.js';
+import { SHAPE_SETTINGS, shapeOf, shapeCaption, landscapeAriaLabel } from './shape.js';
 import { ToyClient } from './client.js';
 import { buildToyFigure, buildLegend, fillIndicatorTable } from './view.js';
 import {
@@ -24,8 +31,10 @@ import { chooseBuild } from '../../lib/wasm-build.js';
 import { listedControls } from '../../lib/link.js';
 import { setText as writeText } from '../../lib/dom.js';
 
-/** Simulation parameters: config key -> input id. */
-const FIELDS = SETTINGS.map(([key, id]) => [key, id]);
+/** Simulation parameters (the settings card's and the landscape's shape): config key -> input id. */
+const FIELDS = [...SETTINGS, ...SHAPE_SETTINGS].map(([key, id]) => [key, id]);
+/** The loss prediction covers the first iterations up to the pause-at one, at most this many. */
+const MAX_PREDICTION_STEPS = 5000;
 
 const reducedMotion = () => matchMedia('(prefers-reduced-motion: reduce)').matches;
 
@@ -72,6 +81,13 @@ export function mount(root, options = {}) {
     hidden: new Set(),
     config: /** @type {any} */ (null),
     indicators: /** @type {any} */ (null),
+    /** The core's analysis of the simulated landscape (eigenpairs, GD's limit, barrier). */
+    analysis: /** @type {any} */ (null),
+    /** Per method, the predicted mean loss at iterations 0..=predictionSteps. */
+    predictions: /** @type {Record<string, ArrayLike<number>> | null} */ (null),
+    predictionSteps: 0,
+    /** The req of the configure in flight (its reply lets the next, coalesced, one go). */
+    configReq: 0,
     state: /** @type {any} */ (null),
     fellBack: false,
     nextReq: 1,
@@ -83,18 +99,26 @@ export function mount(root, options = {}) {
     destroyed: false,
     describedAt: 0,
     hash: '',
-    dirty: { landscape: true, escape: true, indicator: true },
+    dirty: { landscape: true, escape: true, indicator: true, prediction: true },
   };
   // Playing, where it stops, queued steps, the request in flight (model.js).
   const playback = new Playback();
   // What getState() reports besides the settings: readiness, link notices, errors, timings.
-  const info = { engine: /** @type {string | null} */ (null), workers: 0, errors: /** @type {string[]} */ ([]), notices: /** @type {string[]} */ ([]), warnings: /** @type {string[]} */ ([]), link: /** @type {any} */ (null), copiedLink: /** @type {string | null} */ (null), statesReceived: 0, framesDrawn: 0, drawMs: 0, gridMs: 0, skipMs: /** @type {number | null} */ (null), skipStartedAt: 0 };
+  const info = { grids: 0, engine: /** @type {string | null} */ (null), workers: 0, errors: /** @type {string[]} */ ([]), notices: /** @type {string[]} */ ([]), warnings: /** @type {string[]} */ ([]), link: /** @type {any} */ (null), copiedLink: /** @type {string | null} */ (null), statesReceived: 0, framesDrawn: 0, drawMs: 0, gridMs: 0, skipMs: /** @type {number | null} */ (null), skipStartedAt: 0 };
   /** @type {Set<(state: any) => void>} */
   const listeners = new Set();
 
   const landscape = new Landscape($('landscape'));
   const escapePlot = new EscapePlot($('escape-plot'));
   const indicatorPlot = new IndicatorPlot($('indicator-plot'));
+  const predictionPlot = new PredictionPlot($('prediction-plot'));
+  const handles = new ShapeHandles($('shape-handles'), {
+    onInput: shapeInput,
+    onRender: (positions, center) => {
+      landscape.guides = positions && center ? { positions, center } : null;
+      app.dirty.landscape = true;
+    },
+  });
   const { setStatus, reportError } = statusReporter($('status'), info.errors);
 
   function emit() {
@@ -157,10 +181,52 @@ export function mount(root, options = {}) {
     app.client.post(msg);
   }
 
-  /** @param {string | null} field the setting that changed (null: all) */
-  function configure(field) {
+  /** How many iterations the loss prediction covers: up to the pause-at iteration. */
+  function predictionSteps() {
+    return Math.min(target() ?? SCHEMA.iterations.default, MAX_PREDICTION_STEPS);
+  }
+
+  // One configure in flight: while a handle is dragged, newer requests replace the waiting one.
+  // The settings are read when a request is sent, so the latest values always go.
+  const configurer = new Coalescer((/** @type {{ field: string | null, preview: boolean }} */ o) => {
+    app.configReq = app.nextReq++;
+    post({ type: 'configure', req: app.configReq, config: readConfig(), field: o.field, preview: o.preview, steps: predictionSteps() });
+  });
+
+  /**
+   * @param {string | null} field the setting that changed (null: all)
+   * @param {boolean} [preview] a drag in progress: a coarser heatmap
+   */
+  function configure(field, preview = false) {
     if (!app.ready) return;
-    post({ type: 'configure', req: app.nextReq++, config: readConfig(), field });
+    configurer.push({ field, preview });
+  }
+
+  /**
+   * A shape handle moved (shape-control.js): its field takes the value, and a fresh simulation
+   * of the new landscape starts (coalesced while dragging, the heatmap coarser until it ends).
+   * @param {string} key
+   * @param {number} value
+   * @param {{ preview: boolean }} o
+   */
+  function shapeInput(key, value, { preview }) {
+    const f = FIELDS.find(([k]) => k === key);
+    if (!f) return;
+    $(f[1]).value = String(value);
+    configure(key, preview);
+  }
+
+  /** Places the shape handles for the landscape on screen (after a resize or a new shape). */
+  function placeHandles() {
+    const a = app.analysis;
+    if (!a || !landscape.width || $('shape-fields').hidden) {
+      handles.update(null, null, { x: 0, y: 0 });
+      return;
+    }
+    const [sx, sy] = a.sharpMinimum;
+    const [fx, fy] = a.flatMinimum;
+    const canvas = $('landscape');
+    handles.update(/** @type {any} */ (shapeOf(app.config)), { center: { x: landscape.toX(sx), y: landscape.toY(sy) }, base: Math.atan2(sy - fy, sx - fx), size: landscape.plot.size }, { x: canvas.offsetLeft, y: canvas.offsetTop });
   }
 
   /** @returns {number | null} the iteration Play stops at */
@@ -290,12 +356,21 @@ export function mount(root, options = {}) {
       indicatorPlot.draw(rows());
       d.indicator = false;
     }
+    if (d.prediction && app.predictions && !$('prediction-panel').hidden) {
+      predictionPlot.draw(predictionArgs());
+      d.prediction = false;
+    }
+  }
+
+  function predictionArgs() {
+    return { ids: visibleIds(), names: app.names, predictions: app.predictions, state: app.state, steps: app.predictionSteps };
   }
 
   function markAll() {
     app.dirty.landscape = true;
     app.dirty.escape = true;
     app.dirty.indicator = true;
+    app.dirty.prediction = true;
   }
 
   // ---------------------------------------------------------------- the DOM that depends on the methods
@@ -340,6 +415,8 @@ export function mount(root, options = {}) {
     if (app.hidden.has(id)) app.hidden.delete(id); else app.hidden.add(id);
     app.dirty.landscape = true;
     app.dirty.escape = true;
+    app.dirty.prediction = true;
+    layout();
     syncHash();
   }
 
@@ -355,6 +432,7 @@ export function mount(root, options = {}) {
   function describeState() {
     if (!app.state || !app.config) return;
     setText('figure-caption', stateCaption({ state: app.state, config: app.config, simulated: app.simulated, names: app.names, target: target(), rows: rows() }));
+    if (app.predictions) setText('prediction-caption', predictionCaption(predictionArgs()));
     app.describedAt = app.state.iteration;
   }
 
@@ -371,6 +449,7 @@ export function mount(root, options = {}) {
     updateCounts();
     app.dirty.landscape = true;
     app.dirty.escape = true;
+    app.dirty.prediction = true;
     if (playback.reached(state.iteration)) {
       if (playback.fast) info.skipMs = performance.now() - info.skipStartedAt;
       setPlaying(false);
@@ -383,6 +462,13 @@ export function mount(root, options = {}) {
 
   /** @param {any} msg a (merged) worker reply */
   function onMessage(msg) {
+    handleMessage(msg);
+    // The configure in flight is answered: the waiting one (a drag's latest) may go.
+    if (msg.req !== undefined && msg.req === app.configReq) configurer.settle();
+  }
+
+  /** @param {any} msg */
+  function handleMessage(msg) {
     switch (msg.type) {
       case 'ready': {
         app.methodInfo = msg.methods;
@@ -431,16 +517,26 @@ export function mount(root, options = {}) {
         app.config = msg.config;
         app.simulated = msg.methods;
         app.indicators = msg.indicators;
+        app.analysis = msg.landscape;
+        app.predictions = msg.predictions;
+        app.predictionSteps = msg.steps;
         clearFieldErrors();
+        if (app.analysis) landscape.setAnalysis(app.analysis);
         if (msg.grid) {
           const t0 = performance.now();
           landscape.setGrid(msg.grid);
           info.gridMs = performance.now() - t0;
+          info.grids += 1;
+        }
+        if (app.analysis) {
+          $('landscape').setAttribute('aria-label', landscapeAriaLabel(app.analysis));
+          setText('shape-caption', shapeCaption(app.analysis, app.config.lr));
+          placeHandles();
         }
         applyState(msg.state);
         buildLegend($('legend'), { simulated: app.simulated, names: app.names, hidden: app.hidden, state: app.state, onToggle: toggleMethod });
         fillIndicatorTable($('indicator-rows'), rows());
-        setText('hessian-caption', hessianCaption(rows(), app.config ? app.config.lr : null));
+        setText('hessian-caption', hessianCaption(rows(), app.config ? app.config.lr : null, app.analysis));
         layout();
         markAll();
         for (const b of ['play', 'step', 'reset', 'run-to', 'timeline']) $(b).disabled = false;
@@ -460,7 +556,7 @@ export function mount(root, options = {}) {
         } else if (first) {
           setStatus(playback.playing ? 'Running…' : 'Ready. Press Play.', 'ok');
         } else {
-          setStatus(`New simulation: ${msg.state.runs} runs × ${msg.methods.length} methods.`, 'ok');
+          if (!msg.preview) setStatus(`New simulation: ${msg.state.runs} runs × ${msg.methods.length} methods.`, 'ok');
         }
         syncHash();
         emit();
@@ -522,6 +618,9 @@ export function mount(root, options = {}) {
     if (ew && escapePlot.resize(ew, dpr)) app.dirty.escape = true;
     const iw = $('indicator-box').clientWidth;
     if (iw && indicatorPlot.resize(iw, (app.indicators ? rows().length : 0) || 1, dpr)) app.dirty.indicator = true;
+    const pw = $('prediction-box').clientWidth;
+    if (pw && predictionPlot.resize(pw, visibleIds().length || 1, dpr)) app.dirty.prediction = true;
+    placeHandles();
   }
 
   // ---------------------------------------------------------------- lecture mode and export
@@ -704,7 +803,7 @@ export function mount(root, options = {}) {
     // Keyboard: Space or K play/pause, → or . step, R reset, F fullscreen (not while typing).
     if (opts.keyTarget) listen(opts.keyTarget, 'keydown', figureKeyHandler({ toggle: togglePlay, step, reset, fullscreen }, () => !!(app.ready && app.state)));
     const ro = new ResizeObserver(() => layout());
-    for (const id of ['landscape-box', 'escape-box', 'indicator-box']) ro.observe($(id));
+    for (const id of ['landscape-box', 'escape-box', 'indicator-box', 'prediction-box']) ro.observe($(id));
     cleanups.push(() => ro.disconnect());
     const watchDpr = () => {
       const mq = matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
@@ -761,13 +860,20 @@ export function mount(root, options = {}) {
       curves: s ? s.curves : {},
       curveStride: s ? s.curveStride : 0,
       indicators: app.indicators,
-      captions: { figure: $('figure-caption').textContent, live: app.config ? liveCaption({ indicators: app.indicators || {}, config: app.config, names: app.names, target: target() }) : '' },
+      // The core's analysis of the landscape, and per method the predicted mean loss at
+      // iterations 0..=predictionSteps (the state's meanLoss and lossSd are the measurement).
+      landscape: app.analysis,
+      predictions: app.predictions,
+      predictionSteps: app.predictionSteps,
+      meanLoss: s ? s.meanLoss : {},
+      lossSd: s ? s.lossSd : {},
+      captions: { figure: $('figure-caption').textContent, live: app.config ? liveCaption({ indicators: app.indicators || {}, config: app.config, names: app.names, target: target(), at: app.analysis ? app.analysis.sharpMinimum : null }) : '', shape: $('shape-caption').textContent, prediction: $('prediction-caption').textContent },
       link: info.link,
       notices: info.notices,
       warnings: info.warnings,
       errors: info.errors.slice(),
       copiedLink: info.copiedLink,
-      stats: { statesReceived: info.statesReceived, framesDrawn: info.framesDrawn, drawMs: info.drawMs, gridMs: info.gridMs, skipMs: info.skipMs, skipStartedAt: info.skipStartedAt, inFlight: playback.inFlight, memoryBytes: app.client ? app.client.memoryBytes() : 0 },
+      stats: { grids: info.grids, configuresSent: configurer.sent, configuresReplaced: configurer.dropped, statesReceived: info.statesReceived, framesDrawn: info.framesDrawn, drawMs: info.drawMs, gridMs: info.gridMs, skipMs: info.skipMs, skipStartedAt: info.skipStartedAt, inFlight: playback.inFlight, memoryBytes: app.client ? app.client.memoryBytes() : 0 },
     };
   }
 
