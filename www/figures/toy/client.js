@@ -135,6 +135,9 @@ export class ToyClient {
         state: this.mergeStates(replies.map((r) => r.state)),
       };
     }
+    if (entry.type === 'predict' && !bad) {
+      return { type: 'predictions', req: entry.req, steps: replies[0].steps, predictions: Object.assign({}, ...replies.map((r) => r.predictions)) };
+    }
     if (bad) {
       const states = replies.map((r) => r.state);
       return { type: 'error', req: entry.req, message: bad.message || CANONICAL_ERROR, recovered: replies.every((r) => r.type !== 'error' || r.recovered), state: states.every(Boolean) ? this.mergeStates(states) : undefined };

@@ -27,6 +27,17 @@ export const ANGLE = { min: -90, max: 90 };
  * @typedef {'angle' | 'lambda1' | 'lambda2'} HandleId
  */
 
+/**
+ * The handles' frame on a canvas: the sharp minimum in pixels and the direction of the joining
+ * line, both where the core's analysis puts the minima.
+ * @param {{ sharpMinimum: number[], flatMinimum: number[] }} analysis
+ * @param {{ toX: (w1: number) => number, toY: (w2: number) => number, size: number }} view
+ * @returns {Frame}
+ */
+export function frameOf({ sharpMinimum: [sx, sy], flatMinimum: [fx, fy] }, { toX, toY, size }) {
+  return { center: { x: toX(sx), y: toY(sy) }, base: Math.atan2(sy - fy, sx - fx), size };
+}
+
 /** The handles, in tab order, with the setting each drives. */
 export const HANDLES = /** @type {const} */ ([
   { id: 'angle', key: 'sharpAngle' },

@@ -14,8 +14,10 @@ import { Landscape } from './landscape.js';
 import { EscapePlot, IndicatorPlot } from './plots.js';
 import { PredictionPlot, predictionCaption } from './prediction.js';
 import { ShapeHandles } from './shape-control.js';
+import { frameOf } from './handles.js';
 import { Coalescer } from './coalesce.js';
-import { SHAPE_SETTINGS, shapeOf, shapeCaption, landscapeAriaLabel } from './shape.js';
+import { shapeOf, shapeCaption, landscapeAriaLabel } from './shape.js';
+import { FIELDS, SettingsFields } from './fields.js';
 import { ToyClient } from './client.js';
 import { buildToyFigure, buildLegend, fillIndicatorTable } from './view.js';
 import {
@@ -31,8 +33,6 @@ import { chooseBuild } from '../../lib/wasm-build.js';
 import { listedControls } from '../../lib/link.js';
 import { setText as writeText } from '../../lib/dom.js';
 
-/** Simulation parameters (the settings card's and the landscape's shape): config key -> input id. */
-const FIELDS = [...SETTINGS, ...SHAPE_SETTINGS].map(([key, id]) => [key, id]);
 /** The loss prediction covers the first iterations up to the pause-at one, at most this many. */
 const MAX_PREDICTION_STEPS = 5000;
 
@@ -108,6 +108,7 @@ export function mount(root, options = {}) {
   /** @type {Set<(state: any) => void>} */
   const listeners = new Set();
 
+  const fields = new SettingsFields($);
   const landscape = new Landscape($('landscape'));
   const escapePlot = new EscapePlot($('escape-plot'));
   const indicatorPlot = new IndicatorPlot($('indicator-plot'));
@@ -127,52 +128,12 @@ export function mount(root, options = {}) {
     for (const fn of listeners) fn(s);
   }
 
-  // ---------------------------------------------------------------- field errors
-
-  /** @param {string} field */
-  function controlIdFor(field) {
-    if (field === 'methods') return 'methods';
-    const f = FIELDS.find(([key]) => key === field);
-    return f ? f[1] : null;
-  }
-
-  function clearFieldErrors() {
-    for (const [, id] of FIELDS) {
-      $(`${id}-error`).textContent = '';
-      $(id).removeAttribute('aria-invalid');
-    }
-    $('methods-error').textContent = '';
-  }
-
-  /** @param {string} field @param {string} message @returns {boolean} shown in a visible control */
-  function showFieldError(field, message) {
-    const id = controlIdFor(field);
-    if (!id) return false;
-    $(`${id}-error`).textContent = message;
-    if (id !== 'methods') $(id).setAttribute('aria-invalid', 'true');
-    // A hidden control (an embed without it) can't show its error: the status line does.
-    return !$(id === 'methods' ? 'methods-error' : id).closest('[hidden]');
-  }
-
   // ---------------------------------------------------------------- configuration
 
   /** @param {string} id */
-  function readNumber(id) {
-    const raw = $(id).value.trim();
-    return raw === '' ? NaN : Number(raw);
-  }
-
-  function readConfig() {
-    /** @type {Record<string, any>} */
-    const config = {};
-    Object.assign(config, app.extra);
-    for (const [key, id] of FIELDS) config[key] = readNumber(id);
-    config.methods = app.methodInfo.map((m) => m.id).filter((id) => {
-      const box = $(`method-${id}`);
-      return box && box.checked;
-    });
-    return config;
-  }
+  const readNumber = (id) => fields.number(id);
+  const methodIds = () => app.methodInfo.map((m) => m.id);
+  const readConfig = () => fields.read(app.extra, methodIds());
 
   /** @param {any} msg */
   function post(msg) {
@@ -223,10 +184,9 @@ export function mount(root, options = {}) {
       handles.update(null, null, { x: 0, y: 0 });
       return;
     }
-    const [sx, sy] = a.sharpMinimum;
-    const [fx, fy] = a.flatMinimum;
     const canvas = $('landscape');
-    handles.update(/** @type {any} */ (shapeOf(app.config)), { center: { x: landscape.toX(sx), y: landscape.toY(sy) }, base: Math.atan2(sy - fy, sx - fx), size: landscape.plot.size }, { x: canvas.offsetLeft, y: canvas.offsetTop });
+    const view = { toX: (/** @type {number} */ w) => landscape.toX(w), toY: (/** @type {number} */ w) => landscape.toY(w), size: landscape.plot.size };
+    handles.update(/** @type {any} */ (shapeOf(app.config)), frameOf(a, view), { x: canvas.offsetLeft, y: canvas.offsetTop });
   }
 
   /** @returns {number | null} the iteration Play stops at */
@@ -278,11 +238,7 @@ export function mount(root, options = {}) {
     showNotices(link.notices);
     const c = link.config;
     app.extra = extraSettings(c);
-    for (const [key, id] of FIELDS) $(id).value = String(c[key]);
-    for (const { id } of app.methodInfo) {
-      const box = $(`method-${id}`);
-      if (box) box.checked = c.methods.includes(id);
-    }
+    fields.write(c, methodIds());
     $('iterations').value = String(link.iterations);
     $('target-echo').textContent = String(link.iterations);
     // The timeline's iteration: sought once the simulation is configured.
@@ -381,7 +337,7 @@ export function mount(root, options = {}) {
    */
   function applyDefaults(d) {
     if (!d) return;
-    for (const [key, id] of FIELDS) $(id).defaultValue = String(d.config[key]);
+    fields.setDefaults(d.config);
     $('iterations').defaultValue = String(d.iterations);
     $('speed').defaultValue = String(d.speed);
     setText('protocol-caption', protocolCaption(d));
@@ -520,7 +476,7 @@ export function mount(root, options = {}) {
         app.analysis = msg.landscape;
         app.predictions = msg.predictions;
         app.predictionSteps = msg.steps;
-        clearFieldErrors();
+        fields.clearErrors();
         if (app.analysis) landscape.setAnalysis(app.analysis);
         if (msg.grid) {
           const t0 = performance.now();
@@ -565,20 +521,19 @@ export function mount(root, options = {}) {
       case 'invalid': {
         if (!app.config && !app.fellBack) {
           app.fellBack = true;
-          for (const [, id] of FIELDS) $(id).value = $(id).defaultValue;
-          for (const { id } of app.methodInfo) $(`method-${id}`).checked = true;
+          fields.restore(methodIds());
           reportError('Settings', `${msg.message}; starting with the paper’s settings instead`);
           configure(null);
           return;
         }
-        clearFieldErrors();
+        fields.clearErrors();
         const named = /`([A-Za-z]+)`/.exec(msg.message);
         const field = named ? named[1] : msg.field;
         const perField = { ...(msg.fieldErrors || {}) };
         if (!Object.keys(perField).length) perField[field || msg.field] = msg.message;
         let shown = 0;
-        for (const [key, text] of Object.entries(perField)) if (showFieldError(key, String(text))) shown += 1;
-        if (!shown && !showFieldError(msg.field, msg.message)) {
+        for (const [key, text] of Object.entries(perField)) if (fields.showError(key, String(text))) shown += 1;
+        if (!shown && !fields.showError(msg.field, msg.message)) {
           reportError('Settings', msg.message);
           emit();
           return;
@@ -593,6 +548,12 @@ export function mount(root, options = {}) {
       }
       case 'state':
         applyState(msg.state);
+        return;
+      case 'predictions':
+        app.predictions = msg.predictions;
+        app.predictionSteps = msg.steps;
+        app.dirty.prediction = true;
+        describeState();
         return;
       case 'error': {
         if (msg.state) applyState(msg.state);
@@ -779,14 +740,15 @@ export function mount(root, options = {}) {
       $('target-echo').textContent = String(t);
       if (playback.playing) setPlaying(true);
       app.dirty.escape = true;
+      // The prediction covers the first iterations up to the new pause-at one.
+      if (app.config && predictionSteps() !== app.predictionSteps) post({ type: 'predict', req: app.nextReq++, steps: predictionSteps() });
       syncHash();
     });
     for (const [key, id] of FIELDS) listen($(id), 'change', () => configure(key));
     listen($('controls'), 'submit', (e) => e.preventDefault());
     listen($('defaults'), 'click', () => {
       app.extra = {};
-      for (const [, id] of FIELDS) $(id).value = $(id).defaultValue;
-      for (const { id } of app.methodInfo) $(`method-${id}`).checked = true;
+      fields.restore(methodIds());
       const it = $('iterations');
       if (it.value !== it.defaultValue) {
         it.value = it.defaultValue;
@@ -880,22 +842,15 @@ export function mount(root, options = {}) {
   /**
    * Applies a partial state: `hash` (a link, read by Rust's parser like a new URL), `playing`,
    * and any simulation setting (lr, noiseTrace, runs, batchSize, samples, dataSpread, seed,
-   * methods), which starts a fresh simulation.
+   * methods, and the landscape's shape: sharpLambda1, sharpLambda2, sharpAngle, flatCurvature,
+   * minimaDistance), which starts a fresh simulation.
    * @param {Record<string, any>} partial
    */
   function setState(partial = {}) {
     if (typeof partial.hash === 'string') {
       if (app.ready) parseLink(partial.hash); else opts.hash = partial.hash;
     }
-    let changed = false;
-    for (const [key, id] of FIELDS) {
-      if (key in partial) { $(id).value = String(partial[key]); changed = true; }
-    }
-    if (Array.isArray(partial.methods)) {
-      for (const { id } of app.methodInfo) $(`method-${id}`).checked = partial.methods.includes(id);
-      changed = true;
-    }
-    if (changed) configure(null);
+    if (fields.write(partial, methodIds())) configure(null);
     if (partial.playing === true) play();
     if (partial.playing === false) pause();
   }

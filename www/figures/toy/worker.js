@@ -9,6 +9,7 @@
 //                                           | { type: 'invalid', req, message, field, fieldErrors }
 //   { type: 'step', req, n }                { type: 'state', req, state } | { type: 'error', req, message, recovered, state? }
 //   { type: 'reset', req }                  { type: 'state', req, state } | { type: 'error', req, message, recovered, state? }
+//   { type: 'predict', req, steps }         { type: 'predictions', req, steps, predictions }   (the pause-at iteration moved)
 //   { type: 'parseLink', req, hash }         { type: 'link', req, link }   (Rust's parsePermalink)
 //   { type: 'freshSeed', req }               { type: 'seed', req, seed }   (a seed from the OS)
 //   { type: 'drop' }                        (no reply: frees the simulation of an idle pool worker)
@@ -196,6 +197,15 @@ async function handle(msg) {
       }
       const { state, transfer } = snapshot();
       reply({ type: 'state', req: msg.req, state }, transfer);
+      return;
+    }
+    case 'predict': {
+      if (!sim) { postMessage({ type: 'error', req: msg.req, message: 'no simulation yet' }); return; }
+      try {
+        reply({ type: 'predictions', req: msg.req, steps: msg.steps, predictions: predictions(msg.steps) });
+      } catch (e) {
+        reply({ type: 'error', req: msg.req, message: message(e), recovered: true, state: snapshot().state });
+      }
       return;
     }
     case 'freshSeed': {
