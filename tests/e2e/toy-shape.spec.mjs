@@ -21,7 +21,7 @@ test('dragging the λ₁ handle with the mouse reshapes the landscape: setting, 
   const { page } = ctx;
   await waitReady(page);
   await page.waitForFunction(() => __state().landscape && __state().stats.framesDrawn > 0, null, { timeout: T_ADVANCE });
-  const before = await page.evaluate(() => ({ grids: __state().stats.grids, l1: __state().landscape.eigenvalues[0], hash: __state().hash }));
+  const before = await page.evaluate(() => ({ grids: __state().stats.grids, size: __state().stats.gridSize, sent: __state().stats.configuresSent, l1: __state().landscape.eigenvalues[0], hash: __state().hash }));
   check(before.l1 === 200 && /sharpLambda1=200&/.test(before.hash), `the paper's λ₁ = 200 to start with, got ${before.l1}, ${before.hash}`);
   check(/λ₁ = 200,/.test(await page.textContent('#shape-caption')), 'the shape caption shows λ₁ = 200');
   const pixels = await canvasStats(page, 'landscape');
@@ -38,7 +38,11 @@ test('dragging the λ₁ handle with the mouse reshapes the landscape: setting, 
   for (let i = 1; i <= 8; i++) await page.mouse.move(h.x - 4 * i, h.y + 4 * i);
   await page.mouse.up();
   await settled(page);
-  const after = await page.evaluate(() => ({ grids: __state().stats.grids, l1: __state().config.sharpLambda1, core: __state().landscape.eigenvalues[0], hash: __state().hash, sent: __state().stats.configuresSent }));
+  const after = await page.evaluate(() => ({ grids: __state().stats.grids, size: __state().stats.gridSize, l1: __state().config.sharpLambda1, core: __state().landscape.eigenvalues[0], hash: __state().hash, sent: __state().stats.configuresSent }));
+  // The drag sent previews (coarser heatmaps) and, once released, the full one: the last request
+  // is never lost to coalescing.
+  check(after.sent >= before.sent + 2, `a drag should send previews and a final configure: ${before.sent} -> ${after.sent}`);
+  check(after.size === before.size, `the heatmap after the drag should be full size (${before.size}), got ${after.size}`);
   check(after.l1 < 200 && after.l1 > 20, `dragging λ₁ inwards should lower it, got ${after.l1}`);
   check(Math.abs(after.core - after.l1) < 1e-9 * after.l1, `the core's eigenvalue ${after.core} should be the setting ${after.l1}`);
   check(after.hash.includes(`sharpLambda1=${after.l1}&`), `the link should carry sharpLambda1=${after.l1}: ${after.hash}`);

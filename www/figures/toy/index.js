@@ -52,7 +52,7 @@ const reducedMotion = () => matchMedia('(prefers-reduced-motion: reduce)').match
 export function mount(root, options = {}) {
   const opts = { hash: '', full: false, linkBase: () => location.href.split('#')[0], keyTarget: null, lectureTarget: null, fullscreenTarget: null, start: true, fitHeight: null, openPreset: null, footer: null, ...options };
   const listed = listedControls(opts.hash, SCHEMA.controls);
-  root.classList.add(opts.full ? 'layout' : 'embed-layout');
+  if (opts.full) root.classList.add('layout', 'toy-layout'); else root.classList.add('embed-layout');
   root.replaceChildren(...buildToyFigure({ controls: opts.full ? null : (listed || []), full: opts.full }));
   if (opts.footer) root.querySelector('.side')?.append(opts.footer);
   /** @param {string} id @returns {any} */
@@ -104,7 +104,7 @@ export function mount(root, options = {}) {
   // Playing, where it stops, queued steps, the request in flight (model.js).
   const playback = new Playback();
   // What getState() reports besides the settings: readiness, link notices, errors, timings.
-  const info = { grids: 0, engine: /** @type {string | null} */ (null), workers: 0, errors: /** @type {string[]} */ ([]), notices: /** @type {string[]} */ ([]), warnings: /** @type {string[]} */ ([]), link: /** @type {any} */ (null), copiedLink: /** @type {string | null} */ (null), statesReceived: 0, framesDrawn: 0, drawMs: 0, gridMs: 0, skipMs: /** @type {number | null} */ (null), skipStartedAt: 0 };
+  const info = { grids: 0, gridSize: 0, engine: /** @type {string | null} */ (null), workers: 0, errors: /** @type {string[]} */ ([]), notices: /** @type {string[]} */ ([]), warnings: /** @type {string[]} */ ([]), link: /** @type {any} */ (null), copiedLink: /** @type {string | null} */ (null), statesReceived: 0, framesDrawn: 0, drawMs: 0, gridMs: 0, skipMs: /** @type {number | null} */ (null), skipStartedAt: 0 };
   /** @type {Set<(state: any) => void>} */
   const listeners = new Set();
 
@@ -186,7 +186,9 @@ export function mount(root, options = {}) {
     }
     const canvas = $('landscape');
     const view = { toX: (/** @type {number} */ w) => landscape.toX(w), toY: (/** @type {number} */ w) => landscape.toY(w), size: landscape.plot.size };
-    handles.update(/** @type {any} */ (shapeOf(app.config)), frameOf(a, view), { x: canvas.offsetLeft, y: canvas.offsetTop });
+    // A reply older than a waiting request (a drag's latest) would pull the handles back.
+    const shape = configurer.waiting ? null : /** @type {any} */ (shapeOf(app.config));
+    handles.update(shape, frameOf(a, view), { x: canvas.offsetLeft, y: canvas.offsetTop });
   }
 
   /** @returns {number | null} the iteration Play stops at */
@@ -483,6 +485,7 @@ export function mount(root, options = {}) {
           landscape.setGrid(msg.grid);
           info.gridMs = performance.now() - t0;
           info.grids += 1;
+          info.gridSize = msg.grid.nx;
         }
         if (app.analysis) {
           $('landscape').setAttribute('aria-label', landscapeAriaLabel(app.analysis));
@@ -835,7 +838,7 @@ export function mount(root, options = {}) {
       warnings: info.warnings,
       errors: info.errors.slice(),
       copiedLink: info.copiedLink,
-      stats: { grids: info.grids, configuresSent: configurer.sent, configuresReplaced: configurer.dropped, statesReceived: info.statesReceived, framesDrawn: info.framesDrawn, drawMs: info.drawMs, gridMs: info.gridMs, skipMs: info.skipMs, skipStartedAt: info.skipStartedAt, inFlight: playback.inFlight, memoryBytes: app.client ? app.client.memoryBytes() : 0 },
+      stats: { grids: info.grids, gridSize: info.gridSize, configuresSent: configurer.sent, configuresReplaced: configurer.dropped, statesReceived: info.statesReceived, framesDrawn: info.framesDrawn, drawMs: info.drawMs, gridMs: info.gridMs, skipMs: info.skipMs, skipStartedAt: info.skipStartedAt, inFlight: playback.inFlight, memoryBytes: app.client ? app.client.memoryBytes() : 0 },
     };
   }
 
