@@ -25,7 +25,8 @@ test('dragging the λ₁ handle with the mouse reshapes the landscape: setting, 
   check(before.l1 === 200 && /sharpLambda1=200&/.test(before.hash), `the paper's λ₁ = 200 to start with, got ${before.l1}, ${before.hash}`);
   check(/λ₁ = 200,/.test(await page.textContent('#shape-caption')), 'the shape caption shows λ₁ = 200');
   const pixels = await canvasStats(page, 'landscape');
-  // The handle sits out along the sharp axis; drag it back towards the sharp minimum (smaller λ₁).
+  // The handle sits along the sharp axis, down and left of the sharp minimum: drag it back up
+  // towards the minimum (a smaller λ₁).
   const h = await centre(page, '#handle-lambda1');
   const c = await page.evaluate(() => {
     const r = document.getElementById('landscape').getBoundingClientRect();
@@ -35,7 +36,7 @@ test('dragging the λ₁ handle with the mouse reshapes the landscape: setting, 
   check(c.k[0] === 1 && c.k[1] === 1, 'the sharp minimum at (1, 1)');
   await page.mouse.move(h.x, h.y);
   await page.mouse.down();
-  for (let i = 1; i <= 8; i++) await page.mouse.move(h.x - 4 * i, h.y + 4 * i);
+  for (let i = 1; i <= 6; i++) await page.mouse.move(h.x + 2 * i, h.y - 2 * i);
   await page.mouse.up();
   await settled(page);
   const after = await page.evaluate(() => ({ grids: __state().stats.grids, size: __state().stats.gridSize, l1: __state().config.sharpLambda1, core: __state().landscape.eigenvalues[0], hash: __state().hash, sent: __state().stats.configuresSent }));
@@ -55,6 +56,27 @@ test('dragging the λ₁ handle with the mouse reshapes the landscape: setting, 
   // A touch-sized target: the handle's box is 44 CSS pixels.
   const box = await page.locator('#handle-lambda1').boundingBox();
   check(Math.round(box.width) === 44 && Math.round(box.height) === 44, `handle target ${box.width}x${box.height}`);
+  noErrors(ctx);
+  await ctx.context.close();
+});
+
+test('a finger drags the λ₂ handle (touch events, through Chromium\'s own touch input)', async ({ browser, server }) => {
+  const ctx = await openPage(browser, server.url);
+  const { page } = ctx;
+  await waitReady(page);
+  await page.waitForFunction(() => __state().landscape, null, { timeout: T_ADVANCE });
+  const cdp = await ctx.context.newCDPSession(page);
+  await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 1 });
+  const h = await centre(page, '#handle-lambda2');
+  const touch = (type, x, y) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y }] });
+  await touch('touchStart', h.x, h.y);
+  // Out along the λ₂ arm (up and left of the sharp minimum on the paper's landscape): larger.
+  for (let i = 1; i <= 5; i++) await touch('touchMove', h.x - 3 * i, h.y - 3 * i);
+  await touch('touchEnd', 0, 0);
+  await settled(page);
+  const l2 = await page.evaluate(() => __state().config.sharpLambda2);
+  check(l2 > 20 && l2 <= 200, `a touch drag outwards should raise λ₂ from 20, got ${l2}`);
+  check(await page.evaluate((v) => __state().landscape.eigenvalues[1] === v && __state().hash.includes(`sharpLambda2=${v}&`), l2), 'the core and the link follow');
   noErrors(ctx);
   await ctx.context.close();
 });

@@ -42,11 +42,11 @@ test('radius <-> eigenvalue is monotone, logarithmic and held in LAMBDA', () => 
   }
 });
 
-test('the paper\'s handles: lambda1 out along the diagonal, lambda2 across it, the angle towards the flat minimum', () => {
+test('the paper\'s handles: lambda1 along the diagonal towards the flat minimum, lambda2 across it, the angle out on the other side', () => {
   const p = handlePositions(paper, frame);
   const c = frame.center;
-  assert.ok(p.lambda1.x > c.x && p.lambda1.y < c.y && Math.abs((p.lambda1.x - c.x) + (p.lambda1.y - c.y)) < 1e-9, 'up and right, on the diagonal');
-  assert.ok(p.angle.x < c.x && p.angle.y > c.y, 'down and left');
+  assert.ok(p.lambda1.x < c.x && p.lambda1.y > c.y && Math.abs((p.lambda1.x - c.x) + (p.lambda1.y - c.y)) < 1e-9, 'down and left, on the diagonal');
+  assert.ok(p.angle.x > c.x && p.angle.y < c.y && Math.abs((p.angle.x - c.x) + (p.angle.y - c.y)) < 1e-9, 'up and right, on the diagonal');
   assert.ok(p.lambda2.x < c.x && p.lambda2.y < c.y, 'up and left: the diagonal turned counterclockwise');
   // Every pair of handles is at least a hit target apart, whatever the eigenvalues.
   for (const [l1, l2] of [[200, 20], [1, 1], [1000, 1000], [0.01, 0.01]]) {
@@ -78,14 +78,14 @@ test('hit testing: a 44 px target around each handle, the nearest wins, nothing 
 
 test('dragging holds the angle in its range and keeps lambda2 <= lambda1', () => {
   const c = frame.center;
-  // Pointer straight up from the minimum: the angle handle there means the axis points down
-  // (w direction -90 degrees), 135 degrees from the diagonal: held at the range's end.
-  const up = valueAt('angle', { x: c.x, y: c.y - 80 }, paper, frame);
-  assert.ok(up.value === ANGLE.min || up.value === ANGLE.max);
-  // Pointer towards the flat minimum: angle 0.
-  assert.equal(valueAt('angle', { x: c.x - 50, y: c.y + 50 }, paper, frame).value, 0);
-  // Pointer straight left: the axis points right (w direction 0), -45 degrees from the diagonal.
-  assert.equal(valueAt('angle', { x: c.x - 70, y: c.y }, paper, frame).value, -45);
+  // Pointer straight down from the minimum: the axis points down (w direction -90 degrees), 135
+  // degrees clockwise from the diagonal: held at the range's end.
+  assert.equal(valueAt('angle', { x: c.x, y: c.y + 80 }, paper, frame).value, ANGLE.min);
+  assert.equal(valueAt('angle', { x: c.x - 80, y: c.y - 1 }, paper, frame).value, ANGLE.max);
+  // Pointer up and right, away from the flat minimum: angle 0; straight up: 45; straight right: -45.
+  assert.equal(valueAt('angle', { x: c.x + 50, y: c.y - 50 }, paper, frame).value, 0);
+  assert.equal(valueAt('angle', { x: c.x, y: c.y - 70 }, paper, frame).value, 45);
+  assert.equal(valueAt('angle', { x: c.x + 70, y: c.y }, paper, frame).value, -45);
   const far = valueAt('lambda2', handlePositions({ ...paper, sharpLambda2: 1000 }, frame).lambda2, paper, frame);
   assert.deepEqual(far, { key: 'sharpLambda2', value: 200 }, 'lambda2 stops at lambda1');
   const low = valueAt('lambda1', c, paper, frame);
@@ -115,7 +115,7 @@ test('the frame comes from the analysis\' minima: the centre on the sharp one, t
   assert.deepEqual(f.center, { x: 150, y: 150 });
   assert.ok(Math.abs(f.base - Math.PI / 4) < 1e-15);
   assert.equal(f.size, 300);
-  // With that frame the paper's λ₁ handle lies on the screen diagonal, up and right.
+  // With that frame the paper's λ₁ handle lies on the screen diagonal, down and left.
   const p = handlePositions(paper, f);
-  assert.ok(Math.abs((p.lambda1.x - 150) + (p.lambda1.y - 150)) < 1e-9 && p.lambda1.x > 150);
+  assert.ok(Math.abs((p.lambda1.x - 150) + (p.lambda1.y - 150)) < 1e-9 && p.lambda1.x < 150);
 });

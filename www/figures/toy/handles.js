@@ -6,9 +6,10 @@
 //
 // The handles, around the sharp minimum c, with u the sharp axis (the joining line from the flat
 // to the sharp minimum turned by sharpAngle, counterclockwise in w):
-//   lambda1 at c + r(lambda1) u          (out along the sharp axis: further out is sharper)
+//   lambda1 at c - r(lambda1) u          (along the sharp axis, on the flat basin's side, where
+//                                         the plot has room: further out is sharper)
 //   lambda2 at c + r(lambda2) u⊥         (u turned by 90 degrees)
-//   angle   at c - R u                   (a fixed distance back towards the flat basin)
+//   angle   at c + R u                   (a fixed distance out on the other side)
 // r() is logarithmic between LAMBDA.lo and LAMBDA.hi.
 
 /** Half the hit target's side: 44 CSS pixel targets (WCAG 2.5.5). */
@@ -52,8 +53,8 @@ export const HANDLES = /** @type {const} */ ([
  */
 export function radii(size) {
   const rMin = Math.max(32, 0.07 * size);
-  const rMax = Math.max(rMin + 48, 0.3 * size);
-  const rAngle = Math.max(56, 0.2 * size);
+  const rMax = Math.max(rMin + 48, 0.25 * size);
+  const rAngle = Math.max(60, 0.17 * size);
   return { rMin, rMax, rAngle };
 }
 
@@ -110,8 +111,8 @@ export function handlePositions(shape, { center: c, base, size }) {
   const r2 = lambdaToRadius(shape.sharpLambda2, size);
   const { rAngle } = radii(size);
   return {
-    angle: { x: c.x - rAngle * u.x, y: c.y - rAngle * u.y },
-    lambda1: { x: c.x + r1 * u.x, y: c.y + r1 * u.y },
+    angle: { x: c.x + rAngle * u.x, y: c.y + rAngle * u.y },
+    lambda1: { x: c.x - r1 * u.x, y: c.y - r1 * u.y },
     lambda2: { x: c.x + r2 * v.x, y: c.y + r2 * v.y },
   };
 }
@@ -148,14 +149,14 @@ export function valueAt(id, p, shape, { center: c, base, size }) {
   const dx = p.x - c.x;
   const dy = p.y - c.y;
   if (id === 'angle') {
-    // The angle handle sits opposite the sharp axis: the pointer's direction, turned by 180°.
-    const psi = Math.atan2(dy, -dx); // the direction of c - p, counterclockwise in w
+    // The angle handle sits on the sharp axis: the pointer's direction from the minimum.
+    const psi = Math.atan2(-dy, dx); // the direction of p - c, counterclockwise in w
     let deg = ((psi - base) * 180) / Math.PI;
     deg = ((((deg + 180) % 360) + 360) % 360) - 180; // (-180, 180]
     return { key: 'sharpAngle', value: Math.round(Math.min(ANGLE.max, Math.max(ANGLE.min, deg)) * 2) / 2 };
   }
   const u = axis(base, shape.sharpAngle);
-  const dir = id === 'lambda1' ? u : { x: u.y, y: -u.x };
+  const dir = id === 'lambda1' ? { x: -u.x, y: -u.y } : { x: u.y, y: -u.x };
   const lambda = radiusToLambda(dx * dir.x + dy * dir.y, size);
   if (id === 'lambda1') return { key: 'sharpLambda1', value: Math.max(lambda, shape.sharpLambda2) };
   return { key: 'sharpLambda2', value: Math.min(lambda, shape.sharpLambda1) };

@@ -16,7 +16,7 @@ import { PredictionPlot, predictionCaption } from './prediction.js';
 import { ShapeHandles } from './shape-control.js';
 import { frameOf } from './handles.js';
 import { Coalescer } from './coalesce.js';
-import { shapeOf, shapeCaption, landscapeAriaLabel } from './shape.js';
+import { shapeOf, shapeCaption, landscapeAriaLabel, pointText } from './shape.js';
 import { FIELDS, SettingsFields } from './fields.js';
 import { ToyClient } from './client.js';
 import { buildToyFigure, buildLegend, fillIndicatorTable } from './view.js';
@@ -311,7 +311,7 @@ export function mount(root, options = {}) {
       d.escape = false;
     }
     if (d.indicator && app.indicators) {
-      indicatorPlot.draw(rows());
+      indicatorPlot.draw(rows(), app.analysis ? pointText(app.analysis.sharpMinimum) : null);
       d.indicator = false;
     }
     if (d.prediction && app.predictions && !$('prediction-panel').hidden) {
