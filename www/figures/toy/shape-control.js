@@ -38,6 +38,9 @@ export class ShapeHandles {
     this.offset = { x: 0, y: 0 };
     /** @type {{ id: HandleId, pointer: number, moved: boolean } | null} */
     this.drag = null;
+    /** The latest pointer position of a drag not yet applied (one per animation frame). */
+    this.latest = /** @type {{ x: number, y: number } | null} */ (null);
+    this.frameRequest = 0;
     /** @type {Record<string, HTMLElement>} */
     this.el = {};
     for (const { id, key } of HANDLES) {
@@ -119,7 +122,19 @@ export class ShapeHandles {
     const d = this.drag;
     if (!d || e.pointerId !== d.pointer || !this.shape || !this.frame) return;
     e.preventDefault();
-    this.set(valueAt(d.id, this.local(e), this.shape, this.frame), true);
+    // Throttled to frames: the latest position is applied at the next animation frame.
+    this.latest = this.local(e);
+    if (!this.frameRequest) this.frameRequest = requestAnimationFrame(() => this.apply());
+  }
+
+  /** Applies the drag's latest pointer position. */
+  apply() {
+    this.frameRequest = 0;
+    const d = this.drag;
+    const p = this.latest;
+    this.latest = null;
+    if (!d || !p || !this.shape || !this.frame) return;
+    this.set(valueAt(d.id, p, this.shape, this.frame), true);
     d.moved = true;
   }
 
@@ -127,6 +142,11 @@ export class ShapeHandles {
   up(e) {
     const d = this.drag;
     if (!d || e.pointerId !== d.pointer) return;
+    // A position still waiting for its frame is where the drag ends.
+    if (this.frameRequest) {
+      cancelAnimationFrame(this.frameRequest);
+      this.apply();
+    }
     this.drag = null;
     this.el[d.id].classList.remove('dragging');
     const key = HANDLES.find((x) => x.id === d.id)?.key;
