@@ -109,7 +109,15 @@ test('the angle handle with the keyboard: arrows step the angle, the link and th
   await page.fill('#flat-curvature', '3');
   await page.dispatchEvent('#flat-curvature', 'change');
   await page.waitForFunction(() => __state().config.flatCurvature === 3 && /flatCurvature=3&/.test(__state().hash), null, { timeout: T_ADVANCE });
-  noErrors(ctx);
+  // λ₂ above λ₁ typed by hand: an error at that field naming the rule, the simulation kept.
+  await page.fill('#sharp-lambda2', '5000');
+  await page.dispatchEvent('#sharp-lambda2', 'change');
+  await page.waitForFunction(() => /sharpLambda1/.test(document.getElementById('sharp-lambda2-error').textContent), null, { timeout: T_ADVANCE });
+  check((await page.getAttribute('#sharp-lambda2', 'aria-invalid')) === 'true', 'the field is marked invalid');
+  check(await page.evaluate(() => __state().config.sharpLambda2 === 200), 'the previous simulation keeps running');
+  // The invalid setting is reported on the console, as it should be; nothing else may be.
+  const others = ctx.consoleErrors.filter((t) => !/Invalid sharp eigenvalue λ₂/.test(t));
+  ctx.consoleErrors.splice(0, ctx.consoleErrors.length, ...others);
   await ctx.context.close();
 });
 
