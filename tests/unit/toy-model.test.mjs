@@ -78,11 +78,14 @@ test('stateCaption counts escapes per method and flags an lr beyond 2/λ₁', ()
   assert.match(hot, /beyond GD's stability limit 2\/λ₁ = 0\.01/);
 });
 
-test('hessianCaption states the Hessian and the stability limit, and when lr is beyond it', () => {
+test('hessianCaption states the Hessian and the stability limit from the core\'s analysis, and when lr is beyond it', () => {
   const rows = model.indicatorRows(['gd'], indicators, names);
-  assert.equal(model.hessianCaption(rows, 0.005), 'At w = (1, 1): Hessian eigenvalues λ₁ = 200, λ₂ = 20, Tr H = 220; D = 2. GD is stable there for η < 2/λ₁ = 0.01.');
-  assert.match(model.hessianCaption(rows, 0.02), /η = 0\.02 is beyond it/);
-  assert.equal(model.hessianCaption([], 0.005), 'At w = (1, 1)');
+  // The paper's landscape as the core analyses it (src/landscape/shape.rs).
+  const analysis = { sharpMinimum: [1, 1], flatMinimum: [-1, -1], eigenvalues: [200, 20], gdStableLr: 0.01 };
+  assert.equal(model.hessianCaption(rows, 0.005, analysis), 'At the sharp minimum w = (1, 1): Hessian eigenvalues λ₁ = 200, λ₂ = 20, Tr H = 220; D = 2. GD is stable there for η < 2/λ₁ = 0.01.');
+  assert.match(model.hessianCaption(rows, 0.02, analysis), /η = 0\.02 is beyond it/);
+  assert.equal(model.hessianCaption([], 0.005, analysis), 'At the sharp minimum');
+  assert.equal(model.hessianCaption(rows, 0.005), 'At the sharp minimum', 'no analysis yet: no numbers');
 });
 
 test('liveCaption compares isotropic and aligned noise of the same trace, and is honest about SGD\'s size', () => {
@@ -176,8 +179,8 @@ test('toyHash writes the timeline\'s iteration after iterations, only when it wa
   assert.doesNotMatch(model.toyHash(s), /iteration=/);
 });
 
-test('extraSettings keeps the link\'s settings the card has no field for: the landscape\'s shape', () => {
+test('extraSettings keeps the link\'s settings the figure has no field for (the shape has fields now)', () => {
   const c = { methods: ['gd'], runs: 10, lr: 0.005, noiseTrace: 0.01, batchSize: 1, samples: 100, dataSpread: 0.01, seed: 0, sharpLambda1: 150, sharpLambda2: 10, sharpAngle: 30, flatCurvature: 3, minimaDistance: 2 };
-  assert.deepEqual(model.extraSettings(c), { sharpLambda1: 150, sharpLambda2: 10, sharpAngle: 30, flatCurvature: 3, minimaDistance: 2 });
+  assert.deepEqual(model.extraSettings(c), {});
   assert.deepEqual(model.extraSettings({ methods: ['gd'], runs: 10 }), {});
 });

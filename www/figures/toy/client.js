@@ -119,15 +119,24 @@ export class ToyClient {
       for (const i of previous) if (!this.active.includes(i)) this.pool.post(i, { type: 'drop' });
       const methods = this.sortIds(replies.flatMap((r) => r.methods));
       const indicators = Object.assign({}, ...replies.map((r) => r.indicators));
+      const predictions = Object.assign({}, ...replies.map((r) => r.predictions || {}));
       return {
         type: 'configured',
         req: entry.req,
         config: { ...replies[0].config, methods },
         methods,
         indicators,
+        predictions,
+        steps: replies[0].steps,
+        preview: replies[0].preview,
+        // Every worker simulates the same landscape: the first one's analysis.
+        landscape: replies[0].landscape || null,
         grid: replies.find((r) => r.grid)?.grid || null,
         state: this.mergeStates(replies.map((r) => r.state)),
       };
+    }
+    if (entry.type === 'predict' && !bad) {
+      return { type: 'predictions', req: entry.req, steps: replies[0].steps, predictions: Object.assign({}, ...replies.map((r) => r.predictions)) };
     }
     if (bad) {
       const states = replies.map((r) => r.state);
@@ -144,13 +153,15 @@ export class ToyClient {
   /** @param {any[]} states one per worker @returns {any} one state */
   mergeStates(states) {
     const first = states[0];
-    const out = { ...first, methods: this.sortIds(states.flatMap((s) => s.methods)), positions: {}, curves: {}, escaped: {}, diverged: {} };
+    const out = { ...first, methods: this.sortIds(states.flatMap((s) => s.methods)), positions: {}, curves: {}, escaped: {}, diverged: {}, meanLoss: {}, lossSd: {} };
     for (const s of states) {
       if (s.iteration !== first.iteration) throw new Error(`workers out of step: ${s.iteration} vs ${first.iteration}`);
       Object.assign(out.positions, s.positions);
       Object.assign(out.curves, s.curves);
       Object.assign(out.escaped, s.escaped);
       Object.assign(out.diverged, s.diverged || {});
+      Object.assign(out.meanLoss, s.meanLoss || {});
+      Object.assign(out.lossSd, s.lossSd || {});
     }
     return out;
   }

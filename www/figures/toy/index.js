@@ -5,10 +5,19 @@
 // simulation; it keeps at most one request in flight.
 //
 // model.js holds the pure parts (settings, link, step sizes, captions, export files), view.js
-// the markup and the parts rebuilt from the state, client.js the workers (worker.js).
+// the markup and the parts rebuilt from the state, client.js the workers (worker.js). The
+// landscape's shape: shape.js (its settings and words), handles.js (the handles' geometry),
+// shape-control.js (the handles' elements and events), coalesce.js (one configure in flight
+// while a handle is dragged); prediction.js draws the loss prediction next to the measurement.
 
 import { Landscape } from './landscape.js';
 import { EscapePlot, IndicatorPlot } from './plots.js';
+import { PredictionPlot, predictionCaption } from './prediction.js';
+import { ShapeHandles } from './shape-control.js';
+import { frameOf } from './handles.js';
+import { Coalescer } from './coalesce.js';
+import { shapeOf, shapeCaption, landscapeAriaLabel, pointText } from './shape.js';
+import { FIELDS, SettingsFields } from './fields.js';
 import { ToyClient } from './client.js';
 import { buildToyFigure, buildLegend, fillIndicatorTable } from './view.js';
 import {
@@ -24,8 +33,8 @@ import { chooseBuild } from '../../lib/wasm-build.js';
 import { listedControls } from '../../lib/link.js';
 import { setText as writeText } from '../../lib/dom.js';
 
-/** Simulation parameters: config key -> input id. */
-const FIELDS = SETTINGS.map(([key, id]) => [key, id]);
+/** The loss prediction covers the first iterations up to the pause-at one, at most this many. */
+const MAX_PREDICTION_STEPS = 5000;
 
 const reducedMotion = () => matchMedia('(prefers-reduced-motion: reduce)').matches;
 
@@ -43,7 +52,7 @@ const reducedMotion = () => matchMedia('(prefers-reduced-motion: reduce)').match
 export function mount(root, options = {}) {
   const opts = { hash: '', full: false, linkBase: () => location.href.split('#')[0], keyTarget: null, lectureTarget: null, fullscreenTarget: null, start: true, fitHeight: null, openPreset: null, footer: null, ...options };
   const listed = listedControls(opts.hash, SCHEMA.controls);
-  root.classList.add(opts.full ? 'layout' : 'embed-layout');
+  if (opts.full) root.classList.add('layout', 'toy-layout'); else root.classList.add('embed-layout');
   root.replaceChildren(...buildToyFigure({ controls: opts.full ? null : (listed || []), full: opts.full }));
   if (opts.footer) root.querySelector('.side')?.append(opts.footer);
   /** @param {string} id @returns {any} */
@@ -72,6 +81,13 @@ export function mount(root, options = {}) {
     hidden: new Set(),
     config: /** @type {any} */ (null),
     indicators: /** @type {any} */ (null),
+    /** The core's analysis of the simulated landscape (eigenpairs, GD's limit, barrier). */
+    analysis: /** @type {any} */ (null),
+    /** Per method, the predicted mean loss at iterations 0..=predictionSteps. */
+    predictions: /** @type {Record<string, ArrayLike<number>> | null} */ (null),
+    predictionSteps: 0,
+    /** The req of the configure in flight (its reply lets the next, coalesced, one go). */
+    configReq: 0,
     state: /** @type {any} */ (null),
     fellBack: false,
     nextReq: 1,
@@ -83,18 +99,27 @@ export function mount(root, options = {}) {
     destroyed: false,
     describedAt: 0,
     hash: '',
-    dirty: { landscape: true, escape: true, indicator: true },
+    dirty: { landscape: true, escape: true, indicator: true, prediction: true },
   };
   // Playing, where it stops, queued steps, the request in flight (model.js).
   const playback = new Playback();
   // What getState() reports besides the settings: readiness, link notices, errors, timings.
-  const info = { engine: /** @type {string | null} */ (null), workers: 0, errors: /** @type {string[]} */ ([]), notices: /** @type {string[]} */ ([]), warnings: /** @type {string[]} */ ([]), link: /** @type {any} */ (null), copiedLink: /** @type {string | null} */ (null), statesReceived: 0, framesDrawn: 0, drawMs: 0, gridMs: 0, skipMs: /** @type {number | null} */ (null), skipStartedAt: 0 };
+  const info = { grids: 0, gridSize: 0, engine: /** @type {string | null} */ (null), workers: 0, errors: /** @type {string[]} */ ([]), notices: /** @type {string[]} */ ([]), warnings: /** @type {string[]} */ ([]), link: /** @type {any} */ (null), copiedLink: /** @type {string | null} */ (null), statesReceived: 0, framesDrawn: 0, drawMs: 0, gridMs: 0, skipMs: /** @type {number | null} */ (null), skipStartedAt: 0 };
   /** @type {Set<(state: any) => void>} */
   const listeners = new Set();
 
+  const fields = new SettingsFields($);
   const landscape = new Landscape($('landscape'));
   const escapePlot = new EscapePlot($('escape-plot'));
   const indicatorPlot = new IndicatorPlot($('indicator-plot'));
+  const predictionPlot = new PredictionPlot($('prediction-plot'));
+  const handles = new ShapeHandles($('shape-handles'), {
+    onInput: shapeInput,
+    onRender: (positions, center) => {
+      landscape.guides = positions && center ? { positions, center } : null;
+      app.dirty.landscape = true;
+    },
+  });
   const { setStatus, reportError } = statusReporter($('status'), info.errors);
 
   function emit() {
@@ -103,52 +128,12 @@ export function mount(root, options = {}) {
     for (const fn of listeners) fn(s);
   }
 
-  // ---------------------------------------------------------------- field errors
-
-  /** @param {string} field */
-  function controlIdFor(field) {
-    if (field === 'methods') return 'methods';
-    const f = FIELDS.find(([key]) => key === field);
-    return f ? f[1] : null;
-  }
-
-  function clearFieldErrors() {
-    for (const [, id] of FIELDS) {
-      $(`${id}-error`).textContent = '';
-      $(id).removeAttribute('aria-invalid');
-    }
-    $('methods-error').textContent = '';
-  }
-
-  /** @param {string} field @param {string} message @returns {boolean} shown in a visible control */
-  function showFieldError(field, message) {
-    const id = controlIdFor(field);
-    if (!id) return false;
-    $(`${id}-error`).textContent = message;
-    if (id !== 'methods') $(id).setAttribute('aria-invalid', 'true');
-    // A hidden control (an embed without it) can't show its error: the status line does.
-    return !$(id === 'methods' ? 'methods-error' : id).closest('[hidden]');
-  }
-
   // ---------------------------------------------------------------- configuration
 
   /** @param {string} id */
-  function readNumber(id) {
-    const raw = $(id).value.trim();
-    return raw === '' ? NaN : Number(raw);
-  }
-
-  function readConfig() {
-    /** @type {Record<string, any>} */
-    const config = {};
-    Object.assign(config, app.extra);
-    for (const [key, id] of FIELDS) config[key] = readNumber(id);
-    config.methods = app.methodInfo.map((m) => m.id).filter((id) => {
-      const box = $(`method-${id}`);
-      return box && box.checked;
-    });
-    return config;
-  }
+  const readNumber = (id) => fields.number(id);
+  const methodIds = () => app.methodInfo.map((m) => m.id);
+  const readConfig = () => fields.read(app.extra, methodIds());
 
   /** @param {any} msg */
   function post(msg) {
@@ -157,10 +142,53 @@ export function mount(root, options = {}) {
     app.client.post(msg);
   }
 
-  /** @param {string | null} field the setting that changed (null: all) */
-  function configure(field) {
+  /** How many iterations the loss prediction covers: up to the pause-at iteration. */
+  function predictionSteps() {
+    return Math.min(target() ?? SCHEMA.iterations.default, MAX_PREDICTION_STEPS);
+  }
+
+  // One configure in flight: while a handle is dragged, newer requests replace the waiting one.
+  // The settings are read when a request is sent, so the latest values always go.
+  const configurer = new Coalescer((/** @type {{ field: string | null, preview: boolean }} */ o) => {
+    app.configReq = app.nextReq++;
+    post({ type: 'configure', req: app.configReq, config: readConfig(), field: o.field, preview: o.preview, steps: predictionSteps() });
+  });
+
+  /**
+   * @param {string | null} field the setting that changed (null: all)
+   * @param {boolean} [preview] a drag in progress: a coarser heatmap
+   */
+  function configure(field, preview = false) {
     if (!app.ready) return;
-    post({ type: 'configure', req: app.nextReq++, config: readConfig(), field });
+    configurer.push({ field, preview });
+  }
+
+  /**
+   * A shape handle moved (shape-control.js): its field takes the value, and a fresh simulation
+   * of the new landscape starts (coalesced while dragging, the heatmap coarser until it ends).
+   * @param {string} key
+   * @param {number} value
+   * @param {{ preview: boolean }} o
+   */
+  function shapeInput(key, value, { preview }) {
+    const f = FIELDS.find(([k]) => k === key);
+    if (!f) return;
+    $(f[1]).value = String(value);
+    configure(key, preview);
+  }
+
+  /** Places the shape handles for the landscape on screen (after a resize or a new shape). */
+  function placeHandles() {
+    const a = app.analysis;
+    if (!a || !landscape.width || $('shape-fields').hidden) {
+      handles.update(null, null, { x: 0, y: 0 });
+      return;
+    }
+    const canvas = $('landscape');
+    const view = { toX: (/** @type {number} */ w) => landscape.toX(w), toY: (/** @type {number} */ w) => landscape.toY(w), size: landscape.plot.size };
+    // A reply older than a waiting request (a drag's latest) would pull the handles back.
+    const shape = configurer.waiting ? null : /** @type {any} */ (shapeOf(app.config));
+    handles.update(shape, frameOf(a, view), { x: canvas.offsetLeft, y: canvas.offsetTop });
   }
 
   /** @returns {number | null} the iteration Play stops at */
@@ -212,11 +240,7 @@ export function mount(root, options = {}) {
     showNotices(link.notices);
     const c = link.config;
     app.extra = extraSettings(c);
-    for (const [key, id] of FIELDS) $(id).value = String(c[key]);
-    for (const { id } of app.methodInfo) {
-      const box = $(`method-${id}`);
-      if (box) box.checked = c.methods.includes(id);
-    }
+    fields.write(c, methodIds());
     $('iterations').value = String(link.iterations);
     $('target-echo').textContent = String(link.iterations);
     // The timeline's iteration: sought once the simulation is configured.
@@ -287,15 +311,24 @@ export function mount(root, options = {}) {
       d.escape = false;
     }
     if (d.indicator && app.indicators) {
-      indicatorPlot.draw(rows());
+      indicatorPlot.draw(rows(), app.analysis ? pointText(app.analysis.sharpMinimum) : null);
       d.indicator = false;
     }
+    if (d.prediction && app.predictions && !$('prediction-panel').hidden) {
+      predictionPlot.draw(predictionArgs());
+      d.prediction = false;
+    }
+  }
+
+  function predictionArgs() {
+    return { ids: visibleIds(), names: app.names, predictions: app.predictions, state: app.state, steps: app.predictionSteps };
   }
 
   function markAll() {
     app.dirty.landscape = true;
     app.dirty.escape = true;
     app.dirty.indicator = true;
+    app.dirty.prediction = true;
   }
 
   // ---------------------------------------------------------------- the DOM that depends on the methods
@@ -306,7 +339,7 @@ export function mount(root, options = {}) {
    */
   function applyDefaults(d) {
     if (!d) return;
-    for (const [key, id] of FIELDS) $(id).defaultValue = String(d.config[key]);
+    fields.setDefaults(d.config);
     $('iterations').defaultValue = String(d.iterations);
     $('speed').defaultValue = String(d.speed);
     setText('protocol-caption', protocolCaption(d));
@@ -340,6 +373,8 @@ export function mount(root, options = {}) {
     if (app.hidden.has(id)) app.hidden.delete(id); else app.hidden.add(id);
     app.dirty.landscape = true;
     app.dirty.escape = true;
+    app.dirty.prediction = true;
+    layout();
     syncHash();
   }
 
@@ -355,6 +390,7 @@ export function mount(root, options = {}) {
   function describeState() {
     if (!app.state || !app.config) return;
     setText('figure-caption', stateCaption({ state: app.state, config: app.config, simulated: app.simulated, names: app.names, target: target(), rows: rows() }));
+    if (app.predictions) setText('prediction-caption', predictionCaption(predictionArgs()));
     app.describedAt = app.state.iteration;
   }
 
@@ -371,6 +407,7 @@ export function mount(root, options = {}) {
     updateCounts();
     app.dirty.landscape = true;
     app.dirty.escape = true;
+    app.dirty.prediction = true;
     if (playback.reached(state.iteration)) {
       if (playback.fast) info.skipMs = performance.now() - info.skipStartedAt;
       setPlaying(false);
@@ -383,6 +420,13 @@ export function mount(root, options = {}) {
 
   /** @param {any} msg a (merged) worker reply */
   function onMessage(msg) {
+    handleMessage(msg);
+    // The configure in flight is answered: the waiting one (a drag's latest) may go.
+    if (msg.req !== undefined && msg.req === app.configReq) configurer.settle();
+  }
+
+  /** @param {any} msg */
+  function handleMessage(msg) {
     switch (msg.type) {
       case 'ready': {
         app.methodInfo = msg.methods;
@@ -431,16 +475,27 @@ export function mount(root, options = {}) {
         app.config = msg.config;
         app.simulated = msg.methods;
         app.indicators = msg.indicators;
-        clearFieldErrors();
+        app.analysis = msg.landscape;
+        app.predictions = msg.predictions;
+        app.predictionSteps = msg.steps;
+        fields.clearErrors();
+        if (app.analysis) landscape.setAnalysis(app.analysis);
         if (msg.grid) {
           const t0 = performance.now();
           landscape.setGrid(msg.grid);
           info.gridMs = performance.now() - t0;
+          info.grids += 1;
+          info.gridSize = msg.grid.nx;
+        }
+        if (app.analysis) {
+          $('landscape').setAttribute('aria-label', landscapeAriaLabel(app.analysis));
+          setText('shape-caption', shapeCaption(app.analysis, app.config.lr));
+          placeHandles();
         }
         applyState(msg.state);
         buildLegend($('legend'), { simulated: app.simulated, names: app.names, hidden: app.hidden, state: app.state, onToggle: toggleMethod });
         fillIndicatorTable($('indicator-rows'), rows());
-        setText('hessian-caption', hessianCaption(rows(), app.config ? app.config.lr : null));
+        setText('hessian-caption', hessianCaption(rows(), app.config ? app.config.lr : null, app.analysis));
         layout();
         markAll();
         for (const b of ['play', 'step', 'reset', 'run-to', 'timeline']) $(b).disabled = false;
@@ -460,7 +515,7 @@ export function mount(root, options = {}) {
         } else if (first) {
           setStatus(playback.playing ? 'Running…' : 'Ready. Press Play.', 'ok');
         } else {
-          setStatus(`New simulation: ${msg.state.runs} runs × ${msg.methods.length} methods.`, 'ok');
+          if (!msg.preview) setStatus(`New simulation: ${msg.state.runs} runs × ${msg.methods.length} methods.`, 'ok');
         }
         syncHash();
         emit();
@@ -469,20 +524,19 @@ export function mount(root, options = {}) {
       case 'invalid': {
         if (!app.config && !app.fellBack) {
           app.fellBack = true;
-          for (const [, id] of FIELDS) $(id).value = $(id).defaultValue;
-          for (const { id } of app.methodInfo) $(`method-${id}`).checked = true;
+          fields.restore(methodIds());
           reportError('Settings', `${msg.message}; starting with the paper’s settings instead`);
           configure(null);
           return;
         }
-        clearFieldErrors();
+        fields.clearErrors();
         const named = /`([A-Za-z]+)`/.exec(msg.message);
         const field = named ? named[1] : msg.field;
         const perField = { ...(msg.fieldErrors || {}) };
         if (!Object.keys(perField).length) perField[field || msg.field] = msg.message;
         let shown = 0;
-        for (const [key, text] of Object.entries(perField)) if (showFieldError(key, String(text))) shown += 1;
-        if (!shown && !showFieldError(msg.field, msg.message)) {
+        for (const [key, text] of Object.entries(perField)) if (fields.showError(key, String(text))) shown += 1;
+        if (!shown && !fields.showError(msg.field, msg.message)) {
           reportError('Settings', msg.message);
           emit();
           return;
@@ -497,6 +551,12 @@ export function mount(root, options = {}) {
       }
       case 'state':
         applyState(msg.state);
+        return;
+      case 'predictions':
+        app.predictions = msg.predictions;
+        app.predictionSteps = msg.steps;
+        app.dirty.prediction = true;
+        describeState();
         return;
       case 'error': {
         if (msg.state) applyState(msg.state);
@@ -522,6 +582,9 @@ export function mount(root, options = {}) {
     if (ew && escapePlot.resize(ew, dpr)) app.dirty.escape = true;
     const iw = $('indicator-box').clientWidth;
     if (iw && indicatorPlot.resize(iw, (app.indicators ? rows().length : 0) || 1, dpr)) app.dirty.indicator = true;
+    const pw = $('prediction-box').clientWidth;
+    if (pw && predictionPlot.resize(pw, visibleIds().length || 1, dpr)) app.dirty.prediction = true;
+    placeHandles();
   }
 
   // ---------------------------------------------------------------- lecture mode and export
@@ -680,14 +743,15 @@ export function mount(root, options = {}) {
       $('target-echo').textContent = String(t);
       if (playback.playing) setPlaying(true);
       app.dirty.escape = true;
+      // The prediction covers the first iterations up to the new pause-at one.
+      if (app.config && predictionSteps() !== app.predictionSteps) post({ type: 'predict', req: app.nextReq++, steps: predictionSteps() });
       syncHash();
     });
     for (const [key, id] of FIELDS) listen($(id), 'change', () => configure(key));
     listen($('controls'), 'submit', (e) => e.preventDefault());
     listen($('defaults'), 'click', () => {
       app.extra = {};
-      for (const [, id] of FIELDS) $(id).value = $(id).defaultValue;
-      for (const { id } of app.methodInfo) $(`method-${id}`).checked = true;
+      fields.restore(methodIds());
       const it = $('iterations');
       if (it.value !== it.defaultValue) {
         it.value = it.defaultValue;
@@ -704,7 +768,7 @@ export function mount(root, options = {}) {
     // Keyboard: Space or K play/pause, → or . step, R reset, F fullscreen (not while typing).
     if (opts.keyTarget) listen(opts.keyTarget, 'keydown', figureKeyHandler({ toggle: togglePlay, step, reset, fullscreen }, () => !!(app.ready && app.state)));
     const ro = new ResizeObserver(() => layout());
-    for (const id of ['landscape-box', 'escape-box', 'indicator-box']) ro.observe($(id));
+    for (const id of ['landscape-box', 'escape-box', 'indicator-box', 'prediction-box']) ro.observe($(id));
     cleanups.push(() => ro.disconnect());
     const watchDpr = () => {
       const mq = matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
@@ -761,35 +825,35 @@ export function mount(root, options = {}) {
       curves: s ? s.curves : {},
       curveStride: s ? s.curveStride : 0,
       indicators: app.indicators,
-      captions: { figure: $('figure-caption').textContent, live: app.config ? liveCaption({ indicators: app.indicators || {}, config: app.config, names: app.names, target: target() }) : '' },
+      // The core's analysis of the landscape, and per method the predicted mean loss at
+      // iterations 0..=predictionSteps (the state's meanLoss and lossSd are the measurement).
+      landscape: app.analysis,
+      predictions: app.predictions,
+      predictionSteps: app.predictionSteps,
+      meanLoss: s ? s.meanLoss : {},
+      lossSd: s ? s.lossSd : {},
+      captions: { figure: $('figure-caption').textContent, live: app.config ? liveCaption({ indicators: app.indicators || {}, config: app.config, names: app.names, target: target(), at: app.analysis ? app.analysis.sharpMinimum : null }) : '', shape: $('shape-caption').textContent, prediction: $('prediction-caption').textContent },
       link: info.link,
       notices: info.notices,
       warnings: info.warnings,
       errors: info.errors.slice(),
       copiedLink: info.copiedLink,
-      stats: { statesReceived: info.statesReceived, framesDrawn: info.framesDrawn, drawMs: info.drawMs, gridMs: info.gridMs, skipMs: info.skipMs, skipStartedAt: info.skipStartedAt, inFlight: playback.inFlight, memoryBytes: app.client ? app.client.memoryBytes() : 0 },
+      stats: { grids: info.grids, gridSize: info.gridSize, configuresSent: configurer.sent, configuresReplaced: configurer.dropped, statesReceived: info.statesReceived, framesDrawn: info.framesDrawn, drawMs: info.drawMs, gridMs: info.gridMs, skipMs: info.skipMs, skipStartedAt: info.skipStartedAt, inFlight: playback.inFlight, memoryBytes: app.client ? app.client.memoryBytes() : 0 },
     };
   }
 
   /**
    * Applies a partial state: `hash` (a link, read by Rust's parser like a new URL), `playing`,
    * and any simulation setting (lr, noiseTrace, runs, batchSize, samples, dataSpread, seed,
-   * methods), which starts a fresh simulation.
+   * methods, and the landscape's shape: sharpLambda1, sharpLambda2, sharpAngle, flatCurvature,
+   * minimaDistance), which starts a fresh simulation.
    * @param {Record<string, any>} partial
    */
   function setState(partial = {}) {
     if (typeof partial.hash === 'string') {
       if (app.ready) parseLink(partial.hash); else opts.hash = partial.hash;
     }
-    let changed = false;
-    for (const [key, id] of FIELDS) {
-      if (key in partial) { $(id).value = String(partial[key]); changed = true; }
-    }
-    if (Array.isArray(partial.methods)) {
-      for (const { id } of app.methodInfo) $(`method-${id}`).checked = partial.methods.includes(id);
-      changed = true;
-    }
-    if (changed) configure(null);
+    if (fields.write(partial, methodIds())) configure(null);
     if (partial.playing === true) play();
     if (partial.playing === false) pause();
   }

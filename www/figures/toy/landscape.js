@@ -6,9 +6,11 @@ import { viridis } from '../../lib/colormap.js';
 import { prepareGridData, WASH } from './grid.js';
 import { addMarker, styleOf } from '../../lib/methods.js';
 import { num, pow10Label } from '../../lib/format.js';
+import { minimaMarks, escapeLabel } from './shape.js';
 
 export const VIEW = { min: -1.4, max: 1.6 };
-const ESCAPE = -0.5; // escaped: w1 < -0.5 and w2 < -0.5 (docs/API.md)
+// Escaped: w1 < t and w2 < t, t the analysis' escapeThreshold (-0.5 on the paper's landscape).
+const ESCAPE_DEFAULT = -0.5;
 const MARGIN = { left: 50, right: 86, top: 14, bottom: 44 };
 // Narrow screens: a slimmer colour bar without its title.
 const MARGIN_COMPACT = { left: 42, right: 52, top: 12, bottom: 40 };
@@ -41,6 +43,21 @@ export class Landscape {
     this.width = 0;
     this.height = 0;
     this.dpr = 1;
+    /** The core's analysis of the landscape (minima, escape threshold); null until known. */
+    this.analysis = null;
+    /** The shape handles' guide lines: { center, positions } in CSS pixels, or null. */
+    this.guides = null;
+  }
+
+  /** The landscape's analysis (src/landscape/shape.rs): where the minima and labels go. */
+  setAnalysis(analysis) {
+    const moved = !this.analysis || this.analysis.escapeThreshold !== analysis.escapeThreshold;
+    this.analysis = analysis;
+    if (moved) this.renderLayer();
+  }
+
+  get escape() {
+    return this.analysis ? this.analysis.escapeThreshold : ESCAPE_DEFAULT;
   }
 
   /** New loss grid (values row-major, row j = w2 index from the bottom). */
@@ -136,9 +153,9 @@ export class Landscape {
       ctx.fillRect(p.x, p.y, p.size, p.size);
     }
 
-    // The flat-basin escape region (w1 < -0.5, w2 < -0.5).
-    const ex = this.toX(ESCAPE);
-    const ey = this.toY(ESCAPE);
+    // The flat-basin escape region (w1 < t, w2 < t).
+    const ex = this.toX(this.escape);
+    const ey = this.toY(this.escape);
     ctx.save();
     ctx.beginPath();
     ctx.moveTo(p.x, ey);
@@ -265,7 +282,29 @@ export class Landscape {
     }
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     if (state && state.positions && this.bg) this.drawParticles(ctx, state, visibleIds);
+    this.drawGuides(ctx);
     this.drawMinima(ctx);
+  }
+
+  /** The shape handles' axes: the sharp axis through the angle and λ₁ handles, the λ₂ arm. */
+  drawGuides(ctx) {
+    const g = this.guides;
+    if (!g) return;
+    const { center: c, positions: q } = g;
+    ctx.save();
+    ctx.lineCap = 'round';
+    for (const [width, style] of [[3.5, 'rgba(255,255,255,0.8)'], [1.4, 'rgba(17,17,17,0.85)']]) {
+      ctx.setLineDash([5, 4]);
+      ctx.lineWidth = width;
+      ctx.strokeStyle = style;
+      ctx.beginPath();
+      ctx.moveTo(q.angle.x, q.angle.y);
+      ctx.lineTo(q.lambda1.x, q.lambda1.y);
+      ctx.moveTo(c.x, c.y);
+      ctx.lineTo(q.lambda2.x, q.lambda2.y);
+      ctx.stroke();
+    }
+    ctx.restore();
   }
 
   /**
@@ -366,8 +405,8 @@ export class Landscape {
   drawMinima(ctx) {
     const p = this.plot;
     const mark = (w, label, sub) => {
-      const x = this.toX(w);
-      const y = this.toY(w);
+      const x = this.toX(w[0]);
+      const y = this.toY(w[1]);
       ctx.beginPath();
       ctx.arc(x, y, 5.5, 0, 2 * Math.PI);
       ctx.lineWidth = 3.5;
@@ -401,11 +440,12 @@ export class Landscape {
       ctx.font = FONT_SMALL;
       haloText(ctx, sub, lx + wl + 4, ly, '#333');
     };
-    mark(1, 'sharp', '(1, 1)');
-    mark(-1, 'flat', '(−1, −1)');
+    // Where the core's analysis puts the minima (before it arrives: nothing to mark).
+    if (!this.analysis) return;
+    for (const m of minimaMarks(this.analysis)) mark(m.w, m.label, m.sub);
     ctx.font = FONT_SMALL;
     ctx.textAlign = 'left';
     ctx.textBaseline = 'bottom';
-    haloText(ctx, p.size < 420 ? 'escaped' : 'escaped: w₁ < −0.5 and w₂ < −0.5', p.x + 6, this.toY(ESCAPE) - 4, '#1d1d1f');
+    haloText(ctx, escapeLabel(this.analysis, p.size < 420), p.x + 6, this.toY(this.escape) - 4, '#1d1d1f');
   }
 }

@@ -5,6 +5,7 @@
 import { fmt } from '../../lib/format.js';
 import { encodeHash } from '../../lib/link.js';
 import { figureSchema, setting, inputAttrs, kebab } from '../../lib/schema.js';
+import { SHAPE_KEYS, pointText } from './shape.js';
 
 const TOY = figureSchema('toy');
 
@@ -150,14 +151,14 @@ export class Playback {
 }
 
 /**
- * The simulation settings of a link's config that the settings card has no field for (the
- * landscape's shape: sharpLambda1, ...), which the page keeps and sends with every configure
- * so that a shaped landscape in a link is what runs.
+ * The simulation settings of a link's config that the figure has no field for (the settings
+ * card and the landscape's shape fields, shape.js, have one for all of today's), which the page
+ * keeps and sends with every configure so that what a link asks for is what runs.
  * @param {Record<string, unknown>} config a parsed link's config
  * @returns {Record<string, unknown>}
  */
 export function extraSettings(config) {
-  const shown = new Set(SETTINGS.map(([key]) => key));
+  const shown = new Set([...SETTINGS.map(([key]) => key), ...SHAPE_KEYS]);
   return Object.fromEntries(TOY.settings
     .filter((s) => s.api && s.key !== 'methods' && !shown.has(s.key) && s.key in config)
     .map((s) => [s.key, config[s.key]]));
@@ -256,32 +257,35 @@ export function stateCaption({ state: s, config: c, simulated, names, target, ro
 }
 
 /**
- * The indicator table's caption: the Hessian at the sharp minimum and GD's stability limit.
+ * The indicator table's caption: the Hessian at the sharp minimum and GD's stability limit, from
+ * the core's analysis of the landscape (Tr H from the indicator rows, also the core's).
  * @param {any[]} rows indicatorRows()
  * @param {number | null} lr
+ * @param {any} [analysis] the landscape's analysis (null: not known yet)
  */
-export function hessianCaption(rows, lr) {
+export function hessianCaption(rows, lr, analysis = null) {
   const first = rows[0];
-  if (!first) return 'At w = (1, 1)';
-  const limit = first.gdStableLr;
+  if (!first || !analysis) return 'At the sharp minimum';
+  const limit = analysis.gdStableLr;
   const beyond = limit && lr !== null && lr > limit
     ? ` η = ${lr} is beyond it: even GD's steps overshoot and throw runs out of the sharp minimum, so escapes here measure the step size, not the noise.`
     : '';
-  return `At w = (1, 1): Hessian eigenvalues λ₁ = ${fmt(first.lambda1)}, λ₂ = ${fmt(first.lambda2)}, Tr H = ${fmt(first.trH)}; D = 2.${limit ? ` GD is stable there for η < 2/λ₁ = ${fmt(limit)}.` : ''}${beyond}`;
+  return `At the sharp minimum w = ${pointText(analysis.sharpMinimum)}: Hessian eigenvalues λ₁ = ${fmt(analysis.eigenvalues[0])}, λ₂ = ${fmt(analysis.eigenvalues[1])}, Tr H = ${fmt(first.trH)}; D = 2.${limit ? ` GD is stable there for η < 2/λ₁ = ${fmt(limit)}.` : ''}${beyond}`;
 }
 
 /**
- * The live part of "what to watch" (the full page), from the indicators of this configuration.
- * @param {{ indicators: Record<string, any>, config: any, names: Record<string, string>, target: number | null }} p
+ * The live part of "what to watch" (the full page), from the indicators of this configuration
+ * (taken at the sharp minimum `at`, the analysis' point).
+ * @param {{ indicators: Record<string, any>, config: any, names: Record<string, string>, target: number | null, at?: number[] | null }} p
  */
-export function liveCaption({ indicators: ind, config: cfg, names, target }) {
+export function liveCaption({ indicators: ind, config: cfg, names, target, at = null }) {
   const out = [];
   const isoId = ['gld-const', 'gld-diag'].find((id) => ind[id] && ind[id].trSigma > 0);
   const alId = ['gld-eigvec', 'gld-leading', 'gld-hessian'].find((id) => ind[id] && ind[id].trSigma > 0);
   if (isoId && alId) {
     const a = ind[isoId];
     const b = ind[alId];
-    out.push(`Live, at (1, 1): noise of trace ${fmt(a.trSigma)} scores Tr(HΣ) = ${fmt(a.trHSigma)} as ${names[isoId]} but ${fmt(b.trHSigma)} as ${names[alId]}.`);
+    out.push(`Live, at ${at ? pointText(at) : 'the sharp minimum'}: noise of trace ${fmt(a.trSigma)} scores Tr(HΣ) = ${fmt(a.trHSigma)} as ${names[isoId]} but ${fmt(b.trHSigma)} as ${names[alId]}.`);
   }
   const sgd = ind.sgd;
   const ref = cfg.noiseTrace;

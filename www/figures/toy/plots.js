@@ -143,8 +143,11 @@ export class IndicatorPlot {
     return fit(this.canvas, cssWidth, 44 + Math.max(rows, 1) * 30, this.memo, dpr);
   }
 
-  /** rows: [{ id, name, trHSigma, trHSigmaIso, ratio }] */
-  draw(rows) {
+  /**
+   * rows: [{ id, name, trHSigma, trHSigmaIso, ratio }]; at: where the indicators are taken (the
+   * sharp minimum as the analysis writes it, e.g. "(1, 1)"), for the axis' title.
+   */
+  draw(rows, at = null) {
     const { w, h, dpr } = this.memo;
     if (!w) return;
     const ctx = this.ctx;
@@ -173,7 +176,7 @@ export class IndicatorPlot {
     ctx.beginPath(); ctx.moveTo(m.left, h - m.bottom + 0.5); ctx.lineTo(m.left + pw, h - m.bottom + 0.5); ctx.stroke();
     ctx.font = FONT_SMALL;
     ctx.fillStyle = INK; ctx.textAlign = 'center'; ctx.textBaseline = 'alphabetic';
-    ctx.fillText('at w = (1, 1), log scale', m.left + pw / 2, h - 4);
+    ctx.fillText(at ? `at w = ${at}, log scale` : 'at the sharp minimum, log scale', m.left + pw / 2, h - 4);
 
     rows.forEach((r, i) => {
       const yc = m.top + (i + 0.5) * rh;

@@ -11,6 +11,7 @@ import { h } from '../../lib/dom.js';
 import { markerSwatch, DESCRIPTION } from '../../lib/methods.js';
 import { fmt } from '../../lib/format.js';
 import { SCHEMA, SETTINGS, countText } from './model.js';
+import { SHAPE_SETTINGS } from './shape.js';
 import { inputAttrs } from '../../lib/schema.js';
 
 /**
@@ -38,8 +39,10 @@ export function buildToyFigure({ controls = null, full = true } = {}) {
       h('h2', { id: 'h-landscape', text: 'Loss landscape and particle clouds' }),
       h('p', { class: 'caption' }, 'Heatmap and contours: the mean loss over the data (log scale). ',
         h('span', { id: 'drawn-note', text: 'One marker per run.' }))),
-    h('div', { class: 'canvas-box', id: 'landscape-box' },
-      h('canvas', { id: 'landscape', role: 'img', 'aria-label': 'Loss landscape over w1 and w2 with a sharp minimum at (1, 1), a flat minimum at (−1, −1), and the particle clouds of each simulated method' })),
+    h('div', { class: 'canvas-box landscape-box', id: 'landscape-box' },
+      h('canvas', { id: 'landscape', role: 'img', 'aria-label': 'Loss landscape over w1 and w2 with its sharp and flat minima, and the particle clouds of each simulated method' }),
+      // The shape handles (shape-control.js), only where the shape's fields are shown.
+      h('div', { class: 'shape-handles', id: 'shape-handles', role: 'group', 'aria-label': 'Shape the sharp basin', hidden: true })),
     h('p', { id: 'figure-caption', class: 'caption live-caption', 'aria-live': 'polite' }));
 
   const sp = SCHEMA.speed;
@@ -90,12 +93,20 @@ export function buildToyFigure({ controls = null, full = true } = {}) {
       h('span', { id: 'status', role: 'status', class: 'status', text: 'Loading…' }),
       h('span', { class: 'engine-wrap' }, 'engine: ', h('span', { id: 'engine', text: 'detecting…' }))));
 
-  const anySetting = SETTINGS.some(([key]) => shows(key)) || shows('methods');
+  // The landscape's shape: on the full page (an embed's `controls=` list names the card's parts).
+  const shapeShown = full;
+  const shape = h('fieldset', { class: 'shape-fields', id: 'shape-fields', hidden: !shapeShown },
+    h('legend', { text: 'Landscape shape' }),
+    h('p', { class: 'caption', text: 'Drag the handles θ, λ₁ and λ₂ around the sharp minimum, or type the values.' }),
+    h('div', { class: 'fields' }, ...SHAPE_SETTINGS.map((x) => numberField(x, shapeShown))),
+    h('p', { class: 'caption shape-caption', id: 'shape-caption', 'aria-live': 'polite' }));
+  const anySetting = SETTINGS.some(([key]) => shows(key)) || shows('methods') || shapeShown;
   const params = h('section', { class: 'card params', 'aria-labelledby': 'h-params', hidden: !anySetting },
     h('h2', { id: 'h-params', text: 'Settings' }),
     full ? h('p', { class: 'caption', id: 'protocol-caption', text: 'Changing a setting starts a fresh simulation.' }) : null,
     h('form', { id: 'controls', novalidate: true, autocomplete: 'off' },
       h('div', { class: 'fields' }, ...SETTINGS.map((x) => numberField(x, shows(x[0])))),
+      shape,
       h('fieldset', { class: 'method-boxes', 'aria-describedby': 'methods-error', hidden: !shows('methods') },
         h('legend', { text: 'Simulated methods' }),
         h('div', { id: 'method-boxes', class: 'checks' }),
@@ -111,11 +122,17 @@ export function buildToyFigure({ controls = null, full = true } = {}) {
       h('canvas', { id: 'indicator-plot', role: 'img', 'aria-label': 'Bars of Tr(H Sigma) and of the isotropic reference for each method, on a log axis' })),
     h('div', { class: 'table-wrap' },
       h('table', { id: 'indicator-table' },
-        h('caption', { id: 'hessian-caption', text: 'At w = (1, 1)' }),
+        h('caption', { id: 'hessian-caption', text: 'At the sharp minimum' }),
         h('thead', {}, h('tr', {}, ...['Method', 'Tr Σ', 'Tr(HΣ)', 'Tr H·Tr Σ / D', 'ratio', 'â'].map((t) => h('th', { scope: 'col', text: t })))),
         h('tbody', { id: 'indicator-rows' }))));
 
-  return [landscape, side, params, indicator];
+  const prediction = h('section', { class: 'card prediction', id: 'prediction-panel', 'aria-labelledby': 'h-prediction', hidden: !full || !shows('indicator') },
+    h('h2', { id: 'h-prediction', text: 'The indicator predicts the loss rise' }),
+    h('p', { class: 'caption', id: 'prediction-caption', text: 'Mean loss over the first iterations from the sharp minimum: dashed, the prediction; solid, the measured mean, shaded ±1 sd.' }),
+    h('div', { class: 'canvas-box', id: 'prediction-box' },
+      h('canvas', { id: 'prediction-plot', role: 'img', 'aria-labelledby': 'h-prediction', 'aria-describedby': 'prediction-caption' })));
+
+  return [landscape, side, params, indicator, prediction];
 }
 
 /**

@@ -4,17 +4,23 @@
 //
 //   page -> worker                          worker -> page
 //   { type: 'init', dir }                   { type: 'ready', methods, build } | { type: 'fatal', message }
-//   { type: 'configure', req, config, field } { type: 'configured', req, config, methods, indicators, grid?, state }
+//   { type: 'configure', req, config, field, preview?, steps? }
+//                                           { type: 'configured', req, config, methods, indicators, landscape, predictions, grid?, state }
 //                                           | { type: 'invalid', req, message, field, fieldErrors }
 //   { type: 'step', req, n }                { type: 'state', req, state } | { type: 'error', req, message, recovered, state? }
 //   { type: 'reset', req }                  { type: 'state', req, state } | { type: 'error', req, message, recovered, state? }
+//   { type: 'predict', req, steps }         { type: 'predictions', req, steps, predictions }   (the pause-at iteration moved)
 //   { type: 'parseLink', req, hash }         { type: 'link', req, link }   (Rust's parsePermalink)
 //   { type: 'freshSeed', req }               { type: 'seed', req, seed }   (a seed from the OS)
 //   { type: 'drop' }                        (no reply: frees the simulation of an idle pool worker)
 //
 // The figure runs several of these (client.js), each simulating a subset of the methods;
-// `configure` may carry `grid: false` so that only one of them computes the heatmap. Every reply
-// carries `memory`, the byte length of this instance's wasm memory.
+// `configure` may carry `grid: false` so that only one of them computes the heatmap, `preview:
+// true` for a coarser heatmap while a shape handle is dragged, and `steps`, how many iterations
+// the loss prediction covers (predictions: method id -> the predicted mean loss at iterations
+// 0..=steps; landscape: the core's analysis of the shape). States carry, per method, the mean
+// loss and its standard deviation over runs at the kept iterations (meanLoss, lossSd). Every
+// reply carries `memory`, the byte length of this instance's wasm memory.
 
 import { prepareGridData, preparedBuffers } from './grid.js';
 import { loadBuild } from '../../lib/wasm-build.js';
@@ -49,30 +55,44 @@ function snapshot() {
   const curves = {};
   const escaped = {};
   const diverged = {};
+  const meanLoss = {};
+  const lossSd = {};
   const transfer = [];
   for (const id of ids) {
     const view = sim.positions(id);
     // Copy out of wasm memory (narrowed to f32 for drawing; the first MAX_DRAWN runs only).
     const p = new Float32Array(view.length > 2 * MAX_DRAWN ? view.subarray(0, 2 * MAX_DRAWN) : view);
     const c = new Float32Array(sim.escapeCurve(id));
+    const ml = new Float32Array(sim.meanLossCurve(id));
+    const sd = sim.lossSdCurve(id); // already a copy
     positions[id] = p;
     curves[id] = c;
+    meanLoss[id] = ml;
+    lossSd[id] = sd;
     escaped[id] = sim.escapedCount(id);
     // Runs that diverged (learning rate beyond stability, huge noise): frozen where they left
     // the bounded domain, never counted as escaped.
     diverged[id] = sim.divergedCount(id);
-    transfer.push(p.buffer, c.buffer);
+    transfer.push(p.buffer, c.buffer, ml.buffer, sd.buffer);
   }
   return {
-    state: { iteration: sim.iteration, curveStride: sim.curveStride, runs: sim.runs, drawn: Math.min(sim.runs, MAX_DRAWN), methods: ids, positions, curves, escaped, diverged },
+    state: { iteration: sim.iteration, curveStride: sim.curveStride, runs: sim.runs, drawn: Math.min(sim.runs, MAX_DRAWN), methods: ids, positions, curves, escaped, diverged, meanLoss, lossSd },
     transfer,
   };
 }
 
-function gridSize(samples) {
-  // Each grid node costs `samples` loss evaluations: keep the grid under ~30 M of them.
-  const n = Math.floor(Math.sqrt(3e7 / Math.max(1, samples)));
-  return Math.max(64, Math.min(320, n));
+function gridSize(samples, preview) {
+  // Each grid node costs `samples` loss evaluations: keep the grid under ~30 M of them (a
+  // preview while a handle is dragged: a sixteenth of that, so the heatmap follows the drag).
+  const n = Math.floor(Math.sqrt((preview ? 2e6 : 3e7) / Math.max(1, samples)));
+  return Math.max(preview ? 48 : 64, Math.min(preview ? 128 : 320, n));
+}
+
+/** The predicted mean loss of every method at iterations 0..=steps (the core's lossPrediction). */
+function predictions(steps) {
+  const out = {};
+  for (const id of sim.methods()) out[id] = Float64Array.from(sim.lossPrediction(id, steps).predicted);
+  return out;
 }
 
 function indicators() {
@@ -146,10 +166,11 @@ async function handle(msg) {
       const config = sim.config();
       lastGood = config;
       let grid = null;
-      const key = `${config.samples}|${config.dataSpread}|${config.seed}`;
+      // The heatmap depends on the data and the landscape's shape (and the preview's size).
+      const n = gridSize(config.samples, !!msg.preview);
+      const key = [config.samples, config.dataSpread, config.seed, config.sharpLambda1, config.sharpLambda2, config.sharpAngle, config.flatCurvature, config.minimaDistance, n].join('|');
       if (msg.grid === false) gridKey = null;
       else if (key !== gridKey) {
-        const n = gridSize(config.samples);
         const values = sim.lossGrid(n, n, VIEW.min, VIEW.max, VIEW.min, VIEW.max);
         // Heatmap pixels and contours are computed here, so the page never blocks on them.
         grid = { values, nx: n, ny: n, min: VIEW.min, max: VIEW.max, prepared: prepareGridData({ values, nx: n, ny: n }) };
@@ -157,7 +178,8 @@ async function handle(msg) {
       }
       const { state, transfer } = snapshot();
       if (grid) transfer.push(grid.values.buffer, ...preparedBuffers(grid.prepared));
-      reply({ type: 'configured', req: msg.req, config, methods: sim.methods(), indicators: indicators(), grid, state }, transfer);
+      const steps = Number.isInteger(msg.steps) && msg.steps >= 1 ? msg.steps : 500;
+      reply({ type: 'configured', req: msg.req, config, methods: sim.methods(), indicators: indicators(), landscape: sim.landscape(), predictions: predictions(steps), steps, preview: !!msg.preview, grid, state }, transfer);
       return;
     }
     case 'step':
@@ -175,6 +197,15 @@ async function handle(msg) {
       }
       const { state, transfer } = snapshot();
       reply({ type: 'state', req: msg.req, state }, transfer);
+      return;
+    }
+    case 'predict': {
+      if (!sim) { postMessage({ type: 'error', req: msg.req, message: 'no simulation yet' }); return; }
+      try {
+        reply({ type: 'predictions', req: msg.req, steps: msg.steps, predictions: predictions(msg.steps) });
+      } catch (e) {
+        reply({ type: 'error', req: msg.req, message: message(e), recovered: true, state: snapshot().state });
+      }
       return;
     }
     case 'freshSeed': {
