@@ -89,8 +89,12 @@ sw.addEventListener('message', (/** @type {any} */ event) => {
   const keys = new Set();
   for (const url of data.urls.slice(0, MAX_KEEP)) {
     if (typeof url !== 'string') continue;
-    let key = null;
-    try { key = buildFile(scopePath(url)); } catch { key = null; }
+    let key;
+    try {
+      key = buildFile(scopePath(url));
+    } catch {
+      key = null; // not a URL
+    }
     if (key) keys.add(key);
   }
   event.waitUntil((async () => {
