@@ -14,8 +14,9 @@
 //   the browser runs is ever fetched, so only it is cached;
 // - the page also names what it fetched before this worker controlled it (the wasm build its
 //   first workers loaded, the data already read): message `{ type: 'sgd-escape-sw', command:
-//   'keep', urls }` (www/lib/offline.js). Files of the build among them are cached, revalidated
-//   against the HTTP cache, so nothing is downloaded twice; other URLs are ignored.
+//   'keep', urls }` (www/lib/offline.js). Files of the build among them are cached (with a
+//   conditional request: a host that answers it sends a 304 for what the page just loaded);
+//   other URLs are ignored.
 // Requests: same-origin GETs of a file of the build are answered cache-first (the cache holds
 // exactly that build); anything else goes to the network untouched.
 
@@ -57,8 +58,8 @@ function buildFile(path) {
 
 /**
  * Caches one file of the build from the network unless it is cached already. `no-cache`
- * revalidates against the HTTP cache: a file the page just loaded comes back as a 304, not a
- * second download, and the cache never keeps a stale copy from an older build.
+ * revalidates what the HTTP cache holds: never a stale copy from an older build, and no second
+ * download of a file the page just loaded from a host that answers conditional requests.
  */
 async function keep(cache, key) {
   if (await cache.match(key, { ignoreSearch: true })) return;
