@@ -49,6 +49,14 @@ function scopePath(url) {
   return u.pathname.slice(scope.pathname.length);
 }
 
+/**
+ * This build's cache, or null once a newer build's worker has deleted it: a worker that lingers
+ * (answering a last request of a page it no longer controls) must not create it again.
+ */
+async function buildCache() {
+  return (await caches.has(CACHE)) ? caches.open(CACHE) : null;
+}
+
 /** The cache key of a request's path: the build file it names (the root is index.html), or null. */
 function buildFile(path) {
   if (path === null) return null;
@@ -99,7 +107,8 @@ sw.addEventListener('message', (/** @type {any} */ event) => {
     if (key) keys.add(key);
   }
   event.waitUntil((async () => {
-    const cache = await caches.open(CACHE);
+    const cache = await buildCache();
+    if (!cache) return;
     // One failed file (offline already, a 404) does not stop the others.
     await Promise.allSettled([...keys].map((k) => keep(cache, k)));
     if (event.source && typeof event.source.postMessage === 'function') {
@@ -114,7 +123,8 @@ sw.addEventListener('fetch', (/** @type {any} */ event) => {
   const key = buildFile(scopePath(request.url));
   if (key === null) return;
   event.respondWith((async () => {
-    const cache = await caches.open(CACHE);
+    const cache = await buildCache();
+    if (!cache) return fetch(request);
     // Query strings and hashes never select another file.
     const hit = await cache.match(key, { ignoreSearch: true });
     if (hit) return hit;

@@ -41,7 +41,7 @@ function fakeCaches() {
   return {
     stores,
     setFetch(f) { globalFetch = f; },
-    api: { open, keys: async () => [...stores.keys()], delete: async (n) => stores.delete(n) },
+    api: { open, has: async (n) => stores.has(n), keys: async () => [...stores.keys()], delete: async (n) => stores.delete(n) },
   };
 }
 
@@ -169,7 +169,7 @@ test('the page\'s keep message caches the build files it names (once), and nothi
   assert.deepEqual(cached(fresh.caches), [...SHELL].sort());
 });
 
-test('a rebuild gets a new cache and the old one is deleted', async () => {
+test('a rebuild gets a new cache, the old one is deleted and the old worker does not recreate it', async () => {
   const { caches, net, sw: v1 } = await installed();
   await v1.dispatch('fetch', get('pkg/sgd_escape_bg.wasm'));
   assert.ok(net.requests > 0);
@@ -182,6 +182,10 @@ test('a rebuild gets a new cache and the old one is deleted', async () => {
   await v2.dispatch('activate');
   assert.deepEqual([...caches.stores.keys()].sort(), ['sgd-escape-b2', 'unrelated-app-cache']);
   assert.equal((await v2.dispatch('fetch', get('pkg/sgd_escape_bg.wasm'))).body, 'wasm v2');
+  // The old worker, answering a last request or message, does not bring its cache back.
+  assert.equal((await v1.dispatch('fetch', get('data/x.gz'))).body, 'data');
+  await v1.dispatch('message', { data: { type: SW_MESSAGE_TYPE, command: 'keep', urls: [`${SCOPE}pkg-scalar/sgd_escape.js`] } });
+  assert.deepEqual([...caches.stores.keys()].sort(), ['sgd-escape-b2', 'unrelated-app-cache']);
   net2.online = false;
   assert.equal((await v2.dispatch('fetch', get('main.js'))).body, 'js v2');
   assert.equal((await v2.dispatch('fetch', get('pkg/sgd_escape_bg.wasm'))).body, 'wasm v2');
