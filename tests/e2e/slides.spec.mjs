@@ -4,7 +4,8 @@
 // the custom element (<sgd-escape-figure fit>) fit their slide without scrolling, the escape
 // curves visible; they report `ready` and `state`; reveal.js fragments drive them by
 // postMessage (pause, step, setState, preset, play); leaving the slide unloads the iframe and
-// pauses the element. Screenshots: target/e2e/slides-{iframe,element}-WxH.png.
+// pauses the element. Screenshots: target/e2e/slides-{iframe,element}-WxH.png. And the compact
+// layout stays out of tall or narrow frames.
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -180,3 +181,23 @@ for (const [w, h] of SIZES) {
     await ctx.context.close();
   });
 }
+
+test('the compact layout is only for short, wide frames: a tall frame and a narrow one keep the usual layouts', async ({ browser, server }) => {
+  const ctx = await openPage(browser, 'about:blank');
+  const { page } = ctx;
+  for (const [w, h, compact] of [[1280, 1000, false], [640, 560, false], [1024, 768, true]]) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.goto(`${server.url}embed.html#preset=shape-not-size&controls=noiseTrace&lecture=1`);
+    await page.waitForFunction(() => __state()?.ready, null, { timeout: T_READY });
+    const got = await page.evaluate(() => ({
+      compact: getComputedStyle(document.getElementById('embed-root')).getPropertyValue('--sgd-compact').trim() === '1',
+      caption: getComputedStyle(document.querySelector('#embed-root .figure .card-head .caption')).display !== 'none',
+      sw: document.documentElement.scrollWidth,
+    }));
+    check(got.compact === compact, `${w}x${h}: compact ${got.compact}, expected ${compact}`);
+    check(got.caption === !compact, `${w}x${h}: the landscape's caption is ${got.caption ? 'shown' : 'hidden'}`);
+    check(got.sw <= w, `${w}x${h}: horizontal overflow (${got.sw})`);
+  }
+  noErrors(ctx);
+  await ctx.context.close();
+});
