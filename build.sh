@@ -284,22 +284,29 @@ count_simd() {
 gz_size() { gzip -9 -c "$1" | wc -c; }
 
 # Writes www/build-id.js for the service worker (www/sw.js): the build's id (a hash of every
-# file the page serves) and the list of those files, which the worker precaches. A rebuild that
-# changes any file changes the id, so browsers replace the worker and its cache.
+# file the page serves) and those files in two lists: the shell (pages, styles, JS modules, the
+# schema), which the worker precaches at install, and the lazy files (the two wasm builds, the
+# data), which it caches only when the page fetches them, so a first visit downloads only the
+# build the browser runs and the data it reads. A rebuild that changes any file changes the id,
+# so browsers replace the worker and its cache.
 write_build_id() {
-  local files id
+  local files shell lazy id
   # (Not the CLI-only data, fmnist-train6000 and fmnist-test10000, which the page never loads,
   # nor the TypeScript declarations.)
   files="$(cd www && find . -type f ! -name build-id.js ! -name sw.js ! -name '*.md' ! -name LICENSE \
     ! -name 'fmnist-train6000-*' ! -name 'fmnist-test10000-*' ! -name '*.d.ts' | sed 's|^\./||' | LC_ALL=C sort)"
   id="$(cd www && tr '\n' '\0' <<<"$files" | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+  lazy="$(grep -E '^(pkg|pkg-scalar|data)/' <<<"$files" || true)"
+  shell="$(grep -vE '^(pkg|pkg-scalar|data)/' <<<"$files" || true)"
   {
     echo "// Written by ./build.sh build: the build's id and files, for sw.js. Do not edit."
-    printf 'self.SGD_ESCAPE_BUILD = { id: %s, files: [\n' "\"$id\""
-    sed 's|.*|  "&",|' <<<"$files"
+    printf 'self.SGD_ESCAPE_BUILD = { id: %s, shell: [\n' "\"$id\""
+    sed 's|.*|  "&",|' <<<"$shell"
+    echo '], lazy: ['
+    [[ -z "$lazy" ]] || sed 's|.*|  "&",|' <<<"$lazy"
     echo '] };'
   } >www/build-id.js
-  echo "  www/build-id.js: build $id, $(wc -l <<<"$files") files"
+  echo "  www/build-id.js: build $id, $(wc -l <<<"$shell") shell files precached, $(grep -c . <<<"$lazy") cached on demand"
 }
 
 build_simd() {

@@ -33,10 +33,10 @@ export default defineConfig({
     trace: 'off',
     screenshot: 'off',
     video: 'off',
-    // The page registers a service worker (www/sw.js) that precaches the build for offline
-    // use; its install would fetch files the tests check are loaded lazily (data, the minima,
-    // the wasm build a browser does not use). The figures are tested without it; sw.js itself
-    // is unit-tested (tests/unit/sw.test.mjs).
+    // The page registers a service worker (www/sw.js) for offline use; it would answer the
+    // requests the tests watch (which files load, and when) from its cache. The figures are
+    // tested without it; tests/e2e/offline.spec.mjs alone allows it (test.use there), and
+    // sw.js is unit-tested too (tests/unit/sw.test.mjs).
     serviceWorkers: 'block',
   },
 });

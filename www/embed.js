@@ -21,11 +21,16 @@ const id = figureOf(location.hash);
 const open = /** @type {HTMLAnchorElement} */ (h('a', { href: `index.html${location.hash}`, target: '_blank', rel: 'noopener', text: 'Open the full interactive page' }));
 const brand = h('p', { class: 'embed-brand' }, 'sgd-escape · Zhu et al., ICML 2019 · ', open);
 
+/** Whether the stylesheet's compact layout (a short frame) is on. */
+const compactLayout = () => getComputedStyle(root).getPropertyValue('--sgd-compact').trim() === '1';
+
 mountFigure(id, root, {
   hash: location.hash,
   keyTarget: document,
   lectureTarget: document.documentElement,
-  fitHeight: () => window.innerHeight,
+  // The landscape is capped to the frame's height; in the compact layout (a short frame, e.g.
+  // a slide) the stylesheet sizes it to the frame instead (style.css, "compact embeds").
+  fitHeight: () => (compactLayout() ? Infinity : window.innerHeight),
   linkBase: () => new URL('embed.html', location.href).href,
   footer: brand,
 }).then((fig) => {

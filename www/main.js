@@ -107,5 +107,5 @@ function boot() {
 
 boot();
 
-// After one visit the page, both wasm builds and the data work offline (sw.js).
+// After one visit the page, the wasm build it ran and the data it read work offline (sw.js).
 registerOffline(navigator, location);

@@ -11,7 +11,8 @@
 // under any sub-path, from another origin (the host must send CORS headers) and offline once
 // loaded, with no CDN. Shadow DOM keeps its styles and ids apart, so several elements on one page
 // are independent. Each starts when it nears the viewport and pauses when it leaves (resuming
-// when it comes back, if it was playing).
+// when it comes back, if it was playing). With the attribute `fit` and a size from its host (a
+// slide: style="width: 960px; height: 560px") it fits that frame (style.css, "compact embeds").
 //
 // Properties: `figure`, the figure interface of www/figures/registry.js (play, pause, step, reset,
 // getState, setState, onChange, export, destroy), null until it has loaded; `ready`, a promise
