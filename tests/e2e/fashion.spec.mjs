@@ -55,7 +55,7 @@ test('FashionMNIST figure: loads its data and the saved minimum when scrolled to
   await ctx.context.close();
 });
 
-test('FashionMNIST stage 2 from the saved minimum advances, draws its curves and spectrum; pause holds, reset cancels; no main-thread task over 500 ms', async ({ browser, server }) => {
+test('FashionMNIST stage 2 from the saved minimum advances, draws its curves and spectrum; pause holds, reset cancels; longest main-thread task reported', async ({ browser, server }) => {
   const url = server.url;
   const ctx = await openPage(browser, url, { longTasks: true });
   const { page } = ctx;
@@ -127,7 +127,8 @@ test('FashionMNIST stage 2 from the saved minimum advances, draws its curves and
   const after = await fashionState(page);
   check(after.iteration === 0 && Object.values(after.records).every((n) => n === 1), `after reset: iteration 0 and only the start record, got ${JSON.stringify(after)}`);
   check((await page.textContent('#fashion-play')).trim() === 'Play', 'after reset the button should read Play');
-  // The main thread was never blocked for long.
+  // The longest main-thread task is reported, not asserted: a timing depends on the machine's
+  // load (speed is measured by ./build.sh bench, never in a test).
   const tasks = await page.evaluate(({ since, skip }) => window.__longTasks
     .filter((t) => t.start >= since && !skip.some(([a, b]) => t.start < b && t.start + t.duration > a))
     .map((t) => t.duration), { since: t0, skip: own });
@@ -135,7 +136,6 @@ test('FashionMNIST stage 2 from the saved minimum advances, draws its curves and
   const perf = done.perf || { msPerIter: {} };
   const speeds = Object.entries(perf.msPerIter).map(([id, ms]) => `${id} ${ms.toFixed(1)} ms/it`).join(', ');
   console.log(`      info: ${speeds}; record ${perf.recordMs ? Math.round(perf.recordMs) : '?'} ms; ${done.shards} worker(s); ${tasks.length} long tasks, longest ${Math.round(worst)} ms`);
-  check(worst < 500, `a main-thread task took ${Math.round(worst)} ms`);
   check(done.errors.length === 0, `figure errors: ${done.errors.join(' | ')}`);
   noErrors(ctx);
   await ctx.context.close();
