@@ -27,6 +27,7 @@ use crate::landscape::basin::{draw_data, PointStats};
 use crate::linalg::Sym2;
 use crate::noise::{covariance_2d, Method};
 use crate::rng::Rng;
+use crate::schema::Figure;
 use serde::Serialize;
 
 /// What a sweep varies.
@@ -47,14 +48,12 @@ impl Vary {
     /// All four, in the order the CLI documents them.
     pub const ALL: [Vary; 4] = [Vary::Angle, Vary::Anisotropy, Vary::Sharpness, Vary::Spread];
 
+    /// Their ids, in the order of [`Vary::ALL`] (the schema's choices for `vary`).
+    pub const IDS: [&'static str; 4] = ["angle", "anisotropy", "sharpness", "spread"];
+
     /// The id of the CLI, the JSON and the page.
     pub fn id(self) -> &'static str {
-        match self {
-            Vary::Angle => "angle",
-            Vary::Anisotropy => "anisotropy",
-            Vary::Sharpness => "sharpness",
-            Vary::Spread => "spread",
-        }
+        Vary::IDS[self as usize]
     }
 
     /// The sweep with this id.
@@ -209,6 +208,67 @@ impl SweepConfig {
             iterations: 500,
             toy: ToyConfig::default(),
         }
+    }
+
+    /// A sweep from the JS API's or a config file's fields, checked against the schema
+    /// (`figure=sweep`, src/schema/sweep.rs): `vary` first (it sets the default range), then
+    /// the others in any order, then [`SweepConfig::validate`]. Errors name the key.
+    pub fn from_fields<I>(fields: I) -> Result<Self, ConfigError>
+    where
+        I: IntoIterator<Item = (String, FieldValue)>,
+    {
+        let fields: Vec<(String, FieldValue)> = fields.into_iter().collect();
+        let mut c = SweepConfig::new(Vary::Angle);
+        if let Some((key, value)) = fields.iter().rev().find(|(k, _)| k == "vary") {
+            c.set(key, value)?;
+        }
+        for (key, value) in fields.iter().filter(|(k, _)| k != "vary") {
+            c.set(key, value)?;
+        }
+        c.validate()?;
+        Ok(c)
+    }
+
+    /// Sets one key after checking its value against the schema; on error nothing changes.
+    /// Setting `vary` also puts `from` and `to` back to its default range. The rules that tie
+    /// keys together are [`SweepConfig::validate`]'s.
+    pub fn set(&mut self, key: &str, value: &FieldValue) -> Result<(), ConfigError> {
+        let s = Figure::Sweep.api_setting(key)?;
+        match s.key {
+            "vary" => {
+                let vary = Vary::from_id(s.parse_choice(value)?).unwrap_or(self.vary);
+                (self.from, self.to) = vary.default_range();
+                self.vary = vary;
+            }
+            "points" => self.points = s.parse_integer(value)? as usize,
+            "from" => self.from = s.parse_number(value)?,
+            "to" => self.to = s.parse_number(value)?,
+            "iterations" => self.iterations = s.parse_integer(value)?,
+            _ => self.toy.set(key, value)?,
+        }
+        Ok(())
+    }
+
+    /// Every setting by key, in the schema's order (what [`SweepConfig::from_fields`] reads).
+    pub fn to_fields(&self) -> Vec<(String, FieldValue)> {
+        let n = |x: f64| FieldValue::Number(x);
+        let mut out = vec![
+            (
+                "vary".to_string(),
+                FieldValue::Text(self.vary.id().to_string()),
+            ),
+            ("points".to_string(), n(self.points as f64)),
+            ("from".to_string(), n(self.from)),
+            ("to".to_string(), n(self.to)),
+            ("iterations".to_string(), n(self.iterations as f64)),
+        ];
+        out.extend(
+            self.toy
+                .to_fields()
+                .into_iter()
+                .filter(|(k, _)| k != "methods"),
+        );
+        out
     }
 
     /// The values of the points.
