@@ -75,6 +75,9 @@ test('the caption states rho with its value and claims a fall only beyond the in
   assert.match(flat, /2 of 4 points so far/);
   assert.match(flat, /No rank correlation/);
   assert.doesNotMatch(flat, /ρ/);
+  const pending = sweepCaption({ vary: 'angle', total: 4, spearman: undefined, points: [point(0, 3), point(90, 1)] });
+  assert.match(pending, /being computed/);
+  assert.doesNotMatch(pending, /No rank correlation/, 'a rho not yet computed is not a missing one');
   assert.equal(sweepCaption({ vary: 'angle', total: 4, spearman: null, points: [] }), '');
   assert.match(sweepCaption({ vary: 'angle', total: 4, spearman: null, points: [], running: true }), /first of 4/);
 });
@@ -122,4 +125,23 @@ test('any split of the points over workers gives the same points, bit for bit', 
   for (const p of one) {
     assert.ok(Number.isFinite(p.ratio) && p.low95 <= p.escaped / p.runs && p.escaped / p.runs <= p.high95);
   }
+});
+
+test('a sweep state written by sweepHash parses back to the same state with Rust\'s parser', { skip: SKIP }, async () => {
+  const { parsePermalink } = await wasm();
+  const state = { ...DEFAULTS, vary: 'anisotropy', points: 6, from: 0.2, to: 0.9, runs: 30, noiseTrace: 0.02, seed: 11, sharpLambda1: 150, workers: 3, playing: false };
+  const hash = sweepHash(state, { controls: ['vary', 'range'], lecture: true });
+  const link = parsePermalink(hash);
+  assert.deepEqual(link.notices, []);
+  assert.deepEqual(link.warnings, []);
+  assert.equal(link.figure, 'sweep');
+  assert.deepEqual(sweepState(link), state);
+  assert.equal(sweepHash(sweepState(link), { controls: link.controls, lecture: link.lecture }), hash);
+  // Unset ends parse to the default range of what varies.
+  const d = parsePermalink('#figure=sweep&vary=spread');
+  assert.deepEqual([d.sweep.from, d.sweep.to], [0.02, 0.12]);
+  // Past the angle's range: a notice naming `to`, and the default end.
+  const bad = parsePermalink('#figure=sweep&vary=angle&to=400');
+  assert.equal(bad.notices[0].key, 'to');
+  assert.equal(bad.sweep.to, 90);
 });

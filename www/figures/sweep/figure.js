@@ -60,6 +60,8 @@ export function mountSweep(root, state = {}, { dir = 'pkg-scalar', hook: rootHoo
     markers: [],
     /** @type {number | null} */
     spearman: null,
+    /** the number of points `spearman` is for (-1: none asked) */
+    spearmanN: -1,
     planning: false,
     /** @type {string | null} the plan's error, if the settings are not a valid sweep */
     invalid: null,
@@ -79,6 +81,8 @@ export function mountSweep(root, state = {}, { dir = 'pkg-scalar', hook: rootHoo
 
   const playing = () => !!(st.run && st.run.phase === 'running') || (st.wantPlay && !st.run);
   const results = () => (st.run ? st.run.finished() : []);
+  // Rho is for the points so far once the worker has answered (undefined: being computed).
+  const rho = () => (st.spearmanN === results().length || results().length < 2 ? st.spearman : undefined);
 
   function emit() {
     if (!listeners.size) return;
@@ -89,7 +93,7 @@ export function mountSweep(root, state = {}, { dir = 'pkg-scalar', hook: rootHoo
   }
 
   function caption() {
-    return sweepCaption({ vary: st.config.vary, points: results(), total: st.run ? st.run.total : st.config.points, spearman: st.spearman, running: playing() });
+    return sweepCaption({ vary: st.config.vary, points: results(), total: st.run ? st.run.total : st.config.points, spearman: rho(), running: playing() });
   }
 
   function update() {
@@ -190,8 +194,8 @@ export function mountSweep(root, state = {}, { dir = 'pkg-scalar', hook: rootHoo
 
   function askSpearman() {
     const pts = results();
-    if (!st.pool || pts.length < 2) { st.spearman = null; return; }
-    st.pool.post(0, { type: 'spearman', req: st.generation, trHSigma: pts.map((p) => p.trHSigma), fraction: pts.map(fractionOf) });
+    if (!st.pool || pts.length < 2) { st.spearman = null; st.spearmanN = pts.length; return; }
+    st.pool.post(0, { type: 'spearman', req: st.generation, n: pts.length, trHSigma: pts.map((p) => p.trHSigma), fraction: pts.map(fractionOf) });
   }
 
   /** @param {number} pid the pool that replied @param {number} j @param {any} msg */
@@ -251,6 +255,7 @@ export function mountSweep(root, state = {}, { dir = 'pkg-scalar', hook: rootHoo
       }
       case 'spearman':
         st.spearman = msg.rho ?? null;
+        st.spearmanN = msg.n;
         update();
         emit();
         return;
@@ -276,6 +281,7 @@ export function mountSweep(root, state = {}, { dir = 'pkg-scalar', hook: rootHoo
     st.generation += 1;
     st.run = null;
     st.spearman = null;
+    st.spearmanN = -1;
     st.planning = false;
     st.wantPlay = false;
     st.wantStep = false;
@@ -333,11 +339,12 @@ export function mountSweep(root, state = {}, { dir = 'pkg-scalar', hook: rootHoo
       ...c,
       workers: st.workers,
       playing: playing(),
-      done: !!run && run.phase === 'done',
+      // Done once every point is in and rho is for all of them.
+      done: !!run && run.phase === 'done' && rho() !== undefined,
       progress: { done: run ? run.done : 0, total: run ? run.total : c.points },
       results: results().map((p) => ({ ...p })),
       markers: st.markers.map((m) => ({ ...m })),
-      spearman: st.spearman,
+      spearman: rho() ?? null,
       xKey: xKeyFor(c.vary),
       caption: caption(),
     };

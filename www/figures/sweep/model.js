@@ -226,7 +226,8 @@ const pct = (/** @type {number} */ x) => `${(100 * x).toFixed(x > 0 && x < 0.01 
  * The caption the results allow: the points done, the rank correlation with its value (or why
  * there is none), and the two ends compared by their Wilson 95% intervals. It claims a rise or
  * a fall only when the ends' intervals are disjoint; otherwise it says they overlap.
- * @param {{ vary: string, points: SweepPoint[], total: number, spearman: number | null, running?: boolean }} p
+ * @param {{ vary: string, points: SweepPoint[], total: number, spearman: number | null | undefined, running?: boolean }} p
+ *   spearman: null when there is none (a constant list), undefined while it is being computed
  * @returns {string}
  */
 export function sweepCaption({ vary, points, total, spearman, running = false }) {
@@ -236,7 +237,9 @@ export function sweepCaption({ vary, points, total, spearman, running = false })
   const state = points.length < total ? `${points.length} of ${total} points so far` : `All ${total} points`;
   parts.push(`${state}, ${runs} runs each.`);
   if (points.length >= 2) {
-    if (spearman === null || !Number.isFinite(spearman)) {
+    if (spearman === undefined) {
+      parts.push('Spearman\'s ρ: being computed…');
+    } else if (spearman === null || !Number.isFinite(spearman)) {
       parts.push('No rank correlation: Tr(HΣ) or the escape fraction is the same at every point.');
     } else {
       parts.push(`Spearman's ρ between Tr(HΣ) and the escape fraction: ${spearman.toFixed(2)} over ${points.length} points.`);

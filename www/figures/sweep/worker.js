@@ -8,7 +8,7 @@
 //   { type: 'init', dir }                        { type: 'ready', build, list, memoryBytes } | { type: 'fatal', message }
 //   { type: 'plan', req, config }                { type: 'plan', req, values, markers }
 //   { type: 'point', req, config, index, value } { type: 'point', req, index, point, ms, memoryBytes }
-//   { type: 'spearman', req, trHSigma, fraction } { type: 'spearman', req, rho }
+//   { type: 'spearman', req, n, trHSigma, fraction } { type: 'spearman', req, n, rho }
 //   any of them, on a bad config or value        { type: 'error', req, index?, message }
 //
 // A point's runs all happen inside one call, so a cancelled sweep is stopped by terminating the
@@ -52,7 +52,7 @@ async function handle(msg) {
       return;
     }
     case 'spearman':
-      postMessage({ type: 'spearman', req: msg.req, rho: wasm.sweepSpearman(Float64Array.from(msg.trHSigma), Float64Array.from(msg.fraction)) ?? null });
+      postMessage({ type: 'spearman', req: msg.req, n: msg.n, rho: wasm.sweepSpearman(Float64Array.from(msg.trHSigma), Float64Array.from(msg.fraction)) ?? null });
       return;
     default:
       postMessage({ type: 'error', req: msg.req, message: `unknown request ${msg.type}` });
