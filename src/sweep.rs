@@ -511,7 +511,9 @@ pub fn wilson_interval(k: usize, n: usize) -> (f64, f64) {
     let z2 = z * z;
     let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
     let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / (1.0 + z2 / n);
-    ((centre - half).max(0.0), (centre + half).min(1.0))
+    // In exact arithmetic the interval holds the estimate (its ends are 0 and 1 at k = 0 and
+    // k = n); rounding may leave 3e-17 instead of 0, so the ends are clamped to hold it.
+    ((centre - half).clamp(0.0, p), (centre + half).clamp(p, 1.0))
 }
 
 #[cfg(test)]
@@ -536,6 +538,14 @@ mod tests {
         assert!((hi - 0.036_995).abs() < 1e-5, "{hi}");
         let (lo, hi) = wilson_interval(50, 100);
         assert!((lo - 0.403_832).abs() < 1e-5 && (hi - 0.596_168).abs() < 1e-5);
+        for n in [1, 7, 12, 20, 100, 1000] {
+            for k in 0..=n {
+                let (lo, hi) = wilson_interval(k, n);
+                let p = k as f64 / n as f64;
+                assert!(0.0 <= lo && lo <= p && p <= hi && hi <= 1.0, "{k}/{n}: {lo}..{hi}");
+            }
+            assert_eq!((wilson_interval(0, n).0, wilson_interval(n, n).1), (0.0, 1.0));
+        }
     }
 
     #[test]

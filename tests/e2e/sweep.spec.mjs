@@ -88,3 +88,26 @@ test('embed.html#figure=sweep: the plot, the listed settings only, runs with pla
   check(!parts.vary && parts.runs && parts.lede && !parts.copy && parts.csv, `embed parts: ${JSON.stringify(parts)}`);
   noErrors(ctx);
 });
+
+test('preset=spread-sweep opens the sweep over SGD\'s data spread; <sgd-escape-figure figure="sweep"> runs its own sweep', async ({ browser, server }) => {
+  const ctx = await openPage(browser, new URL('index.html#preset=spread-sweep&points=3&runs=10&iterations=100&workers=1&play=1', server.url).href);
+  const { page } = ctx;
+  await sweepDone(page);
+  const s = await page.evaluate(() => __state('sweep'));
+  check(s.vary === 'spread' && s.from === 0.02 && s.to === 0.12 && s.xKey === 'trHSigma', `preset state: ${JSON.stringify({ vary: s.vary, from: s.from, to: s.to, xKey: s.xKey })}`);
+  check(s.results.length === 3 && s.results.every((p) => Number.isFinite(p.trHSigma) && p.trHSigma > 0), `spread points: ${JSON.stringify(s.results)}`);
+  check(s.results[0].trHSigma < s.results[2].trHSigma, 'SGD\'s Tr(HΣ) should grow with the spread');
+  // The custom element, on the same page.
+  await page.evaluate(async () => {
+    await import('./sgd-escape.js');
+    const el = document.createElement('sgd-escape-figure');
+    el.id = 'el';
+    for (const [k, v] of Object.entries({ figure: 'sweep', vary: 'anisotropy', points: '2', runs: '8', iterations: '50', workers: '1', autoplay: '1', controls: 'runs' })) el.setAttribute(k, v);
+    document.body.prepend(el);
+  });
+  await page.waitForFunction(() => __state('#el')?.done, null, { timeout: T_ADVANCE * 2 });
+  const e = await page.evaluate(() => __state('#el'));
+  check(e.vary === 'anisotropy' && e.results.length === 2 && e.results.map((p) => p.value).join() === '0,1', `element: ${JSON.stringify({ vary: e.vary, values: e.results.map((p) => p.value) })}`);
+  check(/^#figure=sweep&vary=anisotropy&points=2&/.test(e.hash), `element hash ${e.hash}`);
+  check(ctx.pageErrors.length === 0, `page errors: ${ctx.pageErrors.join(' | ')}`);
+});

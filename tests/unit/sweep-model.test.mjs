@@ -110,7 +110,7 @@ test('worker count, default ranges and the x axis', () => {
 
 test('any split of the points over workers gives the same points, bit for bit', { skip: SKIP }, async () => {
   const w = await wasm();
-  const config = { vary: 'angle', points: 5, runs: 12, iterations: 60, seed: 4 };
+  const config = { vary: 'angle', points: 5, runs: 12, iterations: 300, seed: 4 };
   const values = Array.from(w.sweepValues(config));
   const runAll = (k) => {
     const out = values.map(() => null);

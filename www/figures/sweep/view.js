@@ -75,7 +75,7 @@ export function buildSweepFigure({ full, controls }) {
 function section() {
   return h('section', { class: 'experiment', id: 'sweep', 'aria-labelledby': 'h-sweep' },
     h('header', { class: 'intro experiment-intro' },
-      h('p', { class: 'kicker', text: 'The theory, tested · paper Section 3' }),
+      h('p', { class: 'kicker', text: 'The theory, tested · escapes against Tr(HΣ)' }),
       h('h2', { class: 'section-title', id: 'h-sweep', text: 'Escape rate against the indicator' }),
       h('p', { class: 'lede' },
         'The paper’s claim is quantitative: how often noise carries the runs out of the sharp minimum is governed by the indicator Tr(HΣ), so noise of a given trace beats isotropic noise of the same trace exactly when it is aligned with the curvature, where Tr(HΣ) / (Tr H·Tr Σ / D) exceeds 1. Here the noise keeps its trace and turns: at angle 0 all of it lies along the sharp basin’s top Hessian eigenvector (GLD 1st eigvec), at 90° all of it lies along the flat direction. Each point runs the 2-D experiment from the sharp minimum with the same seed, so the points differ by their noise alone; the bars are Wilson 95% intervals, and the marks above the plot show where the paper’s eight dynamics sit on the same axis. The native reference sweep is in ',
