@@ -542,9 +542,15 @@ mod tests {
             for k in 0..=n {
                 let (lo, hi) = wilson_interval(k, n);
                 let p = k as f64 / n as f64;
-                assert!(0.0 <= lo && lo <= p && p <= hi && hi <= 1.0, "{k}/{n}: {lo}..{hi}");
+                assert!(
+                    0.0 <= lo && lo <= p && p <= hi && hi <= 1.0,
+                    "{k}/{n}: {lo}..{hi}"
+                );
             }
-            assert_eq!((wilson_interval(0, n).0, wilson_interval(n, n).1), (0.0, 1.0));
+            assert_eq!(
+                (wilson_interval(0, n).0, wilson_interval(n, n).1),
+                (0.0, 1.0)
+            );
         }
     }
 
