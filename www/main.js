@@ -43,6 +43,8 @@ function scrollTo(fig) {
 
 /** @type {Record<string, string>} links parsed before their figure was mounted, by figure */
 const pendingLinks = {};
+/** The figure the page's own hash names and that hash: it is mounted with it. */
+const booted = { figure: links.active, hash: location.hash };
 
 /**
  * Reads `hash` with Rust's parser (a preset names its figure only there), then applies it to
@@ -56,8 +58,9 @@ function openLink(hash, scroll) {
     activate(fig);
     if (scroll) scrollTo(fig);
     const f = hook.figures[fig];
-    // A figure still mounting gets the link once it is mounted.
-    if (f) f.setState({ hash }); else pendingLinks[fig] = hash;
+    // A figure still mounting gets the link once it is mounted (unless it is mounted with it).
+    if (f) f.setState({ hash });
+    else if (!(fig === booted.figure && hash === booted.hash)) pendingLinks[fig] = hash;
   }).catch((e) => console.error(`[sgd-escape] link: ${e.message || e}`));
 }
 

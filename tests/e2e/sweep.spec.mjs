@@ -104,10 +104,13 @@ test('preset=spread-sweep opens the sweep over SGD\'s data spread; <sgd-escape-f
     el.id = 'el';
     for (const [k, v] of Object.entries({ figure: 'sweep', vary: 'anisotropy', points: '2', runs: '8', iterations: '50', workers: '1', autoplay: '1', controls: 'runs' })) el.setAttribute(k, v);
     document.body.prepend(el);
+    // An element starts when it nears the view.
+    el.scrollIntoView();
   });
   await page.waitForFunction(() => __state('#el')?.done, null, { timeout: T_ADVANCE * 2 });
   const e = await page.evaluate(() => __state('#el'));
   check(e.vary === 'anisotropy' && e.results.length === 2 && e.results.map((p) => p.value).join() === '0,1', `element: ${JSON.stringify({ vary: e.vary, values: e.results.map((p) => p.value) })}`);
-  check(/^#figure=sweep&vary=anisotropy&points=2&/.test(e.hash), `element hash ${e.hash}`);
+  // The element's canonical link (written 200 ms after a change).
+  await page.waitForFunction(() => /^#figure=sweep&vary=anisotropy&points=2&/.test(__state('#el').hash), null, { timeout: T_ADVANCE });
   check(ctx.pageErrors.length === 0, `page errors: ${ctx.pageErrors.join(' | ')}`);
 });
