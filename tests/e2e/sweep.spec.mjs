@@ -1,7 +1,8 @@
 // End-to-end tests of the sweep figure: a small sweep opened by a link runs in the workers, its
 // points (through the public getState and export) have finite ratios and intervals containing
 // their fractions, the eight dynamics are marked, the result does not depend on the worker
-// count, pause holds and reset clears; the embed shows the listed settings only.
+// count or the build (SIMD or scalar), pause holds and reset clears; the embed shows the listed
+// settings only; a preset and the custom element open it.
 
 import { test, T_ADVANCE, T_READY, canvasStats, check, frames, noErrors, openPage } from './fixtures.mjs';
 
@@ -113,4 +114,19 @@ test('preset=spread-sweep opens the sweep over SGD\'s data spread; <sgd-escape-f
   // The element's canonical link (written 200 ms after a change).
   await page.waitForFunction(() => /^#figure=sweep&vary=anisotropy&points=2&/.test(__state('#el').hash), null, { timeout: T_ADVANCE });
   check(ctx.pageErrors.length === 0, `page errors: ${ctx.pageErrors.join(' | ')}`);
+});
+
+test('the scalar build (no SIMD) gives the sweep\'s points bit for bit as the SIMD build', async ({ browser, server }) => {
+  const run = async (noSimd) => {
+    const ctx = await openPage(browser, new URL(`embed.html#${SMALL}&workers=2&play=1`, server.url).href, { noSimd });
+    await sweepDone(ctx.page);
+    const s = await ctx.page.evaluate(() => __state('sweep'));
+    await ctx.page.context().close();
+    return s;
+  };
+  const simd = await run(false);
+  const scalar = await run(true);
+  check(simd.engine === 'wasm SIMD128' && scalar.engine === 'wasm scalar', `engines: ${simd.engine}, ${scalar.engine}`);
+  check(JSON.stringify(scalar.results) === JSON.stringify(simd.results), 'the scalar and SIMD builds give different points');
+  check(JSON.stringify(scalar.markers) === JSON.stringify(simd.markers), 'the scalar and SIMD builds mark the dynamics differently');
 });

@@ -95,7 +95,7 @@ function section() {
             h('span', { class: 'readout-of' },
               'of ',
               h('span', { id: 'sweep-total', text: String(setting('sweep', 'points').default) })))),
-        h('progress', { id: 'sweep-progress', class: 'ohl-progress', max: '1', value: '0', 'aria-label': 'Points done' }),
+        h('progress', { id: 'sweep-progress', class: 'sweep-progress', max: '1', value: '0', 'aria-label': 'Points done' }),
         h('div', { class: 'plot-head' },
           h('h3', { id: 'h-sweep-plot', text: 'Runs that escaped, against the indicator at the sharp minimum' })),
         h('div', { class: 'canvas-box', id: 'sweep-plot-box' },
