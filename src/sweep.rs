@@ -27,6 +27,7 @@ use crate::landscape::basin::{draw_data, PointStats};
 use crate::linalg::Sym2;
 use crate::noise::{covariance_2d, Method};
 use crate::rng::Rng;
+use crate::schema::Figure;
 use serde::Serialize;
 
 /// What a sweep varies.
@@ -47,14 +48,12 @@ impl Vary {
     /// All four, in the order the CLI documents them.
     pub const ALL: [Vary; 4] = [Vary::Angle, Vary::Anisotropy, Vary::Sharpness, Vary::Spread];
 
+    /// Their ids, in the order of [`Vary::ALL`] (the schema's choices for `vary`).
+    pub const IDS: [&'static str; 4] = ["angle", "anisotropy", "sharpness", "spread"];
+
     /// The id of the CLI, the JSON and the page.
     pub fn id(self) -> &'static str {
-        match self {
-            Vary::Angle => "angle",
-            Vary::Anisotropy => "anisotropy",
-            Vary::Sharpness => "sharpness",
-            Vary::Spread => "spread",
-        }
+        Vary::IDS[self as usize]
     }
 
     /// The sweep with this id.
@@ -209,6 +208,67 @@ impl SweepConfig {
             iterations: 500,
             toy: ToyConfig::default(),
         }
+    }
+
+    /// A sweep from the JS API's or a config file's fields, checked against the schema
+    /// (`figure=sweep`, src/schema/sweep.rs): `vary` first (it sets the default range), then
+    /// the others in any order, then [`SweepConfig::validate`]. Errors name the key.
+    pub fn from_fields<I>(fields: I) -> Result<Self, ConfigError>
+    where
+        I: IntoIterator<Item = (String, FieldValue)>,
+    {
+        let fields: Vec<(String, FieldValue)> = fields.into_iter().collect();
+        let mut c = SweepConfig::new(Vary::Angle);
+        if let Some((key, value)) = fields.iter().rev().find(|(k, _)| k == "vary") {
+            c.set(key, value)?;
+        }
+        for (key, value) in fields.iter().filter(|(k, _)| k != "vary") {
+            c.set(key, value)?;
+        }
+        c.validate()?;
+        Ok(c)
+    }
+
+    /// Sets one key after checking its value against the schema; on error nothing changes.
+    /// Setting `vary` also puts `from` and `to` back to its default range. The rules that tie
+    /// keys together are [`SweepConfig::validate`]'s.
+    pub fn set(&mut self, key: &str, value: &FieldValue) -> Result<(), ConfigError> {
+        let s = Figure::Sweep.api_setting(key)?;
+        match s.key {
+            "vary" => {
+                let vary = Vary::from_id(s.parse_choice(value)?).unwrap_or(self.vary);
+                (self.from, self.to) = vary.default_range();
+                self.vary = vary;
+            }
+            "points" => self.points = s.parse_integer(value)? as usize,
+            "from" => self.from = s.parse_number(value)?,
+            "to" => self.to = s.parse_number(value)?,
+            "iterations" => self.iterations = s.parse_integer(value)?,
+            _ => self.toy.set(key, value)?,
+        }
+        Ok(())
+    }
+
+    /// Every setting by key, in the schema's order (what [`SweepConfig::from_fields`] reads).
+    pub fn to_fields(&self) -> Vec<(String, FieldValue)> {
+        let n = |x: f64| FieldValue::Number(x);
+        let mut out = vec![
+            (
+                "vary".to_string(),
+                FieldValue::Text(self.vary.id().to_string()),
+            ),
+            ("points".to_string(), n(self.points as f64)),
+            ("from".to_string(), n(self.from)),
+            ("to".to_string(), n(self.to)),
+            ("iterations".to_string(), n(self.iterations as f64)),
+        ];
+        out.extend(
+            self.toy
+                .to_fields()
+                .into_iter()
+                .filter(|(k, _)| k != "methods"),
+        );
+        out
     }
 
     /// The values of the points.
@@ -451,7 +511,9 @@ pub fn wilson_interval(k: usize, n: usize) -> (f64, f64) {
     let z2 = z * z;
     let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
     let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / (1.0 + z2 / n);
-    ((centre - half).max(0.0), (centre + half).min(1.0))
+    // In exact arithmetic the interval holds the estimate (its ends are 0 and 1 at k = 0 and
+    // k = n); rounding may leave 3e-17 instead of 0, so the ends are clamped to hold it.
+    ((centre - half).clamp(0.0, p), (centre + half).clamp(p, 1.0))
 }
 
 #[cfg(test)]
@@ -476,6 +538,20 @@ mod tests {
         assert!((hi - 0.036_995).abs() < 1e-5, "{hi}");
         let (lo, hi) = wilson_interval(50, 100);
         assert!((lo - 0.403_832).abs() < 1e-5 && (hi - 0.596_168).abs() < 1e-5);
+        for n in [1, 7, 12, 20, 100, 1000] {
+            for k in 0..=n {
+                let (lo, hi) = wilson_interval(k, n);
+                let p = k as f64 / n as f64;
+                assert!(
+                    0.0 <= lo && lo <= p && p <= hi && hi <= 1.0,
+                    "{k}/{n}: {lo}..{hi}"
+                );
+            }
+            assert_eq!(
+                (wilson_interval(0, n).0, wilson_interval(n, n).1),
+                (0.0, 1.0)
+            );
+        }
     }
 
     #[test]

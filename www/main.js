@@ -41,6 +41,11 @@ function scrollTo(fig) {
   if (el) el.scrollIntoView({ behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
 }
 
+/** @type {Record<string, string>} links parsed before their figure was mounted, by figure */
+const pendingLinks = {};
+/** The figure the page's own hash names and that hash: it is mounted with it. */
+const booted = { figure: links.active, hash: location.hash };
+
 /**
  * Reads `hash` with Rust's parser (a preset names its figure only there), then applies it to
  * the figure it describes, which becomes the active one.
@@ -53,7 +58,9 @@ function openLink(hash, scroll) {
     activate(fig);
     if (scroll) scrollTo(fig);
     const f = hook.figures[fig];
+    // A figure still mounting gets the link once it is mounted (unless it is mounted with it).
     if (f) f.setState({ hash });
+    else if (!(fig === booted.figure && hash === booted.hash)) pendingLinks[fig] = hash;
   }).catch((e) => console.error(`[sgd-escape] link: ${e.message || e}`));
 }
 
@@ -82,6 +89,7 @@ function boot() {
       openPreset: (p) => openLink(`#preset=${encodeURIComponent(p.id)}`, true),
     }).then((fig) => {
       hook.figures[id] = fig;
+      if (pendingLinks[id]) { fig.setState({ hash: pendingLinks[id] }); delete pendingLinks[id]; }
       fig.onChange((s) => {
         writeHashOf(id, s.hash);
         const live = document.getElementById('watch-live');

@@ -2,7 +2,7 @@
 //! state as `#figure=toy&lr=0.005&methods=gd,sgd&seed=3&play=1...`. Which keys a figure's
 //! link has, their order, types, ranges and defaults all come from the schema
 //! ([`crate::schema`]); each figure's state is in its own file ([`toy`], [`fashion`],
-//! [`one_hidden_layer`]) and is set through the experiments' own setters, so a link, the JS
+//! [`one_hidden_layer`], [`sweep`]) and is set through the experiments' own setters, so a link, the JS
 //! API and the CLI accept exactly the same values.
 //!
 //! A shared link is input from a stranger, so [`parse`] is total: it never panics, reads at
@@ -16,6 +16,7 @@
 mod encoding;
 pub mod fashion;
 pub mod one_hidden_layer;
+pub mod sweep;
 pub mod toy;
 
 use crate::config::{ConfigError, FieldValue};
@@ -27,6 +28,7 @@ use encoding::{describe, link_text, list_value, number_value, percent_decode, pe
 pub use fashion::FashionLink;
 pub use one_hidden_layer::OneHiddenLayerLink;
 use serde::Serialize;
+pub use sweep::SweepLink;
 pub use toy::ToyLink;
 
 /// Longest hash read; the rest is ignored (with a notice).
@@ -114,6 +116,8 @@ pub struct Permalink {
     pub fashion: FashionLink,
     /// The one-hidden-layer figure's state.
     pub one_hidden_layer: OneHiddenLayerLink,
+    /// The sweep figure's state.
+    pub sweep: SweepLink,
     /// Whether the figure plays at load.
     pub play: bool,
     /// Methods simulated but hidden in the legend.
@@ -136,6 +140,7 @@ impl Default for Permalink {
             toy: ToyLink::default(),
             fashion: FashionLink::default(),
             one_hidden_layer: OneHiddenLayerLink::default(),
+            sweep: SweepLink::default(),
             play: false,
             hide: Vec::new(),
             controls: None,
@@ -300,6 +305,7 @@ pub fn parse(hash: &str) -> Permalink {
                     Figure::Toy => apply_preset(&mut p.toy, &preset),
                     Figure::Fashion => apply_preset(&mut p.fashion, &preset),
                     Figure::OneHiddenLayer => apply_preset(&mut p.one_hidden_layer, &preset),
+                    Figure::Sweep => apply_preset(&mut p.sweep, &preset),
                 }
             }
             None => {
@@ -353,6 +359,7 @@ pub fn parse(hash: &str) -> Permalink {
                 Figure::OneHiddenLayer => {
                     apply_setting(&mut p.one_hidden_layer, &base.one_hidden_layer, s, raw)
                 }
+                Figure::Sweep => apply_setting(&mut p.sweep, &base.sweep, s, raw),
             }
         } else {
             let text = if keys.contains(&key.as_str()) {
@@ -392,6 +399,7 @@ pub fn parse(hash: &str) -> Permalink {
             &base.one_hidden_layer,
             &mut p.notices,
         ),
+        Figure::Sweep => check_figure(&mut p.sweep, &base.sweep, &mut p.notices),
     }
     p
 }
@@ -423,6 +431,7 @@ pub fn to_hash(p: &Permalink) -> String {
         Figure::Toy => p.toy.fields(),
         Figure::Fashion => p.fashion.fields(),
         Figure::OneHiddenLayer => p.one_hidden_layer.fields(),
+        Figure::Sweep => p.sweep.fields(),
     };
     for s in p.figure.settings().iter().filter(|s| s.link) {
         if let Some((_, v)) = fields.iter().find(|(k, _)| k == s.key) {

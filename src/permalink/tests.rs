@@ -80,7 +80,11 @@ fn bad_values_fall_back_to_the_default_with_a_notice_naming_the_key_and_range() 
         ("iterations", "0", "1..=10000000"),
         ("speed", "51", "1..=50"),
         ("play", "maybe", "1 or 0"),
-        ("figure", "bar", "toy, fashion, one-hidden-layer (or ohl)"),
+        (
+            "figure",
+            "bar",
+            "toy, fashion, one-hidden-layer, sweep (or ohl)",
+        ),
         ("controls", "lr,<b>", "noiseTrace"),
         ("workers", "99", "1..=8"),
         ("preset", "nope", "paper-figure-2"),
@@ -533,5 +537,38 @@ fn the_toy_timeline_iteration_round_trips_and_is_at_most_iterations() {
         (bad.toy.iterations, bad.toy.iteration),
         (300, None),
         "{bad:?}"
+    );
+}
+
+#[test]
+fn sweep_links_round_trip_and_bad_ranges_fall_back() {
+    use crate::sweep::Vary;
+    let p = parse("figure=sweep&vary=spread&points=4&runs=20&seed=5&workers=2");
+    assert!(p.notices.is_empty() && p.warnings.is_empty(), "{p:?}");
+    assert_eq!(p.figure, Figure::Sweep);
+    assert_eq!((p.sweep.vary, p.sweep.points), (Vary::Spread, 4));
+    assert_eq!((p.sweep.from, p.sweep.to), (None, None));
+    // Unset ends are the default range of what varies.
+    let c = p.sweep.config();
+    assert_eq!((c.from, c.to), Vary::Spread.default_range());
+    assert_eq!((c.toy.runs, c.toy.seed, p.sweep.workers), (20, 5, Some(2)));
+    assert_eq!(parse(&to_hash(&p)), p);
+    let q = parse("figure=sweep&vary=sharpness&from=50&to=300");
+    assert_eq!((q.sweep.from, q.sweep.to), (Some(50.0), Some(300.0)));
+    assert_eq!(parse(&to_hash(&q)), q);
+    // An angle past 180 degrees: within the schema's bounds, outside the angle's range.
+    let bad = parse("figure=sweep&vary=angle&to=400");
+    assert_eq!(bad.notices.len(), 1, "{:?}", bad.notices);
+    assert_eq!(bad.notices[0].key, "to");
+    assert_eq!(bad.sweep.to, None);
+    // Out of the schema's bounds, and a key the sweep does not have.
+    let bad = parse("figure=sweep&points=0&methods=gd&hide=gd");
+    assert_eq!(bad.notices[0].key, "points");
+    assert_eq!(bad.sweep.points, 10);
+    assert_eq!(bad.warnings.len(), 2, "{:?}", bad.warnings);
+    let preset = parse("preset=spread-sweep");
+    assert_eq!(
+        (preset.figure, preset.sweep.vary),
+        (Figure::Sweep, Vary::Spread)
     );
 }

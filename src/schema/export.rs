@@ -225,7 +225,8 @@ fn markdown_rows(out: &mut String, settings: &[Setting], cli: bool) {
 /// between `<!-- schema-tables -->` markers; a test checks they are this output).
 pub fn markdown() -> String {
     let head = "| key | value | default | CLI | what |\n|---|---|---|---|---|\n";
-    let mut out = String::from("Page keys (every figure; `hide` not for one-hidden-layer):\n\n");
+    let mut out =
+        String::from("Page keys (every figure; `hide` not for one-hidden-layer nor sweep):\n\n");
     out.push_str(head);
     markdown_rows(&mut out, &PAGE_KEYS, false);
     for f in Figure::ALL {

@@ -1,5 +1,5 @@
-//! The one definition of every setting of the three figures (`toy`, `fashion`,
-//! `one-hidden-layer`) and of the page-level link keys: key, type, range, default, label, help
+//! The one definition of every setting of the figures (`toy`, `fashion`, `one-hidden-layer`
+//! and `sweep`) and of the page-level link keys: key, type, range, default, label, help
 //! text, page control, CLI flag, whether a link carries it, and the presets.
 //!
 //! Everything else derives from it: the URL-hash parser and writer ([`crate::permalink`]), the
@@ -15,6 +15,7 @@ pub mod export;
 mod fashion;
 mod one_hidden_layer;
 mod page;
+mod sweep;
 mod toy;
 
 pub use check::fresh_seed;
@@ -390,7 +391,7 @@ impl Preset {
     }
 }
 
-/// The three figures (experiments).
+/// The figures: the three experiments and the sweep.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Figure {
@@ -400,11 +401,20 @@ pub enum Figure {
     Fashion,
     /// The one-hidden-layer study (paper Figure 4).
     OneHiddenLayer,
+    /// The escape fraction against the indicator while one setting of the 2-D experiment
+    /// varies (src/sweep.rs).
+    Sweep,
 }
 
 impl Figure {
-    /// All three, in page order.
-    pub const ALL: [Figure; 3] = [Figure::Toy, Figure::Fashion, Figure::OneHiddenLayer];
+    /// All four: the three experiments in page order, then the sweep (which the page shows
+    /// after the 2-D figure).
+    pub const ALL: [Figure; 4] = [
+        Figure::Toy,
+        Figure::Fashion,
+        Figure::OneHiddenLayer,
+        Figure::Sweep,
+    ];
 
     /// The id in links, the CLI's subcommand, JSON and the page's folders.
     pub fn id(self) -> &'static str {
@@ -412,6 +422,7 @@ impl Figure {
             Figure::Toy => "toy",
             Figure::Fashion => "fashion",
             Figure::OneHiddenLayer => "one-hidden-layer",
+            Figure::Sweep => "sweep",
         }
     }
 
@@ -438,6 +449,7 @@ impl Figure {
             Figure::OneHiddenLayer => {
                 "The indicator while a one-hidden-layer net trains (paper Figure 4)"
             }
+            Figure::Sweep => "The sweep: escape rate against the indicator Tr(HΣ)",
         }
     }
 
@@ -447,6 +459,7 @@ impl Figure {
             Figure::Toy => &toy::SETTINGS,
             Figure::Fashion => &fashion::SETTINGS,
             Figure::OneHiddenLayer => &one_hidden_layer::SETTINGS,
+            Figure::Sweep => &sweep::SETTINGS,
         }
     }
 
@@ -456,6 +469,7 @@ impl Figure {
             Figure::Toy => &toy::PRESETS,
             Figure::Fashion => &fashion::PRESETS,
             Figure::OneHiddenLayer => &one_hidden_layer::PRESETS,
+            Figure::Sweep => &sweep::PRESETS,
         }
     }
 
@@ -465,6 +479,7 @@ impl Figure {
             Figure::Toy => &toy::PARTS,
             Figure::Fashion => &fashion::PARTS,
             Figure::OneHiddenLayer => &one_hidden_layer::PARTS,
+            Figure::Sweep => &sweep::PARTS,
         }
     }
 

@@ -1,6 +1,7 @@
 //! The page-level link keys: which figure, which preset, play, lecture mode, the methods
 //! hidden in the legend and the parts an embed shows. They mean the same for every figure
-//! (`hide` is not a key of the one-hidden-layer figure, which has no methods).
+//! (`hide` is not a key of the one-hidden-layer figure nor of the sweep, which have no
+//! methods).
 
 use super::{Choices, Figure, Setting, Value};
 
@@ -43,7 +44,8 @@ pub const PAGE_KEYS: [Setting; 6] = [
         .link(),
 ];
 
-/// Whether the page key `key` applies to `figure` (`hide` needs methods).
+/// Whether the page key `key` applies to `figure` (`hide` needs methods: not the
+/// one-hidden-layer figure's nor the sweep's).
 pub fn applies(key: &str, figure: Figure) -> bool {
-    !(key == "hide" && figure == Figure::OneHiddenLayer)
+    !(key == "hide" && matches!(figure, Figure::OneHiddenLayer | Figure::Sweep))
 }

@@ -122,6 +122,9 @@ fn api_round_trip(f: Figure, values: &[(String, crate::config::FieldValue)]) -> 
         Figure::OneHiddenLayer => {
             fields(OneHiddenLayerConfig::from_fields(values.to_vec()).map(|c| c.to_fields()))
         }
+        Figure::Sweep => {
+            fields(crate::sweep::SweepConfig::from_fields(values.to_vec()).map(|c| c.to_fields()))
+        }
     };
     // What was set is what is read back.
     for (k, v) in values {
@@ -150,19 +153,26 @@ fn every_api_setting_is_read_by_its_setter_and_written_by_to_fields() {
             for x in values {
                 let v = crate::config::FieldValue::Number(x);
                 let mut pairs = vec![(s.key.to_string(), v)];
-                // Cross-field rules of the 2-D figure: room for any runs or batch.
-                if f == Figure::Toy && s.key == "runs" {
+                // Cross-field rules of the 2-D figure (and the sweep, which takes its
+                // settings): room for any runs or batch.
+                let toy = matches!(f, Figure::Toy | Figure::Sweep);
+                if toy && s.key == "runs" {
                     pairs.push(("samples".into(), crate::config::FieldValue::Number(1.0)));
                 }
-                if f == Figure::Toy && s.key == "batchSize" {
+                if toy && s.key == "batchSize" {
                     pairs.push(("samples".into(), crate::config::FieldValue::Number(x)));
                     pairs.push(("runs".into(), crate::config::FieldValue::Number(1.0)));
                 }
-                if f == Figure::Toy && s.key == "sharpLambda2" {
+                if toy && s.key == "sharpLambda2" {
                     pairs.push(("sharpLambda1".into(), crate::config::FieldValue::Number(x)));
                 }
-                if f == Figure::Toy && s.key == "samples" {
+                if toy && s.key == "samples" {
                     pairs.push(("runs".into(), crate::config::FieldValue::Number(1.0)));
+                }
+                // The sweep's range: negative values are angles, large ones eigenvalues.
+                if f == Figure::Sweep && (s.key == "from" || s.key == "to") {
+                    let vary = if x < 0.0 { "angle" } else { "sharpness" };
+                    pairs.push(("vary".into(), crate::config::FieldValue::Text(vary.into())));
                 }
                 api_round_trip(f, &pairs);
             }
@@ -205,6 +215,11 @@ fn out_of_range_values_are_rejected_naming_the_key_and_range() {
                     )])
                     .err()
                 }
+                Figure::Sweep => crate::sweep::SweepConfig::from_fields(vec![(
+                    s.key.to_string(),
+                    FieldValue::Number(over),
+                )])
+                .err(),
             };
             let e = e.unwrap_or_else(|| panic!("{}: `{}` = {over} accepted", f.id(), s.key));
             assert_eq!(e.field, s.key);

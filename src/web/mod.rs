@@ -507,6 +507,7 @@ struct PermalinkView {
     workers: Option<u64>,
     fashion: FashionLinkView,
     one_hidden_layer: OneHiddenLayerLinkView,
+    sweep: SweepLinkView,
     /// The parts an embed of this figure may show.
     control_list: &'static [&'static str],
     notices: Vec<crate::permalink::Notice>,
@@ -538,6 +539,58 @@ struct OneHiddenLayerLinkView {
     samples: usize,
     lr: f64,
     epoch: u64,
+}
+
+/// The sweep figure's state in a link: its settings as the JS API takes them (`from` and `to`
+/// resolved to the default range when the link leaves them out) and the worker count.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SweepLinkView {
+    vary: &'static str,
+    points: usize,
+    from: f64,
+    to: f64,
+    iterations: u64,
+    runs: usize,
+    lr: f64,
+    noise_trace: f64,
+    batch_size: usize,
+    samples: usize,
+    data_spread: f64,
+    seed: u32,
+    sharp_lambda1: f64,
+    sharp_lambda2: f64,
+    sharp_angle: f64,
+    flat_curvature: f64,
+    minima_distance: f64,
+    workers: Option<u64>,
+}
+
+impl SweepLinkView {
+    fn of(link: &crate::permalink::SweepLink) -> Self {
+        let c = link.config();
+        let (t, shape) = (&c.toy, &c.toy.shape);
+        SweepLinkView {
+            vary: c.vary.id(),
+            points: c.points,
+            from: c.from,
+            to: c.to,
+            iterations: c.iterations,
+            runs: t.runs,
+            lr: t.lr,
+            noise_trace: t.noise_trace,
+            batch_size: t.batch_size,
+            samples: t.samples,
+            data_spread: t.data_spread,
+            seed: t.seed,
+            sharp_lambda1: shape.sharp_lambda1,
+            sharp_lambda2: shape.sharp_lambda2,
+            sharp_angle: shape.sharp_angle,
+            flat_curvature: shape.flat_curvature,
+            minima_distance: shape.minima_distance,
+            workers: link.workers,
+        }
+    }
 }
 
 /// Parses a URL hash (`#figure=toy&lr=0.005...`) into valid settings, with `notices` for bad
@@ -585,6 +638,7 @@ pub fn parse_permalink(hash: JsValue) -> Result<JsValue, JsError> {
             lr: o.config.lr,
             epoch: o.epoch,
         },
+        sweep: SweepLinkView::of(&p.sweep),
         control_list: p.figure.parts(),
         notices: p.notices,
         warnings: p.warnings,

@@ -2,10 +2,10 @@
 //! the k-step loss prediction and the sweep's points (validate, convert, delegate).
 
 use super::{config_fields, field_value, js_error, to_js, ToySimulation, MAX_STEP};
-use crate::config::{check_integer, ConfigError, FieldValue, ToyConfig};
+use crate::config::{check_integer, ConfigError};
 use crate::landscape::shape::LandscapeShape;
 use crate::noise::Method;
-use crate::sweep::{spearman, wilson_interval, SweepConfig, Vary, MAX_POINTS};
+use crate::sweep::{spearman, wilson_interval, SweepConfig, Vary};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -97,41 +97,10 @@ pub fn sweep_list() -> Result<JsValue, JsError> {
     }))
 }
 
-/// A sweep config from `{ vary, points?, from?, to?, iterations?, ...toy and landscape keys }`.
+/// A sweep config from `{ vary?, points?, from?, to?, iterations?, ...toy and landscape keys }`
+/// (the sweep figure's API settings, checked by the schema: `SweepConfig::from_fields`).
 fn sweep_config(config: &JsValue) -> Result<SweepConfig, JsError> {
-    let mut fields = config_fields(config)?;
-    let take = |fields: &mut Vec<(String, FieldValue)>, key: &str| {
-        fields
-            .iter()
-            .position(|(k, _)| k == key)
-            .map(|i| fields.remove(i).1)
-    };
-    let vary = match take(&mut fields, "vary") {
-        Some(FieldValue::Text(id)) if Vary::from_id(&id).is_some() => Vary::from_id(&id),
-        other => {
-            return Err(js_error(ConfigError::new(
-                "vary",
-                "one of angle, anisotropy, sharpness, spread",
-                &other.map_or("nothing".to_string(), |v| v.describe()),
-            )))
-        }
-    }
-    .unwrap_or(Vary::Angle);
-    let mut c = SweepConfig::new(vary);
-    if let Some(v) = take(&mut fields, "points") {
-        c.points = check_integer("points", &v, 1, MAX_POINTS as u64).map_err(js_error)? as usize;
-    }
-    for (key, slot) in [("from", &mut c.from), ("to", &mut c.to)] {
-        if let Some(v) = take(&mut fields, key) {
-            *slot = vary.range().check(key, &v).map_err(js_error)?;
-        }
-    }
-    if let Some(v) = take(&mut fields, "iterations") {
-        c.iterations = check_integer("iterations", &v, 1, MAX_SEEK).map_err(js_error)?;
-    }
-    c.toy = ToyConfig::from_fields(fields).map_err(js_error)?;
-    c.validate().map_err(js_error)?;
-    Ok(c)
+    SweepConfig::from_fields(config_fields(config)?).map_err(js_error)
 }
 
 /// The values of a sweep's points (for a page that hands them out to workers).

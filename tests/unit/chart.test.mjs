@@ -90,3 +90,13 @@ test('casing outlines light colours only', () => {
   assert.equal(casing('#000000'), null);
   assert.equal(casing('#0072B2'), null);
 });
+
+test('paddedExtent widens the finite values\' range and gives room around a single value', async () => {
+  const { paddedExtent } = await import('../../www/lib/chart.js');
+  assert.deepEqual(paddedExtent([1, 3, NaN, Infinity], 0.5), [0, 4]);
+  const [lo, hi] = paddedExtent([2]);
+  assert.ok(lo < 2 && hi > 2);
+  const [a, b] = paddedExtent([0, 0]);
+  assert.ok(a < 0 && b > 0, 'a zero-width range at 0 still gets room');
+  assert.deepEqual(paddedExtent([], 0.1, [0, 2]), [0, 2]);
+});

@@ -28,7 +28,7 @@ const numeric = (s) => s.type === 'integer' || s.type === 'number' || s.type ===
 test('every figure and setting has a unique id or key, a label and a help text', { skip: NO_SCHEMA }, () => {
   assert.equal(typeof schema.schemaVersion, 'number');
   const ids = schema.figures.map((f) => f.id);
-  assert.deepEqual(ids, ['toy', 'fashion', 'one-hidden-layer']);
+  assert.deepEqual(ids, ['toy', 'fashion', 'one-hidden-layer', 'sweep']);
   for (const f of schema.figures) {
     const keys = f.settings.map((s) => s.key);
     assert.equal(new Set(keys).size, keys.length, `${f.id}: duplicate keys ${keys}`);

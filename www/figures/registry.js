@@ -46,6 +46,7 @@ export const FIGURES = {
   'toy': () => import('./toy/index.js'),
   'fashion': () => import('./fashion/index.js'),
   'one-hidden-layer': () => import('./one-hidden-layer/index.js'),
+  'sweep': () => import('./sweep/index.js'),
 };
 
 /**

@@ -226,6 +226,28 @@ export class Panel {
     ctx.beginPath(); ctx.moveTo(Math.round(this.x) + 0.5, this.y); ctx.lineTo(Math.round(this.x) + 0.5, this.y + this.h + 0.5); ctx.stroke();
   }
 
+  /**
+   * A vertical interval at x from `lo` to `hi` (an error bar) with caps `cap` px wide each side,
+   * in the current stroke style; nothing for a non-finite end.
+   * @param {number} x
+   * @param {number} lo
+   * @param {number} hi
+   * @param {number} [cap]
+   */
+  interval(x, lo, hi, cap = 3) {
+    if (![x, lo, hi].every(Number.isFinite)) return;
+    const ctx = this.ctx;
+    const px = this.X(x);
+    const [y0, y1] = [this.Y(lo), this.Y(hi)];
+    ctx.beginPath();
+    ctx.moveTo(px, y0); ctx.lineTo(px, y1);
+    if (cap > 0) {
+      ctx.moveTo(px - cap, y0); ctx.lineTo(px + cap, y0);
+      ctx.moveTo(px - cap, y1); ctx.lineTo(px + cap, y1);
+    }
+    ctx.stroke();
+  }
+
   /** Clips drawing to the panel (call inside save/restore). */
   clip(pad = 0) {
     this.ctx.beginPath();
@@ -264,6 +286,24 @@ export function niceTicks(max, target = 5) {
   const ticks = [];
   for (let v = 0; v <= max * (1 + 1e-9); v += step) ticks.push(Math.round(v / step) * step);
   return ticks;
+}
+
+/**
+ * The range of the finite `values` widened by `pad` of its width each side (a single value or
+ * none: `fallback` around it), so points at the ends are not drawn on the axes.
+ * @param {number[]} values
+ * @param {number} [pad]
+ * @param {[number, number]} [fallback]
+ * @returns {[number, number]}
+ */
+export function paddedExtent(values, pad = 0.06, fallback = [0, 1]) {
+  const v = values.filter(Number.isFinite);
+  if (!v.length) return [fallback[0], fallback[1]];
+  const lo = Math.min(...v);
+  const hi = Math.max(...v);
+  if (!(hi > lo)) { const d = Math.abs(lo) * 0.1 || (fallback[1] - fallback[0]) / 2 || 1; return [lo - d, hi + d]; }
+  const d = (hi - lo) * pad;
+  return [lo - d, hi + d];
 }
 
 /** Y ticks for a linear range as Panel.yGrid wants them. */
