@@ -416,6 +416,11 @@ export function mountSweep(root, state = {}, { dir = 'pkg-scalar', hook: rootHoo
     exportCurves,
     /** @param {(s: any) => void} fn */
     onChange(fn) { listeners.add(fn); return () => listeners.delete(fn); },
+    /** @returns {Record<string, any>} the live numbers the shell adds to getState (ready, errors, engine, pointMs, memoryBytes) */
+    readout() {
+      const { controller: _self, ...live } = hook;
+      return { ...live, errors: hook.errors.slice() };
+    },
     layout,
     destroy() {
       st.destroyed = true;
