@@ -56,6 +56,9 @@ test('"New seed" on every figure draws a new seed, shows it and writes it into t
   await page.click('#ohl-new-seed');
   await page.waitForFunction((b) => __state('one-hidden-layer').seed !== b, before, { timeout: T_ADVANCE });
   const ohlSeed = await page.evaluate(() => __state('one-hidden-layer').seed);
+  // "New seed: N." or, once the worker has restarted, "Ready: ... (seed N)": either shows it.
+  await page.waitForFunction((s) => document.querySelector('#ohl-status').textContent.includes(String(s)), ohlSeed, { timeout: T_ADVANCE })
+    .catch(() => undefined);
   check((await page.textContent('#ohl-status')).includes(String(ohlSeed)), 'the status does not show the new seed');
   await page.waitForFunction((s) => location.hash.startsWith('#figure=one-hidden-layer') && location.hash.includes(`seed=${s}`), ohlSeed, { timeout: T_ADVANCE });
   noErrors(ctx);

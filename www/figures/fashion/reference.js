@@ -78,8 +78,8 @@ export function referenceSentence(groups, network) {
   }
   if (parts.length === 0) return null;
   const seeds = g.seeds.length === 1 ? `seed ${g.seeds[0]}` : `seeds ${g.seeds.join(', ')}`;
-  const images = Number(g.testImages).toLocaleString('en-US');
+  const images = Number.isFinite(g.testImages) ? `, test accuracy on ${Number(g.testImages).toLocaleString('en-US')} images` : '';
   return `Native reference runs (CLI, ${network.toUpperCase()}, paper dataset, ${seeds}, `
-    + `iteration ${Number(g.iterations).toLocaleString('en-US')}, test accuracy on ${images} images; `
+    + `iteration ${Number(g.iterations).toLocaleString('en-US')}${images}; `
     + `paired differences on the same seed): ${parts.join('; ')}.`;
 }

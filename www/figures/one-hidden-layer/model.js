@@ -167,7 +167,8 @@ export class OneHiddenLayerModel {
         Object.assign(this, { ready: true, loading: false, epoch: msg.epoch, epochs: msg.epochs, records: msg.records, inputs: msg.inputs, labels: msg.labels, settings: msg.settings || null, grid: msg.grid });
         this.engine = msg.build && msg.build.simd ? 'wasm SIMD128' : 'wasm scalar';
         Object.assign(this.dirty, { protocol: true, traces: true, boundary: true, readout: true, live: true });
-        this.on.status(this.playing ? 'Training…' : 'Ready: the untrained network at epoch 0. Press Play.', 'ok');
+        // The seed in the line: a New seed's own status may arrive before this reply.
+        this.on.status(this.playing ? 'Training…' : `Ready: the untrained network at epoch 0 (seed ${this.config.seed}). Press Play.`, 'ok');
         if (this.playing) this.setPlaying(true);
         break;
       case 'epoch':
