@@ -29,7 +29,7 @@ use crate::dynamics::ToyEnsemble;
 use crate::experiments::fashion::{
     Checkpoint, FashionConfig, FashionContext, FashionData, MethodRun,
 };
-use crate::landscape::network::{NetworkKind, NetworkWorkspace};
+use crate::landscape::network::{Architecture, NetworkKind, NetworkWorkspace};
 use crate::linalg::{lanczos_top_from, LanczosOptions};
 use crate::noise::Method;
 use crate::rng::Rng;

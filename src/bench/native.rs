@@ -5,6 +5,7 @@
 use super::{workload_names, BenchSuite};
 use crate::dynamics::ToyEnsemble;
 use crate::landscape::basin::point_stats;
+use crate::landscape::network::Architecture;
 use crate::noise::{covariance_2d, Method};
 use serde_json::{json, Value};
 use std::time::Instant;

@@ -12,6 +12,7 @@ use crate::experiments::fashion::{Checkpoint, FashionContext, MethodRun, MethodR
 use crate::experiments::fashion_results::{
     minimum_file_name, CurvePoint, FashionJob, FashionResult, Stage1Result,
 };
+use crate::landscape::network::Architecture;
 use crate::report::{FashionGdReport, FashionMethodReport};
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};

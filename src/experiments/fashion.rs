@@ -20,7 +20,7 @@ use crate::data::fashion::Dataset;
 use crate::data::{corrupt_labels, load_pair, pixels_to_unit_range, IdxError};
 use crate::landscape::cnn::Cnn;
 use crate::landscape::mlp::Mlp;
-use crate::landscape::network::{Network, NetworkKind, NetworkWorkspace};
+use crate::landscape::network::{Architecture, Network, NetworkKind, NetworkWorkspace};
 use crate::linalg::{dot_f64, lanczos_top_from, EigenPairs, GradientCovariance, LanczosOptions};
 use crate::noise::gradient::GradientNoise;
 use crate::noise::Method;
