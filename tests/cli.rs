@@ -362,7 +362,43 @@ fn kernels_option_selects_or_names_itself() {
         "20",
     ]));
     assert_eq!(auto, portable);
-    for bad in [&["toy", "--kernels", "fast"][..], &["toy", "--kernels"][..]] {
+    // After the subcommand, and in clap's `=` form.
+    for after in [
+        &[
+            "toy",
+            "--runs",
+            "5",
+            "--kernels",
+            "portable",
+            "--iterations",
+            "20",
+        ][..],
+        &[
+            "toy",
+            "--runs",
+            "5",
+            "--iterations",
+            "20",
+            "--kernels=portable",
+        ][..],
+    ] {
+        assert_eq!(json(&cli(after)), auto, "{after:?}");
+    }
+    for bad in [
+        &["toy", "--kernels", "fast"][..],
+        &[
+            "toy",
+            "--runs",
+            "5",
+            "--kernels",
+            "fast",
+            "--iterations",
+            "20",
+        ][..],
+        &["--kernels", "fast", "toy"][..],
+        &["toy", "--kernels"][..],
+        &["--kernels"][..],
+    ] {
         let out = cli(bad);
         assert_eq!(out.status.code(), Some(2), "{bad:?}");
         let err = String::from_utf8_lossy(&out.stderr);
