@@ -1,24 +1,10 @@
 //! The command line, run as a user would (native).
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::process::{Command, Output};
+#[path = "common/cli.rs"]
+mod common_cli;
 
-fn cli(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sgd-escape"))
-        .args(args)
-        .output()
-        .expect("the CLI binary runs")
-}
-
-/// The JSON a successful run printed.
-fn json(out: &Output) -> serde_json::Value {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
+use common_cli::{cli, json};
 
 #[test]
 fn toy_json_has_the_documented_shape() {
