@@ -4,6 +4,7 @@
 
 use super::{workload_names, BenchSuite};
 use crate::dynamics::ToyEnsemble;
+use crate::experiments::fashion::FashionContext;
 use crate::landscape::basin::point_stats;
 use crate::landscape::network::Architecture;
 use crate::noise::{covariance_2d, Method};
@@ -82,25 +83,28 @@ fn measure(suite: &mut BenchSuite, name: &str, quick: bool) -> Result<Value, Str
     }))
 }
 
+/// The full-batch loss, gradient and H v along `direction` at `theta`.
+fn loss_grad_hvp(
+    ctx: &FashionContext,
+    theta: &[f32],
+    direction: &[f32],
+) -> (f32, Vec<f32>, Vec<f32>) {
+    let mut ws = ctx.network.workspace();
+    let mut grad = vec![0.0f32; ctx.dim()];
+    let loss = ctx.full_gradient(theta, &mut grad, &mut ws);
+    let mut hv = vec![0.0f32; ctx.dim()];
+    ctx.full_hvp(theta, direction, &mut hv, &mut ws);
+    (loss, grad, hv)
+}
+
 /// The values the NumPy reference must reproduce for the same inputs (benches/numpy_ref.py).
 fn reference(suite: &mut BenchSuite) -> Value {
     // MLP: loss, gradient and HVP at the benchmark's point, with the labels trained on.
     let ctx = suite.context().clone();
     let theta = suite.theta().to_vec();
     let direction = suite.direction().to_vec();
-    let mut ws = ctx.network.workspace();
-    let mut grad = vec![0.0f32; ctx.dim()];
-    let loss = ctx.full_gradient(&theta, &mut grad, &mut ws);
-    let mut hv = vec![0.0f32; ctx.dim()];
+    let (loss, grad, hv) = loss_grad_hvp(&ctx, &theta, &direction);
     let d = &ctx.data;
-    ctx.network.hvp(
-        &theta,
-        &d.train_inputs,
-        &d.train_labels,
-        &direction,
-        &mut hv,
-        &mut ws,
-    );
     // 2-D: the data of 100 runs, probe points along the diagonal from the sharp to the flat
     // minimum (both branches active), each method's noise covariance there, and 20 GD steps.
     let config = super::toy_config(100);
@@ -138,19 +142,8 @@ fn reference(suite: &mut BenchSuite) -> Value {
     // CNN: the same at its benchmark point.
     let (cctx, ctheta, cdir) = suite.cnn_point();
     let (cctx, ctheta, cdir) = (cctx.clone(), ctheta.to_vec(), cdir.to_vec());
-    let mut cws = cctx.network.workspace();
-    let mut cgrad = vec![0.0f32; cctx.dim()];
-    let closs = cctx.full_gradient(&ctheta, &mut cgrad, &mut cws);
-    let mut chv = vec![0.0f32; cctx.dim()];
+    let (closs, cgrad, chv) = loss_grad_hvp(&cctx, &ctheta, &cdir);
     let cd = &cctx.data;
-    cctx.network.hvp(
-        &ctheta,
-        &cd.train_inputs,
-        &cd.train_labels,
-        &cdir,
-        &mut chv,
-        &mut cws,
-    );
     json!({
         "cnn": {
             "labels": cd.train_labels,
