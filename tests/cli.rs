@@ -1,24 +1,10 @@
 //! The command line, run as a user would (native).
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::process::{Command, Output};
+#[path = "common/cli.rs"]
+mod common_cli;
 
-fn cli(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sgd-escape"))
-        .args(args)
-        .output()
-        .expect("the CLI binary runs")
-}
-
-/// The JSON a successful run printed.
-fn json(out: &Output) -> serde_json::Value {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
+use common_cli::{cli, json};
 
 #[test]
 fn toy_json_has_the_documented_shape() {
@@ -362,7 +348,43 @@ fn kernels_option_selects_or_names_itself() {
         "20",
     ]));
     assert_eq!(auto, portable);
-    for bad in [&["toy", "--kernels", "fast"][..], &["toy", "--kernels"][..]] {
+    // After the subcommand, and in clap's `=` form.
+    for after in [
+        &[
+            "toy",
+            "--runs",
+            "5",
+            "--kernels",
+            "portable",
+            "--iterations",
+            "20",
+        ][..],
+        &[
+            "toy",
+            "--runs",
+            "5",
+            "--iterations",
+            "20",
+            "--kernels=portable",
+        ][..],
+    ] {
+        assert_eq!(json(&cli(after)), auto, "{after:?}");
+    }
+    for bad in [
+        &["toy", "--kernels", "fast"][..],
+        &[
+            "toy",
+            "--runs",
+            "5",
+            "--kernels",
+            "fast",
+            "--iterations",
+            "20",
+        ][..],
+        &["--kernels", "fast", "toy"][..],
+        &["toy", "--kernels"][..],
+        &["--kernels"][..],
+    ] {
         let out = cli(bad);
         assert_eq!(out.status.code(), Some(2), "{bad:?}");
         let err = String::from_utf8_lossy(&out.stderr);

@@ -9,6 +9,7 @@
 use sgd_escape::data::fashion::pixels_to_unit_range;
 use sgd_escape::data::load_pair;
 use sgd_escape::landscape::cnn::{Cnn, PARAMS};
+use sgd_escape::landscape::network::Architecture;
 use sgd_escape::rng::Rng;
 
 // ---------------------------------------------------------------------------------------------

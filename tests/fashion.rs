@@ -1,50 +1,43 @@
 //! The FashionMNIST experiment through the CLI (native). Stage 1 takes about a minute.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::process::{Command, Output};
+#[path = "common/cli.rs"]
+mod common_cli;
+
+use common_cli::{cli, json};
+use std::process::Output;
 
 const CHECKPOINT: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/www/data/fashion-minimum-seed0.bin"
 );
 
-fn cli(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sgd-escape"))
-        .args(args)
-        .output()
-        .expect("the CLI runs")
+/// `sgd-escape fashion` with `args` and one GD iteration of stage 2 with 2 sharpness draws
+/// (the cheapest complete run: stage 1 and its record).
+fn fashion_one_iteration(args: &[&str]) -> Output {
+    let quick = ["--iters", "1", "--methods", "gd", "--sharpness-draws", "2"];
+    cli(&[&["fashion"][..], args, &quick].concat())
 }
 
-fn json(out: &Output) -> serde_json::Value {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
+/// Stage 1 of seed 0 with the network flags `network`, saving its minimum with the exact
+/// kernels (the committed checkpoints are theirs; the page's wasm computes the same): the run
+/// and the saved checkpoint's bytes (empty if none was written).
+fn stage1_minimum(network: &[&str]) -> (Output, Vec<u8>) {
+    let path = std::env::temp_dir().join(format!(
+        "sgd-escape-minimum{}-{}.bin",
+        network.concat(),
+        std::process::id()
+    ));
+    let save = ["--seed", "0", "--kernels", "portable", "--save-start"];
+    let out = fashion_one_iteration(&[network, &save, &[path.to_str().unwrap()]].concat());
+    let made = std::fs::read(&path).unwrap_or_default();
+    std::fs::remove_file(&path).ok();
+    (out, made)
 }
 
 #[test]
 fn stage1_fits_every_label_and_regenerates_the_committed_checkpoint_bit_for_bit() {
-    let path = std::env::temp_dir().join(format!("sgd-escape-minimum-{}.bin", std::process::id()));
-    let out = cli(&[
-        "fashion",
-        "--network",
-        "mlp",
-        "--seed",
-        "0",
-        "--iters",
-        "1",
-        "--methods",
-        "gd",
-        "--sharpness-draws",
-        "2",
-        "--save-start",
-        path.to_str().unwrap(),
-        // The committed checkpoint is the exact kernels' (the page's wasm computes the same).
-        "--kernels",
-        "portable",
-    ]);
+    let (out, made) = stage1_minimum(&["--network", "mlp"]);
     let v = json(&out);
     let gd = &v["gd"];
     assert_eq!(gd["fitted"], true);
@@ -58,8 +51,6 @@ fn stage1_fits_every_label_and_regenerates_the_committed_checkpoint_bit_for_bit(
         (0.55..0.8).contains(&test),
         "test accuracy at the sharp minimum: {test}"
     );
-    let made = std::fs::read(&path).unwrap();
-    std::fs::remove_file(&path).ok();
     let committed = std::fs::read(CHECKPOINT).unwrap();
     assert!(
         made == committed,
@@ -293,8 +284,7 @@ fn seeds_on_two_threads_are_bit_identical_to_one_resume_and_summarise() {
 
 #[test]
 fn the_authors_code_dataset_has_6000_training_images_and_every_test_image() {
-    let out = cli(&[
-        "fashion",
+    let out = fashion_one_iteration(&[
         "--network",
         "mlp",
         "--dataset",
@@ -303,12 +293,6 @@ fn the_authors_code_dataset_has_6000_training_images_and_every_test_image() {
         "2",
         "--stage1-max",
         "1",
-        "--iters",
-        "1",
-        "--methods",
-        "gd",
-        "--sharpness-draws",
-        "2",
     ]);
     let v = json(&out);
     assert_eq!(v["dataset"], "authors-code");
@@ -325,24 +309,7 @@ const CNN_CHECKPOINT: &str = concat!(
 
 #[test]
 fn cnn_stage1_fits_every_label_and_regenerates_the_committed_checkpoint_bit_for_bit() {
-    let path =
-        std::env::temp_dir().join(format!("sgd-escape-cnn-minimum-{}.bin", std::process::id()));
-    let out = cli(&[
-        "fashion",
-        "--seed",
-        "0",
-        "--iters",
-        "1",
-        "--methods",
-        "gd",
-        "--sharpness-draws",
-        "2",
-        "--save-start",
-        path.to_str().unwrap(),
-        // The committed checkpoint is the exact kernels' (the page's wasm computes the same).
-        "--kernels",
-        "portable",
-    ]);
+    let (out, made) = stage1_minimum(&[]);
     let v = json(&out);
     assert_eq!(
         (&v["network"], &v["parameters"]),
@@ -361,8 +328,6 @@ fn cnn_stage1_fits_every_label_and_regenerates_the_committed_checkpoint_bit_for_
         (0.55..0.8).contains(&test),
         "test accuracy at the sharp minimum: {test}"
     );
-    let made = std::fs::read(&path).unwrap();
-    std::fs::remove_file(&path).ok();
     let committed = std::fs::read(CNN_CHECKPOINT).unwrap();
     assert!(
         made == committed,

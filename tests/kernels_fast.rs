@@ -26,6 +26,7 @@
 
 use sgd_escape::bench::BenchSuite;
 use sgd_escape::kernels::{self, check, portable, FastKernels, Kernels, BLOCK};
+use sgd_escape::landscape::network::Architecture;
 
 const U: f64 = 1.0 / (1u64 << 24) as f64;
 

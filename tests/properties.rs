@@ -11,6 +11,7 @@ use sgd_escape::experiments::fashion_session::FashionSettings;
 use sgd_escape::experiments::one_hidden_layer::OneHiddenLayerConfig;
 use sgd_escape::landscape::basin::{mean_loss, point_stats, sample_eval};
 use sgd_escape::landscape::mlp::Mlp;
+use sgd_escape::landscape::network::Architecture;
 use sgd_escape::linalg::Sym2;
 use sgd_escape::noise::{covariance_2d, Method, NoiseParams};
 use sgd_escape::rng::Rng;

@@ -29,7 +29,7 @@ use crate::dynamics::ToyEnsemble;
 use crate::experiments::fashion::{
     Checkpoint, FashionConfig, FashionContext, FashionData, MethodRun,
 };
-use crate::landscape::network::{NetworkKind, NetworkWorkspace};
+use crate::landscape::network::{Architecture, NetworkKind, NetworkWorkspace};
 use crate::linalg::{lanczos_top_from, LanczosOptions};
 use crate::noise::Method;
 use crate::rng::Rng;
@@ -115,6 +115,29 @@ pub struct BenchSuite {
     toys: Vec<(usize, ToyEnsemble)>,
 }
 
+/// The gradient workloads' checksum: the full-batch loss at `theta` plus the gradient's first
+/// entry (the gradient into `out`).
+fn grad_checksum(
+    ctx: &FashionContext,
+    theta: &[f32],
+    out: &mut [f32],
+    ws: &mut NetworkWorkspace,
+) -> f64 {
+    ctx.full_gradient(theta, out, ws) as f64 + out[0] as f64
+}
+
+/// The HVP workloads' checksum: the sum of the full-batch H v along `direction` (into `out`).
+fn hvp_checksum(
+    ctx: &FashionContext,
+    theta: &[f32],
+    direction: &[f32],
+    out: &mut [f32],
+    ws: &mut NetworkWorkspace,
+) -> f64 {
+    ctx.full_hvp(theta, direction, out, ws);
+    out.iter().map(|&x| x as f64).sum()
+}
+
 /// A random unit vector of length `dim` (f64 norm).
 fn unit_direction(dim: usize, rng: &mut Rng) -> Vec<f32> {
     let mut direction: Vec<f32> = (0..dim).map(|_| rng.normal() as f32).collect();
@@ -172,15 +195,7 @@ impl BenchSuite {
             None => ctx.initial_weights(),
         };
         let mut rng = Rng::for_stream(0, &[STREAM_TAG]);
-        let mut direction: Vec<f32> = (0..ctx.dim()).map(|_| rng.normal() as f32).collect();
-        let norm = direction
-            .iter()
-            .map(|&x| (x as f64) * (x as f64))
-            .sum::<f64>()
-            .sqrt();
-        for x in &mut direction {
-            *x = (*x as f64 / norm) as f32;
-        }
+        let direction = unit_direction(ctx.dim(), &mut rng);
         let ws = ctx.network.workspace();
         let cnn_direction =
             unit_direction(cnn_ctx.dim(), &mut Rng::for_stream(0, &[STREAM_TAG, 2]));
@@ -285,43 +300,21 @@ impl BenchSuite {
             }
             "cnn-grad" | "cnn-hvp" => {
                 let b = &mut self.cnn;
-                let d = &b.ctx.data;
                 for _ in 0..reps {
                     checksum = if workload == "cnn-grad" {
-                        b.ctx.full_gradient(&b.theta, &mut b.out, &mut b.ws) as f64
-                            + b.out[0] as f64
+                        grad_checksum(&b.ctx, &b.theta, &mut b.out, &mut b.ws)
                     } else {
-                        b.ctx.network.hvp(
-                            &b.theta,
-                            &d.train_inputs,
-                            &d.train_labels,
-                            &b.direction,
-                            &mut b.out,
-                            &mut b.ws,
-                        );
-                        b.out.iter().map(|&x| x as f64).sum()
+                        hvp_checksum(&b.ctx, &b.theta, &b.direction, &mut b.out, &mut b.ws)
                     };
                 }
             }
             "mlp-grad" | "hvp" | "cov60" | "lanczos20" => {
                 let b = &mut self.mlp;
-                let d = &b.ctx.data;
                 for _ in 0..reps {
                     checksum = match workload {
-                        "mlp-grad" => {
-                            b.ctx.full_gradient(&b.theta, &mut b.out, &mut b.ws) as f64
-                                + b.out[0] as f64
-                        }
+                        "mlp-grad" => grad_checksum(&b.ctx, &b.theta, &mut b.out, &mut b.ws),
                         "hvp" => {
-                            b.ctx.network.hvp(
-                                &b.theta,
-                                &d.train_inputs,
-                                &d.train_labels,
-                                &b.direction,
-                                &mut b.out,
-                                &mut b.ws,
-                            );
-                            b.out.iter().map(|&x| x as f64).sum()
+                            hvp_checksum(&b.ctx, &b.theta, &b.direction, &mut b.out, &mut b.ws)
                         }
                         "cov60" => b
                             .ctx
@@ -329,10 +322,7 @@ impl BenchSuite {
                             .trace(),
                         _ => {
                             let (ctx, theta, ws) = (&b.ctx, &b.theta, &mut b.ws);
-                            let op = |x: &[f32], y: &mut [f32]| {
-                                ctx.network
-                                    .hvp(theta, &d.train_inputs, &d.train_labels, x, y, ws)
-                            };
+                            let op = |x: &[f32], y: &mut [f32]| ctx.full_hvp(theta, x, y, ws);
                             let mut rng = Rng::for_stream(0, &[STREAM_TAG, 1]);
                             let result = lanczos_top_from(
                                 ctx.dim(),

@@ -4,7 +4,9 @@
 
 use super::{workload_names, BenchSuite};
 use crate::dynamics::ToyEnsemble;
+use crate::experiments::fashion::FashionContext;
 use crate::landscape::basin::point_stats;
+use crate::landscape::network::Architecture;
 use crate::noise::{covariance_2d, Method};
 use serde_json::{json, Value};
 use std::time::Instant;
@@ -81,25 +83,28 @@ fn measure(suite: &mut BenchSuite, name: &str, quick: bool) -> Result<Value, Str
     }))
 }
 
+/// The full-batch loss, gradient and H v along `direction` at `theta`.
+fn loss_grad_hvp(
+    ctx: &FashionContext,
+    theta: &[f32],
+    direction: &[f32],
+) -> (f32, Vec<f32>, Vec<f32>) {
+    let mut ws = ctx.network.workspace();
+    let mut grad = vec![0.0f32; ctx.dim()];
+    let loss = ctx.full_gradient(theta, &mut grad, &mut ws);
+    let mut hv = vec![0.0f32; ctx.dim()];
+    ctx.full_hvp(theta, direction, &mut hv, &mut ws);
+    (loss, grad, hv)
+}
+
 /// The values the NumPy reference must reproduce for the same inputs (benches/numpy_ref.py).
 fn reference(suite: &mut BenchSuite) -> Value {
     // MLP: loss, gradient and HVP at the benchmark's point, with the labels trained on.
     let ctx = suite.context().clone();
     let theta = suite.theta().to_vec();
     let direction = suite.direction().to_vec();
-    let mut ws = ctx.network.workspace();
-    let mut grad = vec![0.0f32; ctx.dim()];
-    let loss = ctx.full_gradient(&theta, &mut grad, &mut ws);
-    let mut hv = vec![0.0f32; ctx.dim()];
+    let (loss, grad, hv) = loss_grad_hvp(&ctx, &theta, &direction);
     let d = &ctx.data;
-    ctx.network.hvp(
-        &theta,
-        &d.train_inputs,
-        &d.train_labels,
-        &direction,
-        &mut hv,
-        &mut ws,
-    );
     // 2-D: the data of 100 runs, probe points along the diagonal from the sharp to the flat
     // minimum (both branches active), each method's noise covariance there, and 20 GD steps.
     let config = super::toy_config(100);
@@ -137,19 +142,8 @@ fn reference(suite: &mut BenchSuite) -> Value {
     // CNN: the same at its benchmark point.
     let (cctx, ctheta, cdir) = suite.cnn_point();
     let (cctx, ctheta, cdir) = (cctx.clone(), ctheta.to_vec(), cdir.to_vec());
-    let mut cws = cctx.network.workspace();
-    let mut cgrad = vec![0.0f32; cctx.dim()];
-    let closs = cctx.full_gradient(&ctheta, &mut cgrad, &mut cws);
-    let mut chv = vec![0.0f32; cctx.dim()];
+    let (closs, cgrad, chv) = loss_grad_hvp(&cctx, &ctheta, &cdir);
     let cd = &cctx.data;
-    cctx.network.hvp(
-        &ctheta,
-        &cd.train_inputs,
-        &cd.train_labels,
-        &cdir,
-        &mut chv,
-        &mut cws,
-    );
     json!({
         "cnn": {
             "labels": cd.train_labels,
@@ -180,39 +174,59 @@ fn reference(suite: &mut BenchSuite) -> Value {
     })
 }
 
-const USAGE: &str = "usage: sgd-escape-bench [--data DIR] [--engine NAME] [--only a,b,...] \
-[--quick] [--reference FILE] [--kernels auto|portable]\n  --data DIR        the page's data folder (default www/data)\n  \
---kernels K       auto (default: AVX2 + FMA / NEON when the CPU has them) or portable\n  \
---engine NAME     label of this build in the JSON (default native)\n  --only LIST       \
-comma-separated workloads (default all)\n  --quick           one op per workload (smoke test)\n  \
---reference FILE  also write the NumPy check's reference values to FILE";
+/// The runner's flags (tools/bench.mjs and build.sh's `bench_smoke` pass them).
+#[derive(clap::Parser, Debug)]
+#[command(
+    name = "sgd-escape-bench",
+    about = "Times every benchmark workload natively and prints the JSON report"
+)]
+struct BenchFlags {
+    /// The page's data folder.
+    #[arg(long = "data", value_name = "DIR", default_value = "www/data")]
+    data_dir: String,
+    /// auto (AVX2 + FMA / NEON when the CPU has them) or portable.
+    #[arg(long, value_name = "K", default_value = "auto", value_parser = crate::kernels::Kernels::parse)]
+    kernels: crate::kernels::Kernels,
+    /// Label of this build in the JSON.
+    #[arg(long, value_name = "NAME", default_value = "native")]
+    engine: String,
+    /// Comma-separated workloads (default all).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    only: Option<Vec<String>>,
+    /// One op per workload (smoke test).
+    #[arg(long)]
+    quick: bool,
+    /// Also write the NumPy check's reference values to FILE.
+    #[arg(long = "reference", value_name = "FILE")]
+    reference_file: Option<String>,
+}
 
-/// Runs the benchmark as the command line `args` says; returns the JSON report.
+/// Runs the benchmark as the command line `args` says; returns the JSON report (or, for
+/// `--help`, the usage).
 pub fn run(args: &[String]) -> Result<String, String> {
-    let mut data_dir = "www/data".to_string();
-    let mut engine = "native".to_string();
-    let mut only: Option<Vec<String>> = None;
-    let mut quick = false;
-    let mut reference_file: Option<String> = None;
-    let mut kernels = crate::kernels::Kernels::Auto;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = |flag: &str| {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
-        };
-        match a.as_str() {
-            "--data" => data_dir = value("--data")?,
-            "--engine" => engine = value("--engine")?,
-            "--only" => only = Some(value("--only")?.split(',').map(String::from).collect()),
-            "--quick" => quick = true,
-            "--reference" => reference_file = Some(value("--reference")?),
-            "--kernels" => kernels = crate::kernels::Kernels::parse(&value("--kernels")?)?,
-            "-h" | "--help" => return Ok(format!("{USAGE}\n")),
-            other => return Err(format!("unknown argument '{other}'\n{USAGE}")),
+    let argv = std::iter::once("sgd-escape-bench".to_string()).chain(args.iter().cloned());
+    let flags = match <BenchFlags as clap::Parser>::try_parse_from(argv) {
+        Ok(flags) => flags,
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelp => {
+            return Ok(e.render().to_string())
         }
-    }
+        Err(e) => {
+            let text = e.render().to_string();
+            return Err(text
+                .strip_prefix("error: ")
+                .unwrap_or(&text)
+                .trim_end()
+                .to_string());
+        }
+    };
+    let BenchFlags {
+        data_dir,
+        kernels,
+        engine,
+        only,
+        quick,
+        reference_file,
+    } = flags;
     crate::kernels::select(kernels);
     let read = |name: &str| {
         let path = format!("{data_dir}/{name}");

@@ -14,7 +14,7 @@ use crate::experiments::fashion::{
 };
 use crate::experiments::fashion_results::{build_summary, FashionJob, FashionResult};
 use crate::experiments::fashion_session::FashionSettings;
-use crate::landscape::network::NetworkKind;
+use crate::landscape::network::{Architecture, NetworkKind};
 use crate::noise::Method;
 use crate::report::{FashionGdReport, FashionReport};
 use crate::schema::Figure;

@@ -12,6 +12,7 @@ use crate::experiments::fashion::{Checkpoint, FashionContext, MethodRun, MethodR
 use crate::experiments::fashion_results::{
     minimum_file_name, CurvePoint, FashionJob, FashionResult, Stage1Result,
 };
+use crate::landscape::network::Architecture;
 use crate::report::{FashionGdReport, FashionMethodReport};
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
@@ -515,34 +516,28 @@ mod tests {
             let tick = |n: u64| {
                 ticks.fetch_add(n, Ordering::Relaxed);
             };
-            let whole = run_job(
-                &ctx,
-                &job,
-                "mlp",
-                &theta0,
-                &stage1,
-                cadence,
-                Some(&partial),
-                &tick,
-            )
-            .unwrap();
+            // Run whole first; run again, the job resumes from the partial state left behind.
+            let run = || {
+                run_job(
+                    &ctx,
+                    &job,
+                    "mlp",
+                    &theta0,
+                    &stage1,
+                    cadence,
+                    Some(&partial),
+                    &tick,
+                )
+                .unwrap()
+            };
+            let whole = run();
             assert_eq!(ticks.load(Ordering::Relaxed), 10);
             // The partial state of the last full record before the end (iteration 8) stays
             // (the CLI deletes it once the result file is written): resume from it.
             let state: JobPartial =
                 serde_json::from_slice(&std::fs::read(&partial).unwrap()).unwrap();
             assert_eq!(state.state.iteration, 8, "{method:?}");
-            let resumed = run_job(
-                &ctx,
-                &job,
-                "mlp",
-                &theta0,
-                &stage1,
-                cadence,
-                Some(&partial),
-                &tick,
-            )
-            .unwrap();
+            let resumed = run();
             let strip = |r: &FashionResult| {
                 let mut v = serde_json::to_value(r).unwrap();
                 v["seconds"] = serde_json::Value::Null;

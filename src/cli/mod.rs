@@ -77,17 +77,7 @@ pub fn command() -> Command {
         )
         .version(env!("CARGO_PKG_VERSION"))
         .subcommand_required(true)
-        .arg(
-            clap::Arg::new("kernels")
-                .long("kernels")
-                .value_name("K")
-                .value_parser(["auto", "portable"])
-                .help(
-                    "Native kernels, for every command: auto (AVX2 + FMA on x86-64 CPUs that have \
-                     them, NEON on aarch64; fastest, last bits differ) or portable (the exact \
-                     kernels: the same bits as the wasm builds and the fixtures) [default: auto]",
-                ),
-        )
+        .arg(kernels_arg())
         .arg_required_else_help(true)
         .args_override_self(true)
         .subcommand(toy::command())
@@ -105,6 +95,55 @@ pub fn command() -> Command {
                         .help("Print the link keys as Markdown tables instead (docs/API.md)"),
                 ),
         )
+}
+
+/// The process-wide `--kernels auto|portable` option: global, so it is accepted before the
+/// subcommand and after it (the last one given wins). Its value is checked by
+/// [`crate::kernels::Kernels::parse`] (whose error names the flag), not by clap.
+fn kernels_arg() -> clap::Arg {
+    clap::Arg::new("kernels")
+        .long("kernels")
+        .value_name("K")
+        .global(true)
+        .help(
+            "Native kernels, for every command: auto (AVX2 + FMA on x86-64 CPUs that have \
+             them, NEON on aarch64; fastest, last bits differ) or portable (the exact \
+             kernels: the same bits as the wasm builds and the fixtures) [default: auto]",
+        )
+}
+
+/// Selects the kernels `m` names with `--kernels`, if it does ([`crate::kernels::select`]).
+fn select_kernels(m: &ArgMatches) -> Result<(), CliError> {
+    if let Some(value) = m.get_one::<String>("kernels") {
+        let choice = crate::kernels::Kernels::parse(value).map_err(usage_error)?;
+        crate::kernels::select(choice);
+    }
+    Ok(())
+}
+
+/// The line split by clap into what stands before the subcommand (the global `--kernels`),
+/// the subcommand's name and its arguments, unparsed (each subcommand's parser takes them).
+/// None when the line does not have that shape (`--help`, `--version`, no subcommand, an
+/// unknown option): the whole command then says what is wrong.
+fn split_subcommand(args: &[String]) -> Option<(ArgMatches, String, Vec<String>)> {
+    let argv = std::iter::once("sgd-escape".to_string()).chain(args.iter().cloned());
+    let m = Command::new("sgd-escape")
+        .arg(kernels_arg())
+        .args_override_self(true)
+        .allow_external_subcommands(true)
+        .disable_help_flag(true)
+        .disable_version_flag(true)
+        .try_get_matches_from(argv)
+        .ok()?;
+    let (name, sub) = m.subcommand()?;
+    let rest = sub
+        .get_many::<std::ffi::OsString>("")
+        .into_iter()
+        .flatten()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let name = name.to_string();
+    Some((m, name, rest))
 }
 
 /// The value of a clap error's context, as text.
@@ -175,45 +214,31 @@ pub(crate) fn matches(subcommand: &str, args: &[String]) -> Result<ArgMatches, C
     let m = command()
         .try_get_matches_from(argv)
         .map_err(|e| clap_error(e, subcommand))?;
-    m.subcommand_matches(subcommand)
-        .cloned()
-        .ok_or_else(|| usage_error(format!("`{subcommand}` is not a command")))
-}
-
-/// Takes the process-wide `--kernels auto|portable` option (anywhere on the line, default
-/// `auto`) out of `args` and selects those kernels ([`crate::kernels::select`]). It is taken
-/// before clap parses the subcommand because it belongs to no subcommand: it picks the native
-/// kernels for the whole process (the flag is declared on the top-level command for `--help`).
-pub fn take_kernels_option(args: &[String]) -> Result<Vec<String>, CliError> {
-    let mut rest = Vec::with_capacity(args.len());
-    let mut choice = crate::kernels::Kernels::Auto;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        if a == "--kernels" {
-            let value = it
-                .next()
-                .ok_or_else(|| usage_error("--kernels needs a value: auto or portable".into()))?;
-            choice = crate::kernels::Kernels::parse(value).map_err(usage_error)?;
-        } else {
-            rest.push(a.clone());
-        }
+    let m = m.subcommand_matches(subcommand);
+    if let Some(m) = m {
+        select_kernels(m)?;
     }
-    crate::kernels::select(choice);
-    Ok(rest)
+    m.cloned()
+        .ok_or_else(|| usage_error(format!("`{subcommand}` is not a command")))
 }
 
 /// Runs the CLI on `args` (without the program name): the text for stdout, or an error
 /// (code 0: help or version, also for stdout).
+///
+/// `--kernels` (default auto) selects the native kernels for the whole process: given before
+/// the subcommand, it is selected here; given after it, by the subcommand's parser.
 pub fn run(args: &[String]) -> Result<String, CliError> {
-    let args = &take_kernels_option(args)?[..];
-    let (name, rest) = match args.split_first() {
-        Some((first, rest))
+    let split = split_subcommand(args);
+    let (name, rest) = match &split {
+        Some((before, first, rest))
             if Figure::from_id(first).is_some()
                 || first == "schema"
                 || first == "sweep"
                 || first == "fashion-summary" =>
         {
-            (first.as_str(), rest)
+            crate::kernels::select(crate::kernels::Kernels::Auto);
+            select_kernels(before)?;
+            (first.as_str(), &rest[..])
         }
         // `--help`, `--version`, `help`, an unknown command, nothing: clap says.
         _ => {

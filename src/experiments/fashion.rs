@@ -20,7 +20,7 @@ use crate::data::fashion::Dataset;
 use crate::data::{corrupt_labels, load_pair, pixels_to_unit_range, IdxError};
 use crate::landscape::cnn::Cnn;
 use crate::landscape::mlp::Mlp;
-use crate::landscape::network::{Network, NetworkKind, NetworkWorkspace};
+use crate::landscape::network::{Architecture, Network, NetworkKind, NetworkWorkspace};
 use crate::linalg::{dot_f64, lanczos_top_from, EigenPairs, GradientCovariance, LanczosOptions};
 use crate::noise::gradient::GradientNoise;
 use crate::noise::Method;
@@ -364,6 +364,13 @@ impl FashionContext {
             .loss_grad(theta, &d.train_inputs, &d.train_labels, grad, ws)
     }
 
+    /// The full-batch training loss's Hessian-vector product H v, into `out`.
+    pub fn full_hvp(&self, theta: &[f32], v: &[f32], out: &mut [f32], ws: &mut NetworkWorkspace) {
+        let d = &self.data;
+        self.network
+            .hvp(theta, &d.train_inputs, &d.train_labels, v, out, ws);
+    }
+
     /// Accuracy on the training images in `range`, against the labels trained on.
     fn train_accuracy_on(
         &self,
@@ -441,11 +448,7 @@ impl FashionContext {
         rng: &mut Rng,
         ws: &mut NetworkWorkspace,
     ) -> EigenPairs {
-        let d = &self.data;
-        let op = |x: &[f32], y: &mut [f32]| {
-            self.network
-                .hvp(theta, &d.train_inputs, &d.train_labels, x, y, ws)
-        };
+        let op = |x: &[f32], y: &mut [f32]| self.full_hvp(theta, x, y, ws);
         let (options, start) = match warm {
             Some((start, steps)) => (LanczosOptions { k, steps }, Some(start)),
             None => (LanczosOptions::top(k), None),
@@ -547,7 +550,7 @@ impl FashionContext {
         let mut tr_h_sigma = 0.0;
         for j in 0..cov.count() {
             let v = cov.centred(j);
-            self.network.hvp(theta, x, y, v, &mut hv, ws);
+            self.full_hvp(theta, v, &mut hv, ws);
             tr_h_sigma += dot_f64(v, &hv);
         }
         tr_h_sigma /= (cov.count() - 1) as f64;
@@ -557,7 +560,7 @@ impl FashionContext {
             for p in probe.iter_mut() {
                 *p = if rng.next_u64() & 1 == 0 { 1.0 } else { -1.0 };
             }
-            self.network.hvp(theta, x, y, &probe, &mut hv, ws);
+            self.full_hvp(theta, &probe, &mut hv, ws);
             tr_h += dot_f64(&probe, &hv);
         }
         tr_h /= c.trace_probes.max(1) as f64;

@@ -10,7 +10,7 @@ use super::fashion::{
     Checkpoint, FashionConfig, FashionContext, FashionData, FashionRecord, MethodRun, Stage1,
 };
 use crate::config::{ConfigError, FieldValue};
-use crate::landscape::network::NetworkKind;
+use crate::landscape::network::{Architecture, NetworkKind};
 use crate::noise::Method;
 use crate::rng::Rng;
 use crate::schema::{Figure, Setting, Value};

@@ -17,7 +17,7 @@
 //! One flat `&[f32]` of [`PARAMS`] = 11,330 entries in the authors' order (see the `*_W` /
 //! `*_B` ranges): conv1 W 5x5x1x10 (HWIO: `((dy * 5 + dx) * 1 + ci) * 10 + co`), conv1 b, conv2
 //! W 5x5x10x10 (HWIO), conv2 b, fc1 W 160x50 (row-major, input i to unit j at `i * 50 + j`),
-//! fc1 b, fc2 W 50x10, fc2 b. [`Cnn::init`] draws every entry, biases included, from a normal
+//! fc1 b, fc2 W 50x10, fc2 b. Its [`Architecture::init`] draws every entry, biases included, from a normal
 //! of sd 0.02 truncated at 2 sd, as the authors' `truncated_normal_initializer(0, 0.02)` on
 //! their one weight vector.
 //!
@@ -35,7 +35,9 @@
 //! sums over the batch (the loss) are f64, the gradient is summed in f32 sample by sample.
 
 use crate::kernels::{axpy, conv2d, dot};
-use crate::landscape::mlp::{argmax, cross_entropy};
+use crate::landscape::network::{
+    check_lengths, cross_entropy, r_softmax, softmax, Architecture, Batch, Pass,
+};
 use crate::rng::Rng;
 use std::ops::Range;
 
@@ -105,7 +107,7 @@ impl Default for Cnn {
 }
 
 /// Scratch memory for the passes of a [`Cnn`], reused across calls so the hot loop does not
-/// allocate. Made by [`Cnn::workspace`] (or `Default`, sized on first use).
+/// allocate. Made by [`Architecture::workspace`] (or `Default`, sized on first use).
 #[derive(Clone, Debug, Default)]
 pub struct CnnWorkspace {
     /// The gradient (or H v) summed over the batch, the convolutions' weights transposed to
@@ -203,36 +205,6 @@ impl CnnWorkspace {
     }
 }
 
-/// A batch: the rows of `inputs` named by `indices`, or all of them.
-#[derive(Clone, Copy)]
-struct Batch<'a> {
-    inputs: &'a [f32],
-    labels: &'a [u8],
-    indices: Option<&'a [usize]>,
-}
-
-impl<'a> Batch<'a> {
-    fn len(&self) -> usize {
-        self.indices.map_or(self.labels.len(), <[usize]>::len)
-    }
-
-    fn sample(&self, k: usize) -> (&'a [f32], usize) {
-        let i = self.indices.map_or(k, |idx| idx[k]);
-        (
-            &self.inputs[i * INPUT..(i + 1) * INPUT],
-            self.labels[i] as usize,
-        )
-    }
-}
-
-/// What a pass over a batch computes besides the loss.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Pass {
-    Loss,
-    Gradient,
-    Hvp,
-}
-
 /// [channel][k] from HWIO [k][channel] (K x 10 to 10 x K).
 fn transpose_to_channels(w: &[f32], k: usize, out: &mut [f32]) {
     for (t, row) in w.chunks_exact(CHANNELS).enumerate().take(k) {
@@ -286,296 +258,6 @@ impl Cnn {
             }
         }
         Cnn { taps1, taps2 }
-    }
-
-    /// D = 11,330.
-    pub fn param_count(&self) -> usize {
-        PARAMS
-    }
-
-    /// Pixels per image, 784.
-    pub fn input_dim(&self) -> usize {
-        INPUT
-    }
-
-    /// Classes, 10.
-    pub fn classes(&self) -> usize {
-        CLASSES
-    }
-
-    /// The widths of the layers of units after each stage, input first: 784, 1440 (after the
-    /// first pool), 160 (after the second), 50, 10.
-    pub fn sizes(&self) -> &'static [usize] {
-        &[INPUT, CHANNELS * Q1, FLAT, HIDDEN, CLASSES]
-    }
-
-    /// A workspace for this net.
-    pub fn workspace(&self) -> CnnWorkspace {
-        CnnWorkspace::new()
-    }
-
-    /// Initial parameters: every entry, biases included, from a normal with standard deviation
-    /// `sd` truncated at 2 sd (redrawn beyond, as TensorFlow's `truncated_normal`), in the flat
-    /// order. The paper: sd 0.02.
-    pub fn init(&self, rng: &mut Rng, sd: f32) -> Vec<f32> {
-        (0..PARAMS)
-            .map(|_| loop {
-                let z = rng.normal();
-                if z.abs() <= 2.0 {
-                    break (z * sd as f64) as f32;
-                }
-            })
-            .collect()
-    }
-
-    /// Floating-point operations of one gradient and one Hessian-vector product over
-    /// `samples` samples, counted for the dense algorithm (both convolutions' forward,
-    /// weight-gradient and input-gradient products at every position; the pools' sparsity
-    /// that the code exploits not subtracted), for the benchmark's throughput columns.
-    pub fn flops(&self, samples: usize) -> (f64, f64) {
-        let conv1 = (M1 * K1 * CHANNELS) as f64;
-        let conv2 = (M2 * K2 * CHANNELS) as f64;
-        let fc = (FLAT * HIDDEN + HIDDEN * CLASSES) as f64;
-        let n = samples as f64;
-        // Gradient: forward (conv1 + conv2 + fc), backward (conv1 and conv2 weights, conv2
-        // input, fc weights and input): 2 flops per multiply-add.
-        let grad = 2.0 * (conv1 + conv2 + fc) + 2.0 * (conv1 + 2.0 * conv2 + 2.0 * fc);
-        // HVP: forward, R-forward (conv1, 2 x conv2, 2 x fc), backward without conv1, R-backward
-        // (2 x every weight gradient, 2 x conv2 input and fc inputs).
-        let hvp = 2.0 * (conv1 + conv2 + fc)
-            + 2.0 * (conv1 + 2.0 * conv2 + 2.0 * fc)
-            + 2.0 * (conv2 + 2.0 * fc)
-            + 2.0 * (conv1 + 2.0 * conv2 + 2.0 * conv2 + 4.0 * fc);
-        (n * grad, n * hvp)
-    }
-
-    /// Mean cross-entropy and its gradient (into `grad_out`, length D) over all samples of
-    /// `inputs` (n x 784, row-major) with labels `labels` (n).
-    pub fn loss_grad(
-        &self,
-        theta: &[f32],
-        inputs: &[f32],
-        labels: &[u8],
-        grad_out: &mut [f32],
-        ws: &mut CnnWorkspace,
-    ) -> f32 {
-        let batch = self.batch(inputs, labels, None);
-        self.run(theta, batch, None, Some(grad_out), ws)
-    }
-
-    /// [`Cnn::loss_grad`] over the samples `indices` (a minibatch, no copy; repeated indices
-    /// count repeatedly).
-    pub fn loss_grad_indices(
-        &self,
-        theta: &[f32],
-        inputs: &[f32],
-        labels: &[u8],
-        indices: &[usize],
-        grad_out: &mut [f32],
-        ws: &mut CnnWorkspace,
-    ) -> f32 {
-        let batch = self.batch(inputs, labels, Some(indices));
-        self.run(theta, batch, None, Some(grad_out), ws)
-    }
-
-    /// Mean cross-entropy over all samples (forward passes only).
-    pub fn loss(&self, theta: &[f32], inputs: &[f32], labels: &[u8], ws: &mut CnnWorkspace) -> f32 {
-        let batch = self.batch(inputs, labels, None);
-        self.run(theta, batch, None, None, ws)
-    }
-
-    /// Mean cross-entropy over the samples `indices`.
-    pub fn loss_indices(
-        &self,
-        theta: &[f32],
-        inputs: &[f32],
-        labels: &[u8],
-        indices: &[usize],
-        ws: &mut CnnWorkspace,
-    ) -> f32 {
-        let batch = self.batch(inputs, labels, Some(indices));
-        self.run(theta, batch, None, None, ws)
-    }
-
-    /// The exact Hessian-vector product H v of the mean loss over all samples, into `out`
-    /// (length D), by the R-operator.
-    pub fn hvp(
-        &self,
-        theta: &[f32],
-        inputs: &[f32],
-        labels: &[u8],
-        v: &[f32],
-        out: &mut [f32],
-        ws: &mut CnnWorkspace,
-    ) {
-        let batch = self.batch(inputs, labels, None);
-        self.run(theta, batch, Some(v), Some(out), ws);
-    }
-
-    /// [`Cnn::hvp`] of the mean loss over the samples `indices`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn hvp_indices(
-        &self,
-        theta: &[f32],
-        inputs: &[f32],
-        labels: &[u8],
-        indices: &[usize],
-        v: &[f32],
-        out: &mut [f32],
-        ws: &mut CnnWorkspace,
-    ) {
-        let batch = self.batch(inputs, labels, Some(indices));
-        self.run(theta, batch, Some(v), Some(out), ws);
-    }
-
-    /// The logits of one image, into `logits` (length 10).
-    pub fn logits(&self, theta: &[f32], input: &[f32], logits: &mut [f32], ws: &mut CnnWorkspace) {
-        assert_eq!(theta.len(), PARAMS, "theta has the wrong length");
-        assert_eq!(input.len(), INPUT, "input has the wrong length");
-        assert_eq!(logits.len(), CLASSES, "logits has the wrong length");
-        ws.fit();
-        self.forward(theta, input, &mut ws.s);
-        logits.copy_from_slice(&ws.s.z[..CLASSES]);
-    }
-
-    /// The predicted class (the first largest logit) of one image.
-    pub fn predict(&self, theta: &[f32], input: &[f32], ws: &mut CnnWorkspace) -> u8 {
-        assert_eq!(theta.len(), PARAMS, "theta has the wrong length");
-        assert_eq!(input.len(), INPUT, "input has the wrong length");
-        ws.fit();
-        self.forward(theta, input, &mut ws.s);
-        argmax(&ws.s.z[..CLASSES]) as u8
-    }
-
-    /// The fraction of samples whose predicted class equals the label.
-    pub fn accuracy(
-        &self,
-        theta: &[f32],
-        inputs: &[f32],
-        labels: &[u8],
-        ws: &mut CnnWorkspace,
-    ) -> f64 {
-        assert_eq!(theta.len(), PARAMS, "theta has the wrong length");
-        let batch = self.batch(inputs, labels, None);
-        ws.fit();
-        let mut correct = 0usize;
-        for k in 0..batch.len() {
-            let (x, y) = batch.sample(k);
-            self.forward(theta, x, &mut ws.s);
-            correct += (argmax(&ws.s.z[..CLASSES]) == y) as usize;
-        }
-        correct as f64 / batch.len().max(1) as f64
-    }
-
-    /// Validates shapes and wraps them as a batch.
-    fn batch<'a>(
-        &self,
-        inputs: &'a [f32],
-        labels: &'a [u8],
-        indices: Option<&'a [usize]>,
-    ) -> Batch<'a> {
-        assert_eq!(
-            inputs.len(),
-            labels.len() * INPUT,
-            "inputs must be n x {INPUT} for n labels"
-        );
-        assert!(
-            labels.iter().all(|&y| (y as usize) < CLASSES),
-            "labels must be below {CLASSES}"
-        );
-        if let Some(idx) = indices {
-            assert!(
-                idx.iter().all(|&i| i < labels.len()),
-                "indices out of range"
-            );
-        }
-        Batch {
-            inputs,
-            labels,
-            indices,
-        }
-    }
-
-    /// The one loop behind every batch function: the mean loss, plus (with `out`) the mean
-    /// gradient, or (with `v` and `out`) the Hessian-vector product instead.
-    fn run(
-        &self,
-        theta: &[f32],
-        batch: Batch,
-        v: Option<&[f32]>,
-        out: Option<&mut [f32]>,
-        ws: &mut CnnWorkspace,
-    ) -> f32 {
-        assert_eq!(theta.len(), PARAMS, "theta has the wrong length");
-        if let Some(v) = v {
-            assert_eq!(v.len(), PARAMS, "the direction has the wrong length");
-        }
-        if let Some(out) = out.as_deref() {
-            assert_eq!(out.len(), PARAMS, "the output has the wrong length");
-        }
-        let pass = match (v, out.is_some()) {
-            (_, false) => Pass::Loss,
-            (None, true) => Pass::Gradient,
-            (Some(_), true) => Pass::Hvp,
-        };
-        ws.fit();
-        ws.acc[..PARAMS].fill(0.0);
-        transpose_to_channels(&theta[CONV2_W], K2, &mut ws.w2t);
-        if let Some(v) = v {
-            transpose_to_channels(&v[CONV2_W], K2, &mut ws.v2t);
-        }
-        let mut total = 0.0f64;
-        let n = batch.len();
-        for k in 0..n {
-            let (x, y) = batch.sample(k);
-            self.forward(theta, x, &mut ws.s);
-            let (loss, log_norm) = cross_entropy(&ws.s.z[..CLASSES], y);
-            total += loss as f64;
-            if pass == Pass::Loss {
-                continue;
-            }
-            let s = &mut ws.s;
-            // dL/dz of the logits: softmax - onehot (the 1/n is applied at the end).
-            for (dz, &z) in s.dz[..CLASSES].iter_mut().zip(&s.z[..CLASSES]) {
-                *dz = libm::expf(z - log_norm);
-            }
-            match (pass, v) {
-                (Pass::Hvp, Some(v)) => {
-                    self.r_forward(theta, v, x, &ws.s, &mut ws.r, &ws.zero_bias);
-                    // R(softmax) = p * (Rz - p . Rz), computed before the -1 at the label.
-                    let (p, r) = (&ws.s.dz[..CLASSES], &mut ws.r);
-                    let mean = dot(p, &r.z[..CLASSES]);
-                    for ((rd, &pj), &rzj) in r.dz[..CLASSES].iter_mut().zip(p).zip(&r.z) {
-                        *rd = pj * (rzj - mean);
-                    }
-                    ws.s.dz[y] -= 1.0;
-                    self.r_backward(theta, v, x, ws);
-                }
-                _ => {
-                    s.dz[y] -= 1.0;
-                    self.backward(theta, x, ws);
-                }
-            }
-        }
-        let n = n.max(1);
-        if let Some(out) = out {
-            let scale = 1.0 / n as f32;
-            let acc = &ws.acc;
-            for (range, k) in [(CONV1_W, K1), (CONV2_W, K2)] {
-                let (src, dst) = (&acc[range.clone()], &mut out[range]);
-                for (c, row) in src.chunks_exact(k).enumerate() {
-                    for (t, &g) in row.iter().enumerate() {
-                        dst[t * CHANNELS + c] = g * scale;
-                    }
-                }
-            }
-            for range in [CONV1_B, CONV2_B, FC1_W.start..PARAMS] {
-                for (d, &g) in out[range.clone()].iter_mut().zip(&acc[range]) {
-                    *d = g * scale;
-                }
-            }
-        }
-        (total / n as f64) as f32
     }
 
     /// The forward pass of one image into `s` (logits in `s.z`).
@@ -751,6 +433,147 @@ impl Cnn {
         }
         // conv1 (R(x) = 0: only R(d) x^T).
         conv1_weight_grad(x, &s.am1, &s.a1, &r.da1h, acc);
+    }
+}
+
+impl Architecture for Cnn {
+    type Workspace = CnnWorkspace;
+
+    /// D = 11,330.
+    fn param_count(&self) -> usize {
+        PARAMS
+    }
+
+    /// Pixels per image, 784.
+    fn input_dim(&self) -> usize {
+        INPUT
+    }
+
+    /// Classes, 10.
+    fn classes(&self) -> usize {
+        CLASSES
+    }
+
+    /// The widths of the layers of units after each stage, input first: 784, 1440 (after the
+    /// first pool), 160 (after the second), 50, 10.
+    fn sizes(&self) -> &[usize] {
+        &[INPUT, CHANNELS * Q1, FLAT, HIDDEN, CLASSES]
+    }
+
+    /// A workspace for this net.
+    fn workspace(&self) -> CnnWorkspace {
+        CnnWorkspace::new()
+    }
+
+    /// Initial parameters: every entry, biases included, from a normal with standard deviation
+    /// `sd` truncated at 2 sd (redrawn beyond, as TensorFlow's `truncated_normal`), in the flat
+    /// order. The paper: sd 0.02.
+    fn init(&self, rng: &mut Rng, sd: f32) -> Vec<f32> {
+        (0..PARAMS)
+            .map(|_| loop {
+                let z = rng.normal();
+                if z.abs() <= 2.0 {
+                    break (z * sd as f64) as f32;
+                }
+            })
+            .collect()
+    }
+
+    /// Floating-point operations of one gradient and one Hessian-vector product over
+    /// `samples` samples, counted for the dense algorithm (both convolutions' forward,
+    /// weight-gradient and input-gradient products at every position; the pools' sparsity
+    /// that the code exploits not subtracted), for the benchmark's throughput columns.
+    fn flops(&self, samples: usize) -> (f64, f64) {
+        let conv1 = (M1 * K1 * CHANNELS) as f64;
+        let conv2 = (M2 * K2 * CHANNELS) as f64;
+        let fc = (FLAT * HIDDEN + HIDDEN * CLASSES) as f64;
+        let n = samples as f64;
+        // Gradient: forward (conv1 + conv2 + fc), backward (conv1 and conv2 weights, conv2
+        // input, fc weights and input): 2 flops per multiply-add.
+        let grad = 2.0 * (conv1 + conv2 + fc) + 2.0 * (conv1 + 2.0 * conv2 + 2.0 * fc);
+        // HVP: forward, R-forward (conv1, 2 x conv2, 2 x fc), backward without conv1, R-backward
+        // (2 x every weight gradient, 2 x conv2 input and fc inputs).
+        let hvp = 2.0 * (conv1 + conv2 + fc)
+            + 2.0 * (conv1 + 2.0 * conv2 + 2.0 * fc)
+            + 2.0 * (conv2 + 2.0 * fc)
+            + 2.0 * (conv1 + 2.0 * conv2 + 2.0 * conv2 + 4.0 * fc);
+        (n * grad, n * hvp)
+    }
+
+    /// The one loop behind every batch function: the mean loss, plus the mean gradient or the
+    /// Hessian-vector product as `pass` says.
+    fn run(&self, theta: &[f32], batch: Batch, pass: Pass, ws: &mut CnnWorkspace) -> f32 {
+        let (v, out) = pass.parts();
+        check_lengths(PARAMS, theta, v, out.as_deref());
+        let want_grad = out.is_some();
+        ws.fit();
+        ws.acc[..PARAMS].fill(0.0);
+        transpose_to_channels(&theta[CONV2_W], K2, &mut ws.w2t);
+        if let Some(v) = v {
+            transpose_to_channels(&v[CONV2_W], K2, &mut ws.v2t);
+        }
+        let mut total = 0.0f64;
+        let n = batch.len();
+        for k in 0..n {
+            let (x, y) = batch.sample(k);
+            self.forward(theta, x, &mut ws.s);
+            let (loss, log_norm) = cross_entropy(&ws.s.z[..CLASSES], y);
+            total += loss as f64;
+            if !want_grad {
+                continue;
+            }
+            let s = &mut ws.s;
+            // dL/dz of the logits: softmax - onehot (the 1/n is applied at the end).
+            softmax(&s.z[..CLASSES], log_norm, &mut s.dz[..CLASSES]);
+            match v {
+                Some(v) => {
+                    self.r_forward(theta, v, x, &ws.s, &mut ws.r, &ws.zero_bias);
+                    // R(softmax) = p * (Rz - p . Rz), computed before the -1 at the label.
+                    let r = &mut ws.r;
+                    r_softmax(&ws.s.dz[..CLASSES], &r.z[..CLASSES], &mut r.dz[..CLASSES]);
+                    ws.s.dz[y] -= 1.0;
+                    self.r_backward(theta, v, x, ws);
+                }
+                None => {
+                    s.dz[y] -= 1.0;
+                    self.backward(theta, x, ws);
+                }
+            }
+        }
+        let n = n.max(1);
+        if let Some(out) = out {
+            let scale = 1.0 / n as f32;
+            let acc = &ws.acc;
+            for (range, k) in [(CONV1_W, K1), (CONV2_W, K2)] {
+                let (src, dst) = (&acc[range.clone()], &mut out[range]);
+                for (c, row) in src.chunks_exact(k).enumerate() {
+                    for (t, &g) in row.iter().enumerate() {
+                        dst[t * CHANNELS + c] = g * scale;
+                    }
+                }
+            }
+            for range in [CONV1_B, CONV2_B, FC1_W.start..PARAMS] {
+                for (d, &g) in out[range.clone()].iter_mut().zip(&acc[range]) {
+                    *d = g * scale;
+                }
+            }
+        }
+        (total / n as f64) as f32
+    }
+
+    /// Sizes the workspace (the CNN reads its weights in place).
+    fn prepare(&self, _theta: &[f32], ws: &mut CnnWorkspace) {
+        ws.fit();
+    }
+
+    fn forward_logits<'w>(
+        &self,
+        theta: &[f32],
+        input: &[f32],
+        ws: &'w mut CnnWorkspace,
+    ) -> &'w [f32] {
+        self.forward(theta, input, &mut ws.s);
+        &ws.s.z[..CLASSES]
     }
 }
 

@@ -9,7 +9,7 @@
 //!
 //! # Parameter layout
 //!
-//! All parameters live in one flat `&[f32]` of length [`Mlp::param_count`]: for each layer l
+//! All parameters live in one flat `&[f32]` of length [`Architecture::param_count`]: for each layer l
 //! in order, its weight matrix W_l (in_l x out_l, row-major: `W[i * out_l + j]` connects input
 //! i to output j) and then its bias b_l (out_l). [`Mlp::layers`] gives every block's offsets.
 //! Hidden layers apply ReLU; the last layer's outputs are the logits.
@@ -37,6 +37,9 @@
 //! differently (see [`crate::kernels`]).
 
 use crate::kernels::{affine_t, axpy, axpy_rows, dot, dots_rows, relu_mask, BLOCK};
+use crate::landscape::network::{
+    check_lengths, cross_entropy, r_softmax, softmax, Architecture, Batch, Pass,
+};
 use crate::rng::Rng;
 use std::ops::Range;
 
@@ -135,30 +138,6 @@ impl MlpWorkspace {
     }
 }
 
-/// A batch: the rows of `inputs` named by `indices`, or all of them.
-#[derive(Clone, Copy)]
-struct Batch<'a> {
-    inputs: &'a [f32],
-    labels: &'a [u8],
-    indices: Option<&'a [usize]>,
-    in_dim: usize,
-}
-
-impl<'a> Batch<'a> {
-    fn len(&self) -> usize {
-        self.indices.map_or(self.labels.len(), <[usize]>::len)
-    }
-
-    /// The input row and label of the k-th sample of the batch.
-    fn sample(&self, k: usize) -> (&'a [f32], usize) {
-        let i = self.indices.map_or(k, |idx| idx[k]);
-        (
-            &self.inputs[i * self.in_dim..(i + 1) * self.in_dim],
-            self.labels[i] as usize,
-        )
-    }
-}
-
 impl Mlp {
     /// A network with layer widths `sizes` (input first, classes last; e.g. [784, 14, 10]).
     pub fn new(sizes: &[usize]) -> Self {
@@ -190,137 +169,9 @@ impl Mlp {
         }
     }
 
-    /// The layer widths, input first.
-    pub fn sizes(&self) -> &[usize] {
-        &self.sizes
-    }
-
     /// The layers in order, with their offsets in the flat parameter vector.
     pub fn layers(&self) -> &[LayerShape] {
         &self.layers
-    }
-
-    /// D, the number of parameters (the length of every parameter and gradient vector).
-    pub fn param_count(&self) -> usize {
-        self.params
-    }
-
-    /// The input width.
-    pub fn input_dim(&self) -> usize {
-        self.sizes[0]
-    }
-
-    /// The number of classes (logits).
-    pub fn classes(&self) -> usize {
-        self.sizes[self.sizes.len() - 1]
-    }
-
-    /// A workspace for this net (same as [`MlpWorkspace::new`]).
-    pub fn workspace(&self) -> MlpWorkspace {
-        MlpWorkspace::new(self)
-    }
-
-    /// Initial parameters: weights from a normal with standard deviation `sd` truncated at
-    /// 2 sd (redrawn beyond, as TensorFlow's `truncated_normal`), biases zero.
-    ///
-    /// The paper's CNN uses sd = [`PAPER_INIT_SD`] (0.02). For 784-14-10 on pixels in
-    /// [-1, 1] that is also a good choice: the first layer's pre-activations start with sd of
-    /// about 0.02 sqrt(784 E[x^2]) ~ 0.4 (neither dead nor saturated), the logits start near
-    /// zero (loss ~ ln 10, no confident mistakes). Measured: full-batch GD with lr 0.1 from
-    /// it on the paper's 1200 label-corrupted images reaches 99.4% training accuracy (loss
-    /// 0.04) after 3000 iterations, test accuracy ~69% (the paper's CNN: 66%).
-    pub fn init(&self, rng: &mut Rng, sd: f32) -> Vec<f32> {
-        let mut theta = vec![0.0f32; self.params];
-        for layer in &self.layers {
-            for w in &mut theta[layer.weights()] {
-                *w = loop {
-                    let z = rng.normal();
-                    if z.abs() <= 2.0 {
-                        break (z * sd as f64) as f32;
-                    }
-                };
-            }
-        }
-        theta
-    }
-
-    /// Mean cross-entropy and its gradient (into `grad_out`, length D) over all samples of
-    /// `inputs` (n x in_dim, row-major) with class labels `labels` (n).
-    pub fn loss_grad(
-        &self,
-        theta: &[f32],
-        inputs: &[f32],
-        labels: &[u8],
-        grad_out: &mut [f32],
-        ws: &mut MlpWorkspace,
-    ) -> f32 {
-        let batch = self.batch(inputs, labels, None);
-        self.run(theta, batch, None, Some(grad_out), ws)
-    }
-
-    /// [`Mlp::loss_grad`] over the samples `indices` of `inputs` (a minibatch, no copy;
-    /// repeated indices count repeatedly).
-    pub fn loss_grad_indices(
-        &self,
-        theta: &[f32],
-        inputs: &[f32],
-        labels: &[u8],
-        indices: &[usize],
-        grad_out: &mut [f32],
-        ws: &mut MlpWorkspace,
-    ) -> f32 {
-        let batch = self.batch(inputs, labels, Some(indices));
-        self.run(theta, batch, None, Some(grad_out), ws)
-    }
-
-    /// Mean cross-entropy over all samples (forward passes only).
-    pub fn loss(&self, theta: &[f32], inputs: &[f32], labels: &[u8], ws: &mut MlpWorkspace) -> f32 {
-        let batch = self.batch(inputs, labels, None);
-        self.run(theta, batch, None, None, ws)
-    }
-
-    /// Mean cross-entropy over the samples `indices`.
-    pub fn loss_indices(
-        &self,
-        theta: &[f32],
-        inputs: &[f32],
-        labels: &[u8],
-        indices: &[usize],
-        ws: &mut MlpWorkspace,
-    ) -> f32 {
-        let batch = self.batch(inputs, labels, Some(indices));
-        self.run(theta, batch, None, None, ws)
-    }
-
-    /// The exact Hessian-vector product H v of the mean loss over all samples, into `out`
-    /// (length D), by the R-operator.
-    pub fn hvp(
-        &self,
-        theta: &[f32],
-        inputs: &[f32],
-        labels: &[u8],
-        v: &[f32],
-        out: &mut [f32],
-        ws: &mut MlpWorkspace,
-    ) {
-        let batch = self.batch(inputs, labels, None);
-        self.run(theta, batch, Some(v), Some(out), ws);
-    }
-
-    /// [`Mlp::hvp`] of the mean loss over the samples `indices`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn hvp_indices(
-        &self,
-        theta: &[f32],
-        inputs: &[f32],
-        labels: &[u8],
-        indices: &[usize],
-        v: &[f32],
-        out: &mut [f32],
-        ws: &mut MlpWorkspace,
-    ) {
-        let batch = self.batch(inputs, labels, Some(indices));
-        self.run(theta, batch, Some(v), Some(out), ws);
     }
 
     /// The full D x D Hessian of the mean loss (row-major), from D HVPs against unit vectors,
@@ -350,192 +201,8 @@ impl Mlp {
         h
     }
 
-    /// The logits of one input row, into `logits` (length = classes).
-    pub fn logits(&self, theta: &[f32], input: &[f32], logits: &mut [f32], ws: &mut MlpWorkspace) {
-        assert_eq!(theta.len(), self.params, "theta has the wrong length");
-        assert_eq!(input.len(), self.input_dim(), "input has the wrong length");
-        assert_eq!(logits.len(), self.classes(), "logits has the wrong length");
-        ws.fit(self);
-        self.transpose_weights(theta, &mut ws.wt);
-        self.forward(&ws.wt, input, &mut ws.act);
-        logits.copy_from_slice(&ws.act[self.last().units()]);
-    }
-
-    /// The predicted class (the first largest logit) of one input row.
-    pub fn predict(&self, theta: &[f32], input: &[f32], ws: &mut MlpWorkspace) -> u8 {
-        assert_eq!(theta.len(), self.params, "theta has the wrong length");
-        assert_eq!(input.len(), self.input_dim(), "input has the wrong length");
-        ws.fit(self);
-        self.transpose_weights(theta, &mut ws.wt);
-        self.forward(&ws.wt, input, &mut ws.act);
-        argmax(&ws.act[self.last().units()]) as u8
-    }
-
-    /// The fraction of samples whose predicted class equals the label.
-    pub fn accuracy(
-        &self,
-        theta: &[f32],
-        inputs: &[f32],
-        labels: &[u8],
-        ws: &mut MlpWorkspace,
-    ) -> f64 {
-        assert_eq!(theta.len(), self.params, "theta has the wrong length");
-        let batch = self.batch(inputs, labels, None);
-        ws.fit(self);
-        self.transpose_weights(theta, &mut ws.wt);
-        let out = self.last().units();
-        let mut correct = 0usize;
-        for k in 0..batch.len() {
-            let (x, y) = batch.sample(k);
-            self.forward(&ws.wt, x, &mut ws.act);
-            correct += (argmax(&ws.act[out.clone()]) == y) as usize;
-        }
-        correct as f64 / batch.len().max(1) as f64
-    }
-
     fn last(&self) -> &LayerShape {
         &self.layers[self.layers.len() - 1]
-    }
-
-    /// Validates shapes and wraps them as a batch.
-    fn batch<'a>(
-        &self,
-        inputs: &'a [f32],
-        labels: &'a [u8],
-        indices: Option<&'a [usize]>,
-    ) -> Batch<'a> {
-        let in_dim = self.input_dim();
-        assert_eq!(
-            inputs.len(),
-            labels.len() * in_dim,
-            "inputs must be n x {in_dim} for n labels"
-        );
-        let classes = self.classes();
-        assert!(
-            labels.iter().all(|&y| (y as usize) < classes),
-            "labels must be below {classes}"
-        );
-        if let Some(idx) = indices {
-            assert!(
-                idx.iter().all(|&i| i < labels.len()),
-                "indices out of range"
-            );
-        }
-        Batch {
-            inputs,
-            labels,
-            indices,
-            in_dim,
-        }
-    }
-
-    /// The one loop behind every batch function: the mean loss, plus (with `out`) the mean
-    /// gradient, or (with `v` and `out`) the Hessian-vector product instead.
-    ///
-    /// Samples go in blocks of [`BLOCK`]: the first layer (where almost all the work is: 784
-    /// inputs) runs its forward pass, R-forward pass and weight-gradient update for the whole
-    /// block at once, so each of its weight rows is read once per block instead of once per
-    /// sample ([`dots_rows`], [`axpy_rows`]); the small later layers go sample by sample. Every
-    /// float gets the same operations in the same order as sample-by-sample processing, so
-    /// the results do not depend on the block size.
-    fn run(
-        &self,
-        theta: &[f32],
-        batch: Batch,
-        v: Option<&[f32]>,
-        out: Option<&mut [f32]>,
-        ws: &mut MlpWorkspace,
-    ) -> f32 {
-        let d = self.params;
-        assert_eq!(theta.len(), d, "theta has the wrong length");
-        if let Some(v) = v {
-            assert_eq!(v.len(), d, "the direction has the wrong length");
-        }
-        if let Some(out) = out.as_deref() {
-            assert_eq!(out.len(), d, "the output has the wrong length");
-        }
-        ws.fit(self);
-        self.transpose_weights(theta, &mut ws.wt);
-        if let Some(v) = v {
-            self.transpose_weights(v, &mut ws.vt);
-        }
-        let want_grad = out.is_some();
-        let hvp = v.is_some() && want_grad;
-        ws.acc[..d].fill(0.0);
-        let MlpWorkspace {
-            wt,
-            vt,
-            acc,
-            act,
-            ract,
-            delta,
-            rdelta,
-        } = ws;
-        let u = self.units;
-        let first = self.layers[0];
-        let out_units = self.last().units();
-        let mut total = 0.0f64;
-        let n = batch.len();
-        let mut k = 0;
-        while k < n {
-            let count = (n - k).min(BLOCK);
-            let mut xs: [&[f32]; BLOCK] = [&[]; BLOCK];
-            let mut ys = [0usize; BLOCK];
-            for s in 0..count {
-                (xs[s], ys[s]) = batch.sample(k + s);
-            }
-            let xs = &xs[..count];
-            self.first_layer_block(wt, xs, act, u);
-            if hvp {
-                self.first_layer_r_block(vt, xs, act, ract, u);
-            }
-            for s in 0..count {
-                let (x, y) = (xs[s], ys[s]);
-                let span = s * u..(s + 1) * u;
-                let act = &mut act[span.clone()];
-                self.forward_from(1, wt, x, act);
-                let logits = &act[out_units.clone()];
-                let (loss, log_norm) = cross_entropy(logits, y);
-                total += loss as f64;
-                if !want_grad {
-                    continue;
-                }
-                let delta = &mut delta[span.clone()];
-                // dL/dz of the logits: softmax - onehot (the 1/n is applied at the end).
-                for (dz, &z) in delta[out_units.clone()].iter_mut().zip(logits) {
-                    *dz = libm::expf(z - log_norm);
-                }
-                if hvp {
-                    let (ract, rdelta) = (&mut ract[span.clone()], &mut rdelta[span]);
-                    self.r_forward_from(1, wt, vt, act, x, ract);
-                    // R(softmax) = p * (Rz - p . Rz), computed before the -1 at the label.
-                    let p = &delta[out_units.clone()];
-                    let rz = &ract[out_units.clone()];
-                    let mean = dot(p, rz);
-                    for ((rd, &pj), &rzj) in rdelta[out_units.clone()].iter_mut().zip(p).zip(rz) {
-                        *rd = pj * (rzj - mean);
-                    }
-                    delta[out_units.start + y] -= 1.0;
-                    self.r_backward(wt, vt, act, ract, delta, rdelta, acc);
-                } else {
-                    delta[out_units.start + y] -= 1.0;
-                    self.backward(wt, act, delta, acc);
-                }
-            }
-            // The first layer's weight gradient (or its R) for the whole block, in sample order.
-            if want_grad {
-                // Zero coefficients of a live row add +-0 to sums that start at +0 and so are
-                // never -0: the same bits as skipping them (inputs are finite).
-                let src = if hvp { &*rdelta } else { &*delta };
-                axpy_rows(&src[first.unit_offset..], u, xs, &mut acc[first.weights()]);
-            }
-            k += count;
-        }
-        let n = n.max(1);
-        if let Some(out) = out {
-            self.untranspose_scaled(acc, 1.0 / n as f32, out);
-        }
-        (total / n as f64) as f32
     }
 
     /// The first layer's outputs for a block of inputs: sample s's into `act[s * u..]`
@@ -753,23 +420,181 @@ impl Mlp {
     }
 }
 
-/// The per-sample cross-entropy logsumexp(z) - z[y], and logsumexp(z).
-pub(crate) fn cross_entropy(logits: &[f32], y: usize) -> (f32, f32) {
-    let max = logits.iter().fold(f32::NEG_INFINITY, |m, &z| m.max(z));
-    let sum: f32 = logits.iter().map(|&z| libm::expf(z - max)).sum();
-    let log_norm = max + libm::logf(sum);
-    (log_norm - logits[y], log_norm)
-}
+impl Architecture for Mlp {
+    type Workspace = MlpWorkspace;
 
-/// The index of the first largest entry.
-pub(crate) fn argmax(values: &[f32]) -> usize {
-    let mut best = 0;
-    for (i, &v) in values.iter().enumerate() {
-        if v > values[best] {
-            best = i;
-        }
+    fn param_count(&self) -> usize {
+        self.params
     }
-    best
+
+    fn input_dim(&self) -> usize {
+        self.sizes[0]
+    }
+
+    fn classes(&self) -> usize {
+        self.sizes[self.sizes.len() - 1]
+    }
+
+    /// The layer sizes, input first.
+    fn sizes(&self) -> &[usize] {
+        &self.sizes
+    }
+
+    /// A workspace for this net (same as [`MlpWorkspace::new`]).
+    fn workspace(&self) -> MlpWorkspace {
+        MlpWorkspace::new(self)
+    }
+
+    /// Initial parameters: weights from a normal with standard deviation `sd` truncated at
+    /// 2 sd (redrawn beyond, as TensorFlow's `truncated_normal`), biases zero.
+    ///
+    /// The paper's CNN uses sd = [`PAPER_INIT_SD`] (0.02). For 784-14-10 on pixels in
+    /// [-1, 1] that is also a good choice: the first layer's pre-activations start with sd of
+    /// about 0.02 sqrt(784 E[x^2]) ~ 0.4 (neither dead nor saturated), the logits start near
+    /// zero (loss ~ ln 10, no confident mistakes). Measured: full-batch GD with lr 0.1 from
+    /// it on the paper's 1200 label-corrupted images reaches 99.4% training accuracy (loss
+    /// 0.04) after 3000 iterations, test accuracy ~69% (the paper's CNN: 66%).
+    fn init(&self, rng: &mut Rng, sd: f32) -> Vec<f32> {
+        let mut theta = vec![0.0f32; self.params];
+        for layer in &self.layers {
+            for w in &mut theta[layer.weights()] {
+                *w = loop {
+                    let z = rng.normal();
+                    if z.abs() <= 2.0 {
+                        break (z * sd as f64) as f32;
+                    }
+                };
+            }
+        }
+        theta
+    }
+
+    fn flops(&self, samples: usize) -> (f64, f64) {
+        let layers = self.layers();
+        let first = (layers[0].inputs * layers[0].outputs) as f64;
+        let rest: f64 = layers[1..]
+            .iter()
+            .map(|l| (l.inputs * l.outputs) as f64)
+            .sum();
+        let n = samples as f64;
+        // Per sample: forward 2f + 2r, weight gradient 2f + 2r, back-propagated
+        // delta 2r; HVP: forward 2f + 2r, R-forward 2f + 4r, R-backward 2f + 4r
+        // (weights) + 6r (deltas).
+        (
+            n * (4.0 * first + 6.0 * rest),
+            n * (6.0 * first + 16.0 * rest),
+        )
+    }
+
+    /// The one loop behind every batch function: the mean loss, plus the mean gradient or the
+    /// Hessian-vector product as `pass` says.
+    ///
+    /// Samples go in blocks of [`BLOCK`]: the first layer (where almost all the work is: 784
+    /// inputs) runs its forward pass, R-forward pass and weight-gradient update for the whole
+    /// block at once, so each of its weight rows is read once per block instead of once per
+    /// sample ([`dots_rows`], [`axpy_rows`]); the small later layers go sample by sample. Every
+    /// float gets the same operations in the same order as sample-by-sample processing, so
+    /// the results do not depend on the block size.
+    fn run(&self, theta: &[f32], batch: Batch, pass: Pass, ws: &mut MlpWorkspace) -> f32 {
+        let (v, out) = pass.parts();
+        let d = self.params;
+        check_lengths(d, theta, v, out.as_deref());
+        ws.fit(self);
+        self.transpose_weights(theta, &mut ws.wt);
+        if let Some(v) = v {
+            self.transpose_weights(v, &mut ws.vt);
+        }
+        let want_grad = out.is_some();
+        let hvp = v.is_some() && want_grad;
+        ws.acc[..d].fill(0.0);
+        let MlpWorkspace {
+            wt,
+            vt,
+            acc,
+            act,
+            ract,
+            delta,
+            rdelta,
+        } = ws;
+        let u = self.units;
+        let first = self.layers[0];
+        let out_units = self.last().units();
+        let mut total = 0.0f64;
+        let n = batch.len();
+        let mut k = 0;
+        while k < n {
+            let count = (n - k).min(BLOCK);
+            let mut xs: [&[f32]; BLOCK] = [&[]; BLOCK];
+            let mut ys = [0usize; BLOCK];
+            for s in 0..count {
+                (xs[s], ys[s]) = batch.sample(k + s);
+            }
+            let xs = &xs[..count];
+            self.first_layer_block(wt, xs, act, u);
+            if hvp {
+                self.first_layer_r_block(vt, xs, act, ract, u);
+            }
+            for s in 0..count {
+                let (x, y) = (xs[s], ys[s]);
+                let span = s * u..(s + 1) * u;
+                let act = &mut act[span.clone()];
+                self.forward_from(1, wt, x, act);
+                let logits = &act[out_units.clone()];
+                let (loss, log_norm) = cross_entropy(logits, y);
+                total += loss as f64;
+                if !want_grad {
+                    continue;
+                }
+                let delta = &mut delta[span.clone()];
+                // dL/dz of the logits: softmax - onehot (the 1/n is applied at the end).
+                softmax(logits, log_norm, &mut delta[out_units.clone()]);
+                if hvp {
+                    let (ract, rdelta) = (&mut ract[span.clone()], &mut rdelta[span]);
+                    self.r_forward_from(1, wt, vt, act, x, ract);
+                    // R(softmax) = p * (Rz - p . Rz), computed before the -1 at the label.
+                    r_softmax(
+                        &delta[out_units.clone()],
+                        &ract[out_units.clone()],
+                        &mut rdelta[out_units.clone()],
+                    );
+                    delta[out_units.start + y] -= 1.0;
+                    self.r_backward(wt, vt, act, ract, delta, rdelta, acc);
+                } else {
+                    delta[out_units.start + y] -= 1.0;
+                    self.backward(wt, act, delta, acc);
+                }
+            }
+            // The first layer's weight gradient (or its R) for the whole block, in sample order.
+            if want_grad {
+                // Zero coefficients of a live row add +-0 to sums that start at +0 and so are
+                // never -0: the same bits as skipping them (inputs are finite).
+                let src = if hvp { &*rdelta } else { &*delta };
+                axpy_rows(&src[first.unit_offset..], u, xs, &mut acc[first.weights()]);
+            }
+            k += count;
+        }
+        let n = n.max(1);
+        if let Some(out) = out {
+            self.untranspose_scaled(acc, 1.0 / n as f32, out);
+        }
+        (total / n as f64) as f32
+    }
+
+    /// Fits the workspace and transposes the weights into it.
+    fn prepare(&self, theta: &[f32], ws: &mut MlpWorkspace) {
+        ws.fit(self);
+        self.transpose_weights(theta, &mut ws.wt);
+    }
+
+    fn forward_logits<'w>(
+        &self,
+        _theta: &[f32],
+        input: &[f32],
+        ws: &'w mut MlpWorkspace,
+    ) -> &'w [f32] {
+        self.forward(&ws.wt, input, &mut ws.act);
+        &ws.act[self.last().units()]
+    }
 }
 
 #[inline]

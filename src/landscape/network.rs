@@ -1,15 +1,22 @@
-//! The networks the FashionMNIST experiment can train, behind one interface: an enum with one
-//! arm per architecture, so the experiment code (stage 1, stage 2, the indicator, the
-//! spectrum), the wasm facade and the CLI never care which network runs.
+//! The networks the FashionMNIST experiment can train, behind one interface.
 //!
-//! Enum dispatch rather than a generic trait: the facade and the CLI hold one concrete type,
-//! and the per-call `match` costs nothing next to a forward pass.
+//! [`Architecture`] is what every network computes: each network ([`Mlp`], [`Cnn`])
+//! implements only its primitives (its shape, its initialisation, one pass over a batch that
+//! gives the loss and optionally the gradient or H v, and the forward pass of one input), and
+//! the trait's provided methods (loss, gradient, HVP, over all samples or a minibatch of
+//! indices; logits, prediction, accuracy) are written once on top of them.
 //!
-//! Every method has the meaning (and the argument conventions) of the [`Mlp`] method of the
-//! same name: one flat `&[f32]` parameter vector of length [`Network::param_count`], inputs
-//! as n rows of [`Network::input_dim`] floats, labels below [`Network::classes`], the mean
-//! softmax cross-entropy over the batch.
+//! [`Network`] is an enum with one arm per architecture, so the experiment code (stage 1,
+//! stage 2, the indicator, the spectrum), the wasm facade and the CLI hold one concrete type
+//! and never care which network runs. It implements [`Architecture`] too, its primitives
+//! dispatching to the arm's (the `match` costs nothing next to a forward pass).
+//!
+//! The conventions, for every network: one flat `&[f32]` parameter vector of length
+//! [`Architecture::param_count`], inputs as n rows of [`Architecture::input_dim`] floats
+//! (row-major), labels below [`Architecture::classes`], the mean softmax cross-entropy over
+//! the batch (summed in f64).
 
+use crate::kernels::dot;
 use crate::landscape::cnn::{Cnn, CnnWorkspace};
 use crate::landscape::mlp::{Mlp, MlpWorkspace};
 use crate::rng::Rng;
@@ -98,6 +105,325 @@ impl NetworkWorkspace {
     }
 }
 
+/// A batch: the rows of `inputs` named by `indices` (a minibatch, no copy; repeated indices
+/// count repeatedly), or all of them. Made (and its shapes checked) by
+/// [`Architecture::batch`].
+#[derive(Clone, Copy, Debug)]
+pub struct Batch<'a> {
+    inputs: &'a [f32],
+    labels: &'a [u8],
+    indices: Option<&'a [usize]>,
+    in_dim: usize,
+}
+
+impl<'a> Batch<'a> {
+    /// The number of samples.
+    pub fn len(&self) -> usize {
+        self.indices.map_or(self.labels.len(), <[usize]>::len)
+    }
+
+    /// Whether the batch has no samples.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The input row and label of the k-th sample of the batch.
+    pub fn sample(&self, k: usize) -> (&'a [f32], usize) {
+        let i = self.indices.map_or(k, |idx| idx[k]);
+        (
+            &self.inputs[i * self.in_dim..(i + 1) * self.in_dim],
+            self.labels[i] as usize,
+        )
+    }
+}
+
+/// What one pass over a batch computes besides the mean loss, and where it writes it.
+#[derive(Debug)]
+pub enum Pass<'a> {
+    /// Only the loss (forward passes).
+    Loss,
+    /// The mean gradient, into the slice (length D).
+    Gradient(&'a mut [f32]),
+    /// The exact Hessian-vector product H v of the mean loss, into `out` (both length D).
+    Hvp {
+        /// The direction v.
+        v: &'a [f32],
+        /// Where H v goes.
+        out: &'a mut [f32],
+    },
+}
+
+impl<'a> Pass<'a> {
+    /// The direction (an HVP's) and the output (a gradient's or an HVP's), where there are.
+    pub fn parts(self) -> (Option<&'a [f32]>, Option<&'a mut [f32]>) {
+        match self {
+            Pass::Loss => (None, None),
+            Pass::Gradient(out) => (None, Some(out)),
+            Pass::Hvp { v, out } => (Some(v), Some(out)),
+        }
+    }
+}
+
+/// What a network of the FashionMNIST experiment computes over a flat parameter vector
+/// `theta` (see the module docs for the conventions).
+///
+/// A network implements the primitives ([`Architecture::run`], [`Architecture::prepare`],
+/// [`Architecture::forward_logits`] and its shape); the provided methods are the public
+/// interface, written once. Every provided method panics on inputs of the wrong shape
+/// (callers validate user input before).
+pub trait Architecture {
+    /// Scratch memory for the passes, reused across calls so the hot loops do not allocate.
+    type Workspace;
+
+    /// D, the number of parameters (the length of every parameter and gradient vector).
+    fn param_count(&self) -> usize;
+
+    /// The input width (pixels per image).
+    fn input_dim(&self) -> usize;
+
+    /// The number of classes (logits).
+    fn classes(&self) -> usize;
+
+    /// The widths of the network's layers of units, input first, classes last (for an MLP its
+    /// layer sizes, e.g. [784, 14, 10]).
+    fn sizes(&self) -> &[usize];
+
+    /// A workspace for this network.
+    fn workspace(&self) -> Self::Workspace;
+
+    /// Seeded initial parameters: a normal of standard deviation `sd` truncated at 2 sd
+    /// (see each network's documentation for which entries it covers).
+    fn init(&self, rng: &mut Rng, sd: f32) -> Vec<f32>;
+
+    /// Floating-point operations of one full-batch gradient and of one Hessian-vector
+    /// product over `samples` samples, counted for the dense algorithm (for the benchmark's
+    /// throughput columns).
+    fn flops(&self, samples: usize) -> (f64, f64);
+
+    /// The primitive behind every batch method: one pass over `batch` giving the mean loss,
+    /// and the gradient or H v as `pass` says. Checks the lengths of `theta` and of the
+    /// pass's vectors (the batch is checked when made).
+    fn run(&self, theta: &[f32], batch: Batch, pass: Pass, ws: &mut Self::Workspace) -> f32;
+
+    /// The primitive that readies `ws` for forward passes of single inputs at `theta` (e.g.
+    /// the MLP transposes its weights); [`Architecture::forward_logits`] follows it.
+    fn prepare(&self, theta: &[f32], ws: &mut Self::Workspace);
+
+    /// The primitive forward pass of one input row at the `theta` given to
+    /// [`Architecture::prepare`] (which must come first): the logits, inside `ws`.
+    fn forward_logits<'w>(
+        &self,
+        theta: &[f32],
+        input: &[f32],
+        ws: &'w mut Self::Workspace,
+    ) -> &'w [f32];
+
+    /// Checks the shapes (n rows of the input width for n labels, labels below the classes,
+    /// indices below n) and wraps them as a batch.
+    fn batch<'a>(
+        &self,
+        inputs: &'a [f32],
+        labels: &'a [u8],
+        indices: Option<&'a [usize]>,
+    ) -> Batch<'a> {
+        let in_dim = self.input_dim();
+        assert_eq!(
+            inputs.len(),
+            labels.len() * in_dim,
+            "inputs must be n x {in_dim} for n labels"
+        );
+        let classes = self.classes();
+        assert!(
+            labels.iter().all(|&y| (y as usize) < classes),
+            "labels must be below {classes}"
+        );
+        if let Some(idx) = indices {
+            assert!(
+                idx.iter().all(|&i| i < labels.len()),
+                "indices out of range"
+            );
+        }
+        Batch {
+            inputs,
+            labels,
+            indices,
+            in_dim,
+        }
+    }
+
+    /// Mean cross-entropy and its gradient (into `grad_out`, length D) over all samples.
+    fn loss_grad(
+        &self,
+        theta: &[f32],
+        inputs: &[f32],
+        labels: &[u8],
+        grad_out: &mut [f32],
+        ws: &mut Self::Workspace,
+    ) -> f32 {
+        let batch = self.batch(inputs, labels, None);
+        self.run(theta, batch, Pass::Gradient(grad_out), ws)
+    }
+
+    /// [`Architecture::loss_grad`] over the samples `indices` (a minibatch, no copy; repeated
+    /// indices count repeatedly).
+    fn loss_grad_indices(
+        &self,
+        theta: &[f32],
+        inputs: &[f32],
+        labels: &[u8],
+        indices: &[usize],
+        grad_out: &mut [f32],
+        ws: &mut Self::Workspace,
+    ) -> f32 {
+        let batch = self.batch(inputs, labels, Some(indices));
+        self.run(theta, batch, Pass::Gradient(grad_out), ws)
+    }
+
+    /// Mean cross-entropy over all samples (forward passes only).
+    fn loss(&self, theta: &[f32], inputs: &[f32], labels: &[u8], ws: &mut Self::Workspace) -> f32 {
+        let batch = self.batch(inputs, labels, None);
+        self.run(theta, batch, Pass::Loss, ws)
+    }
+
+    /// Mean cross-entropy over the samples `indices`.
+    fn loss_indices(
+        &self,
+        theta: &[f32],
+        inputs: &[f32],
+        labels: &[u8],
+        indices: &[usize],
+        ws: &mut Self::Workspace,
+    ) -> f32 {
+        let batch = self.batch(inputs, labels, Some(indices));
+        self.run(theta, batch, Pass::Loss, ws)
+    }
+
+    /// The exact Hessian-vector product H v of the mean loss over all samples, into `out`
+    /// (length D), by the R-operator.
+    fn hvp(
+        &self,
+        theta: &[f32],
+        inputs: &[f32],
+        labels: &[u8],
+        v: &[f32],
+        out: &mut [f32],
+        ws: &mut Self::Workspace,
+    ) {
+        let batch = self.batch(inputs, labels, None);
+        self.run(theta, batch, Pass::Hvp { v, out }, ws);
+    }
+
+    /// [`Architecture::hvp`] of the mean loss over the samples `indices`.
+    #[allow(clippy::too_many_arguments)]
+    fn hvp_indices(
+        &self,
+        theta: &[f32],
+        inputs: &[f32],
+        labels: &[u8],
+        indices: &[usize],
+        v: &[f32],
+        out: &mut [f32],
+        ws: &mut Self::Workspace,
+    ) {
+        let batch = self.batch(inputs, labels, Some(indices));
+        self.run(theta, batch, Pass::Hvp { v, out }, ws);
+    }
+
+    /// The logits of one input row, into `logits` (length = classes).
+    fn logits(&self, theta: &[f32], input: &[f32], logits: &mut [f32], ws: &mut Self::Workspace) {
+        assert_eq!(
+            theta.len(),
+            self.param_count(),
+            "theta has the wrong length"
+        );
+        assert_eq!(input.len(), self.input_dim(), "input has the wrong length");
+        assert_eq!(logits.len(), self.classes(), "logits has the wrong length");
+        self.prepare(theta, ws);
+        logits.copy_from_slice(self.forward_logits(theta, input, ws));
+    }
+
+    /// The predicted class (the first largest logit) of one input row.
+    fn predict(&self, theta: &[f32], input: &[f32], ws: &mut Self::Workspace) -> u8 {
+        assert_eq!(
+            theta.len(),
+            self.param_count(),
+            "theta has the wrong length"
+        );
+        assert_eq!(input.len(), self.input_dim(), "input has the wrong length");
+        self.prepare(theta, ws);
+        argmax(self.forward_logits(theta, input, ws)) as u8
+    }
+
+    /// The fraction of samples whose predicted class equals the label.
+    fn accuracy(
+        &self,
+        theta: &[f32],
+        inputs: &[f32],
+        labels: &[u8],
+        ws: &mut Self::Workspace,
+    ) -> f64 {
+        assert_eq!(
+            theta.len(),
+            self.param_count(),
+            "theta has the wrong length"
+        );
+        let batch = self.batch(inputs, labels, None);
+        self.prepare(theta, ws);
+        let mut correct = 0usize;
+        for k in 0..batch.len() {
+            let (x, y) = batch.sample(k);
+            correct += (argmax(self.forward_logits(theta, x, ws)) == y) as usize;
+        }
+        correct as f64 / batch.len().max(1) as f64
+    }
+}
+
+/// Checks the lengths of a pass's vectors against D (the checks of [`Architecture::run`]).
+pub(crate) fn check_lengths(d: usize, theta: &[f32], v: Option<&[f32]>, out: Option<&[f32]>) {
+    assert_eq!(theta.len(), d, "theta has the wrong length");
+    if let Some(v) = v {
+        assert_eq!(v.len(), d, "the direction has the wrong length");
+    }
+    if let Some(out) = out {
+        assert_eq!(out.len(), d, "the output has the wrong length");
+    }
+}
+
+/// The per-sample cross-entropy logsumexp(z) - z[y], and logsumexp(z).
+pub(crate) fn cross_entropy(logits: &[f32], y: usize) -> (f32, f32) {
+    let max = logits.iter().fold(f32::NEG_INFINITY, |m, &z| m.max(z));
+    let sum: f32 = logits.iter().map(|&z| libm::expf(z - max)).sum();
+    let log_norm = max + libm::logf(sum);
+    (log_norm - logits[y], log_norm)
+}
+
+/// The softmax of `logits` given their logsumexp `log_norm`, into `p` (dL/dlogits before the
+/// -1 at the label and the 1/n of the mean).
+pub(crate) fn softmax(logits: &[f32], log_norm: f32, p: &mut [f32]) {
+    for (pj, &z) in p.iter_mut().zip(logits) {
+        *pj = libm::expf(z - log_norm);
+    }
+}
+
+/// R of the softmax `p` along the logits' R `rz`: `rp = p * (rz - p . rz)`, into `rp`.
+pub(crate) fn r_softmax(p: &[f32], rz: &[f32], rp: &mut [f32]) {
+    let mean = dot(p, rz);
+    for ((rd, &pj), &rzj) in rp.iter_mut().zip(p).zip(rz) {
+        *rd = pj * (rzj - mean);
+    }
+}
+
+/// The index of the first largest entry.
+pub(crate) fn argmax(values: &[f32]) -> usize {
+    let mut best = 0;
+    for (i, &v) in values.iter().enumerate() {
+        if v > values[best] {
+            best = i;
+        }
+    }
+    best
+}
+
 impl From<Mlp> for Network {
     fn from(mlp: Mlp) -> Self {
         Network::Mlp(mlp)
@@ -126,213 +452,76 @@ impl Network {
             Network::Cnn(_) => None,
         }
     }
+}
 
-    /// The widths of the network's layers of units, input first, classes last (for an MLP its
-    /// layer sizes, e.g. [784, 14, 10]).
-    pub fn sizes(&self) -> &[usize] {
-        match self {
-            Network::Mlp(m) => m.sizes(),
-            Network::Cnn(c) => c.sizes(),
+/// Calls `$body` with `$net` bound to the architecture inside a [`Network`] (the one place
+/// that matches on the arm).
+macro_rules! each_arm {
+    ($self:expr, $net:ident => $body:expr) => {
+        match $self {
+            Network::Mlp($net) => $body,
+            Network::Cnn($net) => $body,
         }
+    };
+}
+
+impl Architecture for Network {
+    type Workspace = NetworkWorkspace;
+
+    fn param_count(&self) -> usize {
+        each_arm!(self, n => n.param_count())
     }
 
-    /// D, the number of parameters (the length of every parameter and gradient vector).
-    pub fn param_count(&self) -> usize {
-        match self {
-            Network::Mlp(m) => m.param_count(),
-            Network::Cnn(c) => c.param_count(),
-        }
+    fn input_dim(&self) -> usize {
+        each_arm!(self, n => n.input_dim())
     }
 
-    /// The input width (pixels per image).
-    pub fn input_dim(&self) -> usize {
-        match self {
-            Network::Mlp(m) => m.input_dim(),
-            Network::Cnn(c) => c.input_dim(),
-        }
+    fn classes(&self) -> usize {
+        each_arm!(self, n => n.classes())
     }
 
-    /// The number of classes (logits).
-    pub fn classes(&self) -> usize {
-        match self {
-            Network::Mlp(m) => m.classes(),
-            Network::Cnn(c) => c.classes(),
-        }
+    fn sizes(&self) -> &[usize] {
+        each_arm!(self, n => n.sizes())
     }
 
-    /// A workspace for this network.
-    pub fn workspace(&self) -> NetworkWorkspace {
+    fn workspace(&self) -> NetworkWorkspace {
         match self {
             Network::Mlp(m) => NetworkWorkspace::Mlp(m.workspace()),
             Network::Cnn(c) => NetworkWorkspace::Cnn(Box::new(c.workspace())),
         }
     }
 
-    /// Seeded initial parameters: a normal of standard deviation `sd` truncated at 2 sd (see
-    /// each network's `init` for which entries it covers).
-    pub fn init(&self, rng: &mut Rng, sd: f32) -> Vec<f32> {
+    fn init(&self, rng: &mut Rng, sd: f32) -> Vec<f32> {
+        each_arm!(self, n => n.init(rng, sd))
+    }
+
+    fn flops(&self, samples: usize) -> (f64, f64) {
+        each_arm!(self, n => n.flops(samples))
+    }
+
+    fn run(&self, theta: &[f32], batch: Batch, pass: Pass, ws: &mut NetworkWorkspace) -> f32 {
         match self {
-            Network::Mlp(m) => m.init(rng, sd),
-            Network::Cnn(c) => c.init(rng, sd),
+            Network::Mlp(m) => m.run(theta, batch, pass, ws.mlp()),
+            Network::Cnn(c) => c.run(theta, batch, pass, ws.cnn()),
         }
     }
 
-    /// Floating-point operations of one full-batch gradient and of one Hessian-vector product
-    /// over `samples` samples, counted for the dense algorithm (for the benchmark's
-    /// throughput columns).
-    pub fn flops(&self, samples: usize) -> (f64, f64) {
+    fn prepare(&self, theta: &[f32], ws: &mut NetworkWorkspace) {
         match self {
-            Network::Mlp(m) => {
-                let layers = m.layers();
-                let first = (layers[0].inputs * layers[0].outputs) as f64;
-                let rest: f64 = layers[1..]
-                    .iter()
-                    .map(|l| (l.inputs * l.outputs) as f64)
-                    .sum();
-                let n = samples as f64;
-                // Per sample: forward 2f + 2r, weight gradient 2f + 2r, back-propagated
-                // delta 2r; HVP: forward 2f + 2r, R-forward 2f + 4r, R-backward 2f + 4r
-                // (weights) + 6r (deltas).
-                (
-                    n * (4.0 * first + 6.0 * rest),
-                    n * (6.0 * first + 16.0 * rest),
-                )
-            }
-            Network::Cnn(c) => c.flops(samples),
+            Network::Mlp(m) => m.prepare(theta, ws.mlp()),
+            Network::Cnn(c) => c.prepare(theta, ws.cnn()),
         }
     }
 
-    /// Mean cross-entropy and its gradient (into `grad_out`) over all samples.
-    pub fn loss_grad(
-        &self,
-        theta: &[f32],
-        inputs: &[f32],
-        labels: &[u8],
-        grad_out: &mut [f32],
-        ws: &mut NetworkWorkspace,
-    ) -> f32 {
-        match self {
-            Network::Mlp(m) => m.loss_grad(theta, inputs, labels, grad_out, ws.mlp()),
-            Network::Cnn(c) => c.loss_grad(theta, inputs, labels, grad_out, ws.cnn()),
-        }
-    }
-
-    /// [`Network::loss_grad`] over the samples `indices` (a minibatch, no copy).
-    pub fn loss_grad_indices(
-        &self,
-        theta: &[f32],
-        inputs: &[f32],
-        labels: &[u8],
-        indices: &[usize],
-        grad_out: &mut [f32],
-        ws: &mut NetworkWorkspace,
-    ) -> f32 {
-        match self {
-            Network::Mlp(m) => {
-                m.loss_grad_indices(theta, inputs, labels, indices, grad_out, ws.mlp())
-            }
-            Network::Cnn(c) => {
-                c.loss_grad_indices(theta, inputs, labels, indices, grad_out, ws.cnn())
-            }
-        }
-    }
-
-    /// Mean cross-entropy over all samples (forward passes only).
-    pub fn loss(
-        &self,
-        theta: &[f32],
-        inputs: &[f32],
-        labels: &[u8],
-        ws: &mut NetworkWorkspace,
-    ) -> f32 {
-        match self {
-            Network::Mlp(m) => m.loss(theta, inputs, labels, ws.mlp()),
-            Network::Cnn(c) => c.loss(theta, inputs, labels, ws.cnn()),
-        }
-    }
-
-    /// Mean cross-entropy over the samples `indices`.
-    pub fn loss_indices(
-        &self,
-        theta: &[f32],
-        inputs: &[f32],
-        labels: &[u8],
-        indices: &[usize],
-        ws: &mut NetworkWorkspace,
-    ) -> f32 {
-        match self {
-            Network::Mlp(m) => m.loss_indices(theta, inputs, labels, indices, ws.mlp()),
-            Network::Cnn(c) => c.loss_indices(theta, inputs, labels, indices, ws.cnn()),
-        }
-    }
-
-    /// The exact Hessian-vector product H v of the mean loss over all samples, into `out`.
-    pub fn hvp(
-        &self,
-        theta: &[f32],
-        inputs: &[f32],
-        labels: &[u8],
-        v: &[f32],
-        out: &mut [f32],
-        ws: &mut NetworkWorkspace,
-    ) {
-        match self {
-            Network::Mlp(m) => m.hvp(theta, inputs, labels, v, out, ws.mlp()),
-            Network::Cnn(c) => c.hvp(theta, inputs, labels, v, out, ws.cnn()),
-        }
-    }
-
-    /// [`Network::hvp`] of the mean loss over the samples `indices`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn hvp_indices(
-        &self,
-        theta: &[f32],
-        inputs: &[f32],
-        labels: &[u8],
-        indices: &[usize],
-        v: &[f32],
-        out: &mut [f32],
-        ws: &mut NetworkWorkspace,
-    ) {
-        match self {
-            Network::Mlp(m) => m.hvp_indices(theta, inputs, labels, indices, v, out, ws.mlp()),
-            Network::Cnn(c) => c.hvp_indices(theta, inputs, labels, indices, v, out, ws.cnn()),
-        }
-    }
-
-    /// The logits of one input row, into `logits` (length = classes).
-    pub fn logits(
+    fn forward_logits<'w>(
         &self,
         theta: &[f32],
         input: &[f32],
-        logits: &mut [f32],
-        ws: &mut NetworkWorkspace,
-    ) {
+        ws: &'w mut NetworkWorkspace,
+    ) -> &'w [f32] {
         match self {
-            Network::Mlp(m) => m.logits(theta, input, logits, ws.mlp()),
-            Network::Cnn(c) => c.logits(theta, input, logits, ws.cnn()),
-        }
-    }
-
-    /// The predicted class (the first largest logit) of one input row.
-    pub fn predict(&self, theta: &[f32], input: &[f32], ws: &mut NetworkWorkspace) -> u8 {
-        match self {
-            Network::Mlp(m) => m.predict(theta, input, ws.mlp()),
-            Network::Cnn(c) => c.predict(theta, input, ws.cnn()),
-        }
-    }
-
-    /// The fraction of samples whose predicted class equals the label.
-    pub fn accuracy(
-        &self,
-        theta: &[f32],
-        inputs: &[f32],
-        labels: &[u8],
-        ws: &mut NetworkWorkspace,
-    ) -> f64 {
-        match self {
-            Network::Mlp(m) => m.accuracy(theta, inputs, labels, ws.mlp()),
-            Network::Cnn(c) => c.accuracy(theta, inputs, labels, ws.cnn()),
+            Network::Mlp(m) => m.forward_logits(theta, input, ws.mlp()),
+            Network::Cnn(c) => c.forward_logits(theta, input, ws.cnn()),
         }
     }
 }

@@ -7,6 +7,7 @@ use crate::data::fashion::{CORRUPTED, TRAIN_SIZE};
 use crate::data::idx::{FileKind, IdxError};
 use crate::experiments::fashion::{DataError, FashionData};
 use crate::experiments::fashion_session::{FashionSession, FashionSettings};
+use crate::landscape::network::Architecture;
 use crate::noise::Method;
 use js_sys::Uint8Array;
 use serde::Serialize;

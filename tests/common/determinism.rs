@@ -12,6 +12,7 @@ use sgd_escape::config::ToyConfig;
 use sgd_escape::dynamics::ToyEnsemble;
 use sgd_escape::landscape::cnn::Cnn;
 use sgd_escape::landscape::mlp::Mlp;
+use sgd_escape::landscape::network::Architecture;
 use sgd_escape::noise::Method;
 use sgd_escape::rng::Rng;
 use std::collections::BTreeMap;
