@@ -133,8 +133,8 @@ pub(super) const SETTINGS: [Setting; 17] = [
 ];
 
 /// The parts an embed of the 2-D figure may show (`controls=lr,noiseTrace`); the names of
-/// settings are their keys.
-pub(super) const PARTS: [&str; 14] = [
+/// settings are their keys (`shape`: the landscape's shape fields and its drag handles).
+pub(super) const PARTS: [&str; 15] = [
     "lr",
     "noiseTrace",
     "runs",
@@ -147,6 +147,7 @@ pub(super) const PARTS: [&str; 14] = [
     "iterations",
     "presets",
     "indicator",
+    "shape",
     "link",
     "export",
 ];

@@ -178,3 +178,22 @@ test('a reshaped landscape: seeking back on the timeline recomputes it bit for b
   noErrors(ctx);
   await ctx.context.close();
 });
+
+test('an embed that lists `shape` in its controls shows the shape fields and the handles; one without it shows neither', async ({ browser, server }) => {
+  const ctx = await openPage(browser, new URL('embed.html#figure=toy&controls=shape,lr', server.url).href);
+  const { page } = ctx;
+  await waitReady(page);
+  await page.waitForFunction(() => __state().landscape, null, { timeout: T_ADVANCE });
+  check(await page.isVisible('#shape-fields'), 'controls=shape should show the shape fields');
+  check(await page.isVisible('#handle-angle'), 'controls=shape should show the drag handles');
+  await page.focus('#handle-angle');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => __state().config.sharpAngle === 1, null, { timeout: T_ADVANCE });
+  await page.waitForFunction(() => /sharpAngle=1(&|$)/.test(__state().hash) && /controls=shape,lr/.test(__state().hash), null, { timeout: T_ADVANCE });
+  noErrors(ctx);
+  await ctx.context.close();
+  const plain = await openPage(browser, new URL('embed.html#figure=toy&controls=lr', server.url).href);
+  await waitReady(plain.page);
+  check(!(await plain.page.isVisible('#shape-fields')) && !(await plain.page.isVisible('#handle-angle')), 'without `shape` an embed shows neither');
+  await plain.context.close();
+});

@@ -93,8 +93,9 @@ export function buildToyFigure({ controls = null, full = true } = {}) {
       h('span', { id: 'status', role: 'status', class: 'status', text: 'Loading…' }),
       h('span', { class: 'engine-wrap' }, 'engine: ', h('span', { id: 'engine', text: 'detecting…' }))));
 
-  // The landscape's shape: on the full page (an embed's `controls=` list names the card's parts).
-  const shapeShown = full;
+  // The landscape's shape (fields and drag handles): on the full page, and in an embed that
+  // lists `shape` in its `controls=`.
+  const shapeShown = full || shows('shape');
   const shape = h('fieldset', { class: 'shape-fields', id: 'shape-fields', hidden: !shapeShown },
     h('legend', { text: 'Landscape shape' }),
     h('p', { class: 'caption', text: 'Drag the handles θ, λ₁ and λ₂ around the sharp minimum, or type the values.' }),
