@@ -63,7 +63,7 @@ impl Kernels {
             "auto" => Ok(Kernels::Auto),
             "portable" => Ok(Kernels::Portable),
             other => Err(format!(
-                "--kernels: expected auto or portable, got '{}'",
+                "`--kernels` must be auto or portable, got '{}'",
                 other.chars().take(64).collect::<String>()
             )),
         }
