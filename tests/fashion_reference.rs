@@ -41,3 +41,36 @@ fn the_shipped_reference_summary_is_the_summary_of_the_committed_results() {
         );
     }
 }
+
+#[test]
+fn fashion_summary_filters_by_network_and_never_mixes_networks_in_one_curve() {
+    let out = cli(&[
+        "fashion-summary",
+        "results/fashion",
+        "--horizon",
+        "3000",
+        "--network",
+        "cnn",
+    ]);
+    let groups = json(&out);
+    let groups = groups.as_array().expect("an array of groups");
+    assert!(!groups.is_empty() && groups.iter().all(|g| g["network"] == "cnn"));
+    let bad = cli(&["fashion-summary", "results/fashion", "--network", "vgg"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("`--network`"));
+    // Both networks in one figure: each curve is one network's, and says which.
+    let svg = std::env::temp_dir().join(format!("sgd-escape-summary-{}.svg", std::process::id()));
+    let path = svg.to_str().expect("utf-8 path");
+    let out = cli(&[
+        "fashion-summary",
+        "results/fashion",
+        "--horizon",
+        "3000",
+        "--plot",
+        path,
+    ]);
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&svg).expect("the SVG");
+    std::fs::remove_file(&svg).ok();
+    assert!(text.contains("CNN PAPER sgd (n = ") && text.contains("MLP PAPER sgd (n = "));
+}

@@ -5,6 +5,7 @@
 use super::fashion_jobs::read_results;
 use super::{matches, usage_error, CliError};
 use crate::experiments::fashion_results::{build_summary, markdown_tables, FashionResult};
+use crate::landscape::network::NetworkKind;
 use crate::noise::Method;
 use crate::plot::{method_color, render, Panel, Series};
 use clap::{Args, Command, FromArgMatches};
@@ -33,6 +34,8 @@ pub struct SummaryCommand {
     pub plot: Option<PathBuf>,
     /// Only results of this dataset id.
     pub dataset: Option<String>,
+    /// Only results of this network id.
+    pub network: Option<String>,
 }
 
 /// The flags of `fashion-summary`.
@@ -50,6 +53,9 @@ struct SummaryFlags {
     /// Only the results of this dataset (paper or authors-code).
     #[arg(long, value_name = "D")]
     dataset: Option<String>,
+    /// Only the results of this network (cnn or mlp).
+    #[arg(long, value_name = "N")]
+    network: Option<String>,
     /// Also write the mean curves over seeds as SVG.
     #[arg(long, value_name = "FILE")]
     plot: Option<PathBuf>,
@@ -83,12 +89,20 @@ pub fn parse(args: &[String]) -> Result<SummaryCommand, CliError> {
     if let Some(d) = &flags.dataset {
         super::fashion::parse_dataset(d)?;
     }
+    if let Some(n) = &flags.network {
+        if NetworkKind::from_id(n).is_none() {
+            return Err(usage_error(format!(
+                "`--network` must be cnn or mlp, got {n:?}"
+            )));
+        }
+    }
     Ok(SummaryCommand {
         dir: flags.dir,
         horizon,
         format,
         plot: flags.plot,
         dataset: flags.dataset,
+        network: flags.network,
     })
 }
 
@@ -97,6 +111,9 @@ pub fn run(cmd: &SummaryCommand) -> Result<String, CliError> {
     let mut results = read_results(&cmd.dir).map_err(|message| CliError { message, code: 1 })?;
     if let Some(d) = &cmd.dataset {
         results.retain(|r| r.dataset.id() == d);
+    }
+    if let Some(n) = &cmd.network {
+        results.retain(|r| &r.network == n);
     }
     let groups = build_summary(&results, cmd.horizon);
     if let Some(path) = &cmd.plot {
@@ -134,10 +151,16 @@ pub fn summary_svg(results: &[FashionResult], horizon: Option<u64>) -> String {
             }
         }
     }
-    let seeds: BTreeMap<String, usize> = results.iter().fold(BTreeMap::new(), |mut m, r| {
-        *m.entry(r.id.clone()).or_default() += 1;
-        m
-    });
+    // Seeds per (method, network and dataset): a folder may hold several networks, whose
+    // curves must not be averaged together nor named alike.
+    let seeds: BTreeMap<(String, String), usize> =
+        results.iter().fold(BTreeMap::new(), |mut m, r| {
+            *m.entry((r.id.clone(), format!("{} {}", r.network, r.dataset.id())))
+                .or_default() += 1;
+            m
+        });
+    let groups: std::collections::BTreeSet<&String> = by.keys().map(|(_, g)| g).collect();
+    let mixed = groups.len() > 1;
     let panel = |k: usize, title: &str, y: &str, log_y: bool| Panel {
         title: title.into(),
         x_label: "stage-2 iteration".into(),
@@ -145,8 +168,19 @@ pub fn summary_svg(results: &[FashionResult], horizon: Option<u64>) -> String {
         log_y,
         series: by
             .iter()
-            .map(|((id, _), curves)| Series {
-                name: format!("{id} (n = {})", seeds.get(id).copied().unwrap_or(0)),
+            .map(|((id, group), curves)| Series {
+                name: format!(
+                    "{}{id} (n = {})",
+                    if mixed {
+                        format!("{} ", group.to_uppercase())
+                    } else {
+                        String::new()
+                    },
+                    seeds
+                        .get(&(id.clone(), group.clone()))
+                        .copied()
+                        .unwrap_or(0)
+                ),
                 color: method_color(
                     Method::ALL
                         .into_iter()
@@ -162,16 +196,15 @@ pub fn summary_svg(results: &[FashionResult], horizon: Option<u64>) -> String {
             })
             .collect(),
     };
-    let label = results
-        .first()
-        .map(|r| {
-            format!(
-                "{} on the {} dataset",
-                r.network.to_uppercase(),
-                r.dataset.id()
-            )
-        })
-        .unwrap_or_default();
+    let label = match results.first() {
+        Some(r) if !mixed => format!(
+            "{} on the {} dataset",
+            r.network.to_uppercase(),
+            r.dataset.id()
+        ),
+        Some(_) => "several networks or datasets (named in the legend)".to_string(),
+        None => String::new(),
+    };
     render(
         &format!(
             "FashionMNIST, mean over seeds: {label} (test accuracy on all 10,000 test images)"

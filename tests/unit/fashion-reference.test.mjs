@@ -45,6 +45,7 @@ test('the shipped reference summary has every quoted claim for both networks', (
     assert.ok(s, network);
     const g = groups.find((x) => x.network === network && x.dataset === 'paper');
     assert.equal(g.testImages, 10000, `${network}: the CLI measures on all 10,000 test images`);
+    assert.ok(g.seeds.length >= 3, `${network}: the reference has ${g.seeds.length} seeds`);
     const sgd = g.summary.find((m) => m.id === 'sgd');
     for (const c of CLAIMS) assert.ok(c.pick(sgd), `${network}: ${c.what} vs ${c.against}`);
   }
