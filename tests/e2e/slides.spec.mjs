@@ -117,6 +117,7 @@ for (const [w, h] of SIZES) {
     // autoplay=1: it runs, and says so.
     await waitReport(page, 'iframe', (r) => r.playing && r.iteration > 0);
     check(await inFrame(page, (win) => win.document.documentElement.classList.contains('lecture')), 'lecture=1 did not turn lecture mode on');
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), null, { timeout: T_ADVANCE });
     const f1 = await fitOf(page, 'iframe');
     console.log(`      ${w}x${h} iframe: landscape ${Math.round(f1.landscape.width)}x${Math.round(f1.landscape.height)}, curves ${Math.round(f1.plot.width)}x${Math.round(f1.plot.height)} (bottom ${Math.round(f1.plot.bottom)}), document ${f1.outer.scrollHeight}/${f1.outer.clientHeight} px tall`);
     checkFit(f1, w, h, `iframe ${w}x${h}`);
@@ -158,6 +159,8 @@ for (const [w, h] of SIZES) {
     await page.waitForFunction(() => __state('#figure-element')?.ready, null, { timeout: T_READY });
     await page.waitForFunction(() => window.__deckLog.some((e) => e.source === 'element' && e.data.event === 'ready'), null, { timeout: T_ADVANCE });
     await waitReport(page, 'element', (r) => r.playing && r.iteration > 0);
+    // reveal.js slides the new slide in (a CSS transition): measure once it has arrived.
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), null, { timeout: T_ADVANCE });
     const f2 = await fitOf(page, 'element');
     console.log(`      ${w}x${h} element: landscape ${Math.round(f2.landscape.width)}x${Math.round(f2.landscape.height)}, curves ${Math.round(f2.plot.width)}x${Math.round(f2.plot.height)}, content ${f2.outer.scrollHeight}/${f2.outer.clientHeight} px tall`);
     checkFit(f2, w, h, `element ${w}x${h}`);
