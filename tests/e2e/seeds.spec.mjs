@@ -47,6 +47,9 @@ test('"New seed" on every figure draws a new seed, shows it and writes it into t
   await page.click('#fashion-seed-new');
   await page.waitForFunction(() => __state('fashion').seed !== 0, null, { timeout: T_ADVANCE });
   const fashionSeed = await page.evaluate(() => __state('fashion').seed);
+  // The field is written with the next frame the figure draws.
+  await page.waitForFunction((s) => Number(document.querySelector('#fashion-seed').value) === s, fashionSeed, { timeout: T_ADVANCE })
+    .catch(() => undefined);
   check(Number(await page.inputValue('#fashion-seed')) === fashionSeed, 'the FashionMNIST seed field does not show the new seed');
   await page.waitForFunction((s) => location.hash.startsWith('#figure=fashion') && location.hash.includes(`seed=${s}`), fashionSeed, { timeout: T_ADVANCE });
   // One hidden layer: the study starts over from the new seed; the status and the link show it.
