@@ -146,12 +146,12 @@ test('host messages, iframe: every command works and is reported; malformed ones
 test('host messages, custom element: with host-messages it obeys its page\'s window (by target) and reports there; malformed ones, other targets, other windows and elements without the attribute do nothing', async ({ browser, serveRoot }) => {
   const ctx = await openHost(browser, serveRoot);
   const { page } = ctx;
-  // Each element starts once it nears the view: bring each there in turn (how far below #el the
-  // second one sits depends on how tall #el has grown by then).
-  await page.$eval('#el-off', (e) => e.scrollIntoView());
-  await page.waitForFunction(() => __state('#el-off')?.ready, null, { timeout: T_READY });
-  await page.$eval('#el', (e) => e.scrollIntoView());
-  await page.waitForFunction(() => __state('#el')?.ready && __state('#el-off')?.ready, null, { timeout: T_READY });
+  // Each element starts once it nears the view (its IntersectionObserver is attached only when
+  // its figure has mounted). Bring each there in turn, and again at every poll: #el grows as
+  // its figure mounts, which can push #el-off out of reach after a single scroll, before its
+  // observer is attached; it then never starts (this is what made the test flaky).
+  await page.waitForFunction(() => { document.getElementById('el-off').scrollIntoView(); return __state('#el-off')?.ready; }, null, { timeout: T_READY });
+  await page.waitForFunction(() => { document.getElementById('el').scrollIntoView(); return __state('#el')?.ready && __state('#el-off')?.ready; }, null, { timeout: T_READY });
   await page.waitForFunction(() => window.__hostLog.some((e) => e.source === 'element' && e.data.event === 'ready'), null, { timeout: T_ADVANCE });
   const readies = (await reports(page, 'element')).filter((d) => d.event === 'ready');
   check(readies.length === 1, `${readies.length} ready reports: only the element with host-messages reports`);
