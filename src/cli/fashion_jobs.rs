@@ -40,6 +40,10 @@ struct JobPartial {
     records: Vec<FashionRecord>,
     curve: Vec<CurvePoint>,
     seconds: f64,
+    /// The kernels that computed it ([`crate::kernels::implementation`]); None in states
+    /// written before this field existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kernels: Option<String>,
 }
 
 /// Writes `bytes` to `path` through a temporary file and a rename (a killed writer never
@@ -205,6 +209,16 @@ pub fn run_job(
         .and_then(|bytes| serde_json::from_slice(&bytes).ok());
     let (mut run, mut records, mut curve, seconds_before) = match resumed {
         Some(p) if p.state.method == job.method.id() && p.state.iteration <= job.iterations => {
+            // Different kernels round differently (FMA): a run resumed on others would be a
+            // trajectory no single setting reproduces.
+            let kernels = crate::kernels::implementation();
+            if let Some(k) = p.kernels.as_deref().filter(|k| *k != kernels) {
+                return Err(format!(
+                    "{}: this partial state was computed with the {k} kernels and this process \
+                     runs {kernels}: resume it with the `--kernels` that selects {k}",
+                    partial.map(|p| p.display().to_string()).unwrap_or_default()
+                ));
+            }
             let run = MethodRun::resume(ctx, &p.state)?;
             tick(run.iteration());
             (run, p.records, p.curve, p.seconds)
@@ -255,6 +269,7 @@ pub fn run_job(
                     records: records.clone(),
                     curve: curve.clone(),
                     seconds: seconds_before + started.elapsed().as_secs_f64(),
+                    kernels: Some(crate::kernels::implementation().into()),
                 };
                 write_atomically(path, &serde_json::to_vec(&p).unwrap_or_default())?;
             }
@@ -284,6 +299,7 @@ pub fn run_job(
         run: report,
         curve,
         seconds: seconds_before + started.elapsed().as_secs_f64(),
+        kernels: Some(crate::kernels::implementation().into()),
     })
 }
 
@@ -448,6 +464,7 @@ fn read_partial(dir: &Path, file: &str) -> Option<FashionResult> {
         run: report,
         curve: partial.curve,
         seconds: partial.seconds,
+        kernels: partial.kernels,
     })
 }
 
@@ -549,6 +566,64 @@ mod tests {
             assert!(whole.curve[2].sharpness.is_some() && whole.curve[1].sharpness.is_none());
             std::fs::remove_file(&partial).ok();
         }
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_partial_state_from_other_kernels_is_refused_by_name_not_mixed_in() {
+        let ctx = tiny();
+        let theta0 = ctx.initial_weights();
+        let stage1 = stage1_report(&ctx, &theta0, 0, false);
+        let cadence = Cadence {
+            log_every: 4,
+            curve_every: 2,
+            sharpness_every: 4,
+        };
+        let dir = std::env::temp_dir().join(format!("sgd-escape-kernels-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let job = FashionJob {
+            network: "mlp".into(),
+            dataset: Dataset::Paper,
+            seed: 0,
+            method: Method::Sgd,
+            leading_draw: LeadingDraw::Every,
+            iterations: 10,
+        };
+        let partial = dir.join(job.partial_file_name());
+        let run = || {
+            run_job(
+                &ctx,
+                &job,
+                "mlp",
+                &theta0,
+                &stage1,
+                cadence,
+                Some(&partial),
+                &|_| {},
+            )
+        };
+        let whole = run().unwrap();
+        assert_eq!(
+            whole.kernels.as_deref(),
+            Some(crate::kernels::implementation())
+        );
+        let mut state: JobPartial =
+            serde_json::from_slice(&std::fs::read(&partial).unwrap()).unwrap();
+        assert_eq!(
+            state.kernels.as_deref(),
+            Some(crate::kernels::implementation())
+        );
+        state.kernels = Some("other-isa".into());
+        std::fs::write(&partial, serde_json::to_vec(&state).unwrap()).unwrap();
+        let err = run().unwrap_err();
+        assert!(
+            err.contains("other-isa") && err.contains("`--kernels`"),
+            "{err}"
+        );
+        // A state from before the field existed (no kernels) resumes.
+        state.kernels = None;
+        std::fs::write(&partial, serde_json::to_vec(&state).unwrap()).unwrap();
+        assert_eq!(run().unwrap().curve, whole.curve);
         std::fs::remove_dir_all(&dir).ok();
     }
 

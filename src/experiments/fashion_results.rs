@@ -150,6 +150,11 @@ pub struct FashionResult {
     pub curve: Vec<CurvePoint>,
     /// Wall-clock seconds of the stage-2 run (summed over resumed pieces).
     pub seconds: f64,
+    /// The native kernels that computed it (`kernels::implementation()`: "avx2+fma", "neon"
+    /// or "portable"; they round differently, so a run reproduces bit for bit only on the
+    /// same ones). None in files written before this field existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kernels: Option<String>,
 }
 
 impl FashionResult {
@@ -635,6 +640,7 @@ mod tests {
             run: FashionMethodReport::new(method, records),
             curve,
             seconds: 1.0,
+            kernels: Some("portable".into()),
         }
     }
 
