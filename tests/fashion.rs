@@ -278,6 +278,33 @@ fn seeds_on_two_threads_are_bit_identical_to_one_resume_and_summarise() {
     ]));
     assert_eq!(groups[0]["iterations"], 10);
     assert_eq!(groups[0]["summary"][0]["testAccuracy"]["n"], 2);
+    // A list of horizons: one group per horizon, in the order given.
+    let groups = json(&cli(&[
+        "fashion-summary",
+        one.to_str().unwrap(),
+        "--horizon",
+        "20,10",
+    ]));
+    let at: Vec<_> = groups
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["iterations"].clone())
+        .collect();
+    assert_eq!(at, [20, 10]);
+    for bad in [
+        vec!["--horizon", "10,x"],
+        vec!["--horizon", "10,20", "--plot", "x.svg"],
+    ] {
+        let mut args = vec!["fashion-summary", one.to_str().unwrap()];
+        args.extend(bad.iter().copied());
+        let out = cli(&args);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(&format!("`{}`", bad[bad.len() - 2])),
+            "{bad:?}"
+        );
+    }
     std::fs::remove_dir_all(&one).ok();
     std::fs::remove_dir_all(&two).ok();
 }

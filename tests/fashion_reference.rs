@@ -9,7 +9,7 @@ mod common_cli;
 use common_cli::{cli, json};
 
 /// The command that regenerates the shipped file (also in docs/reproduction.md).
-const REGENERATE: &str = "sgd-escape fashion-summary results/fashion --horizon 3000 \
+const REGENERATE: &str = "sgd-escape fashion-summary results/fashion --horizon 3000,15000 \
                           --dataset paper > www/data/fashion-reference.json";
 
 #[test]
@@ -19,7 +19,7 @@ fn the_shipped_reference_summary_is_the_summary_of_the_committed_results() {
         "fashion-summary",
         "results/fashion",
         "--horizon",
-        "3000",
+        "3000,15000",
         "--dataset",
         "paper",
     ]);
@@ -48,7 +48,7 @@ fn fashion_summary_filters_by_network_and_never_mixes_networks_in_one_curve() {
         "fashion-summary",
         "results/fashion",
         "--horizon",
-        "3000",
+        "3000,15000",
         "--network",
         "cnn",
     ]);
@@ -73,4 +73,86 @@ fn fashion_summary_filters_by_network_and_never_mixes_networks_in_one_curve() {
     let text = std::fs::read_to_string(&svg).expect("the SVG");
     std::fs::remove_file(&svg).ok();
     assert!(text.contains("CNN PAPER sgd (n = ") && text.contains("MLP PAPER sgd (n = "));
+}
+
+/// Two result files of one job (network, dataset, seed, method) that differ only in length,
+/// e.g. the 3,000- and the 15,000-iteration run, must agree on every curve point and full
+/// record they share, bit for bit, when the same kernels computed them: the dynamics up to
+/// iteration H do not depend on the run's length, which `fashion-summary --horizon H` relies on.
+#[test]
+fn longer_runs_of_a_job_reproduce_the_shorter_ones_where_they_overlap() {
+    use std::collections::BTreeMap;
+    let mut jobs: BTreeMap<String, Vec<(String, serde_json::Value)>> = BTreeMap::new();
+    for entry in std::fs::read_dir("results/fashion").expect("results/fashion") {
+        let name = entry
+            .expect("an entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        let Some(stem) = name.strip_suffix(".json") else {
+            continue;
+        };
+        if stem.ends_with("-minimum") || stem.ends_with(".partial") {
+            continue;
+        }
+        let Some((job, iterations)) = stem.rsplit_once('-') else {
+            continue;
+        };
+        if iterations.parse::<u64>().is_err() {
+            continue;
+        }
+        let text = std::fs::read_to_string(format!("results/fashion/{name}")).expect("readable");
+        let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+        jobs.entry(job.to_string()).or_default().push((name, v));
+    }
+    let mut compared = 0;
+    for runs in jobs.values() {
+        for (i, (a_name, a)) in runs.iter().enumerate() {
+            for (b_name, b) in &runs[i + 1..] {
+                // Files that do not name their kernels predate the field; all of those here
+                // were computed with the same ones (auto, AVX2 + FMA).
+                if a.get("kernels") != b.get("kernels")
+                    && a.get("kernels").is_some()
+                    && b.get("kernels").is_some()
+                {
+                    continue;
+                }
+                let end = a["iterations"]
+                    .as_u64()
+                    .unwrap()
+                    .min(b["iterations"].as_u64().unwrap());
+                for key in ["curve", "run"] {
+                    let pick = |v: &serde_json::Value| -> Vec<serde_json::Value> {
+                        let list = if key == "curve" {
+                            &v["curve"]
+                        } else {
+                            &v["run"]["records"]
+                        };
+                        let list = list.as_array().expect("an array").iter();
+                        list.filter(|p| p["iteration"].as_u64().unwrap() <= end)
+                            .cloned()
+                            .collect()
+                    };
+                    let (pa, pb) = (pick(a), pick(b));
+                    let shared: Vec<_> = pa
+                        .iter()
+                        .filter(|p| pb.iter().any(|q| q["iteration"] == p["iteration"]))
+                        .collect();
+                    for p in &shared {
+                        let q = pb
+                            .iter()
+                            .find(|q| q["iteration"] == p["iteration"])
+                            .unwrap();
+                        assert_eq!(
+                            p, &q,
+                            "{a_name} and {b_name} differ at iteration {} ({key})",
+                            p["iteration"]
+                        );
+                    }
+                    compared += shared.len();
+                }
+            }
+        }
+    }
+    eprintln!("{compared} shared curve points and records compared");
 }

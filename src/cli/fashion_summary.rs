@@ -26,8 +26,9 @@ pub enum SummaryFormat {
 pub struct SummaryCommand {
     /// The results folder.
     pub dir: PathBuf,
-    /// Take every value at this iteration (from runs at least this long) instead of the end.
-    pub horizon: Option<u64>,
+    /// Take every value at each of these iterations (from the runs at least that long), one
+    /// group per horizon, in this order; empty: at each run's end.
+    pub horizons: Vec<u64>,
     /// Output format.
     pub format: SummaryFormat,
     /// Where to write the figure, if anywhere.
@@ -44,8 +45,9 @@ struct SummaryFlags {
     /// The results folder of `fashion --results DIR`.
     #[arg(value_name = "DIR")]
     dir: PathBuf,
-    /// Take every value at iteration N, from the runs at least that long.
-    #[arg(long, value_name = "N")]
+    /// Take every value at iteration N, from the runs at least that long; a list (3000,15000)
+    /// gives one group per horizon.
+    #[arg(long, value_name = "N[,N...]")]
     horizon: Option<String>,
     /// json (the summary groups) or markdown (the REPRODUCTION tables).
     #[arg(long, value_name = "F", default_value = "json")]
@@ -81,11 +83,18 @@ pub fn parse(args: &[String]) -> Result<SummaryCommand, CliError> {
             )))
         }
     };
-    let horizon = flags
-        .horizon
-        .as_deref()
-        .map(|t| super::fashion::parse_every("--horizon", t))
-        .transpose()?;
+    let horizons = match flags.horizon.as_deref() {
+        None => Vec::new(),
+        Some(list) => list
+            .split(',')
+            .map(|t| super::fashion::parse_every("--horizon", t))
+            .collect::<Result<Vec<_>, _>>()?,
+    };
+    if horizons.len() > 1 && flags.plot.is_some() {
+        return Err(usage_error(
+            "`--plot` draws the curves up to one `--horizon`: give one, not a list".into(),
+        ));
+    }
     if let Some(d) = &flags.dataset {
         super::fashion::parse_dataset(d)?;
     }
@@ -98,7 +107,7 @@ pub fn parse(args: &[String]) -> Result<SummaryCommand, CliError> {
     }
     Ok(SummaryCommand {
         dir: flags.dir,
-        horizon,
+        horizons,
         format,
         plot: flags.plot,
         dataset: flags.dataset,
@@ -115,9 +124,14 @@ pub fn run(cmd: &SummaryCommand) -> Result<String, CliError> {
     if let Some(n) = &cmd.network {
         results.retain(|r| &r.network == n);
     }
-    let groups = build_summary(&results, cmd.horizon);
+    let groups = if cmd.horizons.is_empty() {
+        build_summary(&results, None)
+    } else {
+        let at = |h: &u64| build_summary(&results, Some(*h));
+        cmd.horizons.iter().flat_map(at).collect()
+    };
     if let Some(path) = &cmd.plot {
-        super::write_plot(path, &summary_svg(&results, cmd.horizon))?;
+        super::write_plot(path, &summary_svg(&results, cmd.horizons.first().copied()))?;
     }
     Ok(match cmd.format {
         SummaryFormat::Json => serde_json::to_string_pretty(&groups).unwrap_or_default() + "\n",

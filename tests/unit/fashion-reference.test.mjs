@@ -38,6 +38,16 @@ test('referenceSentence names the network, seeds, iteration and test images, and
   assert.equal(referenceSentence(null, 'cnn'), null);
 });
 
+test('referenceSentence quotes the longest horizon where SGD and GD have an interval', () => {
+  const sgd = (n) => ({ id: 'sgd', diffVsGd: diff(0.01, -0.01, 0.03, n) });
+  const at = (iterations, n) => ({ ...group('cnn', sgd(n)), iterations });
+  assert.match(referenceSentence([at(3000, 3), at(15000, 3)], 'cnn'), /iteration 15,000/);
+  // One seed at 15,000 (no interval): the 3,000 group with its interval is quoted.
+  assert.match(referenceSentence([at(15000, 1), at(3000, 3)], 'cnn'), /iteration 3,000/);
+  // Nothing has an interval: the longest horizon with a value.
+  assert.match(referenceSentence([at(3000, 1), at(15000, 1)], 'cnn'), /iteration 15,000.*one seed, no interval/);
+});
+
 test('the shipped reference summary has every quoted claim for both networks', () => {
   const groups = JSON.parse(readFileSync(new URL('../../www/data/fashion-reference.json', import.meta.url), 'utf8'));
   for (const network of ['cnn', 'mlp']) {

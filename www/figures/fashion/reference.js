@@ -2,7 +2,8 @@
  * The native reference runs' verdict, quoted in the FashionMNIST caption.
  *
  * The numbers come from www/data/fashion-reference.json, which is the CLI's
- * `sgd-escape fashion-summary results/fashion --horizon 3000` over the committed result files
+ * `sgd-escape fashion-summary results/fashion --horizon 3000,15000 --dataset paper` over the
+ * committed result files
  * (a Rust test regenerates it and compares). Nothing here is typed by hand: this module only
  * words what the summary holds. A paired difference whose 95% interval contains 0 is worded
  * "cannot tell", never ranked; a single seed is worded "one seed, no interval".
@@ -63,16 +64,11 @@ export function wordDifference(d, claim) {
 }
 
 /**
- * The caption's reference sentence for `network` ('cnn' or 'mlp') on the paper's dataset, or
- * null when the summary has no such group.
- * @param {any[]} groups the summary groups (fashion-reference.json)
- * @param {string} network
- * @returns {string | null}
+ * The quotable claims of one summary group, worded.
+ * @param {any} g a summary group
+ * @returns {string[]}
  */
-export function referenceSentence(groups, network) {
-  if (!Array.isArray(groups)) return null;
-  const g = groups.find((x) => x && x.network === network && x.dataset === 'paper');
-  if (!g || !Array.isArray(g.summary)) return null;
+function claimParts(g) {
   const parts = [];
   for (const claim of CLAIMS) {
     const m = g.summary.find((/** @type {any} */ x) => x.id === claim.method);
@@ -80,7 +76,28 @@ export function referenceSentence(groups, network) {
     if (!d || !Number.isFinite(d.mean)) continue;
     parts.push(`${claim.method.toUpperCase()} − ${claim.against}, ${claim.what}: ${wordDifference(d, claim)}`);
   }
-  if (parts.length === 0) return null;
+  return parts;
+}
+
+/**
+ * The caption's reference sentence for `network` ('cnn' or 'mlp') on the paper's dataset, or
+ * null when the summary has no such group. The summary may hold one group per horizon
+ * (`fashion-summary --horizon 3000,15000`): the sentence quotes the longest horizon at which
+ * SGD − GD has an interval (at least 2 seeds), else the longest with anything to quote.
+ * @param {any[]} groups the summary groups (fashion-reference.json)
+ * @param {string} network
+ * @returns {string | null}
+ */
+export function referenceSentence(groups, network) {
+  if (!Array.isArray(groups)) return null;
+  const candidates = groups
+    .filter((x) => x && x.network === network && x.dataset === 'paper' && Array.isArray(x.summary))
+    .sort((a, b) => Number(b.iterations) - Number(a.iterations));
+  const paired = (/** @type {any} */ g) => (g.summary.find((/** @type {any} */ x) => x.id === 'sgd')?.diffVsGd?.n ?? 0) >= 2;
+  const g = candidates.find((x) => paired(x) && claimParts(x).length > 0)
+    ?? candidates.find((x) => claimParts(x).length > 0);
+  if (!g) return null;
+  const parts = claimParts(g);
   const seeds = g.seeds.length === 1 ? `seed ${g.seeds[0]}` : `seeds ${g.seeds.join(', ')}`;
   const images = Number.isFinite(g.testImages) ? `, test accuracy on ${Number(g.testImages).toLocaleString('en-US')} images` : '';
   return `Native reference runs (CLI, ${network.toUpperCase()}, paper dataset, ${seeds}, `
