@@ -229,6 +229,33 @@ fn relu_mask_is_exact() {
     }
 }
 
+#[test]
+fn axpy_strided_is_its_rows_fused_axpys_bit_for_bit() {
+    let Some(f) = fast() else { return };
+    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    // The CNN's two shapes, and short / tailed rows at strides that interleave and overlap.
+    for (rows, cols, xs, ys) in [
+        (5, 5, 28, 5),
+        (5, 50, 120, 50),
+        (4, 13, 13, 20),
+        (3, 9, 0, 4),
+    ] {
+        let x = check::vector(8, 1, rows * xs.max(cols) + cols);
+        let y0 = check::vector(8, 2, rows * ys.max(cols) + cols);
+        let alpha = -0.37f32;
+        let (mut got, mut want) = (y0.clone(), y0);
+        f.axpy_strided(alpha, &x, xs, &mut got, ys, rows, cols);
+        for r in 0..rows {
+            f.axpy(alpha, &x[r * xs..][..cols], &mut want[r * ys..][..cols]);
+        }
+        assert_eq!(
+            bits(&got),
+            bits(&want),
+            "{rows} x {cols}, strides {xs} / {ys}"
+        );
+    }
+}
+
 fn norm(v: impl Iterator<Item = f64>) -> f64 {
     v.map(|x| x * x).sum::<f64>().sqrt()
 }

@@ -46,22 +46,59 @@ pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
     let body = n - n % W;
     let (xp, yp) = (x.as_ptr(), y.as_mut_ptr());
     let mut i = 0;
-    // SAFETY (all blocks below): every access is at i..i + 8 <= body <= n, or masked to n.
+    // SAFETY: every access is at i..i + 8 <= body <= n, then i..i + 4 <= n, then i < n.
     unsafe {
         while i < body {
             let r = _mm256_fmadd_ps(va, _mm256_loadu_ps(xp.add(i)), _mm256_loadu_ps(yp.add(i)));
             _mm256_storeu_ps(yp.add(i), r);
             i += W;
         }
-        if body < n {
-            let m = mask(n - body);
-            let r = _mm256_fmadd_ps(
-                va,
-                _mm256_maskload_ps(xp.add(body), m),
-                _mm256_maskload_ps(yp.add(body), m),
+        // The tail without masks: 4 lanes if there are, then one float at a time, each the
+        // same single-rounding fused multiply-add as a lane of `_mm256_fmadd_ps` (the same
+        // bits). A masked store cannot forward to the next masked load of the same floats,
+        // and the CNN's backward pass updates the same filter rows window after window (5-
+        // and 50-float rows): with masked tails that stall took most of `cnn-grad`
+        // (docs/speed.md). Intrinsics, not a scalar loop, which LLVM would turn back into
+        // masked vector code (the loop is known to run under 8 times).
+        if n - i >= 4 {
+            let r = _mm_fmadd_ps(
+                _mm256_castps256_ps128(va),
+                _mm_loadu_ps(xp.add(i)),
+                _mm_loadu_ps(yp.add(i)),
             );
-            _mm256_maskstore_ps(yp.add(body), m, r);
+            _mm_storeu_ps(yp.add(i), r);
+            i += 4;
         }
+        while i < n {
+            let r = _mm_fmadd_ss(
+                _mm256_castps256_ps128(va),
+                _mm_load_ss(xp.add(i)),
+                _mm_load_ss(yp.add(i)),
+            );
+            _mm_store_ss(yp.add(i), r);
+            i += 1;
+        }
+    }
+}
+/// [`super::portable::axpy_strided`] with this module's [`axpy`] per row (one call for all
+/// rows: a window's rows cost one dispatch, not one each).
+#[target_feature(enable = "avx2,fma")]
+pub fn axpy_strided(
+    alpha: f32,
+    x: &[f32],
+    x_stride: usize,
+    y: &mut [f32],
+    y_stride: usize,
+    rows: usize,
+    cols: usize,
+) {
+    super::portable::axpy_strided_check(x, x_stride, y, y_stride, rows, cols);
+    for r in 0..rows {
+        axpy(
+            alpha,
+            &x[r * x_stride..][..cols],
+            &mut y[r * y_stride..][..cols],
+        );
     }
 }
 

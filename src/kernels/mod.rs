@@ -148,6 +148,22 @@ pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
     dispatch!(axpy(alpha, x, y))
 }
 
+/// `rows` [`axpy`]s of `cols` floats, row r from `x[r * x_stride..]` into `y[r * y_stride..]`,
+/// in row order: bit for bit as that many [`axpy`] calls, in one call (the CNN's backward pass
+/// updates a filter's 5 patch rows per window; one dispatch per window instead of per row).
+#[inline]
+pub fn axpy_strided(
+    alpha: f32,
+    x: &[f32],
+    x_stride: usize,
+    y: &mut [f32],
+    y_stride: usize,
+    rows: usize,
+    cols: usize,
+) {
+    dispatch!(axpy_strided(alpha, x, x_stride, y, y_stride, rows, cols))
+}
+
 /// a . b (of the same length) with [`LANES`] partial sums in a fixed order; see
 /// [`portable::dot`] for the exact order of operations.
 #[inline]
@@ -262,6 +278,18 @@ impl FastKernels {
         axpy_rows(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32])
     );
     fast_method!(
+        /// [`axpy_strided`], fused: bit for bit its rows' fused [`axpy`]s.
+        axpy_strided(
+            alpha: f32,
+            x: &[f32],
+            x_stride: usize,
+            y: &mut [f32],
+            y_stride: usize,
+            rows: usize,
+            cols: usize
+        )
+    );
+    fast_method!(
         /// [`relu_mask`] (exact in every implementation).
         relu_mask(a: &[f32], g: &mut [f32])
     );
@@ -353,6 +381,44 @@ pub mod check {
             super::axpy(alpha, &x, &mut got);
             portable::axpy(alpha, &x, &mut want);
             assert_eq!(bits(&got), bits(&want), "axpy, n = {n}");
+        }
+    }
+
+    /// [`super::axpy_strided`] against as many [`super::axpy`] calls (whichever kernels are
+    /// active: it must be those calls, bit for bit) and against [`portable::axpy`] when the
+    /// exact kernels are active; the CNN's shapes (5 rows of 5 at strides 28 / 5, of 50 at
+    /// 120 / 50), and every column count up to 20 at strides 0 (rows overwrite each other in
+    /// order), cols and cols + 3.
+    pub fn axpy_strided(seed: u64) {
+        let mut shapes = vec![(5, 5, 28, 5), (5, 50, 120, 50), (0, 7, 9, 9), (3, 0, 4, 4)];
+        for cols in 1..=20 {
+            for (xs, ys) in [(cols, cols), (cols + 3, cols), (cols, 0), (0, cols + 3)] {
+                shapes.push((3, cols, xs, ys));
+            }
+        }
+        for (t, &(rows, cols, xs, ys)) in shapes.iter().enumerate() {
+            let x = vector(seed, 30 + t as u64, rows.max(1) * xs.max(cols) + cols);
+            let y0 = vector(seed, 300 + t as u64, rows.max(1) * ys.max(cols) + cols);
+            let alpha = vector(seed, 31, t + 1)[t];
+            let mut got = y0.clone();
+            super::axpy_strided(alpha, &x, xs, &mut got, ys, rows, cols);
+            let mut calls = y0.clone();
+            for r in 0..rows {
+                super::axpy(alpha, &x[r * xs..][..cols], &mut calls[r * ys..][..cols]);
+            }
+            let shape = format!("{rows} x {cols}, strides {xs} / {ys}");
+            assert_eq!(
+                bits(&got),
+                bits(&calls),
+                "axpy_strided vs axpy calls, {shape}"
+            );
+            if super::implementation() != "avx2+fma" && super::implementation() != "neon" {
+                let mut want = y0;
+                for r in 0..rows {
+                    portable::axpy(alpha, &x[r * xs..][..cols], &mut want[r * ys..][..cols]);
+                }
+                assert_eq!(bits(&got), bits(&want), "axpy_strided vs portable, {shape}");
+            }
         }
     }
 
@@ -542,6 +608,7 @@ pub mod check {
             dots_rows(seed);
             axpy_rows(seed);
             conv2d(seed);
+            axpy_strided(seed);
         }
     }
 }

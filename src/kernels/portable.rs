@@ -13,6 +13,50 @@ pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
     }
 }
 
+/// `rows` [`axpy`]s of `cols` floats at strides `x_stride` and `y_stride`: row r is
+/// `y[r * y_stride..][..cols] += alpha x[r * x_stride..][..cols]`, in row order (the
+/// weight-gradient update of one convolution window: a filter's patch rows).
+#[inline]
+pub fn axpy_strided(
+    alpha: f32,
+    x: &[f32],
+    x_stride: usize,
+    y: &mut [f32],
+    y_stride: usize,
+    rows: usize,
+    cols: usize,
+) {
+    axpy_strided_check(x, x_stride, y, y_stride, rows, cols);
+    for r in 0..rows {
+        axpy(
+            alpha,
+            &x[r * x_stride..][..cols],
+            &mut y[r * y_stride..][..cols],
+        );
+    }
+}
+
+/// The shape checks of [`axpy_strided`], shared by every implementation.
+pub(super) fn axpy_strided_check(
+    x: &[f32],
+    x_stride: usize,
+    y: &[f32],
+    y_stride: usize,
+    rows: usize,
+    cols: usize,
+) {
+    if rows > 0 && cols > 0 {
+        assert!(
+            x.len() >= (rows - 1) * x_stride + cols,
+            "axpy_strided: x too short"
+        );
+        assert!(
+            y.len() >= (rows - 1) * y_stride + cols,
+            "axpy_strided: y too short"
+        );
+    }
+}
+
 /// a . b with [`LANES`] independent partial sums: element i of every full chunk of 8 goes to
 /// partial sum i % 8, the last len % 8 elements to a separate tail sum (in order), and the
 /// result is `((s0 + s4) + (s1 + s5)) + ((s2 + s6) + (s3 + s7))) + tail`.

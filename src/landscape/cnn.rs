@@ -34,7 +34,7 @@
 //! in a fixed order (no fused multiply-add), so results are bit-identical on every platform;
 //! sums over the batch (the loss) are f64, the gradient is summed in f32 sample by sample.
 
-use crate::kernels::{axpy, conv2d, dot};
+use crate::kernels::{axpy, axpy_strided, conv2d, dot};
 use crate::landscape::network::{
     check_lengths, cross_entropy, r_softmax, softmax, Architecture, Batch, Pass,
 };
@@ -371,13 +371,13 @@ impl Cnn {
                     continue;
                 }
                 *gb += g;
-                let m = s.am2[co * Q2 + w] as usize;
-                for (dy, run) in conv2_runs(m) {
-                    let wrun =
-                        co * K2 + dy * KERNEL * CHANNELS..co * K2 + (dy + 1) * KERNEL * CHANNELS;
-                    axpy(g, &s.a1h[run.clone()], &mut gw2[wrun.clone()]);
-                    axpy(g, &w2t[wrun], &mut s.da1h[run]);
-                }
+                // The patch's 5 rows of 50 (stride ROW2 in a1h) against the filter's (stride
+                // RUN2): the weight gradient, then the input gradient (disjoint targets, each
+                // element updated in the same order as row by row).
+                let (start, filter) = (conv2_patch(s.am2[co * Q2 + w] as usize), co * K2);
+                let (a1h, w2t) = (&s.a1h[start..], &w2t[filter..]);
+                axpy_strided(g, a1h, ROW2, &mut gw2[filter..], RUN2, KERNEL, RUN2);
+                axpy_strided(g, w2t, RUN2, &mut s.da1h[start..], ROW2, KERNEL, RUN2);
             }
         }
         // conv1, through the first ReLU and pool.
@@ -420,15 +420,16 @@ impl Cnn {
                     continue;
                 }
                 *gb += rg;
-                let m = s.am2[co * Q2 + w] as usize;
-                for (dy, run) in conv2_runs(m) {
-                    let wrun =
-                        co * K2 + dy * KERNEL * CHANNELS..co * K2 + (dy + 1) * KERNEL * CHANNELS;
-                    axpy(rg, &s.a1h[run.clone()], &mut gw2[wrun.clone()]);
-                    axpy(g, &r.a1h[run.clone()], &mut gw2[wrun.clone()]);
-                    axpy(rg, &w2t[wrun.clone()], &mut r.da1h[run.clone()]);
-                    axpy(g, &v2t[wrun], &mut r.da1h[run]);
-                }
+                let (start, filter) = (conv2_patch(s.am2[co * Q2 + w] as usize), co * K2);
+                let (sa, ra) = (&s.a1h[start..], &r.a1h[start..]);
+                let (w2t, v2t) = (&w2t[filter..], &v2t[filter..]);
+                // The rows of each target are disjoint, so every element still gets its two
+                // terms in the order R(a) g, then a R(g), as row by row.
+                let (gw2, da1h) = (&mut gw2[filter..], &mut r.da1h[start..]);
+                axpy_strided(rg, sa, ROW2, gw2, RUN2, KERNEL, RUN2);
+                axpy_strided(g, ra, ROW2, gw2, RUN2, KERNEL, RUN2);
+                axpy_strided(rg, w2t, RUN2, da1h, ROW2, KERNEL, RUN2);
+                axpy_strided(g, v2t, RUN2, da1h, ROW2, KERNEL, RUN2);
             }
         }
         // conv1 (R(x) = 0: only R(d) x^T).
@@ -577,15 +578,18 @@ impl Architecture for Cnn {
     }
 }
 
-/// The rows of the 12x12x10 ([h][w][c]) first-pool output that conv2's output position `m`
-/// (in 8x8) reads: for each filter row dy, the 50 contiguous floats of its 5 x 10 patch row.
+/// Floats in one row of conv2's patch (5 positions x 10 channels of the first-pool output),
+/// contiguous in [h][w][c]; also the stride between a conv2 filter's rows (transposed layout).
+const RUN2: usize = KERNEL * CHANNELS;
+/// Floats between two rows of the 12x12x10 ([h][w][c]) first-pool output.
+const ROW2: usize = P1 * CHANNELS;
+
+/// Where the patch that conv2's output position `m` (in 8x8) reads starts in the 12x12x10
+/// ([h][w][c]) first-pool output: its 5 rows of [`RUN2`] floats are [`ROW2`] apart.
 #[inline]
-fn conv2_runs(m: usize) -> impl Iterator<Item = (usize, Range<usize>)> {
+fn conv2_patch(m: usize) -> usize {
     let (oy, ox) = (m / C2, m % C2);
-    (0..KERNEL).map(move |dy| {
-        let start = ((oy + dy) * P1 + ox) * CHANNELS;
-        (dy, start..start + KERNEL * CHANNELS)
-    })
+    (oy * P1 + ox) * CHANNELS
 }
 
 /// conv1's weight and bias gradient from dL/da1 (`da1h`, [h][w][c]): masked by the first ReLU
@@ -605,10 +609,9 @@ fn conv1_weight_grad(x: &[f32], am1: &[u16], a1: &[f32], da1h: &[f32], acc: &mut
             rest[c] += g;
             let m = am1[c * Q1 + w] as usize;
             let (oy, ox) = (m / C1, m % C1);
-            for dy in 0..KERNEL {
-                let src = &x[(oy + dy) * SIDE + ox..][..KERNEL];
-                axpy(g, src, &mut gw1[c * K1 + dy * KERNEL..][..KERNEL]);
-            }
+            // The 5 patch rows (input stride SIDE) into the filter's 5 rows (stride KERNEL).
+            let src = &x[oy * SIDE + ox..];
+            axpy_strided(g, src, SIDE, &mut gw1[c * K1..], KERNEL, KERNEL, KERNEL);
         }
     }
 }
