@@ -279,6 +279,7 @@ impl FastKernels {
     );
     fast_method!(
         /// [`axpy_strided`], fused: bit for bit its rows' fused [`axpy`]s.
+        #[allow(clippy::too_many_arguments)]
         axpy_strided(
             alpha: f32,
             x: &[f32],
