@@ -26,7 +26,7 @@ import { fmt } from '../../lib/format.js';
 import { markerSwatch } from '../../lib/methods.js';
 import { h, setText } from '../../lib/dom.js';
 import { SweepPlot } from './plots.js';
-import { CONFIG_KEYS, CSV_COLUMNS, DEFAULTS, SweepRun, fractionOf, pickConfig, resolveRange, sweepCaption, workerCount, xKeyFor } from './model.js';
+import { CONFIG_KEYS, CSV_COLUMNS, DEFAULTS, SweepRun, configChanged, fractionOf, pickConfig, resolveRange, sweepCaption, workerCount, xKeyFor } from './model.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
@@ -360,7 +360,7 @@ export function mountSweep(root, state = {}, { dir = 'pkg-scalar', hook: rootHoo
       if (partial.to === undefined) next.to = null;
     }
     const workers = partial.workers === undefined ? st.workers : (Number.isInteger(partial.workers) ? partial.workers : null);
-    const changed = CONFIG_KEYS.some((k) => next[k] !== st.config[k]) || workers !== st.workers;
+    const changed = configChanged(next, st.config) || workers !== st.workers;
     if (changed) {
       st.config = next;
       st.workers = workers;
