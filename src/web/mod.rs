@@ -204,6 +204,26 @@ pub fn build_info() -> Result<JsValue, JsError> {
 #[serde(rename_all = "camelCase")]
 struct ConfigView {
     methods: Vec<&'static str>,
+    #[serde(flatten)]
+    settings: ToySettingsView,
+}
+
+impl ConfigView {
+    /// The view of a validated config.
+    fn of(c: &ToyConfig) -> Self {
+        ConfigView {
+            methods: c.methods.iter().map(|m| m.id()).collect(),
+            settings: ToySettingsView::of(c),
+        }
+    }
+}
+
+/// The 2-D experiment's settings other than its methods, with the API's camelCase keys: the
+/// part of a toy config that the toy's config view and the sweep's link view both show
+/// (flattened into each, so the keys are written once and the objects stay flat).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ToySettingsView {
     runs: usize,
     lr: f64,
     noise_trace: f64,
@@ -218,11 +238,10 @@ struct ConfigView {
     minima_distance: f64,
 }
 
-impl ConfigView {
-    /// The view of a validated config.
+impl ToySettingsView {
+    /// The view of a validated config's settings.
     fn of(c: &ToyConfig) -> Self {
-        ConfigView {
-            methods: c.methods.iter().map(|m| m.id()).collect(),
+        ToySettingsView {
             runs: c.runs,
             lr: c.lr,
             noise_trace: c.noise_trace,
@@ -551,43 +570,22 @@ struct SweepLinkView {
     from: f64,
     to: f64,
     iterations: u64,
-    runs: usize,
-    lr: f64,
-    noise_trace: f64,
-    batch_size: usize,
-    samples: usize,
-    data_spread: f64,
-    seed: u32,
-    sharp_lambda1: f64,
-    sharp_lambda2: f64,
-    sharp_angle: f64,
-    flat_curvature: f64,
-    minima_distance: f64,
+    /// The 2-D experiment's settings the points run with (the one that varies is set per point).
+    #[serde(flatten)]
+    toy: ToySettingsView,
     workers: Option<u64>,
 }
 
 impl SweepLinkView {
     fn of(link: &crate::permalink::SweepLink) -> Self {
         let c = link.config();
-        let (t, shape) = (&c.toy, &c.toy.shape);
         SweepLinkView {
             vary: c.vary.id(),
             points: c.points,
             from: c.from,
             to: c.to,
             iterations: c.iterations,
-            runs: t.runs,
-            lr: t.lr,
-            noise_trace: t.noise_trace,
-            batch_size: t.batch_size,
-            samples: t.samples,
-            data_spread: t.data_spread,
-            seed: t.seed,
-            sharp_lambda1: shape.sharp_lambda1,
-            sharp_lambda2: shape.sharp_lambda2,
-            sharp_angle: shape.sharp_angle,
-            flat_curvature: shape.flat_curvature,
-            minima_distance: shape.minima_distance,
+            toy: ToySettingsView::of(&c.toy),
             workers: link.workers,
         }
     }

@@ -97,3 +97,22 @@ test('the schema\'s presets are the ones the wasm build lists, each for its figu
   const listed = presetList().map((p) => [p.id, p.figure === 'ohl' ? 'one-hidden-layer' : p.figure]);
   assert.deepEqual(new Map(listed), new Map(fromSchema));
 });
+
+test('workerConfig: a figure\'s api settings, their defaults, the set ones of a state, and whether two configs differ', { skip: NO_SCHEMA }, async () => {
+  const { workerConfig } = await import('../../www/lib/schema.js');
+  for (const f of schema.figures) {
+    const api = f.settings.filter((s) => s.api);
+    const c = workerConfig(f.id);
+    assert.deepEqual(c.keys, api.map((s) => s.key), f.id);
+    assert.deepEqual(c.defaults, Object.fromEntries(api.map((s) => [s.key, s.default])), f.id);
+    if (!api.length) continue;
+    const [k] = c.keys;
+    assert.deepEqual(c.pick({ [k]: 5, notASetting: 1 }), { [k]: 5 }, f.id);
+    assert.deepEqual(c.pick({ [k]: undefined }), {}, f.id);
+    assert.deepEqual(c.pick(null), {});
+    assert.deepEqual(c.pick(7), {});
+    assert.equal(c.changed(c.defaults, { ...c.defaults }), false, f.id);
+    assert.equal(c.changed(c.defaults, { ...c.defaults, [k]: 'other' }), true, f.id);
+    assert.equal(c.changed(c.defaults, { ...c.defaults, notASetting: 1 }), false, f.id);
+  }
+});

@@ -61,6 +61,32 @@ export function setting(id, key) {
 }
 
 /**
+ * The config a figure's workers build their computation from: the schema's `api` settings of
+ * figure `id`. `keys` (in schema order), `defaults` (the schema's), `pick(s)`: the config keys
+ * of a state `s` that are set (other keys, and undefined values, left out), so that
+ * `{ ...config, ...pick(partial) }` is a config with a state's settings over it, and
+ * `changed(a, b)`: whether two configs differ in any key (a new config starts the figure over).
+ * @param {string} id
+ * @returns {{ keys: string[], defaults: Record<string, any>, pick: (s: Record<string, any> | null | undefined) => Record<string, any>, changed: (a: Record<string, any>, b: Record<string, any>) => boolean }}
+ */
+export function workerConfig(id) {
+  const settings = figureSchema(id).settings.filter((s) => s.api);
+  const keys = settings.map((s) => s.key);
+  return {
+    keys,
+    defaults: Object.fromEntries(settings.map((s) => [s.key, s.default])),
+    pick(s) {
+      /** @type {Record<string, any>} */
+      const out = {};
+      if (!s || typeof s !== 'object') return out;
+      for (const k of keys) if (s[k] !== undefined) out[k] = s[k];
+      return out;
+    },
+    changed: (a, b) => keys.some((k) => a[k] !== b[k]),
+  };
+}
+
+/**
  * The values of preset `presetId` of figure `id`.
  * @param {string} id
  * @param {string} presetId

@@ -25,7 +25,7 @@
 // progress that was already on its way when it reset. Errors: { type: 'error', message }.
 
 import { PRIOR_MS, PRIOR_RECORD_MS, estimateMs } from './costs.js';
-import { BUILD_DIRS, loadBuild } from '../../lib/wasm-build.js';
+import { errorMessage, loadOrFatal, memoryBytes } from '../../lib/worker-boot.js';
 
 const FILES = {
   trainImages: 'fmnist-train1200-images-idx3-ubyte.gz',
@@ -67,13 +67,7 @@ function post(msg, transfer = []) {
   postMessage({ ...msg, gen }, { transfer });
 }
 
-function message(err) {
-  if (err && typeof err === 'object' && 'message' in err) return String(err.message);
-  return String(err);
-}
-
 const tick = () => new Promise((r) => setTimeout(r, 0));
-const memoryBytes = () => (memory ? memory.buffer.byteLength : null);
 
 async function bytes(name) {
   // Resolved against this module, not the worker's location (a blob URL when started cross-origin).
@@ -121,7 +115,7 @@ function stage2Message() {
     seen[id] = r.length ? r[r.length - 1].iteration : 0;
     iterations[id] = exp.iteration(id);
   }
-  return { type: 'stage2', start: exp.startRecord(), records, iterations, recordEvery: recordEvery(), memoryBytes: memoryBytes() };
+  return { type: 'stage2', start: exp.startRecord(), records, iterations, recordEvery: recordEvery(), memoryBytes: memoryBytes(memory) };
 }
 
 function loadMinimum(buf) {
@@ -133,26 +127,22 @@ function loadMinimum(buf) {
 }
 
 async function init(msg) {
-  if (!BUILD_DIRS.has(msg.dir)) throw new Error(`unknown build directory ${msg.dir}`);
+  const built = await loadOrFatal(msg.dir, post);
+  if (!built) return;
+  ({ wasm, memory } = built);
   let data;
-  try {
-    ({ wasm, memory } = await loadBuild(msg.dir));
-  } catch (e) {
-    post({ type: 'fatal', message: message(e) });
-    return;
-  }
   try {
     const names = Object.keys(FILES);
     const got = await Promise.all(names.map((k) => bytes(FILES[k])));
     data = Object.fromEntries(names.map((k, i) => [k, got[i]]));
   } catch (e) {
-    post({ type: 'fatal', message: `could not load the data: ${message(e)}` });
+    post({ type: 'fatal', message: `could not load the data: ${errorMessage(e)}` });
     return;
   }
   try {
     exp = new wasm.FashionExperiment(msg.config, data.trainImages, data.trainLabels, data.testImages, data.testLabels);
   } catch (e) {
-    post({ type: 'fatal', message: message(e) });
+    post({ type: 'fatal', message: errorMessage(e) });
     return;
   }
   ids = exp.methods();
@@ -166,7 +156,7 @@ async function init(msg) {
     settings: exp.settings(),
     strip: s,
     build: wasm.buildInfo(),
-    memoryBytes: memoryBytes(),
+    memoryBytes: memoryBytes(memory),
   }, s ? [s.images.buffer] : []);
   if (!msg.minimum) {
     post({ type: 'need-stage1', reason: msg.reason || 'chosen' });
@@ -176,7 +166,7 @@ async function init(msg) {
     loadMinimum(msg.minimum);
   } catch (e) {
     // A checkpoint that does not fit (another seed or network): stage 1 has to run.
-    post({ type: 'need-stage1', reason: message(e) });
+    post({ type: 'need-stage1', reason: errorMessage(e) });
   }
 }
 
@@ -196,7 +186,7 @@ async function runStage1() {
     }
   } catch (e) {
     running = false;
-    post({ type: 'error', message: message(e) });
+    post({ type: 'error', message: errorMessage(e) });
     return;
   }
   running = false;
@@ -279,13 +269,13 @@ async function runStage2() {
         diverged: { ...diverged },
         etaMs: eta(),
         perf: { msPerIter: { ...msPerIter }, recordMs: recordSamples ? recordMs : null, chunkMs: dt, n },
-        memoryBytes: memoryBytes(),
+        memoryBytes: memoryBytes(memory),
       });
       await tick();
     }
   } catch (e) {
     running = false;
-    post({ type: 'error', message: message(e) });
+    post({ type: 'error', message: errorMessage(e) });
     return;
   }
   running = false;
@@ -314,7 +304,7 @@ self.onmessage = (ev) => {
   switch (msg.type) {
     case 'init':
       logEvery = (msg.config && msg.config.logEvery) || 100;
-      init(msg).catch((e) => post({ type: 'fatal', message: message(e) }));
+      init(msg).catch((e) => post({ type: 'fatal', message: errorMessage(e) }));
       return;
     case 'pause':
       stopRequested = true;
@@ -329,14 +319,14 @@ self.onmessage = (ev) => {
       return;
     case 'stage1':
       if (running || !exp) return;
-      runStage1().catch((e) => post({ type: 'error', message: message(e) }));
+      runStage1().catch((e) => post({ type: 'error', message: errorMessage(e) }));
       return;
     case 'minimum':
       if (!exp || running) return;
       try {
         loadMinimum(msg.bytes);
       } catch (e) {
-        post({ type: 'fatal', message: `the minimum of stage 1 did not load: ${message(e)}` });
+        post({ type: 'fatal', message: `the minimum of stage 1 did not load: ${errorMessage(e)}` });
       }
       return;
     case 'run':
@@ -344,7 +334,7 @@ self.onmessage = (ev) => {
       target = msg.target;
       if (running) return;
       if (!exp.inStage2) { post({ type: 'error', message: 'stage 2 has not begun' }); return; }
-      runStage2().catch((e) => post({ type: 'error', message: message(e) }));
+      runStage2().catch((e) => post({ type: 'error', message: errorMessage(e) }));
       return;
     default:
       post({ type: 'error', message: `unknown request ${msg.type}` });

@@ -8,7 +8,7 @@
 // here, so `model.js` is the one import for everything about the figure's state.
 
 import { toCsv } from '../../lib/curves.js';
-import { DEFAULT_CONFIG, CONFIG_KEYS, checkSettings, pickConfig } from './settings.js';
+import { DEFAULT_CONFIG, checkSettings, configChanged, pickConfig } from './settings.js';
 import { doneCaption, liveCaption } from './captions.js';
 
 export * from './settings.js';
@@ -249,7 +249,7 @@ export class OneHiddenLayerModel {
     const errors = checkSettings(partial);
     if (partial.epoch !== undefined && partial.epoch > next.epochs) errors.push(`epoch must be at most epochs (${next.epochs}), got ${partial.epoch}`);
     if (errors.length) throw new Error(`setState: ${errors.join('; ')}`);
-    if (CONFIG_KEYS.some((k) => next[k] !== now[k])) {
+    if (configChanged(next, now)) {
       this.config = next;
       this.settings = null;
       this.epochs = next.epochs;

@@ -3,7 +3,7 @@
 // canonical hash, and how a link is applied to the controller. Pure (no DOM).
 
 import { encodeHash, sharedPairs } from '../../lib/link.js';
-import { figureSchema } from '../../lib/schema.js';
+import { figureSchema, workerConfig } from '../../lib/schema.js';
 
 const OHL = figureSchema('one-hidden-layer');
 /**
@@ -18,20 +18,13 @@ export const SCHEMA = {
   epoch: /** @type {import('../../lib/schema.js').Setting} */ (OHL.settings.find((s) => s.key === 'epoch')),
 };
 
+const CONFIG = workerConfig(OHL.id);
 /** The paper's protocol (docs/protocols.md 3.2): the schema's defaults (seed 123, 31 epochs, ...). */
-export const DEFAULT_CONFIG = Object.fromEntries(SCHEMA.config.map((s) => [s.key, s.default]));
-/** The settings a state may change (the keys the study's config takes). */
-export const CONFIG_KEYS = SCHEMA.config.map((s) => s.key);
-
-/**
- * The config keys of `s` that are set.
- * @param {Record<string, any> | null | undefined} s
- * @returns {Record<string, any>}
- */
-export function pickConfig(s) {
-  const o = s || {};
-  return Object.fromEntries(CONFIG_KEYS.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
-}
+export const DEFAULT_CONFIG = CONFIG.defaults;
+/** The config keys of a state `s` that are set (the settings a state may change). */
+export const pickConfig = CONFIG.pick;
+/** Whether two study configs differ (a new one starts the study over). */
+export const configChanged = CONFIG.changed;
 
 /**
  * A parsed link as the state mountOneHidden / setState takes (`epoch`: train to it).

@@ -12,17 +12,12 @@
 //
 // Reset is done by the page terminating this worker and starting a new one.
 
-import { BUILD_DIRS, loadBuild } from '../../lib/wasm-build.js';
+import { errorMessage, loadOrFatal, memoryBytes, serveInOrder } from '../../lib/worker-boot.js';
 
 let wasm = null;
 let memory = null;
 let study = null;
 let gridN = 96;
-
-function message(err) {
-  if (err && typeof err === 'object' && 'message' in err) return String(err.message);
-  return String(err);
-}
 
 function grid() {
   return new Float32Array(study.decisionGrid(gridN));
@@ -31,18 +26,14 @@ function grid() {
 async function handle(msg) {
   switch (msg.type) {
     case 'init': {
-      if (!BUILD_DIRS.has(msg.dir)) throw new Error(`unknown build directory ${msg.dir}`);
-      try {
-        ({ wasm, memory } = await loadBuild(msg.dir));
-      } catch (e) {
-        postMessage({ type: 'fatal', message: message(e) });
-        return;
-      }
+      const built = await loadOrFatal(msg.dir);
+      if (!built) return;
+      ({ wasm, memory } = built);
       try {
         gridN = Math.max(16, Math.min(256, Math.round(msg.grid || 96)));
         study = new wasm.OneHiddenLayerStudy(msg.config || {});
       } catch (e) {
-        postMessage({ type: 'fatal', message: message(e) });
+        postMessage({ type: 'fatal', message: errorMessage(e) });
         return;
       }
       const g = grid();
@@ -58,7 +49,7 @@ async function handle(msg) {
         grid: { values: g, n: gridN },
         settings: study.settings(),
         build: wasm.buildInfo(),
-        memoryBytes: memory ? memory.buffer.byteLength : null,
+        memoryBytes: memoryBytes(memory),
       }, { transfer: [g.buffer, inputs.buffer, labels.buffer] });
       return;
     }
@@ -78,7 +69,7 @@ async function handle(msg) {
         grid: { values: g, n: gridN },
         ms,
         done: study.epoch >= study.epochs,
-        memoryBytes: memory ? memory.buffer.byteLength : null,
+        memoryBytes: memoryBytes(memory),
       }, { transfer: [g.buffer] });
       return;
     }
@@ -87,10 +78,4 @@ async function handle(msg) {
   }
 }
 
-let queue = Promise.resolve();
-self.onmessage = (ev) => {
-  const msg = ev.data;
-  queue = queue.then(() => handle(msg)).catch((e) => {
-    postMessage({ type: 'error', req: msg && msg.req, message: message(e) });
-  });
-};
+serveInOrder(handle);

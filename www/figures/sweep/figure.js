@@ -3,7 +3,7 @@
 // between them by model.js's splitPoints; each point is deterministic given the seed, so the
 // results do not depend on the number of workers.
 //
-// Mounting: `mountSweep(root, state, { dir, hook, autostart, freshSeed })` builds the figure on
+// Mounting: `mountSweep(root, state, { dir, autostart, freshSeed })` builds the figure on
 // the markup inside `root` (view.js's) and returns a controller:
 //   play() / pause()   run the points, or stop handing them out (the points in flight finish)
 //   step()             one more point, then pause
@@ -16,8 +16,9 @@
 //   exportCurves(fmt)  the points as 'json' (default) or 'csv' text
 //   onChange(fn)       fn(getState()) after every point and play/pause; returns an unsubscribe
 //   layout(dpr?)       re-measure the canvas (2: for a PNG export)
+//   readout()          the live numbers the shell adds to getState (ready, errors, engine,
+//                      pointMs, memoryBytes)
 //   destroy()          stop the workers and observers
-// `hook.sweep` holds the live readout for tests (ready, errors, engine, pointMs, memoryBytes).
 
 import { WorkerPool } from '../../lib/worker-pool.js';
 import { statusReporter } from '../../lib/status.js';
@@ -25,8 +26,9 @@ import { toCsv } from '../../lib/curves.js';
 import { fmt } from '../../lib/format.js';
 import { markerSwatch } from '../../lib/methods.js';
 import { h, setText } from '../../lib/dom.js';
+import { cleanups, emitter, frameScheduler, whenNearView, whenResized, wireNewSeed } from '../../lib/figure-shell.js';
 import { SweepPlot } from './plots.js';
-import { CONFIG_KEYS, CSV_COLUMNS, DEFAULTS, SweepRun, fractionOf, pickConfig, resolveRange, sweepCaption, workerCount, xKeyFor } from './model.js';
+import { CONFIG_KEYS, CSV_COLUMNS, DEFAULTS, SweepRun, configChanged, fractionOf, pickConfig, resolveRange, sweepCaption, workerCount, xKeyFor } from './model.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
@@ -34,13 +36,13 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
  * Mounts the figure on the markup inside `root`; returns its controller (module comment).
  * @param {HTMLElement} root
  * @param {Record<string, any>} state
- * @param {{ dir?: string, hook?: any, autostart?: boolean, freshSeed?: (() => Promise<number>) | null }} [o]
+ * @param {{ dir?: string, autostart?: boolean, freshSeed?: (() => Promise<number>) | null }} [o]
  */
-export function mountSweep(root, state = {}, { dir = 'pkg-scalar', hook: rootHook = null, autostart = true, freshSeed = null } = {}) {
+export function mountSweep(root, state = {}, { dir = 'pkg-scalar', autostart = true, freshSeed = null } = {}) {
   /** @param {string} id @returns {any} */
   const $ = (id) => root.querySelector(`#${id}`);
-  /** @type {Set<(s: any) => void>} */
-  const listeners = new Set();
+  const bag = cleanups();
+  const changes = emitter();
   const st = {
     /** @type {Record<string, any>} */
     config: { ...DEFAULTS, ...pickConfig(state) },
@@ -48,7 +50,7 @@ export function mountSweep(root, state = {}, { dir = 'pkg-scalar', hook: rootHoo
     workers: Number.isInteger(state.workers) ? state.workers : null,
     /** @type {WorkerPool | null} */
     pool: null,
-    /** @type {boolean[]} */
+    /** @type {boolean[]} which workers have loaded the build */
     ready: [],
     /** @type {boolean[]} */
     busy: [],
@@ -69,14 +71,22 @@ export function mountSweep(root, state = {}, { dir = 'pkg-scalar', hook: rootHoo
     wantStep: false,
     generation: 0,
     poolId: 0,
-    drawPending: false,
     destroyed: false,
+    // The live numbers (readout()):
+    /** whether the first worker has loaded the build */
+    loaded: false,
+    /** @type {string[]} errors reported */
+    errors: [],
+    /** @type {string | null} */
+    engine: null,
+    /** @type {number[]} the wasm time of each point (the last 1000) */
+    pointMs: [],
+    /** @type {number | null} */
+    memoryBytes: null,
   };
-  const hook = { ready: false, errors: /** @type {string[]} */ ([]), engine: null, pointMs: /** @type {number[]} */ ([]), memoryBytes: null, controller: null };
-  if (rootHook) rootHook.sweep = hook;
 
   const plot = new SweepPlot($('sweep-plot'));
-  const status = statusReporter($('sweep-status'), hook.errors);
+  const status = statusReporter($('sweep-status'), st.errors);
   const setStatus = status.setStatus;
 
   const playing = () => !!(st.run && st.run.phase === 'running') || (st.wantPlay && !st.run);
@@ -84,13 +94,7 @@ export function mountSweep(root, state = {}, { dir = 'pkg-scalar', hook: rootHoo
   // Rho is for the points so far once the worker has answered (undefined: being computed).
   const rho = () => (st.spearmanN === results().length || results().length < 2 ? st.spearman : undefined);
 
-  function emit() {
-    if (!listeners.size) return;
-    const s = getState();
-    for (const fn of listeners) {
-      try { fn(s); } catch (e) { console.error(e); }
-    }
-  }
+  const emit = () => changes.emit(getState);
 
   function caption() {
     return sweepCaption({ vary: st.config.vary, points: results(), total: st.run ? st.run.total : st.config.points, spearman: rho(), running: playing() });
@@ -114,14 +118,10 @@ export function mountSweep(root, state = {}, { dir = 'pkg-scalar', hook: rootHoo
     requestDraw();
   }
 
-  function requestDraw() {
-    if (st.drawPending || st.destroyed) return;
-    st.drawPending = true;
-    requestAnimationFrame(() => {
-      st.drawPending = false;
-      plot.draw({ points: results(), markers: st.markers, xKey: xKeyFor(st.config.vary), vary: st.config.vary, family: st.config.vary === 'spread' ? 'sgd' : 'gld-eigvec' });
-    });
-  }
+  const frame = frameScheduler(() => {
+    plot.draw({ points: results(), markers: st.markers, xKey: xKeyFor(st.config.vary), vary: st.config.vary, family: st.config.vary === 'spread' ? 'sgd' : 'gld-eigvec' });
+  });
+  const requestDraw = () => frame.request();
 
   /** The list of the eight dynamics with their place on the x axis. */
   function showMarkers() {
@@ -201,7 +201,7 @@ export function mountSweep(root, state = {}, { dir = 'pkg-scalar', hook: rootHoo
   /** @param {number} pid the pool that replied @param {number} j @param {any} msg */
   function onMessage(pid, j, msg) {
     if (pid !== st.poolId || st.destroyed) return;
-    if (Number.isFinite(msg.memoryBytes) && st.pool) hook.memoryBytes = st.pool.memoryBytes();
+    if (Number.isFinite(msg.memoryBytes) && st.pool) st.memoryBytes = st.pool.memoryBytes();
     // A reply to a request of a sweep since reset: its worker is free, the reply is dropped.
     if (msg.req !== undefined && msg.req !== null && msg.req !== st.generation) {
       if (msg.type === 'point' || msg.type === 'error') st.busy[j] = false;
@@ -213,8 +213,8 @@ export function mountSweep(root, state = {}, { dir = 'pkg-scalar', hook: rootHoo
         st.ready[j] = true;
         if (!st.list) st.list = msg.list;
         if (j === 0) {
-          hook.ready = true;
-          hook.engine = msg.build && msg.build.simd ? 'wasm SIMD128' : 'wasm scalar';
+          st.loaded = true;
+          st.engine = msg.build && msg.build.simd ? 'wasm SIMD128' : 'wasm scalar';
           $('sweep-reset').disabled = false;
           setStatus(st.wantPlay ? 'Planning the sweep…' : 'Ready. Press Run.', 'ok');
           plan();
@@ -242,8 +242,8 @@ export function mountSweep(root, state = {}, { dir = 'pkg-scalar', hook: rootHoo
         st.busy[j] = false;
         if (!st.run) return;
         st.run.complete(msg.index, msg.point);
-        hook.pointMs.push(msg.ms);
-        if (hook.pointMs.length > 1000) hook.pointMs.shift();
+        st.pointMs.push(msg.ms);
+        if (st.pointMs.length > 1000) st.pointMs.shift();
         askSpearman();
         if (st.run.phase === 'done') setStatus(`All ${st.run.total} points done.`, 'ok');
         else if (st.run.phase === 'running') setStatus(`Running: ${st.run.done} of ${st.run.total} points (${msg.ms.toFixed(0)} ms for the last in wasm).`);
@@ -288,7 +288,7 @@ export function mountSweep(root, state = {}, { dir = 'pkg-scalar', hook: rootHoo
     if (st.pool && (busy || st.pool.size !== workerCount(st.workers, navigator.hardwareConcurrency, st.config.points))) {
       st.pool.terminate();
       st.pool = null;
-      hook.ready = false;
+      st.loaded = false;
       startPool();
     } else if (st.pool) {
       // Idle workers are kept; replies to the old sweep's requests are dropped.
@@ -360,7 +360,7 @@ export function mountSweep(root, state = {}, { dir = 'pkg-scalar', hook: rootHoo
       if (partial.to === undefined) next.to = null;
     }
     const workers = partial.workers === undefined ? st.workers : (Number.isInteger(partial.workers) ? partial.workers : null);
-    const changed = CONFIG_KEYS.some((k) => next[k] !== st.config[k]) || workers !== st.workers;
+    const changed = configChanged(next, st.config) || workers !== st.workers;
     if (changed) {
       st.config = next;
       st.workers = workers;
@@ -398,14 +398,6 @@ export function mountSweep(root, state = {}, { dir = 'pkg-scalar', hook: rootHoo
     requestDraw();
   }
 
-  /** @type {(() => void)[]} */
-  const cleanups = [];
-  /** @param {EventTarget} el @param {string} type @param {(e: any) => void} fn */
-  function on(el, type, fn) {
-    el.addEventListener(type, fn);
-    cleanups.push(() => el.removeEventListener(type, fn));
-  }
-
   const controller = {
     play,
     pause,
@@ -415,28 +407,27 @@ export function mountSweep(root, state = {}, { dir = 'pkg-scalar', hook: rootHoo
     setState,
     exportCurves,
     /** @param {(s: any) => void} fn */
-    onChange(fn) { listeners.add(fn); return () => listeners.delete(fn); },
+    onChange: (fn) => changes.on(fn),
     /** @returns {Record<string, any>} the live numbers the shell adds to getState (ready, errors, engine, pointMs, memoryBytes) */
     readout() {
-      const { controller: _self, ...live } = hook;
-      return { ...live, errors: hook.errors.slice() };
+      return { ready: st.loaded, errors: st.errors.slice(), engine: st.engine, pointMs: st.pointMs, memoryBytes: st.memoryBytes };
     },
     layout,
     destroy() {
       st.destroyed = true;
       st.generation += 1;
+      frame.stop();
       if (st.pool) st.pool.terminate();
       st.pool = null;
-      for (const f of cleanups.splice(0)) f();
-      listeners.clear();
+      bag.run();
+      changes.clear();
     },
   };
-  hook.controller = controller;
 
-  on($('sweep-play'), 'click', () => { if (playing()) pause(); else play(); });
-  on($('sweep-reset'), 'click', () => reset());
-  on($('sweep-settings'), 'submit', (e) => e.preventDefault());
-  on($('sweep-settings'), 'change', (e) => {
+  bag.listen($('sweep-play'), 'click', () => { if (playing()) pause(); else play(); });
+  bag.listen($('sweep-reset'), 'click', () => reset());
+  bag.listen($('sweep-settings'), 'submit', (e) => e.preventDefault());
+  bag.listen($('sweep-settings'), 'change', (e) => {
     const el = /** @type {HTMLInputElement} */ (e.target);
     const key = el.id.replace(/^sweep-/, '');
     if (!CONFIG_KEYS.includes(key)) return;
@@ -445,17 +436,9 @@ export function mountSweep(root, state = {}, { dir = 'pkg-scalar', hook: rootHoo
     // An empty range end: the default range; anything else is Rust's to check.
     setState({ [key]: text === '' ? ((key === 'from' || key === 'to') ? null : NaN) : Number(text) });
   });
-  const fresh = $('sweep-seed-new');
-  if (fresh && freshSeed) {
-    on(fresh, 'click', () => freshSeed().then((seed) => {
-      setState({ seed });
-      setStatus(`New seed: ${seed}.`, 'ok');
-    }).catch((e) => status.reportError('New seed', e.message || String(e))));
-  }
+  wireNewSeed($('sweep-seed-new'), freshSeed, (seed) => setState({ seed }), status, bag);
   $('sweep-reset').disabled = true;
-  const ro = new ResizeObserver(() => layout());
-  ro.observe($('sweep-plot-box'));
-  cleanups.push(() => ro.disconnect());
+  bag.add(whenResized([$('sweep-plot-box')], () => layout()));
   syncFields();
   update();
   layout();
@@ -467,10 +450,6 @@ export function mountSweep(root, state = {}, { dir = 'pkg-scalar', hook: rootHoo
   }
   if (!autostart) return controller;
   // Lazy start: load the workers when the figure nears the viewport; run on Run.
-  const io = new IntersectionObserver((entries) => {
-    if (entries.some((e) => e.isIntersecting)) { io.disconnect(); startPool(); }
-  }, { rootMargin: '200px 0px' });
-  io.observe(root instanceof ShadowRoot ? root.host : root);
-  cleanups.push(() => io.disconnect());
+  bag.add(whenNearView(root, startPool));
   return controller;
 }

@@ -5,7 +5,7 @@
 // the numbers come from the workers (sweepPoint, sweepSpearman, sweepMarkers of the wasm build).
 
 import { encodeHash, sharedPairs } from '../../lib/link.js';
-import { figureSchema } from '../../lib/schema.js';
+import { figureSchema, workerConfig } from '../../lib/schema.js';
 import { fmt } from '../../lib/format.js';
 
 const SWEEP = figureSchema('sweep');
@@ -22,24 +22,15 @@ export const SCHEMA = {
   varies: /** @type {any} */ (SWEEP.settings.find((s) => s.key === 'vary')).choices || [],
 };
 
+const CONFIG = workerConfig(SWEEP.id);
 /** The keys of the sweep's config (vary, points, from, to, iterations, runs, lr, ...). */
-export const CONFIG_KEYS = SCHEMA.config.map((s) => s.key);
-
+export const CONFIG_KEYS = CONFIG.keys;
 /** The schema's defaults (`from` and `to` null: the default range of what varies). */
-export const DEFAULTS = Object.fromEntries(SCHEMA.config.map((s) => [s.key, s.default]));
-
-/**
- * The settings of `s` the sweep's config takes (others, and undefined values, left out).
- * @param {Record<string, any> | null | undefined} s
- * @returns {Record<string, any>}
- */
-export function pickConfig(s) {
-  /** @type {Record<string, any>} */
-  const out = {};
-  if (!s || typeof s !== 'object') return out;
-  for (const k of CONFIG_KEYS) if (s[k] !== undefined) out[k] = s[k];
-  return out;
-}
+export const DEFAULTS = CONFIG.defaults;
+/** The settings of a state `s` the sweep's config takes (others, and undefined values, left out). */
+export const pickConfig = CONFIG.pick;
+/** Whether two sweep configs differ (a new one clears the points). */
+export const configChanged = CONFIG.changed;
 
 /**
  * A parsed link (Rust's parsePermalink) as the state the figure takes.

@@ -14,30 +14,20 @@
 // A point's runs all happen inside one call, so a cancelled sweep is stopped by terminating the
 // worker (the page does, on reset).
 
-import { BUILD_DIRS, loadBuild } from '../../lib/wasm-build.js';
+import { loadOrFatal, memoryBytes, serveInOrder } from '../../lib/worker-boot.js';
 
 /** @type {any} */
 let wasm = null;
 /** @type {WebAssembly.Memory | null} */
 let memory = null;
 
-/** @param {unknown} err */
-function message(err) {
-  if (err && typeof err === 'object' && 'message' in err) return String(err.message);
-  return String(err);
-}
-
 /** @param {any} msg */
 async function handle(msg) {
   if (msg.type === 'init') {
-    if (!BUILD_DIRS.has(msg.dir)) throw new Error(`unknown build directory ${msg.dir}`);
-    try {
-      ({ wasm, memory } = await loadBuild(msg.dir));
-    } catch (e) {
-      postMessage({ type: 'fatal', message: message(e) });
-      return;
-    }
-    postMessage({ type: 'ready', build: wasm.buildInfo(), list: wasm.sweepList(), memoryBytes: memory ? memory.buffer.byteLength : null });
+    const built = await loadOrFatal(msg.dir);
+    if (!built) return;
+    ({ wasm, memory } = built);
+    postMessage({ type: 'ready', build: wasm.buildInfo(), list: wasm.sweepList(), memoryBytes: memoryBytes(memory) });
     return;
   }
   if (!wasm) { postMessage({ type: 'error', req: msg.req, index: msg.index, message: 'the wasm module is not loaded' }); return; }
@@ -48,7 +38,7 @@ async function handle(msg) {
     case 'point': {
       const t0 = performance.now();
       const point = wasm.sweepPoint(msg.config, msg.value);
-      postMessage({ type: 'point', req: msg.req, index: msg.index, point, ms: performance.now() - t0, memoryBytes: memory ? memory.buffer.byteLength : null });
+      postMessage({ type: 'point', req: msg.req, index: msg.index, point, ms: performance.now() - t0, memoryBytes: memoryBytes(memory) });
       return;
     }
     case 'spearman':
@@ -59,10 +49,5 @@ async function handle(msg) {
   }
 }
 
-let queue = Promise.resolve();
-self.onmessage = (ev) => {
-  const msg = ev.data;
-  queue = queue.then(() => handle(msg)).catch((e) => {
-    postMessage({ type: 'error', req: msg && msg.req, index: msg && msg.index, message: message(e) });
-  });
-};
+// A failed request names the point it was for (`index`), so the page can free that slot.
+serveInOrder(handle, (msg, text) => ({ type: 'error', req: msg && msg.req, index: msg && msg.index, message: text }));

@@ -32,6 +32,7 @@ import { figureKeyHandler, toggleFullscreen } from '../../lib/keys.js';
 import { chooseBuild } from '../../lib/wasm-build.js';
 import { listedControls } from '../../lib/link.js';
 import { setText as writeText } from '../../lib/dom.js';
+import { cleanups, emitter, whenResized } from '../../lib/figure-shell.js';
 
 /** The loss prediction covers the first iterations up to the pause-at one, at most this many. */
 const MAX_PREDICTION_STEPS = 5000;
@@ -105,8 +106,7 @@ export function mount(root, options = {}) {
   const playback = new Playback();
   // What getState() reports besides the settings: readiness, link notices, errors, timings.
   const info = { grids: 0, gridSize: 0, engine: /** @type {string | null} */ (null), workers: 0, errors: /** @type {string[]} */ ([]), notices: /** @type {string[]} */ ([]), warnings: /** @type {string[]} */ ([]), link: /** @type {any} */ (null), copiedLink: /** @type {string | null} */ (null), statesReceived: 0, framesDrawn: 0, drawMs: 0, gridMs: 0, skipMs: /** @type {number | null} */ (null), skipStartedAt: 0 };
-  /** @type {Set<(state: any) => void>} */
-  const listeners = new Set();
+  const changes = emitter();
 
   const fields = new SettingsFields($);
   const landscape = new Landscape($('landscape'));
@@ -122,11 +122,7 @@ export function mount(root, options = {}) {
   });
   const { setStatus, reportError } = statusReporter($('status'), info.errors);
 
-  function emit() {
-    if (!listeners.size) return;
-    const s = getState();
-    for (const fn of listeners) fn(s);
-  }
+  const emit = () => changes.emit(getState);
 
   // ---------------------------------------------------------------- configuration
 
@@ -636,17 +632,8 @@ export function mount(root, options = {}) {
 
   // ---------------------------------------------------------------- wiring
 
-  /** @type {(() => void)[]} */
-  const cleanups = [];
-  /**
-   * @param {EventTarget} el
-   * @param {string} type
-   * @param {(e: any) => void} fn
-   */
-  function listen(el, type, fn) {
-    el.addEventListener(type, fn);
-    cleanups.push(() => el.removeEventListener(type, fn));
-  }
+  const bag = cleanups();
+  const listen = bag.listen;
 
   function play() {
     if (!app.state || playback.playing) return;
@@ -767,9 +754,7 @@ export function mount(root, options = {}) {
     listen($('lecture'), 'click', () => { setLecture(!app.lecture); syncHash(); });
     // Keyboard: Space or K play/pause, → or . step, R reset, F fullscreen (not while typing).
     if (opts.keyTarget) listen(opts.keyTarget, 'keydown', figureKeyHandler({ toggle: togglePlay, step, reset, fullscreen }, () => !!(app.ready && app.state)));
-    const ro = new ResizeObserver(() => layout());
-    for (const id of ['landscape-box', 'escape-box', 'indicator-box', 'prediction-box']) ro.observe($(id));
-    cleanups.push(() => ro.disconnect());
+    bag.add(whenResized(['landscape-box', 'escape-box', 'indicator-box', 'prediction-box'].map($), () => layout()));
     const watchDpr = () => {
       const mq = matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
       mq.addEventListener('change', () => { if (!app.destroyed) { layout(); markAll(); watchDpr(); } }, { once: true });
@@ -869,16 +854,16 @@ export function mount(root, options = {}) {
     reset,
     getState,
     setState,
-    onChange(fn) { listeners.add(fn); return () => listeners.delete(fn); },
+    onChange: (fn) => changes.on(fn),
     export: exportAs,
     start,
     destroy() {
       app.destroyed = true;
       cancelAnimationFrame(app.raf);
-      for (const c of cleanups) c();
+      bag.run();
       if (app.client) app.client.terminate();
       app.client = null;
-      listeners.clear();
+      changes.clear();
     },
   };
 }

@@ -24,6 +24,7 @@
 
 import { prepareGridData, preparedBuffers } from './grid.js';
 import { loadBuild } from '../../lib/wasm-build.js';
+import { errorMessage, loadOrFatal, memoryBytes, serveInOrder } from '../../lib/worker-boot.js';
 
 const VIEW = { min: -1.4, max: 1.6 };
 // At most this many runs per method are sent for drawing (counts and curves cover all runs).
@@ -36,18 +37,6 @@ let sim = null;
 let lastGood = null; // config of the live simulation, to rebuild after a wasm trap
 let gridKey = null;
 let loads = 0;
-
-function message(err) {
-  if (err && typeof err === 'object' && 'message' in err) return String(err.message);
-  return String(err);
-}
-
-async function load() {
-  // A fresh instance after a trap needs a fresh module record (loadBuild's `instance`).
-  const built = await loadBuild(dir, loads++);
-  wasm = built.wasm;
-  memoryOf = built.memory;
-}
 
 function snapshot() {
   const ids = sim.methods();
@@ -114,7 +103,7 @@ function probeFields(config) {
     try {
       new wasm.ToySimulation(probe).free();
     } catch (e) {
-      errors[key] = message(e);
+      errors[key] = errorMessage(e);
     }
   }
   return errors;
@@ -124,32 +113,26 @@ function probeFields(config) {
 async function recover(err) {
   if (!(err instanceof WebAssembly.RuntimeError) || !lastGood) return false;
   try {
-    await load();
+    // A fresh instance after a trap needs a fresh module record (loadBuild's `instance`).
+    ({ wasm, memory: memoryOf } = await loadBuild(dir, loads++));
     sim = new wasm.ToySimulation(lastGood);
     gridKey = null;
     return true;
   } catch (e) {
-    postMessage({ type: 'fatal', message: `wasm could not be restarted: ${message(e)}` });
+    postMessage({ type: 'fatal', message: `wasm could not be restarted: ${errorMessage(e)}` });
     return false;
   }
 }
 
-function memory() {
-  return memoryOf ? memoryOf.buffer.byteLength : 0;
-}
-
-const reply = (msg, transfer) => postMessage({ ...msg, memory: memory() }, transfer || []);
+const reply = (msg, transfer) => postMessage({ ...msg, memory: memoryBytes(memoryOf) ?? 0 }, transfer || []);
 
 async function handle(msg) {
   switch (msg.type) {
     case 'init': {
       dir = msg.dir;
-      try {
-        await load();
-      } catch (e) {
-        postMessage({ type: 'fatal', message: message(e) });
-        return;
-      }
+      const built = await loadOrFatal(dir, undefined, loads++);
+      if (!built) return;
+      ({ wasm, memory: memoryOf } = built);
       reply({ type: 'ready', methods: wasm.methodInfo(), build: wasm.buildInfo(), presets: wasm.presetList(), defaults: wasm.parsePermalink(''), dir });
       return;
     }
@@ -158,7 +141,7 @@ async function handle(msg) {
       try {
         next = new wasm.ToySimulation(msg.config);
       } catch (e) {
-        reply({ type: 'invalid', req: msg.req, message: message(e), field: msg.field, fieldErrors: probeFields(msg.config) });
+        reply({ type: 'invalid', req: msg.req, message: errorMessage(e), field: msg.field, fieldErrors: probeFields(msg.config) });
         return;
       }
       if (sim) sim.free();
@@ -192,7 +175,7 @@ async function handle(msg) {
       } catch (e) {
         const recovered = await recover(e);
         // After a trap the page gets the fresh simulation's state (iteration 0) with the error.
-        reply({ type: 'error', req: msg.req, message: message(e), recovered, state: recovered ? snapshot().state : undefined });
+        reply({ type: 'error', req: msg.req, message: errorMessage(e), recovered, state: recovered ? snapshot().state : undefined });
         return;
       }
       const { state, transfer } = snapshot();
@@ -204,7 +187,7 @@ async function handle(msg) {
       try {
         reply({ type: 'predictions', req: msg.req, steps: msg.steps, predictions: predictions(msg.steps) });
       } catch (e) {
-        reply({ type: 'error', req: msg.req, message: message(e), recovered: true, state: snapshot().state });
+        reply({ type: 'error', req: msg.req, message: errorMessage(e), recovered: true, state: snapshot().state });
       }
       return;
     }
@@ -229,10 +212,4 @@ async function handle(msg) {
 }
 
 // Requests are handled strictly one after another (init is async).
-let queue = Promise.resolve();
-self.onmessage = (ev) => {
-  const msg = ev.data;
-  queue = queue.then(() => handle(msg)).catch((e) => {
-    postMessage({ type: 'error', req: msg && msg.req, message: message(e) });
-  });
-};
+serveInOrder(handle);
