@@ -565,6 +565,11 @@ pub fn markdown_tables(groups: &[SummaryGroup]) -> String {
                 g.diverged.join(", ")
             ));
         }
+        let verdict = super::fashion_verdict::markdown_verdict(g);
+        if !verdict.is_empty() {
+            out.push('\n');
+            out.push_str(&verdict);
+        }
         out.push('\n');
     }
     out
