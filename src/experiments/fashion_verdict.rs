@@ -73,10 +73,21 @@ impl Comparison {
     }
 }
 
-/// The verdict of a claim from its comparisons.
-fn verdict(comparisons: &[Comparison], direction: Direction, horizon: u64) -> String {
+/// The verdict of a claim from its comparisons (`missing`: the labels of the comparisons it
+/// needs that these runs lack; a claim with one missing is at most "partly" reproduced).
+fn verdict(
+    comparisons: &[Comparison],
+    missing: &[String],
+    direction: Direction,
+    horizon: u64,
+) -> String {
+    let not_run = if missing.is_empty() {
+        String::new()
+    } else {
+        format!("; not run: {}", missing.join(", "))
+    };
     if comparisons.is_empty() {
-        return "**Cannot tell** (no pair of methods for it in these runs)".into();
+        return format!("**Cannot tell** (no pair of methods for it in these runs{not_run})");
     }
     let labels = |r: Reading| -> Vec<&str> {
         let matching = comparisons
@@ -98,27 +109,27 @@ fn verdict(comparisons: &[Comparison], direction: Direction, horizon: u64) -> St
         Direction::Lower => "lower",
         Direction::Higher => "higher",
     };
-    let mut parts = Vec::new();
-    if oppose.is_empty() && open.is_empty() {
+    if oppose.is_empty() && open.is_empty() && missing.is_empty() {
         return format!("**Reproduced**{at} (every interval excludes 0, {way})");
     }
+    let mut parts = Vec::new();
     if !oppose.is_empty() {
         parts.push(format!(
             "**Not reproduced**{at}: the opposite of the paper for {} (interval excludes 0)",
             oppose.join(", ")
         ));
+        if !agree.is_empty() {
+            parts.push(format!("as the paper for {}", agree.join(", ")));
+        }
     } else if agree.is_empty() {
-        return format!("**Cannot tell**{at} (no interval excludes 0)");
+        parts.push(format!("**Cannot tell**{at} (no interval excludes 0)"));
     } else {
         parts.push(format!("**Partly**{at}: {way} for {}", agree.join(", ")));
     }
-    if !oppose.is_empty() && !agree.is_empty() {
-        parts.push(format!("as the paper for {}", agree.join(", ")));
-    }
-    if !open.is_empty() {
+    if !open.is_empty() && !agree.is_empty() || !open.is_empty() && !oppose.is_empty() {
         parts.push(format!("cannot tell for {}", open.join(", ")));
     }
-    parts.join("; ")
+    parts.join("; ") + &not_run
 }
 
 /// The methods' display names in the verdict.
@@ -154,7 +165,8 @@ fn values(
     parts.join(", ")
 }
 
-/// The comparisons `method - baseline` of `pick` over the pairs `(method, baseline)` present.
+/// The comparisons `method - baseline` of `pick` over `pairs`: those these runs have, and
+/// the labels of those they lack.
 fn comparisons(
     g: &SummaryGroup,
     pairs: &[(&str, &str)],
@@ -163,23 +175,27 @@ fn comparisons(
     digits: usize,
     unit: &'static str,
     suffix: &str,
-) -> Vec<Comparison> {
-    let mut out = Vec::new();
+) -> (Vec<Comparison>, Vec<String>) {
+    let (mut present, mut missing) = (Vec::new(), Vec::new());
     for (id, baseline) in pairs {
-        let Some(m) = g.summary.iter().find(|m| m.id == *id) else {
-            continue;
-        };
-        let Some(d) = pick(m, baseline) else { continue };
         let label = format!("{} - {}{suffix}", name(id), name(baseline));
-        out.push(Comparison {
-            label,
-            difference: d,
-            scale,
-            digits,
-            unit,
-        });
+        let found = g
+            .summary
+            .iter()
+            .find(|m| m.id == *id)
+            .and_then(|m| pick(m, baseline));
+        match found {
+            Some(difference) => present.push(Comparison {
+                label,
+                difference,
+                scale,
+                digits,
+                unit,
+            }),
+            None => missing.push(label),
+        }
     }
-    out
+    (present, missing)
 }
 
 /// `m`'s paired difference from GD or GLD dynamic in one metric.
@@ -212,7 +228,7 @@ pub fn markdown_verdict(g: &SummaryGroup) -> String {
     let everyone = [gd, dynamic, constant, sgd, lead];
     let mut rows: Vec<(String, String, String)> = Vec::new();
 
-    let escape = comparisons(
+    let (escape, escape_missing) = comparisons(
         g,
         &anisotropic,
         against!(lowest_random_labels_diff_vs_gd, lowest_random_labels_fitted),
@@ -228,10 +244,10 @@ pub fn markdown_verdict(g: &SummaryGroup) -> String {
             values(g, &everyone, |m| Some(&m.lowest_random_labels_fitted), 100.0, 1, "%"),
             escape.iter().map(Comparison::text).collect::<Vec<_>>().join("; ")
         ),
-        verdict(&escape, Direction::Lower, PAPER_ITERATIONS),
+        verdict(&escape, &escape_missing, Direction::Lower, PAPER_ITERATIONS),
     ));
 
-    let flat = comparisons(
+    let (flat, flat_missing) = comparisons(
         g,
         &anisotropic,
         against!(sharpness_diff_vs_gd, sharpness),
@@ -250,11 +266,11 @@ pub fn markdown_verdict(g: &SummaryGroup) -> String {
                 .collect::<Vec<_>>()
                 .join("; ")
         ),
-        verdict(&flat, Direction::Lower, h),
+        verdict(&flat, &flat_missing, Direction::Lower, h),
     ));
 
     let vs_gd = [(sgd, gd), (lead, gd)];
-    let mut better = comparisons(
+    let (mut better, mut better_missing) = comparisons(
         g,
         &vs_gd,
         against!(diff_vs_gd, test_accuracy),
@@ -263,7 +279,7 @@ pub fn markdown_verdict(g: &SummaryGroup) -> String {
         " points",
         ", final",
     );
-    better.extend(comparisons(
+    let (window, window_missing) = comparisons(
         g,
         &vs_gd,
         against!(window_diff_vs_gd, window_test_accuracy),
@@ -271,7 +287,9 @@ pub fn markdown_verdict(g: &SummaryGroup) -> String {
         2,
         " points",
         ", last 20%",
-    ));
+    );
+    better.extend(window);
+    better_missing.extend(window_missing);
     rows.push((
         "Higher test accuracy than GD".into(),
         format!(
@@ -280,11 +298,11 @@ pub fn markdown_verdict(g: &SummaryGroup) -> String {
             values(g, &[gd, sgd, lead], |m| Some(&m.test_accuracy), 100.0, 2, "%"),
             better.iter().map(Comparison::text).collect::<Vec<_>>().join("; ")
         ),
-        verdict(&better, Direction::Higher, h),
+        verdict(&better, &better_missing, Direction::Higher, h),
     ));
 
     let vs_iso = [(sgd, dynamic), (lead, dynamic)];
-    let iso = comparisons(
+    let (iso, iso_missing) = comparisons(
         g,
         &vs_iso,
         against!(diff_vs_gd, test_accuracy),
@@ -314,7 +332,7 @@ pub fn markdown_verdict(g: &SummaryGroup) -> String {
                     .join("; ")
             }
         ),
-        verdict(&iso, Direction::Higher, h),
+        verdict(&iso, &iso_missing, Direction::Higher, h),
     ));
 
     let mut out = format!(
@@ -380,7 +398,7 @@ mod tests {
         let down = || comparison("A - GD", diff(-0.5, -0.8, -0.2, 3));
         let up = || comparison("B - GD", diff(0.5, 0.2, 0.8, 3));
         let open = || comparison("C - GD", diff(0.1, -0.2, 0.4, 3));
-        let v = |c: Vec<Comparison>, h| verdict(&c, Direction::Lower, h);
+        let v = |c: Vec<Comparison>, h| verdict(&c, &[], Direction::Lower, h);
         assert_eq!(
             v(vec![down()], 15_000),
             "**Reproduced** (every interval excludes 0, lower)"
@@ -401,7 +419,15 @@ mod tests {
         );
         assert!(v(vec![], 15_000).starts_with("**Cannot tell** (no pair"));
         // Higher is the paper's direction for test accuracy.
-        assert!(verdict(&[up()], Direction::Higher, 15_000).starts_with("**Reproduced**"));
-        assert!(verdict(&[down()], Direction::Higher, 15_000).starts_with("**Not reproduced**"));
+        assert!(verdict(&[up()], &[], Direction::Higher, 15_000).starts_with("**Reproduced**"));
+        assert!(
+            verdict(&[down()], &[], Direction::Higher, 15_000).starts_with("**Not reproduced**")
+        );
+        // A comparison the claim needs and these runs lack: at most "partly".
+        let missing = ["SGD - GLD dynamic".to_string()];
+        assert_eq!(
+            verdict(&[down()], &missing, Direction::Lower, 15_000),
+            "**Partly**: lower for A - GD; not run: SGD - GLD dynamic"
+        );
     }
 }
