@@ -12,7 +12,10 @@ import { shapeOf, pointText } from './shape.js';
 import { visibleIds, rows, predictionArgs } from './state.js';
 import { whenResized } from '../../lib/figure-shell.js';
 
-/** @param {import('./context.js').Toy} fig */
+/**
+ * The figure's canvases and their drawing, layout and lecture mode, on the context `fig`.
+ * @param {import('./context.js').Toy} fig
+ */
 export function canvases(fig) {
   const { app, info, $ } = fig;
   const landscape = new Landscape($('landscape'));

@@ -11,7 +11,10 @@ import { predictionSpan } from './state.js';
 /** The loss prediction covers the first iterations up to the pause-at one, at most this many. */
 const MAX_PREDICTION_STEPS = 5000;
 
-/** @param {import('./context.js').Toy} fig */
+/**
+ * The figure's configure requests (one in flight) and the settings card's listeners, on `fig`.
+ * @param {import('./context.js').Toy} fig
+ */
 export function configuring(fig) {
   const { app, $ } = fig;
 

@@ -8,7 +8,10 @@ import { download, figurePng } from '../../lib/export.js';
 /** The kinds export(kind) takes. */
 export const EXPORT_KINDS = ['png', 'csv', 'json', 'config'];
 
-/** @param {import('./context.js').Toy} fig */
+/**
+ * The figure's export files and their buttons, on `fig`.
+ * @param {import('./context.js').Toy} fig
+ */
 export function exporting(fig) {
   const { app, $ } = fig;
 

@@ -7,7 +7,10 @@ import { screenHash, presetLink, linkNotices, linkMotion } from './state.js';
 
 const reducedMotion = () => matchMedia('(prefers-reduced-motion: reduce)').matches;
 
-/** @param {import('./context.js').Toy} fig */
+/**
+ * The figure's link: what is on screen as a hash, a parsed link applied, presets, copy link.
+ * @param {import('./context.js').Toy} fig
+ */
 export function permalink(fig) {
   const { app, info, playback, $ } = fig;
 

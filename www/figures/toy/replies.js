@@ -11,7 +11,10 @@ import { fieldLabel, countText, drawnNote, stateCaption, hessianCaption, protoco
 import { rows, predictionArgs, readyInfo, invalidErrors } from './state.js';
 import { buildMethodBoxes } from '../../lib/methods.js';
 
-/** @param {import('./context.js').Toy} fig */
+/**
+ * What the workers' replies do to the figure `fig`: `onMessage` for its client.
+ * @param {import('./context.js').Toy} fig
+ */
 export function replies(fig) {
   const { app, info, playback, fields, $, setText } = fig;
 

@@ -5,7 +5,10 @@
 import { seekRequest } from './model.js';
 import { figureKeyHandler, toggleFullscreen } from '../../lib/keys.js';
 
-/** @param {import('./context.js').Toy} fig */
+/**
+ * The figure's transport (play, pause, step, seek, reset, the frame loop, the keys), on `fig`.
+ * @param {import('./context.js').Toy} fig
+ */
 export function transport(fig) {
   const { app, info, playback, $ } = fig;
   const iteration = () => (app.state ? app.state.iteration : 0);
