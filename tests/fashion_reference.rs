@@ -194,3 +194,69 @@ fn reproduction_md_quotes_the_generated_tables_and_verdicts_verbatim() {
     }
     assert!(quoted >= 2, "only {quoted} blocks quoted");
 }
+
+/// The figure takes the runs the tables take: at a horizon, one run per seed among those that
+/// reached it (a seed with a 3,000- and a 15,000-iteration run of a method counts once).
+#[test]
+fn the_figure_counts_each_seed_once_and_only_runs_that_reached_the_horizon() {
+    let svg = |horizon: &str| {
+        let path = std::env::temp_dir().join(format!(
+            "sgd-escape-seeds-{horizon}-{}.svg",
+            std::process::id()
+        ));
+        let out = cli(&[
+            "fashion-summary",
+            "results/fashion",
+            "--horizon",
+            horizon,
+            "--dataset",
+            "paper",
+            "--network",
+            "cnn",
+            "--plot",
+            path.to_str().expect("utf-8 path"),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::fs::read_to_string(&path).expect("the SVG");
+        std::fs::remove_file(&path).ok();
+        text
+    };
+    let tables = |horizon: &str| {
+        json(&cli(&[
+            "fashion-summary",
+            "results/fashion",
+            "--horizon",
+            horizon,
+            "--dataset",
+            "paper",
+            "--network",
+            "cnn",
+        ]))
+    };
+    for horizon in ["3000", "15000"] {
+        let text = svg(horizon);
+        let groups = tables(horizon);
+        let Some(group) = groups.as_array().and_then(|g| g.first()) else {
+            continue;
+        };
+        for m in group["summary"].as_array().expect("methods") {
+            let (id, n) = (
+                m["id"].as_str().unwrap(),
+                m["testAccuracy"]["n"].as_u64().unwrap(),
+            );
+            assert!(
+                text.contains(&format!(">{id} (n = {n})<")),
+                "horizon {horizon}: {id} should be drawn with n = {n}"
+            );
+        }
+        let drawn = text.matches(" (n = ").count();
+        assert!(
+            drawn <= 3 * group["summary"].as_array().unwrap().len() + 3,
+            "horizon {horizon}: a method the table lacks is drawn"
+        );
+    }
+}
