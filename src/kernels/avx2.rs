@@ -80,27 +80,7 @@ pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
         }
     }
 }
-/// [`super::portable::axpy_strided`] with this module's [`axpy`] per row (one call for all
-/// rows: a window's rows cost one dispatch, not one each).
-#[target_feature(enable = "avx2,fma")]
-pub fn axpy_strided(
-    alpha: f32,
-    x: &[f32],
-    x_stride: usize,
-    y: &mut [f32],
-    y_stride: usize,
-    rows: usize,
-    cols: usize,
-) {
-    super::portable::axpy_strided_check(x, x_stride, y, y_stride, rows, cols);
-    for r in 0..rows {
-        axpy(
-            alpha,
-            &x[r * x_stride..][..cols],
-            &mut y[r * y_stride..][..cols],
-        );
-    }
-}
+axpy_strided_by_rows!(#[target_feature(enable = "avx2,fma")]);
 
 /// a . b with four 8-lane accumulators.
 #[target_feature(enable = "avx2,fma")]

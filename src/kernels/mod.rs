@@ -22,6 +22,30 @@
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
+/// `axpy_strided` of a kernel module from that module's own `axpy`, one call per row (every
+/// kernel set has it this way; the attributes, e.g. `#[target_feature]`, are the module's).
+macro_rules! axpy_strided_by_rows {
+    ($(#[$attr:meta])*) => {
+        /// [`super::portable::axpy_strided`] with this module's [`axpy`] per row (one call for
+        /// all rows: a window's rows cost one dispatch, not one each).
+        $(#[$attr])*
+        pub fn axpy_strided(
+            alpha: f32,
+            x: &[f32],
+            x_stride: usize,
+            y: &mut [f32],
+            y_stride: usize,
+            rows: usize,
+            cols: usize,
+        ) {
+            super::portable::axpy_strided_check(x, x_stride, y, y_stride, rows, cols);
+            for r in 0..rows {
+                axpy(alpha, &x[r * x_stride..][..cols], &mut y[r * y_stride..][..cols]);
+            }
+        }
+    };
+}
+
 pub mod portable;
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]

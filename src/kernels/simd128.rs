@@ -37,27 +37,7 @@ pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
         *yi += alpha * xi;
     }
 }
-/// [`super::portable::axpy_strided`] with this module's [`axpy`] per row (one call for all
-/// rows: a window's rows cost one dispatch, not one each).
-#[inline]
-pub fn axpy_strided(
-    alpha: f32,
-    x: &[f32],
-    x_stride: usize,
-    y: &mut [f32],
-    y_stride: usize,
-    rows: usize,
-    cols: usize,
-) {
-    super::portable::axpy_strided_check(x, x_stride, y, y_stride, rows, cols);
-    for r in 0..rows {
-        axpy(
-            alpha,
-            &x[r * x_stride..][..cols],
-            &mut y[r * y_stride..][..cols],
-        );
-    }
-}
+axpy_strided_by_rows!(#[inline]);
 
 /// a . b: lanes 0..4 of every chunk of 8 accumulate in `lo`, lanes 4..8 in `hi`, so lane k of
 /// `lo` is the portable partial sum s_k and lane k of `hi` is s_{k+4}; `lo + hi` is then
