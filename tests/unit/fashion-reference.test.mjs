@@ -32,6 +32,10 @@ test('referenceSentence names the network, seeds, iteration and test images, and
   assert.match(s, /SGD − GD, test accuracy: \+0\.87 points .*: cannot tell/);
   assert.match(s, /GLD dynamic .* test accuracy: \+0\.79 points .*: cannot tell/);
   assert.equal((s.match(/cannot tell/g) ?? []).length, 3);
+  assert.doesNotMatch(s, /GLD leading/, 'no GLD leading entry in this group: no GLD leading claim');
+  const lead = { id: 'gld-leading', diffVsGd: diff(0.0125, 0.0012, 0.0239) };
+  const withLead = referenceSentence([{ ...group('cnn', sgd), summary: [{ id: 'gd' }, sgd, lead] }], 'cnn');
+  assert.match(withLead ?? '', /GLD leading − GD, test accuracy: \+1\.25 points \[95% interval \+0\.12, \+2\.39\]: higher/);
   // No group for the network, or nothing to quote: no sentence.
   assert.equal(referenceSentence([group('cnn', sgd)], 'mlp'), null);
   assert.equal(referenceSentence([group('mlp', { id: 'sgd' })], 'mlp'), null);
@@ -56,7 +60,9 @@ test('the shipped reference summary has every quoted claim for both networks', (
     const g = groups.find((x) => x.network === network && x.dataset === 'paper');
     assert.equal(g.testImages, 10000, `${network}: the CLI measures on all 10,000 test images`);
     assert.ok(g.seeds.length >= 3, `${network}: the reference has ${g.seeds.length} seeds`);
-    const sgd = g.summary.find((m) => m.id === 'sgd');
-    for (const c of CLAIMS) assert.ok(c.pick(sgd), `${network}: ${c.what} vs ${c.against}`);
+    for (const c of CLAIMS) {
+      const m = g.summary.find((x) => x.id === c.method);
+      assert.ok(m && c.pick(m), `${network}: ${c.name} ${c.what} vs ${c.against}`);
+    }
   }
 });
