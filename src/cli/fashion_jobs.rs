@@ -502,8 +502,17 @@ mod tests {
         FashionContext::new(config, data)
     }
 
-    #[test]
-    fn a_job_resumed_from_its_partial_state_ends_bit_for_bit_where_the_whole_run_does() {
+    /// The tiny experiment, its start, a cadence with a full record every 4 iterations, and
+    /// a fresh temporary folder named after `tag`.
+    fn job_setup(
+        tag: &str,
+    ) -> (
+        FashionContext,
+        Vec<f32>,
+        FashionGdReport,
+        Cadence,
+        std::path::PathBuf,
+    ) {
         let ctx = tiny();
         let theta0 = ctx.initial_weights();
         let stage1 = stage1_report(&ctx, &theta0, 0, false);
@@ -512,8 +521,14 @@ mod tests {
             curve_every: 2,
             sharpness_every: 4,
         };
-        let dir = std::env::temp_dir().join(format!("sgd-escape-jobs-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("sgd-escape-{tag}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
+        (ctx, theta0, stage1, cadence, dir)
+    }
+
+    #[test]
+    fn a_job_resumed_from_its_partial_state_ends_bit_for_bit_where_the_whole_run_does() {
+        let (ctx, theta0, stage1, cadence, dir) = job_setup("jobs");
         for (method, draw) in [
             (Method::Sgd, LeadingDraw::Every),
             (Method::GldLeading, LeadingDraw::Refresh),
@@ -571,16 +586,7 @@ mod tests {
 
     #[test]
     fn a_partial_state_from_other_kernels_is_refused_by_name_not_mixed_in() {
-        let ctx = tiny();
-        let theta0 = ctx.initial_weights();
-        let stage1 = stage1_report(&ctx, &theta0, 0, false);
-        let cadence = Cadence {
-            log_every: 4,
-            curve_every: 2,
-            sharpness_every: 4,
-        };
-        let dir = std::env::temp_dir().join(format!("sgd-escape-kernels-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let (ctx, theta0, stage1, cadence, dir) = job_setup("kernels");
         let job = FashionJob {
             network: "mlp".into(),
             dataset: Dataset::Paper,
