@@ -502,6 +502,18 @@ mod tests {
         FashionContext::new(config, data)
     }
 
+    /// A 10-iteration job of `method` on the tiny experiment, seed 0.
+    fn tiny_job(method: Method, leading_draw: LeadingDraw) -> FashionJob {
+        FashionJob {
+            network: "mlp".into(),
+            dataset: Dataset::Paper,
+            seed: 0,
+            method,
+            leading_draw,
+            iterations: 10,
+        }
+    }
+
     /// The tiny experiment, its start, a cadence with a full record every 4 iterations, and
     /// a fresh temporary folder named after `tag`.
     fn job_setup(
@@ -534,14 +546,7 @@ mod tests {
             (Method::GldLeading, LeadingDraw::Refresh),
             (Method::GldEigvec, LeadingDraw::Every),
         ] {
-            let job = FashionJob {
-                network: "mlp".into(),
-                dataset: Dataset::Paper,
-                seed: 0,
-                method,
-                leading_draw: draw,
-                iterations: 10,
-            };
+            let job = tiny_job(method, draw);
             let partial = dir.join(job.partial_file_name());
             std::fs::remove_file(&partial).ok();
             let ticks = AtomicU64::new(0);
@@ -587,14 +592,7 @@ mod tests {
     #[test]
     fn a_partial_state_from_other_kernels_is_refused_by_name_not_mixed_in() {
         let (ctx, theta0, stage1, cadence, dir) = job_setup("kernels");
-        let job = FashionJob {
-            network: "mlp".into(),
-            dataset: Dataset::Paper,
-            seed: 0,
-            method: Method::Sgd,
-            leading_draw: LeadingDraw::Every,
-            iterations: 10,
-        };
+        let job = tiny_job(Method::Sgd, LeadingDraw::Every);
         let partial = dir.join(job.partial_file_name());
         let run = || {
             run_job(

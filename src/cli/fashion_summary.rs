@@ -143,13 +143,13 @@ pub fn run(cmd: &SummaryCommand) -> Result<String, CliError> {
 /// labels still fitted and expected sharpness against stage-2 iterations (up to `horizon`).
 pub fn summary_svg(results: &[FashionResult], horizon: Option<u64>) -> String {
     type Curves = BTreeMap<u64, Vec<f64>>;
-    // The runs the summary takes (`build_summary`): at a horizon those that reached it, else
-    // the finished ones; one per (method, network, dataset, seed), the first read, so a seed
-    // with a 3,000- and a 15,000-iteration run counts once.
+    // The runs the summary takes (`FashionResult::counts_at`), one per (method, network,
+    // dataset, seed), the first read, so a seed with a 3,000- and a 15,000-iteration run
+    // counts once.
     let mut taken = std::collections::BTreeSet::new();
     let results: Vec<&FashionResult> = results
         .iter()
-        .filter(|r| horizon.map_or(!r.is_partial(), |h| r.iterations >= h))
+        .filter(|r| r.counts_at(horizon))
         .filter(|r| taken.insert((r.id.clone(), r.network.clone(), r.dataset.id(), r.seed)))
         .collect();
     let mut by: BTreeMap<(String, String), [Curves; 3]> = BTreeMap::new();

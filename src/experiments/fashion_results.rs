@@ -164,6 +164,12 @@ impl FashionResult {
         self.experiment == "fashion-job-partial"
     }
 
+    /// Whether the summary takes this run at `horizon`: one that reached it, or without a
+    /// horizon a finished one (a run not finished counts only at a horizon it has reached).
+    pub fn counts_at(&self, horizon: Option<u64>) -> bool {
+        horizon.map_or(!self.is_partial(), |h| self.iterations >= h)
+    }
+
     /// The curve point at `iteration`, if there is one.
     fn point_at(&self, iteration: u64) -> Option<&CurvePoint> {
         self.curve.iter().find(|p| p.iteration == iteration)
@@ -352,15 +358,8 @@ fn id_order(id: &str) -> (usize, String) {
 pub fn build_summary(results: &[FashionResult], horizon: Option<u64>) -> Vec<SummaryGroup> {
     type Key = (String, &'static str, u64);
     let mut groups: BTreeMap<Key, Vec<&FashionResult>> = BTreeMap::new();
-    for r in results {
-        // A run not finished counts only at a horizon it has reached.
-        if horizon.is_none() && r.is_partial() {
-            continue;
-        }
+    for r in results.iter().filter(|r| r.counts_at(horizon)) {
         let h = horizon.unwrap_or(r.iterations);
-        if r.iterations < h {
-            continue;
-        }
         groups
             .entry((r.network.clone(), r.dataset.id(), h))
             .or_default()

@@ -99,10 +99,10 @@ export function referenceSentence(groups, network) {
     .filter((x) => x && x.network === network && x.dataset === 'paper' && Array.isArray(x.summary))
     .sort((a, b) => Number(b.iterations) - Number(a.iterations));
   const paired = (/** @type {any} */ g) => (g.summary.find((/** @type {any} */ x) => x.id === 'sgd')?.diffVsGd?.n ?? 0) >= 2;
-  const g = candidates.find((x) => paired(x) && claimParts(x).length > 0)
-    ?? candidates.find((x) => claimParts(x).length > 0);
-  if (!g) return null;
-  const parts = claimParts(g);
+  const worded = candidates.map((g) => ({ g, parts: claimParts(g) })).filter((c) => c.parts.length > 0);
+  const pick = worded.find((c) => paired(c.g)) ?? worded[0];
+  if (!pick) return null;
+  const { g, parts } = pick;
   const seeds = g.seeds.length === 1 ? `seed ${g.seeds[0]}` : `seeds ${g.seeds.join(', ')}`;
   const images = Number.isFinite(g.testImages) ? `, test accuracy on ${Number(g.testImages).toLocaleString('en-US')} images` : '';
   return `Native reference runs (CLI, ${network.toUpperCase()}, paper dataset, ${seeds}, `
