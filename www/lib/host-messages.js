@@ -23,8 +23,17 @@ import { errorText } from './status.js';
 /** @typedef {{ [K in HostCommand['command']]?: (command: Extract<HostCommand, { command: K }>) => void }} Handlers */
 /** @typedef {{ iteration: number, playing?: boolean, escaped?: Record<string, number> | null }} StateReport what a state report carries */
 /**
+ * The part of a window the protocol uses: the element's stand-in (www/sgd-escape.js) and the
+ * tests' fake windows provide just this.
+ * @typedef {object} HostWindow
+ * @property {{ postMessage: (message: any, targetOrigin: string) => void } | null} parent
+ * @property {(type: 'message', listener: (event: MessageEvent) => void) => void} addEventListener
+ * @property {(type: 'message', listener: (event: MessageEvent) => void) => void} removeEventListener
+ * @property {(f: () => void) => any} requestAnimationFrame
+ */
+/**
  * @typedef {object} ConnectOptions
- * @property {Window} win                the figure's window
+ * @property {HostWindow} win            the figure's window
  * @property {string} figure             its id
  * @property {Handlers} [handlers]
  * @property {boolean} [allowAnyWindow]
@@ -143,7 +152,7 @@ export function connectHost(options) {
   const { win, figure, handlers = {}, allowAnyWindow = false, targetOrigin = '*' } = options;
   const warn = options.warn || ((/** @type {any[]} */ ...a) => console.warn(...a));
   const raf = options.raf || ((/** @type {() => void} */ f) => win.requestAnimationFrame(f));
-  const parent = win.parent && win.parent !== win ? win.parent : null;
+  const parent = win.parent && win.parent !== /** @type {unknown} */ (win) ? win.parent : null;
   let readySent = false;
   /** @type {StateReport | null} */
   let pending = null;
@@ -170,7 +179,7 @@ export function connectHost(options) {
       warn('sgd-escape: ignored a message from a window other than the parent (the embed did not opt in to other senders)');
       return;
     }
-    if (!parsed.ok) {
+    if (parsed.ok === false) {
       warn(`sgd-escape: ignored a malformed message: ${parsed.reason}`);
       return;
     }
@@ -258,7 +267,7 @@ export function reportOf(state) {
 
 /**
  * @typedef {object} WireOptions
- * @property {Window} win              the figure's window (for an iframe, its parent is the host)
+ * @property {HostWindow} win          the figure's window (for an iframe, its parent is the host)
  * @property {boolean} [allowAnyWindow] accept senders other than the parent
  * @property {(...a: any[]) => void} [warn]
  * @property {(f: () => void) => any} [raf]
