@@ -9,7 +9,7 @@ import { fmt, pow10Label } from './format.js';
 
 /** @typedef {{ x: number, y: number }} XY a point in data units */
 /** @typedef {{ v: number, label: string, major: boolean }} Tick an axis tick: value, label ('' for none), major or minor */
-/** @typedef {{ w?: number, h?: number, dpr?: number }} FitMemo the canvas size fit() last set, in CSS pixels and device pixels per CSS pixel */
+/** @typedef {{ w: number, h: number, dpr: number }} FitMemo the canvas size fit() last set, in CSS pixels and device pixels per CSS pixel (0 before the first fit) */
 
 export const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 export const FONT_SMALL = '11px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';

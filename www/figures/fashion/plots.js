@@ -6,6 +6,7 @@
 import { styleOf, drawMarker } from '../../lib/methods.js';
 import { fmt } from '../../lib/format.js';
 import { fit, casing, Panel, INK, INK_SOFT, FONT, FONT_SMALL, FONT_BOLD, linearTicks, linearYTicks, logYTicks, haloText } from '../../lib/chart.js';
+import { context2d } from '../../lib/dom.js';
 
 function pct(v) {
   const p = 100 * v;
@@ -58,8 +59,9 @@ function cutoff(diverged, id) {
 export class CurvesPlot {
   constructor(canvas) {
     this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
-    this.memo = {};
+    this.ctx = context2d(canvas);
+    /** @type {import('../../lib/chart.js').FitMemo} */
+    this.memo = { w: 0, h: 0, dpr: 0 };
   }
 
   resize(cssWidth, dpr) {
@@ -216,8 +218,9 @@ export class CurvesPlot {
 export class SpectrumPlot {
   constructor(canvas) {
     this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
-    this.memo = {};
+    this.ctx = context2d(canvas);
+    /** @type {import('../../lib/chart.js').FitMemo} */
+    this.memo = { w: 0, h: 0, dpr: 0 };
   }
 
   resize(cssWidth, dpr) {

@@ -5,6 +5,7 @@ import { styleOf, drawMarker } from '../../lib/methods.js';
 import { fmt } from '../../lib/format.js';
 import { contourSegments } from '../../lib/contours.js';
 import { fit, Panel, INK, INK_SOFT, FONT, FONT_SMALL, logYTicks, linearTicks, haloText, spreadLabels } from '../../lib/chart.js';
+import { context2d } from '../../lib/dom.js';
 
 // SGD's own noise is what the study measures: it gets SGD's colour and marker; the isotropic
 // reference is grey and hollow, as in the 2-D indicator panel.
@@ -14,8 +15,9 @@ const ISO = { color: '#77777d', fill: '#ececef' };
 export class TracesPlot {
   constructor(canvas) {
     this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
-    this.memo = {};
+    this.ctx = context2d(canvas);
+    /** @type {import('../../lib/chart.js').FitMemo} */
+    this.memo = { w: 0, h: 0, dpr: 0 };
   }
 
   resize(cssWidth, dpr) {
@@ -133,8 +135,9 @@ function tint(p) {
 export class BoundaryPlot {
   constructor(canvas) {
     this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
-    this.memo = {};
+    this.ctx = context2d(canvas);
+    /** @type {import('../../lib/chart.js').FitMemo} */
+    this.memo = { w: 0, h: 0, dpr: 0 };
     this.image = null; // offscreen canvas with the heatmap at grid resolution
     this.gridN = 0;
     this.segs = null;
