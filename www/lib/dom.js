@@ -45,3 +45,16 @@ export function context2d(canvas, settings) {
   if (!ctx) throw new Error(`no 2-D drawing context for the canvas${canvas.id ? ` #${canvas.id}` : ''} (canvas drawing unavailable)`);
   return ctx;
 }
+
+/**
+ * The element with id `id`; throws naming the id when the page's markup lacks it (a page script's
+ * fixed elements, which it cannot work without).
+ * @param {string} id
+ * @param {Document} [doc]
+ * @returns {HTMLElement}
+ */
+export function byId(id, doc = document) {
+  const el = doc.getElementById(id);
+  if (!el) throw new Error(`the page has no element #${id}`);
+  return el;
+}

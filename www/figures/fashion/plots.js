@@ -271,7 +271,7 @@ export class SpectrumPlot {
    * @param {string | null} id
    * @param {FashionRecord | null | undefined} record
    * @param {FashionRecord | null | undefined} start
-   * @param {string} name
+   * @param {string | null} name the method's name (shown with its record)
    */
   draw(id, record, start, name) {
     const { w, h, dpr } = this.memo;

@@ -121,7 +121,7 @@ async function publishedLabels(gz) {
 function strip(original) {
   const exp = experiment();
   const images = new Uint8Array(STRIP.length * 784);
-  /** @type {{ index: number, label: number, corrupted: boolean, original: number | null }[]} */
+  /** @type {import('./strip.js').StripLabel[]} */
   const labels = [];
   STRIP.forEach((i, k) => {
     images.set(exp.trainImage(i), k * 784);
