@@ -6,7 +6,8 @@ import { byId } from './lib/dom.js';
 
 for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('button.copy'))) {
   b.addEventListener('click', async () => {
-    const code = byId(b.dataset.copy || '(a copy button without data-copy)');
+    if (!b.dataset.copy) throw new Error('a copy button without data-copy (the id of its snippet)');
+    const code = byId(b.dataset.copy);
     try {
       await navigator.clipboard.writeText(code.textContent);
       b.textContent = 'Copied';

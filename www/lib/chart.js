@@ -91,13 +91,9 @@ export function logTicks(lo, hi, maxLabels = 6) {
   if (!(lo > 0) || !(hi > 0)) { lo = 1; hi = 10; }
   if (hi / lo < 1.5) { const m = Math.sqrt(hi * lo); lo = m / 1.6; hi = m * 1.6; }
   const seq = [1, 2, 5];
-  /**
-   * @param {number} v
-   */
+  /** @param {number} v */
   const down = (v) => { const e = Math.floor(Math.log10(v) + 1e-9); const b = 10 ** e; const m = [...seq].reverse().find((s) => s * b <= v * (1 + 1e-9)) || 1; return m * b; };
-  /**
-   * @param {number} v
-   */
+  /** @param {number} v */
   const up = (v) => { const e = Math.floor(Math.log10(v) - 1e-9); const b = 10 ** e; const m = seq.find((s) => s * b >= v * (1 - 1e-9)); return m ? m * b : 10 * b; };
   const a = down(lo);
   const b = up(hi);

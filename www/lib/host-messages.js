@@ -160,16 +160,12 @@ export function connectHost(options) {
   let lastSent = '';
   let disposed = false;
 
-  /**
-   * @param {object} message
-   */
+  /** @param {object} message */
   const post = (message) => {
     if (parent && !disposed) parent.postMessage(message, targetOrigin);
   };
 
-  /**
-   * @param {MessageEvent} event
-   */
+  /** @param {MessageEvent} event */
   const onMessage = (event) => {
     const parsed = parseHostMessage(event.data);
     if (parsed === null) return;
@@ -179,7 +175,7 @@ export function connectHost(options) {
       warn('sgd-escape: ignored a message from a window other than the parent (the embed did not opt in to other senders)');
       return;
     }
-    if (parsed.ok === false) {
+    if (!parsed.ok) {
       warn(`sgd-escape: ignored a malformed message: ${parsed.reason}`);
       return;
     }

@@ -22,7 +22,7 @@ export function figureKeyHandler(actions, ready = () => true) {
     const act = /** @type {Record<string, KeyAction>} */ ({ ' ': 'toggle', k: 'toggle', '.': 'step', ArrowRight: 'step', r: 'reset', f: 'fullscreen' })[e.key];
     if (!act || !actions[act]) return;
     e.preventDefault();
-    /** @type {() => void} */ (actions[act])();
+    actions[act]();
   };
 }
 

@@ -115,9 +115,7 @@ async function publishedLabels(gz) {
   }
 }
 
-/**
- * @param {Uint8Array | null} original
- */
+/** @param {Uint8Array | null} original */
 function strip(original) {
   const exp = experiment();
   const images = new Uint8Array(STRIP.length * 784);
@@ -159,9 +157,7 @@ function loadMinimum(buf) {
   post({ ...stage2Message(), loadMs: performance.now() - t0 });
 }
 
-/**
- * @param {any} msg the `init` request (see the protocol above)
- */
+/** @param {any} msg the `init` request (see the protocol above) */
 async function init(msg) {
   const built = await loadOrFatal(msg.dir, post);
   if (!built) return;

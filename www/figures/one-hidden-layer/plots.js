@@ -214,13 +214,9 @@ export class BoundaryPlot {
     const side = this.narrow ? w - m.left - 10 : Math.max(100, Math.min(h - m.top - m.bottom, w - m.left - 160));
     const x0 = m.left;
     const y0 = m.top;
-    /**
-     * @param {number} v
-     */
+    /** @param {number} v */
     const X = (v) => x0 + ((v + 2) / 4) * side;
-    /**
-     * @param {number} v
-     */
+    /** @param {number} v */
     const Y = (v) => y0 + (1 - (v + 2) / 4) * side;
 
     if (this.image) {

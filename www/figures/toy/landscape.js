@@ -23,9 +23,7 @@ const ESCAPE_DEFAULT = -0.5;
 const MARGIN = { left: 50, right: 86, top: 14, bottom: 44 };
 // Narrow screens: a slimmer colour bar without its title.
 const MARGIN_COMPACT = { left: 42, right: 52, top: 12, bottom: 40 };
-/**
- * @param {number} width
- */
+/** @param {number} width */
 const margins = (width) => (width < 520 ? MARGIN_COMPACT : MARGIN);
 const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 const FONT_SMALL = '11px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
@@ -59,9 +57,7 @@ function haloText(ctx, text, x, y, color = '#111', halo = 'rgba(255,255,255,0.92
 }
 
 export class Landscape {
-  /**
-   * @param {HTMLCanvasElement} canvas
-   */
+  /** @param {HTMLCanvasElement} canvas */
   constructor(canvas) {
     this.canvas = canvas;
     this.ctx = context2d(canvas);
@@ -113,9 +109,7 @@ export class Landscape {
     if (moved) this.renderLayer();
   }
 
-  /**
-   * @returns {number}
-   */
+  /** @returns {number} */
   get escape() {
     return this.analysis ? this.analysis.escapeThreshold : ESCAPE_DEFAULT;
   }
@@ -170,9 +164,7 @@ export class Landscape {
    */
   toY(w2) { const p = this.plot; return p.y + (1 - (w2 - VIEW.min) / (VIEW.max - VIEW.min)) * p.size; }
 
-  /**
-   * @param {LossGrid} grid
-   */
+  /** @param {LossGrid} grid */
   prepareGrid(grid) {
     // The worker normally sends the grid prepared (landscape-grid.js); else prepare it here.
     const prep = grid.prepared || prepareGridData(grid, WASH);
@@ -335,9 +327,7 @@ export class Landscape {
     this.captureBackground(ctx);
   }
 
-  /**
-   * @param {CanvasRenderingContext2D} ctx
-   */
+  /** @param {CanvasRenderingContext2D} ctx */
   captureBackground(ctx) {
     const p = this.plot;
     const d = this.dpr;

@@ -49,13 +49,9 @@ export class EscapePlot {
     if (state) for (const id of ids) { const c = state.curves[id]; if (c) for (let i = 0; i < c.length; i++) if (c[i] > fmax) fmax = c[i]; }
     const ymax = [0.1, 0.2, 0.5, 1].find((v) => fmax <= v + 1e-9) || 1;
     const p = new Panel(ctx, { x: m.left, y: m.top, w: pw, h: ph }, { xmin: 0, xmax, ymin: 0, ymax });
-    /**
-     * @param {number} x
-     */
+    /** @param {number} x */
     const X = (x) => p.X(x);
-    /**
-     * @param {number} y
-     */
+    /** @param {number} y */
     const Y = (y) => p.Y(y);
 
     // Grid and axes.
@@ -198,9 +194,7 @@ export class IndicatorPlot {
     let hi = Math.ceil(Math.log10(Math.max(...vals)));
     if (hi - lo < 2) { lo -= 1; hi = Math.max(hi, lo + 2); }
     const p = new Panel(ctx, { x: m.left, y: m.top, w: pw, h: h - m.top - m.bottom }, { xmin: 10 ** lo, xmax: 10 ** hi, ymin: 0, ymax: 1, xlog: true });
-    /**
-     * @param {number} v
-     */
+    /** @param {number} v */
     const X = (v) => p.X(v);
     /** @type {import('../../lib/chart.js').Tick[]} */
     const ticks = [];

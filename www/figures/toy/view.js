@@ -35,9 +35,7 @@ function numberField([key, id, label, attrs, control], shown) {
  * @param {{ controls?: string[] | null, full?: boolean }} [o]
  */
 export function buildToyFigure({ controls = null, full = true } = {}) {
-  /**
-   * @param {string} key
-   */
+  /** @param {string} key */
   const shows = (key) => controls === null || controls.includes(key);
 
   const landscape = h('section', { class: 'card figure', 'aria-labelledby': 'h-landscape' },

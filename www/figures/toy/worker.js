@@ -56,9 +56,7 @@ function simulation() {
   return sim;
 }
 
-/**
- * @returns {{ state: object, transfer: Transferable[] }}
- */
+/** @returns {{ state: object, transfer: Transferable[] }} */
 function snapshot() {
   const sim = simulation();
   const ids = sim.methods();
@@ -124,9 +122,7 @@ function predictions(steps) {
   return out;
 }
 
-/**
- * @returns {Record<string, unknown>}
- */
+/** @returns {Record<string, unknown>} */
 function indicators() {
   const sim = simulation();
   /** @type {Record<string, unknown>} */
@@ -187,9 +183,7 @@ async function recover(err) {
  */
 const reply = (msg, transfer) => postMessage({ ...msg, memory: memoryBytes(memoryOf) ?? 0 }, { transfer: transfer || [] });
 
-/**
- * @param {any} msg a request (see the protocol above)
- */
+/** @param {any} msg a request (see the protocol above) */
 async function handle(msg) {
   switch (msg.type) {
     case 'init': {
@@ -238,7 +232,7 @@ async function handle(msg) {
       if (!sim) { postMessage({ type: 'error', req: msg.req, message: 'no simulation yet' }); return; }
       try {
         // seek: to any iteration, back or ahead, bit for bit the uninterrupted run's positions.
-        if (msg.type === 'step') sim.step(msg.n); else if (msg.type === 'seek') sim.seek(msg.iteration); else sim.reset(undefined);
+        if (msg.type === 'step') sim.step(msg.n); else if (msg.type === 'seek') sim.seek(msg.iteration); else sim.reset(undefined); // no seed: keep the current one
       } catch (e) {
         const recovered = await recover(e);
         // After a trap the page gets the fresh simulation's state (iteration 0) with the error.
