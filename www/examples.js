@@ -2,9 +2,12 @@
 // iframes: an iframe's data-src is loaded when its slide is shown and unloaded when it is left
 // (what reveal.js does; reveal.js itself is not loaded, as the page uses no CDN).
 
+import { byId } from './lib/dom.js';
+
 for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('button.copy'))) {
   b.addEventListener('click', async () => {
-    const code = document.getElementById(b.dataset.copy);
+    if (!b.dataset.copy) throw new Error('a copy button without data-copy (the id of its snippet)');
+    const code = byId(b.dataset.copy);
     try {
       await navigator.clipboard.writeText(code.textContent);
       b.textContent = 'Copied';
@@ -12,17 +15,20 @@ for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySele
       // No clipboard access: select the text so Ctrl+C copies it.
       const range = document.createRange();
       range.selectNodeContents(code);
-      getSelection().removeAllRanges();
-      getSelection().addRange(range);
+      const selection = getSelection();
+      if (!selection) return; // no selection in this document either: nothing to offer
+      selection.removeAllRanges();
+      selection.addRange(range);
       b.textContent = 'Selected';
     }
   });
 }
 
-const deck = document.getElementById('deck');
+const deck = byId('deck');
 const slides = [...deck.querySelectorAll('.slide')];
 let current = 0;
 
+/** @param {number} i */
 function show(i) {
   current = Math.max(0, Math.min(slides.length - 1, i));
   slides.forEach((s, k) => {
@@ -30,7 +36,8 @@ function show(i) {
     s.classList.toggle('present', on);
     s.setAttribute('aria-hidden', on ? 'false' : 'true');
     for (const f of /** @type {NodeListOf<HTMLIFrameElement>} */ (s.querySelectorAll('iframe[data-src]'))) {
-      if (on && f.getAttribute('src') !== f.dataset.src) f.setAttribute('src', f.dataset.src);
+      const src = f.dataset.src ?? ''; // present: the selector asks for data-src
+      if (on && f.getAttribute('src') !== src) f.setAttribute('src', src);
       if (!on && f.hasAttribute('src')) {
         // reveal.js unloads the same way: blank the frame, then drop the attribute.
         f.setAttribute('src', 'about:blank');
@@ -38,12 +45,12 @@ function show(i) {
       }
     }
   });
-  document.getElementById('deck-pos').textContent = `${current + 1} / ${slides.length}`;
+  byId('deck-pos').textContent = `${current + 1} / ${slides.length}`;
   deck.dataset.slide = String(current);
 }
 
-document.getElementById('deck-prev').addEventListener('click', () => show(current - 1));
-document.getElementById('deck-next').addEventListener('click', () => show(current + 1));
+byId('deck-prev').addEventListener('click', () => show(current - 1));
+byId('deck-next').addEventListener('click', () => show(current + 1));
 deck.addEventListener('keydown', (e) => {
   if (e.target !== deck) return;
   if (e.key === 'ArrowRight') { e.preventDefault(); show(current + 1); }

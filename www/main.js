@@ -15,7 +15,7 @@ const hook = { figures: {}, errors: [] };
 Object.assign(window, { __sgdEscape: hook });
 
 // Which figure the hash describes, and the latest canonical hash of each.
-const links = { active: figureOf(location.hash), /** @type {Record<string, string>} */ hashes: {} };
+const links = { active: figureOf(location.hash), hashes: /** @type {Record<string, string>} */ ({}) };
 
 /**
  * Records `fig`'s hash; writes it to the address bar if `fig` is the figure in use.

@@ -36,12 +36,17 @@ try {
 }
 
 const manifest = sw.SGD_ESCAPE_BUILD;
+/** @type {{ id: string, shell: string[], lazy: string[] } | null} the build's files (build-id.js) */
 const build = manifest && typeof manifest.id === 'string' && Array.isArray(manifest.shell) && Array.isArray(manifest.lazy) ? manifest : null;
 const CACHE = build ? `${CACHE_PREFIX}${build.id}` : null;
 /** Every file of the build, shell or lazy (scope-relative paths). */
 const FILES = new Set(build ? [...build.shell, ...build.lazy] : []);
 
-/** The scope-relative path of a same-origin URL ('' for the scope root), or null. */
+/**
+ * The scope-relative path of a same-origin URL ('' for the scope root), or null.
+ * @param {string} url
+ * @returns {string | null}
+ */
 function scopePath(url) {
   const scope = new URL(sw.registration ? sw.registration.scope : sw.location.href);
   const u = new URL(url, scope);
@@ -52,12 +57,18 @@ function scopePath(url) {
 /**
  * This build's cache, or null once a newer build's worker has deleted it: a worker that lingers
  * (answering a last request of a page it no longer controls) must not create it again.
+ * @returns {Promise<Cache | null>}
  */
 async function buildCache() {
+  if (CACHE === null) return null; // not built: no cache of this build
   return (await caches.has(CACHE)) ? caches.open(CACHE) : null;
 }
 
-/** The cache key of a request's path: the build file it names (the root is index.html), or null. */
+/**
+ * The cache key of a request's path: the build file it names (the root is index.html), or null.
+ * @param {string | null} path
+ * @returns {string | null}
+ */
 function buildFile(path) {
   if (path === null) return null;
   const key = path === '' ? 'index.html' : path;
@@ -68,6 +79,8 @@ function buildFile(path) {
  * Caches one file of the build from the network unless it is cached already. `no-cache`
  * revalidates what the HTTP cache holds: never a stale copy from an older build, and no second
  * download of a file the page just loaded from a host that answers conditional requests.
+ * @param {Cache} cache
+ * @param {string} key
  */
 async function keep(cache, key) {
   if (await cache.match(key, { ignoreSearch: true })) return;
@@ -77,7 +90,7 @@ async function keep(cache, key) {
 
 sw.addEventListener('install', (/** @type {any} */ event) => {
   event.waitUntil((async () => {
-    if (!build) throw new Error('sgd-escape: no build-id.js; nothing to cache');
+    if (!build || CACHE === null) throw new Error('sgd-escape: no build-id.js; nothing to cache');
     const cache = await caches.open(CACHE);
     await cache.addAll(build.shell.map((f) => new Request(f, { cache: 'no-cache' })));
     await sw.skipWaiting();
@@ -95,6 +108,7 @@ sw.addEventListener('activate', (/** @type {any} */ event) => {
 sw.addEventListener('message', (/** @type {any} */ event) => {
   const data = event.data;
   if (!CACHE || !data || data.type !== MESSAGE_TYPE || data.command !== 'keep' || !Array.isArray(data.urls)) return;
+  /** @type {Set<string>} */
   const keys = new Set();
   for (const url of data.urls.slice(0, MAX_KEEP)) {
     if (typeof url !== 'string') continue;

@@ -7,6 +7,10 @@
 
 import { fmt, pow10Label } from './format.js';
 
+/** @typedef {{ x: number, y: number }} XY a point in data units */
+/** @typedef {{ v: number, label: string, major: boolean }} Tick an axis tick: value, label ('' for none), major or minor */
+/** @typedef {{ w: number, h: number, dpr: number }} FitMemo the canvas size fit() last set, in CSS pixels and device pixels per CSS pixel (0 before the first fit) */
+
 export const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 export const FONT_SMALL = '11px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 export const FONT_BOLD = '600 12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
@@ -15,7 +19,14 @@ export const INK_SOFT = '#6a6a70';
 export const GRID = '#e6e6ea';
 
 /** Sizes a canvas to its CSS width and the given CSS height at devicePixelRatio (or `dpr`, for
- *  exports at a fixed resolution); true if changed. */
+ *  exports at a fixed resolution); true if changed.
+ * @param {HTMLCanvasElement} canvas
+ * @param {number} cssWidth
+ * @param {number} cssHeight
+ * @param {FitMemo} memo the size last fitted (updated here)
+ * @param {number} [dpr]
+ * @returns {boolean}
+ */
 export function fit(canvas, cssWidth, cssHeight, memo, dpr = window.devicePixelRatio || 1) {
   const w = Math.max(160, Math.floor(cssWidth));
   const h = Math.round(cssHeight);
@@ -27,7 +38,11 @@ export function fit(canvas, cssWidth, cssHeight, memo, dpr = window.devicePixelR
   return true;
 }
 
-/** A darker casing under light line colours, so yellow and sky blue read on white. */
+/**
+ * A darker casing under light line colours, so yellow and sky blue read on white.
+ * @param {string} hex
+ * @returns {string | null}
+ */
 export function casing(hex) {
   const v = parseInt(hex.slice(1), 16);
   const r = (v >> 16) & 255, g = (v >> 8) & 255, b = v & 255;
@@ -35,7 +50,11 @@ export function casing(hex) {
   return lum > 150 ? 'rgba(60,55,20,0.55)' : null;
 }
 
-/** A nice step (1, 2, 2.5, 5 times a power of ten) near `raw`. */
+/**
+ * A nice step (1, 2, 2.5, 5 times a power of ten) near `raw`.
+ * @param {number} raw
+ * @returns {number}
+ */
 function niceStep(raw) {
   const e = Math.floor(Math.log10(raw));
   const b = 10 ** e;
@@ -43,7 +62,13 @@ function niceStep(raw) {
   return 10 * b;
 }
 
-/** Linear ticks covering [lo, hi] (about `target` of them) and the range widened to them. */
+/**
+ * Linear ticks covering [lo, hi] (about `target` of them) and the range widened to them.
+ * @param {number} lo
+ * @param {number} hi
+ * @param {number} [target]
+ * @returns {{ lo: number, hi: number, ticks: number[], step: number }}
+ */
 export function linearTicks(lo, hi, target = 5) {
   if (!(hi > lo)) { const d = Math.abs(lo) * 0.1 || 1; lo -= d; hi += d; }
   const step = niceStep((hi - lo) / target);
@@ -57,19 +82,27 @@ export function linearTicks(lo, hi, target = 5) {
 /**
  * Log ticks for [lo, hi] (both > 0): the range widened to the 1-2-5 grid, major ticks (labelled)
  * and minor ones. Spans under a decade get 1-2-5 labels; wide spans label every k-th decade.
+ * @param {number} lo
+ * @param {number} hi
+ * @param {number} [maxLabels]
+ * @returns {{ lo: number, hi: number, major: number[], minor: number[] }}
  */
 export function logTicks(lo, hi, maxLabels = 6) {
   if (!(lo > 0) || !(hi > 0)) { lo = 1; hi = 10; }
   if (hi / lo < 1.5) { const m = Math.sqrt(hi * lo); lo = m / 1.6; hi = m * 1.6; }
   const seq = [1, 2, 5];
+  /** @param {number} v */
   const down = (v) => { const e = Math.floor(Math.log10(v) + 1e-9); const b = 10 ** e; const m = [...seq].reverse().find((s) => s * b <= v * (1 + 1e-9)) || 1; return m * b; };
+  /** @param {number} v */
   const up = (v) => { const e = Math.floor(Math.log10(v) - 1e-9); const b = 10 ** e; const m = seq.find((s) => s * b >= v * (1 - 1e-9)); return m ? m * b : 10 * b; };
   const a = down(lo);
   const b = up(hi);
   const e0 = Math.floor(Math.log10(a) + 1e-9);
   const e1 = Math.ceil(Math.log10(b) - 1e-9);
   const decades = e1 - e0;
+  /** @type {number[]} */
   const major = [];
+  /** @type {number[]} */
   const minor = [];
   if (decades <= 2) {
     for (let e = e0; e <= e1; e++) {
@@ -90,7 +123,11 @@ export function logTicks(lo, hi, maxLabels = 6) {
   return { lo: a, hi: b, major, minor };
 }
 
-/** Label of a log tick value. */
+/**
+ * Label of a log tick value.
+ * @param {number} v
+ * @returns {string}
+ */
 export function logLabel(v) {
   const e = Math.round(Math.log10(v));
   if (Math.abs(v - 10 ** e) < 1e-9 * v) return pow10Label(e);
@@ -119,6 +156,10 @@ export class Panel {
     this.ylog = ylog;
   }
 
+  /**
+   * @param {number} v
+   * @returns {number}
+   */
   X(v) {
     if (this.xlog) {
       const l = Math.log10(Math.max(v, 1e-300));
@@ -127,6 +168,10 @@ export class Panel {
     return this.x + ((v - this.xmin) / (this.xmax - this.xmin || 1)) * this.w;
   }
 
+  /**
+   * @param {number} v
+   * @returns {number}
+   */
   Y(v) {
     if (this.ylog) {
       const l = Math.log10(Math.max(v, 1e-300));
@@ -135,7 +180,11 @@ export class Panel {
     return this.y + (1 - (v - this.ymin) / (this.ymax - this.ymin || 1)) * this.h;
   }
 
-  /** Whether v lies in the y range (with a little tolerance). */
+  /**
+   * Whether v lies in the y range (with a little tolerance).
+   * @param {number} v
+   * @returns {boolean}
+   */
   inY(v) {
     if (!Number.isFinite(v)) return false;
     if (this.ylog && v <= 0) return false;
@@ -143,7 +192,11 @@ export class Panel {
     return y >= this.y - 0.5 && y <= this.y + this.h + 0.5;
   }
 
-  /** Horizontal grid lines and y labels. ticks: [{ v, label, major }] */
+  /**
+   * Horizontal grid lines and y labels. ticks: [{ v, label, major }]
+   * @param {Tick[]} ticks
+   * @param {{ side?: 'left' | 'right' }} [o]
+   */
   yGrid(ticks, { side = 'left' } = {}) {
     const ctx = this.ctx;
     ctx.lineWidth = 1;
@@ -171,6 +224,7 @@ export class Panel {
   /**
    * Vertical grid lines (major ticks) or short marks under the axis (minor ones), with labels
    * under the axis. ticks: [{ v, label, major }]
+   * @param {Tick[]} ticks
    */
   xGrid(ticks) {
     const ctx = this.ctx;
@@ -248,7 +302,10 @@ export class Panel {
     ctx.stroke();
   }
 
-  /** Clips drawing to the panel (call inside save/restore). */
+  /**
+   * Clips drawing to the panel (call inside save/restore).
+   * @param {number} [pad]
+   */
   clip(pad = 0) {
     this.ctx.beginPath();
     this.ctx.rect(this.x - pad, this.y - pad, this.w + 2 * pad, this.h + 2 * pad);
@@ -259,6 +316,7 @@ export class Panel {
    * Adds a polyline through points [{x, y}] to the path, broken at non-finite (or, on a log
    * axis, non-positive) values; values beyond the range are pinned a little outside the panel
    * so a clipped line leaves it in the right direction.
+   * @param {XY[]} points
    */
   path(points) {
     const ctx = this.ctx;
@@ -280,6 +338,9 @@ export class Panel {
 /**
  * Evenly spaced nice ticks covering [0, max] (1, 2, 2.5 or 5 times a power of ten apart), none
  * beyond max.
+ * @param {number} max
+ * @param {number} [target]
+ * @returns {number[]}
  */
 export function niceTicks(max, target = 5) {
   const step = niceStep(max / target);
@@ -306,13 +367,26 @@ export function paddedExtent(values, pad = 0.06, fallback = [0, 1]) {
   return [lo - d, hi + d];
 }
 
-/** Y ticks for a linear range as Panel.yGrid wants them. */
+/**
+ * Y ticks for a linear range as Panel.yGrid wants them.
+ * @param {number} lo
+ * @param {number} hi
+ * @param {(v: number) => string} format
+ * @param {number} [target]
+ * @returns {{ lo: number, hi: number, ticks: Tick[] }}
+ */
 export function linearYTicks(lo, hi, format, target = 4) {
   const t = linearTicks(lo, hi, target);
   return { lo: t.lo, hi: t.hi, ticks: t.ticks.map((v) => ({ v, label: format(v), major: true })) };
 }
 
-/** Y ticks for a log range. */
+/**
+ * Y ticks for a log range.
+ * @param {number} lo
+ * @param {number} hi
+ * @param {number} [maxLabels]
+ * @returns {{ lo: number, hi: number, ticks: Tick[] }}
+ */
 export function logYTicks(lo, hi, maxLabels = 5) {
   const t = logTicks(lo, hi, maxLabels);
   const ticks = [
@@ -322,7 +396,15 @@ export function logYTicks(lo, hi, maxLabels = 5) {
   return { lo: t.lo, hi: t.hi, ticks };
 }
 
-/** Draws text with a white halo, for labels over lines or a heatmap. */
+/**
+ * Draws text with a white halo, for labels over lines or a heatmap.
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {string} text
+ * @param {number} x
+ * @param {number} y
+ * @param {string} [halo]
+ * @param {number} [width]
+ */
 export function haloText(ctx, text, x, y, halo = 'rgba(255,255,255,0.92)', width = 3) {
   ctx.save();
   ctx.lineJoin = 'round';
@@ -336,6 +418,12 @@ export function haloText(ctx, text, x, y, halo = 'rgba(255,255,255,0.92)', width
 /**
  * Spreads label centres (sorted by y) so neighbours are at least `gap` apart, inside [lo, hi].
  * Returns the new centres in the same order.
+ * @param {number[]} ys
+ * @param {number[]} heights
+ * @param {number} lo
+ * @param {number} hi
+ * @param {number} [gap]
+ * @returns {number[]}
  */
 export function spreadLabels(ys, heights, lo, hi, gap = 2) {
   const cs = ys.slice();

@@ -12,7 +12,12 @@ const C = [
   [-5.435455855934631, 4.645852612178535, 26.3124352495832],
 ];
 
-/** Viridis at t in [0, 1] as [r, g, b] in 0..255, optionally washed towards white by `wash`. */
+/**
+ * Viridis at t in [0, 1] as [r, g, b] in 0..255, optionally washed towards white by `wash`.
+ * @param {number} t
+ * @param {number} [wash]
+ * @returns {number[]}
+ */
 export function viridis(t, wash = 0) {
   const x = t < 0 ? 0 : t > 1 ? 1 : t;
   const out = [0, 0, 0];

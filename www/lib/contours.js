@@ -1,8 +1,20 @@
 // Marching squares over a row-major grid (row j, column i; value grid[j * nx + i]).
 // Returns segments in grid-index coordinates as a flat array x0, y0, x1, y1, ...
 
+/**
+ * @param {ArrayLike<number>} grid
+ * @param {number} nx
+ * @param {number} ny
+ * @param {number} level
+ * @returns {number[]}
+ */
 export function contourSegments(grid, nx, ny, level) {
+  /** @type {number[]} */
   const segs = [];
+  /**
+   * @param {number} a
+   * @param {number} b
+   */
   const lerp = (a, b) => (level - a) / (b - a);
   for (let j = 0; j < ny - 1; j++) {
     for (let i = 0; i < nx - 1; i++) {
@@ -18,6 +30,10 @@ export function contourSegments(grid, nx, ny, level) {
       const R = () => [i + 1, j + lerp(v10, v11)]; // right: 10-11
       const T = () => [i + lerp(v01, v11), j + 1]; // top: 01-11
       const L = () => [i, j + lerp(v00, v01)]; // left: 00-01
+      /**
+       * @param {number[]} p
+       * @param {number[]} q
+       */
       const push = (p, q) => segs.push(p[0], p[1], q[0], q[1]);
       switch (c) {
         case 1: case 14: push(B(), L()); break;

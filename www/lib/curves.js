@@ -5,6 +5,12 @@
  * Thins `records` (sorted by `key`, the first at 0) in place: keeps the multiples of `stride`,
  * then doubles the stride until at most `cap` are left; returns the stride in use. The same rule
  * as the wasm session's, so page and worker keep the same points.
+ * @template {Record<string, any>} R
+ * @param {R[]} records
+ * @param {number} cap
+ * @param {number} stride
+ * @param {string} [key]
+ * @returns {number}
  */
 export function thinRecords(records, cap, stride, key = 'iteration') {
   let s = Math.max(1, stride);
@@ -21,6 +27,10 @@ export function thinRecords(records, cap, stride, key = 'iteration') {
   return s;
 }
 
+/**
+ * @param {unknown} v
+ * @returns {string}
+ */
 function cell(v) {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') return String(v); // NaN and Infinity stay visible as such
@@ -28,7 +38,13 @@ function cell(v) {
   return /[",\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
 }
 
-/** CSV text of `rows` (objects) with the given columns: [header, (row) => value]. */
+/**
+ * CSV text of `rows` (objects) with the given columns: [header, (row) => value].
+ * @template R
+ * @param {R[]} rows
+ * @param {[string, (row: R) => unknown][]} columns
+ * @returns {string}
+ */
 export function toCsv(rows, columns) {
   const lines = [columns.map(([h]) => cell(h)).join(',')];
   for (const r of rows) lines.push(columns.map(([, f]) => cell(f(r))).join(','));

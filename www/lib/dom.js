@@ -31,3 +31,30 @@ export function h(tag, attrs = {}, ...children) {
 export function setText(el, text) {
   if (el && el.textContent !== text) el.textContent = text;
 }
+
+/**
+ * The 2-D context of `canvas`. getContext returns null when the canvas already holds a context of
+ * another kind or the browser has canvas drawing turned off; say so here, naming the canvas,
+ * rather than failing later on a null.
+ * @param {HTMLCanvasElement} canvas
+ * @param {CanvasRenderingContext2DSettings} [settings]
+ * @returns {CanvasRenderingContext2D}
+ */
+export function context2d(canvas, settings) {
+  const ctx = canvas.getContext('2d', settings);
+  if (!ctx) throw new Error(`no 2-D drawing context for the canvas${canvas.id ? ` #${canvas.id}` : ''} (canvas drawing unavailable)`);
+  return ctx;
+}
+
+/**
+ * The element with id `id`; throws naming the id when the page's markup lacks it (a page script's
+ * fixed elements, which it cannot work without).
+ * @param {string} id
+ * @param {Document} [doc]
+ * @returns {HTMLElement}
+ */
+export function byId(id, doc = document) {
+  const el = doc.getElementById(id);
+  if (!el) throw new Error(`the page has no element #${id}`);
+  return el;
+}

@@ -2,6 +2,8 @@
 // and a PNG of a figure's canvases (redrawn at 2x by the figure) over its caption. The data of
 // the CSV and JSON files comes from each figure's model.
 
+import { context2d } from './dom.js';
+
 /**
  * Saves `blob` as `name` through a temporary link.
  * @param {Blob} blob
@@ -19,8 +21,15 @@ export function download(blob, name) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Splits `text` into lines no wider than `width` in `ctx`'s font. */
+/**
+ * Splits `text` into lines no wider than `width` in `ctx`'s font.
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {string} text
+ * @param {number} width
+ * @returns {string[]}
+ */
 function wrap(ctx, text, width) {
+  /** @type {string[]} */
   const lines = [];
   let line = '';
   for (const w of text.split(' ')) {
@@ -45,7 +54,7 @@ export function figurePng(canvases, caption) {
   const lineHeight = 30;
   const font = '24px system-ui, sans-serif';
   const width = canvases.reduce((a, c) => a + c.width, 0) + pad * (canvases.length + 1);
-  const measure = document.createElement('canvas').getContext('2d');
+  const measure = context2d(document.createElement('canvas'));
   measure.font = font;
   const lines = caption ? wrap(measure, caption, width - 2 * pad) : [];
   const top = Math.max(...canvases.map((c) => c.height)) + 2 * pad;
@@ -53,7 +62,7 @@ export function figurePng(canvases, caption) {
   const out = document.createElement('canvas');
   out.width = width;
   out.height = height;
-  const ctx = out.getContext('2d');
+  const ctx = context2d(out);
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, width, height);
   let x = pad;

@@ -11,6 +11,38 @@
 // Unknown or malformed messages are ignored with a console warning, never executed; messages
 // from any window but the parent are ignored unless the embed opts in (allowAnyWindow).
 
+import { errorText } from './status.js';
+
+/** @typedef {string | number | boolean | string[]} LinkValue a link key's value in a setState command */
+/**
+ * A host's command, cleaned: only the fields its command uses.
+ * @typedef {{ command: 'play' } | { command: 'pause' } | { command: 'step', count: number } | { command: 'reset', seed?: number }
+ *   | { command: 'preset', id: string } | { command: 'setState', hash: string } | { command: 'setState', state: Record<string, LinkValue> }} HostCommand
+ */
+/** @typedef {{ ok: true, command: HostCommand } | { ok: false, reason: string }} ParsedMessage */
+/** @typedef {{ [K in HostCommand['command']]?: (command: Extract<HostCommand, { command: K }>) => void }} Handlers */
+/** @typedef {{ iteration: number, playing?: boolean, escaped?: Record<string, number> | null }} StateReport what a state report carries */
+/**
+ * The part of a window the protocol uses: the element's stand-in (www/sgd-escape.js) and the
+ * tests' fake windows provide just this.
+ * @typedef {object} HostWindow
+ * @property {{ postMessage: (message: any, targetOrigin: string) => void } | null} parent
+ * @property {(type: 'message', listener: (event: MessageEvent) => void) => void} addEventListener
+ * @property {(type: 'message', listener: (event: MessageEvent) => void) => void} removeEventListener
+ * @property {(f: () => void) => any} requestAnimationFrame
+ */
+/**
+ * @typedef {object} ConnectOptions
+ * @property {HostWindow} win            the figure's window
+ * @property {string} figure             its id
+ * @property {Handlers} [handlers]
+ * @property {boolean} [allowAnyWindow]
+ * @property {string} [targetOrigin]
+ * @property {(...a: any[]) => void} [warn]
+ * @property {(f: () => void) => any} [raf]
+ * @property {string} [name]
+ */
+
 /** The `type` every message of the protocol carries. */
 export const MESSAGE_TYPE = 'sgd-escape';
 
@@ -20,9 +52,19 @@ export const COMMANDS = Object.freeze(['play', 'pause', 'step', 'reset', 'preset
 /** Largest `count` of a step command. */
 export const MAX_STEP_COUNT = 100000;
 
+/**
+ * @param {unknown} v
+ * @returns {v is Record<string, any>}
+ */
 const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v)
   && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 
+/**
+ * @param {unknown} v
+ * @param {number} min
+ * @param {number} max
+ * @returns {v is number}
+ */
 const isInteger = (v, min, max) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 
 /**
@@ -30,6 +72,8 @@ const isInteger = (v, min, max) => typeof v === 'number' && Number.isInteger(v) 
  * the fields its command uses), `{ ok: false, reason }` for a malformed message of the
  * protocol, or `null` for a message that is not of the protocol at all (another library's
  * message on the same window: ignored silently).
+ * @param {unknown} data
+ * @returns {ParsedMessage | null}
  */
 export function parseHostMessage(data) {
   if (!isPlainObject(data) || data.type !== MESSAGE_TYPE) return null;
@@ -64,6 +108,7 @@ export function parseHostMessage(data) {
       if (!isPlainObject(data.state)) return { ok: false, reason: 'setState: needs state (an object of link keys) or hash (a string)' };
       // A copy holding only link keys with plain values: the figure's setState validates the
       // values themselves (ranges, method ids) and names a bad one.
+      /** @type {Record<string, LinkValue>} */
       const state = {};
       for (const [key, value] of Object.entries(data.state)) {
         if (!/^[A-Za-z][A-Za-z0-9]{0,39}$/.test(key)) return { ok: false, reason: `setState: ${JSON.stringify(key.slice(0, 40))} is not a link key` };
@@ -79,8 +124,13 @@ export function parseHostMessage(data) {
   }
 }
 
-/** A state report as the host receives it. */
+/**
+ * A state report as the host receives it.
+ * @param {string} figure
+ * @param {StateReport} report
+ */
 export function stateMessage(figure, { iteration, playing, escaped }) {
+  /** @type {Record<string, number>} */
   const counts = {};
   for (const [id, n] of Object.entries(escaped || {})) if (Number.isFinite(n)) counts[id] = n;
   return { type: MESSAGE_TYPE, event: 'state', figure, iteration, playing: Boolean(playing), escaped: counts };
@@ -96,22 +146,26 @@ export function stateMessage(figure, { iteration, playing, escaped }) {
  *   console.warn), raf (default win.requestAnimationFrame), name (this figure's name: a
  *   message with another `target` is for another figure and ignored) }.
  * Returns { ready(), reportState(state), dispose() }.
+ * @param {ConnectOptions} options
  */
 export function connectHost(options) {
   const { win, figure, handlers = {}, allowAnyWindow = false, targetOrigin = '*' } = options;
-  const warn = options.warn || ((...a) => console.warn(...a));
-  const raf = options.raf || ((f) => win.requestAnimationFrame(f));
-  const parent = win.parent && win.parent !== win ? win.parent : null;
+  const warn = options.warn || ((/** @type {any[]} */ ...a) => console.warn(...a));
+  const raf = options.raf || ((/** @type {() => void} */ f) => win.requestAnimationFrame(f));
+  const parent = win.parent && win.parent !== /** @type {unknown} */ (win) ? win.parent : null;
   let readySent = false;
+  /** @type {StateReport | null} */
   let pending = null;
   let scheduled = false;
   let lastSent = '';
   let disposed = false;
 
+  /** @param {object} message */
   const post = (message) => {
     if (parent && !disposed) parent.postMessage(message, targetOrigin);
   };
 
+  /** @param {MessageEvent} event */
   const onMessage = (event) => {
     const parsed = parseHostMessage(event.data);
     if (parsed === null) return;
@@ -125,7 +179,8 @@ export function connectHost(options) {
       warn(`sgd-escape: ignored a malformed message: ${parsed.reason}`);
       return;
     }
-    const handler = handlers[parsed.command.command];
+    // Each handler takes its own command; the lookup by name cannot tell TypeScript so.
+    const handler = /** @type {((command: HostCommand) => void) | undefined} */ (handlers[parsed.command.command]);
     if (typeof handler !== 'function') {
       warn(`sgd-escape: this figure does not support the command ${parsed.command.command}`);
       return;
@@ -133,7 +188,7 @@ export function connectHost(options) {
     try {
       handler(parsed.command);
     } catch (e) {
-      warn(`sgd-escape: the command ${parsed.command.command} failed: ${e && e.message ? e.message : e}`);
+      warn(`sgd-escape: the command ${parsed.command.command} failed: ${errorText(e)}`);
     }
   };
   win.addEventListener('message', onMessage);
@@ -156,7 +211,10 @@ export function connectHost(options) {
       readySent = true;
       post({ type: MESSAGE_TYPE, event: 'ready', figure });
     },
-    /** Reports the state; posted at the next animation frame if it changed. */
+    /**
+     * Reports the state; posted at the next animation frame if it changed.
+     * @param {StateReport} state
+     */
     reportState(state) {
       pending = state;
       if (!scheduled) {
@@ -176,6 +234,9 @@ export function connectHost(options) {
  * The protocol's commands as calls on a figure interface (www/figures/registry.js): play,
  * pause, step (`count` times), reset (with a seed: that seed first), preset (the preset's link),
  * setState (a partial state on top of the current one, or a whole link as `hash`).
+ * @param {import('../figures/registry.js').Figure} fig
+ * @param {string} figureId
+ * @returns {Handlers}
  */
 export function figureHandlers(fig, figureId) {
   return {
@@ -187,18 +248,22 @@ export function figureHandlers(fig, figureId) {
       fig.reset();
     },
     preset: ({ id }) => fig.setState({ hash: `#figure=${figureId}&preset=${id}` }),
-    setState: ({ state, hash }) => fig.setState(hash !== undefined ? { hash } : state),
+    setState: (c) => fig.setState('hash' in c ? { hash: c.hash } : c.state),
   };
 }
 
-/** What a state report carries, from a figure's getState(). */
+/**
+ * What a state report carries, from a figure's getState().
+ * @param {{ iteration?: number, epoch?: number, playing?: boolean, escaped?: Record<string, number> | null }} state
+ * @returns {StateReport}
+ */
 export function reportOf(state) {
   return { iteration: state.iteration ?? state.epoch ?? 0, playing: state.playing, escaped: state.escaped || {} };
 }
 
 /**
  * @typedef {object} WireOptions
- * @property {any} win                 the figure's window (for an iframe, its parent is the host)
+ * @property {HostWindow} win          the figure's window (for an iframe, its parent is the host)
  * @property {boolean} [allowAnyWindow] accept senders other than the parent
  * @property {(...a: any[]) => void} [warn]
  * @property {(f: () => void) => any} [raf]
@@ -211,7 +276,7 @@ export function reportOf(state) {
  * host); `allowAnyWindow`: the embed's opt-in to senders other than the parent.
  */
 /**
- * @param {any} fig the figure interface
+ * @param {import('../figures/registry.js').Figure} fig the figure interface
  * @param {string} figureId
  * @param {WireOptions} opts
  */

@@ -2,17 +2,24 @@
 // Space or K play/pause, → or . step, R reset, F fullscreen. Never while typing
 // in a field; on a button or a link, Space and Enter keep their own meaning (press it).
 
+/** @typedef {'toggle' | 'step' | 'reset' | 'fullscreen'} KeyAction */
+
 /**
  * Calls `actions.toggle | step | reset | fullscreen` for the keys pressed on `target`, while
  * `ready()` is true; returns the handler (to remove it with removeEventListener).
+ * @param {Partial<Record<KeyAction, () => void>>} actions
+ * @param {() => boolean} [ready]
+ * @returns {(ev: Event) => void} a keydown listener
  */
 export function figureKeyHandler(actions, ready = () => true) {
-  return (e) => {
+  return (ev) => {
+    const e = /** @type {KeyboardEvent} */ (ev);
     if (e.altKey || e.ctrlKey || e.metaKey || !ready()) return;
-    const t = e.composedPath ? e.composedPath()[0] : e.target;
+    // The event's first target: an element, or a document or window (no closest()).
+    const t = /** @type {Partial<Element> | null} */ (e.composedPath ? e.composedPath()[0] : e.target);
     if (t && t.closest && t.closest('input, select, textarea, [contenteditable]')) return;
     if (t && t.closest && t.closest('button, a') && (e.key === ' ' || e.key === 'Enter')) return;
-    const act = { ' ': 'toggle', k: 'toggle', '.': 'step', ArrowRight: 'step', r: 'reset', f: 'fullscreen' }[e.key];
+    const act = /** @type {Record<string, KeyAction>} */ ({ ' ': 'toggle', k: 'toggle', '.': 'step', ArrowRight: 'step', r: 'reset', f: 'fullscreen' })[e.key];
     if (!act || !actions[act]) return;
     e.preventDefault();
     actions[act]();

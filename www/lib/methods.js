@@ -2,8 +2,14 @@
 // a one-sentence description. Pure data plus the marker geometry; no science here: the names
 // and the canonical order come from the wasm module's methodInfo().
 
+import { context2d } from './dom.js';
+
+/** @typedef {{ color: string, outline: string, shape: string }} MethodStyle */
+/** @typedef {[number, number]} Vertex */
+
 /** Okabe & Ito's palette, one colour per method, with an outline that keeps it visible on both
  *  the light heatmap and the dark low-loss basins. */
+/** @type {Record<string, MethodStyle>} */
 export const STYLE = {
   'gd':          { color: '#000000', outline: '#ffffff', shape: 'circle' },
   'gld-const':   { color: '#E69F00', outline: '#3d2a00', shape: 'square' },
@@ -16,9 +22,16 @@ export const STYLE = {
 };
 
 const FALLBACK = { color: '#555555', outline: '#ffffff', shape: 'circle' };
+/**
+ * @param {string} id
+ * @returns {MethodStyle}
+ */
 export function styleOf(id) { return STYLE[id] || FALLBACK; }
 
-/** One sentence per method (what its noise covariance Sigma_t is). */
+/**
+ * One sentence per method (what its noise covariance Sigma_t is).
+ * @type {Record<string, string>}
+ */
 export const DESCRIPTION = {
   'gd': 'Plain gradient descent: no noise at all, the reference that never leaves the sharp minimum.',
   'gld-const': 'Langevin dynamics with constant isotropic noise σ²I of the chosen trace.',
@@ -31,7 +44,14 @@ export const DESCRIPTION = {
 };
 
 // Unit-area-ish polygons (radius 1) for the marker shapes; `circle` is drawn with arc().
+/**
+ * @param {number} n
+ * @param {number} rot
+ * @param {number} [inner]
+ * @returns {Vertex[]}
+ */
 function regular(n, rot, inner) {
+  /** @type {Vertex[]} */
   const pts = [];
   const k = inner ? 2 * n : n;
   for (let i = 0; i < k; i++) {
@@ -41,12 +61,20 @@ function regular(n, rot, inner) {
   }
   return pts;
 }
+/**
+ * @param {number} t
+ * @param {number} rot
+ * @returns {Vertex[]}
+ */
 function plusShape(t, rot) {
+  /** @type {Vertex[]} */
   const raw = [[-t, -1], [t, -1], [t, -t], [1, -t], [1, t], [t, t], [t, 1], [-t, 1], [-t, t], [-1, t], [-1, -t], [-t, -t]];
   const c = Math.cos(rot), s = Math.sin(rot);
   return raw.map(([x, y]) => [x * c - y * s, x * s + y * c]);
 }
+/** @type {Record<string, number>} */
 const SCALE = { circle: 0.86, square: 0.78, triangle: 1.12, itriangle: 1.12, diamond: 1.0, cross: 1.1, plus: 1.0, star: 1.22 };
+/** @type {Record<string, Vertex[]>} */
 const POLY = {
   square: [[-1, -1], [1, -1], [1, 1], [-1, 1]],
   // Canvas y points down: the "up" triangle has its apex at negative y.
@@ -64,7 +92,14 @@ for (const key of ['triangle', 'itriangle']) {
   POLY[key] = POLY[key].map(([x, y]) => [x, y - mid]);
 }
 
-/** Adds one marker of `shape` centred at (x, y) with nominal radius r to the current path. */
+/**
+ * Adds one marker of `shape` centred at (x, y) with nominal radius r to the current path.
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {string} shape
+ * @param {number} x
+ * @param {number} y
+ * @param {number} r
+ */
 export function addMarker(ctx, shape, x, y, r) {
   const s = r * (SCALE[shape] || 1);
   if (shape === 'circle' || !POLY[shape]) {
@@ -78,7 +113,15 @@ export function addMarker(ctx, shape, x, y, r) {
   ctx.closePath();
 }
 
-/** Draws a single outlined marker (legend swatches, plot end points). */
+/**
+ * Draws a single outlined marker (legend swatches, plot end points).
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {string} id
+ * @param {number} x
+ * @param {number} y
+ * @param {number} r
+ * @param {number} [lineWidth]
+ */
 export function drawMarker(ctx, id, x, y, r, lineWidth = 1) {
   const st = styleOf(id);
   ctx.beginPath();
@@ -91,7 +134,12 @@ export function drawMarker(ctx, id, x, y, r, lineWidth = 1) {
   ctx.stroke();
 }
 
-/** A small canvas with the method's marker, crisp at the current devicePixelRatio. */
+/**
+ * A small canvas with the method's marker, crisp at the current devicePixelRatio.
+ * @param {string} id
+ * @param {number} [size]
+ * @returns {HTMLCanvasElement}
+ */
 export function markerSwatch(id, size = 16) {
   const c = document.createElement('canvas');
   const dpr = window.devicePixelRatio || 1;
@@ -100,7 +148,7 @@ export function markerSwatch(id, size = 16) {
   c.style.width = `${size}px`;
   c.style.height = `${size}px`;
   c.setAttribute('aria-hidden', 'true');
-  const ctx = c.getContext('2d');
+  const ctx = context2d(c);
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   // Legend swatches sit on a light background: outline them dark, except black GD.
   const st = styleOf(id);

@@ -5,11 +5,16 @@
 // module: navigator, location and the page's performance timeline are passed in.
 
 import { chooseBuild } from './wasm-build.js';
+import { errorText } from './status.js';
 
 /** The `type` of the page's messages to its service worker (www/sw.js). */
 export const SW_MESSAGE_TYPE = 'sgd-escape-sw';
 
-/** Whether a page at `location` may register a service worker. */
+/**
+ * Whether a page at `location` may register a service worker.
+ * @param {{ protocol: string, hostname: string } | null | undefined} location
+ * @returns {boolean}
+ */
 export function offlineAllowed(location) {
   if (!location) return false;
   if (location.protocol === 'https:') return true;
@@ -45,10 +50,14 @@ export function usedUrls(location, entries, build) {
  * the registration, or null when not allowed or not supported. Once a worker is active it is
  * sent the URLs this visit used (`usedUrls`: message `{ type: SW_MESSAGE_TYPE, command:
  * 'keep', urls }`). Never throws: offline support is an extra, its failure is a console warning.
+ * @param {Navigator | null | undefined} navigator
+ * @param {{ href: string, origin: string, protocol: string, hostname: string }} location
+ * @param {{ url?: string, warn?: (...a: any[]) => void, entries?: () => { name: string }[], build?: () => string }} [o]
+ * @returns {Promise<ServiceWorkerRegistration | null>}
  */
 export async function registerOffline(navigator, location, {
   url = 'sw.js',
-  warn = (...a) => console.warn(...a),
+  warn = (/** @type {any[]} */ ...a) => console.warn(...a),
   entries = () => (typeof performance === 'object' ? performance.getEntriesByType('resource') : []),
   build = chooseBuild,
 } = {}) {
@@ -59,10 +68,10 @@ export async function registerOffline(navigator, location, {
     Promise.resolve(navigator.serviceWorker.ready).then((ready) => {
       const active = ready && ready.active;
       if (active) active.postMessage({ type: SW_MESSAGE_TYPE, command: 'keep', urls: usedUrls(location, entries(), build()) });
-    }).catch((e) => warn(`sgd-escape: offline cache incomplete: ${e && e.message ? e.message : e}`));
+    }).catch((e) => warn(`sgd-escape: offline cache incomplete: ${errorText(e)}`));
     return registration;
   } catch (e) {
-    warn(`sgd-escape: offline support unavailable: ${e && e.message ? e.message : e}`);
+    warn(`sgd-escape: offline support unavailable: ${errorText(e)}`);
     return null;
   }
 }

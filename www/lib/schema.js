@@ -61,6 +61,19 @@ export function setting(id, key) {
 }
 
 /**
+ * Setting `key` of figure `id`, which the page uses as a range (bounds of a control, a clamp):
+ * throws, naming it, when the schema gives it no min or no max.
+ * @param {string} id
+ * @param {string} key
+ * @returns {Setting & { min: number, max: number }}
+ */
+export function rangedSetting(id, key) {
+  const s = setting(id, key);
+  if (s.min === null || s.max === null) throw new Error(`the schema's setting ${key} of figure ${id} has no ${s.min === null ? 'min' : 'max'}`);
+  return /** @type {Setting & { min: number, max: number }} */ (s);
+}
+
+/**
  * The config a figure's workers build their computation from: the schema's `api` settings of
  * figure `id`. `keys` (in schema order), `defaults` (the schema's), `pick(s)`: the config keys
  * of a state `s` that are set (other keys, and undefined values, left out), so that

@@ -41,6 +41,19 @@ export { pct, duration, ESCAPE_FACTOR, VERDICT_POINTER, methodStatus, liveCaptio
  */
 
 /**
+ * One record of a stage-2 run, as the worker sends it (src/fashion: the wasm FashionExperiment's records).
+ * @typedef {object} FashionRecord
+ * @property {number} iteration
+ * @property {number} testAccuracy
+ * @property {number} corruptedAccuracy
+ * @property {number} sharpness          expected sharpness E[L(θ+ν)] − L(θ)
+ * @property {number} sharpnessStdErr    its standard error
+ * @property {number} trHSigma
+ * @property {number} trHSigmaIso
+ * @property {number[]} [topEigenvalues] the top of the Hessian spectrum, when computed
+ */
+
+/**
  * One worker: its methods, the generation of its last reset, what it is doing, its speed.
  * @typedef {{ k: number, methods: string[], gen: number, phase: string, busy: boolean, perf: any, etaMs: number | null, memoryBytes: number | null, reason?: string }} Shard */
 

@@ -6,13 +6,36 @@
 import { styleOf, drawMarker } from '../../lib/methods.js';
 import { fmt } from '../../lib/format.js';
 import { fit, casing, Panel, INK, INK_SOFT, FONT, FONT_SMALL, FONT_BOLD, linearTicks, linearYTicks, logYTicks, haloText } from '../../lib/chart.js';
+import { context2d } from '../../lib/dom.js';
 
+/** @typedef {import('./model.js').FashionRecord} FashionRecord */
+/** @typedef {Record<string, { iteration: number }> | null | undefined} Diverged per method, the iteration its run diverged at */
+/**
+ * A panel of the curves: what it plots and how.
+ * @typedef {object} PanelSpec
+ * @property {string} key
+ * @property {string} title
+ * @property {string} note
+ * @property {(v: number) => string} format
+ * @property {[number, number]} [bounds]  no axis beyond these (percentages)
+ * @property {boolean} [log]
+ * @property {(r: FashionRecord) => number} value
+ * @property {(r: FashionRecord) => number} [se]  the value's standard error
+ */
+
+/**
+ * @param {number} v
+ * @returns {string}
+ */
 function pct(v) {
   const p = 100 * v;
   return `${Math.abs(p - Math.round(p)) < 1e-6 ? Math.round(p) : p.toFixed(1)}%`;
 }
 
-/** The panels, top to bottom: what they plot and how. */
+/**
+ * The panels, top to bottom: what they plot and how.
+ * @type {PanelSpec[]}
+ */
 export const PANELS = [
   {
     key: 'testAccuracy',
@@ -49,19 +72,27 @@ export const PANELS = [
   },
 ];
 
-/** The iteration at which a method's records stop counting for the axes (diverged), or Infinity. */
+/**
+ * The iteration at which a method's records stop counting for the axes (diverged), or Infinity.
+ * @param {Diverged} diverged
+ * @param {string} id
+ * @returns {number}
+ */
 function cutoff(diverged, id) {
   const d = diverged && diverged[id];
   return d ? d.iteration : Infinity;
 }
 
 export class CurvesPlot {
+  /** @param {HTMLCanvasElement} canvas */
   constructor(canvas) {
     this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
-    this.memo = {};
+    this.ctx = context2d(canvas);
+    /** @type {import('../../lib/chart.js').FitMemo} */
+    this.memo = { w: 0, h: 0, dpr: 0 };
   }
 
+  /** @param {number} cssWidth @param {number} [dpr] */
   resize(cssWidth, dpr) {
     const panelH = Math.round(Math.min(190, Math.max(130, cssWidth * 0.24)));
     return fit(this.canvas, cssWidth, PANELS.length * (panelH + 38) + 40, this.memo, dpr);
@@ -70,6 +101,11 @@ export class CurvesPlot {
   /**
    * records: { id: [record] }, ids: visible methods (canonical order), target: iteration goal,
    * diverged: { id: { iteration } }, start: the record at the minimum.
+   * @param {Record<string, FashionRecord[]>} records
+   * @param {string[]} ids
+   * @param {number | null} target
+   * @param {Diverged} diverged
+   * @param {FashionRecord | null | undefined} start
    */
   draw(records, ids, target, diverged, start) {
     const { w, h, dpr } = this.memo;
@@ -89,6 +125,7 @@ export class CurvesPlot {
       const top = m.top + k * (ph + gap) + 18;
       const rect = { x: m.left, y: top, w: w - m.left - m.right, h: ph - 18 };
       // The y range from every visible point that has not diverged, and the start.
+      /** @type {number[]} */
       const vals = [];
       for (const id of ids) {
         const cut = cutoff(diverged, id);
@@ -99,6 +136,7 @@ export class CurvesPlot {
         }
       }
       if (start) { const v = spec.value(start); if (Number.isFinite(v) && (!spec.log || v > 0)) vals.push(v); }
+      /** @type {{ lo: number, hi: number, ticks: import('../../lib/chart.js').Tick[] }} */
       let yt;
       if (spec.log) {
         yt = vals.length ? logYTicks(Math.min(...vals), Math.max(...vals), 4) : logYTicks(1e-3, 1e-1);
@@ -144,6 +182,7 @@ export class CurvesPlot {
       }
 
       // The curves, clipped to the panel; markers at every record.
+      /** @type {{ id: string, x: number, up: boolean, v: number, se: number }[]} */
       const exits = [];
       ctx.save();
       p.clip(5);
@@ -214,17 +253,26 @@ export class CurvesPlot {
 }
 
 export class SpectrumPlot {
+  /** @param {HTMLCanvasElement} canvas */
   constructor(canvas) {
     this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
-    this.memo = {};
+    this.ctx = context2d(canvas);
+    /** @type {import('../../lib/chart.js').FitMemo} */
+    this.memo = { w: 0, h: 0, dpr: 0 };
   }
 
+  /** @param {number} cssWidth @param {number} [dpr] */
   resize(cssWidth, dpr) {
     return fit(this.canvas, cssWidth, Math.round(Math.min(260, Math.max(190, cssWidth * 0.45))), this.memo, dpr);
   }
 
-  /** id: method shown; record: its latest record; start: the record at the minimum. */
+  /**
+   * id: method shown; record: its latest record; start: the record at the minimum.
+   * @param {string | null} id
+   * @param {FashionRecord | null | undefined} record
+   * @param {FashionRecord | null | undefined} start
+   * @param {string | null} name the method's name (shown with its record)
+   */
   draw(id, record, start, name) {
     const { w, h, dpr } = this.memo;
     if (!w) return;
@@ -276,7 +324,7 @@ export class SpectrumPlot {
       ctx.beginPath(); ctx.arc(x, p.Y(v), 3.6, 0, 2 * Math.PI);
       ctx.fillStyle = '#fff'; ctx.fill(); ctx.strokeStyle = '#77777d'; ctx.stroke();
     });
-    if (st) {
+    if (st && id) {
       cur.forEach((v, i) => {
         const x = p.X(i + 1) + (ref.length ? dx : 0);
         if (!Number.isFinite(v)) {
@@ -301,7 +349,12 @@ export class SpectrumPlot {
   }
 }
 
-/** `text` cut with an ellipsis to fit `width` in the current font. */
+/**
+ * `text` cut with an ellipsis to fit `width` in the current font.
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {string} text
+ * @param {number} width
+ */
 function ellipsize(ctx, text, width) {
   if (ctx.measureText(text).width <= width) return text;
   let t = text;
@@ -311,14 +364,20 @@ function ellipsize(ctx, text, width) {
 
 export { sub };
 
+/** @type {Record<string, string>} */
 const SUB = { 0: '₀', 1: '₁', 2: '₂', 3: '₃', 4: '₄', 5: '₅', 6: '₆', 7: '₇', 8: '₈', 9: '₉' };
+/** @param {number} n @returns {string} */
 function sub(n) { return String(n).split('').map((c) => SUB[c] || c).join(''); }
 
-/** Paints 28x28 greyscale pixels (0..255, object bright) inverted onto a small canvas: dark ink on paper. */
+/**
+ * Paints 28x28 greyscale pixels (0..255, object bright) inverted onto a small canvas: dark ink on paper.
+ * @param {HTMLCanvasElement} canvas
+ * @param {ArrayLike<number>} pixels
+ */
 export function paintImage(canvas, pixels) {
   canvas.width = 28;
   canvas.height = 28;
-  const ctx = canvas.getContext('2d');
+  const ctx = context2d(canvas);
   const img = ctx.createImageData(28, 28);
   for (let i = 0; i < 784; i++) {
     const v = 255 - pixels[i];

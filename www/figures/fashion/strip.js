@@ -4,12 +4,19 @@
 
 import { paintImage } from './plots.js';
 
+/** @typedef {{ index: number, label: number, corrupted: boolean, original: number | null }} StripLabel a tile's training image: its index, the label trained with, the published one (null: unknown) */
+/** @typedef {{ images: Uint8Array, labels: StripLabel[] }} Strip the tiles' 784-pixel images, in order, and their labels */
+
 export const CLASS_NAMES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 
 /**
  * Fills `box` with the tiles of `strip` ({ images: Uint8Array of 784-pixel images, labels:
  * [{ index, label, corrupted, original }] }); [lo, hi) is the corrupted range of the training set.
  * Returns { count, corrupted }.
+ * @param {HTMLElement} box
+ * @param {Strip} strip
+ * @param {[number, number]} range
+ * @returns {{ count: number, corrupted: number }}
  */
 export function buildStrip(box, strip, [lo, hi]) {
   box.replaceChildren();

@@ -43,19 +43,26 @@ const CHUNK_MS = 120;
 // longer stepped. (A large but finite loss is not divergence: noise that escapes the sharp
 // minimum throws the loss up to about chance level, log 10, and training then recovers.)
 
+/** @type {typeof import('../../pkg/sgd_escape.js') | null} */
 let wasm = null;
+/** @type {WebAssembly.Memory | null} */
 let memory = null;
+/** @type {import('../../pkg/sgd_escape.js').FashionExperiment | null} */
 let exp = null;
+/** @type {string[]} */
 let ids = [];
 let running = false;
 let stopRequested = false;
+/** @type {number | null} */
 let resetGen = null; // a reset waiting for the running loop to stop
 let gen = 0;
 let target = 0;
 let logEvery = 100;
+/** @type {Record<string, number>} */
 let seen = {}; // id -> iteration of the latest record posted
 /** @type {Record<string, number>} id -> measured ms per iteration (records excluded) */
 const msPerIter = {};
+/** @type {Record<string, { ms: number, n: number }>} */
 const cost = {}; // id -> { ms, n }: time spent in iterations that did not record
 let recordMs = PRIOR_RECORD_MS;
 let recordTotal = 0;
@@ -63,12 +70,26 @@ let recordSamples = 0;
 /** @type {Record<string, { iteration: number, trainLoss: number }>} id -> { iteration, trainLoss } */
 let diverged = {};
 
+/** The experiment; a request that needs it before `init` built it is an error saying so. */
+function experiment() {
+  if (!exp) throw new Error('no experiment yet (init first)');
+  return exp;
+}
+
+/**
+ * @param {Record<string, unknown>} msg
+ * @param {Transferable[]} [transfer]
+ */
 function post(msg, transfer = []) {
   postMessage({ ...msg, gen }, { transfer });
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
+/**
+ * @param {string} name
+ * @returns {Promise<Uint8Array>}
+ */
 async function bytes(name) {
   // Resolved against this module, not the worker's location (a blob URL when started cross-origin).
   const res = await fetch(new URL(`../../data/${name}`, import.meta.url));
@@ -76,7 +97,11 @@ async function bytes(name) {
   return new Uint8Array(await res.arrayBuffer());
 }
 
-/** The labels as published (before corruption), from the gzip IDX file; null if unavailable. */
+/**
+ * The labels as published (before corruption), from the gzip IDX file; null if unavailable.
+ * @param {Uint8Array<ArrayBuffer>} gz
+ * @returns {Promise<Uint8Array | null>}
+ */
 async function publishedLabels(gz) {
   if (typeof DecompressionStream !== 'function') return null;
   try {
@@ -90,8 +115,11 @@ async function publishedLabels(gz) {
   }
 }
 
+/** @param {Uint8Array | null} original */
 function strip(original) {
+  const exp = experiment();
   const images = new Uint8Array(STRIP.length * 784);
+  /** @type {import('./strip.js').StripLabel[]} */
   const labels = [];
   STRIP.forEach((i, k) => {
     images.set(exp.trainImage(i), k * 784);
@@ -102,11 +130,15 @@ function strip(original) {
 }
 
 function recordEvery() {
+  const exp = experiment();
   return Object.fromEntries(ids.map((id) => [id, exp.recordEvery(id)]));
 }
 
 function stage2Message() {
+  const exp = experiment();
+  /** @type {Record<string, { iteration: number }[]>} */
   const records = {};
+  /** @type {Record<string, number>} */
   const iterations = {};
   seen = {};
   for (const id of ids) {
@@ -118,23 +150,24 @@ function stage2Message() {
   return { type: 'stage2', start: exp.startRecord(), records, iterations, recordEvery: recordEvery(), memoryBytes: memoryBytes(memory) };
 }
 
+/** @param {Uint8Array} buf a stage-1 checkpoint */
 function loadMinimum(buf) {
   const t0 = performance.now();
-  exp.loadMinimum(buf);
-  const out = stage2Message();
-  out.loadMs = performance.now() - t0;
-  post(out);
+  experiment().loadMinimum(buf);
+  post({ ...stage2Message(), loadMs: performance.now() - t0 });
 }
 
+/** @param {any} msg the `init` request (see the protocol above) */
 async function init(msg) {
   const built = await loadOrFatal(msg.dir, post);
   if (!built) return;
   ({ wasm, memory } = built);
+  /** @type {Record<keyof FILES, Uint8Array<ArrayBuffer>>} */
   let data;
   try {
-    const names = Object.keys(FILES);
+    const names = /** @type {(keyof FILES)[]} */ (Object.keys(FILES));
     const got = await Promise.all(names.map((k) => bytes(FILES[k])));
-    data = Object.fromEntries(names.map((k, i) => [k, got[i]]));
+    data = /** @type {Record<keyof FILES, Uint8Array<ArrayBuffer>>} */ (Object.fromEntries(names.map((k, i) => [k, got[i]])));
   } catch (e) {
     post({ type: 'fatal', message: `could not load the data: ${errorMessage(e)}` });
     return;
@@ -171,6 +204,7 @@ async function init(msg) {
 }
 
 async function runStage1() {
+  const exp = experiment();
   running = true;
   stopRequested = false;
   let last = null;
@@ -205,16 +239,22 @@ async function runStage1() {
 }
 
 function active() {
+  const exp = experiment();
   return ids.filter((id) => !diverged[id] && exp.iteration(id) < target);
 }
 
 function eta() {
+  const exp = experiment();
   /** @type {Record<string, number>} */
   const iterations = {};
   for (const id of ids) iterations[id] = exp.iteration(id);
   return estimateMs({ ids, iterations, target, logEvery, msPerIter, recordMs: recordSamples ? recordMs : null, diverged });
 }
 
+/**
+ * @param {string} id
+ * @param {{ iteration: number, trainLoss: number }[]} records
+ */
 function checkDivergence(id, records) {
   if (diverged[id]) return;
   for (const r of records) {
@@ -223,6 +263,7 @@ function checkDivergence(id, records) {
 }
 
 async function runStage2() {
+  const exp = experiment();
   running = true;
   stopRequested = false;
   try {
@@ -258,6 +299,7 @@ async function runStage2() {
         recordMs = recordTotal / recordSamples;
       }
       checkDivergence(id, fresh);
+      /** @type {Record<string, number>} */
       const iterations = {};
       for (const m of ids) iterations[m] = exp.iteration(m);
       post({
@@ -283,10 +325,14 @@ async function runStage2() {
   post({ type: 'idle', reason: stopRequested ? 'paused' : 'target', stage: 2, diverged: { ...diverged } });
 }
 
-/** Back to the start of stage 2 (or of stage 1 before it ended), keeping the measured speeds. */
+/**
+ * Back to the start of stage 2 (or of stage 1 before it ended), keeping the measured speeds.
+ * @param {number} g
+ */
 function resetNow(g) {
   resetGen = null;
   gen = g;
+  const exp = experiment();
   exp.reset();
   diverged = {};
   if (exp.inStage2) post(stage2Message()); else post({ type: 'need-stage1', reason: 'reset' });

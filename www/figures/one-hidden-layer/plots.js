@@ -5,25 +5,36 @@ import { styleOf, drawMarker } from '../../lib/methods.js';
 import { fmt } from '../../lib/format.js';
 import { contourSegments } from '../../lib/contours.js';
 import { fit, Panel, INK, INK_SOFT, FONT, FONT_SMALL, logYTicks, linearTicks, haloText, spreadLabels } from '../../lib/chart.js';
+import { context2d } from '../../lib/dom.js';
 
 // SGD's own noise is what the study measures: it gets SGD's colour and marker; the isotropic
 // reference is grey and hollow, as in the 2-D indicator panel.
 const SGD = styleOf('sgd');
 const ISO = { color: '#77777d', fill: '#ececef' };
 
+/** @typedef {{ epoch: number, trHSigma: number, trHSigmaIso: number }} TraceRecord one epoch's indicators */
+
 export class TracesPlot {
+  /** @param {HTMLCanvasElement} canvas */
   constructor(canvas) {
     this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
-    this.memo = {};
+    this.ctx = context2d(canvas);
+    /** @type {import('../../lib/chart.js').FitMemo} */
+    this.memo = { w: 0, h: 0, dpr: 0 };
   }
 
+  /** @param {number} cssWidth @param {number} [dpr] */
   resize(cssWidth, dpr) {
     const h = Math.round(Math.min(340, Math.max(240, cssWidth * 0.56)));
     return fit(this.canvas, cssWidth, h, this.memo, dpr);
   }
 
-  /** records: [{ epoch, trHSigma, trHSigmaIso }], epochs: the protocol length, decayFrom: first epoch of lr decay. */
+  /**
+   * records: [{ epoch, trHSigma, trHSigmaIso }], epochs: the protocol length, decayFrom: first epoch of lr decay.
+   * @param {TraceRecord[]} records
+   * @param {number} epochs
+   * @param {number | null} decayFrom
+   */
   draw(records, epochs, decayFrom) {
     const { w, h, dpr } = this.memo;
     if (!w) return;
@@ -31,6 +42,7 @@ export class TracesPlot {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
     const m = { left: 52, right: 112, top: 14, bottom: 40 };
+    /** @type {number[]} */
     const vals = [];
     for (const r of records) for (const v of [r.trHSigma, r.trHSigmaIso]) if (v > 0 && Number.isFinite(v)) vals.push(v);
     if (!vals.length) vals.push(1e-3, 10);
@@ -56,6 +68,7 @@ export class TracesPlot {
     ctx.fillText('epoch (10 full-batch Adam iterations each)', p.x + p.w / 2, h - 4);
     if (!records.length) return;
 
+    /** @type {{ key: 'trHSigma' | 'trHSigmaIso', label: string, color: string, dash: number[], marker: string | null }[]} */
     const series = [
       { key: 'trHSigma', label: 'Tr(HΣ)', color: SGD.color, dash: [], marker: 'sgd' },
       { key: 'trHSigmaIso', label: 'Tr H·Tr Σ / D', color: ISO.color, dash: [6, 4], marker: null },
@@ -106,7 +119,7 @@ export class TracesPlot {
       if (y1 - y0 > 26) {
         ctx.strokeStyle = '#b5b5bb'; ctx.lineWidth = 1;
         ctx.beginPath(); ctx.moveTo(x - 8, y0); ctx.lineTo(x - 8, y1); ctx.stroke();
-        for (const [yy, d] of [[y0, 1], [y1, -1]]) { ctx.beginPath(); ctx.moveTo(x - 11, yy + 4 * d); ctx.lineTo(x - 8, yy); ctx.lineTo(x - 5, yy + 4 * d); ctx.stroke(); }
+        for (const [yy, d] of /** @type {[number, number][]} */ ([[y0, 1], [y1, -1]])) { ctx.beginPath(); ctx.moveTo(x - 11, yy + 4 * d); ctx.lineTo(x - 8, yy); ctx.lineTo(x - 5, yy + 4 * d); ctx.stroke(); }
         ctx.font = FONT; ctx.fillStyle = INK; ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
         haloText(ctx, `×${ratio >= 100 ? Math.round(ratio) : ratio.toPrecision(3)}`, x - 14, (y0 + y1) / 2);
       }
@@ -121,6 +134,10 @@ const C0 = [230, 159, 0];
 const T1 = [196, 222, 240];
 const T0 = [250, 228, 186];
 
+/**
+ * @param {number} p
+ * @returns {number[]}
+ */
 function tint(p) {
   // p = network output in [0, 1]: orange tint at 0, white at 0.5, blue tint at 1.
   const t = Math.max(0, Math.min(1, p));
@@ -131,15 +148,21 @@ function tint(p) {
 }
 
 export class BoundaryPlot {
+  /** @param {HTMLCanvasElement} canvas */
   constructor(canvas) {
     this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
-    this.memo = {};
+    this.ctx = context2d(canvas);
+    /** @type {import('../../lib/chart.js').FitMemo} */
+    this.memo = { w: 0, h: 0, dpr: 0 };
+    /** @type {OffscreenCanvas | HTMLCanvasElement | null} */
     this.image = null; // offscreen canvas with the heatmap at grid resolution
     this.gridN = 0;
+    /** @type {number[] | null} */
     this.segs = null;
+    this.narrow = false;
   }
 
+  /** @param {number} cssWidth @param {number} [dpr] */
   resize(cssWidth, dpr) {
     // A square plot (at most 420 px) with the axes below it and the key to its right, or below
     // it all on narrow screens.
@@ -148,6 +171,11 @@ export class BoundaryPlot {
     return fit(this.canvas, cssWidth, side + 10 + 36 + (this.narrow ? 150 : 0), this.memo, dpr);
   }
 
+  /**
+   * The network's output on an n x n grid over [-2, 2]^2 (row j: x2 = -2 + 4j/(n-1)).
+   * @param {ArrayLike<number>} values
+   * @param {number} n
+   */
   setGrid(values, n) {
     const img = new ImageData(n, n);
     for (let j = 0; j < n; j++) {
@@ -158,15 +186,24 @@ export class BoundaryPlot {
         img.data[k] = r; img.data[k + 1] = g; img.data[k + 2] = b; img.data[k + 3] = 255;
       }
     }
-    if (!this.image || this.image.width !== n) {
-      this.image = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(n, n) : Object.assign(document.createElement('canvas'), { width: n, height: n });
+    let image = this.image;
+    if (!image || image.width !== n) {
+      image = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(n, n) : Object.assign(document.createElement('canvas'), { width: n, height: n });
+      this.image = image;
     }
-    this.image.getContext('2d').putImageData(img, 0, 0);
+    const g = image.getContext('2d');
+    if (!g) throw new Error('no 2-D drawing context for the decision boundary\'s heatmap (canvas drawing unavailable)');
+    g.putImageData(img, 0, 0);
     this.gridN = n;
     this.segs = contourSegments(values, n, n, 0.5);
   }
 
-  /** inputs: Float64Array x1,x2,...; labels: 0/1 */
+  /**
+   * inputs: Float64Array x1,x2,...; labels: 0/1
+   * @param {ArrayLike<number> | null} inputs
+   * @param {ArrayLike<number> | null} labels
+   * @param {{ text: string, soft?: boolean, bold?: boolean }[] | null} [info] lines under the key
+   */
   draw(inputs, labels, info) {
     const { w, h, dpr } = this.memo;
     if (!w) return;
@@ -177,7 +214,9 @@ export class BoundaryPlot {
     const side = this.narrow ? w - m.left - 10 : Math.max(100, Math.min(h - m.top - m.bottom, w - m.left - 160));
     const x0 = m.left;
     const y0 = m.top;
+    /** @param {number} v */
     const X = (v) => x0 + ((v + 2) / 4) * side;
+    /** @param {number} v */
     const Y = (v) => y0 + (1 - (v + 2) / 4) * side;
 
     if (this.image) {
@@ -256,7 +295,15 @@ export class BoundaryPlot {
     const kx = this.narrow ? x0 : x0 + side + 18;
     let ky = this.narrow ? y0 + side + 52 : y0 + 8;
     ctx.font = FONT_SMALL; ctx.textAlign = 'left'; ctx.textBaseline = 'middle';
+    /**
+     * @param {(x: number, y: number) => void} drawSwatch
+     * @param {string} text
+     */
     const key = (drawSwatch, text) => { drawSwatch(kx + 9, ky); ctx.fillStyle = INK; ctx.fillText(text, kx + 24, ky); ky += 20; };
+    /**
+     * @param {number[]} c
+     * @returns {(x: number, y: number) => void}
+     */
     const dot = (c) => (x, y) => { ctx.beginPath(); ctx.arc(x, y, 3.2, 0, 2 * Math.PI); ctx.fillStyle = `rgb(${c[0]},${c[1]},${c[2]})`; ctx.fill(); };
     key(dot(C1), 'label 1 (x₁ ≥ x₂)');
     key(dot(C0), 'label 0');

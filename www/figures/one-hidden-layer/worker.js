@@ -14,15 +14,23 @@
 
 import { errorMessage, loadOrFatal, memoryBytes, serveInOrder } from '../../lib/worker-boot.js';
 
+/** @type {typeof import('../../pkg/sgd_escape.js') | null} */
 let wasm = null;
+/** @type {WebAssembly.Memory | null} */
 let memory = null;
+/** @type {import('../../pkg/sgd_escape.js').OneHiddenLayerStudy | null} */
 let study = null;
 let gridN = 96;
 
-function grid() {
+/**
+ * The network's output on the decision grid (gridN x gridN).
+ * @param {import('../../pkg/sgd_escape.js').OneHiddenLayerStudy} study
+ */
+function grid(study) {
   return new Float32Array(study.decisionGrid(gridN));
 }
 
+/** @param {any} msg a request (see the protocol above) */
 async function handle(msg) {
   switch (msg.type) {
     case 'init': {
@@ -36,7 +44,7 @@ async function handle(msg) {
         postMessage({ type: 'fatal', message: errorMessage(e) });
         return;
       }
-      const g = grid();
+      const g = grid(study);
       const inputs = new Float64Array(study.inputs());
       const labels = new Float64Array(study.labels());
       postMessage({
@@ -59,7 +67,7 @@ async function handle(msg) {
       const stepped = study.stepEpoch();
       const ms = performance.now() - t0;
       const records = study.records();
-      const g = grid();
+      const g = grid(study);
       postMessage({
         type: 'epoch',
         req: msg.req,

@@ -21,7 +21,7 @@
 //   destroy()          stop the workers and observers
 
 import { WorkerPool } from '../../lib/worker-pool.js';
-import { statusReporter } from '../../lib/status.js';
+import { statusReporter, errorText } from '../../lib/status.js';
 import { toCsv } from '../../lib/curves.js';
 import { fmt } from '../../lib/format.js';
 import { markerSwatch } from '../../lib/methods.js';
@@ -158,7 +158,7 @@ export function mountSweep(root, state = {}, { dir = 'pkg-scalar', autostart = t
         onError: (i, message) => { if (pid === st.poolId) fail('Worker', message); },
       });
     } catch (e) {
-      fail('Worker', e.message || String(e));
+      fail('Worker', errorText(e));
       return;
     }
     st.ready = Array(size).fill(false);

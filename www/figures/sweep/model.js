@@ -5,7 +5,7 @@
 // the numbers come from the workers (sweepPoint, sweepSpearman, sweepMarkers of the wasm build).
 
 import { encodeHash, sharedPairs } from '../../lib/link.js';
-import { figureSchema, workerConfig } from '../../lib/schema.js';
+import { figureSchema, rangedSetting, workerConfig } from '../../lib/schema.js';
 import { fmt } from '../../lib/format.js';
 
 const SWEEP = figureSchema('sweep');
@@ -263,9 +263,7 @@ export const CSV_COLUMNS = [
   ['high95', (p) => p.high95],
 ];
 
-const WORKERS = setting_('workers');
-/** @param {string} key */
-function setting_(key) { return /** @type {any} */ (SWEEP.settings.find((s) => s.key === key)); }
+const WORKERS = rangedSetting('sweep', 'workers');
 
 /**
  * How many workers run the points: the link's `workers` if valid, else one per core (at most
@@ -275,7 +273,7 @@ function setting_(key) { return /** @type {any} */ (SWEEP.settings.find((s) => s
  * @param {number} points
  */
 export function workerCount(asked, cores, points) {
-  const n = Number.isInteger(asked) && asked >= WORKERS.min && asked <= WORKERS.max ? asked : Math.max(1, Math.min(WORKERS.max, cores || 2));
+  const n = typeof asked === 'number' && Number.isInteger(asked) && asked >= WORKERS.min && asked <= WORKERS.max ? asked : Math.max(1, Math.min(WORKERS.max, cores || 2));
   return Math.max(1, Math.min(n, points || 1));
 }
 

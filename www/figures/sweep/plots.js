@@ -7,6 +7,7 @@ import { styleOf, drawMarker } from '../../lib/methods.js';
 import { fmt } from '../../lib/format.js';
 import { fit, Panel, INK, INK_SOFT, FONT, FONT_SMALL, linearTicks, linearYTicks, paddedExtent, haloText } from '../../lib/chart.js';
 import { fractionOf, valueText } from './model.js';
+import { context2d } from '../../lib/dom.js';
 
 // The swept noise is a continuous family through GLD 1st eigvec (angle 0) or SGD (spread): its
 // points take the colour of that dynamics.
@@ -20,9 +21,9 @@ export class SweepPlot {
   /** @param {HTMLCanvasElement} canvas */
   constructor(canvas) {
     this.canvas = canvas;
-    this.ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
-    /** @type {any} */
-    this.memo = {};
+    this.ctx = context2d(canvas);
+    /** @type {import('../../lib/chart.js').FitMemo} */
+    this.memo = { w: 0, h: 0, dpr: 0 };
   }
 
   /** @param {number} cssWidth @param {number} [dpr] */

@@ -5,6 +5,18 @@
 import { viridisLUT } from '../../lib/colormap.js';
 import { contourSegments } from '../../lib/contours.js';
 
+/**
+ * @typedef {object} LossGrid the mean loss on a grid over the view
+ * @property {ArrayLike<number>} values row-major, row j = w2 index from the bottom
+ * @property {number} nx
+ * @property {number} ny
+ * @property {PreparedGrid} [prepared] prepareGridData's result, when the worker ran it
+ *
+ * @typedef {{ lo: number, hi: number, logLo: number, logHi: number, span: number }} GridScale
+ * @typedef {{ value: number, t: number, major: boolean, light: boolean, segs: Float32Array }} ContourLevel
+ * @typedef {{ scale: GridScale, pixels: Uint8ClampedArray<ArrayBuffer>, levels: ContourLevel[] }} PreparedGrid
+ */
+
 /** Washed viridis, as landscape.js draws it (markers stay readable on it). */
 export const WASH = 0.34;
 
@@ -12,6 +24,9 @@ export const WASH = 0.34;
  * grid: { values (row-major, row j = w2 index from the bottom), nx, ny }.
  * Returns { scale: { lo, hi, logLo, logHi, span }, pixels: Uint8ClampedArray (RGBA, image row 0
  * at the top), levels: [{ value, t, major, light, segs: Float32Array }] }.
+ * @param {LossGrid} grid
+ * @param {number} [wash]
+ * @returns {PreparedGrid}
  */
 export function prepareGridData({ values, nx, ny }, wash = WASH) {
   let hi = -Infinity;
@@ -47,6 +62,7 @@ export function prepareGridData({ values, nx, ny }, wash = WASH) {
   }
   // Contour levels: 1, 2 and 5 times each power of ten inside (lo, hi). Lines are white on the
   // dark (low) end of the colour map and dark on the light end.
+  /** @type {ContourLevel[]} */
   const levels = [];
   for (let e = Math.floor(logLo); e <= Math.ceil(logHi); e++) {
     for (const m of [1, 2, 5]) {
@@ -60,7 +76,11 @@ export function prepareGridData({ values, nx, ny }, wash = WASH) {
   return { scale: { lo, hi, logLo, logHi, span }, pixels, levels };
 }
 
-/** The transferable buffers of a prepared grid. */
+/**
+ * The transferable buffers of a prepared grid.
+ * @param {PreparedGrid} prep
+ * @returns {ArrayBufferLike[]}
+ */
 export function preparedBuffers(prep) {
   return [prep.pixels.buffer, ...prep.levels.map((l) => l.segs.buffer)];
 }

@@ -7,6 +7,15 @@ import { prepareGridData, WASH } from './grid.js';
 import { addMarker, styleOf } from '../../lib/methods.js';
 import { num, pow10Label } from '../../lib/format.js';
 import { minimaMarks, escapeLabel } from './shape.js';
+import { context2d } from '../../lib/dom.js';
+
+/** @typedef {import('./grid.js').LossGrid} LossGrid */
+/** @typedef {import('./grid.js').GridScale} GridScale */
+/** @typedef {import('./grid.js').ContourLevel} ContourLevel */
+/** @typedef {import('./handles.js').Point} Point */
+/** @typedef {any} Analysis the core's analysis of the landscape (src/landscape/shape.rs, as the wasm build returns it) */
+/** @typedef {{ positions?: Record<string, ArrayLike<number>>, runs?: number }} CloudState the part of the workers' state the clouds need: w1, w2 pairs per method */
+/** @typedef {{ dx: Int16Array, dy: Int16Array, rgba: Int32Array, n: number, half: number }} Sprite a marker's non-transparent device pixels */
 
 export const VIEW = { min: -1.4, max: 1.6 };
 // Escaped: w1 < t and w2 < t, t the analysis' escapeThreshold (-0.5 on the paper's landscape).
@@ -14,17 +23,30 @@ const ESCAPE_DEFAULT = -0.5;
 const MARGIN = { left: 50, right: 86, top: 14, bottom: 44 };
 // Narrow screens: a slimmer colour bar without its title.
 const MARGIN_COMPACT = { left: 42, right: 52, top: 12, bottom: 40 };
+/** @param {number} width */
 const margins = (width) => (width < 520 ? MARGIN_COMPACT : MARGIN);
 const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 const FONT_SMALL = '11px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 const FONT_BOLD = '600 12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
-/** Canvas height in CSS pixels for a given width: the plot area is a square. */
+/**
+ * Canvas height in CSS pixels for a given width: the plot area is a square.
+ * @param {number} width
+ * @returns {number}
+ */
 export function landscapeHeight(width) {
   const m = margins(width);
   return Math.max(120, width - m.left - m.right) + m.top + m.bottom;
 }
 
+/**
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {string} text
+ * @param {number} x
+ * @param {number} y
+ * @param {string} [color]
+ * @param {string} [halo]
+ */
 function haloText(ctx, text, x, y, color = '#111', halo = 'rgba(255,255,255,0.92)') {
   ctx.lineJoin = 'round';
   ctx.lineWidth = 3.5;
@@ -35,40 +57,79 @@ function haloText(ctx, text, x, y, color = '#111', halo = 'rgba(255,255,255,0.92
 }
 
 export class Landscape {
+  /** @param {HTMLCanvasElement} canvas */
   constructor(canvas) {
     this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
+    this.ctx = context2d(canvas);
     this.layer = document.createElement('canvas');
+    /** @type {LossGrid | null} */
     this.grid = null;
     this.width = 0;
     this.height = 0;
     this.dpr = 1;
-    /** The core's analysis of the landscape (minima, escape threshold); null until known. */
+    /**
+     * The core's analysis of the landscape (minima, escape threshold); null until known.
+     * @type {Analysis | null}
+     */
     this.analysis = null;
-    /** The shape handles' guide lines: { center, positions } in CSS pixels, or null. */
+    /**
+     * The shape handles' guide lines: { center, positions } in CSS pixels, or null.
+     * @type {{ center: Point, positions: Record<import('./handles.js').HandleId, Point> } | null}
+     */
     this.guides = null;
+    // Set by prepareGrid: the colour scale, the heatmap image and the contour levels.
+    /** @type {GridScale | undefined} */
+    this.scale = undefined;
+    /** @type {HTMLCanvasElement | undefined} */
+    this.image = undefined;
+    /** @type {ContourLevel[] | undefined} */
+    this.levels = undefined;
+    // Set by captureBackground: the plot area's box in device pixels, its pixels, a scratch copy.
+    /** @type {{ x: number, y: number, w: number, h: number } | undefined} */
+    this.box = undefined;
+    /** @type {ImageData | undefined} */
+    this.bg = undefined;
+    /** @type {ImageData | undefined} */
+    this.work = undefined;
+    /** @type {number | undefined} bumped by each renderLayer */
+    this.layerVersion = undefined;
+    /** @type {number | undefined} the layerVersion last copied to the canvas */
+    this.drawnVersion = undefined;
+    /** @type {Map<string, Sprite> | undefined} */
+    this.sprites = undefined;
   }
 
-  /** The landscape's analysis (src/landscape/shape.rs): where the minima and labels go. */
+  /**
+   * The landscape's analysis (src/landscape/shape.rs): where the minima and labels go.
+   * @param {Analysis} analysis
+   */
   setAnalysis(analysis) {
     const moved = !this.analysis || this.analysis.escapeThreshold !== analysis.escapeThreshold;
     this.analysis = analysis;
     if (moved) this.renderLayer();
   }
 
+  /** @returns {number} */
   get escape() {
     return this.analysis ? this.analysis.escapeThreshold : ESCAPE_DEFAULT;
   }
 
-  /** New loss grid (values row-major, row j = w2 index from the bottom). */
+  /**
+   * New loss grid (values row-major, row j = w2 index from the bottom).
+   * @param {LossGrid} grid
+   */
   setGrid(grid) {
     this.grid = grid;
-    this.prepareGrid();
+    this.prepareGrid(grid);
     this.renderLayer();
   }
 
   /** Sizes the canvas for its current CSS width (at devicePixelRatio, or `dpr` for exports);
-   *  returns true when the size changed. */
+   *  returns true when the size changed.
+   * @param {number} cssWidth
+   * @param {number} [dpr]
+   * @returns {boolean}
+   */
   resize(cssWidth, dpr = window.devicePixelRatio || 1) {
     const w = Math.max(200, Math.floor(cssWidth));
     const h = landscapeHeight(w);
@@ -91,18 +152,27 @@ export class Landscape {
     return { x: m.left, y: m.top, size, compact: m === MARGIN_COMPACT };
   }
 
-  /** w -> canvas CSS pixels. */
+  /**
+   * w -> canvas CSS pixels.
+   * @param {number} w1
+   * @returns {number}
+   */
   toX(w1) { const p = this.plot; return p.x + ((w1 - VIEW.min) / (VIEW.max - VIEW.min)) * p.size; }
+  /**
+   * @param {number} w2
+   * @returns {number}
+   */
   toY(w2) { const p = this.plot; return p.y + (1 - (w2 - VIEW.min) / (VIEW.max - VIEW.min)) * p.size; }
 
-  prepareGrid() {
+  /** @param {LossGrid} grid */
+  prepareGrid(grid) {
     // The worker normally sends the grid prepared (landscape-grid.js); else prepare it here.
-    const prep = this.grid.prepared || prepareGridData(this.grid, WASH);
-    const { nx, ny } = this.grid;
+    const prep = grid.prepared || prepareGridData(grid, WASH);
+    const { nx, ny } = grid;
     const img = document.createElement('canvas');
     img.width = nx;
     img.height = ny;
-    img.getContext('2d').putImageData(new ImageData(prep.pixels, nx, ny), 0, 0);
+    context2d(img).putImageData(new ImageData(prep.pixels, nx, ny), 0, 0);
     this.scale = prep.scale;
     this.image = img;
     this.levels = prep.levels;
@@ -112,7 +182,7 @@ export class Landscape {
   renderLayer() {
     if (!this.width) return;
     // Read back once per render (captureBackground): keep this canvas in CPU memory.
-    const ctx = this.layer.getContext('2d', { willReadFrequently: true });
+    const ctx = context2d(this.layer, { willReadFrequently: true });
     this.layerVersion = (this.layerVersion || 0) + 1;
     const dpr = this.dpr;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -122,7 +192,7 @@ export class Landscape {
     ctx.fillStyle = '#ffffff';
     ctx.fillRect(0, 0, this.width, this.height);
 
-    if (this.grid && this.image) {
+    if (this.grid && this.image && this.levels) {
       const { nx, ny } = this.grid;
       ctx.imageSmoothingEnabled = true;
       ctx.imageSmoothingQuality = 'high';
@@ -257,6 +327,7 @@ export class Landscape {
     this.captureBackground(ctx);
   }
 
+  /** @param {CanvasRenderingContext2D} ctx */
   captureBackground(ctx) {
     const p = this.plot;
     const d = this.dpr;
@@ -269,7 +340,11 @@ export class Landscape {
     this.work = new ImageData(w, h);
   }
 
-  /** Composites the static layer, the clouds of the visible methods, and the minima on top. */
+  /**
+   * Composites the static layer, the clouds of the visible methods, and the minima on top.
+   * @param {CloudState | null} state the workers' latest state
+   * @param {string[]} visibleIds
+   */
   draw(state, visibleIds) {
     if (!this.width) return;
     const ctx = this.ctx;
@@ -286,14 +361,17 @@ export class Landscape {
     this.drawMinima(ctx);
   }
 
-  /** The shape handles' axes: the sharp axis through the angle and λ₁ handles, the λ₂ arm. */
+  /**
+   * The shape handles' axes: the sharp axis through the angle and λ₁ handles, the λ₂ arm.
+   * @param {CanvasRenderingContext2D} ctx
+   */
   drawGuides(ctx) {
     const g = this.guides;
     if (!g) return;
     const { center: c, positions: q } = g;
     ctx.save();
     ctx.lineCap = 'round';
-    for (const [width, style] of [[3.5, 'rgba(255,255,255,0.8)'], [1.4, 'rgba(17,17,17,0.85)']]) {
+    for (const [width, style] of /** @type {[number, string][]} */ ([[3.5, 'rgba(255,255,255,0.8)'], [1.4, 'rgba(17,17,17,0.85)']])) {
       ctx.setLineDash([5, 4]);
       ctx.lineWidth = width;
       ctx.strokeStyle = style;
@@ -311,10 +389,14 @@ export class Landscape {
    * The clouds, composited in JS straight into a copy of the plot area's pixels: stamping tens
    * of thousands of markers through the canvas API is slow without a GPU, blending a few
    * pre-rendered sprite pixels per particle is not. Runs outside the view are skipped.
+   * @param {CanvasRenderingContext2D} ctx
+   * @param {CloudState} state
+   * @param {string[]} visibleIds
    */
   drawParticles(ctx, state, visibleIds) {
     const p = this.plot;
-    const box = this.box;
+    const { box, bg, work } = this;
+    if (!box || !bg || !work) throw new Error('drawParticles: no background captured yet (renderLayer runs first)');
     const runs = state.runs || 1;
     const zoom = Math.max(0.6, Math.min(1.25, p.size / 500));
     const r = zoom * (runs <= 150 ? 4.6 : runs <= 600 ? 3.4 : runs <= 3000 ? 2.4 : 1.6);
@@ -326,13 +408,13 @@ export class Landscape {
     const y0 = (p.y + p.size) * dpr + VIEW.min * k - box.y;
     const W = box.w;
     const H = box.h;
-    const out = this.work.data;
-    out.set(this.bg.data);
+    const out = work.data;
+    out.set(bg.data);
     // GD never moves: draw it last so its dot stays visible at the sharp minimum.
     const order = visibleIds.filter((id) => id !== 'gd');
     if (visibleIds.includes('gd')) order.push('gd');
     for (const id of order) {
-      const pos = state.positions[id];
+      const pos = state.positions && state.positions[id];
       if (!pos) continue;
       const sp = this.sprite(id, r, outline);
       const { dx, dy, rgba, n, half } = sp;
@@ -354,21 +436,28 @@ export class Landscape {
         }
       }
     }
-    ctx.putImageData(this.work, box.x, box.y);
+    ctx.putImageData(work, box.x, box.y);
   }
 
-  /** A pre-rendered marker for one method, as a list of its non-transparent device pixels. */
+  /**
+   * A pre-rendered marker for one method, as a list of its non-transparent device pixels.
+   * @param {string} id
+   * @param {number} r
+   * @param {boolean} outline
+   * @returns {Sprite}
+   */
   sprite(id, r, outline) {
     const key = `${id}|${r}|${outline}|${this.dpr}`;
-    this.sprites = this.sprites || new Map();
-    let s = this.sprites.get(key);
+    const sprites = this.sprites || new Map();
+    this.sprites = sprites;
+    let s = sprites.get(key);
     if (s) return s;
     const st = styleOf(id);
     const half = Math.ceil((r * 1.35 + 1.5) * this.dpr);
     const c = document.createElement('canvas');
     c.width = 2 * half + 1;
     c.height = 2 * half + 1;
-    const g = c.getContext('2d', { willReadFrequently: true });
+    const g = context2d(c, { willReadFrequently: true });
     g.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     g.beginPath();
     addMarker(g, st.shape, (half + 0.5) / this.dpr, (half + 0.5) / this.dpr, r);
@@ -382,8 +471,11 @@ export class Landscape {
       g.stroke();
     }
     const img = g.getImageData(0, 0, c.width, c.height).data;
+    /** @type {number[]} */
     const dx = [];
+    /** @type {number[]} */
     const dy = [];
+    /** @type {number[]} */
     const rgba = [];
     for (let y = 0; y < c.height; y++) {
       for (let x = 0; x < c.width; x++) {
@@ -397,13 +489,21 @@ export class Landscape {
       }
     }
     s = { dx: Int16Array.from(dx), dy: Int16Array.from(dy), rgba: Int32Array.from(rgba), n: dx.length, half };
-    this.sprites.set(key, s);
+    sprites.set(key, s);
     return s;
   }
 
-  /** Labels that must stay readable over the clouds: the minima and the escape region. */
+  /**
+   * Labels that must stay readable over the clouds: the minima and the escape region.
+   * @param {CanvasRenderingContext2D} ctx
+   */
   drawMinima(ctx) {
     const p = this.plot;
+    /**
+     * @param {number[]} w
+     * @param {string} label
+     * @param {string} sub
+     */
     const mark = (w, label, sub) => {
       const x = this.toX(w[0]);
       const y = this.toY(w[1]);

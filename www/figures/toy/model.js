@@ -4,7 +4,9 @@
 
 import { fmt } from '../../lib/format.js';
 import { encodeHash } from '../../lib/link.js';
-import { figureSchema, setting, inputAttrs, kebab } from '../../lib/schema.js';
+import { figureSchema, setting, rangedSetting, inputAttrs, kebab } from '../../lib/schema.js';
+
+/** @typedef {import('../../lib/schema.js').Setting} Setting */
 import { SHAPE_KEYS, pointText } from './shape.js';
 
 const TOY = figureSchema('toy');
@@ -20,12 +22,12 @@ export const SCHEMA = {
   controls: TOY.parts,
   settings: TOY.parts
     .map((key) => TOY.settings.find((x) => x.key === key))
-    .filter((x) => x && x.api && (x.control === 'number' || x.control === 'seed'))
+    .filter(/** @type {(x: Setting | undefined) => x is Setting} */ ((x) => !!x && x.api && (x.control === 'number' || x.control === 'seed')))
     .map((x) => /** @type {[string, string, string, Record<string, string | number>, string]} */ ([x.key, kebab(x.key), x.label, inputAttrs(x), x.control])),
   iterations: setting('toy', 'iterations'),
-  iteration: setting('toy', 'iteration'),
-  speed: setting('toy', 'speed'),
-  workers: setting('toy', 'workers'),
+  iteration: rangedSetting('toy', 'iteration'),
+  speed: rangedSetting('toy', 'speed'),
+  workers: rangedSetting('toy', 'workers'),
 };
 /** The simulation settings: [key, input id, label, input attributes, control]. */
 export const SETTINGS = SCHEMA.settings;

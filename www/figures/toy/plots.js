@@ -3,15 +3,23 @@
 
 import { styleOf, drawMarker } from '../../lib/methods.js';
 import { pow10Label } from '../../lib/format.js';
+import { context2d } from '../../lib/dom.js';
 import { FONT, FONT_SMALL, INK, fit, casing, niceTicks, spreadLabels, Panel } from '../../lib/chart.js';
 
 export class EscapePlot {
+  /** @param {HTMLCanvasElement} canvas */
   constructor(canvas) {
     this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
-    this.memo = {};
+    this.ctx = context2d(canvas);
+    /** @type {import('../../lib/chart.js').FitMemo} */
+    this.memo = { w: 0, h: 0, dpr: 0 };
   }
 
+  /**
+   * @param {number} cssWidth
+   * @param {number} [dpr]
+   * @returns {boolean}
+   */
   resize(cssWidth, dpr) {
     const h = Math.round(Math.min(320, Math.max(220, cssWidth * 0.5)));
     return fit(this.canvas, cssWidth, h, this.memo, dpr);
@@ -20,6 +28,10 @@ export class EscapePlot {
   /**
    * state: { iteration, curveStride, curves: {id: Float32Array}, escaped, runs }
    * ids: visible method ids in canonical order; names: id -> display name; target: iteration goal.
+   * @param {{ iteration: number, curveStride?: number, curves: Record<string, ArrayLike<number>>, escaped?: Record<string, number>, runs?: number } | null} state
+   * @param {string[]} ids
+   * @param {Record<string, string>} names
+   * @param {number | null} target
    */
   draw(state, ids, names, target) {
     const { w, h, dpr } = this.memo;
@@ -37,7 +49,9 @@ export class EscapePlot {
     if (state) for (const id of ids) { const c = state.curves[id]; if (c) for (let i = 0; i < c.length; i++) if (c[i] > fmax) fmax = c[i]; }
     const ymax = [0.1, 0.2, 0.5, 1].find((v) => fmax <= v + 1e-9) || 1;
     const p = new Panel(ctx, { x: m.left, y: m.top, w: pw, h: ph }, { xmin: 0, xmax, ymin: 0, ymax });
+    /** @param {number} x */
     const X = (x) => p.X(x);
+    /** @param {number} y */
     const Y = (y) => p.Y(y);
 
     // Grid and axes.
@@ -63,6 +77,7 @@ export class EscapePlot {
 
     // Curves.
     const stride = state.curveStride || 1;
+    /** @type {{ id: string, x: number, y: number, frac: number }[]} */
     const ends = [];
     ctx.lineJoin = 'round';
     ctx.lineCap = 'round';
@@ -95,16 +110,19 @@ export class EscapePlot {
     ctx.font = FONT_SMALL;
     const lh = 13;
     const maxW = m.right - 14;
+    /** @type {Map<number, { pct: number, ends: typeof ends, y: number }>} */
     const groups = new Map();
     for (const e of ends) {
       const pct = Math.round(e.frac * 100);
-      if (!groups.has(pct)) groups.set(pct, { pct, ends: [], y: 0 });
-      groups.get(pct).ends.push(e);
+      let g = groups.get(pct);
+      if (!g) { g = { pct, ends: [], y: 0 }; groups.set(pct, g); }
+      g.ends.push(e);
     }
     const labels = [...groups.values()].map((g) => {
       g.y = g.ends.reduce((a, e) => a + e.y, 0) / g.ends.length;
       const words = g.ends.map((e, i) => `${names[e.id] || e.id}${i < g.ends.length - 1 ? ',' : ''}`);
       words.push(`${g.pct}%`);
+      /** @type {string[]} */
       const lines = [];
       let line = '';
       for (const w of words) {
@@ -131,13 +149,21 @@ export class EscapePlot {
 }
 
 export class IndicatorPlot {
+  /** @param {HTMLCanvasElement} canvas */
   constructor(canvas) {
     this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
-    this.memo = {};
+    this.ctx = context2d(canvas);
+    /** @type {import('../../lib/chart.js').FitMemo} */
+    this.memo = { w: 0, h: 0, dpr: 0 };
     this.rows = 0;
   }
 
+  /**
+   * @param {number} cssWidth
+   * @param {number} rows
+   * @param {number} [dpr]
+   * @returns {boolean}
+   */
   resize(cssWidth, rows, dpr) {
     this.rows = rows;
     return fit(this.canvas, cssWidth, 44 + Math.max(rows, 1) * 30, this.memo, dpr);
@@ -146,6 +172,8 @@ export class IndicatorPlot {
   /**
    * rows: [{ id, name, trHSigma, trHSigmaIso, ratio }]; at: where the indicators are taken (the
    * sharp minimum as the analysis writes it, e.g. "(1, 1)"), for the axis' title.
+   * @param {{ id: string, name: string, trHSigma: number, trHSigmaIso: number, ratio: number }[]} rows
+   * @param {string | null} [at]
    */
   draw(rows, at = null) {
     const { w, h, dpr } = this.memo;
@@ -158,6 +186,7 @@ export class IndicatorPlot {
     const m = { left: Math.ceil(labelW) + 30, right: 64, top: 8, bottom: 36 };
     const pw = w - m.left - m.right;
     const rh = (h - m.top - m.bottom) / Math.max(rows.length, 1);
+    /** @type {number[]} */
     const vals = [];
     for (const r of rows) for (const v of [r.trHSigma, r.trHSigmaIso]) if (v > 0 && Number.isFinite(v)) vals.push(v);
     if (!vals.length) vals.push(1e-3, 1);
@@ -165,7 +194,9 @@ export class IndicatorPlot {
     let hi = Math.ceil(Math.log10(Math.max(...vals)));
     if (hi - lo < 2) { lo -= 1; hi = Math.max(hi, lo + 2); }
     const p = new Panel(ctx, { x: m.left, y: m.top, w: pw, h: h - m.top - m.bottom }, { xmin: 10 ** lo, xmax: 10 ** hi, ymin: 0, ymax: 1, xlog: true });
+    /** @param {number} v */
     const X = (v) => p.X(v);
+    /** @type {import('../../lib/chart.js').Tick[]} */
     const ticks = [];
     for (let e = lo; e <= hi; e++) {
       ticks.push({ v: 10 ** e, label: pow10Label(e), major: true });

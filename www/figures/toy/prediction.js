@@ -10,6 +10,7 @@
 import { styleOf, drawMarker } from '../../lib/methods.js';
 import { fmt } from '../../lib/format.js';
 import { FONT_SMALL, FONT_BOLD, INK, INK_SOFT, fit, linearYTicks, logTicks, logLabel, Panel } from '../../lib/chart.js';
+import { context2d } from '../../lib/dom.js';
 
 /**
  * @typedef {{ x: number, y: number }} XY
@@ -92,7 +93,11 @@ export function predictionCaption({ ids, names, predictions, state, steps }) {
   return `${head} At iteration ${at}: ${parts.join('; ')}.`;
 }
 
-/** The panels' grid: columns for a width, and each panel's height. */
+/**
+ * The panels' grid: columns for a width, and each panel's height.
+ * @param {number} width
+ * @param {number} count
+ */
 export function predictionGrid(width, count) {
   const cols = Math.max(1, Math.min(4, Math.floor(width / 220), count));
   const rows = Math.max(1, Math.ceil(count / cols));
@@ -103,9 +108,9 @@ export class PredictionPlot {
   /** @param {HTMLCanvasElement} canvas */
   constructor(canvas) {
     this.canvas = canvas;
-    this.ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
-    /** @type {any} */
-    this.memo = {};
+    this.ctx = context2d(canvas);
+    /** @type {import('../../lib/chart.js').FitMemo} */
+    this.memo = { w: 0, h: 0, dpr: 0 };
     this.count = 1;
   }
 

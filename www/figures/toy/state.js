@@ -188,7 +188,8 @@ export function invalidErrors(msg) {
   const field = named ? named[1] : msg.field;
   /** @type {Record<string, unknown>} */
   const perField = { ...(msg.fieldErrors || {}) };
-  if (!Object.keys(perField).length) perField[field || msg.field] = msg.message;
+  // A message that names no setting stays the status line's (no field to mark).
+  if (!Object.keys(perField).length && field !== undefined) perField[field] = msg.message;
   return { field, perField };
 }
 

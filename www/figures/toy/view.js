@@ -30,8 +30,12 @@ function numberField([key, id, label, attrs, control], shown) {
     h('span', { class: 'error', id: `${id}-error`, role: 'alert' }));
 }
 
-/** The figure's cards, in the order of the page's grid. */
+/**
+ * The figure's cards, in the order of the page's grid.
+ * @param {{ controls?: string[] | null, full?: boolean }} [o]
+ */
 export function buildToyFigure({ controls = null, full = true } = {}) {
+  /** @param {string} key */
   const shows = (key) => controls === null || controls.includes(key);
 
   const landscape = h('section', { class: 'card figure', 'aria-labelledby': 'h-landscape' },

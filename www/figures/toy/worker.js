@@ -30,22 +30,49 @@ const VIEW = { min: -1.4, max: 1.6 };
 // At most this many runs per method are sent for drawing (counts and curves cover all runs).
 const MAX_DRAWN = 5000;
 
+/** @type {typeof import('../../pkg/sgd_escape.js') | null} */
 let wasm = null; // the imported module namespace
+/** @type {WebAssembly.Memory | null} */
 let memoryOf = null; // the instance's memory
+/** @type {string | null} */
 let dir = null;
+/** @type {import('../../pkg/sgd_escape.js').ToySimulation | null} */
 let sim = null;
+/** @type {any} */
 let lastGood = null; // config of the live simulation, to rebuild after a wasm trap
+/** @type {string | null} */
 let gridKey = null;
 let loads = 0;
 
+/** The loaded wasm module; a request before `init` loaded it is an error saying so. */
+function loaded() {
+  if (!wasm) throw new Error('wasm not loaded yet (init first)');
+  return wasm;
+}
+
+/** The live simulation; a request that needs one before `configure` is an error saying so. */
+function simulation() {
+  if (!sim) throw new Error('no simulation yet');
+  return sim;
+}
+
+/** @returns {{ state: object, transfer: Transferable[] }} */
 function snapshot() {
+  const sim = simulation();
   const ids = sim.methods();
+  /** @type {Record<string, Float32Array>} */
   const positions = {};
+  /** @type {Record<string, Float32Array>} */
   const curves = {};
+  /** @type {Record<string, number>} */
   const escaped = {};
+  /** @type {Record<string, number>} */
   const diverged = {};
+  /** @type {Record<string, Float32Array>} */
   const meanLoss = {};
+  /** @type {Record<string, Float32Array>} */
   const lossSd = {};
+  /** @type {Transferable[]} */
   const transfer = [];
   for (const id of ids) {
     const view = sim.positions(id);
@@ -70,6 +97,11 @@ function snapshot() {
   };
 }
 
+/**
+ * @param {number} samples
+ * @param {boolean} preview
+ * @returns {number}
+ */
 function gridSize(samples, preview) {
   // Each grid node costs `samples` loss evaluations: keep the grid under ~30 M of them (a
   // preview while a handle is dragged: a sixteenth of that, so the heatmap follows the drag).
@@ -77,26 +109,41 @@ function gridSize(samples, preview) {
   return Math.max(preview ? 48 : 64, Math.min(preview ? 128 : 320, n));
 }
 
-/** The predicted mean loss of every method at iterations 0..=steps (the core's lossPrediction). */
+/**
+ * The predicted mean loss of every method at iterations 0..=steps (the core's lossPrediction).
+ * @param {number} steps
+ * @returns {Record<string, Float64Array>}
+ */
 function predictions(steps) {
+  const sim = simulation();
+  /** @type {Record<string, Float64Array>} */
   const out = {};
   for (const id of sim.methods()) out[id] = Float64Array.from(sim.lossPrediction(id, steps).predicted);
   return out;
 }
 
+/** @returns {Record<string, unknown>} */
 function indicators() {
+  const sim = simulation();
+  /** @type {Record<string, unknown>} */
   const out = {};
-  for (const id of sim.methods()) out[id] = sim.indicator(id);
+  // No point given: the indicators at the sharp minimum.
+  for (const id of sim.methods()) out[id] = sim.indicator(id, undefined, undefined);
   return out;
 }
 
 /**
  * Which fields are invalid on their own? wasm reports the first bad field of a config; to mark
  * every bad control at once, each field is tried alone in a tiny simulation (one run, GD only).
+ * @param {Record<string, unknown>} config
+ * @returns {Record<string, string>}
  */
 function probeFields(config) {
+  const wasm = loaded();
+  /** @type {Record<string, string>} */
   const errors = {};
   for (const [key, value] of Object.entries(config)) {
+    /** @type {Record<string, unknown>} */
     const probe = { methods: ['gd'], runs: 1, [key]: value };
     if (key === 'batchSize') probe.samples = 10000; // batchSize is bounded by samples
     if (key === 'runs') probe.samples = 1; // runs * samples is bounded
@@ -109,13 +156,19 @@ function probeFields(config) {
   return errors;
 }
 
-/** Handles a wasm trap (RuntimeError): the instance is poisoned, so load a new one. */
+/**
+ * Handles a wasm trap (RuntimeError): the instance is poisoned, so load a new one.
+ * @param {unknown} err
+ * @returns {Promise<boolean>}
+ */
 async function recover(err) {
   if (!(err instanceof WebAssembly.RuntimeError) || !lastGood) return false;
   try {
     // A fresh instance after a trap needs a fresh module record (loadBuild's `instance`).
-    ({ wasm, memory: memoryOf } = await loadBuild(dir, loads++));
-    sim = new wasm.ToySimulation(lastGood);
+    if (dir === null) throw new Error('no build directory (init first)');
+    const built = await loadBuild(dir, loads++);
+    ({ wasm, memory: memoryOf } = built);
+    sim = new built.wasm.ToySimulation(lastGood);
     gridKey = null;
     return true;
   } catch (e) {
@@ -124,19 +177,26 @@ async function recover(err) {
   }
 }
 
-const reply = (msg, transfer) => postMessage({ ...msg, memory: memoryBytes(memoryOf) ?? 0 }, transfer || []);
+/**
+ * @param {object} msg
+ * @param {Transferable[]} [transfer]
+ */
+const reply = (msg, transfer) => postMessage({ ...msg, memory: memoryBytes(memoryOf) ?? 0 }, { transfer: transfer || [] });
 
+/** @param {any} msg a request (see the protocol above) */
 async function handle(msg) {
   switch (msg.type) {
     case 'init': {
       dir = msg.dir;
-      const built = await loadOrFatal(dir, undefined, loads++);
+      const built = await loadOrFatal(msg.dir, undefined, loads++);
       if (!built) return;
       ({ wasm, memory: memoryOf } = built);
-      reply({ type: 'ready', methods: wasm.methodInfo(), build: wasm.buildInfo(), presets: wasm.presetList(), defaults: wasm.parsePermalink(''), dir });
+      const w = built.wasm;
+      reply({ type: 'ready', methods: w.methodInfo(), build: w.buildInfo(), presets: w.presetList(), defaults: w.parsePermalink(''), dir });
       return;
     }
     case 'configure': {
+      const wasm = loaded();
       let next;
       try {
         next = new wasm.ToySimulation(msg.config);
@@ -148,6 +208,7 @@ async function handle(msg) {
       sim = next;
       const config = sim.config();
       lastGood = config;
+      /** @type {(import('./grid.js').LossGrid & { prepared: import('./grid.js').PreparedGrid, values: Float32Array, min: number, max: number }) | null} */
       let grid = null;
       // The heatmap depends on the data and the landscape's shape (and the preview's size).
       const n = gridSize(config.samples, !!msg.preview);
@@ -171,7 +232,7 @@ async function handle(msg) {
       if (!sim) { postMessage({ type: 'error', req: msg.req, message: 'no simulation yet' }); return; }
       try {
         // seek: to any iteration, back or ahead, bit for bit the uninterrupted run's positions.
-        if (msg.type === 'step') sim.step(msg.n); else if (msg.type === 'seek') sim.seek(msg.iteration); else sim.reset();
+        if (msg.type === 'step') sim.step(msg.n); else if (msg.type === 'seek') sim.seek(msg.iteration); else sim.reset(undefined); // no seed: keep the current one
       } catch (e) {
         const recovered = await recover(e);
         // After a trap the page gets the fresh simulation's state (iteration 0) with the error.
@@ -193,11 +254,11 @@ async function handle(msg) {
     }
     case 'freshSeed': {
       // A seed from the OS (getrandom), for "New seed": every run stays reproducible from its link.
-      reply({ type: 'seed', req: msg.req, seed: wasm.freshSeed() });
+      reply({ type: 'seed', req: msg.req, seed: loaded().freshSeed() });
       return;
     }
     case 'parseLink': {
-      reply({ type: 'link', req: msg.req, link: wasm.parsePermalink(String(msg.hash)) });
+      reply({ type: 'link', req: msg.req, link: loaded().parsePermalink(String(msg.hash)) });
       return;
     }
     case 'drop': {
