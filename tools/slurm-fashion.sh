@@ -16,7 +16,7 @@
 set -eu
 BIN=${BIN:-target/release/sgd-escape}
 RESULTS=${RESULTS:-results/fashion}
-NETWORK=${NETWORK:-mlp}
+NETWORK=${NETWORK:-cnn}
 DATASET=${DATASET:-paper}
 ITERS=${ITERS:-15000}
 SEEDS=${SEEDS:-"0 1 2 3 4"}

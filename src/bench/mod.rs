@@ -18,7 +18,7 @@
 //! | `cnn-hvp` | one full-batch Hessian-vector product of the CNN (R-operator) |
 //! | `cov60` | C from the 60 minibatch gradients (batch 20) of one shuffled epoch |
 //! | `lanczos20` | the top 20 Hessian eigenpairs by Lanczos (50 Hessian-vector products) |
-//! | `stage2-<method>` | one stage-2 iteration of that method (averaged over 10, its refresh period) |
+//! | `stage2-<method>` | ten stage-2 iterations of that method (its slow refresh period, so every op does the same work) |
 //! | `peak` | [`peak::mul_add_chains`], the machine's f32 multiply-add limit |
 
 pub mod peak;

@@ -39,22 +39,8 @@ pub(crate) fn setting_arg(s: &'static Setting, flag: &'static str) -> Arg {
 }
 
 /// `command` with a flag for every setting of `figure` that has one.
-pub(crate) fn with_setting_flags(command: Command, figure: Figure) -> Command {
-    with_setting_flags_except(command, figure, &[])
-}
-
-/// `command` with a flag for every setting of `figure` that has one, but the settings keyed
-/// in `except` (`sweep` takes the toy's flags but `--methods`, which the sweep decides).
-pub(crate) fn with_setting_flags_except(
-    mut command: Command,
-    figure: Figure,
-    except: &[&str],
-) -> Command {
-    for s in figure
-        .settings()
-        .iter()
-        .filter(|s| !except.contains(&s.key))
-    {
+pub(crate) fn with_setting_flags(mut command: Command, figure: Figure) -> Command {
+    for s in figure.settings() {
         if let Some(flag) = s.cli {
             command = command.arg(setting_arg(s, flag));
         }

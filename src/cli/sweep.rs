@@ -1,9 +1,10 @@
 //! `sgd-escape sweep`: the escape fraction against the indicator while one setting varies
 //! (see [`crate::sweep`]). The toy's settings are flags generated from the schema (all but
-//! `--methods`: each sweep decides its dynamics), so they read, default and fail as `toy`'s;
-//! the sweep's own flags are [`SweepOnly`]. Bad flags are errors naming the flag (exit code 2).
+//! `--methods`: each sweep decides its dynamics), so they read, default and fail as `toy`'s,
+//! with the help text of the sweep's schema where it words one its own way; the sweep's own
+//! flags are [`SweepOnly`]. Bad flags are errors naming the flag (exit code 2).
 
-use super::flags::{flag_error, setting_fields, with_setting_flags_except};
+use super::flags::{flag_error, setting_arg, setting_fields};
 use super::toy::parse_toy_format;
 use super::{matches, usage_error, write_plot, CliError, Format};
 use crate::config::{ConfigError, ToyConfig};
@@ -44,8 +45,16 @@ struct SweepOnly {
 pub(crate) fn command() -> Command {
     // (The about line after the derive's, which would take the struct's doc comment.)
     // (The sweep's own flags first in `--help`, `--vary` at the top.)
-    let command = SweepOnly::augment_args(Command::new("sweep"));
-    with_setting_flags_except(command, Figure::Toy, &["methods"]).about(
+    let mut command = SweepOnly::augment_args(Command::new("sweep"));
+    // The toy's settings, in the sweep's words where it has its own (`--runs` per point,
+    // `--noise-trace` of the swept noise): same flag, range and default.
+    for s in Figure::Toy.settings().iter().filter(|s| s.key != "methods") {
+        if let Some(flag) = s.cli {
+            let worded = Figure::Sweep.settings().iter().find(|w| w.key == s.key);
+            command = command.arg(setting_arg(worded.unwrap_or(s), flag));
+        }
+    }
+    command.about(
         "Escape fraction against the indicator Tr(H Sigma) while one setting varies \
          (the 2-D two-basin experiment; docs/cli.md)",
     )
@@ -306,6 +315,17 @@ mod tests {
             (5.0, 10.0, 3.0)
         );
         assert_eq!(c.format, Format::Table);
+    }
+
+    #[test]
+    fn help_words_the_shared_settings_as_the_sweep_schema_does() {
+        let help = command().render_long_help().to_string();
+        for key in ["runs", "noiseTrace", "iterations"] {
+            let worded = Figure::Sweep.settings().iter().find(|s| s.key == key);
+            let text = worded.unwrap().help;
+            assert!(help.contains(text), "{key}: {text:?} missing from\n{help}");
+        }
+        assert!(!help.contains("--methods"));
     }
 
     #[test]

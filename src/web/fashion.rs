@@ -175,7 +175,7 @@ impl FashionExperiment {
     }
 
     /// The stage-2 iteration at which a method's run diverged (non-finite loss, gradient or
-    /// weights), or null while it has not. A diverged run is frozen at its last finite weights,
+    /// weights), or `undefined` while it has not. A diverged run is frozen at its last finite weights,
     /// its last record is taken there, and `step` leaves it alone (its iteration stops).
     #[wasm_bindgen(js_name = divergedAt)]
     pub fn diverged_at(&self, method_id: JsValue) -> Result<Option<f64>, JsError> {
