@@ -146,11 +146,18 @@ const targets = [
   ['2-D ensemble, 10,000 runs: wasm >= 0.7x native', W['toy-10000'].wasmSimdOverNative, 0.7],
   ['2-D ensemble, 100 runs: wasm >= 5x NumPy', W['toy-100'].wasmSimdOverNumpy, 5],
   ['2-D ensemble, 10,000 runs: wasm >= 5x NumPy', W['toy-10000'].wasmSimdOverNumpy, 5],
-  ['Figure 2 protocol in Chromium: about a second (<= 1.5 s)', fig2Seconds == null ? null : 1.5 / fig2Seconds, 1],
+  // Targets on a time or a size hold when limit / measured >= 1; they show the measured time or
+  // size itself and the limit (`measured`, `needs`) rather than that ratio.
+  ['Figure 2 protocol in Chromium: about a second (<= 1.5 s)', fig2Seconds == null ? null : 1.5 / fig2Seconds, 1,
+    fig2Seconds == null ? null : `${fig2Seconds.toFixed(2)} s`, '<= 1.5 s'],
   ['2 Web Workers >= 1.6x one worker', browser.workers?.speedup ?? null, 1.6],
-  ['SIMD wasm <= 250 KB gzipped', 250 * 1024 / sizes['wasm-simd'].gzipBytes, 1],
-  ['scalar wasm <= 250 KB gzipped', 250 * 1024 / sizes['wasm-scalar'].gzipBytes, 1],
-].map(([name, value, min]) => ({ name, value, min, holds: value != null && value >= min }));
+  ['SIMD wasm <= 250 KB gzipped', 250 * 1024 / sizes['wasm-simd'].gzipBytes, 1,
+    `${(sizes['wasm-simd'].gzipBytes / 1024).toFixed(0)} KB`, '<= 250 KB'],
+  ['scalar wasm <= 250 KB gzipped', 250 * 1024 / sizes['wasm-scalar'].gzipBytes, 1,
+    `${(sizes['wasm-scalar'].gzipBytes / 1024).toFixed(0)} KB`, '<= 250 KB'],
+].map(([name, value, min, measured, needs]) => ({
+  name, value, min, holds: value != null && value >= min, measured: measured ?? null, needs: needs ?? null,
+}));
 
 const results = {
   date: started.toISOString(),
@@ -193,6 +200,6 @@ if (browser.workers) console.log(`Web Workers, 2-D ensemble: 1 worker ${ms(brows
 for (const [k, s] of Object.entries(sizes)) console.log(`${k}: ${s.bytes} bytes, ${s.gzipBytes} gzipped`);
 if (engines.numpy) console.log(`NumPy reference checked against Rust: ${engines.numpy.checksOk ? 'ok' : 'FAILED'} (${Object.keys(engines.numpy.checks).length} checks)`);
 console.log('\ntargets (issues 4 and 10, section 2):');
-for (const t of targets) console.log(`  ${t.holds ? 'holds' : 'MISSED'}  ${t.name}: ${fmt(t.value)} (needs >= ${t.min})`);
+for (const t of targets) console.log(`  ${t.holds ? 'holds' : 'MISSED'}  ${t.name}: ${t.measured ?? fmt(t.value)} (needs ${t.needs ?? `>= ${t.min}`})`);
 console.log(`\nwrote ${path.relative(ROOT, out)}`);
 if (engines.numpy && !engines.numpy.checksOk) process.exitCode = 1;
