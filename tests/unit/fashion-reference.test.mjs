@@ -33,9 +33,12 @@ test('referenceSentence names the network, seeds, iteration and test images, and
   assert.match(s, /GLD dynamic .* test accuracy: \+0\.79 points .*: cannot tell/);
   assert.equal((s.match(/cannot tell/g) ?? []).length, 3);
   assert.doesNotMatch(s, /GLD leading/, 'no GLD leading entry in this group: no GLD leading claim');
-  const lead = { id: 'gld-leading', diffVsGd: diff(0.0125, 0.0012, 0.0239) };
+  const lead = {
+    id: 'gld-leading', diffVsGd: diff(0.0125, 0.0012, 0.0239), vsGldDynamic: { testAccuracy: diff(0.0114, 0.0036, 0.0192) },
+  };
   const withLead = referenceSentence([{ ...group('cnn', sgd), summary: [{ id: 'gd' }, sgd, lead] }], 'cnn');
   assert.match(withLead ?? '', /GLD leading − GD, test accuracy: \+1\.25 points \[95% interval \+0\.12, \+2\.39\]: higher/);
+  assert.match(withLead ?? '', /GLD leading − GLD dynamic, test accuracy: \+1\.14 points \[95% interval \+0\.36, \+1\.92\]: higher/);
   // No group for the network, or nothing to quote: no sentence.
   assert.equal(referenceSentence([group('cnn', sgd)], 'mlp'), null);
   assert.equal(referenceSentence([group('mlp', { id: 'sgd' })], 'mlp'), null);

@@ -43,6 +43,10 @@ export const CLAIMS = [
     method: 'sgd', name: 'SGD', against: 'GLD dynamic (isotropic, same trace)', what: 'test accuracy',
     pick: (m) => m.vsGldDynamic?.testAccuracy, scale: 100, unit: ' points', digits: 2,
   },
+  {
+    method: 'gld-leading', name: 'GLD leading', against: 'GLD dynamic', what: 'test accuracy',
+    pick: (m) => m.vsGldDynamic?.testAccuracy, scale: 100, unit: ' points', digits: 2,
+  },
 ];
 
 /**
