@@ -147,8 +147,16 @@ pub fn dots(row: &[f32], xs: &[&[f32]], out: &mut [f32]) {
     }
 }
 
-/// `out[s * stride + j] = dot(xs[s], row j of w)` in register tiles of 2 rows x up to 4
-/// samples: 8 accumulators, 6 loads per 8 fused multiply-adds.
+/// `out[s * stride + j] = dot(xs[s], row j of w)` for up to 8 inputs, in register tiles of 3
+/// rows x up to 4 samples: 12 accumulators (the 16 registers hold them, the 3 row chunks and
+/// one input chunk), 7 loads per 12 fused multiply-adds. Each output is still one 8-lane
+/// accumulator summed over the chunks in order and reduced by [`hsum`], whatever the tiling,
+/// so the results are those of [`dot`]'s single-register path, bit for bit.
+///
+/// Measured (mlp-grad, docs/speed.md): the former 2 x 4 tiles kept 8 accumulators, exactly
+/// the fused multiply-adds in flight that 2 ports of 4-cycle latency need, so any stall idled
+/// the ports; the row tiles go over every group of 4 samples before moving on, so a block of
+/// 8 samples reads each weight row once from L2.
 #[target_feature(enable = "avx2,fma")]
 pub fn dots_rows(w: &[f32], xs: &[&[f32]], out: &mut [f32], stride: usize) {
     let Some(first) = xs.first() else { return };
@@ -159,18 +167,24 @@ pub fn dots_rows(w: &[f32], xs: &[&[f32]], out: &mut [f32], stride: usize) {
     let n_rows = w.len() / n;
     let mut j = 0;
     while j < n_rows {
-        let r = (n_rows - j).min(2);
-        let rows: [&[f32]; 2] = [&w[j * n..(j + 1) * n], &w[(j + r - 1) * n..(j + r) * n]];
-        let out = &mut out[j..];
-        match (r, xs.len()) {
-            (2, 4) => tile::<2, 4>(&rows, xs, out, stride),
-            (2, 3) => tile::<2, 3>(&rows, xs, out, stride),
-            (2, 2) => tile::<2, 2>(&rows, xs, out, stride),
-            (2, _) => tile::<2, 1>(&rows, xs, out, stride),
-            (_, 4) => tile::<1, 4>(&rows, xs, out, stride),
-            (_, 3) => tile::<1, 3>(&rows, xs, out, stride),
-            (_, 2) => tile::<1, 2>(&rows, xs, out, stride),
-            _ => tile::<1, 1>(&rows, xs, out, stride),
+        let r = (n_rows - j).min(3);
+        let rows: [&[f32]; 3] = core::array::from_fn(|k| &w[(j + k.min(r - 1)) * n..][..n]);
+        for (g, group) in xs.chunks(4).enumerate() {
+            let out = &mut out[g * 4 * stride + j..];
+            match (r, group.len()) {
+                (3, 4) => tile::<3, 4>(&rows, group, out, stride),
+                (3, 3) => tile::<3, 3>(&rows, group, out, stride),
+                (3, 2) => tile::<3, 2>(&rows, group, out, stride),
+                (3, _) => tile::<3, 1>(&rows, group, out, stride),
+                (2, 4) => tile::<2, 4>(&rows, group, out, stride),
+                (2, 3) => tile::<2, 3>(&rows, group, out, stride),
+                (2, 2) => tile::<2, 2>(&rows, group, out, stride),
+                (2, _) => tile::<2, 1>(&rows, group, out, stride),
+                (_, 4) => tile::<1, 4>(&rows, group, out, stride),
+                (_, 3) => tile::<1, 3>(&rows, group, out, stride),
+                (_, 2) => tile::<1, 2>(&rows, group, out, stride),
+                _ => tile::<1, 1>(&rows, group, out, stride),
+            }
         }
         j += r;
     }
@@ -234,52 +248,65 @@ pub fn axpy_multi(alphas: &[f32], xs: &[&[f32]], y: &mut [f32]) {
     }
 }
 
-/// For every row j of `y`: `row j += alphas[s * stride + j] xs[s]` for s in order, two rows
-/// per pass (2 loads and 2 stores of `y` and S input loads per 2 S fused multiply-adds); a row
-/// whose coefficients are all zero is skipped.
+/// For every row j of `y`: `row j += alphas[s * stride + j] xs[s]` for s in order (up to 8
+/// inputs), two rows per pass (2 loads and 2 stores of `y` and S input loads per 2 S fused
+/// multiply-adds); the terms of a group of 4 inputs whose coefficients for a row are all zero
+/// are skipped. A pair of rows takes every group before the next pair, so a block of 8
+/// samples streams the gradient (44 KB for 784-14, which with the weights overflows L1)
+/// through the cache once instead of twice; each element still gets its terms in sample
+/// order, one fused multiply-add each, as that many [`axpy`] calls.
 #[target_feature(enable = "avx2,fma")]
 pub fn axpy_rows(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32]) {
-    match xs.len() {
-        4 => axpy_rows_n::<4>(alphas, stride, xs, y),
-        3 => axpy_rows_n::<3>(alphas, stride, xs, y),
-        2 => axpy_rows_n::<2>(alphas, stride, xs, y),
-        1 => axpy_rows_n::<1>(alphas, stride, xs, y),
-        _ => {}
-    }
-}
-
-#[inline]
-#[target_feature(enable = "avx2,fma")]
-fn axpy_rows_n<const S: usize>(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32]) {
-    let n = xs[0].len();
+    let Some(first) = xs.first() else { return };
+    let n = first.len();
     if n == 0 {
         return;
     }
     let n_rows = y.len() / n;
-    let coef = |j: usize| -> [f32; S] { core::array::from_fn(|s| alphas[s * stride + j]) };
-    let live = |a: &[f32; S]| a.iter().any(|&v| v != 0.0);
     let mut j = 0;
     while j < n_rows {
-        let a0 = coef(j);
-        if j + 1 < n_rows {
-            let a1 = coef(j + 1);
-            let rows = &mut y[j * n..(j + 2) * n];
-            match (live(&a0), live(&a1)) {
-                (true, true) => {
-                    let (r0, r1) = rows.split_at_mut(n);
-                    rows_n::<2, S>(&[&a0[..], &a1[..]], xs, &mut [r0, r1]);
-                }
-                (true, false) => rows_n::<1, S>(&[&a0[..]], xs, &mut [&mut rows[..n]]),
-                (false, true) => rows_n::<1, S>(&[&a1[..]], xs, &mut [&mut rows[n..]]),
-                (false, false) => {}
+        let r = (n_rows - j).min(2);
+        for (g, group) in xs.chunks(4).enumerate() {
+            let a = &alphas[g * 4 * stride..];
+            let rows = &mut y[j * n..(j + r) * n];
+            match group.len() {
+                4 => axpy_pair::<4>(a, stride, group, rows, j, n),
+                3 => axpy_pair::<3>(a, stride, group, rows, j, n),
+                2 => axpy_pair::<2>(a, stride, group, rows, j, n),
+                _ => axpy_pair::<1>(a, stride, group, rows, j, n),
             }
-            j += 2;
-        } else {
-            if live(&a0) {
-                rows_n::<1, S>(&[&a0[..]], xs, &mut [&mut y[j * n..(j + 1) * n]]);
-            }
-            j += 1;
         }
+        j += r;
+    }
+}
+
+/// Rows j (and j + 1 when `rows` holds two) of [`axpy_rows`] for one group of S inputs.
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+fn axpy_pair<const S: usize>(
+    alphas: &[f32],
+    stride: usize,
+    xs: &[&[f32]],
+    rows: &mut [f32],
+    j: usize,
+    n: usize,
+) {
+    let coef = |j: usize| -> [f32; S] { core::array::from_fn(|s| alphas[s * stride + j]) };
+    let live = |a: &[f32; S]| a.iter().any(|&v| v != 0.0);
+    let a0 = coef(j);
+    if rows.len() == 2 * n {
+        let a1 = coef(j + 1);
+        match (live(&a0), live(&a1)) {
+            (true, true) => {
+                let (r0, r1) = rows.split_at_mut(n);
+                rows_n::<2, S>(&[&a0[..], &a1[..]], xs, &mut [r0, r1]);
+            }
+            (true, false) => rows_n::<1, S>(&[&a0[..]], xs, &mut [&mut rows[..n]]),
+            (false, true) => rows_n::<1, S>(&[&a1[..]], xs, &mut [&mut rows[n..]]),
+            (false, false) => {}
+        }
+    } else if live(&a0) {
+        rows_n::<1, S>(&[&a0[..]], xs, &mut [rows]);
     }
 }
 

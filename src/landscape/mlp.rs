@@ -36,7 +36,7 @@
 //! run-time choice may be the fused (AVX2 + FMA, NEON) kernels instead, which round
 //! differently (see [`crate::kernels`]).
 
-use crate::kernels::{affine_t, axpy, axpy_rows, dot, dots_rows, relu_mask, BLOCK};
+use crate::kernels::{affine_t, axpy, axpy_rows, dot, dots_rows, relu_mask, ROWS_BLOCK};
 use crate::landscape::network::{
     check_lengths, cross_entropy, r_softmax, softmax, Architecture, Batch, Pass,
 };
@@ -126,10 +126,10 @@ impl MlpWorkspace {
             (&mut self.wt, mlp.params),
             (&mut self.vt, mlp.params),
             (&mut self.acc, mlp.params),
-            (&mut self.act, BLOCK * mlp.units),
-            (&mut self.ract, BLOCK * mlp.units),
-            (&mut self.delta, BLOCK * mlp.units),
-            (&mut self.rdelta, BLOCK * mlp.units),
+            (&mut self.act, ROWS_BLOCK * mlp.units),
+            (&mut self.ract, ROWS_BLOCK * mlp.units),
+            (&mut self.delta, ROWS_BLOCK * mlp.units),
+            (&mut self.rdelta, ROWS_BLOCK * mlp.units),
         ] {
             if buf.len() < len {
                 buf.resize(len, 0.0);
@@ -523,9 +523,9 @@ impl Architecture for Mlp {
         let n = batch.len();
         let mut k = 0;
         while k < n {
-            let count = (n - k).min(BLOCK);
-            let mut xs: [&[f32]; BLOCK] = [&[]; BLOCK];
-            let mut ys = [0usize; BLOCK];
+            let count = (n - k).min(ROWS_BLOCK);
+            let mut xs: [&[f32]; ROWS_BLOCK] = [&[]; ROWS_BLOCK];
+            let mut ys = [0usize; ROWS_BLOCK];
             for s in 0..count {
                 (xs[s], ys[s]) = batch.sample(k + s);
             }
