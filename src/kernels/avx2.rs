@@ -21,7 +21,7 @@ static MASKS: [i32; 16] = [-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 
 /// The mask of the first `k` lanes (k < 8).
 #[inline]
 #[target_feature(enable = "avx2,fma")]
-fn mask(k: usize) -> __m256i {
+pub(super) fn mask(k: usize) -> __m256i {
     debug_assert!(k < W);
     // SAFETY: 8 - k + 8 <= 16 entries.
     unsafe { _mm256_loadu_si256(MASKS.as_ptr().add(W - k) as *const __m256i) }
@@ -30,7 +30,7 @@ fn mask(k: usize) -> __m256i {
 /// The sum of the 8 lanes.
 #[inline]
 #[target_feature(enable = "avx2,fma")]
-fn hsum(v: __m256) -> f32 {
+pub(super) fn hsum(v: __m256) -> f32 {
     let s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
     let s = _mm_add_ps(s, _mm_movehl_ps(s, s));
     let s = _mm_add_ss(s, _mm_movehdup_ps(s));
@@ -159,6 +159,23 @@ pub fn dots(row: &[f32], xs: &[&[f32]], out: &mut [f32]) {
 /// 8 samples reads each weight row once from L2.
 #[target_feature(enable = "avx2,fma")]
 pub fn dots_rows(w: &[f32], xs: &[&[f32]], out: &mut [f32], stride: usize) {
+    if wide() {
+        // SAFETY: the CPU has AVX-512F (checked), AVX2 and FMA (this function's contract).
+        return unsafe { super::avx512::dots_rows(w, xs, out, stride) };
+    }
+    dots_rows_ymm(w, xs, out, stride)
+}
+
+/// Whether the first-layer kernels may use their AVX-512 versions (bit for bit the same
+/// results; see `avx512.rs`).
+#[inline]
+fn wide() -> bool {
+    std::is_x86_feature_detected!("avx512f")
+}
+
+/// [`dots_rows`] in AVX2 registers only.
+#[target_feature(enable = "avx2,fma")]
+pub(super) fn dots_rows_ymm(w: &[f32], xs: &[&[f32]], out: &mut [f32], stride: usize) {
     let Some(first) = xs.first() else { return };
     let n = first.len();
     if n == 0 {
@@ -257,6 +274,16 @@ pub fn axpy_multi(alphas: &[f32], xs: &[&[f32]], y: &mut [f32]) {
 /// order, one fused multiply-add each, as that many [`axpy`] calls.
 #[target_feature(enable = "avx2,fma")]
 pub fn axpy_rows(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32]) {
+    if wide() {
+        // SAFETY: the CPU has AVX-512F (checked), AVX2 and FMA (this function's contract).
+        return unsafe { super::avx512::axpy_rows(alphas, stride, xs, y) };
+    }
+    axpy_rows_ymm(alphas, stride, xs, y)
+}
+
+/// [`axpy_rows`] in AVX2 registers only.
+#[target_feature(enable = "avx2,fma")]
+pub(super) fn axpy_rows_ymm(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32]) {
     let Some(first) = xs.first() else { return };
     let n = first.len();
     if n == 0 {

@@ -60,6 +60,9 @@ use portable as active;
 #[cfg(target_arch = "x86_64")]
 mod avx2;
 
+#[cfg(target_arch = "x86_64")]
+mod avx512;
+
 #[cfg(target_arch = "aarch64")]
 mod neon;
 
