@@ -515,3 +515,185 @@ fn conv_block<const C: usize, const V: usize>(
         }
     }
 }
+
+/// `out[i] = libm::expf(z[i] - shift)`, bit for bit: libm's expf (FreeBSD's e_expf.c) on 8
+/// lanes, its operations in its order (no fused multiply-add: each product and sum rounded as
+/// there), for every argument with 2^-14 < |x| < 87.34 (k = round(x / ln 2) within the normal
+/// exponents) or |x| <= 2^-14 (`1 + x`); any other lane (overflow, underflow, NaN) is
+/// recomputed by libm itself. Measured (mlp-grad, docs/speed.md): the 20 scalar expf calls of
+/// a sample's cross-entropy and softmax took 14% of the MLP's full-batch gradient once the
+/// first layer ran on AVX-512.
+#[target_feature(enable = "avx2,fma")]
+pub fn exp_sub(z: &[f32], shift: f32, out: &mut [f32]) {
+    let n = out.len();
+    let z = &z[..n];
+    let s = _mm256_set1_ps(shift);
+    let mut i = 0;
+    while i < n {
+        let k = (n - i).min(W);
+        let mut buf = [0.0f32; W];
+        buf[..k].copy_from_slice(&z[i..i + k]);
+        // SAFETY: buf holds 8 floats.
+        let x = _mm256_sub_ps(unsafe { _mm256_loadu_ps(buf.as_ptr()) }, s);
+        let (y, bad) = expf8(x);
+        // SAFETY: buf holds 8 floats.
+        unsafe { _mm256_storeu_ps(buf.as_mut_ptr(), y) };
+        for l in 0..k {
+            out[i + l] = if bad >> l & 1 != 0 {
+                libm::expf(z[i + l] - shift)
+            } else {
+                buf[l]
+            };
+        }
+        i += k;
+    }
+}
+
+/// libm's expf on 8 lanes (see [`exp_sub`]), and the bit mask of the lanes it does not cover.
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+fn expf8(x: __m256) -> (__m256, i32) {
+    // libm's constants, as written there.
+    const LN2_HI: f32 = 6.9314575195e-01; // 0x3f317200
+    const LN2_LO: f32 = 1.4286067653e-06; // 0x35bfbe8e
+    const INV_LN2: f32 = 1.4426950216e+00; // 0x3fb8aa3b
+    const P1: f32 = 1.6666625440e-1; // 0xaaaa8f.0p-26
+    const P2: f32 = -2.7667332906e-3; // -0xb55215.0p-32
+    let bits = _mm256_castps_si256(x);
+    let hx = _mm256_and_si256(bits, _mm256_set1_epi32(0x7fff_ffff));
+    let negative = _mm256_srai_epi32::<31>(bits); // all ones where the sign bit is set
+    let above = |t: i32| _mm256_cmpgt_epi32(hx, _mm256_set1_epi32(t));
+    // libm's special cases (|x| >= 87.33655, NaN): left to libm.
+    let bad = above(0x42ae_ac4f);
+    // |x| > 1.5 ln 2: k = (INV_LN2 x + (0.5 or -0.5)) as i32; 0.5 ln 2 < |x| <= 1.5 ln 2:
+    // k = 1 - 2 sign; otherwise k = 0.
+    let half = _mm256_blendv_ps(
+        _mm256_set1_ps(0.5),
+        _mm256_set1_ps(-0.5),
+        _mm256_castsi256_ps(negative),
+    );
+    let k_far = _mm256_cvttps_epi32(_mm256_add_ps(
+        _mm256_mul_ps(_mm256_set1_ps(INV_LN2), x),
+        half,
+    ));
+    let k_near = _mm256_or_si256(negative, _mm256_set1_epi32(1)); // 1 or -1
+    let k = _mm256_blendv_epi8(
+        _mm256_and_si256(above(0x3eb1_7218), k_near),
+        k_far,
+        above(0x3f85_1592),
+    );
+    // k = 0 gives hi = x - 0 = x, lo = 0, x - lo = x: libm's k = 0 branch, bit for bit.
+    let kf = _mm256_cvtepi32_ps(k);
+    let hi = _mm256_sub_ps(x, _mm256_mul_ps(kf, _mm256_set1_ps(LN2_HI)));
+    let lo = _mm256_mul_ps(kf, _mm256_set1_ps(LN2_LO));
+    let r = _mm256_sub_ps(hi, lo);
+    let rr = _mm256_mul_ps(r, r);
+    let c = _mm256_sub_ps(
+        r,
+        _mm256_mul_ps(
+            rr,
+            _mm256_add_ps(_mm256_set1_ps(P1), _mm256_mul_ps(rr, _mm256_set1_ps(P2))),
+        ),
+    );
+    let q = _mm256_div_ps(_mm256_mul_ps(r, c), _mm256_sub_ps(_mm256_set1_ps(2.0), c));
+    let y = _mm256_add_ps(_mm256_set1_ps(1.0), _mm256_add_ps(_mm256_sub_ps(q, lo), hi));
+    // scalbnf(y, k) for |k| <= 126: y * 2^k (k = 0: y * 1 = y).
+    let scale = _mm256_castsi256_ps(_mm256_slli_epi32::<23>(_mm256_add_epi32(
+        k,
+        _mm256_set1_epi32(127),
+    )));
+    let y = _mm256_mul_ps(y, scale);
+    // |x| <= 2^-14: 1 + x.
+    let tiny = _mm256_cmpgt_epi32(_mm256_set1_epi32(0x3900_0001), hx);
+    let y = _mm256_blendv_ps(
+        y,
+        _mm256_add_ps(_mm256_set1_ps(1.0), x),
+        _mm256_castsi256_ps(tiny),
+    );
+    (y, _mm256_movemask_ps(_mm256_castsi256_ps(bad)))
+}
+
+#[cfg(test)]
+mod tests {
+    fn have() -> bool {
+        std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
+    }
+
+    /// Shifts tried (the subtraction in the kernel is exercised too).
+    const SHIFTS: [f32; 3] = [0.0, 1.75, -3.5e-5];
+
+    /// [`super::exp_sub`] against libm on the bit patterns `start, start + step, ...` below
+    /// `end`, minus each shift.
+    fn exp_sub_matches_libm_on(start: u64, end: u64, step: u64, shifts: &[f32]) {
+        let chunk = step << 20;
+        for from in (start..end).step_by(chunk as usize) {
+            let to = end.min(from + chunk);
+            let z: Vec<f32> = (from..to)
+                .step_by(step as usize)
+                .map(|b| f32::from_bits(b as u32))
+                .collect();
+            exp_sub_matches_libm_at(&z, shifts);
+        }
+    }
+
+    fn exp_sub_matches_libm_at(z: &[f32], shifts: &[f32]) {
+        for &shift in shifts {
+            let mut got = vec![0.0f32; z.len()];
+            // SAFETY: checked by have().
+            unsafe { super::exp_sub(z, shift, &mut got) };
+            for (&v, &g) in z.iter().zip(&got) {
+                let want = libm::expf(v - shift);
+                assert!(
+                    g.to_bits() == want.to_bits() || (g.is_nan() && want.is_nan()),
+                    "expf({v:e} - {shift}) = {want:e} ({:#x}), got {g:e} ({:#x})",
+                    want.to_bits(),
+                    g.to_bits()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn exp_sub_is_libm_expf_bit_for_bit() {
+        if !have() {
+            return;
+        }
+        // Every 257th bit pattern (both signs, NaNs and infinities included), then densely
+        // around the branch points of libm's expf (2^-14, 0.5 ln 2, 1.5 ln 2, 87.33, 88.72,
+        // 103.97) and the arguments of the softmaxes (-110..0).
+        exp_sub_matches_libm_on(0, 1 << 32, 257, &SHIFTS);
+        for t in [
+            0x3900_0000u64,
+            0x3eb1_7218,
+            0x3f85_1592,
+            0x42ae_ac50,
+            0x42b1_7218,
+            0x42cf_f1b5,
+        ] {
+            for sign in [0, 1u64 << 31] {
+                exp_sub_matches_libm_on((t | sign) - 4096, (t | sign) + 4096, 1, &SHIFTS);
+            }
+        }
+        let (lo, hi) = ((-110.0f32).to_bits() as u64, (-0.0f32).to_bits() as u64);
+        exp_sub_matches_libm_on(hi, lo, 61, &SHIFTS);
+        // Lengths 0..20 (the 8-lane chunks and their tails).
+        for n in 0..20 {
+            let z: Vec<f32> = (0..n).map(|i| i as f32 * 0.37 - 3.0).collect();
+            let mut got = vec![0.0f32; n];
+            // SAFETY: checked by have().
+            unsafe { super::exp_sub(&z, 0.25, &mut got) };
+            for (&v, &g) in z.iter().zip(&got) {
+                assert_eq!(g.to_bits(), libm::expf(v - 0.25).to_bits(), "n = {n}");
+            }
+        }
+    }
+
+    /// Every f32 argument (about a minute): `cargo test --release --lib exp_sub_every -- --ignored`.
+    #[test]
+    #[ignore]
+    fn exp_sub_every_argument_is_libm_expf() {
+        if have() {
+            exp_sub_matches_libm_on(0, 1 << 32, 1, &[0.0]);
+        }
+    }
+}

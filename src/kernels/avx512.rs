@@ -276,6 +276,29 @@ unsafe fn rows_n<const R: usize, const S: usize>(
     let mut i = 0;
     // SAFETY: accesses at i..i + 16 <= body <= n, then masked to n.
     unsafe {
+        // H chunks per pass: H R independent chains of S dependent fused multiply-adds, so
+        // that every step over s has 8 independent ones (2 ports x 4 cycles of latency).
+        const H: usize = 4;
+        while i + H * L <= body {
+            let mut u: [[__m512; H]; R] = core::array::from_fn(|r| {
+                core::array::from_fn(|h| _mm512_loadu_ps(ys[r].add(i + h * L)))
+            });
+            for s in 0..S {
+                let x: [__m512; H] =
+                    core::array::from_fn(|h| _mm512_loadu_ps(xp[s].add(i + h * L)));
+                for r in 0..R {
+                    for h in 0..H {
+                        u[r][h] = _mm512_fmadd_ps(va[r][s], x[h], u[r][h]);
+                    }
+                }
+            }
+            for r in 0..R {
+                for h in 0..H {
+                    _mm512_storeu_ps(ys[r].add(i + h * L), u[r][h]);
+                }
+            }
+            i += H * L;
+        }
         while i < body {
             let mut u: [__m512; R] = core::array::from_fn(|r| _mm512_loadu_ps(ys[r].add(i)));
             for s in 0..S {

@@ -275,6 +275,19 @@ pub fn axpy_rows(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32]) {
     }
 }
 
+/// `out[i] = libm::expf(z[i] - shift)` (`z` and `out` of the same length), bit for bit in
+/// every implementation: the exponentials of a softmax. The fast x86-64 kernels compute 8 at a
+/// time with libm's own operations (see `avx2.rs`); every other build calls libm.
+#[inline]
+pub fn exp_sub(z: &[f32], shift: f32, out: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    if fast() {
+        // SAFETY: FAST is only stored after AVX2 and FMA were detected on this CPU.
+        return unsafe { avx2::exp_sub(z, shift, out) };
+    }
+    portable::exp_sub(z, shift, out)
+}
+
 /// Zeroes `g` wherever `a <= 0` (multiplies by ReLU'(z); `a` and `g` of the same length).
 #[inline]
 pub fn relu_mask(a: &[f32], g: &mut [f32]) {

@@ -36,7 +36,9 @@
 //! run-time choice may be the fused (AVX2 + FMA, NEON) kernels instead, which round
 //! differently (see [`crate::kernels`]).
 
-use crate::kernels::{affine_t, axpy, axpy_rows, dot, dots_rows, relu_mask, ROWS_BLOCK};
+use crate::kernels::{
+    affine_t, axpy, axpy_multi, axpy_rows, dot, dots_rows, relu_mask, BLOCK, ROWS_BLOCK,
+};
 use crate::landscape::network::{
     check_lengths, cross_entropy, r_softmax, softmax, Architecture, Batch, Pass,
 };
@@ -321,17 +323,18 @@ impl Mlp {
                 continue; // the first layer's weight gradient is the caller's (block) job
             }
             let a_in = &act[self.layers[l - 1].units()];
-            for (grow, &dj) in gw.chunks_exact_mut(layer.inputs).zip(delta) {
-                if dj != 0.0 {
-                    axpy(dj, a_in, grow);
-                }
-            }
+            // Row j of the weight gradient += d_j a_in, skipped where d_j = 0: one call for
+            // all rows (these layers are small, so calls, not arithmetic, were their cost).
+            axpy_rows(delta, 0, &[a_in], gw);
             let prev = self.layers[l - 1].units();
             let d_in = &mut dbefore[prev.clone()];
             d_in.fill(0.0);
-            let w = wt[layer.weights()].chunks_exact(layer.inputs);
-            for (wrow, &dj) in w.zip(delta) {
-                axpy(dj, wrow, d_in);
+            // d_in = sum over j in order of d_j (row j of W^T), BLOCK rows per call.
+            let w = &wt[layer.weights()];
+            for (ds, ws) in delta.chunks(BLOCK).zip(w.chunks(BLOCK * layer.inputs)) {
+                let rows: [&[f32]; BLOCK] =
+                    std::array::from_fn(|k| ws.chunks_exact(layer.inputs).nth(k).unwrap_or(&[]));
+                axpy_multi(ds, &rows[..ds.len()], d_in);
             }
             relu_mask(&act[prev], d_in);
         }
