@@ -528,22 +528,35 @@ pub fn exp_sub(z: &[f32], shift: f32, out: &mut [f32]) {
     let n = out.len();
     let z = &z[..n];
     let s = _mm256_set1_ps(shift);
+    let (zp, op) = (z.as_ptr(), out.as_mut_ptr());
     let mut i = 0;
     while i < n {
         let k = (n - i).min(W);
-        let mut buf = [0.0f32; W];
-        buf[..k].copy_from_slice(&z[i..i + k]);
-        // SAFETY: buf holds 8 floats.
-        let x = _mm256_sub_ps(unsafe { _mm256_loadu_ps(buf.as_ptr()) }, s);
-        let (y, bad) = expf8(x);
-        // SAFETY: buf holds 8 floats.
-        unsafe { _mm256_storeu_ps(buf.as_mut_ptr(), y) };
-        for l in 0..k {
-            out[i + l] = if bad >> l & 1 != 0 {
-                libm::expf(z[i + l] - shift)
+        // The last k < 8 lanes through masks (the others compute exp(0 - shift), unused).
+        let m = mask(k % W);
+        // SAFETY: lanes i..i + 8 <= n, or masked to n.
+        let x = unsafe {
+            if k == W {
+                _mm256_loadu_ps(zp.add(i))
             } else {
-                buf[l]
-            };
+                _mm256_maskload_ps(zp.add(i), m)
+            }
+        };
+        let (y, bad) = expf8(_mm256_sub_ps(x, s));
+        // SAFETY: as for the load.
+        unsafe {
+            if k == W {
+                _mm256_storeu_ps(op.add(i), y);
+            } else {
+                _mm256_maskstore_ps(op.add(i), m, y);
+            }
+        }
+        if bad & ((1 << k) - 1) != 0 {
+            for l in 0..k {
+                if bad >> l & 1 != 0 {
+                    out[i + l] = libm::expf(z[i + l] - shift);
+                }
+            }
         }
         i += k;
     }
