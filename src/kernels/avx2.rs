@@ -566,12 +566,12 @@ pub fn exp_sub(z: &[f32], shift: f32, out: &mut [f32]) {
 #[inline]
 #[target_feature(enable = "avx2,fma")]
 fn expf8(x: __m256) -> (__m256, i32) {
-    // libm's constants, as written there.
-    const LN2_HI: f32 = 6.9314575195e-01; // 0x3f317200
-    const LN2_LO: f32 = 1.4286067653e-06; // 0x35bfbe8e
-    const INV_LN2: f32 = 1.4426950216e+00; // 0x3fb8aa3b
-    const P1: f32 = 1.6666625440e-1; // 0xaaaa8f.0p-26
-    const P2: f32 = -2.7667332906e-3; // -0xb55215.0p-32
+    // libm's constants (its decimal literals, 6.9314575195e-01 and so on, by their bits).
+    let ln2_hi = f32::from_bits(0x3f31_7200);
+    let ln2_lo = f32::from_bits(0x35bf_be8e);
+    let inv_ln2 = f32::from_bits(0x3fb8_aa3b);
+    let p1 = f32::from_bits(0x3e2a_aa8f); // 1.6666625440e-1
+    let p2 = f32::from_bits(0xbb35_5215); // -2.7667332906e-3
     let bits = _mm256_castps_si256(x);
     let hx = _mm256_and_si256(bits, _mm256_set1_epi32(0x7fff_ffff));
     let negative = _mm256_srai_epi32::<31>(bits); // all ones where the sign bit is set
@@ -586,7 +586,7 @@ fn expf8(x: __m256) -> (__m256, i32) {
         _mm256_castsi256_ps(negative),
     );
     let k_far = _mm256_cvttps_epi32(_mm256_add_ps(
-        _mm256_mul_ps(_mm256_set1_ps(INV_LN2), x),
+        _mm256_mul_ps(_mm256_set1_ps(inv_ln2), x),
         half,
     ));
     let k_near = _mm256_or_si256(negative, _mm256_set1_epi32(1)); // 1 or -1
@@ -597,15 +597,15 @@ fn expf8(x: __m256) -> (__m256, i32) {
     );
     // k = 0 gives hi = x - 0 = x, lo = 0, x - lo = x: libm's k = 0 branch, bit for bit.
     let kf = _mm256_cvtepi32_ps(k);
-    let hi = _mm256_sub_ps(x, _mm256_mul_ps(kf, _mm256_set1_ps(LN2_HI)));
-    let lo = _mm256_mul_ps(kf, _mm256_set1_ps(LN2_LO));
+    let hi = _mm256_sub_ps(x, _mm256_mul_ps(kf, _mm256_set1_ps(ln2_hi)));
+    let lo = _mm256_mul_ps(kf, _mm256_set1_ps(ln2_lo));
     let r = _mm256_sub_ps(hi, lo);
     let rr = _mm256_mul_ps(r, r);
     let c = _mm256_sub_ps(
         r,
         _mm256_mul_ps(
             rr,
-            _mm256_add_ps(_mm256_set1_ps(P1), _mm256_mul_ps(rr, _mm256_set1_ps(P2))),
+            _mm256_add_ps(_mm256_set1_ps(p1), _mm256_mul_ps(rr, _mm256_set1_ps(p2))),
         ),
     );
     let q = _mm256_div_ps(_mm256_mul_ps(r, c), _mm256_sub_ps(_mm256_set1_ps(2.0), c));

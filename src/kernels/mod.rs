@@ -342,18 +342,42 @@ impl FastKernels {
         /// [`dots`], fused.
         dots(row: &[f32], xs: &[&[f32]], out: &mut [f32])
     );
-    fast_method!(
-        /// [`dots_rows`], fused.
-        dots_rows(w: &[f32], xs: &[&[f32]], out: &mut [f32], stride: usize)
-    );
+    /// [`dots_rows`], fused (up to [`ROWS_BLOCK`] inputs; on x86-64 with AVX-512F in its
+    /// registers, bit for bit the AVX2 results).
+    pub fn dots_rows(self, w: &[f32], xs: &[&[f32]], out: &mut [f32], stride: usize) {
+        let _ = self;
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: a FastKernels exists only after AVX2 and FMA were detected.
+        return unsafe { avx2::dots_rows(w, xs, out, stride) };
+        #[cfg(not(target_arch = "x86_64"))]
+        for (g, group) in xs.chunks(BLOCK).enumerate() {
+            let out = &mut out[g * BLOCK * stride..];
+            #[cfg(target_arch = "aarch64")]
+            neon::dots_rows(w, group, out, stride);
+            #[cfg(not(target_arch = "aarch64"))]
+            portable::dots_rows(w, group, out, stride);
+        }
+    }
     fast_method!(
         /// [`axpy_multi`], fused.
         axpy_multi(alphas: &[f32], xs: &[&[f32]], y: &mut [f32])
     );
-    fast_method!(
-        /// [`axpy_rows`], fused.
-        axpy_rows(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32])
-    );
+    /// [`axpy_rows`], fused (up to [`ROWS_BLOCK`] inputs; on x86-64 with AVX-512F in its
+    /// registers, bit for bit the AVX2 results).
+    pub fn axpy_rows(self, alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32]) {
+        let _ = self;
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: a FastKernels exists only after AVX2 and FMA were detected.
+        return unsafe { avx2::axpy_rows(alphas, stride, xs, y) };
+        #[cfg(not(target_arch = "x86_64"))]
+        for (g, group) in xs.chunks(BLOCK).enumerate() {
+            let alphas = &alphas[g * BLOCK * stride..];
+            #[cfg(target_arch = "aarch64")]
+            neon::axpy_rows(alphas, stride, group, y);
+            #[cfg(not(target_arch = "aarch64"))]
+            portable::axpy_rows(alphas, stride, group, y);
+        }
+    }
     fast_method!(
         /// [`axpy_strided`], fused: bit for bit its rows' fused [`axpy`]s.
         #[allow(clippy::too_many_arguments)]
