@@ -153,10 +153,11 @@ pub fn dots(row: &[f32], xs: &[&[f32]], out: &mut [f32]) {
 /// accumulator summed over the chunks in order and reduced by [`hsum`], whatever the tiling,
 /// so the results are those of [`dot`]'s single-register path, bit for bit.
 ///
-/// Measured (mlp-grad, docs/speed.md): the former 2 x 4 tiles kept 8 accumulators, exactly
-/// the fused multiply-adds in flight that 2 ports of 4-cycle latency need, so any stall idled
-/// the ports; the row tiles go over every group of 4 samples before moving on, so a block of
-/// 8 samples reads each weight row once from L2.
+/// Why (docs/speed.md): the former 2 x 4 tiles kept 8 accumulators, exactly the fused
+/// multiply-adds in flight that 2 ports of 4-cycle latency need, so any stall idled the ports
+/// (measured under load, the 3 x 4 tiles made mlp-grad a few percent faster); the row tiles go
+/// over every group of 4 samples before moving on, so a block of 8 samples reads each weight
+/// row once from L2.
 #[target_feature(enable = "avx2,fma")]
 pub fn dots_rows(w: &[f32], xs: &[&[f32]], out: &mut [f32], stride: usize) {
     if wide() {
@@ -520,9 +521,9 @@ fn conv_block<const C: usize, const V: usize>(
 /// lanes, its operations in its order (no fused multiply-add: each product and sum rounded as
 /// there), for every argument with 2^-14 < |x| < 87.34 (k = round(x / ln 2) within the normal
 /// exponents) or |x| <= 2^-14 (`1 + x`); any other lane (overflow, underflow, NaN) is
-/// recomputed by libm itself. Measured (mlp-grad, docs/speed.md): the 20 scalar expf calls of
-/// a sample's cross-entropy and softmax took 14% of the MLP's full-batch gradient once the
-/// first layer ran on AVX-512.
+/// recomputed by libm itself. Measured (`perf record`, mlp-grad, docs/speed.md): the 20
+/// scalar expf calls of a sample's cross-entropy and softmax took 14% of the MLP's full-batch
+/// gradient.
 #[target_feature(enable = "avx2,fma")]
 pub fn exp_sub(z: &[f32], shift: f32, out: &mut [f32]) {
     let n = out.len();

@@ -3,10 +3,11 @@
 //! operations on the same values in the same order, so bit for bit the AVX2 results (the tests
 //! below compare the two), twice as many lanes per instruction.
 //!
-//! Why: the MLP's first layer (784 x 14) is about two thirds of a full-batch gradient, and the
-//! AVX2 kernels already run it at about 70% of the AVX2 fused multiply-add peak (docs/speed.md,
-//! measured with `perf`). On a CPU with two 512-bit FMA ports a 16-lane register does twice
-//! the work per instruction: measured here 6.6 zmm against 7.1 ymm FMAs per ns.
+//! Why: the MLP's first layer (784 x 14) is about two thirds of a full-batch gradient
+//! (`perf record`, docs/speed.md), and the AVX2 kernels already run it at 70-80% of the AVX2
+//! fused multiply-add peak (timed alone on hot caches). On a CPU with two 512-bit FMA ports a
+//! 16-lane register does twice the work per instruction: measured here 6.6 zmm against 7.1
+//! ymm FMAs per ns in a register-only loop; these kernels gain 1.3-1.4x over the AVX2 ones.
 //!
 //! * `dots_rows`: every output of the AVX2 kernel is one 8-lane accumulator summed over the
 //!   8-float chunks in order, then reduced by [`super::avx2::hsum`]. Here a 16-lane register
