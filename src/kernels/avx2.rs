@@ -21,7 +21,7 @@ static MASKS: [i32; 16] = [-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 
 /// The mask of the first `k` lanes (k < 8).
 #[inline]
 #[target_feature(enable = "avx2,fma")]
-fn mask(k: usize) -> __m256i {
+pub(super) fn mask(k: usize) -> __m256i {
     debug_assert!(k < W);
     // SAFETY: 8 - k + 8 <= 16 entries.
     unsafe { _mm256_loadu_si256(MASKS.as_ptr().add(W - k) as *const __m256i) }
@@ -30,7 +30,7 @@ fn mask(k: usize) -> __m256i {
 /// The sum of the 8 lanes.
 #[inline]
 #[target_feature(enable = "avx2,fma")]
-fn hsum(v: __m256) -> f32 {
+pub(super) fn hsum(v: __m256) -> f32 {
     let s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
     let s = _mm_add_ps(s, _mm_movehl_ps(s, s));
     let s = _mm_add_ss(s, _mm_movehdup_ps(s));
@@ -147,10 +147,36 @@ pub fn dots(row: &[f32], xs: &[&[f32]], out: &mut [f32]) {
     }
 }
 
-/// `out[s * stride + j] = dot(xs[s], row j of w)` in register tiles of 2 rows x up to 4
-/// samples: 8 accumulators, 6 loads per 8 fused multiply-adds.
+/// `out[s * stride + j] = dot(xs[s], row j of w)` for up to 8 inputs, in register tiles of 3
+/// rows x up to 4 samples: 12 accumulators (the 16 registers hold them, the 3 row chunks and
+/// one input chunk), 7 loads per 12 fused multiply-adds. Each output is still one 8-lane
+/// accumulator summed over the chunks in order and reduced by [`hsum`], whatever the tiling,
+/// so the results are those of [`dot`]'s single-register path, bit for bit.
+///
+/// Why (docs/speed.md): the former 2 x 4 tiles kept 8 accumulators, exactly the fused
+/// multiply-adds in flight that 2 ports of 4-cycle latency need, so any stall idled the ports
+/// (measured under load, the 3 x 4 tiles made mlp-grad a few percent faster); the row tiles go
+/// over every group of 4 samples before moving on, so a block of 8 samples reads each weight
+/// row once from L2.
 #[target_feature(enable = "avx2,fma")]
 pub fn dots_rows(w: &[f32], xs: &[&[f32]], out: &mut [f32], stride: usize) {
+    if wide() {
+        // SAFETY: the CPU has AVX-512F (checked), AVX2 and FMA (this function's contract).
+        return unsafe { super::avx512::dots_rows(w, xs, out, stride) };
+    }
+    dots_rows_ymm(w, xs, out, stride)
+}
+
+/// Whether the first-layer kernels may use their AVX-512 versions (bit for bit the same
+/// results; see `avx512.rs`).
+#[inline]
+fn wide() -> bool {
+    std::is_x86_feature_detected!("avx512f")
+}
+
+/// [`dots_rows`] in AVX2 registers only.
+#[target_feature(enable = "avx2,fma")]
+pub(super) fn dots_rows_ymm(w: &[f32], xs: &[&[f32]], out: &mut [f32], stride: usize) {
     let Some(first) = xs.first() else { return };
     let n = first.len();
     if n == 0 {
@@ -159,18 +185,24 @@ pub fn dots_rows(w: &[f32], xs: &[&[f32]], out: &mut [f32], stride: usize) {
     let n_rows = w.len() / n;
     let mut j = 0;
     while j < n_rows {
-        let r = (n_rows - j).min(2);
-        let rows: [&[f32]; 2] = [&w[j * n..(j + 1) * n], &w[(j + r - 1) * n..(j + r) * n]];
-        let out = &mut out[j..];
-        match (r, xs.len()) {
-            (2, 4) => tile::<2, 4>(&rows, xs, out, stride),
-            (2, 3) => tile::<2, 3>(&rows, xs, out, stride),
-            (2, 2) => tile::<2, 2>(&rows, xs, out, stride),
-            (2, _) => tile::<2, 1>(&rows, xs, out, stride),
-            (_, 4) => tile::<1, 4>(&rows, xs, out, stride),
-            (_, 3) => tile::<1, 3>(&rows, xs, out, stride),
-            (_, 2) => tile::<1, 2>(&rows, xs, out, stride),
-            _ => tile::<1, 1>(&rows, xs, out, stride),
+        let r = (n_rows - j).min(3);
+        let rows: [&[f32]; 3] = core::array::from_fn(|k| &w[(j + k.min(r - 1)) * n..][..n]);
+        for (g, group) in xs.chunks(4).enumerate() {
+            let out = &mut out[g * 4 * stride + j..];
+            match (r, group.len()) {
+                (3, 4) => tile::<3, 4>(&rows, group, out, stride),
+                (3, 3) => tile::<3, 3>(&rows, group, out, stride),
+                (3, 2) => tile::<3, 2>(&rows, group, out, stride),
+                (3, _) => tile::<3, 1>(&rows, group, out, stride),
+                (2, 4) => tile::<2, 4>(&rows, group, out, stride),
+                (2, 3) => tile::<2, 3>(&rows, group, out, stride),
+                (2, 2) => tile::<2, 2>(&rows, group, out, stride),
+                (2, _) => tile::<2, 1>(&rows, group, out, stride),
+                (_, 4) => tile::<1, 4>(&rows, group, out, stride),
+                (_, 3) => tile::<1, 3>(&rows, group, out, stride),
+                (_, 2) => tile::<1, 2>(&rows, group, out, stride),
+                _ => tile::<1, 1>(&rows, group, out, stride),
+            }
         }
         j += r;
     }
@@ -234,52 +266,75 @@ pub fn axpy_multi(alphas: &[f32], xs: &[&[f32]], y: &mut [f32]) {
     }
 }
 
-/// For every row j of `y`: `row j += alphas[s * stride + j] xs[s]` for s in order, two rows
-/// per pass (2 loads and 2 stores of `y` and S input loads per 2 S fused multiply-adds); a row
-/// whose coefficients are all zero is skipped.
+/// For every row j of `y`: `row j += alphas[s * stride + j] xs[s]` for s in order (up to 8
+/// inputs), two rows per pass (2 loads and 2 stores of `y` and S input loads per 2 S fused
+/// multiply-adds); the terms of a group of 4 inputs whose coefficients for a row are all zero
+/// are skipped. A pair of rows takes every group before the next pair, so a block of 8
+/// samples streams the gradient (44 KB for 784-14, which with the weights overflows L1)
+/// through the cache once instead of twice; each element still gets its terms in sample
+/// order, one fused multiply-add each, as that many [`axpy`] calls.
 #[target_feature(enable = "avx2,fma")]
 pub fn axpy_rows(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32]) {
-    match xs.len() {
-        4 => axpy_rows_n::<4>(alphas, stride, xs, y),
-        3 => axpy_rows_n::<3>(alphas, stride, xs, y),
-        2 => axpy_rows_n::<2>(alphas, stride, xs, y),
-        1 => axpy_rows_n::<1>(alphas, stride, xs, y),
-        _ => {}
+    if wide() {
+        // SAFETY: the CPU has AVX-512F (checked), AVX2 and FMA (this function's contract).
+        return unsafe { super::avx512::axpy_rows(alphas, stride, xs, y) };
     }
+    axpy_rows_ymm(alphas, stride, xs, y)
 }
 
-#[inline]
+/// [`axpy_rows`] in AVX2 registers only.
 #[target_feature(enable = "avx2,fma")]
-fn axpy_rows_n<const S: usize>(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32]) {
-    let n = xs[0].len();
+pub(super) fn axpy_rows_ymm(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32]) {
+    let Some(first) = xs.first() else { return };
+    let n = first.len();
     if n == 0 {
         return;
     }
     let n_rows = y.len() / n;
-    let coef = |j: usize| -> [f32; S] { core::array::from_fn(|s| alphas[s * stride + j]) };
-    let live = |a: &[f32; S]| a.iter().any(|&v| v != 0.0);
     let mut j = 0;
     while j < n_rows {
-        let a0 = coef(j);
-        if j + 1 < n_rows {
-            let a1 = coef(j + 1);
-            let rows = &mut y[j * n..(j + 2) * n];
-            match (live(&a0), live(&a1)) {
-                (true, true) => {
-                    let (r0, r1) = rows.split_at_mut(n);
-                    rows_n::<2, S>(&[&a0[..], &a1[..]], xs, &mut [r0, r1]);
-                }
-                (true, false) => rows_n::<1, S>(&[&a0[..]], xs, &mut [&mut rows[..n]]),
-                (false, true) => rows_n::<1, S>(&[&a1[..]], xs, &mut [&mut rows[n..]]),
-                (false, false) => {}
+        let r = (n_rows - j).min(2);
+        for (g, group) in xs.chunks(4).enumerate() {
+            let a = &alphas[g * 4 * stride..];
+            let rows = &mut y[j * n..(j + r) * n];
+            match group.len() {
+                4 => axpy_pair::<4>(a, stride, group, rows, j, n),
+                3 => axpy_pair::<3>(a, stride, group, rows, j, n),
+                2 => axpy_pair::<2>(a, stride, group, rows, j, n),
+                _ => axpy_pair::<1>(a, stride, group, rows, j, n),
             }
-            j += 2;
-        } else {
-            if live(&a0) {
-                rows_n::<1, S>(&[&a0[..]], xs, &mut [&mut y[j * n..(j + 1) * n]]);
-            }
-            j += 1;
         }
+        j += r;
+    }
+}
+
+/// Rows j (and j + 1 when `rows` holds two) of [`axpy_rows`] for one group of S inputs.
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+fn axpy_pair<const S: usize>(
+    alphas: &[f32],
+    stride: usize,
+    xs: &[&[f32]],
+    rows: &mut [f32],
+    j: usize,
+    n: usize,
+) {
+    let coef = |j: usize| -> [f32; S] { core::array::from_fn(|s| alphas[s * stride + j]) };
+    let live = |a: &[f32; S]| a.iter().any(|&v| v != 0.0);
+    let a0 = coef(j);
+    if rows.len() == 2 * n {
+        let a1 = coef(j + 1);
+        match (live(&a0), live(&a1)) {
+            (true, true) => {
+                let (r0, r1) = rows.split_at_mut(n);
+                rows_n::<2, S>(&[&a0[..], &a1[..]], xs, &mut [r0, r1]);
+            }
+            (true, false) => rows_n::<1, S>(&[&a0[..]], xs, &mut [&mut rows[..n]]),
+            (false, true) => rows_n::<1, S>(&[&a1[..]], xs, &mut [&mut rows[n..]]),
+            (false, false) => {}
+        }
+    } else if live(&a0) {
+        rows_n::<1, S>(&[&a0[..]], xs, &mut [rows]);
     }
 }
 
@@ -458,6 +513,201 @@ fn conv_block<const C: usize, const V: usize>(
                     _mm256_maskstore_ps(o, m, r);
                 }
             }
+        }
+    }
+}
+
+/// `out[i] = libm::expf(z[i] - shift)`, bit for bit: libm's expf (FreeBSD's e_expf.c) on 8
+/// lanes, its operations in its order (no fused multiply-add: each product and sum rounded as
+/// there), for every argument with 2^-14 < |x| < 87.34 (k = round(x / ln 2) within the normal
+/// exponents) or |x| <= 2^-14 (`1 + x`); any other lane (overflow, underflow, NaN) is
+/// recomputed by libm itself. Measured (`perf record`, mlp-grad, docs/speed.md): the 20
+/// scalar expf calls of a sample's cross-entropy and softmax took 14% of the MLP's full-batch
+/// gradient.
+#[target_feature(enable = "avx2,fma")]
+pub fn exp_sub(z: &[f32], shift: f32, out: &mut [f32]) {
+    let n = out.len();
+    let z = &z[..n];
+    let s = _mm256_set1_ps(shift);
+    let (zp, op) = (z.as_ptr(), out.as_mut_ptr());
+    let mut i = 0;
+    while i < n {
+        let k = (n - i).min(W);
+        // The last k < 8 lanes through masks (the others compute exp(0 - shift), unused).
+        let m = mask(k % W);
+        // SAFETY: lanes i..i + 8 <= n, or masked to n.
+        let x = unsafe {
+            if k == W {
+                _mm256_loadu_ps(zp.add(i))
+            } else {
+                _mm256_maskload_ps(zp.add(i), m)
+            }
+        };
+        let (y, bad) = expf8(_mm256_sub_ps(x, s));
+        // SAFETY: as for the load.
+        unsafe {
+            if k == W {
+                _mm256_storeu_ps(op.add(i), y);
+            } else {
+                _mm256_maskstore_ps(op.add(i), m, y);
+            }
+        }
+        if bad & ((1 << k) - 1) != 0 {
+            for l in 0..k {
+                if bad >> l & 1 != 0 {
+                    out[i + l] = libm::expf(z[i + l] - shift);
+                }
+            }
+        }
+        i += k;
+    }
+}
+
+/// libm's expf on 8 lanes (see [`exp_sub`]), and the bit mask of the lanes it does not cover.
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+fn expf8(x: __m256) -> (__m256, i32) {
+    // libm's constants (its decimal literals, 6.9314575195e-01 and so on, by their bits).
+    let ln2_hi = f32::from_bits(0x3f31_7200);
+    let ln2_lo = f32::from_bits(0x35bf_be8e);
+    let inv_ln2 = f32::from_bits(0x3fb8_aa3b);
+    let p1 = f32::from_bits(0x3e2a_aa8f); // 1.6666625440e-1
+    let p2 = f32::from_bits(0xbb35_5215); // -2.7667332906e-3
+    let bits = _mm256_castps_si256(x);
+    let hx = _mm256_and_si256(bits, _mm256_set1_epi32(0x7fff_ffff));
+    let negative = _mm256_srai_epi32::<31>(bits); // all ones where the sign bit is set
+    let above = |t: i32| _mm256_cmpgt_epi32(hx, _mm256_set1_epi32(t));
+    // libm's special cases (|x| >= 87.33655, NaN): left to libm.
+    let bad = above(0x42ae_ac4f);
+    // |x| > 1.5 ln 2: k = (INV_LN2 x + (0.5 or -0.5)) as i32; 0.5 ln 2 < |x| <= 1.5 ln 2:
+    // k = 1 - 2 sign; otherwise k = 0.
+    let half = _mm256_blendv_ps(
+        _mm256_set1_ps(0.5),
+        _mm256_set1_ps(-0.5),
+        _mm256_castsi256_ps(negative),
+    );
+    let k_far = _mm256_cvttps_epi32(_mm256_add_ps(
+        _mm256_mul_ps(_mm256_set1_ps(inv_ln2), x),
+        half,
+    ));
+    let k_near = _mm256_or_si256(negative, _mm256_set1_epi32(1)); // 1 or -1
+    let k = _mm256_blendv_epi8(
+        _mm256_and_si256(above(0x3eb1_7218), k_near),
+        k_far,
+        above(0x3f85_1592),
+    );
+    // k = 0 gives hi = x - 0 = x, lo = 0, x - lo = x: libm's k = 0 branch, bit for bit.
+    let kf = _mm256_cvtepi32_ps(k);
+    let hi = _mm256_sub_ps(x, _mm256_mul_ps(kf, _mm256_set1_ps(ln2_hi)));
+    let lo = _mm256_mul_ps(kf, _mm256_set1_ps(ln2_lo));
+    let r = _mm256_sub_ps(hi, lo);
+    let rr = _mm256_mul_ps(r, r);
+    let c = _mm256_sub_ps(
+        r,
+        _mm256_mul_ps(
+            rr,
+            _mm256_add_ps(_mm256_set1_ps(p1), _mm256_mul_ps(rr, _mm256_set1_ps(p2))),
+        ),
+    );
+    let q = _mm256_div_ps(_mm256_mul_ps(r, c), _mm256_sub_ps(_mm256_set1_ps(2.0), c));
+    let y = _mm256_add_ps(_mm256_set1_ps(1.0), _mm256_add_ps(_mm256_sub_ps(q, lo), hi));
+    // scalbnf(y, k) for |k| <= 126: y * 2^k (k = 0: y * 1 = y).
+    let scale = _mm256_castsi256_ps(_mm256_slli_epi32::<23>(_mm256_add_epi32(
+        k,
+        _mm256_set1_epi32(127),
+    )));
+    let y = _mm256_mul_ps(y, scale);
+    // |x| <= 2^-14: 1 + x.
+    let tiny = _mm256_cmpgt_epi32(_mm256_set1_epi32(0x3900_0001), hx);
+    let y = _mm256_blendv_ps(
+        y,
+        _mm256_add_ps(_mm256_set1_ps(1.0), x),
+        _mm256_castsi256_ps(tiny),
+    );
+    (y, _mm256_movemask_ps(_mm256_castsi256_ps(bad)))
+}
+
+#[cfg(test)]
+mod tests {
+    fn have() -> bool {
+        std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
+    }
+
+    /// Shifts tried (the subtraction in the kernel is exercised too).
+    const SHIFTS: [f32; 3] = [0.0, 1.75, -3.5e-5];
+
+    /// [`super::exp_sub`] against libm on the bit patterns `start, start + step, ...` below
+    /// `end`, minus each shift.
+    fn exp_sub_matches_libm_on(start: u64, end: u64, step: u64, shifts: &[f32]) {
+        let chunk = step << 20;
+        for from in (start..end).step_by(chunk as usize) {
+            let to = end.min(from + chunk);
+            let z: Vec<f32> = (from..to)
+                .step_by(step as usize)
+                .map(|b| f32::from_bits(b as u32))
+                .collect();
+            exp_sub_matches_libm_at(&z, shifts);
+        }
+    }
+
+    fn exp_sub_matches_libm_at(z: &[f32], shifts: &[f32]) {
+        for &shift in shifts {
+            let mut got = vec![0.0f32; z.len()];
+            // SAFETY: checked by have().
+            unsafe { super::exp_sub(z, shift, &mut got) };
+            for (&v, &g) in z.iter().zip(&got) {
+                let want = libm::expf(v - shift);
+                assert!(
+                    g.to_bits() == want.to_bits() || (g.is_nan() && want.is_nan()),
+                    "expf({v:e} - {shift}) = {want:e} ({:#x}), got {g:e} ({:#x})",
+                    want.to_bits(),
+                    g.to_bits()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn exp_sub_is_libm_expf_bit_for_bit() {
+        if !have() {
+            return;
+        }
+        // Every 257th bit pattern (both signs, NaNs and infinities included), then densely
+        // around the branch points of libm's expf (2^-14, 0.5 ln 2, 1.5 ln 2, 87.33, 88.72,
+        // 103.97) and the arguments of the softmaxes (-110..0).
+        exp_sub_matches_libm_on(0, 1 << 32, 257, &SHIFTS);
+        for t in [
+            0x3900_0000u64,
+            0x3eb1_7218,
+            0x3f85_1592,
+            0x42ae_ac50,
+            0x42b1_7218,
+            0x42cf_f1b5,
+        ] {
+            for sign in [0, 1u64 << 31] {
+                exp_sub_matches_libm_on((t | sign) - 4096, (t | sign) + 4096, 1, &SHIFTS);
+            }
+        }
+        let (lo, hi) = ((-110.0f32).to_bits() as u64, (-0.0f32).to_bits() as u64);
+        exp_sub_matches_libm_on(hi, lo, 61, &SHIFTS);
+        // Lengths 0..20 (the 8-lane chunks and their tails).
+        for n in 0..20 {
+            let z: Vec<f32> = (0..n).map(|i| i as f32 * 0.37 - 3.0).collect();
+            let mut got = vec![0.0f32; n];
+            // SAFETY: checked by have().
+            unsafe { super::exp_sub(&z, 0.25, &mut got) };
+            for (&v, &g) in z.iter().zip(&got) {
+                assert_eq!(g.to_bits(), libm::expf(v - 0.25).to_bits(), "n = {n}");
+            }
+        }
+    }
+
+    /// Every f32 argument (about a minute): `cargo test --release --lib exp_sub_every -- --ignored`.
+    #[test]
+    #[ignore]
+    fn exp_sub_every_argument_is_libm_expf() {
+        if have() {
+            exp_sub_matches_libm_on(0, 1 << 32, 1, &[0.0]);
         }
     }
 }

@@ -60,15 +60,24 @@ use portable as active;
 #[cfg(target_arch = "x86_64")]
 mod avx2;
 
+#[cfg(target_arch = "x86_64")]
+mod avx512;
+
 #[cfg(target_arch = "aarch64")]
 mod neon;
 
 /// Partial sums of [`dot`]: added in a fixed tree, so two 4-lane registers reproduce them.
 pub const LANES: usize = 8;
 
-/// Most inputs [`dots`] and [`dots_rows`] take at once, and the group size of
-/// [`axpy_multi`]: a block of samples the MLP's first layer processes together.
+/// Most inputs [`dots`] takes at once, the group size of [`axpy_multi`], and the groups of
+/// samples in which [`axpy_rows`] skips all-zero rows.
 pub const BLOCK: usize = 4;
+
+/// Most inputs [`dots_rows`] and [`axpy_rows`] take at once (two groups of [`BLOCK`]): the
+/// block of samples the MLP's first layer processes together. Two groups rather than one
+/// halve how often the first layer's weights and gradient (44 KB each for 784-14, together
+/// more than a 48 KB L1 cache) stream through the cache; measured in docs/speed.md.
+pub const ROWS_BLOCK: usize = 2 * BLOCK;
 
 /// Which kernels a process runs: the request of `--kernels auto|portable`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -210,12 +219,27 @@ pub fn dots(row: &[f32], xs: &[&[f32]], out: &mut [f32]) {
 }
 
 /// `out[s * stride + j] = dot(xs[s], row j of w)` for every row j of `w` (rows x n row-major,
-/// n = the inputs' common length) and each of up to [`BLOCK`] inputs, bit for bit as [`dot`]:
-/// a matrix times a block of samples, tiled over rows and samples in registers so each loaded
-/// chunk of a row or an input feeds several products.
+/// n = the inputs' common length) and each of up to [`ROWS_BLOCK`] inputs, bit for bit as
+/// [`dot`]: a matrix times a block of samples, tiled over rows and samples in registers so
+/// each loaded chunk of a row or an input feeds several products.
 #[inline]
 pub fn dots_rows(w: &[f32], xs: &[&[f32]], out: &mut [f32], stride: usize) {
-    dispatch!(dots_rows(w, xs, out, stride))
+    debug_assert!(xs.len() <= ROWS_BLOCK);
+    #[cfg(target_arch = "x86_64")]
+    if fast() {
+        // SAFETY: FAST is only stored after AVX2 and FMA were detected on this CPU.
+        return unsafe { avx2::dots_rows(w, xs, out, stride) };
+    }
+    // The other implementations take one group of BLOCK inputs at a time.
+    for (g, group) in xs.chunks(BLOCK).enumerate() {
+        let out = &mut out[g * BLOCK * stride..];
+        #[cfg(target_arch = "aarch64")]
+        if fast() {
+            neon::dots_rows(w, group, out, stride);
+            continue;
+        }
+        active::dots_rows(w, group, out, stride);
+    }
 }
 
 /// `y += alphas[k] xs[k]` for every k in order, bit for bit as that many [`axpy`] calls,
@@ -226,13 +250,42 @@ pub fn axpy_multi(alphas: &[f32], xs: &[&[f32]], y: &mut [f32]) {
 }
 
 /// For every row j of `y` (rows x n row-major, n = the inputs' length): `row j += alphas[s *
-/// stride + j] xs[s]` for s = 0, 1, ... in order (up to [`BLOCK`] inputs), bit for bit as that
-/// many [`axpy`] calls, zero coefficients included; a row whose coefficients are all zero
-/// (+0 or -0) is left untouched. The weight-gradient update of a block of samples, tiled over
-/// rows and samples in registers.
+/// stride + j] xs[s]` for s = 0, 1, ... in order (up to [`ROWS_BLOCK`] inputs), bit for bit as
+/// that many [`axpy`] calls, zero coefficients included, except that the terms of a group of
+/// [`BLOCK`] inputs (0..4, 4..8) whose coefficients for row j are all zero (+0 or -0) are
+/// skipped: exactly as one call per group. The weight-gradient update of a block of samples,
+/// tiled over rows and samples in registers.
 #[inline]
 pub fn axpy_rows(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32]) {
-    dispatch!(axpy_rows(alphas, stride, xs, y))
+    debug_assert!(xs.len() <= ROWS_BLOCK);
+    #[cfg(target_arch = "x86_64")]
+    if fast() {
+        // SAFETY: FAST is only stored after AVX2 and FMA were detected on this CPU.
+        return unsafe { avx2::axpy_rows(alphas, stride, xs, y) };
+    }
+    // The other implementations take one group of BLOCK inputs at a time.
+    for (g, group) in xs.chunks(BLOCK).enumerate() {
+        let alphas = &alphas[g * BLOCK * stride..];
+        #[cfg(target_arch = "aarch64")]
+        if fast() {
+            neon::axpy_rows(alphas, stride, group, y);
+            continue;
+        }
+        active::axpy_rows(alphas, stride, group, y);
+    }
+}
+
+/// `out[i] = libm::expf(z[i] - shift)` (`z` and `out` of the same length), bit for bit in
+/// every implementation: the exponentials of a softmax. The fast x86-64 kernels compute 8 at a
+/// time with libm's own operations (see `avx2.rs`); every other build calls libm.
+#[inline]
+pub fn exp_sub(z: &[f32], shift: f32, out: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    if fast() {
+        // SAFETY: FAST is only stored after AVX2 and FMA were detected on this CPU.
+        return unsafe { avx2::exp_sub(z, shift, out) };
+    }
+    portable::exp_sub(z, shift, out)
 }
 
 /// Zeroes `g` wherever `a <= 0` (multiplies by ReLU'(z); `a` and `g` of the same length).
@@ -289,18 +342,42 @@ impl FastKernels {
         /// [`dots`], fused.
         dots(row: &[f32], xs: &[&[f32]], out: &mut [f32])
     );
-    fast_method!(
-        /// [`dots_rows`], fused.
-        dots_rows(w: &[f32], xs: &[&[f32]], out: &mut [f32], stride: usize)
-    );
+    /// [`dots_rows`], fused (up to [`ROWS_BLOCK`] inputs; on x86-64 with AVX-512F in its
+    /// registers, bit for bit the AVX2 results).
+    pub fn dots_rows(self, w: &[f32], xs: &[&[f32]], out: &mut [f32], stride: usize) {
+        let _ = self;
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: a FastKernels exists only after AVX2 and FMA were detected.
+        return unsafe { avx2::dots_rows(w, xs, out, stride) };
+        #[cfg(not(target_arch = "x86_64"))]
+        for (g, group) in xs.chunks(BLOCK).enumerate() {
+            let out = &mut out[g * BLOCK * stride..];
+            #[cfg(target_arch = "aarch64")]
+            neon::dots_rows(w, group, out, stride);
+            #[cfg(not(target_arch = "aarch64"))]
+            portable::dots_rows(w, group, out, stride);
+        }
+    }
     fast_method!(
         /// [`axpy_multi`], fused.
         axpy_multi(alphas: &[f32], xs: &[&[f32]], y: &mut [f32])
     );
-    fast_method!(
-        /// [`axpy_rows`], fused.
-        axpy_rows(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32])
-    );
+    /// [`axpy_rows`], fused (up to [`ROWS_BLOCK`] inputs; on x86-64 with AVX-512F in its
+    /// registers, bit for bit the AVX2 results).
+    pub fn axpy_rows(self, alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32]) {
+        let _ = self;
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: a FastKernels exists only after AVX2 and FMA were detected.
+        return unsafe { avx2::axpy_rows(alphas, stride, xs, y) };
+        #[cfg(not(target_arch = "x86_64"))]
+        for (g, group) in xs.chunks(BLOCK).enumerate() {
+            let alphas = &alphas[g * BLOCK * stride..];
+            #[cfg(target_arch = "aarch64")]
+            neon::axpy_rows(alphas, stride, group, y);
+            #[cfg(not(target_arch = "aarch64"))]
+            portable::axpy_rows(alphas, stride, group, y);
+        }
+    }
     fast_method!(
         /// [`axpy_strided`], fused: bit for bit its rows' fused [`axpy`]s.
         #[allow(clippy::too_many_arguments)]

@@ -95,6 +95,16 @@ pub fn affine_t(w: &[f32], x: &[f32], b: &[f32], z: &mut [f32]) {
     }
 }
 
+/// `out[i] = libm::expf(z[i] - shift)` (the softmax's exponentials; `z` and `out` of the
+/// same length).
+#[inline]
+pub fn exp_sub(z: &[f32], shift: f32, out: &mut [f32]) {
+    debug_assert_eq!(z.len(), out.len());
+    for (o, &v) in out.iter_mut().zip(z) {
+        *o = libm::expf(v - shift);
+    }
+}
+
 /// Zeroes `g` wherever the activation `a` is not positive (multiplies by ReLU'(z)).
 #[inline]
 pub fn relu_mask(a: &[f32], g: &mut [f32]) {

@@ -36,7 +36,9 @@
 //! run-time choice may be the fused (AVX2 + FMA, NEON) kernels instead, which round
 //! differently (see [`crate::kernels`]).
 
-use crate::kernels::{affine_t, axpy, axpy_rows, dot, dots_rows, relu_mask, BLOCK};
+use crate::kernels::{
+    affine_t, axpy, axpy_multi, axpy_rows, dot, dots_rows, relu_mask, BLOCK, ROWS_BLOCK,
+};
 use crate::landscape::network::{
     check_lengths, cross_entropy, r_softmax, softmax, Architecture, Batch, Pass,
 };
@@ -126,10 +128,10 @@ impl MlpWorkspace {
             (&mut self.wt, mlp.params),
             (&mut self.vt, mlp.params),
             (&mut self.acc, mlp.params),
-            (&mut self.act, BLOCK * mlp.units),
-            (&mut self.ract, BLOCK * mlp.units),
-            (&mut self.delta, BLOCK * mlp.units),
-            (&mut self.rdelta, BLOCK * mlp.units),
+            (&mut self.act, ROWS_BLOCK * mlp.units),
+            (&mut self.ract, ROWS_BLOCK * mlp.units),
+            (&mut self.delta, ROWS_BLOCK * mlp.units),
+            (&mut self.rdelta, ROWS_BLOCK * mlp.units),
         ] {
             if buf.len() < len {
                 buf.resize(len, 0.0);
@@ -321,17 +323,18 @@ impl Mlp {
                 continue; // the first layer's weight gradient is the caller's (block) job
             }
             let a_in = &act[self.layers[l - 1].units()];
-            for (grow, &dj) in gw.chunks_exact_mut(layer.inputs).zip(delta) {
-                if dj != 0.0 {
-                    axpy(dj, a_in, grow);
-                }
-            }
+            // Row j of the weight gradient += d_j a_in, skipped where d_j = 0: one call for
+            // all rows (these layers are small, so calls, not arithmetic, were their cost).
+            axpy_rows(delta, 0, &[a_in], gw);
             let prev = self.layers[l - 1].units();
             let d_in = &mut dbefore[prev.clone()];
             d_in.fill(0.0);
-            let w = wt[layer.weights()].chunks_exact(layer.inputs);
-            for (wrow, &dj) in w.zip(delta) {
-                axpy(dj, wrow, d_in);
+            // d_in = sum over j in order of d_j (row j of W^T), BLOCK rows per call.
+            let w = &wt[layer.weights()];
+            for (ds, ws) in delta.chunks(BLOCK).zip(w.chunks(BLOCK * layer.inputs)) {
+                let rows: [&[f32]; BLOCK] =
+                    std::array::from_fn(|k| ws.chunks_exact(layer.inputs).nth(k).unwrap_or(&[]));
+                axpy_multi(ds, &rows[..ds.len()], d_in);
             }
             relu_mask(&act[prev], d_in);
         }
@@ -523,9 +526,9 @@ impl Architecture for Mlp {
         let n = batch.len();
         let mut k = 0;
         while k < n {
-            let count = (n - k).min(BLOCK);
-            let mut xs: [&[f32]; BLOCK] = [&[]; BLOCK];
-            let mut ys = [0usize; BLOCK];
+            let count = (n - k).min(ROWS_BLOCK);
+            let mut xs: [&[f32]; ROWS_BLOCK] = [&[]; ROWS_BLOCK];
+            let mut ys = [0usize; ROWS_BLOCK];
             for s in 0..count {
                 (xs[s], ys[s]) = batch.sample(k + s);
             }

@@ -16,7 +16,7 @@
 //! (row-major), labels below [`Architecture::classes`], the mean softmax cross-entropy over
 //! the batch (summed in f64).
 
-use crate::kernels::dot;
+use crate::kernels::{dot, exp_sub};
 use crate::landscape::cnn::{Cnn, CnnWorkspace};
 use crate::landscape::mlp::{Mlp, MlpWorkspace};
 use crate::rng::Rng;
@@ -392,7 +392,15 @@ pub(crate) fn check_lengths(d: usize, theta: &[f32], v: Option<&[f32]>, out: Opt
 /// The per-sample cross-entropy logsumexp(z) - z[y], and logsumexp(z).
 pub(crate) fn cross_entropy(logits: &[f32], y: usize) -> (f32, f32) {
     let max = logits.iter().fold(f32::NEG_INFINITY, |m, &z| m.max(z));
-    let sum: f32 = logits.iter().map(|&z| libm::expf(z - max)).sum();
+    // The exponentials (libm's expf, bit for bit; kernels::exp_sub) summed in order from
+    // f32's own `Sum` start, a chunk at a time: the same as `map(expf).sum()`.
+    let mut sum: f32 = [0.0f32; 0].iter().sum();
+    let mut e = [0.0f32; 16];
+    for chunk in logits.chunks(e.len()) {
+        let e = &mut e[..chunk.len()];
+        exp_sub(chunk, max, e);
+        sum = e.iter().fold(sum, |s, &v| s + v);
+    }
     let log_norm = max + libm::logf(sum);
     (log_norm - logits[y], log_norm)
 }
@@ -400,9 +408,8 @@ pub(crate) fn cross_entropy(logits: &[f32], y: usize) -> (f32, f32) {
 /// The softmax of `logits` given their logsumexp `log_norm`, into `p` (dL/dlogits before the
 /// -1 at the label and the 1/n of the mean).
 pub(crate) fn softmax(logits: &[f32], log_norm: f32, p: &mut [f32]) {
-    for (pj, &z) in p.iter_mut().zip(logits) {
-        *pj = libm::expf(z - log_norm);
-    }
+    let n = p.len().min(logits.len());
+    exp_sub(&logits[..n], log_norm, &mut p[..n]);
 }
 
 /// R of the softmax `p` along the logits' R `rz`: `rp = p * (rz - p . rz)`, into `rp`.
