@@ -214,6 +214,34 @@ fn transpose_to_channels(w: &[f32], k: usize, out: &mut [f32]) {
     }
 }
 
+/// The first maximum of the 2x2 window at `m0` of `plane` (row length `side`), in row-major
+/// order, and its value. Natively with selects: which of 4 activations wins is close to random,
+/// and mispredicted branches made the branchy loop a fifth of the CNN gradient (cnn-grad 53 ->
+/// 41 ms native). In wasm the branches stay: V8's code for the selects made cnn-grad slower
+/// (SIMD wasm in Node, 2026-12-02: 69 ms with branches, 81 ms with selects). The same
+/// comparisons either way, so the same winner and the same bits.
+#[inline(always)]
+fn window_max(plane: &[f32], m0: usize, side: usize) -> (usize, f32) {
+    let window = [m0 + 1, m0 + side, m0 + side + 1];
+    if cfg!(target_arch = "wasm32") {
+        let mut best = m0;
+        for m in window {
+            if plane[m] > plane[best] {
+                best = m;
+            }
+        }
+        return (best, plane[best]);
+    }
+    let (mut best, mut top) = (m0, plane[m0]);
+    for m in window {
+        let v = plane[m];
+        let wins = v > top;
+        best = if wins { m } else { best };
+        top = if wins { v } else { top };
+    }
+    (best, top)
+}
+
 /// The max-pool 2x2/2 of `z` ([channel][side x side]) followed by ReLU: the first maximum of
 /// each window in row-major order (its index in the plane into `am`, [channel][window]),
 /// ReLU'd into `a` ([channel][window]) and, when given, `ah` ([window][channel]).
@@ -225,16 +253,7 @@ fn pool_relu(z: &[f32], side: usize, am: &mut [u16], a: &mut [f32], mut ah: Opti
         for py in 0..half {
             for px in 0..half {
                 let m0 = 2 * py * side + 2 * px;
-                // Selects rather than branches (the same comparisons, so the same winner):
-                // which of 4 activations wins is close to random, and mispredicted branches
-                // made this loop a fifth of the CNN gradient.
-                let (mut best, mut top) = (m0, plane[m0]);
-                for m in [m0 + 1, m0 + side, m0 + side + 1] {
-                    let v = plane[m];
-                    let wins = v > top;
-                    best = if wins { m } else { best };
-                    top = if wins { v } else { top };
-                }
+                let (best, top) = window_max(plane, m0, side);
                 let w = py * half + px;
                 let v = if top > 0.0 { top } else { 0.0 };
                 am[c * q + w] = best as u16;
