@@ -332,8 +332,10 @@ impl Mlp {
             // d_in = sum over j in order of d_j (row j of W^T), BLOCK rows per call.
             let w = &wt[layer.weights()];
             for (ds, ws) in delta.chunks(BLOCK).zip(w.chunks(BLOCK * layer.inputs)) {
-                let rows: [&[f32]; BLOCK] =
-                    std::array::from_fn(|k| ws.chunks_exact(layer.inputs).nth(k).unwrap_or(&[]));
+                let mut rows: [&[f32]; BLOCK] = [&[]; BLOCK];
+                for (r, w_row) in rows.iter_mut().zip(ws.chunks_exact(layer.inputs)) {
+                    *r = w_row;
+                }
                 axpy_multi(ds, &rows[..ds.len()], d_in);
             }
             relu_mask(&act[prev], d_in);
