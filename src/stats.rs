@@ -1,7 +1,10 @@
-//! Summary statistics for claims that compare methods over seeds: mean, sample sd and n, and
-//! the paired difference of two methods run on the same seeds with its 95% Student-t interval.
+//! Summary statistics for claims that compare methods over seeds: mean, sample sd and n, the
+//! paired difference of two methods run on the same seeds with its 95% Student-t interval and
+//! its paired t-test's p-value, and Holm's correction of several such p-values (a claim that
+//! rests on several comparisons must not count one lucky interval among them).
 
 use serde::{Deserialize, Serialize};
+use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// Mean, sample standard deviation (n - 1 in the denominator; 0 for n = 1) and count.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -29,7 +32,8 @@ pub fn summarize(values: &[f64]) -> Option<Summary> {
     Some(Summary { mean, sd, n })
 }
 
-/// A paired difference (a - b over common seeds) with its 95% t-interval.
+/// A paired difference (a - b over common seeds) with its 95% t-interval and the two-sided
+/// p-value of the paired t-test of "no difference".
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PairedDifference {
@@ -41,6 +45,10 @@ pub struct PairedDifference {
     pub ci_high: f64,
     /// The number of pairs.
     pub n: usize,
+    /// The two-sided p-value of the paired t-test (None when n < 2). It is below 0.05 exactly
+    /// when the 95% interval excludes 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p_value: Option<f64>,
 }
 
 impl PairedDifference {
@@ -50,13 +58,27 @@ impl PairedDifference {
     }
 }
 
-/// The paired difference of `pairs` (a_i, b_i): mean of a_i - b_i, and mean +- t_{0.975, n-1}
-/// sd / sqrt(n). None when there are no pairs.
+/// The paired difference of `pairs` (a_i, b_i): mean of a_i - b_i, mean +- t_{0.975, n-1}
+/// sd / sqrt(n), and the paired t-test's two-sided p-value. None when there are no pairs.
 pub fn paired_difference(pairs: &[(f64, f64)]) -> Option<PairedDifference> {
     let diffs: Vec<f64> = pairs.iter().map(|(a, b)| a - b).collect();
     let s = summarize(&diffs)?;
-    let half = if s.n >= 2 {
-        t_quantile_975(s.n - 1) * s.sd / (s.n as f64).sqrt()
+    if s.n < 2 {
+        return Some(PairedDifference {
+            mean: s.mean,
+            ci_low: s.mean,
+            ci_high: s.mean,
+            n: s.n,
+            p_value: None,
+        });
+    }
+    let se = s.sd / (s.n as f64).sqrt();
+    let half = t_quantile_975(s.n - 1) * se;
+    // Identical differences (sd 0): no doubt about the sign when the mean is not 0.
+    let p = if se > 0.0 {
+        2.0 * student_t(s.n - 1).sf(s.mean.abs() / se)
+    } else if s.mean == 0.0 {
+        1.0
     } else {
         0.0
     };
@@ -65,31 +87,39 @@ pub fn paired_difference(pairs: &[(f64, f64)]) -> Option<PairedDifference> {
         ci_low: s.mean - half,
         ci_high: s.mean + half,
         n: s.n,
+        p_value: Some(p),
     })
 }
 
+/// Student's t with `df` degrees of freedom (statrs).
+fn student_t(df: usize) -> StudentsT {
+    // Location 0, scale 1 and a positive df are always valid parameters.
+    StudentsT::new(0.0, 1.0, df.max(1) as f64).expect("standard Student t")
+}
+
 /// The 97.5% quantile of Student's t with `df` degrees of freedom (the half-width factor of a
-/// two-sided 95% interval): exact tabulated values (to 4 decimals) for df <= 30, the
-/// Cornish-Fisher expansion about the normal quantile beyond (error below 1e-4 there).
-///
-/// # Panics
-/// If `df` is 0.
+/// two-sided 95% interval). `df` 0 is read as 1: a caller with fewer than 2 values has no
+/// interval and never asks.
 pub fn t_quantile_975(df: usize) -> f64 {
-    const TABLE: [f64; 30] = [
-        12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622, 2.2281, 2.2010,
-        2.1788, 2.1604, 2.1448, 2.1314, 2.1199, 2.1098, 2.1009, 2.0930, 2.0860, 2.0796, 2.0739,
-        2.0687, 2.0639, 2.0595, 2.0555, 2.0518, 2.0484, 2.0452, 2.0423,
-    ];
-    assert!(df > 0, "t quantile needs at least one degree of freedom");
-    if df <= TABLE.len() {
-        return TABLE[df - 1];
+    student_t(df).inverse_cdf(0.975)
+}
+
+/// Holm's step-down adjustment of the p-values of a family of tests: the i-th smallest is
+/// multiplied by (m - i) (i from 0), capped at 1, and made non-decreasing in that order. A
+/// test is significant at level alpha after the correction exactly when its adjusted p-value
+/// is below alpha; the family-wise error rate is then at most alpha whatever the dependence
+/// between the tests. The result is in the order of `p`.
+pub fn holm(p: &[f64]) -> Vec<f64> {
+    let m = p.len();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| p[a].total_cmp(&p[b]));
+    let mut adjusted = vec![0.0; m];
+    let mut running: f64 = 0.0;
+    for (rank, &i) in order.iter().enumerate() {
+        running = running.max(((m - rank) as f64 * p[i]).min(1.0));
+        adjusted[i] = running;
     }
-    let z = 1.959_963_984_540_054_f64;
-    let n = df as f64;
-    let g1 = (z.powi(3) + z) / 4.0;
-    let g2 = (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / 96.0;
-    let g3 = (3.0 * z.powi(7) + 19.0 * z.powi(5) + 17.0 * z.powi(3) - 15.0 * z) / 384.0;
-    z + g1 / n + g2 / (n * n) + g3 / (n * n * n)
+    adjusted
 }
 
 #[cfg(test)]
@@ -107,22 +137,63 @@ mod tests {
     }
 
     #[test]
-    fn t_quantiles_match_published_values_and_join_smoothly() {
-        assert_eq!(t_quantile_975(1), 12.7062);
-        assert_eq!(t_quantile_975(2), 4.3027);
-        assert_eq!(t_quantile_975(4), 2.7764);
-        // Beyond the table: published values for df = 40, 60, 120 (2.0211, 2.0003, 1.9799).
-        for (df, want) in [(40, 2.0211), (60, 2.0003), (120, 1.9799), (31, 2.0395)] {
-            assert!((t_quantile_975(df) - want).abs() < 2e-4, "{df}");
+    fn t_quantiles_match_published_values() {
+        // Published 97.5% quantiles (to 4 decimals).
+        for (df, want) in [
+            (1, 12.7062),
+            (2, 4.3027),
+            (4, 2.7764),
+            (30, 2.0423),
+            (31, 2.0395),
+            (40, 2.0211),
+            (60, 2.0003),
+            (120, 1.9799),
+        ] {
+            assert!((t_quantile_975(df) - want).abs() < 1e-4, "{df}");
         }
         assert!((t_quantile_975(1_000_000) - 1.96).abs() < 1e-3);
+    }
+
+    #[test]
+    fn p_values_match_published_values_and_the_interval() {
+        // Differences 1, 2, 3: t = 2 / (1 / sqrt 3) = 3.4641 on 2 df, two-sided p = 0.0742
+        // (R: 2 * pt(-sqrt(12), 2)).
+        let d = paired_difference(&[(11.0, 10.0), (7.0, 5.0), (3.0, 0.0)]).unwrap();
+        assert!((d.p_value.unwrap() - 0.074180).abs() < 1e-5);
+        // Below 0.05 exactly when the 95% interval excludes 0, on both sides of the boundary.
+        for shift in [0.9, 1.0, 1.1, 1.5, 2.0, 2.5, 3.0] {
+            let pairs = [(shift + 0.5, 0.0), (shift, 0.0), (shift - 0.2, 0.0)];
+            let d = paired_difference(&pairs).unwrap();
+            assert_eq!(d.p_value.unwrap() < 0.05, d.excludes_zero(), "{shift}");
+        }
+        assert_eq!(paired_difference(&[(2.0, 1.0)]).unwrap().p_value, None);
+        let same = paired_difference(&[(1.0, 1.0), (2.0, 2.0)]).unwrap();
+        assert_eq!(same.p_value, Some(1.0));
+        let sure = paired_difference(&[(2.0, 1.0), (3.0, 2.0)]).unwrap();
+        assert_eq!(sure.p_value, Some(0.0));
+        assert!(sure.excludes_zero());
+    }
+
+    #[test]
+    fn holm_matches_a_worked_example() {
+        // p = 0.01, 0.04, 0.03, 0.005 (m = 4): sorted 0.005, 0.01, 0.03, 0.04 times 4, 3, 2, 1
+        // gives 0.02, 0.03, 0.06, 0.04, made monotone: 0.02, 0.03, 0.06, 0.06 (as R's
+        // p.adjust(method = "holm")).
+        let adjusted = holm(&[0.01, 0.04, 0.03, 0.005]);
+        let want = [0.03, 0.06, 0.06, 0.02];
+        for (a, w) in adjusted.iter().zip(want) {
+            assert!((a - w).abs() < 1e-12, "{adjusted:?}");
+        }
+        assert_eq!(holm(&[0.5, 0.9]), vec![1.0, 1.0]);
+        assert_eq!(holm(&[0.02]), vec![0.02]);
+        assert!(holm(&[]).is_empty());
     }
 
     #[test]
     fn paired_interval_on_known_pairs() {
         // Differences 1, 2, 3: mean 2, sd 1, half-width t(2) / sqrt 3.
         let d = paired_difference(&[(11.0, 10.0), (7.0, 5.0), (3.0, 0.0)]).unwrap();
-        let half = 4.3027 / 3f64.sqrt();
+        let half = t_quantile_975(2) / 3f64.sqrt();
         assert!((d.mean - 2.0).abs() < 1e-15);
         assert!((d.ci_low - (2.0 - half)).abs() < 1e-12);
         assert!((d.ci_high - (2.0 + half)).abs() < 1e-12);

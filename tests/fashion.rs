@@ -278,6 +278,31 @@ fn seeds_on_two_threads_are_bit_identical_to_one_resume_and_summarise() {
     ]));
     assert_eq!(groups[0]["iterations"], 10);
     assert_eq!(groups[0]["summary"][0]["testAccuracy"]["n"], 2);
+    // With GD and SGD the group carries the verdict on each of the paper's four claims, and a
+    // paired difference on 2 seeds carries its p-value.
+    let claims: Vec<_> = groups[0]["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["claim"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        claims,
+        [
+            "escape",
+            "flatter minima",
+            "higher test accuracy than GD",
+            "higher test accuracy than isotropic noise"
+        ]
+    );
+    let p = groups[0]["summary"][1]["diffVsGd"]["pValue"]
+        .as_f64()
+        .unwrap();
+    assert!((0.0..=1.0).contains(&p), "{p}");
+    assert!(
+        md.contains("Holm-corrected over each claim's comparisons"),
+        "{md}"
+    );
     // A list of horizons: one group per horizon, in the order given.
     let groups = json(&cli(&[
         "fashion-summary",

@@ -341,6 +341,10 @@ pub struct SummaryGroup {
     pub summary: Vec<MethodSummary>,
     /// Runs that diverged before the horizon (left out), as "id seed S".
     pub diverged: Vec<String>,
+    /// The verdict per claim of the paper (empty without GD and SGD): Holm-corrected, see
+    /// `fashion_verdict`.
+    #[serde(default)]
+    pub verdicts: Vec<super::fashion_verdict::ClaimVerdict>,
 }
 
 /// The canonical order of summary ids: the methods in the paper's order, each followed by
@@ -437,7 +441,7 @@ fn summarize_group(
             }
         })
         .collect();
-    SummaryGroup {
+    let mut group = SummaryGroup {
         network,
         dataset: Dataset::from_id(dataset).unwrap_or_default(),
         iterations: horizon,
@@ -445,7 +449,10 @@ fn summarize_group(
         seeds,
         summary,
         diverged,
-    }
+        verdicts: Vec::new(),
+    };
+    group.verdicts = super::fashion_verdict::verdicts(&group);
+    group
 }
 
 /// mean +- sd of a summary, scaled by `scale`, or "n/a".
@@ -516,7 +523,7 @@ pub fn markdown_tables(groups: &[SummaryGroup]) -> String {
                 if rows.is_empty() {
                     return;
                 }
-                out.push_str(&format!("\nPaired differences from {title} on the same seed, mean [95% t-interval]; * = the interval excludes 0:\n\n"));
+                out.push_str(&format!("\nPaired differences from {title} on the same seed, mean [95% t-interval]; * = the interval excludes 0 (each on its own; the verdict corrects for multiple comparisons):\n\n"));
                 out.push_str("| method | Δ test acc. (points) | Δ test acc., last 20% (points) | Δ sharpness (x1e-3) | Δ random labels fitted (points) | Δ lowest on the way (points) |\n| --- | --- | --- | --- | --- | --- |\n");
                 for (id, d) in rows {
                     out.push_str(&format!(
@@ -700,8 +707,9 @@ mod tests {
         let d = sgd.diff_vs_gd.unwrap();
         assert_eq!(d.n, 3);
         assert!((d.mean - 0.02).abs() < 1e-12);
-        let half = 4.3027 * 0.01 / 3f64.sqrt();
-        assert!((d.ci_high - d.mean - half).abs() < 1e-9);
+        // t(0.975, 2) = 4.30265 (4.3027 in tables).
+        let half = 4.302_653 * 0.01 / 3f64.sqrt();
+        assert!((d.ci_high - d.mean - half).abs() < 1e-8);
         // Window: the last 20% of 100 iterations are the points 80, 90, 100.
         let w = sgd.window_diff_vs_gd.unwrap();
         assert!((w.mean - 0.02 / 3.0).abs() < 1e-12);

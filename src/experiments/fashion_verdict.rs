@@ -1,9 +1,13 @@
 //! The verdict per claim of the paper, worded from a summary group's paired differences by one
 //! fixed rule, so that REPRODUCTION.md's verdict tables are generated (`fashion-summary
-//! --format markdown`), never typed: a claim is *reproduced* when every comparison that bears
-//! on it has a 95% interval that excludes 0 in the paper's direction, *not reproduced* when one
-//! excludes 0 in the opposite direction, and otherwise the runs *cannot tell*. A comparison
-//! with fewer than 2 seeds has no interval and counts as "cannot tell".
+//! --format markdown`), never typed. Each claim rests on a family of comparisons (SGD - GD,
+//! GLD leading - GD, ...); their paired t-tests' p-values are corrected by Holm's method within
+//! the claim, so that a claim is not carried by one of several intervals excluding 0 by chance.
+//! A comparison *counts* when its Holm-adjusted p-value is below 0.05; a claim is *reproduced*
+//! when every comparison that bears on it counts in the paper's direction, *not reproduced* when
+//! one counts in the opposite direction, and otherwise the runs *cannot tell*. A comparison with
+//! fewer than 2 seeds has no test and counts as "cannot tell". With one comparison in a family
+//! the rule is "the 95% interval excludes 0".
 //!
 //! The claims (Zhu et al., ICML 2019, Section 5.3): anisotropic noise (SGD, GLD leading)
 //! escapes the sharp minimum where isotropic noise of the same size (GLD dynamic: SGD's trace,
@@ -12,7 +16,11 @@
 
 use super::fashion_results::{MethodSummary, SummaryGroup};
 use crate::noise::Method;
-use crate::stats::{PairedDifference, Summary};
+use crate::stats::{holm, PairedDifference, Summary};
+use serde::{Deserialize, Serialize};
+
+/// The family-wise level of each claim's comparisons.
+const ALPHA: f64 = 0.05;
 
 /// The paper's horizon: its claims are about where the dynamics are after this many stage-2
 /// iterations.
@@ -28,48 +36,134 @@ enum Direction {
 /// What one comparison allows to say.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Reading {
-    /// The interval excludes 0 in the paper's direction.
+    /// Significant after the correction, in the paper's direction.
     AsThePaper,
-    /// The interval excludes 0 in the other direction.
+    /// Significant after the correction, in the other direction.
     Opposite,
-    /// The interval contains 0, or there is no interval (one seed).
+    /// Not significant after the correction, or no test (one seed).
     CannotTell,
 }
 
-fn read(d: &PairedDifference, direction: Direction) -> Reading {
-    if !d.excludes_zero() {
-        return Reading::CannotTell;
-    }
-    match (d.ci_high < 0.0, direction) {
-        (true, Direction::Lower) | (false, Direction::Higher) => Reading::AsThePaper,
-        _ => Reading::Opposite,
-    }
-}
-
-/// One comparison: a label ("SGD - GD"), its paired difference, how to print it.
+/// One comparison: a label ("SGD - GD"), its paired difference, its Holm-adjusted p-value
+/// within its claim (set by [`correct`]; None with one seed), how to print it.
 struct Comparison {
     label: String,
     difference: PairedDifference,
+    adjusted_p: Option<f64>,
     scale: f64,
     digits: usize,
     unit: &'static str,
 }
 
 impl Comparison {
+    fn read(&self, direction: Direction) -> Reading {
+        match self.adjusted_p {
+            Some(p) if p < ALPHA && self.difference.mean != 0.0 => {
+                match (self.difference.mean < 0.0, direction) {
+                    (true, Direction::Lower) | (false, Direction::Higher) => Reading::AsThePaper,
+                    _ => Reading::Opposite,
+                }
+            }
+            _ => Reading::CannotTell,
+        }
+    }
+
     fn text(&self) -> String {
         let d = &self.difference;
         let v = |x: f64| format!("{:+.*}", self.digits, self.scale * x);
-        if d.n < 2 {
-            format!(
+        match self.adjusted_p {
+            Some(p) if d.n >= 2 => {
+                let (lo, hi) = (v(d.ci_low), v(d.ci_high));
+                format!(
+                    "{} {}{} [{lo}, {hi}], Holm {}",
+                    self.label,
+                    v(d.mean),
+                    self.unit,
+                    p_text(p)
+                )
+            }
+            _ => format!(
                 "{} {}{} (1 seed, no interval)",
                 self.label,
                 v(d.mean),
                 self.unit
-            )
-        } else {
-            let (lo, hi) = (v(d.ci_low), v(d.ci_high));
-            format!("{} {}{} [{lo}, {hi}]", self.label, v(d.mean), self.unit)
+            ),
         }
+    }
+}
+
+/// "p = 0.042" (2 significant digits, 3 decimals at least), "p < 0.001" below that.
+fn p_text(p: f64) -> String {
+    if p < 0.001 {
+        "p < 0.001".into()
+    } else if p < 0.01 {
+        format!("p = {p:.4}")
+    } else {
+        format!("p = {p:.3}")
+    }
+}
+
+/// Sets the Holm-adjusted p-values of one claim's comparisons (those with a test, n >= 2).
+fn correct(comparisons: &mut [Comparison]) {
+    let tested: Vec<usize> = (0..comparisons.len())
+        .filter(|&i| {
+            comparisons[i].difference.n >= 2 && comparisons[i].difference.p_value.is_some()
+        })
+        .collect();
+    let p: Vec<f64> = tested
+        .iter()
+        .filter_map(|&i| comparisons[i].difference.p_value)
+        .collect();
+    for c in comparisons.iter_mut() {
+        c.adjusted_p = None;
+    }
+    for (&i, adjusted) in tested.iter().zip(holm(&p)) {
+        comparisons[i].adjusted_p = Some(adjusted);
+    }
+}
+
+/// What the runs say of one claim, in one word (the page quotes it; REPRODUCTION.md quotes
+/// the full wording).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Every comparison counts in the paper's direction.
+    Reproduced,
+    /// Some count in the paper's direction, the rest do not count or were not run.
+    Partly,
+    /// One comparison counts in the opposite direction.
+    NotReproduced,
+    /// No comparison counts.
+    CannotTell,
+}
+
+/// The verdict on one claim of the paper, as `fashion-summary` writes it in the summary JSON
+/// (`verdicts`) and in REPRODUCTION.md's tables.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClaimVerdict {
+    /// The claim, short ("escape", "flatter minima", ...).
+    pub claim: String,
+    /// The claim as the table states it.
+    pub statement: String,
+    /// The values and comparisons it rests on (markdown).
+    pub evidence: String,
+    /// The outcome in one word.
+    pub outcome: Outcome,
+    /// The verdict worded in full (markdown).
+    pub verdict: String,
+}
+
+/// The outcome a worded verdict starts with.
+fn outcome_of(verdict: &str) -> Outcome {
+    if verdict.starts_with("**Reproduced**") {
+        Outcome::Reproduced
+    } else if verdict.starts_with("**Partly**") {
+        Outcome::Partly
+    } else if verdict.starts_with("**Not reproduced**") {
+        Outcome::NotReproduced
+    } else {
+        Outcome::CannotTell
     }
 }
 
@@ -90,9 +184,7 @@ fn verdict(
         return format!("**Cannot tell** (no pair of methods for it in these runs{not_run})");
     }
     let labels = |r: Reading| -> Vec<&str> {
-        let matching = comparisons
-            .iter()
-            .filter(|c| read(&c.difference, direction) == r);
+        let matching = comparisons.iter().filter(|c| c.read(direction) == r);
         matching.map(|c| c.label.as_str()).collect()
     };
     let (agree, oppose, open) = (
@@ -110,19 +202,21 @@ fn verdict(
         Direction::Higher => "higher",
     };
     if oppose.is_empty() && open.is_empty() && missing.is_empty() {
-        return format!("**Reproduced**{at} (every interval excludes 0, {way})");
+        return format!("**Reproduced**{at} (every comparison {way}, Holm p < {ALPHA})");
     }
     let mut parts = Vec::new();
     if !oppose.is_empty() {
         parts.push(format!(
-            "**Not reproduced**{at}: the opposite of the paper for {} (interval excludes 0)",
+            "**Not reproduced**{at}: the opposite of the paper for {} (Holm p < {ALPHA})",
             oppose.join(", ")
         ));
         if !agree.is_empty() {
             parts.push(format!("as the paper for {}", agree.join(", ")));
         }
     } else if agree.is_empty() {
-        parts.push(format!("**Cannot tell**{at} (no interval excludes 0)"));
+        parts.push(format!(
+            "**Cannot tell**{at} (no comparison has Holm p < {ALPHA})"
+        ));
     } else {
         parts.push(format!("**Partly**{at}: {way} for {}", agree.join(", ")));
     }
@@ -188,6 +282,7 @@ fn comparisons(
             Some(difference) => present.push(Comparison {
                 label,
                 difference,
+                adjusted_p: None,
                 scale,
                 digits,
                 unit,
@@ -195,6 +290,7 @@ fn comparisons(
             None => missing.push(label),
         }
     }
+    correct(&mut present);
     (present, missing)
 }
 
@@ -211,8 +307,28 @@ macro_rules! against {
     };
 }
 
-/// The verdict table of one summary group (markdown), or "" when the group lacks GD or SGD.
+/// The verdict table of one summary group (markdown), or "" when the group has no verdicts.
 pub fn markdown_verdict(g: &SummaryGroup) -> String {
+    if g.verdicts.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "Verdict per claim of the paper, {} on the {} dataset, iteration {} (paired differences with 95% t-intervals and their paired t-tests' p-values, Holm-corrected over each claim's comparisons; n = seeds):\n\n| claim of the paper | these runs | verdict |\n| --- | --- | --- |\n",
+        g.network.to_uppercase(),
+        g.dataset.id(),
+        g.iterations
+    );
+    for v in &g.verdicts {
+        out.push_str(&format!(
+            "| {} | {} | {} |\n",
+            v.statement, v.evidence, v.verdict
+        ));
+    }
+    out
+}
+
+/// The verdicts per claim of one summary group, or none when the group lacks GD or SGD.
+pub fn verdicts(g: &SummaryGroup) -> Vec<ClaimVerdict> {
     let (gd, sgd, lead, dynamic, constant) = (
         Method::Gd.id(),
         Method::Sgd.id(),
@@ -221,12 +337,12 @@ pub fn markdown_verdict(g: &SummaryGroup) -> String {
         Method::GldConst.id(),
     );
     if !g.summary.iter().any(|m| m.id == gd) || !g.summary.iter().any(|m| m.id == sgd) {
-        return String::new();
+        return Vec::new();
     }
     let h = g.iterations;
     let anisotropic = [(sgd, gd), (sgd, dynamic), (lead, gd)];
     let everyone = [gd, dynamic, constant, sgd, lead];
-    let mut rows: Vec<(String, String, String)> = Vec::new();
+    let mut rows: Vec<(&str, String, String, String)> = Vec::new();
 
     let (escape, escape_missing) = comparisons(
         g,
@@ -238,6 +354,7 @@ pub fn markdown_verdict(g: &SummaryGroup) -> String {
         "",
     );
     rows.push((
+        "escape",
         "Anisotropic noise escapes the sharp minimum; isotropic noise of the same size does not".into(),
         format!(
             "Lowest fraction of the random labels fitted on the way to iteration {h}: {}. Paired: {}.",
@@ -257,6 +374,7 @@ pub fn markdown_verdict(g: &SummaryGroup) -> String {
         "",
     );
     rows.push((
+        "flatter minima",
         "The escaping dynamics end in flatter minima".into(),
         format!(
             "Expected sharpness (x1e-3) at iteration {h}: {}. Paired: {}.",
@@ -290,7 +408,10 @@ pub fn markdown_verdict(g: &SummaryGroup) -> String {
     );
     better.extend(window);
     better_missing.extend(window_missing);
+    // One claim, one family: the final and the last-20% comparisons together.
+    correct(&mut better);
     rows.push((
+        "higher test accuracy than GD",
         "Higher test accuracy than GD".into(),
         format!(
             "Test accuracy on {} images at iteration {h} (final) and averaged over its last 20% of iterations: {}. Paired: {}.",
@@ -312,6 +433,7 @@ pub fn markdown_verdict(g: &SummaryGroup) -> String {
         ", final",
     );
     rows.push((
+        "higher test accuracy than isotropic noise",
         "Higher test accuracy than isotropic noise of the same size".into(),
         format!(
             "Test accuracy at iteration {h}: {}. Paired: {}.",
@@ -335,79 +457,126 @@ pub fn markdown_verdict(g: &SummaryGroup) -> String {
         verdict(&iso, &iso_missing, Direction::Higher, h),
     ));
 
-    let mut out = format!(
-        "Verdict per claim of the paper, {} on the {} dataset, iteration {h} (95% paired t-intervals; n = seeds):\n\n| claim of the paper | these runs | verdict |\n| --- | --- | --- |\n",
-        g.network.to_uppercase(),
-        g.dataset.id()
-    );
-    for (claim, runs, v) in rows {
-        out.push_str(&format!("| {claim} | {runs} | {v} |\n"));
-    }
-    out
+    rows.into_iter()
+        .map(|(claim, statement, evidence, verdict)| ClaimVerdict {
+            claim: claim.into(),
+            statement,
+            evidence,
+            outcome: outcome_of(&verdict),
+            verdict,
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn diff(mean: f64, ci_low: f64, ci_high: f64, n: usize) -> PairedDifference {
+    /// A difference with a made-up p-value (what matters here is the wording rule).
+    fn diff(mean: f64, ci_low: f64, ci_high: f64, n: usize, p: f64) -> PairedDifference {
         PairedDifference {
             mean,
             ci_low,
             ci_high,
             n,
+            p_value: (n >= 2).then_some(p),
         }
     }
 
+    /// A comparison alone in its family (its adjusted p-value is its p-value).
     fn comparison(label: &str, d: PairedDifference) -> Comparison {
-        Comparison {
+        let mut c = [Comparison {
             label: label.into(),
             difference: d,
+            adjusted_p: None,
             scale: 100.0,
             digits: 1,
             unit: " points",
-        }
+        }];
+        correct(&mut c);
+        let [c] = c;
+        c
     }
 
     #[test]
     fn a_comparison_reads_as_the_paper_opposite_or_cannot_tell() {
-        let lower = diff(-0.5, -0.8, -0.2, 3);
-        assert_eq!(read(&lower, Direction::Lower), Reading::AsThePaper);
-        assert_eq!(read(&lower, Direction::Higher), Reading::Opposite);
+        let lower = diff(-0.5, -0.8, -0.2, 3, 0.02);
         assert_eq!(
-            read(&diff(0.1, -0.2, 0.4, 3), Direction::Higher),
-            Reading::CannotTell
-        );
-        // One seed: no interval, whatever its value.
-        assert_eq!(
-            read(&diff(-0.5, -0.5, -0.5, 1), Direction::Lower),
-            Reading::CannotTell
+            comparison("A", lower).read(Direction::Lower),
+            Reading::AsThePaper
         );
         assert_eq!(
-            comparison("A - B", diff(-0.5, -0.5, -0.5, 1)).text(),
+            comparison("A", lower).read(Direction::Higher),
+            Reading::Opposite
+        );
+        assert_eq!(
+            comparison("A", diff(0.1, -0.2, 0.4, 3, 0.4)).read(Direction::Higher),
+            Reading::CannotTell
+        );
+        // One seed: no test, whatever its value.
+        let one = diff(-0.5, -0.5, -0.5, 1, 0.0);
+        assert_eq!(
+            comparison("A", one).read(Direction::Lower),
+            Reading::CannotTell
+        );
+        assert_eq!(
+            comparison("A - B", one).text(),
             "A - B -50.0 points (1 seed, no interval)"
         );
         assert_eq!(
             comparison("A - B", lower).text(),
-            "A - B -50.0 points [-80.0, -20.0]"
+            "A - B -50.0 points [-80.0, -20.0], Holm p = 0.020"
         );
+        assert_eq!(p_text(0.0004), "p < 0.001");
+        assert_eq!(p_text(0.0052), "p = 0.0052");
     }
 
     #[test]
-    fn the_verdict_needs_every_interval_in_the_papers_direction() {
-        let down = || comparison("A - GD", diff(-0.5, -0.8, -0.2, 3));
-        let up = || comparison("B - GD", diff(0.5, 0.2, 0.8, 3));
-        let open = || comparison("C - GD", diff(0.1, -0.2, 0.4, 3));
+    fn holm_corrects_within_a_claim() {
+        // Alone, p = 0.04 counts; beside three others it needs p < 0.0125 to count.
+        let make = |p| Comparison {
+            label: format!("p {p}"),
+            difference: diff(0.5, 0.1, 0.9, 3, p),
+            adjusted_p: None,
+            scale: 1.0,
+            digits: 1,
+            unit: "",
+        };
+        let mut alone = [make(0.04)];
+        correct(&mut alone);
+        assert_eq!(alone[0].read(Direction::Higher), Reading::AsThePaper);
+        let mut four = [make(0.04), make(0.3), make(0.5), make(0.6)];
+        correct(&mut four);
+        assert!((four[0].adjusted_p.unwrap() - 0.16).abs() < 1e-12);
+        assert_eq!(four[0].read(Direction::Higher), Reading::CannotTell);
+        // A one-seed comparison is left out of the family.
+        let mut with_one = [
+            make(0.04),
+            Comparison {
+                difference: diff(0.5, 0.5, 0.5, 1, 0.0),
+                ..make(0.0)
+            },
+        ];
+        correct(&mut with_one);
+        assert_eq!(with_one[0].adjusted_p, Some(0.04));
+        assert_eq!(with_one[1].adjusted_p, None);
+    }
+
+    #[test]
+    fn the_verdict_needs_every_comparison_in_the_papers_direction() {
+        let down = || comparison("A - GD", diff(-0.5, -0.8, -0.2, 3, 0.01));
+        let up = || comparison("B - GD", diff(0.5, 0.2, 0.8, 3, 0.01));
+        let open = || comparison("C - GD", diff(0.1, -0.2, 0.4, 3, 0.4));
         let v = |c: Vec<Comparison>, h| verdict(&c, &[], Direction::Lower, h);
         assert_eq!(
             v(vec![down()], 15_000),
-            "**Reproduced** (every interval excludes 0, lower)"
+            "**Reproduced** (every comparison lower, Holm p < 0.05)"
         );
         assert!(v(vec![down()], 3000)
             .starts_with("**Reproduced** at iteration 3000, not the paper's 15000"));
         assert_eq!(
             v(vec![down(), up(), open()], 15_000),
-            "**Not reproduced**: the opposite of the paper for B - GD (interval excludes 0); as the paper for A - GD; cannot tell for C - GD"
+            "**Not reproduced**: the opposite of the paper for B - GD (Holm p < 0.05); as the paper for A - GD; cannot tell for C - GD"
         );
         assert_eq!(
             v(vec![down(), open()], 15_000),
@@ -415,7 +584,7 @@ mod tests {
         );
         assert_eq!(
             v(vec![open()], 15_000),
-            "**Cannot tell** (no interval excludes 0)"
+            "**Cannot tell** (no comparison has Holm p < 0.05)"
         );
         assert!(v(vec![], 15_000).starts_with("**Cannot tell** (no pair"));
         // Higher is the paper's direction for test accuracy.
@@ -429,5 +598,12 @@ mod tests {
             verdict(&[down()], &missing, Direction::Lower, 15_000),
             "**Partly**: lower for A - GD; not run: SGD - GLD dynamic"
         );
+        // The one-word outcome follows the wording.
+        let outcome = |c: Vec<Comparison>| outcome_of(&v(c, 15_000));
+        assert_eq!(outcome(vec![down()]), Outcome::Reproduced);
+        assert_eq!(outcome(vec![down(), open()]), Outcome::Partly);
+        assert_eq!(outcome(vec![down(), up()]), Outcome::NotReproduced);
+        assert_eq!(outcome(vec![open()]), Outcome::CannotTell);
+        assert_eq!(outcome(vec![]), Outcome::CannotTell);
     }
 }

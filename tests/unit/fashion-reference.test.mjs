@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { wordDifference, referenceSentence, CLAIMS } from '../../www/figures/fashion/reference.js';
+import { wordDifference, referenceSentence, verdictText, CLAIMS } from '../../www/figures/fashion/reference.js';
 
 const points = { scale: 100, unit: ' points', digits: 1 };
 
@@ -45,6 +45,21 @@ test('referenceSentence names the network, seeds, iteration and test images, and
   assert.equal(referenceSentence(null, 'cnn'), null);
 });
 
+test('the verdict per claim is quoted from the summary, never worded here', () => {
+  const verdicts = [
+    { claim: 'escape', outcome: 'reproduced' },
+    { claim: 'higher test accuracy than GD', outcome: 'cannot-tell' },
+    { claim: 'higher test accuracy than isotropic noise', outcome: 'not-reproduced' },
+  ];
+  assert.equal(verdictText({ verdicts }), 'escape: reproduced; higher test accuracy than GD: cannot tell; higher test accuracy than isotropic noise: not reproduced');
+  assert.equal(verdictText({ verdicts: [] }), null);
+  assert.equal(verdictText({}), null);
+  const sgd = { id: 'sgd', diffVsGd: diff(0.01, -0.01, 0.03) };
+  const s = referenceSentence([{ ...group('cnn', sgd), verdicts }], 'cnn') ?? '';
+  assert.match(s, /each interval on its own\): .*\. Verdict per claim, corrected for its several comparisons \(Holm\): escape: reproduced; .*: not reproduced\.$/);
+  assert.doesNotMatch(referenceSentence([group('cnn', sgd)], 'cnn') ?? '', /Verdict/, 'no verdicts in the summary: none quoted');
+});
+
 test('referenceSentence quotes the longest horizon where SGD and GD have an interval', () => {
   const sgd = (n) => ({ id: 'sgd', diffVsGd: diff(0.01, -0.01, 0.03, n) });
   const at = (iterations, n) => ({ ...group('cnn', sgd(n)), iterations });
@@ -63,6 +78,7 @@ test('the shipped reference summary has every quoted claim for both networks', (
     const g = groups.find((x) => x.network === network && x.dataset === 'paper');
     assert.equal(g.testImages, 10000, `${network}: the CLI measures on all 10,000 test images`);
     assert.ok(g.seeds.length >= 3, `${network}: the reference has ${g.seeds.length} seeds`);
+    if (network === 'cnn') assert.match(s, /Verdict per claim, .*escape: reproduced/, 'the CNN reference quotes its verdicts');
     for (const c of CLAIMS) {
       const m = g.summary.find((x) => x.id === c.method);
       assert.ok(m && c.pick(m), `${network}: ${c.name} ${c.what} vs ${c.against}`);

@@ -6,7 +6,9 @@
  * committed result files
  * (a Rust test regenerates it and compares). Nothing here is typed by hand: this module only
  * words what the summary holds. A paired difference whose 95% interval contains 0 is worded
- * "cannot tell", never ranked; a single seed is worded "one seed, no interval".
+ * "cannot tell", never ranked; a single seed is worded "one seed, no interval". Each interval
+ * is worded on its own; the summary's `verdicts` (one per claim of the paper, corrected by the
+ * CLI for the claim's several comparisons) are quoted after them as the verdict.
  */
 
 /** Where the page fetches the reference summary (relative to www/). */
@@ -89,6 +91,20 @@ function claimParts(g) {
 }
 
 /**
+ * The verdict per claim of a summary group, worded ("escape: reproduced; ..."), or null when
+ * the group has none.
+ * @param {any} g a summary group
+ * @returns {string | null}
+ */
+export function verdictText(g) {
+  if (!Array.isArray(g.verdicts) || g.verdicts.length === 0) return null;
+  return g.verdicts
+    .filter((/** @type {any} */ v) => v && typeof v.claim === 'string' && typeof v.outcome === 'string')
+    .map((/** @type {any} */ v) => `${v.claim}: ${v.outcome.replace(/-/g, ' ')}`)
+    .join('; ');
+}
+
+/**
  * The caption's reference sentence for `network` ('cnn' or 'mlp') on the paper's dataset, or
  * null when the summary has no such group. The summary may hold one group per horizon
  * (`fashion-summary --horizon 3000,15000`): the sentence quotes the longest horizon at which
@@ -109,7 +125,9 @@ export function referenceSentence(groups, network) {
   const { g, parts } = pick;
   const seeds = g.seeds.length === 1 ? `seed ${g.seeds[0]}` : `seeds ${g.seeds.join(', ')}`;
   const images = Number.isFinite(g.testImages) ? `, test accuracy on ${Number(g.testImages).toLocaleString('en-US')} images` : '';
+  const verdict = verdictText(g);
   return `Native reference runs (CLI, ${network.toUpperCase()}, paper dataset, ${seeds}, `
     + `iteration ${Number(g.iterations).toLocaleString('en-US')}${images}; `
-    + `paired differences on the same seed): ${parts.join('; ')}.`;
+    + `paired differences on the same seed, each interval on its own): ${parts.join('; ')}.`
+    + (verdict ? ` Verdict per claim, corrected for its several comparisons (Holm): ${verdict}.` : '');
 }
