@@ -727,6 +727,32 @@ mod tests {
         assert!(build_summary(&results, Some(200)).is_empty());
     }
 
+    #[test]
+    fn the_verdict_compares_gld_hessian_and_eigvec_once_they_have_two_seeds() {
+        let mut results = Vec::new();
+        for seed in 0..3 {
+            results.push(result(Method::Gd, seed, 0.60, 0.002));
+            results.push(escaping(Method::Sgd, seed, 0.2 + 0.01 * seed as f64));
+            results.push(escaping(Method::GldLeading, seed, 0.3 + 0.02 * seed as f64));
+        }
+        results.push(escaping(Method::GldHessian, 0, 0.2));
+        results.push(escaping(Method::GldEigvec, 0, 0.1));
+        let escape = |results: &[FashionResult]| {
+            let g = &build_summary(results, None)[0];
+            assert_eq!(g.verdicts[0].claim, "escape");
+            g.verdicts[0].evidence.clone()
+        };
+        // One seed each: listed with their values, not compared, not missing.
+        let one = escape(&results);
+        assert!(one.contains("GLD Hessian 20.0"), "{one}");
+        assert!(!one.contains("GLD Hessian - GD"), "{one}");
+        // Two seeds of GLD Hessian: it joins the family; 1st eigvec (one seed) does not.
+        results.push(escaping(Method::GldHessian, 1, 0.25));
+        let two = escape(&results);
+        assert!(two.contains("GLD Hessian - GD -27.5 points"), "{two}");
+        assert!(!two.contains("GLD 1st eigvec - GD"), "{two}");
+    }
+
     /// A run whose curve loses the random labels to `lowest` at iteration 40 and re-fits them.
     fn escaping(method: Method, seed: u32, lowest: f64) -> FashionResult {
         let mut r = result(method, seed, 0.6, 0.001);
