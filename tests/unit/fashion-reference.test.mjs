@@ -45,19 +45,27 @@ test('referenceSentence names the network, seeds, iteration and test images, and
   assert.equal(referenceSentence(null, 'cnn'), null);
 });
 
-test('the verdict per claim is quoted from the summary, never worded here', () => {
+test('the verdict per claim is quoted from the summary, with the comparisons of its claim', () => {
   const verdicts = [
     { claim: 'escape', outcome: 'reproduced' },
     { claim: 'higher test accuracy than GD', outcome: 'cannot-tell' },
     { claim: 'higher test accuracy than isotropic noise', outcome: 'not-reproduced' },
   ];
-  assert.equal(verdictText({ verdicts }), 'escape: reproduced; higher test accuracy than GD: cannot tell; higher test accuracy than isotropic noise: not reproduced');
-  assert.equal(verdictText({ verdicts: [] }), null);
-  assert.equal(verdictText({}), null);
-  const sgd = { id: 'sgd', diffVsGd: diff(0.01, -0.01, 0.03) };
-  const s = referenceSentence([{ ...group('cnn', sgd), verdicts }], 'cnn') ?? '';
-  assert.match(s, /each interval on its own\): .*\. Verdict per claim, corrected for its several comparisons \(Holm\): escape: reproduced; .*: not reproduced\.$/);
-  assert.doesNotMatch(referenceSentence([group('cnn', sgd)], 'cnn') ?? '', /Verdict/, 'no verdicts in the summary: none quoted');
+  const sgd = { id: 'sgd', lowestRandomLabelsDiffVsGd: diff(-0.74, -0.92, -0.56), diffVsGd: diff(0.01, -0.01, 0.03) };
+  const g = { ...group('cnn', sgd), verdicts };
+  assert.equal(verdictText(g),
+    'escape: reproduced (SGD − GD, lowest fraction of the random labels fitted on the way: −74.0 points [95% interval −92.0, −56.0]); '
+    + 'higher test accuracy than GD: cannot tell (SGD − GD, test accuracy: +1.00 points [95% interval −1.00, +3.00]); '
+    + 'higher test accuracy than isotropic noise: not reproduced');
+  assert.equal(verdictText({ ...g, verdicts: [] }), null);
+  assert.equal(verdictText(group('cnn', sgd)), null);
+  const s = referenceSentence([g], 'cnn') ?? '';
+  assert.match(s, /^Native reference runs \(CLI, CNN, paper dataset, seeds 0, 1, 2, iteration 3,000, test accuracy on 10,000 images; verdict per claim of the paper, corrected for the claim's several comparisons \(Holm\), with paired differences on the same seed\): escape: reproduced \(/);
+  assert.doesNotMatch(s, /: (higher|lower)\b/, 'with verdicts, no interval is worded on its own');
+  // No verdicts in the summary: each interval worded on its own, no verdict.
+  const plain = referenceSentence([group('cnn', sgd)], 'cnn') ?? '';
+  assert.match(plain, /−56\.0\]: lower/);
+  assert.doesNotMatch(plain, /verdict/);
 });
 
 test('referenceSentence quotes the longest horizon where SGD and GD have an interval', () => {
@@ -78,7 +86,10 @@ test('the shipped reference summary has every quoted claim for both networks', (
     const g = groups.find((x) => x.network === network && x.dataset === 'paper');
     assert.equal(g.testImages, 10000, `${network}: the CLI measures on all 10,000 test images`);
     assert.ok(g.seeds.length >= 3, `${network}: the reference has ${g.seeds.length} seeds`);
-    if (network === 'cnn') assert.match(s, /Verdict per claim, .*escape: reproduced/, 'the CNN reference quotes its verdicts');
+    if (network === 'cnn') assert.match(s, /verdict per claim of the paper.*: escape: reproduced \(/, 'the CNN reference quotes its verdicts');
+    // Every quoted comparison names a claim the CLI gives a verdict on.
+    const claims = new Set(g.verdicts.map((v) => v.claim));
+    for (const c of CLAIMS) assert.ok(claims.has(c.claim), `${network}: no verdict for the claim "${c.claim}"`);
     for (const c of CLAIMS) {
       const m = g.summary.find((x) => x.id === c.method);
       assert.ok(m && c.pick(m), `${network}: ${c.name} ${c.what} vs ${c.against}`);
