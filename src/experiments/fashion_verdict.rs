@@ -92,14 +92,16 @@ impl Comparison {
     }
 }
 
-/// "p = 0.042" (2 significant digits, 3 decimals at least), "p < 0.001" below that.
+/// "p = 0.17", "p = 0.0502" (3 significant digits below 0.1, so that a value near 0.05 shows
+/// which side it is on), "p < 0.001" below that.
 fn p_text(p: f64) -> String {
     if p < 0.001 {
         "p < 0.001".into()
-    } else if p < 0.01 {
-        format!("p = {p:.4}")
+    } else if p < 0.1 {
+        let decimals = (2.0 - p.log10().floor()) as usize;
+        format!("p = {p:.decimals$}")
     } else {
-        format!("p = {p:.3}")
+        format!("p = {p:.2}")
     }
 }
 
@@ -540,10 +542,13 @@ mod tests {
         );
         assert_eq!(
             comparison("A - B", lower).text(),
-            "A - B -50.0 points [-80.0, -20.0], Holm p = 0.020"
+            "A - B -50.0 points [-80.0, -20.0], Holm p = 0.0200"
         );
         assert_eq!(p_text(0.0004), "p < 0.001");
-        assert_eq!(p_text(0.0052), "p = 0.0052");
+        assert_eq!(p_text(0.0052), "p = 0.00520");
+        assert_eq!(p_text(0.05021), "p = 0.0502");
+        assert_eq!(p_text(0.04981), "p = 0.0498");
+        assert_eq!(p_text(0.1667), "p = 0.17");
     }
 
     #[test]
