@@ -594,3 +594,27 @@ fn forward_values_match_the_numpy_fixture() {
     let r = reference(&to64(&theta), &to64(&images), &labels);
     assert!((r.loss - want.loss).abs() < 1e-6 * want.loss.abs());
 }
+
+/// The weight-gradient kernel of the CNN's backward pass: the fast kernels' `axpy_patches`
+/// (which keeps a filter's gradient in registers across the windows) is bit for bit as many of
+/// their own `axpy_strided` calls, the sequence the backward pass made before it, on the CNN's
+/// two filter shapes and on every column count up to 20. (The active kernels' version against
+/// the portable ones: `kernels::check::axpy_patches`, in the library's and the browser tests.)
+#[test]
+fn fast_axpy_patches_is_its_terms_axpy_strided_calls_bit_for_bit() {
+    use sgd_escape::kernels::{check, FastKernels};
+    let Some(f) = FastKernels::new() else { return };
+    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    for seed in [1, 7] {
+        for (t, shape) in check::patch_shapes().into_iter().enumerate() {
+            let (rows, cols, xs, ys, _) = shape;
+            let (alphas, offsets, x, y0) = check::patch_inputs(seed, t as u64, shape);
+            let (mut got, mut want) = (y0.clone(), y0);
+            f.axpy_patches(&alphas, &offsets, &x, xs, &mut got, ys, rows, cols);
+            for (&a, &o) in alphas.iter().zip(&offsets) {
+                f.axpy_strided(a, &x[o as usize..], xs, &mut want, ys, rows, cols);
+            }
+            assert_eq!(bits(&got), bits(&want), "shape {shape:?}, seed {seed}");
+        }
+    }
+}

@@ -82,6 +82,115 @@ pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
 }
 axpy_strided_by_rows!(#[target_feature(enable = "avx2,fma")]);
 
+/// [`super::axpy_patches`]: every 8-float chunk of `y`'s rows (its "units", the last of a row
+/// partial) held in a register across all the terms, in groups of up to 8 units (the 35 units
+/// of a 5 x 50 filter in 5 groups of 7, the 5 of a 5 x 5 filter in one): per term and unit, one
+/// load of `x` and one fused multiply-add, `y` loaded and stored once per group. Each element
+/// of `y` still gets `alpha * x + y`, one rounding, per term in order: the bits of that many
+/// [`axpy_strided`] calls. The partial units read whole chunks of `x` (hence
+/// [`super::PATCH_SLACK`]); their extra lanes are masked off when `y` is stored.
+///
+/// Why (docs/speed.md): the CNN's backward pass updated each filter's gradient window after
+/// window in memory, 5 rows per call with 4- and 1-float tails, which took most of `cnn-grad`.
+#[allow(clippy::too_many_arguments)]
+#[target_feature(enable = "avx2,fma")]
+pub fn axpy_patches(
+    alphas: &[f32],
+    offsets: &[u32],
+    x: &[f32],
+    x_stride: usize,
+    y: &mut [f32],
+    y_stride: usize,
+    rows: usize,
+    cols: usize,
+) {
+    super::portable::axpy_patches_check(alphas, offsets, x, x_stride, y, y_stride, rows, cols);
+    if alphas.is_empty() || rows == 0 || cols == 0 {
+        return;
+    }
+    let chunks = cols.div_ceil(W);
+    let units = rows * chunks;
+    let groups = units.div_ceil(W);
+    let size = units.div_ceil(groups);
+    let unit = |u: usize| -> Unit {
+        let (r, c) = (u / chunks, u % chunks);
+        Unit {
+            x: r * x_stride + c * W,
+            y: r * y_stride + c * W,
+            lanes: (cols - c * W).min(W),
+        }
+    };
+    let mut u0 = 0;
+    while u0 < units {
+        let n = (units - u0).min(size);
+        let group: [Unit; W] = core::array::from_fn(|k| unit(u0 + k.min(n - 1)));
+        match n {
+            8 => patch_group::<8>(alphas, offsets, x, y, &group),
+            7 => patch_group::<7>(alphas, offsets, x, y, &group),
+            6 => patch_group::<6>(alphas, offsets, x, y, &group),
+            5 => patch_group::<5>(alphas, offsets, x, y, &group),
+            4 => patch_group::<4>(alphas, offsets, x, y, &group),
+            3 => patch_group::<3>(alphas, offsets, x, y, &group),
+            2 => patch_group::<2>(alphas, offsets, x, y, &group),
+            _ => patch_group::<1>(alphas, offsets, x, y, &group),
+        }
+        u0 += n;
+    }
+}
+
+/// One register of [`axpy_patches`]: a chunk of up to 8 floats of a row of `y` (at `y`) and
+/// where its floats sit in a patch of `x` (at `x` from the patch's offset).
+#[derive(Clone, Copy)]
+struct Unit {
+    x: usize,
+    y: usize,
+    lanes: usize,
+}
+
+/// `N` units of [`axpy_patches`] over every term.
+#[allow(clippy::needless_range_loop)] // (register arrays indexed in step)
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+fn patch_group<const N: usize>(
+    alphas: &[f32],
+    offsets: &[u32],
+    x: &[f32],
+    y: &mut [f32],
+    group: &[Unit; W],
+) {
+    let (xp, yp) = (x.as_ptr(), y.as_mut_ptr());
+    let xo: [usize; N] = core::array::from_fn(|u| group[u].x);
+    // SAFETY: axpy_patches_check proved every patch's rows, plus PATCH_SLACK floats, inside
+    // `x` (a unit reads x[offset + unit.x..][..8], within the row's cols rounded up to 8), and
+    // the rows of `y` inside `y` (loads and stores masked to each unit's lanes).
+    unsafe {
+        let m: [__m256i; N] = core::array::from_fn(|u| mask_or_all(group[u].lanes));
+        let mut acc: [__m256; N] =
+            core::array::from_fn(|u| _mm256_maskload_ps(yp.add(group[u].y), m[u]));
+        for (&alpha, &offset) in alphas.iter().zip(offsets) {
+            let a = _mm256_set1_ps(alpha);
+            let p = xp.add(offset as usize);
+            for u in 0..N {
+                acc[u] = _mm256_fmadd_ps(a, _mm256_loadu_ps(p.add(xo[u])), acc[u]);
+            }
+        }
+        for u in 0..N {
+            _mm256_maskstore_ps(yp.add(group[u].y), m[u], acc[u]);
+        }
+    }
+}
+
+/// The mask of the first `lanes` lanes (all 8 when `lanes` is 8).
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+fn mask_or_all(lanes: usize) -> __m256i {
+    if lanes >= W {
+        _mm256_set1_epi32(-1)
+    } else {
+        mask(lanes)
+    }
+}
+
 /// a . b with four 8-lane accumulators.
 #[target_feature(enable = "avx2,fma")]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
