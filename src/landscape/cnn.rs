@@ -30,7 +30,12 @@
 //! exact derivatives; ReLU'(0) = 0. The backward passes use the pools' sparsity: only a
 //! window's argmax receives a gradient, so the convolutions' weight gradients and the
 //! gradient into the first pool's output are sums over the 160 (and 1440) routed positions,
-//! a quarter of the dense work, each a few contiguous [`axpy`]s. Every operation is IEEE f32
+//! a quarter of the dense work, each a few contiguous [`axpy`]s. A filter's weight gradient
+//! over a sample's routed windows (the windows with a zero gradient skipped, listed without
+//! branches), and a dense layer's sum over its live inputs, are one [`axpy_patches`] call each,
+//! which the AVX2 kernels run with the filter's (or output's) rows held in registers across
+//! the windows: per element the same multiply-adds in the same order as one [`axpy`] per
+//! window and row, so the same bits in every kernel set (measured in docs/speed.md). Every operation is IEEE f32
 //! in a fixed order (no fused multiply-add), so results are bit-identical on every platform;
 //! sums over the batch (the loss) are f64, the gradient is summed in f32 sample by sample.
 
@@ -315,11 +320,11 @@ impl Cnn {
         // The second pool writes the flattened (h, w, c) features directly.
         let mut a2 = [0.0f32; FLAT];
         pool_relu(&s.z2, C2, &mut s.am2, &mut a2, Some(&mut s.f));
-        dense(&theta[FC1_W], &theta[FC1_B], &s.f, &mut s.u);
+        dense(&theta[FC1_W.start..], &theta[FC1_B], &s.f, &mut s.u);
         for (h, &u) in s.h.iter_mut().zip(&s.u) {
             *h = if u > 0.0 { u } else { 0.0 };
         }
-        dense(&theta[FC2_W], &theta[FC2_B], &s.h, &mut s.z);
+        dense(&theta[FC2_W.start..], &theta[FC2_B], &s.h, &mut s.z);
     }
 
     /// The R-forward pass along `v` of one image whose forward pass is in `s`: R of every
@@ -378,13 +383,13 @@ impl Cnn {
         }
         route(&r.z2, M2, &s.am2, &a2, &mut ra2, Some(&mut r.f));
         // R u = V_f1^T f + c_f1 + W_f1^T R f; R h = ReLU'(u) R u.
-        dense(&v[FC1_W], &v[FC1_B], &s.f, &mut r.u);
-        dense_add(&theta[FC1_W], &r.f, &mut r.u);
+        dense(&v[FC1_W.start..], &v[FC1_B], &s.f, &mut r.u);
+        dense_add(&theta[FC1_W.start..], &r.f, &mut r.u);
         for ((rh, &ru), &u) in r.h.iter_mut().zip(&r.u).zip(&s.u) {
             *rh = if u > 0.0 { ru } else { 0.0 };
         }
-        dense(&v[FC2_W], &v[FC2_B], &s.h, &mut r.z);
-        dense_add(&theta[FC2_W], &r.h, &mut r.z);
+        dense(&v[FC2_W.start..], &v[FC2_B], &s.h, &mut r.z);
+        dense_add(&theta[FC2_W.start..], &r.h, &mut r.z);
     }
 
     /// Backward pass of one sample (`ws.s.dz` set): adds its gradient to `ws.acc`.
@@ -711,20 +716,26 @@ fn route(
     }
 }
 
-/// `out = b + sum_i a[i] W[i, :]` (W row-major, a.len() x out.len()), rows with a[i] = 0
-/// skipped, in order.
+/// `out = b + sum_i a[i] W[i, :]` (W row-major, a.len() x out.len(), at the start of `w`),
+/// rows with a[i] = 0 skipped, in order.
 fn dense(w: &[f32], b: &[f32], a: &[f32], out: &mut [f32]) {
     out.copy_from_slice(b);
     dense_add(w, a, out);
 }
 
-/// `out += sum_i a[i] W[i, :]`, rows with a[i] = 0 skipped, in order.
+/// `out += sum_i a[i] W[i, :]`, rows with a[i] = 0 skipped, in order: one [`axpy_patches`]
+/// call (a 1-row patch per live row of W, `out` held in registers across them), so `w` must
+/// hold [`PATCH_SLACK`] floats after W (each dense layer's weights are followed by its bias).
 fn dense_add(w: &[f32], a: &[f32], out: &mut [f32]) {
-    for (row, &ai) in w.chunks_exact(out.len()).zip(a) {
-        if ai != 0.0 {
-            axpy(ai, row, out);
-        }
+    let n = out.len();
+    let (mut alphas, mut starts) = ([0.0f32; FLAT], [0u32; FLAT]);
+    let mut live = 0;
+    for (i, &ai) in a.iter().enumerate() {
+        alphas[live] = ai;
+        starts[live] = (i * n) as u32;
+        live += usize::from(ai != 0.0);
     }
+    axpy_patches(&alphas[..live], &starts[..live], w, n, out, n, 1, n);
 }
 
 /// `g += a d^T` (g row-major a.len() x d.len()), rows with a[i] = 0 skipped.
