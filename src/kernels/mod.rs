@@ -14,6 +14,10 @@
 //!   add and sum in their own order (wider registers, more accumulators), so their results
 //!   differ from the exact kernels in the last bits; `tests/kernels_fast.rs` bounds the
 //!   differences (per kernel, and on the MLP's loss, gradient and Hessian-vector product).
+//!   Within the fast family a kernel's bits are fixed by its own contract: the CNN's
+//!   [`axpy_patches`] is bit for bit its fused [`axpy_strided`] calls and the AVX2
+//!   [`conv2d`] a fused chain over the taps however its registers tile the outputs
+//!   (`tests/cnn.rs`), so committed results of the `avx2+fma` kernels keep reproducing.
 //!
 //! The choice is process-wide and starts as [`Kernels::Portable`]: the library computes the
 //! same bits everywhere unless a program opts in. The native command line and the benchmark
@@ -229,7 +233,8 @@ pub const PATCH_SLACK: usize = 7;
 /// For every term k in order, [`axpy_strided`]`(alphas[k], &x[offsets[k]..], x_stride, y,
 /// y_stride, rows, cols)`: bit for bit that many calls (each element of `y` gets its terms in
 /// order, one multiply-add each, as the active kernels' [`axpy`]), in one call. `x` must hold
-/// [`PATCH_SLACK`] floats past every patch. The CNN's weight gradients: a filter's gradient
+/// [`PATCH_SLACK`] floats past every patch, and the rows of `y` must not overlap (when there
+/// are several, `y_stride` at least `cols`). The CNN's weight gradients: a filter's gradient
 /// (5 rows of 5 or 50) summed over a sample's routed windows, which the AVX2 kernel keeps in
 /// registers across the windows instead of loading and storing it window after window.
 #[allow(clippy::too_many_arguments)]
