@@ -28,6 +28,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 /// `axpy_strided` of a kernel module from that module's own `axpy`, one call per row (every
 /// kernel set has it this way; the attributes, e.g. `#[target_feature]`, are the module's).
+#[allow(unused_macros)] // (the scalar wasm build, portable only, has no user)
 macro_rules! axpy_strided_by_rows {
     ($(#[$attr:meta])*) => {
         /// [`super::portable::axpy_strided`] with this module's [`axpy`] per row (one call for
