@@ -703,10 +703,21 @@ fn route(
     for c in 0..CHANNELS {
         for w in 0..q {
             let i = c * q + w;
-            let v = if a[i] > 0.0 {
-                rz[c * plane + am[i] as usize]
+            // Natively the routed value is read either way and selected (no branch to
+            // mispredict; see window_max for why wasm keeps the branch): the same value.
+            let v = if cfg!(target_arch = "wasm32") {
+                if a[i] > 0.0 {
+                    rz[c * plane + am[i] as usize]
+                } else {
+                    0.0
+                }
             } else {
-                0.0
+                let routed = rz[c * plane + am[i] as usize];
+                if a[i] > 0.0 {
+                    routed
+                } else {
+                    0.0
+                }
             };
             ra[i] = v;
             if let Some(rah) = rah.as_deref_mut() {
