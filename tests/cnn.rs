@@ -594,3 +594,74 @@ fn forward_values_match_the_numpy_fixture() {
     let r = reference(&to64(&theta), &to64(&images), &labels);
     assert!((r.loss - want.loss).abs() < 1e-6 * want.loss.abs());
 }
+
+/// The weight-gradient kernel of the CNN's backward pass: the fast kernels' `axpy_patches`
+/// (which keeps a filter's gradient in registers across the windows) is bit for bit as many of
+/// their own `axpy_strided` calls, the sequence the backward pass made before it, on the CNN's
+/// two filter shapes and on every column count up to 20. (The active kernels' version against
+/// the portable ones: `kernels::check::axpy_patches`, in the library's and the browser tests.)
+#[test]
+fn fast_axpy_patches_is_its_terms_axpy_strided_calls_bit_for_bit() {
+    use sgd_escape::kernels::{check, FastKernels};
+    let Some(f) = FastKernels::new() else { return };
+    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    for seed in [1, 7] {
+        for (t, shape) in check::patch_shapes().into_iter().enumerate() {
+            let (rows, cols, xs, ys, _) = shape;
+            let (alphas, offsets, x, y0) = check::patch_inputs(seed, t as u64, shape);
+            let (mut got, mut want) = (y0.clone(), y0);
+            f.axpy_patches(&alphas, &offsets, &x, xs, &mut got, ys, rows, cols);
+            for (&a, &o) in alphas.iter().zip(&offsets) {
+                f.axpy_strided(a, &x[o as usize..], xs, &mut want, ys, rows, cols);
+            }
+            assert_eq!(bits(&got), bits(&want), "shape {shape:?}, seed {seed}");
+        }
+    }
+}
+
+/// The fast kernels' convolution, however it tiles the outputs into registers (16 columns of a
+/// row, 8 columns of two rows, masked tails), computes every output as the same chain of fused
+/// multiply-adds over the taps in order plus the bias: bit for bit a scalar `mul_add` chain,
+/// on the CNN's two shapes and on every output height 1..=5 and width 1..=26 (pairs of rows
+/// and lone last rows, every column tail).
+#[test]
+fn fast_conv2d_is_the_fused_tap_chain_bit_for_bit() {
+    use sgd_escape::kernels::{check, FastKernels};
+    let Some(f) = FastKernels::new() else { return };
+    // (in_h, in_w, in_c, kernel, channels)
+    let mut shapes = vec![(28, 28, 1, 5, 10), (12, 12, 10, 5, 10)];
+    for out_h in 1..=5 {
+        for out_w in 1..=26 {
+            shapes.push((out_h + 2, out_w + 2, 2, 3, [1, 7, 10][out_w % 3]));
+        }
+    }
+    for (t, &(h, w_in, ci, k, n)) in shapes.iter().enumerate() {
+        let (out_h, out_w) = (h - k + 1, w_in - k + 1);
+        let src = check::vector(5, 40 + t as u64, ci * h * w_in);
+        let taps: Vec<u32> = (0..k)
+            .flat_map(|dy| (0..k).flat_map(move |dx| (0..ci).map(move |c| (dy, dx, c))))
+            .map(|(dy, dx, c)| (c * h * w_in + dy * w_in + dx) as u32)
+            .collect();
+        let w = check::vector(5, 900 + t as u64, taps.len() * n);
+        let bias = check::vector(5, 1900 + t as u64, n);
+        let mut got = vec![0.0f32; n * out_h * out_w];
+        f.conv2d(&src, w_in, &taps, &w, &bias, out_h, out_w, &mut got);
+        for o in 0..n {
+            for y in 0..out_h {
+                for x in 0..out_w {
+                    let mut acc = 0.0f32;
+                    for (kk, &tap) in taps.iter().enumerate() {
+                        acc = w[kk * n + o].mul_add(src[y * w_in + x + tap as usize], acc);
+                    }
+                    let want = acc + bias[o];
+                    let at = (o * out_h + y) * out_w + x;
+                    assert_eq!(
+                        got[at].to_bits(),
+                        want.to_bits(),
+                        "shape {t}: channel {o}, ({y}, {x})"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -82,6 +82,115 @@ pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
 }
 axpy_strided_by_rows!(#[target_feature(enable = "avx2,fma")]);
 
+/// [`super::axpy_patches`]: every 8-float chunk of `y`'s rows (its "units", the last of a row
+/// partial) held in a register across all the terms, in groups of up to 8 units (the 35 units
+/// of a 5 x 50 filter in 5 groups of 7, the 5 of a 5 x 5 filter in one): per term and unit, one
+/// load of `x` and one fused multiply-add, `y` loaded and stored once per group. Each element
+/// of `y` still gets `alpha * x + y`, one rounding, per term in order: the bits of that many
+/// [`axpy_strided`] calls. The partial units read whole chunks of `x` (hence
+/// [`super::PATCH_SLACK`]); their extra lanes are masked off when `y` is stored.
+///
+/// Why (docs/speed.md): the CNN's backward pass updated each filter's gradient window after
+/// window in memory, 5 rows per call with 4- and 1-float tails, which took most of `cnn-grad`.
+#[allow(clippy::too_many_arguments)]
+#[target_feature(enable = "avx2,fma")]
+pub fn axpy_patches(
+    alphas: &[f32],
+    offsets: &[u32],
+    x: &[f32],
+    x_stride: usize,
+    y: &mut [f32],
+    y_stride: usize,
+    rows: usize,
+    cols: usize,
+) {
+    super::portable::axpy_patches_check(alphas, offsets, x, x_stride, y, y_stride, rows, cols);
+    if alphas.is_empty() || rows == 0 || cols == 0 {
+        return;
+    }
+    let chunks = cols.div_ceil(W);
+    let units = rows * chunks;
+    let groups = units.div_ceil(W);
+    let size = units.div_ceil(groups);
+    let unit = |u: usize| -> Unit {
+        let (r, c) = (u / chunks, u % chunks);
+        Unit {
+            x: r * x_stride + c * W,
+            y: r * y_stride + c * W,
+            lanes: (cols - c * W).min(W),
+        }
+    };
+    let mut u0 = 0;
+    while u0 < units {
+        let n = (units - u0).min(size);
+        let group: [Unit; W] = core::array::from_fn(|k| unit(u0 + k.min(n - 1)));
+        match n {
+            8 => patch_group::<8>(alphas, offsets, x, y, &group),
+            7 => patch_group::<7>(alphas, offsets, x, y, &group),
+            6 => patch_group::<6>(alphas, offsets, x, y, &group),
+            5 => patch_group::<5>(alphas, offsets, x, y, &group),
+            4 => patch_group::<4>(alphas, offsets, x, y, &group),
+            3 => patch_group::<3>(alphas, offsets, x, y, &group),
+            2 => patch_group::<2>(alphas, offsets, x, y, &group),
+            _ => patch_group::<1>(alphas, offsets, x, y, &group),
+        }
+        u0 += n;
+    }
+}
+
+/// One register of [`axpy_patches`]: a chunk of up to 8 floats of a row of `y` (at `y`) and
+/// where its floats sit in a patch of `x` (at `x` from the patch's offset).
+#[derive(Clone, Copy)]
+struct Unit {
+    x: usize,
+    y: usize,
+    lanes: usize,
+}
+
+/// `N` units of [`axpy_patches`] over every term.
+#[allow(clippy::needless_range_loop)] // (register arrays indexed in step)
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+fn patch_group<const N: usize>(
+    alphas: &[f32],
+    offsets: &[u32],
+    x: &[f32],
+    y: &mut [f32],
+    group: &[Unit; W],
+) {
+    let (xp, yp) = (x.as_ptr(), y.as_mut_ptr());
+    let xo: [usize; N] = core::array::from_fn(|u| group[u].x);
+    // SAFETY: axpy_patches_check proved every patch's rows, plus PATCH_SLACK floats, inside
+    // `x` (a unit reads x[offset + unit.x..][..8], within the row's cols rounded up to 8), and
+    // the rows of `y` inside `y` (loads and stores masked to each unit's lanes).
+    unsafe {
+        let m: [__m256i; N] = core::array::from_fn(|u| mask_or_all(group[u].lanes));
+        let mut acc: [__m256; N] =
+            core::array::from_fn(|u| _mm256_maskload_ps(yp.add(group[u].y), m[u]));
+        for (&alpha, &offset) in alphas.iter().zip(offsets) {
+            let a = _mm256_set1_ps(alpha);
+            let p = xp.add(offset as usize);
+            for u in 0..N {
+                acc[u] = _mm256_fmadd_ps(a, _mm256_loadu_ps(p.add(xo[u])), acc[u]);
+            }
+        }
+        for u in 0..N {
+            _mm256_maskstore_ps(yp.add(group[u].y), m[u], acc[u]);
+        }
+    }
+}
+
+/// The mask of the first `lanes` lanes (all 8 when `lanes` is 8).
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+fn mask_or_all(lanes: usize) -> __m256i {
+    if lanes >= W {
+        _mm256_set1_epi32(-1)
+    } else {
+        mask(lanes)
+    }
+}
+
 /// a . b with four 8-lane accumulators.
 #[target_feature(enable = "avx2,fma")]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
@@ -408,11 +517,16 @@ pub fn relu_mask(a: &[f32], g: &mut [f32]) {
     }
 }
 
-/// [`super::portable::conv2d`] with fused multiply-adds: blocks of 5 channels x 16 columns
+/// [`super::portable::conv2d`] with fused multiply-adds: blocks of 5 channels x 2 registers
 /// (10 accumulator registers; per tap 2 source loads and 5 weight broadcasts feed 10 fused
-/// multiply-adds), then 8-column blocks, then a masked block for the last 1..7 columns. Each
-/// output is still a sum over the taps in order, but fused, so it differs from the exact
-/// kernels in the last bits.
+/// multiply-adds): 16 columns of a row, or, where fewer than 16 but at least 8 columns are
+/// left, 8 columns of two rows; then 8-column blocks of a last lone row, then a masked block
+/// for the last 1..7 columns. Each output is still a sum over the taps in order, but fused,
+/// so it differs from the exact kernels in the last bits (and the blocking changes no bit).
+///
+/// Why the row pairs (docs/speed.md): the CNN's conv2 has 8 columns and conv1 24 (16 + 8), and
+/// a block of 5 accumulators keeps too few fused multiply-adds in flight for 2 ports of
+/// 4-cycle latency; pairing rows made those blocks as wide as the 16-column ones.
 #[allow(clippy::too_many_arguments)]
 #[target_feature(enable = "avx2,fma")]
 pub fn conv2d(
@@ -431,40 +545,74 @@ pub fn conv2d(
     let mut n0 = 0;
     while n0 < n {
         let c = (n - n0).min(CONV_CHANNELS);
-        for y in 0..out_h {
+        let at = |y: usize, x: usize| Block {
+            n0,
+            base: y * row_stride + x,
+            out: (n0 * out_h + y) * out_w + x,
+            plane: out_h * out_w,
+        };
+        let mut y = 0;
+        while y < out_h {
+            let rows = (out_h - y).min(2);
             let mut x = 0;
             while x < out_w {
                 let cols = (out_w - x).min(2 * W);
-                let at = Block {
-                    n0,
-                    base: y * row_stride + x,
-                    out: (n0 * out_h + y) * out_w + x,
-                    plane: out_h * out_w,
-                };
                 let v = if cols == 2 * W { 2 } else { 1 };
                 let used = if cols >= W { v * W } else { cols };
-                match (c, v) {
-                    (5, 2) => conv_block::<5, 2>(src, taps, w, bias, at, out, used),
-                    (4, 2) => conv_block::<4, 2>(src, taps, w, bias, at, out, used),
-                    (3, 2) => conv_block::<3, 2>(src, taps, w, bias, at, out, used),
-                    (2, 2) => conv_block::<2, 2>(src, taps, w, bias, at, out, used),
-                    (1, 2) => conv_block::<1, 2>(src, taps, w, bias, at, out, used),
-                    (5, _) => conv_block::<5, 1>(src, taps, w, bias, at, out, used),
-                    (4, _) => conv_block::<4, 1>(src, taps, w, bias, at, out, used),
-                    (3, _) => conv_block::<3, 1>(src, taps, w, bias, at, out, used),
-                    (2, _) => conv_block::<2, 1>(src, taps, w, bias, at, out, used),
-                    _ => conv_block::<1, 1>(src, taps, w, bias, at, out, used),
+                if v == 1 && used == W && rows == 2 {
+                    // 8 columns of rows y and y + 1.
+                    let steps = (row_stride, out_w);
+                    conv_dispatch(c, 2, src, taps, w, bias, at(y, x), out, W, steps);
+                } else {
+                    for yy in y..y + rows {
+                        let steps = (W, W);
+                        conv_dispatch(c, v, src, taps, w, bias, at(yy, x), out, used, steps);
+                    }
                 }
                 x += used;
             }
+            y += rows;
         }
         n0 += c;
     }
 }
 
-/// `C` channels x `V` registers of 8 columns of [`conv2d`]; `cols` < 8 (V = 1) masks the
-/// loads and stores to the first `cols` columns.
+/// [`conv_block`] for `c` channels and `v` registers.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+fn conv_dispatch(
+    c: usize,
+    v: usize,
+    src: &[f32],
+    taps: &[u32],
+    w: &[f32],
+    bias: &[f32],
+    at: super::portable::Block,
+    out: &mut [f32],
+    cols: usize,
+    steps: (usize, usize),
+) {
+    match (c, v) {
+        (5, 2) => conv_block::<5, 2>(src, taps, w, bias, at, out, cols, steps),
+        (4, 2) => conv_block::<4, 2>(src, taps, w, bias, at, out, cols, steps),
+        (3, 2) => conv_block::<3, 2>(src, taps, w, bias, at, out, cols, steps),
+        (2, 2) => conv_block::<2, 2>(src, taps, w, bias, at, out, cols, steps),
+        (1, 2) => conv_block::<1, 2>(src, taps, w, bias, at, out, cols, steps),
+        (5, _) => conv_block::<5, 1>(src, taps, w, bias, at, out, cols, steps),
+        (4, _) => conv_block::<4, 1>(src, taps, w, bias, at, out, cols, steps),
+        (3, _) => conv_block::<3, 1>(src, taps, w, bias, at, out, cols, steps),
+        (2, _) => conv_block::<2, 1>(src, taps, w, bias, at, out, cols, steps),
+        _ => conv_block::<1, 1>(src, taps, w, bias, at, out, cols, steps),
+    }
+}
+
+/// `C` channels x `V` registers of 8 columns of [`conv2d`], register v at `v * steps.0` floats
+/// after the block's base in `src` and `v * steps.1` after its first output (the next 8
+/// columns: (8, 8); the same columns of the next row: (row stride, out_w)); `cols` (8 V, or
+/// under 8 with V = 1: then the loads and stores are masked to the first `cols` columns).
 #[allow(clippy::needless_range_loop)] // (register arrays indexed in step)
+#[allow(clippy::too_many_arguments)]
 #[inline]
 #[target_feature(enable = "avx2,fma")]
 fn conv_block<const C: usize, const V: usize>(
@@ -475,21 +623,25 @@ fn conv_block<const C: usize, const V: usize>(
     at: super::portable::Block,
     out: &mut [f32],
     cols: usize,
+    (src_step, out_step): (usize, usize),
 ) {
     let n = bias.len();
     let mut acc = [[_mm256_setzero_ps(); V]; C];
     let (sp, wp) = (src.as_ptr(), w.as_ptr());
     let m = mask(cols % W);
     let full = cols >= W;
-    // SAFETY: conv2d_check proved base + t + cols <= src.len() for every tap (loads past
-    // `cols` are masked off), w.len() = K N with k < K and n0 + C <= N, and the block's outputs
-    // lie in `out` (stores past `cols` masked off).
+    // (The last register's floats: 8, or the first `cols`.)
+    let span = (V - 1) * out_step + if full { W } else { cols };
+    // SAFETY: conv2d_check proved base + t + cols <= src.len() for every tap and every block
+    // of an output row (a register v of a block is one: the next columns or the next row's;
+    // loads past `cols` are masked off), w.len() = K N with k < K and n0 + C <= N, and the
+    // block's outputs lie in `out` (the `span` below; stores past `cols` masked off).
     unsafe {
         for (k, &t) in taps.iter().enumerate() {
             let s = sp.add(at.base + t as usize);
             let sv: [__m256; V] = core::array::from_fn(|v| {
                 if full {
-                    _mm256_loadu_ps(s.add(v * W))
+                    _mm256_loadu_ps(s.add(v * src_step))
                 } else {
                     _mm256_maskload_ps(s, m)
                 }
@@ -504,11 +656,11 @@ fn conv_block<const C: usize, const V: usize>(
         }
         for c in 0..C {
             let b = _mm256_set1_ps(bias[at.n0 + c]);
-            let o = out[at.out + c * at.plane..][..cols].as_mut_ptr();
+            let o = out[at.out + c * at.plane..][..span].as_mut_ptr();
             for v in 0..V {
                 let r = _mm256_add_ps(acc[c][v], b);
                 if full {
-                    _mm256_storeu_ps(o.add(v * W), r);
+                    _mm256_storeu_ps(o.add(v * out_step), r);
                 } else {
                     _mm256_maskstore_ps(o, m, r);
                 }

@@ -14,6 +14,10 @@
 //!   add and sum in their own order (wider registers, more accumulators), so their results
 //!   differ from the exact kernels in the last bits; `tests/kernels_fast.rs` bounds the
 //!   differences (per kernel, and on the MLP's loss, gradient and Hessian-vector product).
+//!   Within the fast family a kernel's bits are fixed by its own contract: the CNN's
+//!   [`axpy_patches`] is bit for bit its fused [`axpy_strided`] calls and the AVX2
+//!   [`conv2d`] a fused chain over the taps however its registers tile the outputs
+//!   (`tests/cnn.rs`), so committed results of the `avx2+fma` kernels keep reproducing.
 //!
 //! The choice is process-wide and starts as [`Kernels::Portable`]: the library computes the
 //! same bits everywhere unless a program opts in. The native command line and the benchmark
@@ -24,6 +28,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 /// `axpy_strided` of a kernel module from that module's own `axpy`, one call per row (every
 /// kernel set has it this way; the attributes, e.g. `#[target_feature]`, are the module's).
+#[allow(unused_macros)] // (the scalar wasm build, portable only, has no user)
 macro_rules! axpy_strided_by_rows {
     ($(#[$attr:meta])*) => {
         /// [`super::portable::axpy_strided`] with this module's [`axpy`] per row (one call for
@@ -41,6 +46,31 @@ macro_rules! axpy_strided_by_rows {
             super::portable::axpy_strided_check(x, x_stride, y, y_stride, rows, cols);
             for r in 0..rows {
                 axpy(alpha, &x[r * x_stride..][..cols], &mut y[r * y_stride..][..cols]);
+            }
+        }
+    };
+}
+
+/// `axpy_patches` of a kernel module from that module's own `axpy_strided`, one call per term
+/// (the exact kernels and NEON have it this way; the attributes are the module's).
+macro_rules! axpy_patches_by_terms {
+    ($(#[$attr:meta])*) => {
+        /// [`super::axpy_patches`] as one [`axpy_strided`] call per term, in order.
+        $(#[$attr])*
+        #[allow(clippy::too_many_arguments)]
+        pub fn axpy_patches(
+            alphas: &[f32],
+            offsets: &[u32],
+            x: &[f32],
+            x_stride: usize,
+            y: &mut [f32],
+            y_stride: usize,
+            rows: usize,
+            cols: usize,
+        ) {
+            super::portable::axpy_patches_check(alphas, offsets, x, x_stride, y, y_stride, rows, cols);
+            for (&alpha, &offset) in alphas.iter().zip(offsets) {
+                axpy_strided(alpha, &x[offset as usize..], x_stride, y, y_stride, rows, cols);
             }
         }
     };
@@ -195,6 +225,34 @@ pub fn axpy_strided(
     cols: usize,
 ) {
     dispatch!(axpy_strided(alpha, x, x_stride, y, y_stride, rows, cols))
+}
+
+/// Floats that [`axpy_patches`]'s `x` must hold past the last row of every patch (beyond its
+/// `cols` floats): the AVX2 kernel reads whole 8-float chunks (the extra lanes never reach `y`).
+pub const PATCH_SLACK: usize = 7;
+
+/// For every term k in order, [`axpy_strided`]`(alphas[k], &x[offsets[k]..], x_stride, y,
+/// y_stride, rows, cols)`: bit for bit that many calls (each element of `y` gets its terms in
+/// order, one multiply-add each, as the active kernels' [`axpy`]), in one call. `x` must hold
+/// [`PATCH_SLACK`] floats past every patch, and the rows of `y` must not overlap (when there
+/// are several, `y_stride` at least `cols`). The CNN's weight gradients: a filter's gradient
+/// (5 rows of 5 or 50) summed over a sample's routed windows, which the AVX2 kernel keeps in
+/// registers across the windows instead of loading and storing it window after window.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+pub fn axpy_patches(
+    alphas: &[f32],
+    offsets: &[u32],
+    x: &[f32],
+    x_stride: usize,
+    y: &mut [f32],
+    y_stride: usize,
+    rows: usize,
+    cols: usize,
+) {
+    dispatch!(axpy_patches(
+        alphas, offsets, x, x_stride, y, y_stride, rows, cols
+    ))
 }
 
 /// a . b (of the same length) with [`LANES`] partial sums in a fixed order; see
@@ -392,6 +450,20 @@ impl FastKernels {
         )
     );
     fast_method!(
+        /// [`axpy_patches`], fused: bit for bit its terms' fused [`axpy_strided`]s.
+        #[allow(clippy::too_many_arguments)]
+        axpy_patches(
+            alphas: &[f32],
+            offsets: &[u32],
+            x: &[f32],
+            x_stride: usize,
+            y: &mut [f32],
+            y_stride: usize,
+            rows: usize,
+            cols: usize
+        )
+    );
+    fast_method!(
         /// [`relu_mask`] (exact in every implementation).
         relu_mask(a: &[f32], g: &mut [f32])
     );
@@ -520,6 +592,65 @@ pub mod check {
                     portable::axpy(alpha, &x[r * xs..][..cols], &mut want[r * ys..][..cols]);
                 }
                 assert_eq!(bits(&got), bits(&want), "axpy_strided vs portable, {shape}");
+            }
+        }
+    }
+
+    /// The shapes [`axpy_patches`] is checked on: (rows, cols, x stride, y stride, terms), the
+    /// CNN's two filters (5 x 5 over a 28-wide image, 5 x 50 over 120-float rows) and every
+    /// column count up to 20 (one or several 8-float chunks, with tails), 0..=9 terms.
+    pub fn patch_shapes() -> Vec<(usize, usize, usize, usize, usize)> {
+        let mut shapes = vec![(5, 5, 28, 5, 144), (5, 50, 120, 50, 32), (0, 4, 4, 4, 3)];
+        for cols in 1..=20 {
+            shapes.push((3, cols, cols + 2, cols, cols % 10));
+            shapes.push((2, cols, 1, cols + 1, 9 - cols % 10));
+        }
+        shapes
+    }
+
+    /// The inputs of an [`axpy_patches`] check of `shape` (see [`patch_shapes`]): the
+    /// coefficients (with zeros), the patch offsets (repeated and overlapping ones too), `x`
+    /// (exactly long enough) and `y`.
+    #[allow(clippy::type_complexity)]
+    pub fn patch_inputs(
+        seed: u64,
+        t: u64,
+        (rows, cols, xs, ys, terms): (usize, usize, usize, usize, usize),
+    ) -> (Vec<f32>, Vec<u32>, Vec<f32>, Vec<f32>) {
+        let alphas = vector(seed, 400 + t, terms);
+        let mut rng = Rng::for_stream(seed, &[401, t]);
+        let offsets: Vec<u32> = (0..terms).map(|_| rng.index(40) as u32).collect();
+        let last = offsets.iter().copied().max().unwrap_or(0) as usize;
+        let x_len = last + rows.saturating_sub(1) * xs + cols + super::PATCH_SLACK;
+        let x = vector(seed, 402 + t, x_len);
+        let y = vector(seed, 403 + t, rows.saturating_sub(1) * ys + cols + 3);
+        (alphas, offsets, x, y)
+    }
+
+    /// [`super::axpy_patches`] against as many [`super::axpy_strided`] calls (whichever kernels
+    /// are active: it must be those calls, bit for bit) and against [`portable::axpy`] row by
+    /// row when the exact kernels are active.
+    pub fn axpy_patches(seed: u64) {
+        for (t, shape) in patch_shapes().into_iter().enumerate() {
+            let (rows, cols, xs, ys, _) = shape;
+            let (alphas, offsets, x, y0) = patch_inputs(seed, t as u64, shape);
+            let mut got = y0.clone();
+            super::axpy_patches(&alphas, &offsets, &x, xs, &mut got, ys, rows, cols);
+            let mut calls = y0.clone();
+            for (&a, &o) in alphas.iter().zip(&offsets) {
+                super::axpy_strided(a, &x[o as usize..], xs, &mut calls, ys, rows, cols);
+            }
+            let what = format!("axpy_patches, shape {shape:?}");
+            assert_eq!(bits(&got), bits(&calls), "{what} vs axpy_strided calls");
+            if super::implementation() != "avx2+fma" && super::implementation() != "neon" {
+                let mut want = y0;
+                for (&a, &o) in alphas.iter().zip(&offsets) {
+                    for r in 0..rows {
+                        let xr = &x[o as usize + r * xs..][..cols];
+                        portable::axpy(a, xr, &mut want[r * ys..][..cols]);
+                    }
+                }
+                assert_eq!(bits(&got), bits(&want), "{what} vs portable");
             }
         }
     }
@@ -711,6 +842,7 @@ pub mod check {
             axpy_rows(seed);
             conv2d(seed);
             axpy_strided(seed);
+            axpy_patches(seed);
         }
     }
 }

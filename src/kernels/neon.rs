@@ -30,6 +30,7 @@ pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
     }
 }
 axpy_strided_by_rows!(#[inline]);
+axpy_patches_by_terms!(#[inline]);
 
 /// a . b with four 4-lane accumulators.
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {

@@ -57,6 +57,45 @@ pub(super) fn axpy_strided_check(
     }
 }
 
+axpy_patches_by_terms!(#[inline]);
+
+/// The shape checks of [`axpy_patches`], shared by every implementation: as many offsets as
+/// coefficients, and every patch (plus [`super::PATCH_SLACK`] floats) inside `x`.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn axpy_patches_check(
+    alphas: &[f32],
+    offsets: &[u32],
+    x: &[f32],
+    x_stride: usize,
+    y: &[f32],
+    y_stride: usize,
+    rows: usize,
+    cols: usize,
+) {
+    assert_eq!(
+        alphas.len(),
+        offsets.len(),
+        "axpy_patches: one offset per term"
+    );
+    // (Disjoint rows: each element of `y` belongs to one row, so it may be held in one place
+    // across the terms.)
+    assert!(
+        rows <= 1 || y_stride >= cols,
+        "axpy_patches: the rows of y overlap"
+    );
+    if let (Some(&last), true) = (offsets.iter().max(), rows > 0 && cols > 0) {
+        let last = last as usize;
+        assert!(
+            x.len() >= last + (rows - 1) * x_stride + cols + super::PATCH_SLACK,
+            "axpy_patches: x too short"
+        );
+        assert!(
+            y.len() >= (rows - 1) * y_stride + cols,
+            "axpy_patches: y too short"
+        );
+    }
+}
+
 /// a . b with [`LANES`] independent partial sums: element i of every full chunk of 8 goes to
 /// partial sum i % 8, the last len % 8 elements to a separate tail sum (in order), and the
 /// result is `((s0 + s4) + (s1 + s5)) + ((s2 + s6) + (s3 + s7))) + tail`.

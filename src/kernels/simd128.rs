@@ -38,6 +38,7 @@ pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
     }
 }
 axpy_strided_by_rows!(#[inline]);
+axpy_patches_by_terms!(#[inline]);
 
 /// a . b: lanes 0..4 of every chunk of 8 accumulate in `lo`, lanes 4..8 in `hi`, so lane k of
 /// `lo` is the portable partial sum s_k and lane k of `hi` is s_{k+4}; `lo + hi` is then

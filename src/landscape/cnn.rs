@@ -30,11 +30,16 @@
 //! exact derivatives; ReLU'(0) = 0. The backward passes use the pools' sparsity: only a
 //! window's argmax receives a gradient, so the convolutions' weight gradients and the
 //! gradient into the first pool's output are sums over the 160 (and 1440) routed positions,
-//! a quarter of the dense work, each a few contiguous [`axpy`]s. Every operation is IEEE f32
+//! a quarter of the dense work, each a few contiguous [`axpy`]s. A filter's weight gradient
+//! over a sample's routed windows (the windows with a zero gradient skipped, listed without
+//! branches), and a dense layer's sum over its live inputs, are one [`axpy_patches`] call each,
+//! which the AVX2 kernels run with the filter's (or output's) rows held in registers across
+//! the windows: per element the same multiply-adds in the same order as one [`axpy`] per
+//! window and row, so the same bits in every kernel set (measured in docs/speed.md). Every operation is IEEE f32
 //! in a fixed order (no fused multiply-add), so results are bit-identical on every platform;
 //! sums over the batch (the loss) are f64, the gradient is summed in f32 sample by sample.
 
-use crate::kernels::{axpy, axpy_strided, conv2d, dot};
+use crate::kernels::{axpy, axpy_patches, axpy_strided, conv2d, dot, PATCH_SLACK};
 use crate::landscape::network::{
     check_lengths, cross_entropy, r_softmax, softmax, Architecture, Batch, Pass,
 };
@@ -116,6 +121,12 @@ pub struct CnnWorkspace {
     /// conv2's weights and the direction's, transposed to [out channel][tap].
     w2t: Vec<f32>,
     v2t: Vec<f32>,
+    /// The image of the sample in hand with [`PAD`] zeros after it (conv1's weight-gradient
+    /// patches are read in whole chunks: see [`axpy_patches`]).
+    x: Vec<f32>,
+    /// The R-backward's two first-pool outputs, [`Sample::a1h`] then its R, one buffer (so one
+    /// [`axpy_patches`] call takes both terms of every window), [`PAD`] zeros after them.
+    a1h2: Vec<f32>,
     s: Sample,
     r: Sample,
     zero_bias: Vec<f32>,
@@ -128,7 +139,8 @@ struct Sample {
     z1: Vec<f32>,
     /// The first pool's argmax per window (an index into a z1 plane), [channel][12 x 12].
     am1: Vec<u16>,
-    /// The first ReLU's outputs, [channel][12 x 12] (conv2's input) and [12 x 12][channel].
+    /// The first ReLU's outputs, [channel][12 x 12] (conv2's input) and [12 x 12][channel]
+    /// (with [`PAD`] zeros after it, for [`axpy_patches`]).
     a1: Vec<f32>,
     a1h: Vec<f32>,
     /// conv2's outputs, [channel][8 x 8], and a second buffer for the R-pass.
@@ -155,7 +167,7 @@ impl Sample {
         for (buf, len) in [
             (&mut self.z1, CHANNELS * M1),
             (&mut self.a1, CHANNELS * Q1),
-            (&mut self.a1h, CHANNELS * Q1),
+            (&mut self.a1h, CHANNELS * Q1 + PAD),
             (&mut self.z2, CHANNELS * M2),
             (&mut self.z2b, CHANNELS * M2),
             (&mut self.f, FLAT),
@@ -194,6 +206,8 @@ impl CnnWorkspace {
             (&mut self.acc, PARAMS),
             (&mut self.w2t, K2 * CHANNELS),
             (&mut self.v2t, K2 * CHANNELS),
+            (&mut self.x, INPUT + PAD),
+            (&mut self.a1h2, 2 * CHANNELS * Q1 + PAD),
             (&mut self.zero_bias, CHANNELS),
         ] {
             if buf.len() < len {
@@ -204,6 +218,11 @@ impl CnnWorkspace {
         self.r.fit();
     }
 }
+
+/// Zeros after the buffers that [`axpy_patches`] reads patches from (at least its
+/// [`PATCH_SLACK`]).
+const PAD: usize = 8;
+const _: () = assert!(PAD >= PATCH_SLACK);
 
 /// [channel][k] from HWIO [k][channel] (K x 10 to 10 x K).
 fn transpose_to_channels(w: &[f32], k: usize, out: &mut [f32]) {
@@ -301,11 +320,11 @@ impl Cnn {
         // The second pool writes the flattened (h, w, c) features directly.
         let mut a2 = [0.0f32; FLAT];
         pool_relu(&s.z2, C2, &mut s.am2, &mut a2, Some(&mut s.f));
-        dense(&theta[FC1_W], &theta[FC1_B], &s.f, &mut s.u);
+        dense(&theta[FC1_W.start..], &theta[FC1_B], &s.f, &mut s.u);
         for (h, &u) in s.h.iter_mut().zip(&s.u) {
             *h = if u > 0.0 { u } else { 0.0 };
         }
-        dense(&theta[FC2_W], &theta[FC2_B], &s.h, &mut s.z);
+        dense(&theta[FC2_W.start..], &theta[FC2_B], &s.h, &mut s.z);
     }
 
     /// The R-forward pass along `v` of one image whose forward pass is in `s`: R of every
@@ -364,18 +383,24 @@ impl Cnn {
         }
         route(&r.z2, M2, &s.am2, &a2, &mut ra2, Some(&mut r.f));
         // R u = V_f1^T f + c_f1 + W_f1^T R f; R h = ReLU'(u) R u.
-        dense(&v[FC1_W], &v[FC1_B], &s.f, &mut r.u);
-        dense_add(&theta[FC1_W], &r.f, &mut r.u);
+        dense(&v[FC1_W.start..], &v[FC1_B], &s.f, &mut r.u);
+        dense_add(&theta[FC1_W.start..], &r.f, &mut r.u);
         for ((rh, &ru), &u) in r.h.iter_mut().zip(&r.u).zip(&s.u) {
             *rh = if u > 0.0 { ru } else { 0.0 };
         }
-        dense(&v[FC2_W], &v[FC2_B], &s.h, &mut r.z);
-        dense_add(&theta[FC2_W], &r.h, &mut r.z);
+        dense(&v[FC2_W.start..], &v[FC2_B], &s.h, &mut r.z);
+        dense_add(&theta[FC2_W.start..], &r.h, &mut r.z);
     }
 
     /// Backward pass of one sample (`ws.s.dz` set): adds its gradient to `ws.acc`.
     fn backward(&self, theta: &[f32], x: &[f32], ws: &mut CnnWorkspace) {
-        let CnnWorkspace { acc, w2t, s, .. } = ws;
+        let CnnWorkspace {
+            acc,
+            w2t,
+            s,
+            x: xpad,
+            ..
+        } = ws;
         // fc2 and fc1.
         axpy(1.0, &s.dz[..CLASSES], &mut acc[FC2_B]);
         outer_add(&s.h, &s.dz[..CLASSES], &mut acc[FC2_W]);
@@ -383,27 +408,35 @@ impl Cnn {
         axpy(1.0, &s.dh, &mut acc[FC1_B]);
         outer_add(&s.f, &s.dh, &mut acc[FC1_W]);
         back_dense(&theta[FC1_W], &s.dh, &s.f, &mut s.df);
-        // conv2: every routed window's gradient to its argmax position's patch.
+        // conv2: every routed window's gradient to its argmax position's patch (the windows
+        // with a zero gradient skipped).
         s.da1h.fill(0.0);
         let (gw2, gb2) = acc[CONV2_W.start..CONV2_B.end].split_at_mut(K2 * CHANNELS);
+        let (mut alphas, mut starts) = ([0.0f32; Q2], [0u32; Q2]);
         for (co, gb) in gb2.iter_mut().enumerate() {
+            let mut live = 0;
             for w in 0..Q2 {
                 let g = s.df[w * CHANNELS + co];
-                if g == 0.0 {
-                    continue;
-                }
-                *gb += g;
-                // The patch's 5 rows of 50 (stride ROW2 in a1h) against the filter's (stride
-                // RUN2): the weight gradient, then the input gradient (disjoint targets, each
-                // element updated in the same order as row by row).
-                let (start, filter) = (conv2_patch(s.am2[co * Q2 + w] as usize), co * K2);
-                let (a1h, w2t) = (&s.a1h[start..], &w2t[filter..]);
-                axpy_strided(g, a1h, ROW2, &mut gw2[filter..], RUN2, KERNEL, RUN2);
-                axpy_strided(g, w2t, RUN2, &mut s.da1h[start..], ROW2, KERNEL, RUN2);
+                alphas[live] = g;
+                starts[live] = conv2_patch(s.am2[co * Q2 + w] as usize) as u32;
+                live += usize::from(g != 0.0);
+            }
+            // The patches' 5 rows of 50 (stride ROW2 in a1h) against the filter's (stride
+            // RUN2): the weight gradient over the windows, then the input gradient window by
+            // window (disjoint targets: each element updated in the same order as before).
+            let (alphas, starts, filter) = (&alphas[..live], &starts[..live], co * K2);
+            // The bias: the live windows' g in order (in a register, not through memory).
+            *gb = alphas.iter().fold(*gb, |b, &g| b + g);
+            let gw2 = &mut gw2[filter..filter + K2];
+            axpy_patches(alphas, starts, &s.a1h, ROW2, gw2, RUN2, KERNEL, RUN2);
+            for (&g, &start) in alphas.iter().zip(starts) {
+                let (w2t, da1h) = (&w2t[filter..], &mut s.da1h[start as usize..]);
+                axpy_strided(g, w2t, RUN2, da1h, ROW2, KERNEL, RUN2);
             }
         }
         // conv1, through the first ReLU and pool.
-        conv1_weight_grad(x, &s.am1, &s.a1, &s.da1h, acc);
+        xpad[..INPUT].copy_from_slice(x);
+        conv1_weight_grad(xpad, &s.am1, &s.a1, &s.da1h, acc);
     }
 
     /// R-backward pass of one sample (`ws.s.dz`, `ws.r` set): adds its H_i v to `ws.acc`.
@@ -416,6 +449,8 @@ impl Cnn {
             v2t,
             s,
             r,
+            x: xpad,
+            a1h2,
             ..
         } = ws;
         // fc2.
@@ -432,30 +467,42 @@ impl Cnn {
         back_dense(&theta[FC1_W], &s.dh, &s.f, &mut s.df);
         back_dense(&theta[FC1_W], &r.dh, &s.f, &mut r.df);
         back_dense_add(&v[FC1_W], &s.dh, &s.f, &mut r.df);
-        // conv2.
+        // conv2 (the windows where both g and R(g) are zero skipped).
         r.da1h.fill(0.0);
+        let plane = CHANNELS * Q1;
+        a1h2[..plane].copy_from_slice(&s.a1h[..plane]);
+        a1h2[plane..2 * plane].copy_from_slice(&r.a1h[..plane]);
         let (gw2, gb2) = acc[CONV2_W.start..CONV2_B.end].split_at_mut(K2 * CHANNELS);
+        let (mut alphas, mut starts) = ([0.0f32; 2 * Q2], [0u32; 2 * Q2]);
         for (co, gb) in gb2.iter_mut().enumerate() {
+            let mut live = 0;
             for w in 0..Q2 {
                 let (g, rg) = (s.df[w * CHANNELS + co], r.df[w * CHANNELS + co]);
-                if g == 0.0 && rg == 0.0 {
-                    continue;
-                }
-                *gb += rg;
-                let (start, filter) = (conv2_patch(s.am2[co * Q2 + w] as usize), co * K2);
-                let (sa, ra) = (&s.a1h[start..], &r.a1h[start..]);
-                let (w2t, v2t) = (&w2t[filter..], &v2t[filter..]);
-                // The rows of each target are disjoint, so every element still gets its two
-                // terms in the order R(a) g, then a R(g), as row by row.
-                let (gw2, da1h) = (&mut gw2[filter..], &mut r.da1h[start..]);
-                axpy_strided(rg, sa, ROW2, gw2, RUN2, KERNEL, RUN2);
-                axpy_strided(g, ra, ROW2, gw2, RUN2, KERNEL, RUN2);
+                let start = conv2_patch(s.am2[co * Q2 + w] as usize) as u32;
+                // Two terms per window, R(a) g then a R(g): the patch of a (first half of
+                // a1h2) times R(g), then that of R(a) (second half) times g.
+                alphas[2 * live] = rg;
+                alphas[2 * live + 1] = g;
+                starts[2 * live] = start;
+                starts[2 * live + 1] = plane as u32 + start;
+                live += usize::from(!(g == 0.0 && rg == 0.0));
+            }
+            let (alphas, starts, filter) = (&alphas[..2 * live], &starts[..2 * live], co * K2);
+            // The bias: the live windows' R(g) in order.
+            *gb = alphas.iter().step_by(2).fold(*gb, |b, &rg| b + rg);
+            let gw2 = &mut gw2[filter..filter + K2];
+            axpy_patches(alphas, starts, a1h2, ROW2, gw2, RUN2, KERNEL, RUN2);
+            // The input gradient window by window: W R(g), then V g.
+            let (w2t, v2t) = (&w2t[filter..], &v2t[filter..]);
+            for (ab, sb) in alphas.chunks_exact(2).zip(starts.chunks_exact(2)) {
+                let (rg, g, da1h) = (ab[0], ab[1], &mut r.da1h[sb[0] as usize..]);
                 axpy_strided(rg, w2t, RUN2, da1h, ROW2, KERNEL, RUN2);
                 axpy_strided(g, v2t, RUN2, da1h, ROW2, KERNEL, RUN2);
             }
         }
         // conv1 (R(x) = 0: only R(d) x^T).
-        conv1_weight_grad(x, &s.am1, &s.a1, &r.da1h, acc);
+        xpad[..INPUT].copy_from_slice(x);
+        conv1_weight_grad(xpad, &s.am1, &s.a1, &r.da1h, acc);
     }
 }
 
@@ -615,26 +662,30 @@ fn conv2_patch(m: usize) -> usize {
 }
 
 /// conv1's weight and bias gradient from dL/da1 (`da1h`, [h][w][c]): masked by the first ReLU
-/// (`a1` > 0), routed to each window's argmax, times the input patch there. Into the
-/// transposed accumulator ([channel][tap]) and the bias.
+/// (`a1` > 0), routed to each window's argmax, times the input patch there (`x`: the image
+/// with [`PAD`] floats after it). Into the transposed accumulator ([channel][tap]) and the
+/// bias; a filter's windows in one [`axpy_patches`] call.
 fn conv1_weight_grad(x: &[f32], am1: &[u16], a1: &[f32], da1h: &[f32], acc: &mut [f32]) {
     let (gw1, rest) = acc[..CONV1_B.end].split_at_mut(K1 * CHANNELS);
+    let (mut alphas, mut starts) = ([0.0f32; Q1], [0u32; Q1]);
     for c in 0..CHANNELS {
+        let mut live = 0;
         for w in 0..Q1 {
-            if a1[c * Q1 + w] <= 0.0 {
-                continue;
-            }
+            // Skipped: ReLU'd off (a1 <= 0; NaN is not) or no gradient.
+            let off = a1[c * Q1 + w] <= 0.0;
             let g = da1h[w * CHANNELS + c];
-            if g == 0.0 {
-                continue;
-            }
-            rest[c] += g;
+            let on = !off && g != 0.0;
             let m = am1[c * Q1 + w] as usize;
-            let (oy, ox) = (m / C1, m % C1);
-            // The 5 patch rows (input stride SIDE) into the filter's 5 rows (stride KERNEL).
-            let src = &x[oy * SIDE + ox..];
-            axpy_strided(g, src, SIDE, &mut gw1[c * K1..], KERNEL, KERNEL, KERNEL);
+            alphas[live] = g;
+            starts[live] = ((m / C1) * SIDE + m % C1) as u32;
+            live += usize::from(on);
         }
+        // The 5 patch rows (input stride SIDE) into the filter's 5 rows (stride KERNEL).
+        let gw1 = &mut gw1[c * K1..(c + 1) * K1];
+        let (alphas, starts) = (&alphas[..live], &starts[..live]);
+        // The bias: the live windows' g in order (in a register, not through memory).
+        rest[c] = alphas.iter().fold(rest[c], |b, &g| b + g);
+        axpy_patches(alphas, starts, x, SIDE, gw1, KERNEL, KERNEL, KERNEL);
     }
 }
 
@@ -652,10 +703,21 @@ fn route(
     for c in 0..CHANNELS {
         for w in 0..q {
             let i = c * q + w;
-            let v = if a[i] > 0.0 {
-                rz[c * plane + am[i] as usize]
+            // Natively the routed value is read either way and selected (no branch to
+            // mispredict; see window_max for why wasm keeps the branch): the same value.
+            let v = if cfg!(target_arch = "wasm32") {
+                if a[i] > 0.0 {
+                    rz[c * plane + am[i] as usize]
+                } else {
+                    0.0
+                }
             } else {
-                0.0
+                let routed = rz[c * plane + am[i] as usize];
+                if a[i] > 0.0 {
+                    routed
+                } else {
+                    0.0
+                }
             };
             ra[i] = v;
             if let Some(rah) = rah.as_deref_mut() {
@@ -665,20 +727,26 @@ fn route(
     }
 }
 
-/// `out = b + sum_i a[i] W[i, :]` (W row-major, a.len() x out.len()), rows with a[i] = 0
-/// skipped, in order.
+/// `out = b + sum_i a[i] W[i, :]` (W row-major, a.len() x out.len(), at the start of `w`),
+/// rows with a[i] = 0 skipped, in order.
 fn dense(w: &[f32], b: &[f32], a: &[f32], out: &mut [f32]) {
     out.copy_from_slice(b);
     dense_add(w, a, out);
 }
 
-/// `out += sum_i a[i] W[i, :]`, rows with a[i] = 0 skipped, in order.
+/// `out += sum_i a[i] W[i, :]`, rows with a[i] = 0 skipped, in order: one [`axpy_patches`]
+/// call (a 1-row patch per live row of W, `out` held in registers across them), so `w` must
+/// hold [`PATCH_SLACK`] floats after W (each dense layer's weights are followed by its bias).
 fn dense_add(w: &[f32], a: &[f32], out: &mut [f32]) {
-    for (row, &ai) in w.chunks_exact(out.len()).zip(a) {
-        if ai != 0.0 {
-            axpy(ai, row, out);
-        }
+    let n = out.len();
+    let (mut alphas, mut starts) = ([0.0f32; FLAT], [0u32; FLAT]);
+    let mut live = 0;
+    for (i, &ai) in a.iter().enumerate() {
+        alphas[live] = ai;
+        starts[live] = (i * n) as u32;
+        live += usize::from(ai != 0.0);
     }
+    axpy_patches(&alphas[..live], &starts[..live], w, n, out, n, 1, n);
 }
 
 /// `g += a d^T` (g row-major a.len() x d.len()), rows with a[i] = 0 skipped.
