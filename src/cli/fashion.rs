@@ -711,16 +711,19 @@ fn stage1_all(
         to_run.len() as u64 * cmd.config.stage1_max_iterations,
         format!("iterations (at most) of {} seeds", to_run.len()),
     );
+    let network = cmd.config.network.id();
     let computed = parallel_map(to_run.len(), cmd.jobs, &|k| {
         let ctx = &contexts[to_run[k]];
-        let (theta, iterations, fitted) = run_stage1(ctx, &|n| progress.add(n));
+        let checkpoints = cmd.results.as_deref().map(|dir| (dir, network));
+        let (theta, iterations, fitted) = run_stage1(ctx, &|n| progress.add(n), checkpoints)?;
         let report = stage1_report(ctx, &theta, iterations, fitted);
-        (theta, report)
+        Ok::<_, String>((theta, report))
     });
     if !to_run.is_empty() {
         progress.finish(&format!("{} seeds", to_run.len()));
     }
-    for (k, (theta, report)) in computed.into_iter().enumerate() {
+    for (k, outcome) in computed.into_iter().enumerate() {
+        let (theta, report) = outcome.map_err(cli_error)?;
         let si = to_run[k];
         if let Some(dir) = &cmd.results {
             save_minimum(dir, cmd.config.network.id(), &contexts[si], &theta, &report)

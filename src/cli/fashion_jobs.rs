@@ -10,7 +10,8 @@ use super::progress::Progress;
 use crate::experiments::fashion::FashionRecord;
 use crate::experiments::fashion::{Checkpoint, FashionContext, MethodRun, MethodRunState, Stage1};
 use crate::experiments::fashion_results::{
-    minimum_file_name, CurvePoint, FashionJob, FashionResult, Stage1Result,
+    minimum_file_name, stage1_partial_file_name, CurvePoint, FashionJob, FashionResult,
+    Stage1Result,
 };
 use crate::landscape::network::Architecture;
 use crate::report::{FashionGdReport, FashionMethodReport};
@@ -75,19 +76,95 @@ pub fn stage1_report(
     }
 }
 
-/// Runs stage 1 for `ctx`'s seed; `tick` gets the iterations advanced.
-pub fn run_stage1(ctx: &FashionContext, tick: &dyn Fn(u64)) -> (Vec<f32>, u64, bool) {
-    let mut stage1 = Stage1::new(ctx);
-    let mut before = 0;
+/// Runs stage 1 for `ctx`'s seed; `tick` gets the iterations advanced. With a results
+/// directory `dir` (and its `network` id), the unfinished stage 1 is saved there every
+/// [`Stage1::CHECKPOINT_EVERY`] iterations, resumed from there (bit for bit: stage 1 is
+/// deterministic GD) by a later run on the same kernels, and removed once stage 1 ends; a
+/// checkpoint of other kernels is refused by name rather than mixed in.
+pub fn run_stage1(
+    ctx: &FashionContext,
+    tick: &dyn Fn(u64),
+    dir: Option<(&Path, &str)>,
+) -> Result<(Vec<f32>, u64, bool), String> {
+    let kernels = crate::kernels::implementation();
+    let seed = ctx.config.seed;
+    let partial = dir.map(|(dir, network)| {
+        let name = stage1_partial_file_name(network, ctx.config.dataset, seed, kernels);
+        (dir, network, dir.join(name))
+    });
+    let mut stage1 = None;
+    if let Some((dir, network, path)) = &partial {
+        // Another kernel set's checkpoint of this seed: refuse rather than recompute silently.
+        let minimum = minimum_file_name(network, ctx.config.dataset, seed);
+        let stem = minimum.trim_end_matches(".bin");
+        let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let other = name
+                .strip_prefix(&format!("{stem}."))
+                .and_then(|rest| rest.strip_suffix(".partial.bin"))
+                .filter(|k| *k != kernels);
+            if let Some(k) = other {
+                return Err(format!(
+                    "{}: this unfinished stage 1 was computed with the {k} kernels and this \
+                     process runs {kernels}: resume it with the `--kernels` that selects {k}, \
+                     or delete it",
+                    dir.join(&name).display()
+                ));
+            }
+        }
+        if path.exists() {
+            let bytes =
+                std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let cp = Checkpoint::from_bytes(&bytes, ctx.dim())
+                .map_err(|m| format!("{}: {m}", path.display()))?;
+            if cp.seed != seed {
+                return Err(format!(
+                    "{}: made with seed {}, not {seed}",
+                    path.display(),
+                    cp.seed
+                ));
+            }
+            let resumed = Stage1::resume(ctx, cp.theta, cp.iterations).ok_or_else(|| {
+                format!(
+                    "{}: iteration {} is not a checkpoint iteration (a multiple of {})",
+                    path.display(),
+                    cp.iterations,
+                    Stage1::CHECKPOINT_EVERY
+                )
+            })?;
+            tick(resumed.iteration());
+            stage1 = Some(resumed);
+        }
+    }
+    let mut stage1 = stage1.unwrap_or_else(|| Stage1::new(ctx));
+    let mut before = stage1.iteration();
     while !stage1.step(ctx, 100) {
         tick(stage1.iteration() - before);
         before = stage1.iteration();
+        if let Some((_, _, path)) = &partial {
+            if stage1.iteration().is_multiple_of(Stage1::CHECKPOINT_EVERY) {
+                let cp = Checkpoint {
+                    seed,
+                    iterations: stage1.iteration(),
+                    theta: stage1.theta().to_vec(),
+                };
+                write_atomically(path, &cp.to_bytes())?;
+            }
+        }
     }
-    (
+    tick(stage1.iteration() - before);
+    if let Some((_, _, path)) = &partial {
+        if path.exists() {
+            std::fs::remove_file(path)
+                .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+        }
+    }
+    Ok((
         stage1.theta().to_vec(),
         stage1.iteration(),
         stage1.train_accuracy() >= 1.0,
-    )
+    ))
 }
 
 /// A seed's stage-1 minimum: from `dir` if it holds one (the `.bin` checkpoint, with its
@@ -536,6 +613,69 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("sgd-escape-{tag}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         (ctx, theta0, stage1, cadence, dir)
+    }
+
+    #[test]
+    fn stage_1_resumed_from_its_checkpoint_ends_bit_for_bit_where_the_whole_run_does() {
+        let mut ctx = tiny();
+        ctx.config.stage1_max_iterations = 1200;
+        let (whole_theta, whole_its, whole_fit) = run_stage1(&ctx, &|_| {}, None).unwrap();
+        assert!(
+            whole_its > Stage1::CHECKPOINT_EVERY,
+            "{whole_its}: too short to checkpoint"
+        );
+        let dir = std::env::temp_dir().join(format!("sgd-escape-stage1-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let kernels = crate::kernels::implementation();
+        let path = dir.join(stage1_partial_file_name("mlp", Dataset::Paper, 0, kernels));
+        // The checkpoint a killed run leaves: stage 1 after CHECKPOINT_EVERY iterations.
+        let mut part = Stage1::new(&ctx);
+        while part.iteration() < Stage1::CHECKPOINT_EVERY {
+            part.step(&ctx, 100);
+        }
+        let cp = Checkpoint {
+            seed: 0,
+            iterations: part.iteration(),
+            theta: part.theta().to_vec(),
+        };
+        write_atomically(&path, &cp.to_bytes()).unwrap();
+        let ticks = std::sync::atomic::AtomicU64::new(0);
+        let tick = |n| {
+            ticks.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        };
+        let (theta, its, fit) = run_stage1(&ctx, &tick, Some((&dir, "mlp"))).unwrap();
+        assert_eq!((its, fit), (whole_its, whole_fit));
+        let bits = |t: &[f32]| t.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&theta), bits(&whole_theta));
+        assert_eq!(
+            ticks.into_inner(),
+            whole_its,
+            "progress counts the resumed iterations once"
+        );
+        assert!(!path.exists(), "a finished stage 1 leaves no checkpoint");
+        // Another kernel set's checkpoint is refused by name, not resumed or overwritten.
+        let other = dir.join(stage1_partial_file_name(
+            "mlp",
+            Dataset::Paper,
+            0,
+            "other-isa",
+        ));
+        write_atomically(&other, &cp.to_bytes()).unwrap();
+        let err = run_stage1(&ctx, &|_| {}, Some((&dir, "mlp"))).unwrap_err();
+        assert!(
+            err.contains("other-isa") && err.contains("`--kernels`"),
+            "{err}"
+        );
+        // A checkpoint at an iteration stage 1 does not stop at is refused too.
+        std::fs::remove_file(&other).unwrap();
+        let odd = Checkpoint {
+            iterations: 7,
+            ..cp
+        };
+        write_atomically(&path, &odd.to_bytes()).unwrap();
+        let err = run_stage1(&ctx, &|_| {}, Some((&dir, "mlp"))).unwrap_err();
+        assert!(err.contains("not a checkpoint iteration"), "{err}");
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]

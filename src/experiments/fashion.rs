@@ -637,6 +637,30 @@ impl Stage1 {
         }
     }
 
+    /// At `theta` after `iteration` GD iterations, a stage-1 checkpoint. Stage 1 is
+    /// deterministic full-batch GD, so the weights and the count are its whole state and the
+    /// resumed run continues bit for bit, provided `iteration` is a multiple of
+    /// [`Stage1::CHECKPOINT_EVERY`] (there the training accuracy was just measured, as it is
+    /// here). None otherwise, or when `theta` has the wrong length.
+    pub fn resume(ctx: &FashionContext, theta: Vec<f32>, iteration: u64) -> Option<Self> {
+        if !iteration.is_multiple_of(STAGE1_CHECK_EVERY) || theta.len() != ctx.dim() {
+            return None;
+        }
+        let mut ws = ctx.network.workspace();
+        let train_accuracy = ctx.train_accuracy(&theta, &mut ws);
+        Some(Stage1 {
+            grad: vec![0.0; theta.len()],
+            theta,
+            ws,
+            iteration,
+            train_accuracy,
+        })
+    }
+
+    /// Iterations between stage-1 checkpoints of the CLI (a multiple of the accuracy check's
+    /// interval, so that [`Stage1::resume`] is exact).
+    pub const CHECKPOINT_EVERY: u64 = 50 * STAGE1_CHECK_EVERY;
+
     /// Whether every label is fitted or the iteration budget is spent.
     pub fn done(&self, ctx: &FashionContext) -> bool {
         self.train_accuracy >= 1.0 || self.iteration >= ctx.config.stage1_max_iterations

@@ -77,6 +77,20 @@ pub fn minimum_file_name(network: &str, dataset: Dataset, seed: u32) -> String {
     format!("{network}-{}-seed{seed}-minimum.bin", dataset.id())
 }
 
+/// The file of a seed's unfinished stage 1 computed by `kernels` (different kernels round
+/// differently, so the name says whose it is): `cnn-paper-seed0-minimum.avx2+fma.partial.bin`.
+pub fn stage1_partial_file_name(
+    network: &str,
+    dataset: Dataset,
+    seed: u32,
+    kernels: &str,
+) -> String {
+    format!(
+        "{network}-{}-seed{seed}-minimum.{kernels}.partial.bin",
+        dataset.id()
+    )
+}
+
 /// A cheap point of a run's curve: accuracies every few iterations (and the expected
 /// sharpness every so often), so that a shorter horizon can be reported from a long run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
