@@ -157,7 +157,8 @@ struct FashionOnly {
     #[arg(long, value_name = "DIR")]
     start_dir: Option<PathBuf>,
     /// One result file per finished job in DIR (and the stage-1 minima); jobs whose file
-    /// exists are skipped, a job under way resumes from its last full record.
+    /// exists are skipped, a job under way resumes from its last full record, a stage 1 under
+    /// way from its last checkpoint (every 500 iterations).
     #[arg(long, value_name = "DIR")]
     results: Option<PathBuf>,
     /// Threads for the (seed, method) jobs; the results are bit-identical whatever N
