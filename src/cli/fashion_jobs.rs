@@ -10,8 +10,8 @@ use super::progress::Progress;
 use crate::experiments::fashion::FashionRecord;
 use crate::experiments::fashion::{Checkpoint, FashionContext, MethodRun, MethodRunState, Stage1};
 use crate::experiments::fashion_results::{
-    minimum_file_name, stage1_partial_file_name, CurvePoint, FashionJob, FashionResult,
-    Stage1Result,
+    minimum_file_name, stage1_partial_file_name, stage1_partial_kernels, CurvePoint, FashionJob,
+    FashionResult, Stage1Result,
 };
 use crate::landscape::network::Architecture;
 use crate::report::{FashionGdReport, FashionMethodReport};
@@ -95,14 +95,10 @@ pub fn run_stage1(
     let mut stage1 = None;
     if let Some((dir, network, path)) = &partial {
         // Another kernel set's checkpoint of this seed: refuse rather than recompute silently.
-        let minimum = minimum_file_name(network, ctx.config.dataset, seed);
-        let stem = minimum.trim_end_matches(".bin");
         let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let other = name
-                .strip_prefix(&format!("{stem}."))
-                .and_then(|rest| rest.strip_suffix(".partial.bin"))
+            let other = stage1_partial_kernels(&name, network, ctx.config.dataset, seed)
                 .filter(|k| *k != kernels);
             if let Some(k) = other {
                 return Err(format!(

@@ -85,10 +85,25 @@ pub fn stage1_partial_file_name(
     seed: u32,
     kernels: &str,
 ) -> String {
-    format!(
-        "{network}-{}-seed{seed}-minimum.{kernels}.partial.bin",
-        dataset.id()
-    )
+    let prefix = stage1_partial_prefix(network, dataset, seed);
+    format!("{prefix}{kernels}.partial.bin")
+}
+
+/// The kernels named by `file_name` if it is a [`stage1_partial_file_name`] of this seed.
+pub fn stage1_partial_kernels<'a>(
+    file_name: &'a str,
+    network: &str,
+    dataset: Dataset,
+    seed: u32,
+) -> Option<&'a str> {
+    file_name
+        .strip_prefix(&stage1_partial_prefix(network, dataset, seed))?
+        .strip_suffix(".partial.bin")
+}
+
+/// What every stage-1 checkpoint file of a seed starts with.
+fn stage1_partial_prefix(network: &str, dataset: Dataset, seed: u32) -> String {
+    format!("{network}-{}-seed{seed}-minimum.", dataset.id())
 }
 
 /// A cheap point of a run's curve: accuracies every few iterations (and the expected

@@ -156,34 +156,23 @@ pub struct ClaimVerdict {
     pub verdict: String,
 }
 
-/// The outcome a worded verdict starts with.
-fn outcome_of(verdict: &str) -> Outcome {
-    if verdict.starts_with("**Reproduced**") {
-        Outcome::Reproduced
-    } else if verdict.starts_with("**Partly**") {
-        Outcome::Partly
-    } else if verdict.starts_with("**Not reproduced**") {
-        Outcome::NotReproduced
-    } else {
-        Outcome::CannotTell
-    }
-}
-
 /// The verdict of a claim from its comparisons (`missing`: the labels of the comparisons it
-/// needs that these runs lack; a claim with one missing is at most "partly" reproduced).
+/// needs that these runs lack; a claim with one missing is at most "partly" reproduced): its
+/// outcome, and the outcome worded with the comparisons behind it.
 fn verdict(
     comparisons: &[Comparison],
     missing: &[String],
     direction: Direction,
     horizon: u64,
-) -> String {
+) -> (Outcome, String) {
     let not_run = if missing.is_empty() {
         String::new()
     } else {
         format!("; not run: {}", missing.join(", "))
     };
     if comparisons.is_empty() {
-        return format!("**Cannot tell** (no pair of methods for it in these runs{not_run})");
+        let text = format!("**Cannot tell** (no pair of methods for it in these runs{not_run})");
+        return (Outcome::CannotTell, text);
     }
     let labels = |r: Reading| -> Vec<&str> {
         let matching = comparisons.iter().filter(|c| c.read(direction) == r);
@@ -204,10 +193,11 @@ fn verdict(
         Direction::Higher => "higher",
     };
     if oppose.is_empty() && open.is_empty() && missing.is_empty() {
-        return format!("**Reproduced**{at} (every comparison {way}, Holm p < {ALPHA})");
+        let text = format!("**Reproduced**{at} (every comparison {way}, Holm p < {ALPHA})");
+        return (Outcome::Reproduced, text);
     }
     let mut parts = Vec::new();
-    if !oppose.is_empty() {
+    let outcome = if !oppose.is_empty() {
         parts.push(format!(
             "**Not reproduced**{at}: the opposite of the paper for {} (Holm p < {ALPHA})",
             oppose.join(", ")
@@ -215,17 +205,20 @@ fn verdict(
         if !agree.is_empty() {
             parts.push(format!("as the paper for {}", agree.join(", ")));
         }
+        Outcome::NotReproduced
     } else if agree.is_empty() {
         parts.push(format!(
             "**Cannot tell**{at} (no comparison has Holm p < {ALPHA})"
         ));
+        Outcome::CannotTell
     } else {
         parts.push(format!("**Partly**{at}: {way} for {}", agree.join(", ")));
-    }
+        Outcome::Partly
+    };
     if !open.is_empty() && !agree.is_empty() || !open.is_empty() && !oppose.is_empty() {
         parts.push(format!("cannot tell for {}", open.join(", ")));
     }
-    parts.join("; ") + &not_run
+    (outcome, parts.join("; ") + &not_run)
 }
 
 /// The methods' display names in the verdict.
@@ -359,7 +352,7 @@ pub fn verdicts(g: &SummaryGroup) -> Vec<ClaimVerdict> {
             .map(|id| (id, gd)),
     );
     let everyone = [gd, dynamic, constant, diag, sgd, lead, hessian, eigvec];
-    let mut rows: Vec<(&str, String, String, String)> = Vec::new();
+    let mut rows: Vec<(&str, String, String, (Outcome, String))> = Vec::new();
 
     let (escape, escape_missing) = comparisons(
         g,
@@ -475,13 +468,15 @@ pub fn verdicts(g: &SummaryGroup) -> Vec<ClaimVerdict> {
     ));
 
     rows.into_iter()
-        .map(|(claim, statement, evidence, verdict)| ClaimVerdict {
-            claim: claim.into(),
-            statement,
-            evidence,
-            outcome: outcome_of(&verdict),
-            verdict,
-        })
+        .map(
+            |(claim, statement, evidence, (outcome, verdict))| ClaimVerdict {
+                claim: claim.into(),
+                statement,
+                evidence,
+                outcome,
+                verdict,
+            },
+        )
         .collect()
 }
 
@@ -587,7 +582,7 @@ mod tests {
         let down = || comparison("A - GD", diff(-0.5, -0.8, -0.2, 3, 0.01));
         let up = || comparison("B - GD", diff(0.5, 0.2, 0.8, 3, 0.01));
         let open = || comparison("C - GD", diff(0.1, -0.2, 0.4, 3, 0.4));
-        let v = |c: Vec<Comparison>, h| verdict(&c, &[], Direction::Lower, h);
+        let v = |c: Vec<Comparison>, h| verdict(&c, &[], Direction::Lower, h).1;
         assert_eq!(
             v(vec![down()], 15_000),
             "**Reproduced** (every comparison lower, Holm p < 0.05)"
@@ -608,18 +603,20 @@ mod tests {
         );
         assert!(v(vec![], 15_000).starts_with("**Cannot tell** (no pair"));
         // Higher is the paper's direction for test accuracy.
-        assert!(verdict(&[up()], &[], Direction::Higher, 15_000).starts_with("**Reproduced**"));
-        assert!(
-            verdict(&[down()], &[], Direction::Higher, 15_000).starts_with("**Not reproduced**")
-        );
+        assert!(verdict(&[up()], &[], Direction::Higher, 15_000)
+            .1
+            .starts_with("**Reproduced**"));
+        assert!(verdict(&[down()], &[], Direction::Higher, 15_000)
+            .1
+            .starts_with("**Not reproduced**"));
         // A comparison the claim needs and these runs lack: at most "partly".
         let missing = ["SGD - GLD dynamic".to_string()];
         assert_eq!(
-            verdict(&[down()], &missing, Direction::Lower, 15_000),
+            verdict(&[down()], &missing, Direction::Lower, 15_000).1,
             "**Partly**: lower for A - GD; not run: SGD - GLD dynamic"
         );
         // The one-word outcome follows the wording.
-        let outcome = |c: Vec<Comparison>| outcome_of(&v(c, 15_000));
+        let outcome = |c: Vec<Comparison>| verdict(&c, &[], Direction::Lower, 15_000).0;
         assert_eq!(outcome(vec![down()]), Outcome::Reproduced);
         assert_eq!(outcome(vec![down(), open()]), Outcome::Partly);
         assert_eq!(outcome(vec![down(), up()]), Outcome::NotReproduced);
