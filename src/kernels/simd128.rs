@@ -38,7 +38,141 @@ pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
     }
 }
 axpy_strided_by_rows!(#[inline]);
-axpy_patches_by_terms!(#[inline]);
+
+/// Most units (4-float chunks of `y`'s rows) one pass of [`axpy_patches`] holds in registers:
+/// 8 accumulators, the splatted coefficient and a loaded chunk of `x` leave room in the 16
+/// xmm registers of V8 on x64 for its own temporaries.
+const PATCH_UNITS: usize = 8;
+
+/// [`super::axpy_patches`]: every 4-float chunk of `y`'s rows (its "units", the last of a row
+/// partial when `cols` is not a multiple of 4) held in a register across all the terms, in
+/// groups of up to [`PATCH_UNITS`] units (the 10 units of a 5 x 5 filter in 2 groups of 5, the
+/// 65 of a 5 x 50 filter in 9 groups of 7 or 8): per term and unit, one load of `x`, one
+/// multiply and one add; `y` loaded and stored once per group. Each element of `y` still gets
+/// `y + alpha * x`, the product rounded and then the sum, per term in order: the bits of that
+/// many [`axpy_strided`] calls (and of the portable kernel). A partial unit reads a whole chunk
+/// of `x` (hence [`super::PATCH_SLACK`]); its extra lanes never reach `y`, which is loaded and
+/// stored lane by lane there.
+///
+/// Why (docs/speed.md): one [`axpy_strided`] per window updated a filter's gradient through
+/// memory, each window's load of a row waiting for the previous window's store of it; in the
+/// SIMD wasm build that made conv1's weight gradient a fifth of `cnn-grad`.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+pub fn axpy_patches(
+    alphas: &[f32],
+    offsets: &[u32],
+    x: &[f32],
+    x_stride: usize,
+    y: &mut [f32],
+    y_stride: usize,
+    rows: usize,
+    cols: usize,
+) {
+    super::portable::axpy_patches_check(alphas, offsets, x, x_stride, y, y_stride, rows, cols);
+    if alphas.is_empty() || rows == 0 || cols == 0 {
+        return;
+    }
+    let chunks = cols.div_ceil(4);
+    let units = rows * chunks;
+    // Groups as even as can be (sizes differing by at most 1).
+    let groups = units.div_ceil(PATCH_UNITS);
+    let unit = |u: usize| -> Unit {
+        let (r, c) = (u / chunks, u % chunks);
+        Unit {
+            x: r * x_stride + c * 4,
+            y: r * y_stride + c * 4,
+            lanes: (cols - c * 4).min(4),
+        }
+    };
+    for g in 0..groups {
+        let u0 = units * g / groups;
+        let n = units * (g + 1) / groups - u0;
+        let group: [Unit; PATCH_UNITS] = core::array::from_fn(|k| unit(u0 + k.min(n - 1)));
+        match n {
+            8 => patch_group::<8>(alphas, offsets, x, y, &group),
+            7 => patch_group::<7>(alphas, offsets, x, y, &group),
+            6 => patch_group::<6>(alphas, offsets, x, y, &group),
+            5 => patch_group::<5>(alphas, offsets, x, y, &group),
+            4 => patch_group::<4>(alphas, offsets, x, y, &group),
+            3 => patch_group::<3>(alphas, offsets, x, y, &group),
+            2 => patch_group::<2>(alphas, offsets, x, y, &group),
+            _ => patch_group::<1>(alphas, offsets, x, y, &group),
+        }
+    }
+}
+
+/// One register of [`axpy_patches`]: a chunk of up to 4 floats of a row of `y` (at `y`) and
+/// where its floats sit in a patch of `x` (at `x` from the patch's offset).
+#[derive(Clone, Copy)]
+struct Unit {
+    x: usize,
+    y: usize,
+    lanes: usize,
+}
+
+/// `N` units of [`axpy_patches`] over every term.
+#[allow(clippy::needless_range_loop)] // (register arrays indexed in step)
+#[inline(always)]
+fn patch_group<const N: usize>(
+    alphas: &[f32],
+    offsets: &[u32],
+    x: &[f32],
+    y: &mut [f32],
+    group: &[Unit; PATCH_UNITS],
+) {
+    let (xp, yp) = (x.as_ptr(), y.as_mut_ptr());
+    let xo: [usize; N] = core::array::from_fn(|u| group[u].x);
+    // SAFETY: axpy_patches_check proved every patch's rows, plus PATCH_SLACK (>= 3) floats,
+    // inside `x` (a unit reads x[offset + unit.x..][..4], within its row's cols rounded up to
+    // 4), and the rows of `y` inside `y` (a unit's loads and stores of `y` cover its lanes
+    // only).
+    unsafe {
+        let mut acc: [v128; N] =
+            core::array::from_fn(|u| load_lanes(yp.add(group[u].y), group[u].lanes));
+        for (&alpha, &offset) in alphas.iter().zip(offsets) {
+            let a = f32x4_splat(alpha);
+            let p = xp.add(offset as usize);
+            for u in 0..N {
+                acc[u] = f32x4_add(acc[u], f32x4_mul(a, load(p.add(xo[u]))));
+            }
+        }
+        for u in 0..N {
+            store_lanes(yp.add(group[u].y), group[u].lanes, acc[u]);
+        }
+    }
+}
+
+/// The first `lanes` (1..=4) floats at `p` in the first lanes of a vector (the others 0).
+///
+/// # Safety
+/// `p..p + lanes` must be in bounds of one slice.
+#[inline(always)]
+unsafe fn load_lanes(p: *const f32, lanes: usize) -> v128 {
+    match lanes {
+        1 => v128_load32_zero(p as *const u32),
+        2 => v128_load64_zero(p as *const u64),
+        3 => v128_load32_lane::<2>(v128_load64_zero(p as *const u64), p.add(2) as *const u32),
+        _ => load(p),
+    }
+}
+
+/// Stores the first `lanes` (1..=4) lanes of `v` at `p`.
+///
+/// # Safety
+/// `p..p + lanes` must be in bounds of one slice.
+#[inline(always)]
+unsafe fn store_lanes(p: *mut f32, lanes: usize, v: v128) {
+    match lanes {
+        1 => v128_store32_lane::<0>(v, p as *mut u32),
+        2 => v128_store64_lane::<0>(v, p as *mut u64),
+        3 => {
+            v128_store64_lane::<0>(v, p as *mut u64);
+            v128_store32_lane::<2>(v, p.add(2) as *mut u32);
+        }
+        _ => v128_store(p as *mut v128, v),
+    }
+}
 
 /// a . b: lanes 0..4 of every chunk of 8 accumulate in `lo`, lanes 4..8 in `hi`, so lane k of
 /// `lo` is the portable partial sum s_k and lane k of `hi` is s_{k+4}; `lo + hi` is then
