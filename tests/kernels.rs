@@ -40,3 +40,18 @@ fn conv2d_matches_portable_bit_for_bit() {
         check::conv2d(seed);
     }
 }
+
+#[wasm_bindgen_test]
+fn axpy_patches_matches_portable_bit_for_bit() {
+    for seed in [1, 2, 3, 20190609] {
+        check::axpy_patches(seed);
+        check::axpy_patches_random(seed);
+    }
+}
+
+#[wasm_bindgen_test]
+fn max_pool_relu_matches_portable_bit_for_bit() {
+    for seed in [1, 2, 3, 20190609] {
+        check::max_pool_relu(seed);
+    }
+}

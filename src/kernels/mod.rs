@@ -346,6 +346,15 @@ pub fn exp_sub(z: &[f32], shift: f32, out: &mut [f32]) {
     portable::exp_sub(z, shift, out)
 }
 
+/// The 2x2/2 max-pool of one `side` x `side` plane followed by ReLU: per window (row-major)
+/// the plane index of its first maximum into `am` and the ReLU'd maximum into `a`, bit for bit
+/// [`portable::max_pool_relu`] in every build (comparisons and selects only). The exact
+/// kernels' choice in every build, the fast native ones included (the CNN's pools).
+#[inline]
+pub fn max_pool_relu(plane: &[f32], side: usize, am: &mut [u16], a: &mut [f32]) {
+    active::max_pool_relu(plane, side, am, a)
+}
+
 /// Zeroes `g` wherever `a <= 0` (multiplies by ReLU'(z); `a` and `g` of the same length).
 #[inline]
 pub fn relu_mask(a: &[f32], g: &mut [f32]) {
@@ -655,6 +664,88 @@ pub mod check {
         }
     }
 
+    /// [`super::axpy_patches`] against [`portable::axpy_patches`] and against one
+    /// [`portable::axpy`] per term and row, on 200 random shapes: 1..=6 rows of 1..=60 columns
+    /// (every tail of a 4- or 8-float chunk), x strides from 1 (overlapping patch rows) up,
+    /// y strides from `cols` (no gap) up with the gaps checked untouched, `y` at an odd offset
+    /// in its buffer, 0..=40 terms whose offsets repeat (ties: the same patch several times)
+    /// and whose coefficients include +0, -0 and repeats.
+    pub fn axpy_patches_random(seed: u64) {
+        let mut rng = Rng::for_stream(seed, &[410]);
+        for t in 0..200u64 {
+            let rows = 1 + rng.index(6);
+            let cols = 1 + rng.index(60);
+            let xs = 1 + rng.index(cols + 40);
+            let ys = cols + rng.index(6);
+            let terms = rng.index(41);
+            let mut alphas = vector(seed, 411 + t, terms);
+            let mut offsets: Vec<u32> = (0..terms).map(|_| rng.index(90) as u32).collect();
+            for k in 1..terms {
+                match rng.index(6) {
+                    0 => offsets[k] = offsets[k - 1],
+                    1 => alphas[k] = alphas[k - 1],
+                    2 => alphas[k] = if k % 2 == 0 { 0.0 } else { -0.0 },
+                    _ => {}
+                }
+            }
+            let last = offsets.iter().copied().max().unwrap_or(0) as usize;
+            let x = vector(
+                seed,
+                412 + t,
+                last + (rows - 1) * xs + cols + super::PATCH_SLACK,
+            );
+            let start = 1 + rng.index(3);
+            let buf = vector(seed, 413 + t, start + (rows - 1) * ys + cols + 5);
+            let (mut got, mut want, mut calls) = (buf.clone(), buf.clone(), buf);
+            super::axpy_patches(&alphas, &offsets, &x, xs, &mut got[start..], ys, rows, cols);
+            portable::axpy_patches(
+                &alphas,
+                &offsets,
+                &x,
+                xs,
+                &mut want[start..],
+                ys,
+                rows,
+                cols,
+            );
+            for (&a, &o) in alphas.iter().zip(&offsets) {
+                for r in 0..rows {
+                    let xr = &x[o as usize + r * xs..][..cols];
+                    portable::axpy(a, xr, &mut calls[start + r * ys..][..cols]);
+                }
+            }
+            let what = format!("axpy_patches, {rows} x {cols}, strides {xs} / {ys}, {terms} terms");
+            assert_eq!(bits(&want), bits(&calls), "{what}: portable vs axpy calls");
+            assert_eq!(bits(&got), bits(&want), "{what}: active vs portable");
+        }
+    }
+
+    /// [`super::max_pool_relu`] against [`portable::max_pool_relu`] (indices and bits), on
+    /// every side 0..=26 (odd ones leave a last row and column out) and the CNN's 24 and 8:
+    /// planes of normals, and planes of few distinct values (ties everywhere: equal maxima,
+    /// +0 and -0, negatives only, NaN), with the outputs past the windows checked untouched.
+    pub fn max_pool_relu(seed: u64) {
+        let levels = [-1.0f32, -0.0, 0.0, 0.5, 2.0, f32::NAN];
+        let mut rng = Rng::for_stream(seed, &[420]);
+        for side in (0..=26).chain([24, 8, 24, 8]) {
+            for kind in 0..3 {
+                let plane: Vec<f32> = match kind {
+                    0 => vector(seed, 421 + side as u64, side * side),
+                    1 => (0..side * side).map(|_| levels[rng.index(5)]).collect(),
+                    _ => (0..side * side).map(|_| levels[rng.index(6)]).collect(),
+                };
+                let q = (side / 2) * (side / 2);
+                let (mut am, mut a) = (vec![7u16; q + 3], vec![7.0f32; q + 3]);
+                let (mut am_want, mut a_want) = (am.clone(), a.clone());
+                super::max_pool_relu(&plane, side, &mut am, &mut a);
+                portable::max_pool_relu(&plane, side, &mut am_want, &mut a_want);
+                let what = format!("max_pool_relu, side {side}, planes of kind {kind}");
+                assert_eq!(am, am_want, "{what}: indices");
+                assert_eq!(bits(&a), bits(&a_want), "{what}: values");
+            }
+        }
+    }
+
     pub fn affine_t(seed: u64) {
         for n_in in lengths() {
             for n_out in [1, 3, 10, 14] {
@@ -843,6 +934,8 @@ pub mod check {
             conv2d(seed);
             axpy_strided(seed);
             axpy_patches(seed);
+            axpy_patches_random(seed);
+            max_pool_relu(seed);
         }
     }
 }

@@ -420,3 +420,69 @@ pub(super) fn conv_block<const C: usize, const X: usize>(
         }
     }
 }
+
+/// The 2x2/2 max-pool of one `side` x `side` plane (row-major) followed by ReLU, window by
+/// window in row-major order (`side / 2` x `side / 2` windows, w = py * (side / 2) + px):
+/// `am[w]` is the plane index of the window's first maximum in row-major order (a later entry
+/// wins only if strictly greater, so ties and a NaN go to the earlier one, as TensorFlow's
+/// max-pool gradient routes), `a[w]` that maximum if it is positive, else +0.
+///
+/// Natively the winner is picked with selects: which of 4 activations wins is close to random,
+/// and mispredicted branches made the branchy loop a fifth of the CNN gradient (cnn-grad 53 ->
+/// 41 ms native). In the scalar wasm build the branches stay: V8's code for the selects made
+/// cnn-grad slower (SIMD wasm in Node, 2026-12-02: 69 ms with branches, 81 ms with selects).
+/// The same comparisons either way, so the same winner and the same bits.
+///
+/// # Panics
+/// If `plane` is shorter than side x side, `am` or `a` shorter than the windows, or a plane
+/// index does not fit in a `u16`.
+pub fn max_pool_relu(plane: &[f32], side: usize, am: &mut [u16], a: &mut [f32]) {
+    max_pool_check(plane, side, am, a);
+    let half = side / 2;
+    for py in 0..half {
+        for px in 0..half {
+            let w = py * half + px;
+            let (best, top) = window_max(plane, 2 * py * side + 2 * px, side);
+            am[w] = best as u16;
+            a[w] = if top > 0.0 { top } else { 0.0 };
+        }
+    }
+}
+
+/// The shape checks of [`max_pool_relu`], shared by every implementation.
+pub(super) fn max_pool_check(plane: &[f32], side: usize, am: &[u16], a: &[f32]) {
+    let q = (side / 2) * (side / 2);
+    assert!(plane.len() >= side * side, "max_pool_relu: plane too short");
+    assert!(
+        am.len() >= q && a.len() >= q,
+        "max_pool_relu: outputs too short"
+    );
+    assert!(
+        side * side <= 1 << 16,
+        "max_pool_relu: plane indices must fit in u16"
+    );
+}
+
+/// The first maximum of the 2x2 window at `m0` of `plane` (row length `side`), in row-major
+/// order, and its value (see [`max_pool_relu`] for the branches and selects).
+#[inline(always)]
+pub(super) fn window_max(plane: &[f32], m0: usize, side: usize) -> (usize, f32) {
+    let window = [m0 + 1, m0 + side, m0 + side + 1];
+    if cfg!(target_arch = "wasm32") {
+        let mut best = m0;
+        for m in window {
+            if plane[m] > plane[best] {
+                best = m;
+            }
+        }
+        return (best, plane[best]);
+    }
+    let (mut best, mut top) = (m0, plane[m0]);
+    for m in window {
+        let v = plane[m];
+        let wins = v > top;
+        best = if wins { m } else { best };
+        top = if wins { v } else { top };
+    }
+    (best, top)
+}

@@ -604,3 +604,64 @@ fn conv_block_simd<const C: usize>(
         }
     }
 }
+
+/// [`super::portable::max_pool_relu`] four windows of a row at a time: the two rows of 8
+/// floats under them are loaded once and split into their even and odd columns (the windows'
+/// four candidates, in the portable order), and each lane keeps the portable comparison chain
+/// (a later candidate replaces the best only if strictly greater) with lane-wise compares and
+/// selects, the index beside the value; the ReLU is a select of the maximum or +0. Windows
+/// past the last group of 4 in a row go through the portable code.
+///
+/// Why (docs/speed.md): with a branch per candidate (V8's selects were slower still, see the
+/// portable kernel) the CNN's pools took a fifth of `cnn-grad` in the SIMD wasm build.
+#[inline]
+pub fn max_pool_relu(plane: &[f32], side: usize, am: &mut [u16], a: &mut [f32]) {
+    use super::portable::{max_pool_check, window_max};
+    max_pool_check(plane, side, am, a);
+    let half = side / 2;
+    let pp = plane.as_ptr();
+    let zero = f32x4_splat(0.0);
+    // Plane indices of the candidates of the windows 0..4 of a row relative to the first's.
+    let lanes = i32x4(0, 2, 4, 6);
+    let (right, down, diag) = (
+        i32x4_splat(1),
+        i32x4_splat(side as i32),
+        i32x4_splat(side as i32 + 1),
+    );
+    for py in 0..half {
+        let mut px = 0;
+        while px + 4 <= half {
+            let m0 = 2 * py * side + 2 * px;
+            let w = py * half + px;
+            // SAFETY: the two rows' floats m0..m0 + 8 and m0 + side..m0 + side + 8 lie in the
+            // plane (2 px + 8 <= 2 half <= side; max_pool_check: plane.len() >= side^2), and
+            // w + 4 <= half^2 <= am.len(), a.len().
+            unsafe {
+                let r0 = (load(pp.add(m0)), load(pp.add(m0 + 4)));
+                let r1 = (load(pp.add(m0 + side)), load(pp.add(m0 + side + 4)));
+                let e0 = i32x4_shuffle::<0, 2, 4, 6>(r0.0, r0.1);
+                let o0 = i32x4_shuffle::<1, 3, 5, 7>(r0.0, r0.1);
+                let e1 = i32x4_shuffle::<0, 2, 4, 6>(r1.0, r1.1);
+                let o1 = i32x4_shuffle::<1, 3, 5, 7>(r1.0, r1.1);
+                let first = i32x4_add(i32x4_splat(m0 as i32), lanes);
+                let (mut top, mut best) = (e0, first);
+                for (v, step) in [(o0, right), (e1, down), (o1, diag)] {
+                    let wins = f32x4_gt(v, top);
+                    top = v128_bitselect(v, top, wins);
+                    best = v128_bitselect(i32x4_add(first, step), best, wins);
+                }
+                let relu = v128_and(top, f32x4_gt(top, zero));
+                v128_store(a.as_mut_ptr().add(w) as *mut v128, relu);
+                let idx = u16x8_narrow_i32x4(best, best);
+                v128_store64_lane::<0>(idx, am.as_mut_ptr().add(w) as *mut u64);
+            }
+            px += 4;
+        }
+        for px in px..half {
+            let w = py * half + px;
+            let (best, top) = window_max(plane, 2 * py * side + 2 * px, side);
+            am[w] = best as u16;
+            a[w] = if top > 0.0 { top } else { 0.0 };
+        }
+    }
+}

@@ -39,7 +39,7 @@
 //! in a fixed order (no fused multiply-add), so results are bit-identical on every platform;
 //! sums over the batch (the loss) are f64, the gradient is summed in f32 sample by sample.
 
-use crate::kernels::{axpy, axpy_patches, axpy_strided, conv2d, dot, PATCH_SLACK};
+use crate::kernels::{axpy, axpy_patches, axpy_strided, conv2d, dot, max_pool_relu, PATCH_SLACK};
 use crate::landscape::network::{
     check_lengths, cross_entropy, r_softmax, softmax, Architecture, Batch, Pass,
 };
@@ -233,53 +233,20 @@ fn transpose_to_channels(w: &[f32], k: usize, out: &mut [f32]) {
     }
 }
 
-/// The first maximum of the 2x2 window at `m0` of `plane` (row length `side`), in row-major
-/// order, and its value. Natively with selects: which of 4 activations wins is close to random,
-/// and mispredicted branches made the branchy loop a fifth of the CNN gradient (cnn-grad 53 ->
-/// 41 ms native). In wasm the branches stay: V8's code for the selects made cnn-grad slower
-/// (SIMD wasm in Node, 2026-12-02: 69 ms with branches, 81 ms with selects). The same
-/// comparisons either way, so the same winner and the same bits.
-#[inline(always)]
-fn window_max(plane: &[f32], m0: usize, side: usize) -> (usize, f32) {
-    let window = [m0 + 1, m0 + side, m0 + side + 1];
-    if cfg!(target_arch = "wasm32") {
-        let mut best = m0;
-        for m in window {
-            if plane[m] > plane[best] {
-                best = m;
-            }
-        }
-        return (best, plane[best]);
-    }
-    let (mut best, mut top) = (m0, plane[m0]);
-    for m in window {
-        let v = plane[m];
-        let wins = v > top;
-        best = if wins { m } else { best };
-        top = if wins { v } else { top };
-    }
-    (best, top)
-}
-
-/// The max-pool 2x2/2 of `z` ([channel][side x side]) followed by ReLU: the first maximum of
-/// each window in row-major order (its index in the plane into `am`, [channel][window]),
-/// ReLU'd into `a` ([channel][window]) and, when given, `ah` ([window][channel]).
+/// The max-pool 2x2/2 of `z` ([channel][side x side]) followed by ReLU, plane by plane with
+/// [`max_pool_relu`]: the first maximum of each window in row-major order (its index in the
+/// plane into `am`, [channel][window]), ReLU'd into `a` ([channel][window]) and, when given,
+/// `ah` ([window][channel]).
 fn pool_relu(z: &[f32], side: usize, am: &mut [u16], a: &mut [f32], mut ah: Option<&mut [f32]>) {
     let half = side / 2;
     let q = half * half;
     for c in 0..CHANNELS {
         let plane = &z[c * side * side..(c + 1) * side * side];
-        for py in 0..half {
-            for px in 0..half {
-                let m0 = 2 * py * side + 2 * px;
-                let (best, top) = window_max(plane, m0, side);
-                let w = py * half + px;
-                let v = if top > 0.0 { top } else { 0.0 };
-                am[c * q + w] = best as u16;
-                a[c * q + w] = v;
-                if let Some(ah) = ah.as_deref_mut() {
-                    ah[w * CHANNELS + c] = v;
-                }
+        let a = &mut a[c * q..(c + 1) * q];
+        max_pool_relu(plane, side, &mut am[c * q..(c + 1) * q], a);
+        if let Some(ah) = ah.as_deref_mut() {
+            for (w, &v) in a.iter().enumerate() {
+                ah[w * CHANNELS + c] = v;
             }
         }
     }
@@ -704,7 +671,7 @@ fn route(
         for w in 0..q {
             let i = c * q + w;
             // Natively the routed value is read either way and selected (no branch to
-            // mispredict; see window_max for why wasm keeps the branch): the same value.
+            // mispredict; see kernels::max_pool_relu for why wasm keeps the branch): the same value.
             let v = if cfg!(target_arch = "wasm32") {
                 if a[i] > 0.0 {
                     rz[c * plane + am[i] as usize]
