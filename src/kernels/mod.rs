@@ -666,7 +666,8 @@ pub mod check {
 
     /// [`super::axpy_patches`] against [`portable::axpy_patches`] and against one
     /// [`portable::axpy`] per term and row, on 200 random shapes: 1..=6 rows of 1..=60 columns
-    /// (every tail of a 4- or 8-float chunk), x strides from 1 (overlapping patch rows) up,
+    /// (every tail of a 4- or 8-float chunk; every fourth 5 x 5 with no gap in `y`, conv1's
+    /// filter), x strides from 1 (overlapping patch rows) up,
     /// y strides from `cols` (no gap) up with the gaps checked untouched, `y` at an odd offset
     /// in its buffer, 0..=40 terms whose offsets repeat (ties: the same patch several times)
     /// and whose coefficients include +0, -0 and repeats.
@@ -676,7 +677,9 @@ pub mod check {
             let rows = 1 + rng.index(6);
             let cols = 1 + rng.index(60);
             let xs = 1 + rng.index(cols + 40);
-            let ys = cols + rng.index(6);
+            // Every fourth shape a 5 x 5 filter into 25 contiguous floats (the 5 x 5 path).
+            let (rows, cols) = if t % 4 == 0 { (5, 5) } else { (rows, cols) };
+            let ys = if t % 4 == 0 { 5 } else { cols + rng.index(6) };
             let terms = rng.index(41);
             let mut alphas = vector(seed, 411 + t, terms);
             let mut offsets: Vec<u32> = (0..terms).map(|_| rng.index(90) as u32).collect();
