@@ -348,8 +348,9 @@ pub fn exp_sub(z: &[f32], shift: f32, out: &mut [f32]) {
 
 /// The 2x2/2 max-pool of one `side` x `side` plane followed by ReLU: per window (row-major)
 /// the plane index of its first maximum into `am` and the ReLU'd maximum into `a`, bit for bit
-/// [`portable::max_pool_relu`] in every build (comparisons and selects only). The exact
-/// kernels' choice in every build, the fast native ones included (the CNN's pools).
+/// [`portable::max_pool_relu`] in every build (comparisons and selects only, no rounding): the
+/// CNN's pools. simd128 in the SIMD wasm build, the portable code everywhere else (natively
+/// also when the fast kernels are selected).
 #[inline]
 pub fn max_pool_relu(plane: &[f32], side: usize, am: &mut [u16], a: &mut [f32]) {
     active::max_pool_relu(plane, side, am, a)

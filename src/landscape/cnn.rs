@@ -23,21 +23,23 @@
 //!
 //! # What is computed, and how
 //!
-//! Per sample: the forward pass (convolutions by [`crate::kernels::conv2d`], explicit simd128
-//! in the SIMD wasm build), backpropagation, and for H v Pearlmutter's R-operator (R-forward
-//! through both convolutions, the pools routing R by the forward argmax, ReLU masks; then the
-//! R-backward pass). ReLU and max are piecewise linear, so away from their kinks these are the
-//! exact derivatives; ReLU'(0) = 0. The backward passes use the pools' sparsity: only a
-//! window's argmax receives a gradient, so the convolutions' weight gradients and the
-//! gradient into the first pool's output are sums over the 160 (and 1440) routed positions,
-//! a quarter of the dense work, each a few contiguous [`axpy`]s. A filter's weight gradient
-//! over a sample's routed windows (the windows with a zero gradient skipped, listed without
-//! branches), and a dense layer's sum over its live inputs, are one [`axpy_patches`] call each,
-//! which the AVX2 kernels run with the filter's (or output's) rows held in registers across
-//! the windows: per element the same multiply-adds in the same order as one [`axpy`] per
-//! window and row, so the same bits in every kernel set (measured in docs/speed.md). Every operation is IEEE f32
-//! in a fixed order (no fused multiply-add), so results are bit-identical on every platform;
-//! sums over the batch (the loss) are f64, the gradient is summed in f32 sample by sample.
+//! Per sample: the forward pass (convolutions by [`crate::kernels::conv2d`] and max-pools by
+//! [`crate::kernels::max_pool_relu`], explicit simd128 in the SIMD wasm build),
+//! backpropagation, and for H v Pearlmutter's R-operator (R-forward through both
+//! convolutions, the pools routing R by the forward argmax, ReLU masks; then the R-backward
+//! pass). ReLU and max are piecewise linear, so away from their kinks these are the exact
+//! derivatives; ReLU'(0) = 0. The backward passes use the pools' sparsity: only a window's
+//! argmax receives a gradient, so the convolutions' weight gradients and the gradient into the
+//! first pool's output are sums over the 160 (and 1440) routed positions, a quarter of the
+//! dense work, each a few contiguous [`axpy`]s. A filter's weight gradient over a sample's
+//! routed windows (the windows with a zero gradient skipped, listed without branches), and a
+//! dense layer's sum over its live inputs, are one [`axpy_patches`] call each, which the AVX2
+//! and simd128 kernels run with the filter's (or output's) rows held in registers across the
+//! windows: per element the same multiply-adds in the same order as one [`axpy`] per window
+//! and row, so the same bits in every kernel set (measured in docs/speed.md). Every operation
+//! is IEEE f32 in a fixed order (no fused multiply-add), so results are bit-identical on every
+//! platform; sums over the batch (the loss) are f64, the gradient is summed in f32 sample by
+//! sample.
 
 use crate::kernels::{axpy, axpy_patches, axpy_strided, conv2d, dot, max_pool_relu, PATCH_SLACK};
 use crate::landscape::network::{
