@@ -54,9 +54,10 @@ const PATCH_UNITS: usize = 8;
 /// of `x` (hence [`super::PATCH_SLACK`]); its extra lanes never reach `y`, which is loaded and
 /// stored lane by lane there.
 ///
-/// Why (docs/speed.md): one [`axpy_strided`] per window updated a filter's gradient through
-/// memory, each window's load of a row waiting for the previous window's store of it; in the
-/// SIMD wasm build that made conv1's weight gradient a fifth of `cnn-grad`.
+/// Why (docs/speed.md): conv1's and conv2's weight gradients, one [`axpy_strided`] per window
+/// through memory, were a fifth of `cnn-grad` in the SIMD wasm build. Measured, holding `y` in
+/// registers alone gained little there (without FMA the multiplies and adds are the bound, not
+/// the loads and stores of `y`); the 5 x 5 path's fewer registers per window did.
 #[allow(clippy::too_many_arguments)]
 #[inline]
 pub fn axpy_patches(
