@@ -46,9 +46,11 @@ const PATCH_UNITS: usize = 8;
 
 /// [`super::axpy_patches`]: every 4-float chunk of `y`'s rows (its "units", the last of a row
 /// partial when `cols` is not a multiple of 4) held in a register across all the terms, in
-/// groups of up to [`PATCH_UNITS`] units (the 10 units of a 5 x 5 filter in 2 groups of 5, the
-/// 65 of a 5 x 50 filter in 9 groups of 7 or 8): per term and unit, one load of `x`, one
-/// multiply and one add; `y` loaded and stored once per group. Each element of `y` still gets
+/// groups of up to [`PATCH_UNITS`] units: rows of 4 chunks or more (a 5 x 50 filter, a dense
+/// layer's 50 outputs) row by row in even spans (13 chunks: 6 and 7) whose loads sit at
+/// constant offsets from the row, narrower rows in even groups across rows; 5 rows of 5 into
+/// 25 contiguous floats (conv1's filter) in 7 registers, see [`patches_5x5`]. Per term and
+/// unit, one load of `x`, one multiply and one add; `y` loaded and stored once per group. Each element of `y` still gets
 /// `y + alpha * x`, the product rounded and then the sum, per term in order: the bits of that
 /// many [`axpy_strided`] calls (and of the portable kernel). A partial unit reads a whole chunk
 /// of `x` (hence [`super::PATCH_SLACK`]); its extra lanes never reach `y`, which is loaded and
@@ -78,6 +80,35 @@ pub fn axpy_patches(
         return patches_5x5(alphas, offsets, x, x_stride, y);
     }
     let chunks = cols.div_ceil(4);
+    if chunks >= PATCH_UNITS / 2 {
+        // Wide rows (conv2's 50 floats, a dense layer's): each group a span of one row's
+        // chunks, its loads at constant offsets from the row's start (no address arithmetic
+        // per unit in the loop over the terms); spans as even as can be.
+        let spans = chunks.div_ceil(PATCH_UNITS);
+        for r in 0..rows {
+            for s in 0..spans {
+                let c0 = chunks * s / spans;
+                let n = chunks * (s + 1) / spans - c0;
+                let at = Span {
+                    x: r * x_stride + 4 * c0,
+                    y: r * y_stride + 4 * c0,
+                    last: cols - 4 * (c0 + n - 1),
+                };
+                match n {
+                    8 => patch_span::<8>(alphas, offsets, x, y, at),
+                    7 => patch_span::<7>(alphas, offsets, x, y, at),
+                    6 => patch_span::<6>(alphas, offsets, x, y, at),
+                    5 => patch_span::<5>(alphas, offsets, x, y, at),
+                    4 => patch_span::<4>(alphas, offsets, x, y, at),
+                    3 => patch_span::<3>(alphas, offsets, x, y, at),
+                    2 => patch_span::<2>(alphas, offsets, x, y, at),
+                    _ => patch_span::<1>(alphas, offsets, x, y, at),
+                }
+            }
+        }
+        return;
+    }
+    // Narrow rows: groups of units across rows.
     let units = rows * chunks;
     // Groups as even as can be (sizes differing by at most 1).
     let groups = units.div_ceil(PATCH_UNITS);
@@ -149,6 +180,41 @@ fn patches_5x5(alphas: &[f32], offsets: &[u32], x: &[f32], x_stride: usize, y: &
             v128_store(yp.add(4 * k) as *mut v128, v);
         }
         v128_store32_lane::<0>(acc[6], yp.add(24) as *mut u32);
+    }
+}
+
+/// A span of chunks of one row of [`axpy_patches`]: where it starts in `y` and, from a patch's
+/// offset, in `x`, and the floats of its last chunk (1..=4; the others have 4).
+#[derive(Clone, Copy)]
+struct Span {
+    x: usize,
+    y: usize,
+    last: usize,
+}
+
+/// `N` consecutive chunks of a row of [`axpy_patches`] over every term, at constant offsets.
+#[allow(clippy::needless_range_loop)] // (register arrays indexed in step)
+#[inline(always)]
+fn patch_span<const N: usize>(alphas: &[f32], offsets: &[u32], x: &[f32], y: &mut [f32], at: Span) {
+    let lanes = |k: usize| if k + 1 == N { at.last.min(4) } else { 4 };
+    // SAFETY: axpy_patches_check proved every patch's rows, plus PATCH_SLACK (>= 3) floats,
+    // inside `x` (chunk k reads x[offset + at.x + 4 k..][..4], within its row's cols rounded up
+    // to 4), and the rows of `y` inside `y` (chunk k's loads and stores of `y` cover its lanes
+    // only).
+    unsafe {
+        let yp = y.as_mut_ptr().add(at.y);
+        let xp = x.as_ptr().add(at.x);
+        let mut acc: [v128; N] = core::array::from_fn(|k| load_lanes(yp.add(4 * k), lanes(k)));
+        for (&alpha, &offset) in alphas.iter().zip(offsets) {
+            let a = f32x4_splat(alpha);
+            let p = xp.add(offset as usize);
+            for k in 0..N {
+                acc[k] = f32x4_add(acc[k], f32x4_mul(a, load(p.add(4 * k))));
+            }
+        }
+        for k in 0..N {
+            store_lanes(yp.add(4 * k), lanes(k), acc[k]);
+        }
     }
 }
 
