@@ -16,7 +16,10 @@ unsafe fn load(p: *const f32) -> v128 {
     v128_load(p as *const v128)
 }
 
-/// y += alpha x: `y[i] + alpha * x[i]` four lanes at a time, then the scalar tail.
+/// y += alpha x: `y[i] + alpha * x[i]` four lanes at a time, then the last 1..=3 floats in
+/// the first lanes of one more vector (loaded and stored lane by lane: the same operations
+/// per float as a scalar tail, in one vector step instead of up to three scalar ones; the
+/// CNN's rows of 50 and 10 floats end in 2).
 #[inline]
 pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
     let n = y.len();
@@ -33,8 +36,14 @@ pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
         }
         i += 4;
     }
-    for (yi, &xi) in y[body..].iter_mut().zip(&x[body..]) {
-        *yi += alpha * xi;
+    if body < n {
+        let rest = n - body;
+        // SAFETY: body + rest = n = x.len() = y.len().
+        unsafe {
+            let xv = load_lanes(xp.add(body), rest);
+            let r = f32x4_add(load_lanes(yp.add(body), rest), f32x4_mul(va, xv));
+            store_lanes(yp.add(body), rest, r);
+        }
     }
 }
 axpy_strided_by_rows!(#[inline]);
