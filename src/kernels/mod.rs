@@ -228,7 +228,8 @@ pub fn axpy_strided(
 }
 
 /// Floats that [`axpy_patches`]'s `x` must hold past the last row of every patch (beyond its
-/// `cols` floats): the AVX2 kernel reads whole 8-float chunks (the extra lanes never reach `y`).
+/// `cols` floats): the AVX2 and simd128 kernels read whole 8- and 4-float chunks (the extra
+/// lanes never reach `y`).
 pub const PATCH_SLACK: usize = 7;
 
 /// For every term k in order, [`axpy_strided`]`(alphas[k], &x[offsets[k]..], x_stride, y,
@@ -236,8 +237,9 @@ pub const PATCH_SLACK: usize = 7;
 /// order, one multiply-add each, as the active kernels' [`axpy`]), in one call. `x` must hold
 /// [`PATCH_SLACK`] floats past every patch, and the rows of `y` must not overlap (when there
 /// are several, `y_stride` at least `cols`). The CNN's weight gradients: a filter's gradient
-/// (5 rows of 5 or 50) summed over a sample's routed windows, which the AVX2 kernel keeps in
-/// registers across the windows instead of loading and storing it window after window.
+/// (5 rows of 5 or 50) summed over a sample's routed windows, which the AVX2 and simd128
+/// kernels keep in registers across the windows instead of loading and storing it window after
+/// window.
 #[allow(clippy::too_many_arguments)]
 #[inline]
 pub fn axpy_patches(
