@@ -6,7 +6,8 @@
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-/// Mean, sample standard deviation (n - 1 in the denominator; 0 for n = 1) and count.
+/// Mean, sample standard deviation (n - 1 in the denominator; 0 for n = 1, a placeholder the
+/// reports never print as a spread) and count.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     /// The mean.

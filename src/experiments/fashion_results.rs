@@ -484,10 +484,12 @@ fn summarize_group(
     group
 }
 
-/// mean +- sd of a summary, scaled by `scale`, or "n/a".
+/// mean +- sd of a summary, scaled by `scale`; the value alone for one seed (a sample sd needs
+/// two: printing its placeholder 0 would claim no spread); "n/a" for none.
 fn mean_sd(s: Option<&Summary>, scale: f64, digits: usize) -> String {
     match s {
-        Some(s) if s.n > 0 => format!(
+        Some(s) if s.n == 1 => format!("{:.digits$}", scale * s.mean, digits = digits),
+        Some(s) if s.n > 1 => format!(
             "{:.digits$} ± {:.digits$}",
             scale * s.mean,
             scale * s.sd,
@@ -773,8 +775,20 @@ mod tests {
         };
         // One seed each: listed with their values, not compared, not missing.
         let one = escape(&results);
-        assert!(one.contains("GLD Hessian 20.0"), "{one}");
+        assert!(one.contains("GLD Hessian 20.0% (n = 1)"), "{one}");
         assert!(!one.contains("GLD Hessian - GD"), "{one}");
+        // A single seed has no spread to print: the table shows its value alone.
+        let md = markdown_tables(&build_summary(&results, None));
+        let row = md
+            .lines()
+            .find(|l| l.starts_with("| gld-hessian |"))
+            .unwrap();
+        assert!(
+            row.starts_with("| gld-hessian | 1 | 60.00 |") && !row.contains('±'),
+            "{row}"
+        );
+        let sgd = md.lines().find(|l| l.starts_with("| sgd |")).unwrap();
+        assert!(sgd.contains(" ± "), "{sgd}");
         // Two seeds of GLD Hessian: it joins the family; 1st eigvec (one seed) does not.
         results.push(escaping(Method::GldHessian, 1, 0.25));
         let two = escape(&results);

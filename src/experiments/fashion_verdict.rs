@@ -245,8 +245,14 @@ fn values(
         };
         let Some(s) = pick(m) else { continue };
         let (mean, sd) = (scale * s.mean, scale * s.sd);
+        // One seed has no sample sd: its value alone, not a spread of 0.
+        let spread = if s.n > 1 {
+            format!(" ± {sd:.digits$}")
+        } else {
+            String::new()
+        };
         parts.push(format!(
-            "{} {mean:.digits$} ± {sd:.digits$}{unit} (n = {})",
+            "{} {mean:.digits$}{spread}{unit} (n = {})",
             name(id),
             s.n
         ));
