@@ -79,8 +79,10 @@ pub fn stage1_report(
 /// Runs stage 1 for `ctx`'s seed; `tick` gets the iterations advanced. With a results
 /// directory `dir` (and its `network` id), the unfinished stage 1 is saved there every
 /// [`Stage1::CHECKPOINT_EVERY`] iterations, resumed from there (bit for bit: stage 1 is
-/// deterministic GD) by a later run on the same kernels, and removed once stage 1 ends; a
-/// checkpoint of other kernels is refused by name rather than mixed in.
+/// deterministic GD) by a later run on the same kernels, and removed by [`save_minimum`] once
+/// the minimum is stored (not when stage 1 ends: a process killed while it measures the minimum
+/// would otherwise lose the whole stage 1); a checkpoint of other kernels is refused by name
+/// rather than mixed in.
 pub fn run_stage1(
     ctx: &FashionContext,
     tick: &dyn Fn(u64),
@@ -150,12 +152,6 @@ pub fn run_stage1(
         }
     }
     tick(stage1.iteration() - before);
-    if let Some((_, _, path)) = &partial {
-        if path.exists() {
-            std::fs::remove_file(path)
-                .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
-        }
-    }
     Ok((
         stage1.theta().to_vec(),
         stage1.iteration(),
@@ -207,7 +203,8 @@ pub fn load_minimum(
     Ok(Some((cp.theta, report)))
 }
 
-/// Stores a seed's stage-1 minimum and its report in `dir`.
+/// Stores a seed's stage-1 minimum and its report in `dir`, then removes the seed's stage-1
+/// checkpoint of this process's kernels there ([`run_stage1`]), which the minimum replaces.
 pub fn save_minimum(
     dir: &Path,
     network: &str,
@@ -228,7 +225,20 @@ pub fn save_minimum(
         gd: report.clone(),
     })
     .unwrap_or_default();
-    write_atomically(&bin.with_extension("json"), &text)
+    write_atomically(&bin.with_extension("json"), &text)?;
+    let kernels = crate::kernels::implementation();
+    let partial = dir.join(stage1_partial_file_name(
+        network,
+        ctx.config.dataset,
+        seed,
+        kernels,
+    ));
+    match std::fs::remove_file(&partial) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(format!("cannot remove {}: {e}", partial.display()))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// One curve point at `run`'s weights.
@@ -648,7 +658,16 @@ mod tests {
             whole_its,
             "progress counts the resumed iterations once"
         );
-        assert!(!path.exists(), "a finished stage 1 leaves no checkpoint");
+        // The checkpoint stays until the minimum is stored (a kill in between loses nothing),
+        // and storing the minimum removes it.
+        assert!(path.exists(), "the checkpoint outlives stage 1");
+        let report = stage1_report(&ctx, &theta, its, fit);
+        save_minimum(&dir, "mlp", &ctx, &theta, &report).unwrap();
+        assert!(!path.exists(), "a stored minimum leaves no checkpoint");
+        let saved = dir.join(minimum_file_name("mlp", Dataset::Paper, 0));
+        assert!(saved.exists());
+        std::fs::remove_file(&saved).unwrap();
+        std::fs::remove_file(saved.with_extension("json")).unwrap();
         // Another kernel set's checkpoint is refused by name, not resumed or overwritten.
         let other = dir.join(stage1_partial_file_name(
             "mlp",
