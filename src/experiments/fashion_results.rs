@@ -485,8 +485,9 @@ fn summarize_group(
 }
 
 /// mean +- sd of a summary, scaled by `scale`; the value alone for one seed (a sample sd needs
-/// two: printing its placeholder 0 would claim no spread); "n/a" for none.
-fn mean_sd(s: Option<&Summary>, scale: f64, digits: usize) -> String {
+/// two: printing its placeholder 0 would claim no spread); "n/a" for none. The tables and
+/// the verdict's evidence both print summaries with it.
+pub(super) fn mean_sd(s: Option<&Summary>, scale: f64, digits: usize) -> String {
     match s {
         Some(s) if s.n == 1 => format!("{:.digits$}", scale * s.mean, digits = digits),
         Some(s) if s.n > 1 => format!(

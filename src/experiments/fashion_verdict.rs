@@ -14,7 +14,7 @@
 //! spread evenly) does not; the escaping dynamics end in flatter minima; and they generalize
 //! better, than GD and than that isotropic noise.
 
-use super::fashion_results::{MethodSummary, SummaryGroup};
+use super::fashion_results::{mean_sd, MethodSummary, SummaryGroup};
 use crate::noise::Method;
 use crate::stats::{holm, PairedDifference, Summary};
 use serde::{Deserialize, Serialize};
@@ -244,18 +244,8 @@ fn values(
             continue;
         };
         let Some(s) = pick(m) else { continue };
-        let (mean, sd) = (scale * s.mean, scale * s.sd);
-        // One seed has no sample sd: its value alone, not a spread of 0.
-        let spread = if s.n > 1 {
-            format!(" ± {sd:.digits$}")
-        } else {
-            String::new()
-        };
-        parts.push(format!(
-            "{} {mean:.digits$}{spread}{unit} (n = {})",
-            name(id),
-            s.n
-        ));
+        let value = mean_sd(Some(s), scale, digits);
+        parts.push(format!("{} {value}{unit} (n = {})", name(id), s.n));
     }
     parts.join(", ")
 }
