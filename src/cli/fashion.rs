@@ -6,6 +6,7 @@ use super::fashion_jobs::{
     write_atomically, Cadence, SharedProgress,
 };
 use super::flags::{flag_error, setting_fields, with_setting_flags};
+use super::progress::Tick;
 use super::{matches, parse_format, usage_error, CliError, Format};
 use crate::config::{check_integer, FieldValue};
 use crate::data::fashion::{Dataset, TEST_FILE_STEM};
@@ -573,10 +574,13 @@ fn compute(cmd: &FashionCommand) -> Result<(Vec<FashionReport>, Vec<FashionResul
     // Stage 1 for the seeds that need it (in parallel over seeds).
     let minima = stage1_all(cmd, &contexts, &jobs, &pending)?;
     // Stage 2.
-    let total: u64 = pending.len() as u64 * cmd.iterations;
     let progress = SharedProgress::new(
         "fashion stage 2",
-        total,
+        pending
+            .iter()
+            .map(|&i| (jobs[i].summary_id(), jobs[i].iterations))
+            .collect(),
+        cmd.jobs,
         format!(
             "iterations of {} jobs on {} threads",
             pending.len(),
@@ -592,7 +596,7 @@ fn compute(cmd: &FashionCommand) -> Result<(Vec<FashionReport>, Vec<FashionResul
                 .ok()
                 .and_then(|b| serde_json::from_slice::<FashionResult>(&b).ok())
             {
-                progress.add(job.iterations);
+                progress.tick(k, Tick::Resumed(job.iterations));
                 return Ok(r);
             }
         }
@@ -610,7 +614,7 @@ fn compute(cmd: &FashionCommand) -> Result<(Vec<FashionReport>, Vec<FashionResul
             stage1,
             cadence,
             partial.as_deref(),
-            &|n| progress.add(n),
+            &|t| progress.tick(k, t),
         )?;
         if let Some(dir) = &cmd.results {
             let text = serde_json::to_vec(&result).unwrap_or_default();
@@ -709,14 +713,15 @@ fn stage1_all(
     }
     let progress = SharedProgress::new(
         "fashion stage 1 (GD to fit every label)",
-        to_run.len() as u64 * cmd.config.stage1_max_iterations,
+        vec![("stage 1".to_string(), cmd.config.stage1_max_iterations); to_run.len()],
+        cmd.jobs,
         format!("iterations (at most) of {} seeds", to_run.len()),
     );
     let network = cmd.config.network.id();
     let computed = parallel_map(to_run.len(), cmd.jobs, &|k| {
         let ctx = &contexts[to_run[k]];
         let checkpoints = cmd.results.as_deref().map(|dir| (dir, network));
-        let (theta, iterations, fitted) = run_stage1(ctx, &|n| progress.add(n), checkpoints)?;
+        let (theta, iterations, fitted) = run_stage1(ctx, &|t| progress.tick(k, t), checkpoints)?;
         let report = stage1_report(ctx, &theta, iterations, fitted);
         Ok::<_, String>((theta, report))
     });

@@ -6,7 +6,7 @@
 //! Every job is a function of (settings, seed, method) alone (its own random streams), so the
 //! results are bit-identical whatever the number of threads or the order the jobs run in.
 
-use super::progress::Progress;
+use super::progress::{remaining_seconds, JobPace, Progress, Tick};
 use crate::experiments::fashion::FashionRecord;
 use crate::experiments::fashion::{Checkpoint, FashionContext, MethodRun, MethodRunState, Stage1};
 use crate::experiments::fashion_results::{
@@ -18,7 +18,7 @@ use crate::report::{FashionGdReport, FashionMethodReport};
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -76,7 +76,7 @@ pub fn stage1_report(
     }
 }
 
-/// Runs stage 1 for `ctx`'s seed; `tick` gets the iterations advanced. With a results
+/// Runs stage 1 for `ctx`'s seed; `tick` gets the iterations resumed and advanced. With a results
 /// directory `dir` (and its `network` id), the unfinished stage 1 is saved there every
 /// [`Stage1::CHECKPOINT_EVERY`] iterations, resumed from there (bit for bit: stage 1 is
 /// deterministic GD) by a later run on the same kernels, and removed by [`save_minimum`] once
@@ -85,7 +85,7 @@ pub fn stage1_report(
 /// rather than mixed in.
 pub fn run_stage1(
     ctx: &FashionContext,
-    tick: &dyn Fn(u64),
+    tick: &dyn Fn(Tick),
     dir: Option<(&Path, &str)>,
 ) -> Result<(Vec<f32>, u64, bool), String> {
     let kernels = crate::kernels::implementation();
@@ -131,14 +131,14 @@ pub fn run_stage1(
                     Stage1::CHECKPOINT_EVERY
                 )
             })?;
-            tick(resumed.iteration());
+            tick(Tick::Resumed(resumed.iteration()));
             stage1 = Some(resumed);
         }
     }
     let mut stage1 = stage1.unwrap_or_else(|| Stage1::new(ctx));
     let mut before = stage1.iteration();
     while !stage1.step(ctx, 100) {
-        tick(stage1.iteration() - before);
+        tick(Tick::Advanced(stage1.iteration() - before));
         before = stage1.iteration();
         if let Some((_, _, path)) = &partial {
             if stage1.iteration().is_multiple_of(Stage1::CHECKPOINT_EVERY) {
@@ -151,7 +151,7 @@ pub fn run_stage1(
             }
         }
     }
-    tick(stage1.iteration() - before);
+    tick(Tick::Advanced(stage1.iteration() - before));
     Ok((
         stage1.theta().to_vec(),
         stage1.iteration(),
@@ -273,7 +273,8 @@ fn start_point(record: &FashionRecord) -> CurvePoint {
 }
 
 /// Runs one job from the seed's minimum `theta0` (or from its partial state in `partial`,
-/// which it keeps up to date at every full record); `tick` gets the iterations advanced.
+/// which it keeps up to date at every full record); `tick` gets the iterations resumed and
+/// advanced.
 #[allow(clippy::too_many_arguments)]
 pub fn run_job(
     ctx: &FashionContext,
@@ -283,7 +284,7 @@ pub fn run_job(
     stage1: &FashionGdReport,
     cadence: Cadence,
     partial: Option<&Path>,
-    tick: &dyn Fn(u64),
+    tick: &dyn Fn(Tick),
 ) -> Result<FashionResult, String> {
     let started = Instant::now();
     let resumed: Option<JobPartial> = partial
@@ -303,7 +304,7 @@ pub fn run_job(
                 ));
             }
             let run = MethodRun::resume(ctx, &p.state)?;
-            tick(run.iteration());
+            tick(Tick::Resumed(run.iteration()));
             (run, p.records, p.curve, p.seconds)
         }
         _ => {
@@ -337,7 +338,7 @@ pub fn run_job(
             records.push(run.measure(ctx));
             break;
         }
-        tick(chunk);
+        tick(Tick::Advanced(chunk));
         let it = run.iteration();
         let end = it == job.iterations;
         if it.is_multiple_of(cadence.curve_every) || end {
@@ -413,34 +414,71 @@ pub fn parallel_map<T: Send>(n: usize, threads: usize, f: &(dyn Fn(usize) -> T +
 }
 
 /// Progress of many jobs on many threads: one line every few seconds with the ETA of the
-/// whole remaining work.
+/// whole remaining work, each job timed at its own pace ([`remaining_seconds`]).
 pub struct SharedProgress {
-    done: AtomicU64,
-    inner: Mutex<Progress>,
+    jobs: Mutex<Vec<(JobPace, Option<Instant>)>>,
+    printer: Mutex<Progress>,
+    threads: usize,
     detail: String,
 }
 
 impl SharedProgress {
-    /// Progress over `total` iterations.
-    pub fn new(label: &str, total: u64, detail: String) -> Self {
+    /// Progress over `jobs`, each `(kind, units)`, run `threads` at a time.
+    pub fn new(label: &str, jobs: Vec<(String, u64)>, threads: usize, detail: String) -> Self {
+        let total = jobs.iter().map(|(_, n)| n).sum();
+        let jobs = jobs
+            .into_iter()
+            .map(|(kind, total)| {
+                let pace = JobPace {
+                    kind,
+                    total,
+                    ..JobPace::default()
+                };
+                (pace, None)
+            })
+            .collect();
         SharedProgress {
-            done: AtomicU64::new(0),
-            inner: Mutex::new(Progress::new(label, total)),
+            jobs: Mutex::new(jobs),
+            printer: Mutex::new(Progress::new(label, total)),
+            threads,
             detail,
         }
     }
 
-    /// Notes `n` more iterations done.
-    pub fn add(&self, n: u64) {
-        let done = self.done.fetch_add(n, Ordering::Relaxed) + n;
-        if let Ok(mut p) = self.inner.try_lock() {
-            p.update(done, &self.detail);
+    /// Notes what job `job` (an index into the jobs given to [`SharedProgress::new`]) reports.
+    pub fn tick(&self, job: usize, tick: Tick) {
+        let Ok(mut jobs) = self.jobs.lock() else {
+            return;
+        };
+        let now = Instant::now();
+        if let Some((pace, started)) = jobs.get_mut(job) {
+            let started = *started.get_or_insert(now);
+            match tick {
+                Tick::Resumed(n) => pace.resumed += n,
+                Tick::Advanced(_) => {}
+            }
+            let (Tick::Resumed(n) | Tick::Advanced(n)) = tick;
+            pace.done += n;
+            pace.running = Some((now - started).as_secs_f64());
+        }
+        // Jobs that run but have not ticked since have run until now too.
+        for (pace, started) in jobs.iter_mut() {
+            if let (Some(t), true) = (started, pace.done < pace.total) {
+                pace.running = Some((now - *t).as_secs_f64());
+            }
+        }
+        let paces: Vec<JobPace> = jobs.iter().map(|(p, _)| p.clone()).collect();
+        drop(jobs);
+        let done = paces.iter().map(|p| p.done).sum();
+        let eta = remaining_seconds(&paces, self.threads);
+        if let Ok(mut p) = self.printer.try_lock() {
+            p.report(done, &self.detail, eta);
         }
     }
 
     /// The final line.
     pub fn finish(&self, detail: &str) {
-        if let Ok(p) = self.inner.lock() {
+        if let Ok(p) = self.printer.lock() {
             p.finish(detail);
         }
     }
@@ -557,6 +595,7 @@ mod tests {
     use crate::data::fashion::Dataset;
     use crate::experiments::fashion::{FashionConfig, FashionData, LeadingDraw};
     use crate::noise::Method;
+    use std::sync::atomic::AtomicU64;
 
     /// A tiny experiment: 30 random 6-pixel images, 10 of them "corrupted".
     fn tiny() -> FashionContext {
@@ -646,8 +685,13 @@ mod tests {
         };
         write_atomically(&path, &cp.to_bytes()).unwrap();
         let ticks = std::sync::atomic::AtomicU64::new(0);
-        let tick = |n| {
+        let resumed = std::sync::atomic::AtomicU64::new(0);
+        let tick = |t: Tick| {
+            let (Tick::Resumed(n) | Tick::Advanced(n)) = t;
             ticks.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+            if let Tick::Resumed(n) = t {
+                resumed.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+            }
         };
         let (theta, its, fit) = run_stage1(&ctx, &tick, Some((&dir, "mlp"))).unwrap();
         assert_eq!((its, fit), (whole_its, whole_fit));
@@ -657,6 +701,11 @@ mod tests {
             ticks.into_inner(),
             whole_its,
             "progress counts the resumed iterations once"
+        );
+        assert_eq!(
+            resumed.into_inner(),
+            Stage1::CHECKPOINT_EVERY,
+            "the checkpoint's iterations are reported as resumed, out of the pace"
         );
         // The checkpoint stays until the minimum is stored (a kill in between loses nothing),
         // and storing the minimum removes it.
@@ -705,7 +754,8 @@ mod tests {
             let partial = dir.join(job.partial_file_name());
             std::fs::remove_file(&partial).ok();
             let ticks = AtomicU64::new(0);
-            let tick = |n: u64| {
+            let tick = |t: Tick| {
+                let (Tick::Resumed(n) | Tick::Advanced(n)) = t;
                 ticks.fetch_add(n, Ordering::Relaxed);
             };
             // Run whole first; run again, the job resumes from the partial state left behind.
