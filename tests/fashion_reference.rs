@@ -158,39 +158,44 @@ fn longer_runs_of_a_job_reproduce_the_shorter_ones_where_they_overlap() {
 }
 
 /// REPRODUCTION.md quotes `fashion-summary --format markdown` (tables and verdict) for every
-/// group of the paper's dataset at 3,000 and 15,000 iterations with at least 2 seeds: each such
+/// group of the paper's dataset at 3,000 and 15,000 iterations with at least 2 seeds, and for
+/// every group of the authors'-code dataset at 15,000 (however many seeds it has): each such
 /// block must appear in it verbatim, so no number or verdict there is typed by hand or stale.
 #[test]
 fn reproduction_md_quotes_the_generated_tables_and_verdicts_verbatim() {
-    let out = cli(&[
-        "fashion-summary",
-        "results/fashion",
-        "--horizon",
-        "3000,15000",
-        "--dataset",
-        "paper",
-        "--format",
-        "markdown",
-    ]);
-    assert!(out.status.success());
-    let md = String::from_utf8(out.stdout).expect("utf-8");
     let reproduction = std::fs::read_to_string("REPRODUCTION.md").expect("REPRODUCTION.md");
     let mut quoted = 0;
-    for block in md.split("#### ").filter(|b| !b.is_empty()) {
-        let title = block.lines().next().unwrap_or_default();
-        let seeds = title
-            .rsplit_once("(seeds ")
-            .map_or(1, |(_, s)| s.split(',').count());
-        if seeds < 2 {
-            continue;
+    for (dataset, horizons, min_seeds) in [("paper", "3000,15000", 2), ("authors-code", "15000", 1)]
+    {
+        let out = cli(&[
+            "fashion-summary",
+            "results/fashion",
+            "--horizon",
+            horizons,
+            "--dataset",
+            dataset,
+            "--format",
+            "markdown",
+        ]);
+        assert!(out.status.success(), "{dataset}: {out:?}");
+        let md = String::from_utf8(out.stdout).expect("utf-8");
+        for block in md.split("#### ").filter(|b| !b.is_empty()) {
+            let title = block.lines().next().unwrap_or_default();
+            let seeds = title
+                .rsplit_once("(seeds ")
+                .map_or(1, |(_, s)| s.split(',').count());
+            if seeds < min_seeds {
+                continue;
+            }
+            let block = format!("#### {}", block.trim_end());
+            assert!(
+                reproduction.contains(&block),
+                "REPRODUCTION.md does not quote the current `fashion-summary results/fashion \
+                 --horizon {horizons} --dataset {dataset} --format markdown` block \"{title}\": \
+                 paste it"
+            );
+            quoted += 1;
         }
-        let block = format!("#### {}", block.trim_end());
-        assert!(
-            reproduction.contains(&block),
-            "REPRODUCTION.md does not quote the current `fashion-summary results/fashion \
-             --horizon 3000,15000 --dataset paper --format markdown` block \"{title}\": paste it"
-        );
-        quoted += 1;
     }
     assert!(quoted >= 2, "only {quoted} blocks quoted");
 }
