@@ -9,6 +9,11 @@
 //! fewer than 2 seeds has no test and counts as "cannot tell". With one comparison in a family
 //! the rule is "the 95% interval excludes 0".
 //!
+//! Each verdict carries its comparisons as data ([`Comparison`]: methods, quantity, paired
+//! difference, Holm p-value, whether it counts), and its evidence's prose is printed from
+//! them, so that the page quotes what a verdict rests on from the summary JSON rather than
+//! from a list of its own.
+//!
 //! The claims (Zhu et al., ICML 2019, Section 5.3): anisotropic noise (SGD, GLD leading)
 //! escapes the sharp minimum where isotropic noise of the same size (GLD dynamic: SGD's trace,
 //! spread evenly) does not; the escaping dynamics end in flatter minima; and they generalize
@@ -122,8 +127,7 @@ pub struct Comparison {
     /// p-value).
     #[serde(flatten)]
     pub difference: PairedDifference,
-    /// The p-value Holm-adjusted over the claim's comparisons (set by [`correct`]; None with
-    /// one seed: no test).
+    /// The p-value Holm-adjusted over the claim's comparisons (None with one seed: no test).
     pub holm_p: Option<f64>,
     /// Whether it counts: Holm p below 0.05 (the verdict then reads its sign).
     pub counts: bool,
