@@ -265,3 +265,69 @@ fn the_figure_counts_each_seed_once_and_only_runs_that_reached_the_horizon() {
         );
     }
 }
+
+/// Each verdict in the shipped summary lists the comparisons it rests on (`comparisons`): the
+/// page quotes them, so they must be the ones the evidence prints, in its order, with the
+/// summary's own paired differences and a Holm p-value that says whether they count.
+#[test]
+fn every_verdict_lists_the_comparisons_its_evidence_prints() {
+    let groups: serde_json::Value =
+        serde_json::from_str(include_str!("../www/data/fashion-reference.json")).expect("JSON");
+    let mut seen = 0;
+    for g in groups.as_array().expect("an array of groups") {
+        for v in g["verdicts"].as_array().expect("verdicts") {
+            let evidence = v["evidence"].as_str().expect("evidence");
+            let paired = evidence.split("Paired: ").nth(1).expect("a Paired: part");
+            let comparisons = v["comparisons"].as_array().expect("comparisons");
+            assert!(!comparisons.is_empty(), "{}: no comparison", v["claim"]);
+            let mut from = 0;
+            for c in comparisons {
+                let label = c["label"].as_str().expect("label");
+                let at = paired[from..]
+                    .find(&format!("{label} "))
+                    .unwrap_or_else(|| panic!("{label} not in the evidence's order: {paired}"));
+                from += at + label.len();
+                // The summary's own paired difference, by method, baseline and quantity.
+                let m = g["summary"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|m| m["id"] == c["method"])
+                    .expect("the method's summary");
+                let quantity = c["quantity"].as_str().expect("quantity");
+                let d = match c["against"].as_str() {
+                    Some("gd") => match quantity {
+                        "testAccuracy" => &m["diffVsGd"],
+                        "windowTestAccuracy" => &m["windowDiffVsGd"],
+                        "sharpness" => &m["sharpnessDiffVsGd"],
+                        "lowestRandomLabelsFitted" => &m["lowestRandomLabelsDiffVsGd"],
+                        other => panic!("unknown quantity {other}"),
+                    },
+                    Some("gld-dynamic") => &m["vsGldDynamic"][quantity],
+                    other => panic!("unknown baseline {other:?}"),
+                };
+                for key in ["mean", "ciLow", "ciHigh", "n", "pValue"] {
+                    assert_eq!(c[key], d[key], "{label}: {key}");
+                }
+                let holm = c["holmP"].as_f64();
+                assert_eq!(holm.is_some(), c["n"].as_u64() >= Some(2), "{label}");
+                if let Some(p) = holm {
+                    assert!(p >= c["pValue"].as_f64().unwrap() && p <= 1.0, "{label}");
+                }
+                assert_eq!(
+                    c["counts"].as_bool(),
+                    Some(holm.is_some_and(|p| p < 0.05)),
+                    "{label}"
+                );
+                seen += 1;
+            }
+            assert_eq!(
+                paired.matches(" - ").count(),
+                comparisons.len(),
+                "{}: the evidence prints comparisons the JSON lacks: {paired}",
+                v["claim"]
+            );
+        }
+    }
+    assert!(seen > 0);
+}

@@ -778,6 +778,15 @@ mod tests {
         let one = escape(&results);
         assert!(one.contains("GLD Hessian 20.0% (n = 1)"), "{one}");
         assert!(!one.contains("GLD Hessian - GD"), "{one}");
+        // No GLD dynamic run: the comparison against it is not run, and said so.
+        let g = &build_summary(&results, None)[0];
+        assert_eq!(g.verdicts[0].not_run, ["SGD - GLD dynamic"]);
+        let labels: Vec<&str> = g.verdicts[0]
+            .comparisons
+            .iter()
+            .map(|c| c.label.as_str())
+            .collect();
+        assert_eq!(labels, ["SGD - GD", "GLD leading - GD"]);
         // A single seed has no spread to print: the table shows its value alone.
         let md = markdown_tables(&build_summary(&results, None));
         let row = md

@@ -9,6 +9,11 @@
 //! fewer than 2 seeds has no test and counts as "cannot tell". With one comparison in a family
 //! the rule is "the 95% interval excludes 0".
 //!
+//! Each verdict carries its comparisons as data ([`Comparison`]: methods, quantity, paired
+//! difference, Holm p-value, whether it counts), and its evidence's prose is printed from
+//! them, so that the page quotes what a verdict rests on from the summary JSON rather than
+//! from a list of its own.
+//!
 //! The claims (Zhu et al., ICML 2019, Section 5.3): anisotropic noise (SGD, GLD leading)
 //! escapes the sharp minimum where isotropic noise of the same size (GLD dynamic: SGD's trace,
 //! spread evenly) does not; the escaping dynamics end in flatter minima; and they generalize
@@ -44,50 +49,134 @@ enum Reading {
     CannotTell,
 }
 
-/// One comparison: a label ("SGD - GD"), its paired difference, its Holm-adjusted p-value
-/// within its claim (set by [`correct`]; None with one seed), how to print it.
-struct Comparison {
-    label: String,
-    difference: PairedDifference,
-    adjusted_p: Option<f64>,
-    scale: f64,
-    digits: usize,
-    unit: &'static str,
+/// The metric a comparison compares, named as the summary's fields name it (`testAccuracy`,
+/// ...: the keys of `vsGldDynamic`), so that the page can format a comparison by its quantity
+/// without knowing the science.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Quantity {
+    /// The lowest fraction of the random labels fitted on the way (a fraction, 0..1).
+    LowestRandomLabelsFitted,
+    /// The expected sharpness at the horizon (a loss difference).
+    Sharpness,
+    /// The test accuracy at the horizon (a fraction, 0..1).
+    TestAccuracy,
+    /// The test accuracy averaged over the last 20% of the iterations (a fraction, 0..1).
+    WindowTestAccuracy,
+}
+
+impl Quantity {
+    /// How the evidence prints a difference in it: scale, decimals, unit.
+    fn format(self) -> (f64, usize, &'static str) {
+        match self {
+            Quantity::LowestRandomLabelsFitted => (100.0, 1, " points"),
+            Quantity::Sharpness => (1e3, 1, "e-3"),
+            Quantity::TestAccuracy | Quantity::WindowTestAccuracy => (100.0, 2, " points"),
+        }
+    }
+
+    /// What the label adds after "SGD - GD" to tell the two test accuracies apart.
+    fn suffix(self) -> &'static str {
+        match self {
+            Quantity::LowestRandomLabelsFitted | Quantity::Sharpness => "",
+            Quantity::TestAccuracy => ", final",
+            Quantity::WindowTestAccuracy => ", last 20%",
+        }
+    }
+
+    /// `m`'s paired difference in this quantity from `baseline` (GD or GLD dynamic).
+    fn pick(self, m: &MethodSummary, baseline: &str) -> Option<PairedDifference> {
+        if baseline == Method::Gd.id() {
+            match self {
+                Quantity::LowestRandomLabelsFitted => m.lowest_random_labels_diff_vs_gd,
+                Quantity::Sharpness => m.sharpness_diff_vs_gd,
+                Quantity::TestAccuracy => m.diff_vs_gd,
+                Quantity::WindowTestAccuracy => m.window_diff_vs_gd,
+            }
+        } else if baseline == Method::GldDynamic.id() {
+            let d = m.vs_gld_dynamic.as_ref()?;
+            match self {
+                Quantity::LowestRandomLabelsFitted => d.lowest_random_labels_fitted,
+                Quantity::Sharpness => d.sharpness,
+                Quantity::TestAccuracy => d.test_accuracy,
+                Quantity::WindowTestAccuracy => d.window_test_accuracy,
+            }
+        } else {
+            None
+        }
+    }
+}
+
+/// One paired comparison a verdict rests on, as the summary JSON gives it (`comparisons` of a
+/// verdict, in the order its evidence lists them) and as the evidence prints it: `method -
+/// against` in `quantity` on the same seeds, the paired difference in the quantity's own units
+/// (fractions for accuracies), its Holm-adjusted p-value within its claim and whether it
+/// counts. The evidence's prose is printed from these fields, so the two cannot disagree.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Comparison {
+    /// The method's summary id ("sgd").
+    pub method: String,
+    /// The baseline's summary id ("gd", "gld-dynamic").
+    pub against: String,
+    /// The name the evidence and the verdict use ("SGD - GD, final").
+    pub label: String,
+    /// What is compared.
+    pub quantity: Quantity,
+    /// The paired difference `method - against` (mean, 95% t-interval, pairs, unadjusted
+    /// p-value).
+    #[serde(flatten)]
+    pub difference: PairedDifference,
+    /// The p-value Holm-adjusted over the claim's comparisons (None with one seed: no test).
+    pub holm_p: Option<f64>,
+    /// Whether it counts: Holm p below 0.05 (the verdict then reads its sign).
+    pub counts: bool,
+}
+
+/// "SGD - GD, final": how the evidence and the verdict name a comparison.
+fn label(method: &str, against: &str, quantity: Quantity) -> String {
+    format!("{} - {}{}", name(method), name(against), quantity.suffix())
 }
 
 impl Comparison {
+    /// `method - against` in `quantity`, before the correction (no Holm p-value yet).
+    fn new(method: &str, against: &str, quantity: Quantity, difference: PairedDifference) -> Self {
+        Comparison {
+            method: method.into(),
+            against: against.into(),
+            label: label(method, against, quantity),
+            quantity,
+            difference,
+            holm_p: None,
+            counts: false,
+        }
+    }
+
     fn read(&self, direction: Direction) -> Reading {
-        match self.adjusted_p {
-            Some(p) if p < ALPHA && self.difference.mean != 0.0 => {
-                match (self.difference.mean < 0.0, direction) {
-                    (true, Direction::Lower) | (false, Direction::Higher) => Reading::AsThePaper,
-                    _ => Reading::Opposite,
-                }
-            }
-            _ => Reading::CannotTell,
+        if !self.counts {
+            return Reading::CannotTell;
+        }
+        match (self.difference.mean < 0.0, direction) {
+            (true, Direction::Lower) | (false, Direction::Higher) => Reading::AsThePaper,
+            _ => Reading::Opposite,
         }
     }
 
     fn text(&self) -> String {
         let d = &self.difference;
-        let v = |x: f64| format!("{:+.*}", self.digits, self.scale * x);
-        match self.adjusted_p {
+        let (scale, digits, unit) = self.quantity.format();
+        let v = |x: f64| format!("{:+.*}", digits, scale * x);
+        match self.holm_p {
             Some(p) if d.n >= 2 => {
                 let (lo, hi) = (v(d.ci_low), v(d.ci_high));
                 format!(
-                    "{} {}{} [{lo}, {hi}], Holm {}",
+                    "{} {}{unit} [{lo}, {hi}], Holm {}",
                     self.label,
                     v(d.mean),
-                    self.unit,
                     p_text(p)
                 )
             }
-            _ => format!(
-                "{} {}{} (1 seed, no interval)",
-                self.label,
-                v(d.mean),
-                self.unit
-            ),
+            _ => format!("{} {}{unit} (1 seed, no interval)", self.label, v(d.mean)),
         }
     }
 }
@@ -105,7 +194,8 @@ fn p_text(p: f64) -> String {
     }
 }
 
-/// Sets the Holm-adjusted p-values of one claim's comparisons (those with a test, n >= 2).
+/// Sets the Holm-adjusted p-values of one claim's comparisons (those with a test, n >= 2) and
+/// whether each counts.
 fn correct(comparisons: &mut [Comparison]) {
     let tested: Vec<usize> = (0..comparisons.len())
         .filter(|&i| {
@@ -117,10 +207,13 @@ fn correct(comparisons: &mut [Comparison]) {
         .filter_map(|&i| comparisons[i].difference.p_value)
         .collect();
     for c in comparisons.iter_mut() {
-        c.adjusted_p = None;
+        c.holm_p = None;
+        c.counts = false;
     }
     for (&i, adjusted) in tested.iter().zip(holm(&p)) {
-        comparisons[i].adjusted_p = Some(adjusted);
+        let c = &mut comparisons[i];
+        c.holm_p = Some(adjusted);
+        c.counts = adjusted < ALPHA && c.difference.mean != 0.0;
     }
 }
 
@@ -150,6 +243,14 @@ pub struct ClaimVerdict {
     pub statement: String,
     /// The values and comparisons it rests on (markdown).
     pub evidence: String,
+    /// The paired comparisons it rests on, in the evidence's order, each with its
+    /// Holm-adjusted p-value: what the page quotes.
+    #[serde(default)]
+    pub comparisons: Vec<Comparison>,
+    /// The labels of the comparisons it needs that these runs lack (they keep it at most
+    /// "partly" reproduced); absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_run: Vec<String>,
     /// The outcome in one word.
     pub outcome: Outcome,
     /// The verdict worded in full (markdown).
@@ -250,52 +351,34 @@ fn values(
     parts.join(", ")
 }
 
-/// The comparisons `method - baseline` of `pick` over `pairs`: those these runs have, and
-/// the labels of those they lack.
+/// The comparisons `method - baseline` in `quantity` over `pairs`, Holm-corrected among
+/// themselves: those these runs have, and the labels of those they lack.
 fn comparisons(
     g: &SummaryGroup,
     pairs: &[(&str, &str)],
-    pick: fn(&MethodSummary, &str) -> Option<PairedDifference>,
-    scale: f64,
-    digits: usize,
-    unit: &'static str,
-    suffix: &str,
+    quantity: Quantity,
 ) -> (Vec<Comparison>, Vec<String>) {
     let (mut present, mut missing) = (Vec::new(), Vec::new());
     for (id, baseline) in pairs {
-        let label = format!("{} - {}{suffix}", name(id), name(baseline));
         let found = g
             .summary
             .iter()
             .find(|m| m.id == *id)
-            .and_then(|m| pick(m, baseline));
+            .and_then(|m| quantity.pick(m, baseline));
         match found {
-            Some(difference) => present.push(Comparison {
-                label,
-                difference,
-                adjusted_p: None,
-                scale,
-                digits,
-                unit,
-            }),
-            None => missing.push(label),
+            Some(difference) => present.push(Comparison::new(id, baseline, quantity, difference)),
+            None => missing.push(label(id, baseline, quantity)),
         }
     }
     correct(&mut present);
     (present, missing)
 }
 
-/// `m`'s paired difference from GD or GLD dynamic in one metric.
-macro_rules! against {
-    ($vs_gd:ident, $vs_dynamic:ident) => {
-        |m: &MethodSummary, baseline: &str| -> Option<PairedDifference> {
-            if baseline == Method::Gd.id() {
-                m.$vs_gd
-            } else {
-                m.vs_gld_dynamic.as_ref()?.$vs_dynamic
-            }
-        }
-    };
+/// "SGD - GD -83.6 points [-92.2, -75.0], Holm p < 0.001; ...": the comparisons as the
+/// evidence prints them.
+fn texts(comparisons: &[Comparison]) -> String {
+    let texts: Vec<String> = comparisons.iter().map(Comparison::text).collect();
+    texts.join("; ")
 }
 
 /// The verdict table of one summary group (markdown), or "" when the group has no verdicts.
@@ -348,99 +431,79 @@ pub fn verdicts(g: &SummaryGroup) -> Vec<ClaimVerdict> {
             .map(|id| (id, gd)),
     );
     let everyone = [gd, dynamic, constant, diag, sgd, lead, hessian, eigvec];
-    let mut rows: Vec<(&str, String, String, (Outcome, String))> = Vec::new();
+    let mut out = Vec::new();
+    let mut push = |claim: &str,
+                    statement: &str,
+                    evidence: String,
+                    (comparisons, not_run): (Vec<Comparison>, Vec<String>),
+                    direction: Direction,
+                    horizon: u64| {
+        let (outcome, verdict) = verdict(&comparisons, &not_run, direction, horizon);
+        out.push(ClaimVerdict {
+            claim: claim.into(),
+            statement: statement.into(),
+            evidence,
+            comparisons,
+            not_run,
+            outcome,
+            verdict,
+        });
+    };
 
-    let (escape, escape_missing) = comparisons(
-        g,
-        &anisotropic,
-        against!(lowest_random_labels_diff_vs_gd, lowest_random_labels_fitted),
-        100.0,
-        1,
-        " points",
-        "",
-    );
-    rows.push((
+    let escape = comparisons(g, &anisotropic, Quantity::LowestRandomLabelsFitted);
+    push(
         "escape",
-        "Anisotropic noise escapes the sharp minimum; isotropic noise of the same size does not".into(),
+        "Anisotropic noise escapes the sharp minimum; isotropic noise of the same size does not",
         format!(
             "Lowest fraction of the random labels fitted on the way to iteration {h}: {}. Paired: {}.",
             values(g, &everyone, |m| Some(&m.lowest_random_labels_fitted), 100.0, 1, "%"),
-            escape.iter().map(Comparison::text).collect::<Vec<_>>().join("; ")
+            texts(&escape.0)
         ),
-        verdict(&escape, &escape_missing, Direction::Lower, PAPER_ITERATIONS),
-    ));
-
-    let (flat, flat_missing) = comparisons(
-        g,
-        &anisotropic,
-        against!(sharpness_diff_vs_gd, sharpness),
-        1e3,
-        1,
-        "e-3",
-        "",
+        escape,
+        Direction::Lower,
+        PAPER_ITERATIONS,
     );
-    rows.push((
+
+    let flat = comparisons(g, &anisotropic, Quantity::Sharpness);
+    push(
         "flatter minima",
-        "The escaping dynamics end in flatter minima".into(),
+        "The escaping dynamics end in flatter minima",
         format!(
             "Expected sharpness (x1e-3) at iteration {h}: {}. Paired: {}.",
             values(g, &everyone, |m| m.sharpness.as_ref(), 1e3, 1, ""),
-            flat.iter()
-                .map(Comparison::text)
-                .collect::<Vec<_>>()
-                .join("; ")
+            texts(&flat.0)
         ),
-        verdict(&flat, &flat_missing, Direction::Lower, h),
-    ));
+        flat,
+        Direction::Lower,
+        h,
+    );
 
     let vs_gd = [(sgd, gd), (lead, gd)];
-    let (mut better, mut better_missing) = comparisons(
-        g,
-        &vs_gd,
-        against!(diff_vs_gd, test_accuracy),
-        100.0,
-        2,
-        " points",
-        ", final",
-    );
-    let (window, window_missing) = comparisons(
-        g,
-        &vs_gd,
-        against!(window_diff_vs_gd, window_test_accuracy),
-        100.0,
-        2,
-        " points",
-        ", last 20%",
-    );
+    let (mut better, mut better_missing) = comparisons(g, &vs_gd, Quantity::TestAccuracy);
+    let (window, window_missing) = comparisons(g, &vs_gd, Quantity::WindowTestAccuracy);
     better.extend(window);
     better_missing.extend(window_missing);
     // One claim, one family: the final and the last-20% comparisons together.
     correct(&mut better);
-    rows.push((
+    push(
         "higher test accuracy than GD",
-        "Higher test accuracy than GD".into(),
+        "Higher test accuracy than GD",
         format!(
             "Test accuracy on {} images at iteration {h} (final) and averaged over its last 20% of iterations: {}. Paired: {}.",
             g.test_images,
             values(g, &[gd, sgd, lead], |m| Some(&m.test_accuracy), 100.0, 2, "%"),
-            better.iter().map(Comparison::text).collect::<Vec<_>>().join("; ")
+            texts(&better)
         ),
-        verdict(&better, &better_missing, Direction::Higher, h),
-    ));
+        (better, better_missing),
+        Direction::Higher,
+        h,
+    );
 
     let vs_iso = [(sgd, dynamic), (lead, dynamic)];
-    let (iso, iso_missing) = comparisons(
-        g,
-        &vs_iso,
-        against!(diff_vs_gd, test_accuracy),
-        100.0,
-        2,
-        " points",
-        ", final",
-    );
-    rows.push((
+    let iso = comparisons(g, &vs_iso, Quantity::TestAccuracy);
+    push(
         "higher test accuracy than isotropic noise",
-        "Higher test accuracy than isotropic noise of the same size".into(),
+        "Higher test accuracy than isotropic noise of the same size",
         format!(
             "Test accuracy at iteration {h}: {}. Paired: {}.",
             values(
@@ -451,29 +514,17 @@ pub fn verdicts(g: &SummaryGroup) -> Vec<ClaimVerdict> {
                 2,
                 "%"
             ),
-            if iso.is_empty() {
+            if iso.0.is_empty() {
                 "none (no GLD dynamic run)".into()
             } else {
-                iso.iter()
-                    .map(Comparison::text)
-                    .collect::<Vec<_>>()
-                    .join("; ")
+                texts(&iso.0)
             }
         ),
-        verdict(&iso, &iso_missing, Direction::Higher, h),
-    ));
-
-    rows.into_iter()
-        .map(
-            |(claim, statement, evidence, (outcome, verdict))| ClaimVerdict {
-                claim: claim.into(),
-                statement,
-                evidence,
-                outcome,
-                verdict,
-            },
-        )
-        .collect()
+        iso,
+        Direction::Higher,
+        h,
+    );
+    out
 }
 
 #[cfg(test)]
@@ -495,11 +546,7 @@ mod tests {
     fn comparison(label: &str, d: PairedDifference) -> Comparison {
         let mut c = [Comparison {
             label: label.into(),
-            difference: d,
-            adjusted_p: None,
-            scale: 100.0,
-            digits: 1,
-            unit: " points",
+            ..Comparison::new("a", "b", Quantity::LowestRandomLabelsFitted, d)
         }];
         correct(&mut c);
         let [c] = c;
@@ -543,22 +590,84 @@ mod tests {
     }
 
     #[test]
+    fn a_comparison_serializes_what_the_page_quotes() {
+        let mut c = [
+            Comparison::new(
+                "sgd",
+                "gd",
+                Quantity::TestAccuracy,
+                diff(-0.0149, -0.0438, 0.014, 5, 0.21),
+            ),
+            Comparison::new(
+                "gld-leading",
+                "gld-dynamic",
+                Quantity::WindowTestAccuracy,
+                diff(0.0114, 0.0036, 0.0192, 3, 0.02),
+            ),
+        ];
+        correct(&mut c);
+        assert_eq!(c[0].label, "SGD - GD, final");
+        assert_eq!(c[1].label, "GLD leading - GLD dynamic, last 20%");
+        let json = serde_json::to_value(&c[1]).expect("serializes");
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut expected = [
+            "method", "against", "label", "quantity", "mean", "ciLow", "ciHigh", "n", "pValue",
+            "holmP", "counts",
+        ];
+        expected.sort_unstable();
+        let mut keys = keys;
+        keys.sort_unstable();
+        assert_eq!(keys, expected);
+        assert_eq!(json["quantity"], "windowTestAccuracy");
+        assert_eq!(json["against"], "gld-dynamic");
+        // Holm over two: the smaller p doubled (0.04 < 0.05 counts), the larger kept.
+        assert!((json["holmP"].as_f64().unwrap() - 0.04).abs() < 1e-12);
+        assert_eq!(json["counts"], true);
+        assert_eq!(c[0].holm_p, Some(0.21));
+        assert!(!c[0].counts);
+        // The quantities are named as the summary's paired differences name them.
+        for (q, key) in [
+            (
+                Quantity::LowestRandomLabelsFitted,
+                "lowestRandomLabelsFitted",
+            ),
+            (Quantity::Sharpness, "sharpness"),
+            (Quantity::TestAccuracy, "testAccuracy"),
+            (Quantity::WindowTestAccuracy, "windowTestAccuracy"),
+        ] {
+            assert_eq!(serde_json::to_value(q).unwrap(), key);
+        }
+        // One seed: no Holm p-value (null), never counts.
+        let mut one = [Comparison::new(
+            "sgd",
+            "gd",
+            Quantity::Sharpness,
+            diff(-0.01, -0.01, -0.01, 1, 0.0),
+        )];
+        correct(&mut one);
+        let json = serde_json::to_value(&one[0]).unwrap();
+        assert!(json["holmP"].is_null() && json["counts"] == false);
+        assert_eq!(one[0].text(), "SGD - GD -10.0e-3 (1 seed, no interval)");
+    }
+
+    #[test]
     fn holm_corrects_within_a_claim() {
         // Alone, p = 0.04 counts; beside three others it needs p < 0.0125 to count.
         let make = |p| Comparison {
             label: format!("p {p}"),
-            difference: diff(0.5, 0.1, 0.9, 3, p),
-            adjusted_p: None,
-            scale: 1.0,
-            digits: 1,
-            unit: "",
+            ..Comparison::new("a", "b", Quantity::Sharpness, diff(0.5, 0.1, 0.9, 3, p))
         };
         let mut alone = [make(0.04)];
         correct(&mut alone);
         assert_eq!(alone[0].read(Direction::Higher), Reading::AsThePaper);
         let mut four = [make(0.04), make(0.3), make(0.5), make(0.6)];
         correct(&mut four);
-        assert!((four[0].adjusted_p.unwrap() - 0.16).abs() < 1e-12);
+        assert!((four[0].holm_p.unwrap() - 0.16).abs() < 1e-12);
         assert_eq!(four[0].read(Direction::Higher), Reading::CannotTell);
         // A one-seed comparison is left out of the family.
         let mut with_one = [
@@ -569,8 +678,8 @@ mod tests {
             },
         ];
         correct(&mut with_one);
-        assert_eq!(with_one[0].adjusted_p, Some(0.04));
-        assert_eq!(with_one[1].adjusted_p, None);
+        assert_eq!(with_one[0].holm_p, Some(0.04));
+        assert_eq!(with_one[1].holm_p, None);
     }
 
     #[test]

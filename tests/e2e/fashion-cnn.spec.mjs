@@ -25,6 +25,7 @@ test('fashion-cnn: a network=cnn link runs the CNN from its saved minimum; ETA f
   const live = await page.textContent('#fashion-live');
   check(/CNN/.test(live) && /on 2,000 held-out images/.test(live) && /REPRODUCTION\.md, section 3/.test(live), `the caption should name the CNN, the test images and the verdict's place: "${live}"`);
   check(/Native reference runs \(CLI, CNN, paper dataset, seeds? [0-9, ]+, iteration (?:3,000|15,000), test accuracy on 10,000 images/.test(live), `the caption should quote the CNN's native reference runs: "${live}"`);
+  check(/Holm-corrected over the claim's comparisons\): escape: [a-z ]+ \(.*SGD − GD −?[0-9.]+ points \[[^\]]+\], p [<=] /.test(live), `the caption should quote each verdict with its comparisons and Holm p-values: "${live}"`);
   check(ctx.requests.some((u) => u.endsWith('/data/fashion-reference.json')), 'the reference summary was not fetched');
   await page.click('#fashion-play');
   await page.waitForFunction(() => __state('fashion').iteration >= 30, null, { timeout: T_FASHION });

@@ -6,81 +6,100 @@
  * committed result files
  * (a Rust test regenerates it and compares). Nothing here is typed by hand: this module only
  * words what the summary holds. The summary's `verdicts` (one per claim of the paper, worded
- * by the CLI, corrected for the claim's several comparisons) are quoted, each followed by the
- * paired differences it rests on; a summary without verdicts has each difference worded by its
- * own interval: "cannot tell" when it contains 0, never ranked. A single seed is worded "one
- * seed, no interval".
+ * by the CLI) are quoted, each with every paired comparison it rests on, as the summary lists
+ * them (`comparisons`: label, difference with its 95% interval, p-value Holm-corrected over the
+ * claim's comparisons), and the comparisons it lacks (`notRun`). A group without verdicts
+ * (the CLI gives none without GD and SGD) has its paired differences in final test accuracy
+ * from GD worded each by its own interval: "cannot tell" when it contains 0, never ranked. A
+ * single seed is worded "one seed, no interval".
  */
+
+import { METHODS } from '../../lib/schema.js';
 
 /** Where the page fetches the reference summary (relative to www/). */
 export const REFERENCE_URL = 'data/fashion-reference.json';
 
 /**
- * The claims quoted, each a paired difference of one method from a baseline on the same seed.
- * `pick` reads it from a method's summary entry; `scale` and `unit` format it.
- * `name` is how the caption names the method; `claim` is the claim of the paper it bears on,
- * as the summary's `verdicts` name it.
- * @type {{ claim: string, method: string, name: string, against: string, what: string, pick: (m: any) => any, scale: number, unit: string, digits: number }[]}
+ * How a difference in each quantity of the summary's comparisons is printed, keyed by the
+ * summary's quantity ids (its raw values are fractions for accuracies, a loss for sharpness):
+ * the name the caption gives it, the scale, the decimals and the unit. Formatting only; what
+ * is compared comes from the summary.
+ * @type {Record<string, { noun: string, scale: number, digits: number, unit: string }>}
  */
-export const CLAIMS = [
-  {
-    claim: 'escape', method: 'sgd', name: 'SGD', against: 'GD', what: 'lowest fraction of the random labels fitted on the way',
-    pick: (m) => m.lowestRandomLabelsDiffVsGd, scale: 100, unit: ' points', digits: 1,
-  },
-  {
-    claim: 'flatter minima', method: 'sgd', name: 'SGD', against: 'GD', what: 'expected sharpness',
-    pick: (m) => m.sharpnessDiffVsGd, scale: 1e3, unit: 'e-3', digits: 2,
-  },
-  {
-    claim: 'higher test accuracy than GD', method: 'sgd', name: 'SGD', against: 'GD', what: 'test accuracy',
-    pick: (m) => m.diffVsGd, scale: 100, unit: ' points', digits: 2,
-  },
-  {
-    claim: 'higher test accuracy than GD', method: 'sgd', name: 'SGD', against: 'GD', what: 'test accuracy, mean of the last 20% of iterations',
-    pick: (m) => m.windowDiffVsGd, scale: 100, unit: ' points', digits: 2,
-  },
-  {
-    claim: 'higher test accuracy than GD', method: 'gld-leading', name: 'GLD leading', against: 'GD', what: 'test accuracy',
-    pick: (m) => m.diffVsGd, scale: 100, unit: ' points', digits: 2,
-  },
-  {
-    claim: 'higher test accuracy than isotropic noise', method: 'sgd', name: 'SGD', against: 'GLD dynamic (isotropic, same trace)', what: 'test accuracy',
-    pick: (m) => m.vsGldDynamic?.testAccuracy, scale: 100, unit: ' points', digits: 2,
-  },
-  {
-    claim: 'higher test accuracy than isotropic noise', method: 'gld-leading', name: 'GLD leading', against: 'GLD dynamic', what: 'test accuracy',
-    pick: (m) => m.vsGldDynamic?.testAccuracy, scale: 100, unit: ' points', digits: 2,
-  },
-];
+export const QUANTITIES = {
+  lowestRandomLabelsFitted: { noun: 'lowest fraction of the random labels fitted on the way', scale: 100, digits: 1, unit: ' points' },
+  sharpness: { noun: 'expected sharpness', scale: 1e3, digits: 1, unit: 'e-3' },
+  testAccuracy: { noun: 'test accuracy', scale: 100, digits: 2, unit: ' points' },
+  windowTestAccuracy: { noun: 'test accuracy', scale: 100, digits: 2, unit: ' points' },
+};
 
 /**
- * A signed number with fixed digits.
+ * The format of a quantity; an unknown one is printed as it is, with 3 significant digits.
+ * @param {string} quantity
+ */
+function quantityFormat(quantity) {
+  return QUANTITIES[quantity] ?? { noun: quantity, scale: 1, digits: -3, unit: '' };
+}
+
+/**
+ * A signed number with fixed decimals (`digits` < 0: that many significant digits).
  * @param {number} x
  * @param {number} digits
  */
 function signed(x, digits) {
-  return (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(digits);
+  const abs = Math.abs(x);
+  return (x >= 0 ? '+' : '−') + (digits >= 0 ? abs.toFixed(digits) : abs.toPrecision(-digits));
 }
 
 /**
- * One paired difference with its interval ("−0.68 points [95% interval −7.84, +6.48]"), or
- * its value alone with one seed.
- * @param {{ mean: number, ciLow: number, ciHigh: number, n: number }} d
- * @param {{ scale: number, unit: string, digits: number }} claim
+ * "p < 0.001", "p = 0.0498" (3 significant digits below 0.1, so that a value near 0.05 shows
+ * which side it is on), "p = 0.42": the CLI's rule.
+ * @param {number} p
  */
-function withInterval(d, claim) {
-  const v = (/** @type {number} */ x) => signed(claim.scale * x, claim.digits);
-  if (d.n < 2) return `${v(d.mean)}${claim.unit} (one seed, no interval)`;
-  return `${v(d.mean)}${claim.unit} [95% interval ${v(d.ciLow)}, ${v(d.ciHigh)}]`;
+export function pText(p) {
+  if (p < 0.001) return 'p < 0.001';
+  if (p < 0.1) return `p = ${p.toFixed(2 - Math.floor(Math.log10(p)))}`;
+  return `p = ${p.toFixed(2)}`;
 }
 
 /**
- * One paired difference worded with its interval and what that interval alone allows to say.
+ * A paired difference with its 95% interval ("−83.6 points [−92.2, −75.0]"), or its value
+ * alone with one seed.
  * @param {{ mean: number, ciLow: number, ciHigh: number, n: number }} d
- * @param {{ scale: number, unit: string, digits: number }} claim
+ * @param {{ scale: number, unit: string, digits: number }} format
  */
-export function wordDifference(d, claim) {
-  const interval = withInterval(d, claim);
+function withInterval(d, format) {
+  const v = (/** @type {number} */ x) => signed(format.scale * x, format.digits);
+  if (d.n < 2) return `${v(d.mean)}${format.unit} (one seed, no interval)`;
+  return `${v(d.mean)}${format.unit} [${v(d.ciLow)}, ${v(d.ciHigh)}]`;
+}
+
+/**
+ * The summary's label of a comparison, with a minus sign ("SGD − GD, final").
+ * @param {string} label
+ */
+function minus(label) {
+  return label.replace(/ - /g, ' − ');
+}
+
+/**
+ * One comparison of a verdict as the caption quotes it: "SGD − GD −83.6 points [−92.2, −75.0],
+ * p < 0.001" (the p-value Holm-corrected over the claim's comparisons; none with one seed).
+ * @param {{ label: string, quantity: string, mean: number, ciLow: number, ciHigh: number, n: number, holmP?: number | null }} c
+ */
+export function comparisonText(c) {
+  const text = `${minus(c.label)} ${withInterval(c, quantityFormat(c.quantity))}`;
+  return c.n >= 2 && Number.isFinite(c.holmP) ? `${text}, ${pText(/** @type {number} */ (c.holmP))}` : text;
+}
+
+/**
+ * One paired difference worded with its interval and what that interval alone allows to say
+ * (for a group without verdicts).
+ * @param {{ mean: number, ciLow: number, ciHigh: number, n: number }} d
+ * @param {{ scale: number, unit: string, digits: number }} format
+ */
+export function wordDifference(d, format) {
+  const interval = withInterval(d, format);
   if (d.n < 2) return interval;
   if (d.ciLow > 0) return `${interval}: higher`;
   if (d.ciHigh < 0) return `${interval}: lower`;
@@ -88,48 +107,77 @@ export function wordDifference(d, claim) {
 }
 
 /**
- * The quoted comparisons of one summary group that it has, with their paired differences.
+ * The verdicts of a summary group that can be quoted.
  * @param {any} g a summary group
+ * @returns {any[]}
  */
-function quoted(g) {
-  const found = [];
-  for (const claim of CLAIMS) {
-    const m = g.summary.find((/** @type {any} */ x) => x.id === claim.method);
-    const d = m && claim.pick(m);
-    if (d && Number.isFinite(d.mean)) found.push({ claim, d });
-  }
-  return found;
+function verdictsOf(g) {
+  if (!Array.isArray(g.verdicts)) return [];
+  return g.verdicts.filter((/** @type {any} */ v) => v && typeof v.claim === 'string' && typeof v.outcome === 'string');
 }
 
 /**
- * The verdicts of a summary group, each with the quoted comparisons of its claim: "escape:
- * reproduced (SGD − GD, lowest ...: −80.3 points [95% interval ...])". Null when the group
- * has no verdicts (the summary words them; this only quotes).
+ * The comparisons of a verdict that hold a number.
+ * @param {any} v a verdict
+ * @returns {any[]}
+ */
+function comparisonsOf(v) {
+  if (!Array.isArray(v.comparisons)) return [];
+  return v.comparisons.filter((/** @type {any} */ c) => c && typeof c.label === 'string' && Number.isFinite(c.mean));
+}
+
+/**
+ * The verdicts of a summary group, each with every comparison it rests on: "escape:
+ * reproduced (lowest fraction of the random labels fitted on the way: SGD − GD −83.6 points
+ * [−92.2, −75.0], p < 0.001; ...)". Null when the group has no verdicts (the summary words
+ * them; this only quotes).
  * @param {any} g a summary group
  * @returns {string | null}
  */
 export function verdictText(g) {
-  if (!Array.isArray(g.verdicts) || g.verdicts.length === 0) return null;
-  const found = quoted(g);
-  return g.verdicts
-    .filter((/** @type {any} */ v) => v && typeof v.claim === 'string' && typeof v.outcome === 'string')
-    .map((/** @type {any} */ v) => {
-      const mine = found
-        .filter((q) => q.claim.claim === v.claim)
-        .map((q) => `${q.claim.name} − ${q.claim.against}, ${q.claim.what}: ${withInterval(q.d, q.claim)}`);
+  const verdicts = verdictsOf(g);
+  if (verdicts.length === 0) return null;
+  return verdicts
+    .map((v) => {
+      const comparisons = comparisonsOf(v);
+      const nouns = [...new Set(comparisons.map((c) => quantityFormat(c.quantity).noun))];
+      const parts = comparisons.map(comparisonText);
+      const notRun = Array.isArray(v.notRun) && v.notRun.length > 0 ? `not run: ${v.notRun.map(minus).join(', ')}` : null;
+      const inside = [parts.length > 0 ? `${nouns.join(', ')}: ${parts.join('; ')}` : null, notRun].filter(Boolean);
       const outcome = v.outcome.replace(/-/g, ' ');
-      return mine.length > 0 ? `${v.claim}: ${outcome} (${mine.join('; ')})` : `${v.claim}: ${outcome}`;
+      return inside.length > 0 ? `${v.claim}: ${outcome} (${inside.join('; ')})` : `${v.claim}: ${outcome}`;
     })
     .join('; ');
 }
 
 /**
+ * A method's name as the page shows it (its id when the schema does not name it, e.g. a
+ * variant).
+ * @param {string} id
+ */
+function methodName(id) {
+  return METHODS.find((m) => m.id === id)?.name ?? id;
+}
+
+/**
+ * The paired differences quoted for a group without verdicts: each method's final test
+ * accuracy minus GD's on the same seeds.
+ * @param {any} g a summary group
+ * @returns {{ label: string, d: { mean: number, ciLow: number, ciHigh: number, n: number } }[]}
+ */
+function fromGd(g) {
+  return g.summary
+    .filter((/** @type {any} */ m) => m && m.id !== 'gd' && m.diffVsGd && Number.isFinite(m.diffVsGd.mean))
+    .map((/** @type {any} */ m) => ({ label: `${methodName(m.id)} − GD`, d: m.diffVsGd }));
+}
+
+/**
  * The caption's reference sentence for `network` ('cnn' or 'mlp') on the paper's dataset, or
  * null when the summary has no such group. The summary may hold one group per horizon
- * (`fashion-summary --horizon 3000,15000`): the sentence quotes the longest horizon at which
- * SGD − GD has an interval (at least 2 seeds), else the longest with anything to quote. With
- * the group's verdicts it quotes them, each with its comparisons; without, it words each
- * comparison by its own interval.
+ * (`fashion-summary --horizon 3000,15000`): the sentence quotes the longest horizon whose
+ * verdicts rest on at least one comparison with an interval (2 seeds or more), else the
+ * longest with verdicts, else (no group with verdicts) the longest with a paired difference
+ * from GD, each worded by its own interval.
  * @param {any[]} groups the summary groups (fashion-reference.json)
  * @param {string} network
  * @returns {string | null}
@@ -139,9 +187,10 @@ export function referenceSentence(groups, network) {
   const candidates = groups
     .filter((x) => x && x.network === network && x.dataset === 'paper' && Array.isArray(x.summary))
     .sort((a, b) => Number(b.iterations) - Number(a.iterations));
-  const paired = (/** @type {any} */ g) => (g.summary.find((/** @type {any} */ x) => x.id === 'sgd')?.diffVsGd?.n ?? 0) >= 2;
-  const worded = candidates.filter((g) => quoted(g).length > 0);
-  const g = worded.find(paired) ?? worded[0];
+  const judged = candidates.filter((g) => verdictsOf(g).length > 0);
+  const interval = (/** @type {any} */ g) => verdictsOf(g).some((v) => comparisonsOf(v).some((c) => c.n >= 2));
+  const plain = candidates.filter((g) => fromGd(g).length > 0);
+  const g = judged.find(interval) ?? judged[0] ?? plain.find((x) => fromGd(x).some((q) => q.d.n >= 2)) ?? plain[0];
   if (!g) return null;
   const seeds = g.seeds.length === 1 ? `seed ${g.seeds[0]}` : `seeds ${g.seeds.join(', ')}`;
   const images = Number.isFinite(g.testImages) ? `, test accuracy on ${Number(g.testImages).toLocaleString('en-US')} images` : '';
@@ -149,9 +198,10 @@ export function referenceSentence(groups, network) {
     + `iteration ${Number(g.iterations).toLocaleString('en-US')}${images}; `;
   const verdict = verdictText(g);
   if (verdict) {
-    return `${head}verdict per claim of the paper, corrected for the claim's several comparisons `
-      + `(Holm), with paired differences on the same seed): ${verdict}.`;
+    return `${head}verdict per claim of the paper from paired differences on the same seed, `
+      + `each as mean [95% interval], p Holm-corrected over the claim's comparisons): ${verdict}.`;
   }
-  const parts = quoted(g).map(({ claim, d }) => `${claim.name} − ${claim.against}, ${claim.what}: ${wordDifference(d, claim)}`);
-  return `${head}paired differences on the same seed): ${parts.join('; ')}.`;
+  const parts = fromGd(g).map(({ label, d }) => `${label} ${wordDifference(d, QUANTITIES.testAccuracy)}`);
+  return `${head}no verdict; paired differences in final test accuracy on the same seed, `
+    + `each as mean [95% interval]): ${parts.join('; ')}.`;
 }
