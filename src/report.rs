@@ -369,12 +369,12 @@ impl FashionReport {
     /// The curves as CSV: one row per (method, logged iteration).
     pub fn to_csv(&self) -> String {
         let mut out = String::from(
-            "method,iteration,train_loss,train_accuracy,clean_accuracy,corrupted_accuracy,test_accuracy,sharpness,tr_h_sigma,tr_h_sigma_iso,tr_h,tr_sigma,lambda1,a_hat\n",
+            "method,iteration,train_loss,train_accuracy,clean_accuracy,corrupted_accuracy,test_accuracy,sharpness,sharpness_std_err,tr_h_sigma,tr_h_sigma_iso,tr_h,tr_sigma,lambda1,a_hat\n",
         );
         for m in &self.methods {
             for r in &m.records {
                 out.push_str(&format!(
-                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                     m.id,
                     r.iteration,
                     r.train_loss,
@@ -383,6 +383,7 @@ impl FashionReport {
                     r.corrupted_accuracy,
                     r.test_accuracy,
                     r.sharpness,
+                    r.sharpness_std_err,
                     r.tr_h_sigma,
                     r.tr_h_sigma_iso,
                     r.tr_h,

@@ -101,10 +101,24 @@ fn stage2_from_the_checkpoint_is_deterministic_and_complete() {
     }
     let csv = cli(&[&args[..], &["--format", "csv"]].concat());
     assert!(csv.status.success());
-    assert_eq!(
-        String::from_utf8_lossy(&csv.stdout).lines().count(),
-        1 + 4 * 3
-    );
+    let text = String::from_utf8_lossy(&csv.stdout);
+    assert_eq!(text.lines().count(), 1 + 4 * 3);
+    // Every JSON record's sharpness standard error is a CSV column, row for row.
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|&h| h == name).expect(name);
+    let (sharpness, std_err) = (column("sharpness"), column("sharpness_std_err"));
+    let rows = text.lines().skip(1).map(|l| l.split(',').collect::<Vec<_>>());
+    let records = methods.iter().flat_map(|m| m["records"].as_array().unwrap());
+    for (row, record) in rows.zip(records) {
+        assert_eq!(row.len(), header.len());
+        let same = |i: usize, key: &str| {
+            let (got, want) = (row[i].parse::<f64>().unwrap(), record[key].as_f64().unwrap());
+            assert_eq!(got, want, "{key}");
+            want
+        };
+        same(sharpness, "sharpness");
+        assert!(same(std_err, "sharpnessStdErr") > 0.0, "5 draws give an error");
+    }
 }
 
 #[test]
