@@ -422,6 +422,12 @@ fn bad_protocol_flags_exit_2_naming_the_flag() {
             &["fashion", "--seeds", "0,1", "--start", "x.bin"][..],
             "--start",
         ),
+        (
+            &["fashion", "--seeds", "0,1", "--save-start", "x.bin"][..],
+            "`--save-start`",
+        ),
+        (&["fashion", "--seed", "1", "--seeds", "0,1"][..], "`--seed`"),
+        (&["fashion", "--seeds", "0,1", "--seed", "1"][..], "`--seed`"),
         (&["fashion-summary"][..], "DIR"),
         (
             &["fashion-summary", "/tmp", "--format", "pdf"][..],
@@ -437,4 +443,43 @@ fn bad_protocol_flags_exit_2_naming_the_flag() {
     }
     let out = cli(&["fashion-summary", "/nonexistent-results"]);
     assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn a_start_dir_without_a_seeds_minimum_is_an_error_before_anything_runs() {
+    // `--start-dir` promises every seed's minimum: a missing one names the flag, the seed and
+    // the file (unlike `--results`, where a missing minimum means stage 1 runs).
+    let dir = temp_dir("start-dir");
+    let run = |seeds: &str| {
+        cli(&[
+            "fashion",
+            "--seeds",
+            seeds,
+            "--start-dir",
+            dir.to_str().unwrap(),
+            "--iters",
+            "1",
+            "--methods",
+            "gd",
+        ])
+    };
+    let expect_missing = |out: &Output, seed: u32| {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        let file = dir.join(format!("cnn-paper-seed{seed}-minimum.bin"));
+        for part in [
+            "`--start-dir`",
+            &format!("seed {seed}"),
+            file.to_str().unwrap(),
+        ] {
+            assert!(stderr.contains(part), "{part}: {stderr}");
+        }
+        assert!(!stderr.contains("stage 1"), "nothing ran: {stderr}");
+        assert!(out.stdout.is_empty());
+    };
+    expect_missing(&run("0"), 0);
+    // Seed 0's minimum present, seed 1's missing: the error names seed 1.
+    std::fs::copy(CNN_CHECKPOINT, dir.join("cnn-paper-seed0-minimum.bin")).unwrap();
+    expect_missing(&run("0,1"), 1);
+    std::fs::remove_dir_all(&dir).ok();
 }
