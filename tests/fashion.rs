@@ -133,6 +133,11 @@ fn bad_fashion_flags_exit_2_and_bad_files_exit_1() {
         (&["fashion", "--hidden", "20"][..], "--hidden"),
         (&["fashion", "--network", "resnet"][..], "--network"),
         (&["fashion", "--lr", "-1"][..], "--lr"),
+        // A standard error needs two draws.
+        (
+            &["fashion", "--sharpness-draws", "1"][..],
+            "--sharpness-draws",
+        ),
         (&["fashion", "--what", "1"][..], "--what"),
     ] {
         let out = cli(args);
