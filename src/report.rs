@@ -336,7 +336,9 @@ pub struct FashionReport {
     /// The network id ("cnn", "mlp").
     #[serde(default)]
     pub network: String,
-    /// D, the number of parameters (11,330 for the CNN).
+    /// D, the number of parameters (11,330 for the CNN). (Reports written before 2026-12-02
+    /// also carry it as `params`, ignored when read; older ones have only `params`, which
+    /// [`FashionReport::from_json`] takes.)
     #[serde(default)]
     pub parameters: usize,
     /// The training set (paper or authors-code).
@@ -349,8 +351,6 @@ pub struct FashionReport {
     pub seed: u32,
     /// Layer sizes of the network.
     pub layers: Vec<usize>,
-    /// D.
-    pub params: usize,
     /// Stage-2 iterations.
     pub iterations: u64,
     /// Iterations between records.
@@ -366,6 +366,17 @@ pub struct FashionReport {
 }
 
 impl FashionReport {
+    /// A report from its JSON, also one written before `parameters` existed (D as `params`).
+    pub fn from_json(bytes: &[u8]) -> Result<Self, serde_json::Error> {
+        let value: serde_json::Value = serde_json::from_slice(bytes)?;
+        let legacy = value.get("params").and_then(|p| p.as_u64());
+        let mut report: FashionReport = serde_json::from_value(value)?;
+        if report.parameters == 0 {
+            report.parameters = legacy.unwrap_or(0) as usize;
+        }
+        Ok(report)
+    }
+
     /// The curves as CSV: one row per (method, logged iteration).
     pub fn to_csv(&self) -> String {
         let mut out = String::from(
@@ -507,7 +518,7 @@ impl FashionReport {
         render(
             &format!(
                 "FashionMNIST, 200 of 1200 labels random (paper Sec. 5.3): MLP {:?}, D = {}, seed {}",
-                self.layers, self.params, self.seed
+                self.layers, self.parameters, self.seed
             ),
             &[
                 panel("Test accuracy", "accuracy (%)", false, |r| 100.0 * r.test_accuracy),

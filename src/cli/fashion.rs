@@ -446,7 +446,7 @@ pub fn run(cmd: &FashionCommand) -> Result<String, CliError> {
         return Ok(serde_json::to_string(&report).unwrap_or_default() + "\n");
     }
     let report = match &cmd.from_json {
-        Some(path) => serde_json::from_slice(&read(path)?).map_err(|e| CliError {
+        Some(path) => FashionReport::from_json(&read(path)?).map_err(|e| CliError {
             message: format!("{}: not a fashion report: {e}", path.display()),
             code: 1,
         })?,
@@ -499,7 +499,7 @@ fn compute_multi(cmd: &FashionCommand) -> Result<MultiSeedReport, CliError> {
     Ok(MultiSeedReport {
         experiment: "fashion".into(),
         network: cmd.config.network.id().into(),
-        parameters: first.params,
+        parameters: first.parameters,
         dataset: cmd.config.dataset,
         train_images: first.train_images,
         test_images: first.test_images,
@@ -671,7 +671,6 @@ fn compute(cmd: &FashionCommand) -> Result<(Vec<FashionReport>, Vec<FashionResul
                 train_images: ctx.data.train_len(),
                 seed,
                 layers: ctx.network.sizes().to_vec(),
-                params: ctx.dim(),
                 iterations: cmd.iterations,
                 log_every: cmd.log_every,
                 test_images: ctx.data.test_len(),
