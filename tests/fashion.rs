@@ -101,7 +101,11 @@ fn stage2_from_the_checkpoint_is_deterministic_and_complete() {
     }
     // A report written before `parameters` (D as `params`) still re-renders with its D.
     let mut legacy = v.clone();
-    let d = legacy.as_object_mut().unwrap().remove("parameters").unwrap();
+    let d = legacy
+        .as_object_mut()
+        .unwrap()
+        .remove("parameters")
+        .unwrap();
     legacy["params"] = d;
     let old = std::env::temp_dir().join(format!("sgd-escape-legacy-{}.json", std::process::id()));
     std::fs::write(&old, legacy.to_string()).unwrap();
@@ -118,17 +122,28 @@ fn stage2_from_the_checkpoint_is_deterministic_and_complete() {
     let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
     let column = |name: &str| header.iter().position(|&h| h == name).expect(name);
     let (sharpness, std_err) = (column("sharpness"), column("sharpness_std_err"));
-    let rows = text.lines().skip(1).map(|l| l.split(',').collect::<Vec<_>>());
-    let records = methods.iter().flat_map(|m| m["records"].as_array().unwrap());
+    let rows = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>());
+    let records = methods
+        .iter()
+        .flat_map(|m| m["records"].as_array().unwrap());
     for (row, record) in rows.zip(records) {
         assert_eq!(row.len(), header.len());
         let same = |i: usize, key: &str| {
-            let (got, want) = (row[i].parse::<f64>().unwrap(), record[key].as_f64().unwrap());
+            let (got, want) = (
+                row[i].parse::<f64>().unwrap(),
+                record[key].as_f64().unwrap(),
+            );
             assert_eq!(got, want, "{key}");
             want
         };
         same(sharpness, "sharpness");
-        assert!(same(std_err, "sharpnessStdErr") > 0.0, "5 draws give an error");
+        assert!(
+            same(std_err, "sharpnessStdErr") > 0.0,
+            "5 draws give an error"
+        );
     }
 }
 
@@ -442,8 +457,14 @@ fn bad_protocol_flags_exit_2_naming_the_flag() {
             &["fashion", "--seeds", "0,1", "--save-start", "x.bin"][..],
             "`--save-start`",
         ),
-        (&["fashion", "--seed", "1", "--seeds", "0,1"][..], "`--seed`"),
-        (&["fashion", "--seeds", "0,1", "--seed", "1"][..], "`--seed`"),
+        (
+            &["fashion", "--seed", "1", "--seeds", "0,1"][..],
+            "`--seed`",
+        ),
+        (
+            &["fashion", "--seeds", "0,1", "--seed", "1"][..],
+            "`--seed`",
+        ),
         (&["fashion-summary"][..], "DIR"),
         (
             &["fashion-summary", "/tmp", "--format", "pdf"][..],
@@ -503,7 +524,8 @@ fn a_start_dir_without_a_seeds_minimum_is_an_error_before_anything_runs() {
 #[test]
 fn fashion_summary_of_nothing_is_an_error_naming_the_folder() {
     let dir = temp_dir("summary-nothing");
-    let summary = |extra: &[&str]| cli(&[&["fashion-summary", dir.to_str().unwrap()], extra].concat());
+    let summary =
+        |extra: &[&str]| cli(&[&["fashion-summary", dir.to_str().unwrap()], extra].concat());
     let expect_error = |out: &Output, part: &str| {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{part}: {stderr}");
@@ -539,7 +561,11 @@ fn fashion_summary_of_nothing_is_an_error_naming_the_folder() {
         "--results",
         dir.to_str().unwrap(),
     ]);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     assert_eq!(json(&summary(&[])).as_array().unwrap().len(), 1);
     expect_error(
         &summary(&["--dataset", "authors-code"]),

@@ -157,7 +157,11 @@ mod tests {
         draw_direction(3, 5, &mut y);
         assert_ne!(x, y);
         let one = expected_sharpness(&theta, 0.01, 1, 3, &loss);
-        assert!(one.std_err.is_nan(), "no error from one draw: {}", one.std_err);
+        assert!(
+            one.std_err.is_nan(),
+            "no error from one draw: {}",
+            one.std_err
+        );
         assert!(one.mean > 0.0);
         let none = expected_sharpness(&theta, 0.01, 0, 3, &loss);
         assert!(none.mean.is_nan() && none.std_err.is_nan());
