@@ -14,8 +14,9 @@
 # iterations only (the authors' gld_lead.py). With every,refresh, gld-leading is two tasks.
 #
 # Stage 1 runs once per seed (the first task of a seed to get there writes the minimum into
-# RESULTS; run `sgd-escape fashion --seeds 0..4 --iters 1 --methods gd --results RESULTS`
-# first to make them up front and avoid two tasks computing the same minimum).
+# RESULTS; run `sgd-escape fashion --network NETWORK --dataset DATASET --seeds 0..4 --iters 1
+# --methods gd --results RESULTS` first to make them up front and avoid two tasks computing
+# the same minimum).
 #SBATCH --job-name=sgd-escape-fashion
 #SBATCH --cpus-per-task=1
 #SBATCH --time=24:00:00
