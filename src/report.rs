@@ -336,7 +336,9 @@ pub struct FashionReport {
     /// The network id ("cnn", "mlp").
     #[serde(default)]
     pub network: String,
-    /// D, the number of parameters (11,330 for the CNN).
+    /// D, the number of parameters (11,330 for the CNN). (Reports written before 2026-12-02
+    /// also carry it as `params`, ignored when read; older ones have only `params`, which
+    /// [`FashionReport::from_json`] takes.)
     #[serde(default)]
     pub parameters: usize,
     /// The training set (paper or authors-code).
@@ -349,8 +351,6 @@ pub struct FashionReport {
     pub seed: u32,
     /// Layer sizes of the network.
     pub layers: Vec<usize>,
-    /// D.
-    pub params: usize,
     /// Stage-2 iterations.
     pub iterations: u64,
     /// Iterations between records.
@@ -366,15 +366,26 @@ pub struct FashionReport {
 }
 
 impl FashionReport {
+    /// A report from its JSON, also one written before `parameters` existed (D as `params`).
+    pub fn from_json(bytes: &[u8]) -> Result<Self, serde_json::Error> {
+        let value: serde_json::Value = serde_json::from_slice(bytes)?;
+        let legacy = value.get("params").and_then(|p| p.as_u64());
+        let mut report: FashionReport = serde_json::from_value(value)?;
+        if report.parameters == 0 {
+            report.parameters = legacy.unwrap_or(0) as usize;
+        }
+        Ok(report)
+    }
+
     /// The curves as CSV: one row per (method, logged iteration).
     pub fn to_csv(&self) -> String {
         let mut out = String::from(
-            "method,iteration,train_loss,train_accuracy,clean_accuracy,corrupted_accuracy,test_accuracy,sharpness,tr_h_sigma,tr_h_sigma_iso,tr_h,tr_sigma,lambda1,a_hat\n",
+            "method,iteration,train_loss,train_accuracy,clean_accuracy,corrupted_accuracy,test_accuracy,sharpness,sharpness_std_err,tr_h_sigma,tr_h_sigma_iso,tr_h,tr_sigma,lambda1,a_hat\n",
         );
         for m in &self.methods {
             for r in &m.records {
                 out.push_str(&format!(
-                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                     m.id,
                     r.iteration,
                     r.train_loss,
@@ -383,6 +394,7 @@ impl FashionReport {
                     r.corrupted_accuracy,
                     r.test_accuracy,
                     r.sharpness,
+                    r.sharpness_std_err,
                     r.tr_h_sigma,
                     r.tr_h_sigma_iso,
                     r.tr_h,
@@ -506,7 +518,7 @@ impl FashionReport {
         render(
             &format!(
                 "FashionMNIST, 200 of 1200 labels random (paper Sec. 5.3): MLP {:?}, D = {}, seed {}",
-                self.layers, self.params, self.seed
+                self.layers, self.parameters, self.seed
             ),
             &[
                 panel("Test accuracy", "accuracy (%)", false, |r| 100.0 * r.test_accuracy),

@@ -44,3 +44,22 @@ fn same_seed_same_bits_and_matches_the_fixture() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     eprintln!("native vs fixture: {}", difference_summary(&first, &want));
 }
+
+#[test]
+fn one_ulp_in_a_network_value_is_a_difference() {
+    // The f32 network values must match bit for bit (issue 10: native portable, SIMD wasm and
+    // scalar wasm identical); the f64 2-D values keep their relative tolerance.
+    let want = from_fixture(&std::fs::read_to_string(FIXTURE).unwrap());
+    for key in ["mlp/grad", "cnn/grad", "cnn/loss", "mlp/hvp"] {
+        let mut got = want.clone();
+        let v = &mut got.get_mut(key).unwrap()[0];
+        *v = (*v as f32).next_up() as f64;
+        let problems = compare(&got, &want);
+        assert_eq!(problems.len(), 1, "{key}: {problems:?}");
+        assert!(problems[0].starts_with(key), "{problems:?}");
+    }
+    let mut got = want.clone();
+    let v = &mut got.get_mut("toy/gd/positions").unwrap()[0];
+    *v = v.next_up();
+    assert!(compare(&got, &want).is_empty());
+}

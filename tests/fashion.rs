@@ -81,7 +81,7 @@ fn stage2_from_the_checkpoint_is_deterministic_and_complete() {
     assert_eq!(a.stdout, b.stdout, "same seed, same numbers");
     let v = json(&a);
     assert_eq!(v["experiment"], "fashion");
-    assert_eq!(v["params"], 11140);
+    assert!(v.get("params").is_none(), "one name for D: `parameters`");
     assert_eq!(
         (&v["network"], &v["parameters"]),
         (&"mlp".into(), &11140.into())
@@ -99,12 +99,52 @@ fn stage2_from_the_checkpoint_is_deterministic_and_complete() {
         assert!(m["trHSigma"].as_f64().unwrap() > 10.0 * m["trHSigmaIso"].as_f64().unwrap());
         assert!(records[2]["topEigenvalues"].as_array().unwrap().len() >= 5);
     }
+    // A report written before `parameters` (D as `params`) still re-renders with its D.
+    let mut legacy = v.clone();
+    let d = legacy
+        .as_object_mut()
+        .unwrap()
+        .remove("parameters")
+        .unwrap();
+    legacy["params"] = d;
+    let old = std::env::temp_dir().join(format!("sgd-escape-legacy-{}.json", std::process::id()));
+    std::fs::write(&old, legacy.to_string()).unwrap();
+    let again = json(&cli(&["fashion", "--from-json", old.to_str().unwrap()]));
+    std::fs::remove_file(&old).ok();
+    assert_eq!(again["parameters"], 11140);
+    assert!(again.get("params").is_none());
+    assert_eq!(again["methods"], v["methods"]);
     let csv = cli(&[&args[..], &["--format", "csv"]].concat());
     assert!(csv.status.success());
-    assert_eq!(
-        String::from_utf8_lossy(&csv.stdout).lines().count(),
-        1 + 4 * 3
-    );
+    let text = String::from_utf8_lossy(&csv.stdout);
+    assert_eq!(text.lines().count(), 1 + 4 * 3);
+    // Every JSON record's sharpness standard error is a CSV column, row for row.
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|&h| h == name).expect(name);
+    let (sharpness, std_err) = (column("sharpness"), column("sharpness_std_err"));
+    let rows = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>());
+    let records = methods
+        .iter()
+        .flat_map(|m| m["records"].as_array().unwrap());
+    for (row, record) in rows.zip(records) {
+        assert_eq!(row.len(), header.len());
+        let same = |i: usize, key: &str| {
+            let (got, want) = (
+                row[i].parse::<f64>().unwrap(),
+                record[key].as_f64().unwrap(),
+            );
+            assert_eq!(got, want, "{key}");
+            want
+        };
+        same(sharpness, "sharpness");
+        assert!(
+            same(std_err, "sharpnessStdErr") > 0.0,
+            "5 draws give an error"
+        );
+    }
 }
 
 #[test]
@@ -119,6 +159,11 @@ fn bad_fashion_flags_exit_2_and_bad_files_exit_1() {
         (&["fashion", "--hidden", "20"][..], "--hidden"),
         (&["fashion", "--network", "resnet"][..], "--network"),
         (&["fashion", "--lr", "-1"][..], "--lr"),
+        // A standard error needs two draws.
+        (
+            &["fashion", "--sharpness-draws", "1"][..],
+            "--sharpness-draws",
+        ),
         (&["fashion", "--what", "1"][..], "--what"),
     ] {
         let out = cli(args);
@@ -408,6 +453,18 @@ fn bad_protocol_flags_exit_2_naming_the_flag() {
             &["fashion", "--seeds", "0,1", "--start", "x.bin"][..],
             "--start",
         ),
+        (
+            &["fashion", "--seeds", "0,1", "--save-start", "x.bin"][..],
+            "`--save-start`",
+        ),
+        (
+            &["fashion", "--seed", "1", "--seeds", "0,1"][..],
+            "`--seed`",
+        ),
+        (
+            &["fashion", "--seeds", "0,1", "--seed", "1"][..],
+            "`--seed`",
+        ),
         (&["fashion-summary"][..], "DIR"),
         (
             &["fashion-summary", "/tmp", "--format", "pdf"][..],
@@ -423,4 +480,107 @@ fn bad_protocol_flags_exit_2_naming_the_flag() {
     }
     let out = cli(&["fashion-summary", "/nonexistent-results"]);
     assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn a_start_dir_without_a_seeds_minimum_is_an_error_before_anything_runs() {
+    // `--start-dir` promises every seed's minimum: a missing one names the flag, the seed and
+    // the file (unlike `--results`, where a missing minimum means stage 1 runs).
+    let dir = temp_dir("start-dir");
+    let run = |seeds: &str| {
+        cli(&[
+            "fashion",
+            "--seeds",
+            seeds,
+            "--start-dir",
+            dir.to_str().unwrap(),
+            "--iters",
+            "1",
+            "--methods",
+            "gd",
+        ])
+    };
+    let expect_missing = |out: &Output, seed: u32| {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        let file = dir.join(format!("cnn-paper-seed{seed}-minimum.bin"));
+        for part in [
+            "`--start-dir`",
+            &format!("seed {seed}"),
+            file.to_str().unwrap(),
+        ] {
+            assert!(stderr.contains(part), "{part}: {stderr}");
+        }
+        assert!(!stderr.contains("stage 1"), "nothing ran: {stderr}");
+        assert!(out.stdout.is_empty());
+    };
+    expect_missing(&run("0"), 0);
+    // Seed 0's minimum present, seed 1's missing: the error names seed 1.
+    std::fs::copy(CNN_CHECKPOINT, dir.join("cnn-paper-seed0-minimum.bin")).unwrap();
+    expect_missing(&run("0,1"), 1);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn fashion_summary_of_nothing_is_an_error_naming_the_folder() {
+    let dir = temp_dir("summary-nothing");
+    let summary =
+        |extra: &[&str]| cli(&[&["fashion-summary", dir.to_str().unwrap()], extra].concat());
+    let expect_error = |out: &Output, part: &str| {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{part}: {stderr}");
+        assert!(stderr.contains(dir.to_str().unwrap()), "{stderr}");
+        assert!(stderr.contains(part), "{part}: {stderr}");
+        assert!(out.stdout.is_empty());
+    };
+    for format in ["json", "markdown"] {
+        expect_error(&summary(&["--format", format]), "no result files");
+    }
+    // One tiny result (MLP, seed 0, GD, 20 iterations): filters that leave nothing are errors,
+    // a list of horizons with at least one group is not.
+    let run = cli(&[
+        "fashion",
+        "--network",
+        "mlp",
+        "--seeds",
+        "0",
+        "--hidden",
+        "2",
+        "--stage1-max",
+        "20",
+        "--iters",
+        "20",
+        "--log-every",
+        "10",
+        "--sharpness-draws",
+        "2",
+        "--sharpness-every",
+        "10",
+        "--methods",
+        "gd",
+        "--results",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(json(&summary(&[])).as_array().unwrap().len(), 1);
+    expect_error(
+        &summary(&["--dataset", "authors-code"]),
+        "no result files match --dataset authors-code",
+    );
+    expect_error(
+        &summary(&["--network", "cnn"]),
+        "no result files match --network cnn",
+    );
+    expect_error(
+        &summary(&["--horizon", "30"]),
+        "no result files match --horizon 30",
+    );
+    let groups = json(&summary(&["--horizon", "20,30"]));
+    assert_eq!(groups.as_array().unwrap().len(), 1);
+    assert_eq!(groups[0]["iterations"], 20);
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -354,6 +354,13 @@ mod mlp_experiments {
     }
 
     #[wasm_bindgen_test]
+    fn fashion_experiment_needs_two_sharpness_draws() {
+        let config = object(&[("sharpnessDraws", 1.into())]);
+        let message = error_message(experiment(config).map(|_| ()));
+        assert!(message.starts_with("`sharpnessDraws`"), "{message}");
+    }
+
+    #[wasm_bindgen_test]
     fn fashion_experiment_runs_stage2_from_the_committed_minimum() {
         let config = object(&[
             ("methods", ids(&["gld-const", "sgd"])),

@@ -13,7 +13,9 @@ use crate::data::fashion::{Dataset, TEST_FILE_STEM};
 use crate::experiments::fashion::{
     Checkpoint, FashionConfig, FashionContext, FashionData, LeadingDraw,
 };
-use crate::experiments::fashion_results::{build_summary, FashionJob, FashionResult};
+use crate::experiments::fashion_results::{
+    build_summary, minimum_file_name, FashionJob, FashionResult,
+};
 use crate::experiments::fashion_session::FashionSettings;
 use crate::landscape::network::{Architecture, NetworkKind};
 use crate::noise::Method;
@@ -216,7 +218,13 @@ pub fn parse(args: &[String]) -> Result<FashionCommand, CliError> {
         .unwrap_or(iterations_setting.default)
         .as_u64()
         .unwrap_or(1);
-    for (key, value) in setting_fields(&m, Figure::Fashion) {
+    let fields = setting_fields(&m, Figure::Fashion);
+    if only.seeds.is_some() && fields.iter().any(|(key, _)| *key == "seed") {
+        return Err(usage_error(
+            "`--seed` and `--seeds` cannot be combined: give the seeds with `--seeds` only".into(),
+        ));
+    }
+    for (key, value) in fields {
         let checked = if key == "iterations" {
             iterations_setting
                 .parse_integer(&value)
@@ -312,13 +320,19 @@ fn flag_number(text: &str) -> FieldValue {
     }
 }
 
-/// The checks across flags: `--seeds` writes JSON only and takes `--start-dir`, not `--start`;
+/// The checks across flags: `--seeds` writes JSON only, takes `--start-dir`, not `--start`,
+/// and `--save-start` only with one seed;
 /// with `--results`, records fall on refresh iterations (so a job resumes exactly).
 fn check_protocol(cmd: &FashionCommand) -> Result<(), CliError> {
     if cmd.multi_seed {
         if cmd.start.is_some() {
             return Err(usage_error(
                 "`--start` names one seed's minimum; with `--seeds` use `--start-dir`".into(),
+            ));
+        }
+        if cmd.save_start.is_some() && cmd.seeds.len() > 1 {
+            return Err(usage_error(
+                "`--save-start` writes one seed's minimum; with several `--seeds` use `--results DIR`, which stores every seed's minimum".into(),
             ));
         }
         if cmd.format != Format::Json || cmd.plot.is_some() {
@@ -433,7 +447,7 @@ pub fn run(cmd: &FashionCommand) -> Result<String, CliError> {
         return Ok(serde_json::to_string(&report).unwrap_or_default() + "\n");
     }
     let report = match &cmd.from_json {
-        Some(path) => serde_json::from_slice(&read(path)?).map_err(|e| CliError {
+        Some(path) => FashionReport::from_json(&read(path)?).map_err(|e| CliError {
             message: format!("{}: not a fashion report: {e}", path.display()),
             code: 1,
         })?,
@@ -486,7 +500,7 @@ fn compute_multi(cmd: &FashionCommand) -> Result<MultiSeedReport, CliError> {
     Ok(MultiSeedReport {
         experiment: "fashion".into(),
         network: cmd.config.network.id().into(),
-        parameters: first.params,
+        parameters: first.parameters,
         dataset: cmd.config.dataset,
         train_images: first.train_images,
         test_images: first.test_images,
@@ -509,6 +523,7 @@ fn cli_error(message: String) -> CliError {
 /// threads, skipping those whose result file exists) and returns one report per seed and
 /// every job's result.
 fn compute(cmd: &FashionCommand) -> Result<(Vec<FashionReport>, Vec<FashionResult>), CliError> {
+    check_start_dir(cmd)?;
     let files = load_files(cmd)?;
     let contexts: Vec<FashionContext> = cmd
         .seeds
@@ -660,7 +675,6 @@ fn compute(cmd: &FashionCommand) -> Result<(Vec<FashionReport>, Vec<FashionResul
                 train_images: ctx.data.train_len(),
                 seed,
                 layers: ctx.network.sizes().to_vec(),
-                params: ctx.dim(),
                 iterations: cmd.iterations,
                 log_every: cmd.log_every,
                 test_images: ctx.data.test_len(),
@@ -671,6 +685,26 @@ fn compute(cmd: &FashionCommand) -> Result<(Vec<FashionReport>, Vec<FashionResul
         })
         .collect::<Result<Vec<_>, CliError>>()?;
     Ok((reports, results))
+}
+
+/// `--start-dir DIR` must hold every seed's minimum: an error naming the flag, the seed and
+/// the file it expects, before anything is computed (unlike `--results DIR`, where a missing
+/// minimum means stage 1 runs and stores it).
+fn check_start_dir(cmd: &FashionCommand) -> Result<(), CliError> {
+    let Some(dir) = &cmd.start_dir else {
+        return Ok(());
+    };
+    for &seed in &cmd.seeds {
+        let name = minimum_file_name(cmd.config.network.id(), cmd.config.dataset, seed);
+        let path = dir.join(name);
+        if !path.is_file() {
+            return Err(cli_error(format!(
+                "`--start-dir`: no minimum for seed {seed}: expected {}",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The stage-1 minimum of every seed with pending jobs (None for the others): from `--start`,

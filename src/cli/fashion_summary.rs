@@ -115,9 +115,18 @@ pub fn parse(args: &[String]) -> Result<SummaryCommand, CliError> {
     })
 }
 
-/// Runs a parsed `fashion-summary` command and returns what to print.
+/// Runs a parsed `fashion-summary` command and returns what to print: an error (exit 1) naming
+/// DIR when it holds no result file, or when `--dataset`, `--network` and `--horizon` leave no
+/// group (with several horizons, one group is enough).
 pub fn run(cmd: &SummaryCommand) -> Result<String, CliError> {
-    let mut results = read_results(&cmd.dir).map_err(|message| CliError { message, code: 1 })?;
+    let nothing = |message: String| CliError { message, code: 1 };
+    let mut results = read_results(&cmd.dir).map_err(nothing)?;
+    if results.is_empty() {
+        return Err(nothing(format!(
+            "{}: no result files (`fashion --results DIR` writes them)",
+            cmd.dir.display()
+        )));
+    }
     if let Some(d) = &cmd.dataset {
         results.retain(|r| r.dataset.id() == d);
     }
@@ -130,6 +139,13 @@ pub fn run(cmd: &SummaryCommand) -> Result<String, CliError> {
         let at = |h: &u64| build_summary(&results, Some(*h));
         cmd.horizons.iter().flat_map(at).collect()
     };
+    if groups.is_empty() {
+        return Err(nothing(format!(
+            "{}: no result files match{}",
+            cmd.dir.display(),
+            filters_text(cmd)
+        )));
+    }
     if let Some(path) = &cmd.plot {
         super::write_plot(path, &summary_svg(&results, cmd.horizons.first().copied()))?;
     }
@@ -137,6 +153,22 @@ pub fn run(cmd: &SummaryCommand) -> Result<String, CliError> {
         SummaryFormat::Json => serde_json::to_string_pretty(&groups).unwrap_or_default() + "\n",
         SummaryFormat::Markdown => markdown_tables(&groups),
     })
+}
+
+/// The filters of `cmd` as they were given (" --dataset paper --horizon 3000"), for messages.
+fn filters_text(cmd: &SummaryCommand) -> String {
+    let mut out = String::new();
+    if let Some(d) = &cmd.dataset {
+        out += &format!(" --dataset {d}");
+    }
+    if let Some(n) = &cmd.network {
+        out += &format!(" --network {n}");
+    }
+    if !cmd.horizons.is_empty() {
+        let list: Vec<String> = cmd.horizons.iter().map(|h| h.to_string()).collect();
+        out += &format!(" --horizon {}", list.join(","));
+    }
+    out
 }
 
 /// The mean curves over seeds per (network, dataset, method) as SVG: test accuracy, random

@@ -388,6 +388,18 @@ mod tests {
         assert_eq!(its, [0, 20, 40, 60, 80]);
     }
 
+    #[test]
+    fn a_standard_error_needs_two_sharpness_draws() {
+        // The schema's minimum, which the CLI flag, the wasm facade and the API all apply.
+        let draws = |n: f64| {
+            FashionSettings::from_fields([("sharpnessDraws".to_string(), FieldValue::Number(n))])
+        };
+        let e = draws(1.0).unwrap_err();
+        assert_eq!(e.field, "sharpnessDraws");
+        assert!(e.to_string().starts_with("`sharpnessDraws`"), "{e}");
+        assert_eq!(draws(2.0).unwrap().config.sharpness_draws, 2);
+    }
+
     /// Needs the data files of www/data: native only.
     #[cfg(not(target_arch = "wasm32"))]
     mod with_data {
@@ -410,7 +422,7 @@ mod tests {
                 ),
                 ("logEvery".to_string(), FieldValue::Number(1.0)),
                 ("maxRecords".to_string(), FieldValue::Number(4.0)),
-                ("sharpnessDraws".to_string(), FieldValue::Number(1.0)),
+                ("sharpnessDraws".to_string(), FieldValue::Number(2.0)),
             ])
             .unwrap();
             settings.config.trace_probes = 1;

@@ -24,7 +24,9 @@ const SHARPNESS_TAG: u64 = 0x5348_4152; // "SHAR"
 pub struct SharpnessEstimate {
     /// The mean of the antithetic pair values.
     pub mean: f64,
-    /// Its standard error (0 with a single draw: nothing to estimate it from).
+    /// Its standard error; NaN with fewer than 2 draws (nothing to estimate it from, and a
+    /// 0 would read as an exact value that may be ranked). The settings' schema requires at
+    /// least 2 draws, so only a hand-built config meets the NaN.
     pub std_err: f64,
 }
 
@@ -37,7 +39,8 @@ pub fn draw_direction(seed: u64, j: usize, out: &mut [f32]) {
 }
 
 /// The antithetic estimate at `theta` with `draws` pairs of perturbations of sd `delta`;
-/// `loss` evaluates the training loss at a point (called 2 draws + 1 times).
+/// `loss` evaluates the training loss at a point (called 2 draws + 1 times). With fewer than
+/// 2 draws the standard error is NaN (and with none the mean too), never a claimed 0.
 pub fn expected_sharpness(
     theta: &[f32],
     delta: f32,
@@ -63,12 +66,12 @@ pub fn expected_sharpness(
         sum += value;
         sum_sq += value * value;
     }
-    let n = draws.max(1) as f64;
-    let mean = sum / n;
+    let n = draws as f64;
+    let mean = if draws >= 1 { sum / n } else { f64::NAN };
     let std_err = if draws >= 2 {
         ((sum_sq - n * mean * mean).max(0.0) / (n - 1.0) / n).sqrt()
     } else {
-        0.0
+        f64::NAN
     };
     SharpnessEstimate { mean, std_err }
 }
@@ -138,7 +141,7 @@ mod tests {
     }
 
     #[test]
-    fn draws_are_common_to_every_caller_and_the_single_draw_has_no_se() {
+    fn draws_are_common_to_every_caller_and_fewer_than_two_draws_have_no_se() {
         let h = vec![2.0; 8];
         let g = vec![0.0; 8];
         let loss = quadratic(&h, &g);
@@ -154,8 +157,22 @@ mod tests {
         draw_direction(3, 5, &mut y);
         assert_ne!(x, y);
         let one = expected_sharpness(&theta, 0.01, 1, 3, &loss);
-        assert_eq!(one.std_err, 0.0);
+        assert!(
+            one.std_err.is_nan(),
+            "no error from one draw: {}",
+            one.std_err
+        );
         assert!(one.mean > 0.0);
+        let none = expected_sharpness(&theta, 0.01, 0, 3, &loss);
+        assert!(none.mean.is_nan() && none.std_err.is_nan());
+        // An unknown error never separates two estimates.
+        let two = expected_sharpness(&theta, 0.01, 2, 3, &loss);
+        assert!(two.std_err > 0.0 && two.std_err.is_finite());
+        let far = SharpnessEstimate {
+            mean: one.mean + 1e6,
+            std_err: 0.0,
+        };
+        assert!(!clearly_different(one, far, 2.0));
     }
 
     #[test]

@@ -49,8 +49,11 @@ pub(super) const SETTINGS: [Setting; 15] = [
         .control(Control::None)
         .api()
         .cli("lr"),
-    Setting::integer("sharpnessDraws", 1, 100_000, 20)
-        .text("Sharpness draws", "Draws of the expected sharpness (the paper: 1000).")
+    Setting::integer("sharpnessDraws", 2, 100_000, 20)
+        .text(
+            "Sharpness draws",
+            "Draws of the expected sharpness, at least 2 for its standard error (the paper: 1000).",
+        )
         .cli_default(Value::Integer(100))
         .control(Control::None)
         .api()
