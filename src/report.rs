@@ -517,8 +517,16 @@ impl FashionReport {
         };
         render(
             &format!(
-                "FashionMNIST, 200 of 1200 labels random (paper Sec. 5.3): MLP {:?}, D = {}, seed {}",
-                self.layers, self.parameters, self.seed
+                "FashionMNIST, {} of {} labels random ({} dataset, paper Sec. 5.3): {}, D = {}, seed {}",
+                self.dataset.corrupted().len(),
+                self.train_images,
+                self.dataset.id(),
+                match self.network.as_str() {
+                    "mlp" => format!("MLP {:?}", self.layers),
+                    other => other.to_uppercase(),
+                },
+                self.parameters,
+                self.seed
             ),
             &[
                 panel("Test accuracy", "accuracy (%)", false, |r| 100.0 * r.test_accuracy),

@@ -110,6 +110,34 @@ fn stage2_from_the_checkpoint_is_deterministic_and_complete() {
     let old = std::env::temp_dir().join(format!("sgd-escape-legacy-{}.json", std::process::id()));
     std::fs::write(&old, legacy.to_string()).unwrap();
     let again = json(&cli(&["fashion", "--from-json", old.to_str().unwrap()]));
+    // The figure's title says the report's network and dataset.
+    let title = |report: &serde_json::Value| {
+        std::fs::write(&old, report.to_string()).unwrap();
+        let svg = old.with_extension("svg");
+        let out = cli(&[
+            "fashion",
+            "--from-json",
+            old.to_str().unwrap(),
+            "--plot",
+            svg.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{out:?}");
+        let text = std::fs::read_to_string(&svg).unwrap();
+        std::fs::remove_file(&svg).ok();
+        text
+    };
+    assert!(title(&v).contains("200 of 1200 labels random (paper dataset"));
+    assert!(title(&v).contains("MLP [784, 14, 10], D = 11140"));
+    let mut cnn = v.clone();
+    cnn["network"] = "cnn".into();
+    cnn["dataset"] = "authors-code".into();
+    cnn["trainImages"] = 6000.into();
+    let text = title(&cnn);
+    assert!(
+        text.contains("200 of 6000 labels random (authors-code dataset") && text.contains("CNN,"),
+        "{}",
+        &text[..text.len().min(600)]
+    );
     std::fs::remove_file(&old).ok();
     assert_eq!(again["parameters"], 11140);
     assert!(again.get("params").is_none());
