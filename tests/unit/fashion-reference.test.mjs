@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { wordDifference, referenceSentence, verdictText, comparisonText, pText, QUANTITIES } from '../../www/figures/fashion/reference.js';
+import { wordDifference, referenceSentence, referenceSummary, verdictText, comparisonText, pText, QUANTITIES } from '../../www/figures/fashion/reference.js';
 
 const points = { scale: 100, unit: ' points', digits: 1 };
 
@@ -124,4 +124,25 @@ test('the shipped reference summary: every comparison of every quoted verdict is
   assert.match(cnn, /iteration 15,000/);
   assert.match(cnn, /escape: reproduced \([^)]*SGD − GLD dynamic [^)]*GLD leading − GD /);
   assert.match(cnn, /higher test accuracy than GD: [a-z ]+ \([^)]*GLD leading − GD, last 20% /);
+});
+
+test('referenceSummary: the same runs as the sentence, each claim with its outcome, in one line', () => {
+  const groups = JSON.parse(readFileSync(new URL('../../www/data/fashion-reference.json', import.meta.url), 'utf8'));
+  for (const network of ['cnn', 'mlp']) {
+    const line = referenceSummary(groups, network) ?? '';
+    const full = referenceSentence(groups, network) ?? '';
+    const runs = line.match(/^Native reference runs \(([^)]*)\): /);
+    assert.ok(runs, `${network}: "${line}"`);
+    assert.ok(full.startsWith(`Native reference runs (${runs[1]}; `), `${network}: the line and the sentence quote different runs`);
+    const g = groups.filter((x) => x.network === network && x.dataset === 'paper' && x.verdicts.length > 0)
+      .sort((a, b) => b.iterations - a.iterations).find((x) => x.verdicts.some((v) => v.comparisons.some((c) => c.n >= 2)));
+    const outcomes = g.verdicts.map((v) => `${v.claim}: ${v.outcome.replace(/-/g, ' ')}`);
+    assert.ok(outcomes.length >= 4, `${network}: ${outcomes.length} verdicts`);
+    assert.equal(line, `Native reference runs (${runs[1]}): ${outcomes.join('; ')}.`);
+    assert.doesNotMatch(line, /\[|p [<=]/, 'no interval or p-value in the folded line');
+  }
+  const noVerdicts = group('mlp', [], 15000, [{ id: 'gd', diffVsGd: { mean: 0, ciLow: 0, ciHigh: 0, n: 3 } }, { id: 'sgd', diffVsGd: { mean: 0.01, ciLow: -0.01, ciHigh: 0.03, n: 3 } }]);
+  assert.match(referenceSummary([noVerdicts], 'mlp') ?? '', /\): no verdict, paired differences only\.$/);
+  assert.equal(referenceSummary([noVerdicts], 'cnn'), null);
+  assert.equal(referenceSummary(/** @type {any} */ (null), 'cnn'), null);
 });

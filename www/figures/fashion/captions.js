@@ -113,12 +113,13 @@ const listOf = (names) => (names.length < 2 ? names.join('') : `${names.slice(0,
  * The live caption: the numbers at the minimum, what became of each method, and the latest
  * records' test accuracy and sharpness, ranked only where the ranking is outside 2 standard
  * errors (module comment). `network` and `testSize` (images the test accuracy is measured on)
- * say what runs; `reference` (reference.js, the native multi-seed runs' verdict) is quoted as
- * such, and the caption ends with VERDICT_POINTER (where those runs are documented).
- * @param {{ start: any, ids: string[], records: Record<string, any[]>, names: Record<string, string>, params: number, statusOf: (id: string) => { kind: string }, network: string, testSize?: number, reference?: string | null }} p
+ * say what runs; the caption ends with VERDICT_POINTER (where the native multi-seed runs are
+ * documented; their verdict is quoted beside it, reference.js, outside this live region so that
+ * a screen reader does not read it again at every record).
+ * @param {{ start: any, ids: string[], records: Record<string, any[]>, names: Record<string, string>, params: number, statusOf: (id: string) => { kind: string }, network: string, testSize?: number }} p
  * @returns {string}
  */
-export function liveCaption({ start: s, ids, records, names, params, statusOf, network, testSize, reference = null }) {
+export function liveCaption({ start: s, ids, records, names, params, statusOf, network, testSize }) {
   const out = [];
   const ratio = s.trHSigmaIso > 0 ? s.trHSigma / s.trHSigmaIso : NaN;
   const on = testSize ? ` on ${int(testSize)} held-out images` : '';
@@ -141,7 +142,6 @@ export function liveCaption({ start: s, ids, records, names, params, statusOf, n
     const latest = latestComparison({ ids, records, names, testSize });
     if (latest) out.push(latest);
   }
-  if (reference) out.push(reference);
   out.push(VERDICT_POINTER);
   return out.join(' ');
 }

@@ -47,6 +47,10 @@ export function buildFashionFigure({ full, controls }) {
   const el = section();
   if (!full) {
     trimForEmbed(el, 'fashion-live', PARTS, controls);
+    // The reference verdict stays with the live caption (the view shows it once loaded).
+    const live = el.querySelector('#fashion-live');
+    const reference = el.querySelector('#fashion-reference');
+    if (live && reference) live.after(reference);
     // The paper button's row goes if the button does.
     const paper = el.querySelector('#fashion-paper');
     if (paper && paper.parentElement && /** @type {HTMLElement} */ (paper).hidden) paper.parentElement.hidden = true;
@@ -96,7 +100,10 @@ function section() {
             'Whether each dynamics leaves the sharp minimum: when one does, the loss jumps and the fit of the random labels drops, then training recovers (over a long run it may fit them again). The paper sees SGD and the curvature-aligned noises (GLD leading, Hessian, 1st eigvec) leave, and GLD const, dynamic and diag stay where GD is; the native reference runs agree for all eight (3 seeds each, to iteration 3,000; to 15,000, GD, GLD leading and SGD on 5 seeds, GLD const on 4, GLD dynamic on 3, GLD Hessian and 1st eigvec on one). The table says what happens in this run. The paper runs 15,000 iterations and reports flatter minima that generalise better; “Paper protocol” runs that length here, with the paper’s CNN. The native reference runs of this network, with what agrees with the paper and what does not, are in ',
             h('cite', { text: 'REPRODUCTION.md' }),
             ', section 3; every number in this figure comes from the run in your browser.'),
-          h('p', { id: 'fashion-live', class: 'live', 'aria-live': 'polite', text: 'Numbers from the minimum appear here once it has loaded.' })))),
+          h('p', { id: 'fashion-live', class: 'live', 'aria-live': 'polite', text: 'Numbers from the minimum appear here once it has loaded.' }),
+          h('details', { id: 'fashion-reference', class: 'reference', hidden: true },
+            h('summary', { id: 'fashion-reference-summary' }),
+            h('p', { id: 'fashion-reference-text' }))))),
     h('div', { class: 'layout fashion-layout' },
       h('section', { class: 'card f-curves', 'aria-labelledby': 'h-fashion-curves' },
         h('div', { class: 'card-head' },

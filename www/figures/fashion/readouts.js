@@ -1,12 +1,12 @@
 // What the view shows of the FashionMNIST model, computed from its state (no DOM): the live
-// caption, the spectrum caption, the progress row with the ETA, the time estimate of the chosen
+// caption, the native reference runs' verdict, the spectrum caption, the progress row with the ETA, the time estimate of the chosen
 // settings with each method's cost, the stage-1 note and the network's name. The sentences
 // themselves are captions.js's; these functions pick what they are about from the model.
 
 import { estimateMs, partition, priorMs, PRIOR_RECORD_MS } from './costs.js';
 import { SCHEMA, savedMinimum, networkName, int } from './settings.js';
 import { liveCaption, spectrumCaption, progressLine, estimateText, stage1Note, costLabel } from './captions.js';
-import { referenceSentence } from './reference.js';
+import { referenceSentence, referenceSummary } from './reference.js';
 
 /** @typedef {import('./model.js').FashionModel} FashionModel */
 
@@ -20,8 +20,22 @@ export function stage1NoteOf(m) {
 export function liveCaptionOf(m) {
   if (!m.start) return '';
   const network = m.settings ? m.settings.network : m.draft.network;
-  const reference = m.reference ? referenceSentence(m.reference, network) : null;
-  return liveCaption({ start: m.start, ids: m.ids, records: m.records, names: m.names, params: m.params || 0, statusOf: (id) => m.status(id), network, testSize: m.config ? m.config.testSize : undefined, reference });
+  return liveCaption({ start: m.start, ids: m.ids, records: m.records, names: m.names, params: m.params || 0, statusOf: (id) => m.status(id), network, testSize: m.config ? m.config.testSize : undefined });
+}
+
+/**
+ * The native reference runs of the network shown: a one-line summary (each claim's outcome)
+ * and the full quote (every comparison), or null before the reference has loaded or without
+ * runs of this network.
+ * @param {FashionModel} m
+ * @returns {{ summary: string, text: string } | null}
+ */
+export function referenceOf(m) {
+  if (!m.reference) return null;
+  const network = m.settings ? m.settings.network : m.draft.network;
+  const summary = referenceSummary(m.reference, network);
+  const text = referenceSentence(m.reference, network);
+  return summary && text ? { summary, text } : null;
 }
 
 /** @param {FashionModel} m @returns {string} the caption of the spectrum shown */

@@ -1,5 +1,6 @@
 /**
- * The native reference runs' verdict, quoted in the FashionMNIST caption.
+ * The native reference runs' verdict, quoted beside the FashionMNIST caption: one line with each
+ * claim's outcome ([referenceSummary]), unfolding to every comparison ([referenceSentence]).
  *
  * The numbers come from www/data/fashion-reference.json, which is the CLI's
  * `sgd-escape fashion-summary results/fashion --horizon 3000,15000 --dataset paper` over the
@@ -172,17 +173,16 @@ function fromGd(g) {
 }
 
 /**
- * The caption's reference sentence for `network` ('cnn' or 'mlp') on the paper's dataset, or
- * null when the summary has no such group. The summary may hold one group per horizon
- * (`fashion-summary --horizon 3000,15000`): the sentence quotes the longest horizon whose
- * verdicts rest on at least one comparison with an interval (2 seeds or more), else the
- * longest with verdicts, else (no group with verdicts) the longest with a paired difference
- * from GD, each worded by its own interval.
+ * The summary group quoted for `network` ('cnn' or 'mlp') on the paper's dataset, or null.
+ * The summary may hold one group per horizon (`fashion-summary --horizon 3000,15000`): the
+ * longest horizon whose verdicts rest on at least one comparison with an interval (2 seeds or
+ * more), else the longest with verdicts, else (no group with verdicts) the longest with a
+ * paired difference from GD.
  * @param {any[]} groups the summary groups (fashion-reference.json)
  * @param {string} network
- * @returns {string | null}
+ * @returns {any | null}
  */
-export function referenceSentence(groups, network) {
+function quotedGroup(groups, network) {
   if (!Array.isArray(groups)) return null;
   const candidates = groups
     .filter((x) => x && x.network === network && x.dataset === 'paper' && Array.isArray(x.summary))
@@ -190,12 +190,51 @@ export function referenceSentence(groups, network) {
   const judged = candidates.filter((g) => verdictsOf(g).length > 0);
   const interval = (/** @type {any} */ g) => verdictsOf(g).some((v) => comparisonsOf(v).some((c) => c.n >= 2));
   const plain = candidates.filter((g) => fromGd(g).length > 0);
-  const g = judged.find(interval) ?? judged[0] ?? plain.find((x) => fromGd(x).some((q) => q.d.n >= 2)) ?? plain[0];
-  if (!g) return null;
+  return judged.find(interval) ?? judged[0] ?? plain.find((x) => fromGd(x).some((q) => q.d.n >= 2)) ?? plain[0] ?? null;
+}
+
+/**
+ * "CLI, CNN, paper dataset, seeds 0, 1, 2, iteration 15,000, test accuracy on 10,000 images".
+ * @param {any} g a summary group
+ * @param {string} network
+ */
+function runsOf(g, network) {
   const seeds = g.seeds.length === 1 ? `seed ${g.seeds[0]}` : `seeds ${g.seeds.join(', ')}`;
   const images = Number.isFinite(g.testImages) ? `, test accuracy on ${Number(g.testImages).toLocaleString('en-US')} images` : '';
-  const head = `Native reference runs (CLI, ${network.toUpperCase()}, paper dataset, ${seeds}, `
-    + `iteration ${Number(g.iterations).toLocaleString('en-US')}${images}; `;
+  return `CLI, ${network.toUpperCase()}, paper dataset, ${seeds}, iteration ${Number(g.iterations).toLocaleString('en-US')}${images}`;
+}
+
+/**
+ * The reference in one line, for the figure to show folded: which runs, and each claim's
+ * outcome ("escape: reproduced; flatter minima: reproduced; ..."), or "no verdict" for a group
+ * without verdicts. Null when the summary has no group for `network`.
+ * @param {any[]} groups the summary groups (fashion-reference.json)
+ * @param {string} network
+ * @returns {string | null}
+ */
+export function referenceSummary(groups, network) {
+  const g = quotedGroup(groups, network);
+  if (!g) return null;
+  const verdicts = verdictsOf(g);
+  const outcomes = verdicts.length > 0
+    ? verdicts.map((v) => `${v.claim}: ${v.outcome.replace(/-/g, ' ')}`).join('; ')
+    : 'no verdict, paired differences only';
+  return `Native reference runs (${runsOf(g, network)}): ${outcomes}.`;
+}
+
+/**
+ * The reference sentence in full for `network` ('cnn' or 'mlp') on the paper's dataset
+ * ([quotedGroup]'s group), or null when the summary has no such group: its verdicts, each with
+ * every comparison it rests on; without verdicts, each paired difference from GD worded by its
+ * own interval.
+ * @param {any[]} groups the summary groups (fashion-reference.json)
+ * @param {string} network
+ * @returns {string | null}
+ */
+export function referenceSentence(groups, network) {
+  const g = quotedGroup(groups, network);
+  if (!g) return null;
+  const head = `Native reference runs (${runsOf(g, network)}; `;
   const verdict = verdictText(g);
   if (verdict) {
     return `${head}verdict per claim of the paper from paired differences on the same seed, `

@@ -9,7 +9,7 @@ import { buildMethodBoxes, markerSwatch, DESCRIPTION } from '../../lib/methods.j
 import { fmt } from '../../lib/format.js';
 import { SCHEMA, int } from './settings.js';
 import { pct, sharpnessText } from './captions.js';
-import { stage1NoteOf, liveCaptionOf, spectrumCaptionOf, progressOf, estimateOf, networkLabelOf } from './readouts.js';
+import { stage1NoteOf, liveCaptionOf, referenceOf, spectrumCaptionOf, progressOf, estimateOf, networkLabelOf } from './readouts.js';
 
 export class FashionView {
   /**
@@ -97,6 +97,13 @@ export class FashionView {
     if (d.readout) { this.readout(m); d.readout = false; }
     if (d.text) {
       this.setText('fashion-live', liveCaptionOf(m) || null);
+      const reference = referenceOf(m);
+      const box = /** @type {HTMLElement | null} */ (this.$('fashion-reference'));
+      if (box) box.hidden = !reference;
+      if (reference) {
+        this.setText('fashion-reference-summary', reference.summary);
+        this.setText('fashion-reference-text', reference.text);
+      }
       this.estimate(m);
       d.text = false;
     }
