@@ -6,7 +6,7 @@
 #                            Firefox ESR, geckodriver, cargo-fuzz), independent installs in parallel
 #   ./build.sh serve [PORT]  SIMD build, then serve www/ on http://127.0.0.1:PORT/ (default 8000)
 #                            while the scalar build finishes in the background
-#   ./build.sh test          fmt, clippy, native tests (incl. proptest), wasm tests in headless
+#   ./build.sh test          fmt, clippy, rustdoc links, native tests (incl. proptest), wasm tests in headless
 #                            Chromium and Firefox, cargo-fuzz targets (bounded), build, JS unit
 #                            tests, tsc, eslint, doc links, e2e (@playwright/test), JS API fuzz
 #   ./build.sh fuzz [SECS]   run each cargo-fuzz target for SECS seconds (default 25)
@@ -522,6 +522,8 @@ cmd_test() {
   step "cargo fmt --check" run cargo fmt --check
   step "cargo clippy (native)" run cargo clippy --all-targets -- -D warnings
   step "cargo clippy ($WASM_TARGET)" run cargo clippy --target "$WASM_TARGET" --all-targets -- -D warnings
+  step "cargo doc (broken or private intra-doc links are errors)" \
+    run env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib
   step "cargo test --release (native)" run cargo test --release
   step "wasm tests, SIMD build (headless Chromium)" wasm_test_simd
   step "wasm tests, scalar build (headless Chromium)" wasm_test_scalar

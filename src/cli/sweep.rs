@@ -2,7 +2,7 @@
 //! (see [`crate::sweep`]). The toy's settings are flags generated from the schema (all but
 //! `--methods`: each sweep decides its dynamics), so they read, default and fail as `toy`'s,
 //! with the help text of the sweep's schema where it words one its own way; the sweep's own
-//! flags are [`SweepOnly`]. Bad flags are errors naming the flag (exit code 2).
+//! flags are `SweepOnly`. Bad flags are errors naming the flag (exit code 2).
 
 use super::flags::{flag_error, setting_arg, setting_fields};
 use super::toy::parse_toy_format;

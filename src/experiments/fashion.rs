@@ -194,7 +194,7 @@ pub struct FashionConfig {
     /// D = 11,330; needs 28x28 images). The command line defaults to `cnn`.
     #[serde(default)]
     pub network: NetworkKind,
-    /// Hidden layer widths. Default [14]: a 784-14-10 MLP has D = 11,140 parameters, the
+    /// Hidden layer widths. Default `[14]`: a 784-14-10 MLP has D = 11,140 parameters, the
     /// order of the paper's CNN (11,330), and fits the 200 random labels with full-batch GD.
     pub hidden: Vec<usize>,
     /// Seed of the initialisation, the label corruption and every noise stream.

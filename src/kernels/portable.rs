@@ -303,7 +303,7 @@ pub(super) const CONV_COLUMNS: usize = 8;
 /// for a 28-wide single-channel image, `ci * 144 + dy * 12 + dx` for 12x12 channel planes).
 ///
 /// Every output is its own sequential sum, so blocking changes nothing: the work goes in
-/// blocks of [`CONV_CHANNELS`] channels x [`CONV_COLUMNS`] columns of one row, whose
+/// blocks of `CONV_CHANNELS` channels x `CONV_COLUMNS` columns of one row, whose
 /// accumulators stay in registers while the taps stream by.
 ///
 /// # Panics

@@ -16,7 +16,7 @@
 //!
 //! # What is computed
 //!
-//! For a batch of n samples, the mean loss L = (1/n) sum_i [logsumexp(z_i) - z_i[y_i]], its
+//! For a batch of n samples, the mean loss L = (1/n) sum_i [logsumexp(z_i) - `z_i[y_i]`], its
 //! gradient by backpropagation, and exact Hessian-vector products H v by Pearlmutter's
 //! R-operator (an R-forward pass and an R-backward pass, no finite differences). ReLU is
 //! piecewise linear, so away from its kinks (a null set) these are the exact derivatives;

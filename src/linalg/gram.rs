@@ -12,7 +12,7 @@
 //! - eigenpairs from the K x K Gram matrix G = X^T X: if G a = mu a (|a| = 1, mu > 0), then
 //!   C u = lambda u with lambda = mu / (K-1) and u = X a / sqrt(mu) = X a / sqrt(lambda (K-1)),
 //!   a unit vector; O(K^2 D + K^3);
-//! - the trace sum_j |x_j|^2 / (K-1) and the diagonal sum_j x_j[i]^2 / (K-1), O(KD);
+//! - the trace sum_j |x_j|^2 / (K-1) and the diagonal sum_j `x_j[i]^2` / (K-1), O(KD);
 //! - exact draws from N(0, s C) as x = sqrt(s / (K-1)) X z with z ~ N(0, I_K), O(KD): the
 //!   covariance of X z is X X^T.
 
@@ -103,7 +103,7 @@ impl GradientCovariance {
         ss / (self.count - 1) as f64
     }
 
-    /// The diagonal of C, C_ii = sum_j x_j[i]^2 / (K-1), in O(KD) (for the paper's GLD diag).
+    /// The diagonal of C, C_ii = sum_j `x_j[i]^2` / (K-1), in O(KD) (for the paper's GLD diag).
     pub fn diagonal(&self) -> Vec<f64> {
         let mut diag = vec![0.0f64; self.dim];
         for j in 0..self.count {
