@@ -779,6 +779,211 @@ fn expf8(x: __m256) -> (__m256, i32) {
     (y, _mm256_movemask_ps(_mm256_castsi256_ps(bad)))
 }
 
+/// [`super::FastKernels::affine_rows`]: `z[s * z_stride + j] = b[j] + dot(x_s, column j of w)` for
+/// `count` inputs `x_s = x[s * x_stride..][..n]`, `w` in the flat layout (n x outputs,
+/// row-major), bit for bit [`affine_t`] on the transposed matrix: every output is computed
+/// with [`dot`]'s own operations (its accumulators' fused multiply-add chains, their sum and
+/// [`hsum`]'s tree, then the bias), but with the lanes running over 8 outputs at once instead
+/// of over the input. The masked lanes of `dot`'s last partial chunk, which add `0 * 0` to
+/// their accumulator, do so here too.
+///
+/// Why (`perf record`, docs/speed.md): the 14 -> 10 layer of the MLP took 10 `dot` calls per
+/// sample, each mostly reduction and call overhead; per sample this is 2 passes of 8 lanes.
+#[allow(clippy::too_many_arguments)]
+#[allow(clippy::needless_range_loop)] // (register arrays indexed in step)
+#[target_feature(enable = "avx2,fma")]
+pub fn affine_rows(
+    w: &[f32],
+    b: &[f32],
+    x: &[f32],
+    x_stride: usize,
+    z: &mut [f32],
+    z_stride: usize,
+    count: usize,
+) {
+    let outs = b.len();
+    if outs == 0 || count == 0 {
+        return;
+    }
+    let n = w.len() / outs;
+    assert_eq!(w.len(), n * outs, "affine_rows: w must be n x outputs");
+    if n == 0 {
+        for s in 0..count {
+            z[s * z_stride..][..outs].copy_from_slice(b);
+        }
+        return;
+    }
+    let chunks = n.div_ceil(W);
+    let zero = _mm256_setzero_ps();
+    for s in 0..count {
+        let xs = &x[s * x_stride..][..n];
+        let zs = &mut z[s * z_stride..][..outs];
+        let mut j0 = 0;
+        while j0 < outs {
+            let lanes = (outs - j0).min(W);
+            let m = mask_or_all(lanes);
+            // Column block j0..j0 + lanes of row k of w (masked past the outputs).
+            let wp = w[j0..].as_ptr();
+            // SAFETY: row k's floats j0..j0 + lanes lie in w (k < n); loads masked to them.
+            let row = |k: usize| unsafe { _mm256_maskload_ps(wp.add(k * outs), m) };
+            let mut v = [zero; W];
+            for l in 0..W {
+                // Lane l of dot's chunk c, into accumulator `a` (a masked lane adds 0 * 0).
+                let step = |c: usize, a: __m256| {
+                    let k = c * W + l;
+                    if k < n {
+                        _mm256_fmadd_ps(_mm256_set1_ps(xs[k]), row(k), a)
+                    } else {
+                        _mm256_fmadd_ps(zero, zero, a)
+                    }
+                };
+                // dot's accumulators: whole 32-float quads round the four, the remaining
+                // whole chunks into the first, a last partial chunk into the second.
+                let (mut a0, mut a1, mut a2, mut a3) = (zero, zero, zero, zero);
+                let mut c = 0;
+                for _ in 0..n / (4 * W) {
+                    a0 = step(c, a0);
+                    a1 = step(c + 1, a1);
+                    a2 = step(c + 2, a2);
+                    a3 = step(c + 3, a3);
+                    c += 4;
+                }
+                while (c + 1) * W <= n {
+                    a0 = step(c, a0);
+                    c += 1;
+                }
+                if c < chunks {
+                    a1 = step(c, a1);
+                }
+                v[l] = _mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3));
+            }
+            let dot = _mm256_add_ps(
+                _mm256_add_ps(_mm256_add_ps(v[0], v[4]), _mm256_add_ps(v[2], v[6])),
+                _mm256_add_ps(_mm256_add_ps(v[1], v[5]), _mm256_add_ps(v[3], v[7])),
+            );
+            // SAFETY: b and zs have `outs` floats; masked to j0..j0 + lanes.
+            unsafe {
+                let r = _mm256_add_ps(_mm256_maskload_ps(b[j0..].as_ptr(), m), dot);
+                _mm256_maskstore_ps(zs[j0..].as_mut_ptr(), m, r);
+            }
+            j0 += lanes;
+        }
+    }
+}
+
+/// [`super::FastKernels::axpy_rows_each`]: for every row j of `y` (rows x n, n = the inputs' length),
+/// `row j += alphas[s * stride + j] xs[s]` for s in order, each term skipped where its own
+/// coefficient is zero: bit for bit one [`axpy_rows`] call per input, in order. Each chunk of a
+/// row stays in a register across all the inputs.
+///
+/// Why (docs/speed.md): the MLP's second-layer weight gradient, one call per block of samples
+/// instead of one per sample.
+#[target_feature(enable = "avx2,fma")]
+pub fn axpy_rows_each(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32]) {
+    let Some(first) = xs.first() else { return };
+    let n = first.len();
+    if n == 0 {
+        return;
+    }
+    let n_rows = y.len() / n;
+    let body = n - n % W;
+    for j in 0..n_rows {
+        let mut coef = [0.0f32; 16];
+        let mut src: [*const f32; 16] = [core::ptr::null(); 16];
+        for group in xs.chunks(16).enumerate() {
+            let (g, group) = group;
+            let mut live = 0;
+            for (s, x) in group.iter().enumerate() {
+                let a = alphas[(g * 16 + s) * stride + j];
+                if a != 0.0 {
+                    coef[live] = a;
+                    src[live] = x[..n].as_ptr();
+                    live += 1;
+                }
+            }
+            if live == 0 {
+                continue;
+            }
+            let yp = y[j * n..][..n].as_mut_ptr();
+            let va: [__m256; 16] = core::array::from_fn(|t| _mm256_set1_ps(coef[t]));
+            let mut i = 0;
+            // SAFETY: every live input and the row have n floats; accesses at i..i + 8 <=
+            // body, or masked to n.
+            unsafe {
+                while i < body {
+                    let mut u = _mm256_loadu_ps(yp.add(i));
+                    for t in 0..live {
+                        u = _mm256_fmadd_ps(va[t], _mm256_loadu_ps(src[t].add(i)), u);
+                    }
+                    _mm256_storeu_ps(yp.add(i), u);
+                    i += W;
+                }
+                if body < n {
+                    let m = mask(n - body);
+                    let mut u = _mm256_maskload_ps(yp.add(body), m);
+                    for t in 0..live {
+                        u = _mm256_fmadd_ps(va[t], _mm256_maskload_ps(src[t].add(body), m), u);
+                    }
+                    _mm256_maskstore_ps(yp.add(body), m, u);
+                }
+            }
+        }
+    }
+}
+
+/// [`super::FastKernels::combine_rows`]: for each of `count` outputs `y_s = y[s * y_stride..][..n]`,
+/// `y_s = sum over the rows j of w (rows x n) in order of alphas[s * a_stride + j] row j`,
+/// from +0, one fused multiply-add per term: bit for bit `y_s.fill(0.0)` then [`axpy_multi`]
+/// over the rows. Each chunk of `y_s` stays in a register across the rows.
+///
+/// Why (docs/speed.md): the MLP's back-propagated delta of the hidden layer, one call per
+/// block of samples instead of several per sample.
+#[allow(clippy::too_many_arguments)]
+#[target_feature(enable = "avx2,fma")]
+pub fn combine_rows(
+    alphas: &[f32],
+    a_stride: usize,
+    w: &[f32],
+    n: usize,
+    y: &mut [f32],
+    y_stride: usize,
+    count: usize,
+) {
+    if n == 0 || count == 0 {
+        return;
+    }
+    let rows = w.len() / n;
+    assert_eq!(w.len(), rows * n, "combine_rows: w must be rows x n");
+    let body = n - n % W;
+    let wp = w.as_ptr();
+    for s in 0..count {
+        let a = &alphas[s * a_stride..][..rows];
+        let yp = y[s * y_stride..][..n].as_mut_ptr();
+        let mut i = 0;
+        // SAFETY: row j of w is w[j * n..][..n], y_s has n floats; accesses at i..i + 8 <=
+        // body, or masked to n.
+        unsafe {
+            while i < body {
+                let mut u = _mm256_setzero_ps();
+                for (j, &aj) in a.iter().enumerate() {
+                    u = _mm256_fmadd_ps(_mm256_set1_ps(aj), _mm256_loadu_ps(wp.add(j * n + i)), u);
+                }
+                _mm256_storeu_ps(yp.add(i), u);
+                i += W;
+            }
+            if body < n {
+                let m = mask(n - body);
+                let mut u = _mm256_setzero_ps();
+                for (j, &aj) in a.iter().enumerate() {
+                    let wv = _mm256_maskload_ps(wp.add(j * n + body), m);
+                    u = _mm256_fmadd_ps(_mm256_set1_ps(aj), wv, u);
+                }
+                _mm256_maskstore_ps(yp.add(body), m, u);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     fn have() -> bool {

@@ -181,6 +181,15 @@ pub fn implementation() -> &'static str {
     }
 }
 
+/// The fast kernels as a [`FastKernels`] when this process has selected them and they are
+/// the x86-64 ones (AVX2 + FMA): the MLP then runs its later layers a block of samples at a
+/// time with [`FastKernels::affine_rows`] and the like, bit for bit its sample-by-sample
+/// calls of the selected kernels. `None` otherwise (portable, NEON, wasm32): those go sample
+/// by sample.
+pub fn selected_x86_fast() -> Option<FastKernels> {
+    (cfg!(target_arch = "x86_64") && fast()).then_some(FastKernels { _checked: () })
+}
+
 /// True when the fast kernels are selected (only ever on x86-64 with AVX2 + FMA, or aarch64).
 #[inline(always)]
 fn fast() -> bool {
@@ -479,6 +488,70 @@ impl FastKernels {
         /// [`relu_mask`] (exact in every implementation).
         relu_mask(a: &[f32], g: &mut [f32])
     );
+    /// For `count` inputs `x_s = x[s * x_stride..][..n]`: `z[s * z_stride + j] = b[j] +
+    /// dot(x_s, column j of w)`, `w` in the networks' flat layout (n x outputs, row-major,
+    /// `b.len()` outputs): bit for bit one fused [`affine_t`] call per input on the transposed
+    /// matrix, with the lanes over the outputs. The MLP's later layers, a block of samples
+    /// per call.
+    #[cfg(target_arch = "x86_64")]
+    #[allow(clippy::too_many_arguments)]
+    pub fn affine_rows(
+        self,
+        w: &[f32],
+        b: &[f32],
+        x: &[f32],
+        x_stride: usize,
+        z: &mut [f32],
+        z_stride: usize,
+        count: usize,
+    ) {
+        let _ = self;
+        // SAFETY: a FastKernels exists only after AVX2 and FMA were detected.
+        unsafe { avx2::affine_rows(w, b, x, x_stride, z, z_stride, count) }
+    }
+
+    /// For every row j of `y` (rows x n, n = the inputs' length): `row j += alphas[s * stride
+    /// + j] xs[s]` for every input s in order, a term skipped where its coefficient is zero:
+    /// bit for bit one fused [`axpy_rows`] call per input, in order (any number of inputs).
+    /// The MLP's later weight gradients, a block of samples per call.
+    #[cfg(target_arch = "x86_64")]
+    pub fn axpy_rows_each(self, alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32]) {
+        let _ = self;
+        // SAFETY: a FastKernels exists only after AVX2 and FMA were detected.
+        unsafe { avx2::axpy_rows_each(alphas, stride, xs, y) }
+    }
+
+    /// For `count` outputs `y_s = y[s * y_stride..][..n]`: `y_s = sum over the rows j of `w`
+    /// (rows x n) of alphas[s * a_stride + j] row j`, in row order from +0: bit for bit
+    /// `y_s.fill(0.0)` then one fused [`axpy_multi`] over the rows. The MLP's back-propagated
+    /// deltas, a block of samples per call.
+    #[cfg(target_arch = "x86_64")]
+    #[allow(clippy::too_many_arguments)]
+    pub fn combine_rows(
+        self,
+        alphas: &[f32],
+        a_stride: usize,
+        w: &[f32],
+        n: usize,
+        y: &mut [f32],
+        y_stride: usize,
+        count: usize,
+    ) {
+        let _ = self;
+        // SAFETY: a FastKernels exists only after AVX2 and FMA were detected.
+        unsafe { avx2::combine_rows(alphas, a_stride, w, n, y, y_stride, count) }
+    }
+
+    /// [`exp_sub`] (libm's expf bit for bit in every implementation).
+    pub fn exp_sub(self, z: &[f32], shift: f32, out: &mut [f32]) {
+        let _ = self;
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: a FastKernels exists only after AVX2 and FMA were detected.
+        return unsafe { avx2::exp_sub(z, shift, out) };
+        #[cfg(not(target_arch = "x86_64"))]
+        portable::exp_sub(z, shift, out)
+    }
+
     fast_method!(
         /// [`conv2d`], fused.
         #[allow(clippy::too_many_arguments)]

@@ -36,6 +36,8 @@
 //! run-time choice may be the fused (AVX2 + FMA, NEON) kernels instead, which round
 //! differently (see [`crate::kernels`]).
 
+#[cfg(target_arch = "x86_64")]
+use crate::kernels::FastKernels;
 use crate::kernels::{
     affine_t, axpy, axpy_multi, axpy_rows, dot, dots_rows, relu_mask, BLOCK, ROWS_BLOCK,
 };
@@ -112,6 +114,9 @@ pub struct MlpWorkspace {
     delta: Vec<f32>,
     /// R-operator of `delta`.
     rdelta: Vec<f32>,
+    /// The blocked later layers' logits, shifted logits and softmax, for a block of samples
+    /// (sample s at `s * classes`; [`Mlp::tail_block`]).
+    tail: Vec<f32>,
 }
 
 impl MlpWorkspace {
@@ -132,6 +137,7 @@ impl MlpWorkspace {
             (&mut self.ract, ROWS_BLOCK * mlp.units),
             (&mut self.delta, ROWS_BLOCK * mlp.units),
             (&mut self.rdelta, ROWS_BLOCK * mlp.units),
+            (&mut self.tail, 3 * ROWS_BLOCK * mlp.last().outputs),
         ] {
             if buf.len() < len {
                 buf.resize(len, 0.0);
@@ -392,6 +398,241 @@ impl Mlp {
         }
     }
 
+    /// [`Architecture::run`], with the later layers of a one-hidden-layer net a block of
+    /// samples at a time when `blocked_tail` is set and the process runs the AVX2 kernels
+    /// ([`Mlp::tail_block`]; bit for bit the same results), sample by sample otherwise.
+    fn run_with(
+        &self,
+        theta: &[f32],
+        batch: Batch,
+        pass: Pass,
+        ws: &mut MlpWorkspace,
+        blocked_tail: bool,
+    ) -> f32 {
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = blocked_tail;
+        let (v, out) = pass.parts();
+        let d = self.params;
+        check_lengths(d, theta, v, out.as_deref());
+        ws.fit(self);
+        self.transpose_weights(theta, &mut ws.wt);
+        if let Some(v) = v {
+            self.transpose_weights(v, &mut ws.vt);
+        }
+        let want_grad = out.is_some();
+        let hvp = v.is_some() && want_grad;
+        ws.acc[..d].fill(0.0);
+        let MlpWorkspace {
+            wt,
+            vt,
+            acc,
+            act,
+            ract,
+            delta,
+            rdelta,
+            tail,
+        } = ws;
+        let u = self.units;
+        let first = self.layers[0];
+        let out_units = self.last().units();
+        // The later layers a block at a time (one hidden layer, no HVP, the AVX2 kernels).
+        #[cfg(target_arch = "x86_64")]
+        let blocked = crate::kernels::selected_x86_fast()
+            .filter(|_| blocked_tail && !hvp && self.layers.len() == 2);
+        let mut total = 0.0f64;
+        let n = batch.len();
+        let mut k = 0;
+        while k < n {
+            let count = (n - k).min(ROWS_BLOCK);
+            let mut xs: [&[f32]; ROWS_BLOCK] = [&[]; ROWS_BLOCK];
+            let mut ys = [0usize; ROWS_BLOCK];
+            for s in 0..count {
+                (xs[s], ys[s]) = batch.sample(k + s);
+            }
+            let xs = &xs[..count];
+            self.first_layer_block(wt, xs, act, u);
+            if hvp {
+                self.first_layer_r_block(vt, xs, act, ract, u);
+            }
+            #[cfg(target_arch = "x86_64")]
+            if let Some(fast) = blocked {
+                let ys = &ys[..count];
+                total =
+                    self.tail_block(fast, theta, wt, ys, act, delta, acc, tail, total, want_grad);
+                if want_grad {
+                    axpy_rows(
+                        &delta[first.unit_offset..],
+                        u,
+                        xs,
+                        &mut acc[first.weights()],
+                    );
+                }
+                k += count;
+                continue;
+            }
+            for s in 0..count {
+                let (x, y) = (xs[s], ys[s]);
+                let span = s * u..(s + 1) * u;
+                let act = &mut act[span.clone()];
+                self.forward_from(1, wt, x, act);
+                let logits = &act[out_units.clone()];
+                let (loss, log_norm) = cross_entropy(logits, y);
+                total += loss as f64;
+                if !want_grad {
+                    continue;
+                }
+                let delta = &mut delta[span.clone()];
+                // dL/dz of the logits: softmax - onehot (the 1/n is applied at the end).
+                softmax(logits, log_norm, &mut delta[out_units.clone()]);
+                if hvp {
+                    let (ract, rdelta) = (&mut ract[span.clone()], &mut rdelta[span]);
+                    self.r_forward_from(1, wt, vt, act, x, ract);
+                    // R(softmax) = p * (Rz - p . Rz), computed before the -1 at the label.
+                    r_softmax(
+                        &delta[out_units.clone()],
+                        &ract[out_units.clone()],
+                        &mut rdelta[out_units.clone()],
+                    );
+                    delta[out_units.start + y] -= 1.0;
+                    self.r_backward(wt, vt, act, ract, delta, rdelta, acc);
+                } else {
+                    delta[out_units.start + y] -= 1.0;
+                    self.backward(wt, act, delta, acc);
+                }
+            }
+            // The first layer's weight gradient (or its R) for the whole block, in sample order.
+            if want_grad {
+                // Zero coefficients of a live row add +-0 to sums that start at +0 and so are
+                // never -0: the same bits as skipping them (inputs are finite).
+                let src = if hvp { &*rdelta } else { &*delta };
+                axpy_rows(&src[first.unit_offset..], u, xs, &mut acc[first.weights()]);
+            }
+            k += count;
+        }
+        let n = n.max(1);
+        if let Some(out) = out {
+            self.untranspose_scaled(acc, 1.0 / n as f32, out);
+        }
+        (total / n as f64) as f32
+    }
+
+    /// The later layers of a one-hidden-layer net (its second layer, the cross-entropy, and
+    /// with `want_grad` the backward pass down to the hidden deltas) for a block of samples
+    /// whose hidden activations are in `act` (sample s at `s * units`), with the fast x86-64
+    /// kernels: adds the samples' losses to `total` in order and returns it; the gradient
+    /// terms go into `acc` and the hidden deltas into `delta` (as [`Mlp::backward`] leaves
+    /// them, for the caller's first-layer update). Bit for bit the sample-by-sample code with
+    /// the same kernels: every float gets the same operations in the same order (the
+    /// second-layer outputs by [`FastKernels::affine_rows`], the exponentials of the block by
+    /// one `exp_sub` call each for the cross-entropy and the softmax, `z - shift` subtracted
+    /// first, which `exp_sub` with shift 0 leaves as it is).
+    ///
+    /// Why (`perf record` of mlp-grad, docs/speed.md): sample by sample these small layers
+    /// took about a third of the full-batch gradient, mostly calls and reductions on 10- and
+    /// 14-float vectors.
+    #[cfg(target_arch = "x86_64")]
+    #[allow(clippy::too_many_arguments)]
+    fn tail_block(
+        &self,
+        fast: FastKernels,
+        theta: &[f32],
+        wt: &[f32],
+        ys: &[usize],
+        act: &[f32],
+        delta: &mut [f32],
+        acc: &mut [f32],
+        tail: &mut [f32],
+        mut total: f64,
+        want_grad: bool,
+    ) -> f64 {
+        let (hidden, out) = (self.layers[0], self.layers[1]);
+        let (h, c, u) = (hidden.outputs, out.outputs, self.units);
+        let count = ys.len();
+        let (z, rest) = tail.split_at_mut(ROWS_BLOCK * c);
+        let (shifted, p) = rest.split_at_mut(ROWS_BLOCK * c);
+        let (z, shifted, p) = (
+            &mut z[..count * c],
+            &mut shifted[..count * c],
+            &mut p[..count * c],
+        );
+        // The logits (the last layer is not ReLU'd), as forward_from(1) per sample.
+        let (w, b) = (&theta[out.weights()], &theta[out.biases()]);
+        fast.affine_rows(w, b, act, u, z, c, count);
+        // The cross-entropy, as cross_entropy per sample.
+        let mut maxes = [0.0f32; ROWS_BLOCK];
+        for ((max, zs), sh) in maxes
+            .iter_mut()
+            .zip(z.chunks_exact(c))
+            .zip(shifted.chunks_exact_mut(c))
+        {
+            *max = zs.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+            for (d, &v) in sh.iter_mut().zip(zs) {
+                *d = v - *max;
+            }
+        }
+        fast.exp_sub(shifted, 0.0, p);
+        let mut log_norms = [0.0f32; ROWS_BLOCK];
+        for (s, (e, zs)) in p.chunks_exact(c).zip(z.chunks_exact(c)).enumerate() {
+            let start: f32 = [0.0f32; 0].iter().sum();
+            let sum = e.iter().fold(start, |a, &v| a + v);
+            log_norms[s] = maxes[s] + libm::logf(sum);
+            total += (log_norms[s] - zs[ys[s]]) as f64;
+        }
+        if !want_grad {
+            return total;
+        }
+        // dL/dz of the logits: softmax - onehot, as softmax per sample.
+        for ((&ln, zs), sh) in log_norms
+            .iter()
+            .zip(z.chunks_exact(c))
+            .zip(shifted.chunks_exact_mut(c))
+        {
+            for (d, &v) in sh.iter_mut().zip(zs) {
+                *d = v - ln;
+            }
+        }
+        fast.exp_sub(shifted, 0.0, p);
+        for (ps, &y) in p.chunks_exact_mut(c).zip(ys) {
+            ps[y] -= 1.0;
+        }
+        // The last layer's backward pass, as backward per sample: its biases, its weights
+        // (a term skipped where its delta is zero), the hidden deltas, masked by ReLU'.
+        let (gw, gb) = acc[out.range()].split_at_mut(h * c);
+        for ps in p.chunks_exact(c) {
+            fast.axpy(1.0, ps, gb);
+        }
+        let xs: [&[f32]; ROWS_BLOCK] =
+            core::array::from_fn(|s| if s < count { &act[s * u..][..h] } else { &[] });
+        fast.axpy_rows_each(p, c, &xs[..count], gw);
+        fast.combine_rows(p, c, &wt[out.weights()], h, delta, u, count);
+        let gb = &mut acc[hidden.biases()];
+        for s in 0..count {
+            let d = &mut delta[s * u..][..h];
+            for (dk, &a) in d.iter_mut().zip(&act[s * u..][..h]) {
+                if a <= 0.0 {
+                    *dk = 0.0;
+                }
+            }
+            fast.axpy(1.0, d, gb);
+        }
+        total
+    }
+
+    /// [`Architecture::loss_grad`] with the later layers always sample by sample (the
+    /// reference the blocked later layers of the fast x86-64 kernels are tested against, bit
+    /// for bit; `tests/kernels_fast.rs`).
+    pub fn loss_grad_sample_by_sample(
+        &self,
+        theta: &[f32],
+        inputs: &[f32],
+        labels: &[u8],
+        grad_out: &mut [f32],
+        ws: &mut MlpWorkspace,
+    ) -> f32 {
+        let batch = self.batch(inputs, labels, None);
+        self.run_with(theta, batch, Pass::Gradient(grad_out), ws, false)
+    }
+
     /// Copies `src` (flat layout) into `dst` with every W_l transposed to out_l x in_l.
     fn transpose_weights(&self, src: &[f32], dst: &mut [f32]) {
         for layer in &self.layers {
@@ -501,88 +742,7 @@ impl Architecture for Mlp {
     /// float gets the same operations in the same order as sample-by-sample processing, so
     /// the results do not depend on the block size.
     fn run(&self, theta: &[f32], batch: Batch, pass: Pass, ws: &mut MlpWorkspace) -> f32 {
-        let (v, out) = pass.parts();
-        let d = self.params;
-        check_lengths(d, theta, v, out.as_deref());
-        ws.fit(self);
-        self.transpose_weights(theta, &mut ws.wt);
-        if let Some(v) = v {
-            self.transpose_weights(v, &mut ws.vt);
-        }
-        let want_grad = out.is_some();
-        let hvp = v.is_some() && want_grad;
-        ws.acc[..d].fill(0.0);
-        let MlpWorkspace {
-            wt,
-            vt,
-            acc,
-            act,
-            ract,
-            delta,
-            rdelta,
-        } = ws;
-        let u = self.units;
-        let first = self.layers[0];
-        let out_units = self.last().units();
-        let mut total = 0.0f64;
-        let n = batch.len();
-        let mut k = 0;
-        while k < n {
-            let count = (n - k).min(ROWS_BLOCK);
-            let mut xs: [&[f32]; ROWS_BLOCK] = [&[]; ROWS_BLOCK];
-            let mut ys = [0usize; ROWS_BLOCK];
-            for s in 0..count {
-                (xs[s], ys[s]) = batch.sample(k + s);
-            }
-            let xs = &xs[..count];
-            self.first_layer_block(wt, xs, act, u);
-            if hvp {
-                self.first_layer_r_block(vt, xs, act, ract, u);
-            }
-            for s in 0..count {
-                let (x, y) = (xs[s], ys[s]);
-                let span = s * u..(s + 1) * u;
-                let act = &mut act[span.clone()];
-                self.forward_from(1, wt, x, act);
-                let logits = &act[out_units.clone()];
-                let (loss, log_norm) = cross_entropy(logits, y);
-                total += loss as f64;
-                if !want_grad {
-                    continue;
-                }
-                let delta = &mut delta[span.clone()];
-                // dL/dz of the logits: softmax - onehot (the 1/n is applied at the end).
-                softmax(logits, log_norm, &mut delta[out_units.clone()]);
-                if hvp {
-                    let (ract, rdelta) = (&mut ract[span.clone()], &mut rdelta[span]);
-                    self.r_forward_from(1, wt, vt, act, x, ract);
-                    // R(softmax) = p * (Rz - p . Rz), computed before the -1 at the label.
-                    r_softmax(
-                        &delta[out_units.clone()],
-                        &ract[out_units.clone()],
-                        &mut rdelta[out_units.clone()],
-                    );
-                    delta[out_units.start + y] -= 1.0;
-                    self.r_backward(wt, vt, act, ract, delta, rdelta, acc);
-                } else {
-                    delta[out_units.start + y] -= 1.0;
-                    self.backward(wt, act, delta, acc);
-                }
-            }
-            // The first layer's weight gradient (or its R) for the whole block, in sample order.
-            if want_grad {
-                // Zero coefficients of a live row add +-0 to sums that start at +0 and so are
-                // never -0: the same bits as skipping them (inputs are finite).
-                let src = if hvp { &*rdelta } else { &*delta };
-                axpy_rows(&src[first.unit_offset..], u, xs, &mut acc[first.weights()]);
-            }
-            k += count;
-        }
-        let n = n.max(1);
-        if let Some(out) = out {
-            self.untranspose_scaled(acc, 1.0 / n as f32, out);
-        }
-        (total / n as f64) as f32
+        self.run_with(theta, batch, pass, ws, true)
     }
 
     /// Fits the workspace and transposes the weights into it.
