@@ -790,9 +790,28 @@ fn expf8(x: __m256) -> (__m256, i32) {
 /// Why (`perf record`, docs/speed.md): the 14 -> 10 layer of the MLP took 10 `dot` calls per
 /// sample, each mostly reduction and call overhead; per sample this is 2 passes of 8 lanes.
 #[allow(clippy::too_many_arguments)]
-#[allow(clippy::needless_range_loop)] // (register arrays indexed in step)
 #[target_feature(enable = "avx2,fma")]
 pub fn affine_rows(
+    w: &[f32],
+    b: &[f32],
+    x: &[f32],
+    x_stride: usize,
+    z: &mut [f32],
+    z_stride: usize,
+    count: usize,
+) {
+    if wide() {
+        // SAFETY: the CPU has AVX-512F (checked), AVX2 and FMA (this function's contract).
+        return unsafe { super::avx512::affine_rows(w, b, x, x_stride, z, z_stride, count) };
+    }
+    affine_rows_ymm(w, b, x, x_stride, z, z_stride, count)
+}
+
+/// [`affine_rows`] in AVX2 registers only.
+#[allow(clippy::too_many_arguments)]
+#[allow(clippy::needless_range_loop)] // (register arrays indexed in step)
+#[target_feature(enable = "avx2,fma")]
+pub(super) fn affine_rows_ymm(
     w: &[f32],
     b: &[f32],
     x: &[f32],

@@ -332,6 +332,96 @@ unsafe fn rows_n<const R: usize, const S: usize>(
 
 /// The AVX-512 and AVX2-only first-layer kernels against each other and against one output
 /// (or one row and one group) at a time, bit for bit, on every shape around the MLP's.
+/// [`super::avx2::affine_rows`], bit for bit: the same operations per output, the lanes over
+/// up to 16 outputs (all 10 of the MLP's logits in one register, where AVX2 needs two passes),
+/// the ones past the outputs masked off.
+///
+/// # Safety
+/// The CPU must have AVX-512F, AVX2 and FMA.
+#[allow(clippy::too_many_arguments)]
+#[allow(clippy::needless_range_loop)] // (register arrays indexed in step)
+#[target_feature(enable = "avx512f,avx2,fma")]
+pub unsafe fn affine_rows(
+    w: &[f32],
+    b: &[f32],
+    x: &[f32],
+    x_stride: usize,
+    z: &mut [f32],
+    z_stride: usize,
+    count: usize,
+) {
+    const L: usize = 16;
+    let outs = b.len();
+    if outs == 0 || count == 0 {
+        return;
+    }
+    let n = w.len() / outs;
+    assert_eq!(w.len(), n * outs, "affine_rows: w must be n x outputs");
+    if n == 0 {
+        for s in 0..count {
+            z[s * z_stride..][..outs].copy_from_slice(b);
+        }
+        return;
+    }
+    let chunks = n.div_ceil(W);
+    let zero = _mm512_setzero_ps();
+    for s in 0..count {
+        let xs = &x[s * x_stride..][..n];
+        let zs = &mut z[s * z_stride..][..outs];
+        let mut j0 = 0;
+        while j0 < outs {
+            let lanes = (outs - j0).min(L);
+            let m: __mmask16 = if lanes == L {
+                !0
+            } else {
+                ((1u32 << lanes) - 1) as __mmask16
+            };
+            let wp = w[j0..].as_ptr();
+            // SAFETY: row k's floats j0..j0 + lanes lie in w (k < n); loads masked to them.
+            let row = |k: usize| unsafe { _mm512_maskz_loadu_ps(m, wp.add(k * outs)) };
+            let mut v = [zero; W];
+            for l in 0..W {
+                // As in the AVX2 kernel: lane l of dot's chunk c into accumulator `a`.
+                let step = |c: usize, a: __m512| {
+                    let k = c * W + l;
+                    if k < n {
+                        _mm512_fmadd_ps(_mm512_set1_ps(xs[k]), row(k), a)
+                    } else {
+                        _mm512_fmadd_ps(zero, zero, a)
+                    }
+                };
+                let (mut a0, mut a1, mut a2, mut a3) = (zero, zero, zero, zero);
+                let mut c = 0;
+                for _ in 0..n / (4 * W) {
+                    a0 = step(c, a0);
+                    a1 = step(c + 1, a1);
+                    a2 = step(c + 2, a2);
+                    a3 = step(c + 3, a3);
+                    c += 4;
+                }
+                while (c + 1) * W <= n {
+                    a0 = step(c, a0);
+                    c += 1;
+                }
+                if c < chunks {
+                    a1 = step(c, a1);
+                }
+                v[l] = _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3));
+            }
+            let dot = _mm512_add_ps(
+                _mm512_add_ps(_mm512_add_ps(v[0], v[4]), _mm512_add_ps(v[2], v[6])),
+                _mm512_add_ps(_mm512_add_ps(v[1], v[5]), _mm512_add_ps(v[3], v[7])),
+            );
+            // SAFETY: b and zs have `outs` floats; masked to j0..j0 + lanes.
+            unsafe {
+                let r = _mm512_add_ps(_mm512_maskz_loadu_ps(m, b[j0..].as_ptr()), dot);
+                _mm512_mask_storeu_ps(zs[j0..].as_mut_ptr(), m, r);
+            }
+            j0 += lanes;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::avx2;

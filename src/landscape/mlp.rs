@@ -598,14 +598,15 @@ impl Mlp {
         // The last layer's backward pass, as backward per sample: its biases, its weights
         // (a term skipped where its delta is zero), the hidden deltas, masked by ReLU'.
         let (gw, gb) = acc[out.range()].split_at_mut(h * c);
-        for ps in p.chunks_exact(c) {
-            fast.axpy(1.0, ps, gb);
-        }
+        // (axpy_multi with coefficients 1: bit for bit one axpy(1.0, ..) per sample.)
+        let ones = [1.0f32; ROWS_BLOCK];
+        let ps: [&[f32]; ROWS_BLOCK] =
+            core::array::from_fn(|s| if s < count { &p[s * c..][..c] } else { &[] });
+        fast.axpy_multi(&ones[..count], &ps[..count], gb);
         let xs: [&[f32]; ROWS_BLOCK] =
             core::array::from_fn(|s| if s < count { &act[s * u..][..h] } else { &[] });
         fast.axpy_rows_each(p, c, &xs[..count], gw);
         fast.combine_rows(p, c, &wt[out.weights()], h, delta, u, count);
-        let gb = &mut acc[hidden.biases()];
         for s in 0..count {
             let d = &mut delta[s * u..][..h];
             for (dk, &a) in d.iter_mut().zip(&act[s * u..][..h]) {
@@ -613,8 +614,10 @@ impl Mlp {
                     *dk = 0.0;
                 }
             }
-            fast.axpy(1.0, d, gb);
         }
+        let ds: [&[f32]; ROWS_BLOCK] =
+            core::array::from_fn(|s| if s < count { &delta[s * u..][..h] } else { &[] });
+        fast.axpy_multi(&ones[..count], &ds[..count], &mut acc[hidden.biases()]);
         total
     }
 
