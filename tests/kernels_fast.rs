@@ -20,12 +20,13 @@
 //! first-order model (each per-sample term perturbed relatively by its chain), not a proof;
 //! the measured differences are printed and sit far below it.
 //!
-//! The per-kernel tests call [`FastKernels`] directly; only the MLP test switches the
-//! process-wide choice, and no other test in this binary uses it.
+//! The per-kernel tests call [`FastKernels`] directly; only the two MLP tests switch the
+//! process-wide choice, one at a time (a lock), and no other test in this binary uses it.
 #![cfg(not(target_arch = "wasm32"))]
 
 use sgd_escape::bench::BenchSuite;
 use sgd_escape::kernels::{self, check, portable, FastKernels, Kernels, BLOCK};
+use sgd_escape::landscape::mlp::Mlp;
 use sgd_escape::landscape::network::Architecture;
 
 const U: f64 = 1.0 / (1u64 << 24) as f64;
@@ -282,11 +283,79 @@ fn mlp_values(suite: &BenchSuite, theta: &[f32], k: Kernels) -> (f32, Vec<f32>, 
     (loss, g, hv)
 }
 
+/// With the fast kernels selected: the MLP's loss and gradient (the later layers a block of
+/// samples at a time on x86-64), and its loss alone, against
+/// [`Mlp::loss_grad_sample_by_sample`], bit for bit.
+fn blocked_later_layers_are_sample_by_sample(
+    mlp: &Mlp,
+    theta: &[f32],
+    inputs: &[f32],
+    labels: &[u8],
+) {
+    let what = format!("{:?}, {} samples", mlp.sizes(), labels.len());
+    let mut ws = mlp.workspace();
+    let (mut blocked, mut one) = (vec![0.0f32; theta.len()], vec![0.0f32; theta.len()]);
+    let lb = mlp.loss_grad(theta, inputs, labels, &mut blocked, &mut ws);
+    let lo = mlp.loss_grad_sample_by_sample(theta, inputs, labels, &mut one, &mut ws);
+    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(
+        lb.to_bits(),
+        lo.to_bits(),
+        "{what}: loss of the gradient pass"
+    );
+    assert_eq!(bits(&blocked), bits(&one), "{what}: gradient");
+    let l = mlp.loss(theta, inputs, labels, &mut ws);
+    assert_eq!(l.to_bits(), lo.to_bits(), "{what}: loss pass");
+}
+
+#[test]
+fn mlp_blocked_later_layers_are_sample_by_sample_bit_for_bit_on_odd_shapes() {
+    if fast().is_none() {
+        return;
+    }
+    let _choice = CHOICE.lock().unwrap_or_else(|e| e.into_inner());
+    kernels::select(Kernels::Auto);
+    // Hidden widths around the 8 lanes and the dot's 32-float quads, classes around the 8 and
+    // 16 lanes, batches that end in a partial block; large weights and negative biases leave
+    // hidden units dead (zero deltas) and saturate the softmax.
+    for (t, sizes) in [
+        [784, 14, 10],
+        [20, 9, 17],
+        [40, 33, 3],
+        [5, 1, 2],
+        [70, 16, 10],
+        [12, 40, 33],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mlp = Mlp::new(sizes);
+        for (k, (n, scale)) in [(13usize, 0.3f32), (8, 3.0), (1, 1.0)]
+            .into_iter()
+            .enumerate()
+        {
+            let tag = (10 * t + k) as u64;
+            let theta: Vec<f32> = check::vector(5, tag, mlp.param_count())
+                .iter()
+                .map(|&v| (v * scale).clamp(-50.0, 50.0))
+                .collect();
+            let inputs = check::vector(6, tag, n * sizes[0]);
+            let labels: Vec<u8> = (0..n).map(|i| ((i * 7 + t) % sizes[2]) as u8).collect();
+            blocked_later_layers_are_sample_by_sample(&mlp, &theta, &inputs, &labels);
+        }
+    }
+    kernels::select(Kernels::Portable);
+}
+
+/// Serialises the tests that switch the process-wide kernel choice.
+static CHOICE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn mlp_loss_gradient_and_hvp_are_within_the_bound_at_the_minimum_and_at_init() {
     if fast().is_none() {
         return;
     }
+    let _choice = CHOICE.lock().unwrap_or_else(|e| e.into_inner());
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/www/data/");
     let read = |f: &str| std::fs::read(format!("{dir}{f}")).expect("www/data file");
     let suite = BenchSuite::new(
@@ -354,6 +423,11 @@ fn mlp_loss_gradient_and_hvp_are_within_the_bound_at_the_minimum_and_at_init() {
             "portable",
             "the fast kernels ran"
         );
+        let mlp = ctx
+            .network
+            .as_mlp()
+            .expect("the bench's network is the MLP");
+        blocked_later_layers_are_sample_by_sample(mlp, &theta, &d.train_inputs, &d.train_labels);
         kernels::select(Kernels::Portable);
 
         let bound = gamma(chain) * (1.0 + zmax);

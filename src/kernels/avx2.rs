@@ -1009,6 +1009,122 @@ mod tests {
         std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
     }
 
+    fn bits(v: &[f32]) -> Vec<u32> {
+        v.iter().map(|x| x.to_bits()).collect()
+    }
+
+    /// `n` values of [`super::super::check::vector`] with tiny ones of both signs mixed in,
+    /// whose products underflow to +0 or -0 (so the signed zeros of the fused chains count).
+    fn values(seed: u64, tag: u64, n: usize) -> Vec<f32> {
+        let mut v = super::super::check::vector(seed, tag, n);
+        for (i, x) in v.iter_mut().enumerate() {
+            if i % 5 == 3 {
+                *x = if i % 2 == 0 { 1e-25 } else { -1e-25 };
+            }
+        }
+        v
+    }
+
+    /// [`super::affine_rows_ymm`] against one [`super::affine_t`] call per input (on the
+    /// transposed matrix), bit for bit: every input length around the dot's chunks and quads,
+    /// outputs around the 8 lanes, 1..=9 inputs at strides with gaps left untouched.
+    #[test]
+    fn affine_rows_is_one_affine_t_per_input_bit_for_bit() {
+        if !have() {
+            return;
+        }
+        for seed in [1, 7] {
+            for n in (1..70).chain([784]) {
+                for outs in [1, 2, 7, 8, 9, 10, 14, 16, 17] {
+                    let w = values(seed, 100 + outs as u64, n * outs);
+                    let mut wt = vec![0.0f32; n * outs];
+                    for i in 0..n {
+                        for j in 0..outs {
+                            wt[j * n + i] = w[i * outs + j];
+                        }
+                    }
+                    let b = values(seed, 200, outs);
+                    let count = 1 + (n + outs) % 9;
+                    let (xs, zs) = (n + 3, outs + 2);
+                    let x = values(seed, 300 + n as u64, count * xs);
+                    let mut got = vec![7.0f32; count * zs];
+                    let mut want = got.clone();
+                    // SAFETY: checked by have().
+                    unsafe {
+                        super::affine_rows_ymm(&w, &b, &x, xs, &mut got, zs, count);
+                        for s in 0..count {
+                            let z = &mut want[s * zs..][..outs];
+                            super::affine_t(&wt, &x[s * xs..][..n], &b, z);
+                        }
+                    }
+                    let what = format!("n = {n}, {outs} outputs, {count} inputs");
+                    assert_eq!(bits(&got), bits(&want), "affine_rows, {what}");
+                }
+            }
+        }
+    }
+
+    /// [`super::axpy_rows_each`] against one [`super::axpy_rows`] call per input, and
+    /// [`super::combine_rows`] against `fill(0.0)` and one [`super::axpy_multi`], bit for bit:
+    /// coefficients with zeros of both signs and all-zero rows, 1..=17 inputs.
+    #[test]
+    fn axpy_rows_each_and_combine_rows_are_their_per_input_calls_bit_for_bit() {
+        if !have() {
+            return;
+        }
+        for seed in [1, 7] {
+            for n in (1..40).chain([63, 64, 65, 784]) {
+                for rows in [1, 2, 5, 10, 14] {
+                    let count = 1 + (n + rows) % 17;
+                    let stride = rows + 1;
+                    let mut alphas = values(seed, 400 + rows as u64, count * stride);
+                    for (i, a) in alphas.iter_mut().enumerate() {
+                        match i % 7 {
+                            2 => *a = 0.0,
+                            4 => *a = -0.0,
+                            _ => {}
+                        }
+                    }
+                    // Row 0 dead for every input.
+                    for s in 0..count {
+                        alphas[s * stride] = 0.0;
+                    }
+                    let xs: Vec<Vec<f32>> = (0..count)
+                        .map(|s| values(seed, 500 + s as u64, n))
+                        .collect();
+                    let refs: Vec<&[f32]> = xs.iter().map(|x| x.as_slice()).collect();
+                    let what = format!("n = {n}, {rows} rows, {count} inputs");
+                    let y0 = values(seed, 600, rows * n);
+                    let (mut got, mut want) = (y0.clone(), y0);
+                    // SAFETY: checked by have().
+                    unsafe {
+                        super::axpy_rows_each(&alphas, stride, &refs, &mut got);
+                        for (s, x) in refs.iter().enumerate() {
+                            super::axpy_rows(&alphas[s * stride..], stride, &[x], &mut want);
+                        }
+                    }
+                    assert_eq!(bits(&got), bits(&want), "axpy_rows_each, {what}");
+                    // combine_rows: w = the rows (rows x n), outputs at a stride with gaps.
+                    let w = values(seed, 700, rows * n);
+                    let w_rows: Vec<&[f32]> = w.chunks_exact(n).collect();
+                    let ys = n + 2;
+                    let mut got = vec![7.0f32; count * ys];
+                    let mut want = got.clone();
+                    // SAFETY: checked by have().
+                    unsafe {
+                        super::combine_rows(&alphas, stride, &w, n, &mut got, ys, count);
+                        for s in 0..count {
+                            let y = &mut want[s * ys..][..n];
+                            y.fill(0.0);
+                            super::axpy_multi(&alphas[s * stride..][..rows], &w_rows, y);
+                        }
+                    }
+                    assert_eq!(bits(&got), bits(&want), "combine_rows, {what}");
+                }
+            }
+        }
+    }
+
     /// Shifts tried (the subtraction in the kernel is exercised too).
     const SHIFTS: [f32; 3] = [0.0, 1.75, -3.5e-5];
 

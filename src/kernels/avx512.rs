@@ -330,8 +330,6 @@ unsafe fn rows_n<const R: usize, const S: usize>(
     }
 }
 
-/// The AVX-512 and AVX2-only first-layer kernels against each other and against one output
-/// (or one row and one group) at a time, bit for bit, on every shape around the MLP's.
 /// [`super::avx2::affine_rows`], bit for bit: the same operations per output, the lanes over
 /// up to 16 outputs (all 10 of the MLP's logits in one register, where AVX2 needs two passes),
 /// the ones past the outputs masked off.
@@ -422,6 +420,8 @@ pub unsafe fn affine_rows(
     }
 }
 
+/// The AVX-512 and AVX2-only first-layer kernels against each other and against one output
+/// (or one row and one group) at a time, bit for bit, on every shape around the MLP's.
 #[cfg(test)]
 mod tests {
     use super::super::avx2;
@@ -442,6 +442,33 @@ mod tests {
 
     fn lengths() -> impl Iterator<Item = usize> {
         (1..40).chain([63, 64, 65, 784])
+    }
+
+    #[test]
+    fn affine_rows_is_bit_for_bit_the_avx2_kernel() {
+        if !have() {
+            return;
+        }
+        for seed in [1, 7] {
+            for n in lengths() {
+                for outs in [1, 8, 10, 15, 16, 17, 33] {
+                    let w = vector(seed, 100 + outs as u64, n * outs);
+                    let b = vector(seed, 101, outs);
+                    let count = 1 + (n + outs) % 9;
+                    let (xs, zs) = (n + 1, outs + 3);
+                    let x = vector(seed, 102, count * xs);
+                    let mut wide = vec![7.0f32; count * zs];
+                    let mut ymm = wide.clone();
+                    // SAFETY: checked by have().
+                    unsafe {
+                        super::affine_rows(&w, &b, &x, xs, &mut wide, zs, count);
+                        avx2::affine_rows_ymm(&w, &b, &x, xs, &mut ymm, zs, count);
+                    }
+                    let what = format!("n = {n}, {outs} outputs, {count} inputs");
+                    assert_eq!(bits(&wide), bits(&ymm), "avx512 vs avx2, {what}");
+                }
+            }
+        }
     }
 
     #[test]
