@@ -510,8 +510,9 @@ impl FastKernels {
         unsafe { avx2::affine_rows(w, b, x, x_stride, z, z_stride, count) }
     }
 
-    /// For every row j of `y` (rows x n, n = the inputs' length): `row j += alphas[s * stride
-    /// + j] xs[s]` for every input s in order, a term skipped where its coefficient is zero:
+    /// For every row j of `y` (rows x n, n = the inputs' length):
+    /// `row j += alphas[s * stride + j] xs[s]` for every input s in order, a term skipped
+    /// where its coefficient is zero:
     /// bit for bit one fused [`axpy_rows`] call per input, in order (any number of inputs).
     /// The MLP's later weight gradients, a block of samples per call.
     #[cfg(target_arch = "x86_64")]

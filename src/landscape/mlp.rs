@@ -409,8 +409,6 @@ impl Mlp {
         ws: &mut MlpWorkspace,
         blocked_tail: bool,
     ) -> f32 {
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = blocked_tail;
         let (v, out) = pass.parts();
         let d = self.params;
         check_lengths(d, theta, v, out.as_deref());
@@ -432,6 +430,8 @@ impl Mlp {
             rdelta,
             tail,
         } = ws;
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = (blocked_tail, tail);
         let u = self.units;
         let first = self.layers[0];
         let out_units = self.last().units();
