@@ -952,8 +952,9 @@ pub fn axpy_rows_each(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32
 
 /// [`super::FastKernels::combine_rows`]: for each of `count` outputs `y_s = y[s * y_stride..][..n]`,
 /// `y_s = sum over the rows j of w (rows x n) in order of alphas[s * a_stride + j] row j`,
-/// from +0, one fused multiply-add per term: bit for bit `y_s.fill(0.0)` then [`axpy_multi`]
-/// over the rows. Each chunk of `y_s` stays in a register across the rows.
+/// from +0, one fused multiply-add per term, then (with `relu_of`) zeroed where
+/// `relu_of[s * y_stride..][..n]` is <= 0: bit for bit `y_s.fill(0.0)`, [`axpy_multi`] over
+/// the rows and [`relu_mask`]. Each chunk of `y_s` stays in a register across the rows.
 ///
 /// Why (docs/speed.md): the MLP's back-propagated delta of the hidden layer, one call per
 /// block of samples instead of several per sample.
@@ -967,25 +968,33 @@ pub fn combine_rows(
     y: &mut [f32],
     y_stride: usize,
     count: usize,
+    relu_of: Option<&[f32]>,
 ) {
     if n == 0 || count == 0 {
         return;
     }
     let rows = w.len() / n;
+    let zero = _mm256_setzero_ps();
+    // relu_mask's operation: zero where the activation is <= 0 (NaN keeps the value).
+    let masked = |u: __m256, a: __m256| _mm256_andnot_ps(_mm256_cmp_ps::<_CMP_LE_OQ>(a, zero), u);
     assert_eq!(w.len(), rows * n, "combine_rows: w must be rows x n");
     let body = n - n % W;
     let wp = w.as_ptr();
     for s in 0..count {
         let a = &alphas[s * a_stride..][..rows];
         let yp = y[s * y_stride..][..n].as_mut_ptr();
+        let ap = relu_of.map(|r| r[s * y_stride..][..n].as_ptr());
         let mut i = 0;
-        // SAFETY: row j of w is w[j * n..][..n], y_s has n floats; accesses at i..i + 8 <=
-        // body, or masked to n.
+        // SAFETY: row j of w is w[j * n..][..n], y_s and relu_of's row have n floats;
+        // accesses at i..i + 8 <= body, or masked to n.
         unsafe {
             while i < body {
                 let mut u = _mm256_setzero_ps();
                 for (j, &aj) in a.iter().enumerate() {
                     u = _mm256_fmadd_ps(_mm256_set1_ps(aj), _mm256_loadu_ps(wp.add(j * n + i)), u);
+                }
+                if let Some(ap) = ap {
+                    u = masked(u, _mm256_loadu_ps(ap.add(i)));
                 }
                 _mm256_storeu_ps(yp.add(i), u);
                 i += W;
@@ -996,6 +1005,9 @@ pub fn combine_rows(
                 for (j, &aj) in a.iter().enumerate() {
                     let wv = _mm256_maskload_ps(wp.add(j * n + body), m);
                     u = _mm256_fmadd_ps(_mm256_set1_ps(aj), wv, u);
+                }
+                if let Some(ap) = ap {
+                    u = masked(u, _mm256_maskload_ps(ap.add(body), m));
                 }
                 _mm256_maskstore_ps(yp.add(body), m, u);
             }
@@ -1112,7 +1124,7 @@ mod tests {
                     let mut want = got.clone();
                     // SAFETY: checked by have().
                     unsafe {
-                        super::combine_rows(&alphas, stride, &w, n, &mut got, ys, count);
+                        super::combine_rows(&alphas, stride, &w, n, &mut got, ys, count, None);
                         for s in 0..count {
                             let y = &mut want[s * ys..][..n];
                             y.fill(0.0);
@@ -1120,6 +1132,26 @@ mod tests {
                         }
                     }
                     assert_eq!(bits(&got), bits(&want), "combine_rows, {what}");
+                    // With the ReLU mask (activations with zeros of both signs and a NaN).
+                    let mut act = values(seed, 800, count * ys);
+                    act[0] = f32::NAN;
+                    // SAFETY: checked by have().
+                    unsafe {
+                        super::combine_rows(
+                            &alphas,
+                            stride,
+                            &w,
+                            n,
+                            &mut got,
+                            ys,
+                            count,
+                            Some(&act),
+                        );
+                        for s in 0..count {
+                            super::relu_mask(&act[s * ys..][..n], &mut want[s * ys..][..n]);
+                        }
+                    }
+                    assert_eq!(bits(&got), bits(&want), "combine_rows + relu_mask, {what}");
                 }
             }
         }

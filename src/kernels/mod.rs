@@ -523,9 +523,11 @@ impl FastKernels {
     }
 
     /// For `count` outputs `y_s = y[s * y_stride..][..n]`: `y_s = sum over the rows j of `w`
-    /// (rows x n) of alphas[s * a_stride + j] row j`, in row order from +0: bit for bit
-    /// `y_s.fill(0.0)` then one fused [`axpy_multi`] over the rows. The MLP's back-propagated
-    /// deltas, a block of samples per call.
+    /// (rows x n) of alphas[s * a_stride + j] row j`, in row order from +0, then with
+    /// `relu_of` zeroed where `relu_of[s * y_stride..][..n]` is <= 0: bit for bit
+    /// `y_s.fill(0.0)`, one fused [`axpy_multi`] over the rows and [`relu_mask`]. The MLP's
+    /// back-propagated deltas (masked by ReLU' of the activations), a block of samples per
+    /// call.
     #[cfg(target_arch = "x86_64")]
     #[allow(clippy::too_many_arguments)]
     pub fn combine_rows(
@@ -537,10 +539,11 @@ impl FastKernels {
         y: &mut [f32],
         y_stride: usize,
         count: usize,
+        relu_of: Option<&[f32]>,
     ) {
         let _ = self;
         // SAFETY: a FastKernels exists only after AVX2 and FMA were detected.
-        unsafe { avx2::combine_rows(alphas, a_stride, w, n, y, y_stride, count) }
+        unsafe { avx2::combine_rows(alphas, a_stride, w, n, y, y_stride, count, relu_of) }
     }
 
     /// [`exp_sub`] (libm's expf bit for bit in every implementation).

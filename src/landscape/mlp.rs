@@ -606,15 +606,8 @@ impl Mlp {
         let xs: [&[f32]; ROWS_BLOCK] =
             core::array::from_fn(|s| if s < count { &act[s * u..][..h] } else { &[] });
         fast.axpy_rows_each(p, c, &xs[..count], gw);
-        fast.combine_rows(p, c, &wt[out.weights()], h, delta, u, count);
-        for s in 0..count {
-            let d = &mut delta[s * u..][..h];
-            for (dk, &a) in d.iter_mut().zip(&act[s * u..][..h]) {
-                if a <= 0.0 {
-                    *dk = 0.0;
-                }
-            }
-        }
+        let w = &wt[out.weights()];
+        fast.combine_rows(p, c, w, h, delta, u, count, Some(act));
         let ds: [&[f32]; ROWS_BLOCK] =
             core::array::from_fn(|s| if s < count { &delta[s * u..][..h] } else { &[] });
         fast.axpy_multi(&ones[..count], &ds[..count], &mut acc[hidden.biases()]);
