@@ -30,7 +30,9 @@
 //! (`dots_rows`, `axpy_rows`: register tiles of 2 weight rows x several samples), so each
 //! weight row is read once per block rather than once per sample (the matrix is 44 KB, more
 //! than a 32 KB L1 cache) and each loaded chunk feeds several multiply-adds; the later layers
-//! go sample by sample. Every inner loop is a contiguous dot or axpy of length in_l, from
+//! go sample by sample, except with the fast x86-64 kernels, where a one-hidden-layer net's
+//! gradient and loss passes run them for the whole block too (`Mlp::tail_block`, bit for bit
+//! the same results). Every inner loop is a contiguous dot or axpy of length in_l, from
 //! [`crate::kernels`]: explicit simd128 code in the SIMD wasm build, portable code elsewhere,
 //! with bit-identical results, and the same results as one sample at a time; natively the
 //! run-time choice may be the fused (AVX2 + FMA, NEON) kernels instead, which round
@@ -734,9 +736,11 @@ impl Architecture for Mlp {
     /// Samples go in blocks of [`BLOCK`]: the first layer (where almost all the work is: 784
     /// inputs) runs its forward pass, R-forward pass and weight-gradient update for the whole
     /// block at once, so each of its weight rows is read once per block instead of once per
-    /// sample ([`dots_rows`], [`axpy_rows`]); the small later layers go sample by sample. Every
-    /// float gets the same operations in the same order as sample-by-sample processing, so
-    /// the results do not depend on the block size.
+    /// sample ([`dots_rows`], [`axpy_rows`]); the small later layers go sample by sample
+    /// (with the fast x86-64 kernels, a one-hidden-layer net's gradient and loss passes run
+    /// them for the block too: [`FastKernels::affine_rows`] and the like). Every float gets
+    /// the same operations in the same order as sample-by-sample processing, so the results
+    /// do not depend on the block size.
     fn run(&self, theta: &[f32], batch: Batch, pass: Pass, ws: &mut MlpWorkspace) -> f32 {
         self.run_with(theta, batch, pass, ws, true)
     }
