@@ -899,6 +899,16 @@ pub(super) fn affine_rows_ymm(
 /// instead of one per sample.
 #[target_feature(enable = "avx2,fma")]
 pub fn axpy_rows_each(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32]) {
+    if wide() {
+        // SAFETY: the CPU has AVX-512F (checked), AVX2 and FMA (this function's contract).
+        return unsafe { super::avx512::axpy_rows_each(alphas, stride, xs, y) };
+    }
+    axpy_rows_each_ymm(alphas, stride, xs, y)
+}
+
+/// [`axpy_rows_each`] in AVX2 registers only.
+#[target_feature(enable = "avx2,fma")]
+pub(super) fn axpy_rows_each_ymm(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32]) {
     let Some(first) = xs.first() else { return };
     let n = first.len();
     if n == 0 {

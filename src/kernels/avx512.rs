@@ -330,6 +330,91 @@ unsafe fn rows_n<const R: usize, const S: usize>(
     }
 }
 
+/// [`super::avx2::axpy_rows_each`], bit for bit: each element of `y` gets `alpha * x + y`,
+/// one rounding, per input in order, and nothing where the input's coefficient for its row is
+/// zero, as there; here the rows' 16-float chunks are held in up to 8 registers at once and a
+/// zero coefficient masks its fused multiply-add off (no branch), so the rows' chains of
+/// dependent multiply-adds run side by side.
+///
+/// # Safety
+/// The CPU must have AVX-512F, AVX2 and FMA.
+#[target_feature(enable = "avx512f,avx2,fma")]
+pub unsafe fn axpy_rows_each(alphas: &[f32], stride: usize, xs: &[&[f32]], y: &mut [f32]) {
+    let Some(first) = xs.first() else { return };
+    let n = first.len();
+    if n == 0 {
+        return;
+    }
+    for x in xs {
+        assert_eq!(x.len(), n, "axpy_rows_each: inputs of one length");
+    }
+    let n_rows = y.len() / n;
+    let mut j = 0;
+    while j < n_rows {
+        let r = (n_rows - j).min(8);
+        // SAFETY: the features are the caller's contract; rows j..j + r of y and every input
+        // hold n floats (checked above; the coefficients are read by checked indexing).
+        unsafe {
+            match r {
+                8 => each_rows::<8>(alphas, stride, xs, y, j, n),
+                7 => each_rows::<7>(alphas, stride, xs, y, j, n),
+                6 => each_rows::<6>(alphas, stride, xs, y, j, n),
+                5 => each_rows::<5>(alphas, stride, xs, y, j, n),
+                4 => each_rows::<4>(alphas, stride, xs, y, j, n),
+                3 => each_rows::<3>(alphas, stride, xs, y, j, n),
+                2 => each_rows::<2>(alphas, stride, xs, y, j, n),
+                _ => each_rows::<1>(alphas, stride, xs, y, j, n),
+            }
+        }
+        j += r;
+    }
+}
+
+/// Rows j..j + R of [`axpy_rows_each`], 16 floats of each per pass.
+#[allow(clippy::needless_range_loop)] // (register arrays indexed in step)
+#[inline]
+#[target_feature(enable = "avx512f,avx2,fma")]
+unsafe fn each_rows<const R: usize>(
+    alphas: &[f32],
+    stride: usize,
+    xs: &[&[f32]],
+    y: &mut [f32],
+    j: usize,
+    n: usize,
+) {
+    const L: usize = 16;
+    let zero = _mm512_setzero_ps();
+    let yp = y[j * n..(j + R) * n].as_mut_ptr();
+    let mut i = 0;
+    while i < n {
+        let lanes = (n - i).min(L);
+        let m: __mmask16 = if lanes == L {
+            !0
+        } else {
+            ((1u32 << lanes) - 1) as __mmask16
+        };
+        // SAFETY: row r's floats i..i + lanes lie in y, each input's in the input (masked).
+        unsafe {
+            let mut u: [__m512; R] =
+                core::array::from_fn(|r| _mm512_maskz_loadu_ps(m, yp.add(r * n + i)));
+            for (s, x) in xs.iter().enumerate() {
+                let xv = _mm512_maskz_loadu_ps(m, x.as_ptr().add(i));
+                let a = &alphas[s * stride + j..][..R];
+                for r in 0..R {
+                    let av = _mm512_set1_ps(a[r]);
+                    // Live where the coefficient is not zero (+0 and -0 are; NaN is not).
+                    let live = _mm512_cmp_ps_mask::<_CMP_NEQ_UQ>(av, zero);
+                    u[r] = _mm512_mask3_fmadd_ps(av, xv, u[r], live);
+                }
+            }
+            for r in 0..R {
+                _mm512_mask_storeu_ps(yp.add(r * n + i), m, u[r]);
+            }
+        }
+        i += lanes;
+    }
+}
+
 /// [`super::avx2::affine_rows`], bit for bit: the same operations per output, the lanes over
 /// up to 16 outputs (all 10 of the MLP's logits in one register, where AVX2 needs two passes),
 /// the ones past the outputs masked off.
@@ -442,6 +527,42 @@ mod tests {
 
     fn lengths() -> impl Iterator<Item = usize> {
         (1..40).chain([63, 64, 65, 784])
+    }
+
+    #[test]
+    fn axpy_rows_each_is_bit_for_bit_the_avx2_kernel() {
+        if !have() {
+            return;
+        }
+        for seed in [1, 7] {
+            for n in lengths() {
+                for rows in [1, 2, 7, 8, 9, 10, 14, 17] {
+                    let count = 1 + (n + rows) % 12;
+                    let stride = rows + 1;
+                    let mut alphas = vector(seed, 110 + rows as u64, count * stride);
+                    for (i, a) in alphas.iter_mut().enumerate() {
+                        match i % 5 {
+                            1 => *a = 0.0,
+                            3 => *a = -0.0,
+                            _ => {}
+                        }
+                    }
+                    let xs: Vec<Vec<f32>> = (0..count)
+                        .map(|s| vector(seed, 120 + s as u64, n))
+                        .collect();
+                    let refs: Vec<&[f32]> = xs.iter().map(|x| x.as_slice()).collect();
+                    let y0 = vector(seed, 130, rows * n);
+                    let (mut wide, mut ymm) = (y0.clone(), y0);
+                    // SAFETY: checked by have().
+                    unsafe {
+                        super::axpy_rows_each(&alphas, stride, &refs, &mut wide);
+                        avx2::axpy_rows_each_ymm(&alphas, stride, &refs, &mut ymm);
+                    }
+                    let what = format!("n = {n}, {rows} rows, {count} inputs");
+                    assert_eq!(bits(&wide), bits(&ymm), "avx512 vs avx2, {what}");
+                }
+            }
+        }
     }
 
     #[test]
