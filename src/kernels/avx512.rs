@@ -463,33 +463,59 @@ pub unsafe fn affine_rows(
             // SAFETY: row k's floats j0..j0 + lanes lie in w (k < n); loads masked to them.
             let row = |k: usize| unsafe { _mm512_maskz_loadu_ps(m, wp.add(k * outs)) };
             let mut v = [zero; W];
-            for l in 0..W {
-                // As in the AVX2 kernel: lane l of dot's chunk c into accumulator `a`.
-                let step = |c: usize, a: __m512| {
-                    let k = c * W + l;
-                    if k < n {
-                        _mm512_fmadd_ps(_mm512_set1_ps(xs[k]), row(k), a)
-                    } else {
-                        _mm512_fmadd_ps(zero, zero, a)
+            if n < 4 * W {
+                // No quads (the MLP's hidden layers): dot's whole chunks all go into its
+                // first accumulator, a partial last chunk into its second, the other two stay
+                // +0. Chunk by chunk, the 8 lanes' accumulators side by side.
+                let full = n / W;
+                let mut a0 = [zero; W];
+                for c in 0..full {
+                    for l in 0..W {
+                        let k = c * W + l;
+                        a0[l] = _mm512_fmadd_ps(_mm512_set1_ps(xs[k]), row(k), a0[l]);
                     }
-                };
-                let (mut a0, mut a1, mut a2, mut a3) = (zero, zero, zero, zero);
-                let mut c = 0;
-                for _ in 0..n / (4 * W) {
-                    a0 = step(c, a0);
-                    a1 = step(c + 1, a1);
-                    a2 = step(c + 2, a2);
-                    a3 = step(c + 3, a3);
-                    c += 4;
                 }
-                while (c + 1) * W <= n {
-                    a0 = step(c, a0);
-                    c += 1;
+                // The partial chunk's masked lanes add 0 * 0 to +0: +0.
+                let mut a1 = [zero; W];
+                for l in 0..W {
+                    let k = full * W + l;
+                    if k < n {
+                        a1[l] = _mm512_fmadd_ps(_mm512_set1_ps(xs[k]), row(k), zero);
+                    }
                 }
-                if c < chunks {
-                    a1 = step(c, a1);
+                let rest = _mm512_add_ps(zero, zero);
+                for l in 0..W {
+                    v[l] = _mm512_add_ps(_mm512_add_ps(a0[l], a1[l]), rest);
                 }
-                v[l] = _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3));
+            } else {
+                for l in 0..W {
+                    // As in the AVX2 kernel: lane l of dot's chunk c into accumulator `a`.
+                    let step = |c: usize, a: __m512| {
+                        let k = c * W + l;
+                        if k < n {
+                            _mm512_fmadd_ps(_mm512_set1_ps(xs[k]), row(k), a)
+                        } else {
+                            _mm512_fmadd_ps(zero, zero, a)
+                        }
+                    };
+                    let (mut a0, mut a1, mut a2, mut a3) = (zero, zero, zero, zero);
+                    let mut c = 0;
+                    for _ in 0..n / (4 * W) {
+                        a0 = step(c, a0);
+                        a1 = step(c + 1, a1);
+                        a2 = step(c + 2, a2);
+                        a3 = step(c + 3, a3);
+                        c += 4;
+                    }
+                    while (c + 1) * W <= n {
+                        a0 = step(c, a0);
+                        c += 1;
+                    }
+                    if c < chunks {
+                        a1 = step(c, a1);
+                    }
+                    v[l] = _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3));
+                }
             }
             let dot = _mm512_add_ps(
                 _mm512_add_ps(_mm512_add_ps(v[0], v[4]), _mm512_add_ps(v[2], v[6])),
