@@ -284,7 +284,7 @@ fn mlp_values(suite: &BenchSuite, theta: &[f32], k: Kernels) -> (f32, Vec<f32>, 
 }
 
 /// With the fast kernels selected: the MLP's loss and gradient (the later layers a block of
-/// samples at a time on x86-64), and its loss alone, against
+/// samples at a time on x86-64), its loss alone, and a minibatch's loss and gradient, against
 /// [`Mlp::loss_grad_sample_by_sample`], bit for bit.
 fn blocked_later_layers_are_sample_by_sample(
     mlp: &Mlp,
@@ -306,6 +306,19 @@ fn blocked_later_layers_are_sample_by_sample(
     assert_eq!(bits(&blocked), bits(&one), "{what}: gradient");
     let l = mlp.loss(theta, inputs, labels, &mut ws);
     assert_eq!(l.to_bits(), lo.to_bits(), "{what}: loss pass");
+    // A minibatch of indices (repeats included) against its rows copied out in order.
+    let n = labels.len();
+    let idx: Vec<usize> = (0..n + 5).map(|i| (i * 5 + 3) % n).collect();
+    let d_in = inputs.len() / n;
+    let rows: Vec<f32> = idx
+        .iter()
+        .flat_map(|&i| inputs[i * d_in..][..d_in].iter().copied())
+        .collect();
+    let ys: Vec<u8> = idx.iter().map(|&i| labels[i]).collect();
+    let lb = mlp.loss_grad_indices(theta, inputs, labels, &idx, &mut blocked, &mut ws);
+    let lo = mlp.loss_grad_sample_by_sample(theta, &rows, &ys, &mut one, &mut ws);
+    assert_eq!(lb.to_bits(), lo.to_bits(), "{what}: minibatch loss");
+    assert_eq!(bits(&blocked), bits(&one), "{what}: minibatch gradient");
 }
 
 #[test]
