@@ -308,9 +308,13 @@ fn verdict(
         }
         Outcome::NotReproduced
     } else if agree.is_empty() {
-        parts.push(format!(
-            "**Cannot tell**{at} (no comparison has Holm p < {ALPHA})"
-        ));
+        // With one seed nothing was tested: say so rather than cite a p-value that is not there.
+        let why = if comparisons.iter().all(|c| c.difference.n < 2) {
+            "one seed: no interval, no test".to_string()
+        } else {
+            format!("no comparison has Holm p < {ALPHA}")
+        };
+        parts.push(format!("**Cannot tell**{at} ({why})"));
         Outcome::CannotTell
     } else {
         parts.push(format!("**Partly**{at}: {way} for {}", agree.join(", ")));
@@ -707,6 +711,15 @@ mod tests {
             "**Cannot tell** (no comparison has Holm p < 0.05)"
         );
         assert!(v(vec![], 15_000).starts_with("**Cannot tell** (no pair"));
+        let single = || comparison("D - GD", diff(-0.5, -0.5, -0.5, 1, 0.0));
+        assert_eq!(
+            v(vec![single(), single()], 15_000),
+            "**Cannot tell** (one seed: no interval, no test)"
+        );
+        assert_eq!(
+            v(vec![single(), open()], 15_000),
+            "**Cannot tell** (no comparison has Holm p < 0.05)"
+        );
         // Higher is the paper's direction for test accuracy.
         assert!(verdict(&[up()], &[], Direction::Higher, 15_000)
             .1
