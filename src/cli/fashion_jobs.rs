@@ -416,7 +416,8 @@ pub fn parallel_map<T: Send>(n: usize, threads: usize, f: &(dyn Fn(usize) -> T +
 /// Progress of many jobs on many threads: one line every few seconds with the ETA of the
 /// whole remaining work, each job timed at its own pace ([`remaining_seconds`]).
 pub struct SharedProgress {
-    jobs: Mutex<Vec<(JobPace, Option<Instant>)>>,
+    /// Each job's pace, and when it started in this process.
+    jobs: Mutex<(Vec<JobPace>, Vec<Option<Instant>>)>,
     printer: Mutex<Progress>,
     threads: usize,
     detail: String,
@@ -426,19 +427,17 @@ impl SharedProgress {
     /// Progress over `jobs`, each `(kind, units)`, run `threads` at a time.
     pub fn new(label: &str, jobs: Vec<(String, u64)>, threads: usize, detail: String) -> Self {
         let total = jobs.iter().map(|(_, n)| n).sum();
-        let jobs = jobs
+        let starts = vec![None; jobs.len()];
+        let paces = jobs
             .into_iter()
-            .map(|(kind, total)| {
-                let pace = JobPace {
-                    kind,
-                    total,
-                    ..JobPace::default()
-                };
-                (pace, None)
+            .map(|(kind, total)| JobPace {
+                kind,
+                total,
+                ..JobPace::default()
             })
             .collect();
         SharedProgress {
-            jobs: Mutex::new(jobs),
+            jobs: Mutex::new((paces, starts)),
             printer: Mutex::new(Progress::new(label, total)),
             threads,
             detail,
@@ -450,27 +449,25 @@ impl SharedProgress {
         let Ok(mut jobs) = self.jobs.lock() else {
             return;
         };
+        let (paces, starts) = &mut *jobs;
         let now = Instant::now();
-        if let Some((pace, started)) = jobs.get_mut(job) {
-            let started = *started.get_or_insert(now);
-            match tick {
-                Tick::Resumed(n) => pace.resumed += n,
-                Tick::Advanced(_) => {}
+        if let (Some(pace), Some(start)) = (paces.get_mut(job), starts.get_mut(job)) {
+            let started = *start.get_or_insert(now);
+            if let Tick::Resumed(n) = tick {
+                pace.resumed += n;
             }
-            let (Tick::Resumed(n) | Tick::Advanced(n)) = tick;
-            pace.done += n;
+            pace.done += tick.units();
             pace.running = Some((now - started).as_secs_f64());
         }
         // Jobs that run but have not ticked since have run until now too.
-        for (pace, started) in jobs.iter_mut() {
-            if let (Some(t), true) = (started, pace.done < pace.total) {
+        for (pace, start) in paces.iter_mut().zip(starts.iter()) {
+            if let (Some(t), true) = (start, pace.done < pace.total) {
                 pace.running = Some((now - *t).as_secs_f64());
             }
         }
-        let paces: Vec<JobPace> = jobs.iter().map(|(p, _)| p.clone()).collect();
-        drop(jobs);
         let done = paces.iter().map(|p| p.done).sum();
-        let eta = remaining_seconds(&paces, self.threads);
+        let eta = remaining_seconds(paces, self.threads);
+        drop(jobs);
         if let Ok(mut p) = self.printer.try_lock() {
             p.report(done, &self.detail, eta);
         }
@@ -687,8 +684,7 @@ mod tests {
         let ticks = std::sync::atomic::AtomicU64::new(0);
         let resumed = std::sync::atomic::AtomicU64::new(0);
         let tick = |t: Tick| {
-            let (Tick::Resumed(n) | Tick::Advanced(n)) = t;
-            ticks.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+            ticks.fetch_add(t.units(), std::sync::atomic::Ordering::Relaxed);
             if let Tick::Resumed(n) = t {
                 resumed.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
             }
@@ -755,8 +751,7 @@ mod tests {
             std::fs::remove_file(&partial).ok();
             let ticks = AtomicU64::new(0);
             let tick = |t: Tick| {
-                let (Tick::Resumed(n) | Tick::Advanced(n)) = t;
-                ticks.fetch_add(n, Ordering::Relaxed);
+                ticks.fetch_add(t.units(), Ordering::Relaxed);
             };
             // Run whole first; run again, the job resumes from the partial state left behind.
             let run = || {

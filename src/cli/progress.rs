@@ -86,6 +86,14 @@ pub enum Tick {
     Advanced(u64),
 }
 
+impl Tick {
+    /// The units it reports, resumed or advanced.
+    pub fn units(self) -> u64 {
+        let (Tick::Resumed(n) | Tick::Advanced(n)) = self;
+        n
+    }
+}
+
 /// One job among many, as the ETA sees it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct JobPace {

@@ -456,23 +456,18 @@ impl Mlp {
             if hvp {
                 self.first_layer_r_block(vt, xs, act, ract, u);
             }
+            // The later layers: for the whole block at once, or sample by sample.
             #[cfg(target_arch = "x86_64")]
-            if let Some(fast) = blocked {
-                let ys = &ys[..count];
-                total =
-                    self.tail_block(fast, theta, wt, ys, act, delta, acc, tail, total, want_grad);
-                if want_grad {
-                    axpy_rows(
-                        &delta[first.unit_offset..],
-                        u,
-                        xs,
-                        &mut acc[first.weights()],
-                    );
-                }
-                k += count;
-                continue;
-            }
-            for s in 0..count {
+            let tail_done = blocked
+                .map(|fast| {
+                    let ys = &ys[..count];
+                    total = self
+                        .tail_block(fast, theta, wt, ys, act, delta, acc, tail, total, want_grad);
+                })
+                .is_some();
+            #[cfg(not(target_arch = "x86_64"))]
+            let tail_done = false;
+            for s in 0..if tail_done { 0 } else { count } {
                 let (x, y) = (xs[s], ys[s]);
                 let span = s * u..(s + 1) * u;
                 let act = &mut act[span.clone()];
@@ -575,6 +570,7 @@ impl Mlp {
         fast.exp_sub(shifted, 0.0, p);
         let mut log_norms = [0.0f32; ROWS_BLOCK];
         for (s, (e, zs)) in p.chunks_exact(c).zip(z.chunks_exact(c)).enumerate() {
+            // From f32's own `Sum` start, as cross_entropy sums.
             let start: f32 = [0.0f32; 0].iter().sum();
             let sum = e.iter().fold(start, |a, &v| a + v);
             log_norms[s] = maxes[s] + libm::logf(sum);
