@@ -197,7 +197,7 @@ pub struct OneHiddenLayerReport {
     /// The seed.
     pub seed: u32,
     /// D, the trainable parameters.
-    pub params: usize,
+    pub parameters: usize,
     /// Epochs completed at each record.
     pub epochs: Vec<usize>,
     /// Tr(H Sigma) of SGD's noise (batch 10).
@@ -224,7 +224,7 @@ impl OneHiddenLayerReport {
         OneHiddenLayerReport {
             experiment: "one-hidden-layer",
             seed: run.config().seed,
-            params: crate::landscape::one_hidden::PARAMS,
+            parameters: crate::landscape::one_hidden::PARAMS,
             epochs: r.iter().map(|x| x.epoch).collect(),
             tr_h_sigma: column(|x| x.tr_h_sigma),
             tr_h_sigma_iso: column(|x| x.tr_h_sigma_iso),
@@ -475,7 +475,7 @@ impl OneHiddenLayerReport {
         render(
             &format!(
                 "One hidden layer (paper Fig. 4), D = {}, seed {}",
-                self.params, self.seed
+                self.parameters, self.seed
             ),
             &[Panel {
                 title: "SGD noise indicator during training".into(),

@@ -157,7 +157,7 @@ fn one_hidden_layer_json_has_per_epoch_traces() {
     ]);
     let v = json(&out);
     assert_eq!(v["experiment"], "one-hidden-layer");
-    assert_eq!(v["params"], 300);
+    assert_eq!(v["parameters"], 300);
     let a = v["trHSigma"].as_array().unwrap();
     let b = v["trHSigmaIso"].as_array().unwrap();
     assert_eq!((a.len(), b.len()), (5, 5));

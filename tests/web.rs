@@ -368,7 +368,7 @@ mod mlp_experiments {
             ("sharpnessDraws", 2.into()),
         ]);
         let mut e = experiment(config).unwrap();
-        assert_eq!(e.params(), 11140);
+        assert_eq!(e.parameters(), 11140);
         assert!(error_message(e.step("sgd".into(), 1.into())).contains("stage 2"));
         let s1 = e.stage1_step(3.into()).unwrap();
         assert_eq!(get(&s1, "iteration").as_f64(), Some(3.0));
@@ -456,7 +456,7 @@ mod mlp_experiments {
         assert_eq!(s.decision_grid(4.into()).unwrap().length(), 16);
         assert_eq!(s.inputs().length(), 2000);
         assert!(error_message(s.decision_grid(1.into())).starts_with("`n`"));
-        assert_eq!(s.params(), 300);
+        assert_eq!(s.parameters(), 300);
         assert!(error_message(s.learning_rate(3.into())).starts_with("`e`"));
         s.reset();
         assert_eq!(s.epoch(), 0);

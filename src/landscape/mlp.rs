@@ -93,7 +93,7 @@ impl LayerShape {
 pub struct Mlp {
     sizes: Vec<usize>,
     layers: Vec<LayerShape>,
-    params: usize,
+    parameters: usize,
     units: usize,
 }
 
@@ -132,9 +132,9 @@ impl MlpWorkspace {
     /// Grows (never shrinks) the buffers to `mlp`'s sizes; no allocation once they fit.
     fn fit(&mut self, mlp: &Mlp) {
         for (buf, len) in [
-            (&mut self.wt, mlp.params),
-            (&mut self.vt, mlp.params),
-            (&mut self.acc, mlp.params),
+            (&mut self.wt, mlp.parameters),
+            (&mut self.vt, mlp.parameters),
+            (&mut self.acc, mlp.parameters),
             (&mut self.act, ROWS_BLOCK * mlp.units),
             (&mut self.ract, ROWS_BLOCK * mlp.units),
             (&mut self.delta, ROWS_BLOCK * mlp.units),
@@ -174,7 +174,7 @@ impl Mlp {
         Self {
             sizes: sizes.to_vec(),
             layers,
-            params: offset,
+            parameters: offset,
             units,
         }
     }
@@ -193,7 +193,7 @@ impl Mlp {
         labels: &[u8],
         ws: &mut MlpWorkspace,
     ) -> Vec<f32> {
-        let d = self.params;
+        let d = self.parameters;
         let mut h = vec![0.0f32; d * d];
         let mut e = vec![0.0f32; d];
         for k in 0..d {
@@ -412,7 +412,7 @@ impl Mlp {
         blocked_tail: bool,
     ) -> f32 {
         let (v, out) = pass.parts();
-        let d = self.params;
+        let d = self.parameters;
         check_lengths(d, theta, v, out.as_deref());
         ws.fit(self);
         self.transpose_weights(theta, &mut ws.wt);
@@ -664,7 +664,7 @@ impl Architecture for Mlp {
     type Workspace = MlpWorkspace;
 
     fn param_count(&self) -> usize {
-        self.params
+        self.parameters
     }
 
     fn input_dim(&self) -> usize {
@@ -695,7 +695,7 @@ impl Architecture for Mlp {
     /// it on the paper's 1200 label-corrupted images reaches 99.4% training accuracy (loss
     /// 0.04) after 3000 iterations, test accuracy ~69% (the paper's CNN: 66%).
     fn init(&self, rng: &mut Rng, sd: f32) -> Vec<f32> {
-        let mut theta = vec![0.0f32; self.params];
+        let mut theta = vec![0.0f32; self.parameters];
         for layer in &self.layers {
             for w in &mut theta[layer.weights()] {
                 *w = loop {

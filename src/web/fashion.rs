@@ -106,7 +106,7 @@ impl FashionExperiment {
 
     /// D, the number of parameters.
     #[wasm_bindgen(getter)]
-    pub fn params(&self) -> u32 {
+    pub fn parameters(&self) -> u32 {
         self.session.context().dim() as u32
     }
 

@@ -36,13 +36,13 @@ impl OneHiddenLayerStudy {
 
     /// D, the trainable parameters (300).
     #[wasm_bindgen(getter)]
-    pub fn params(&self) -> u32 {
+    pub fn parameters(&self) -> u32 {
         crate::landscape::one_hidden::PARAMS as u32
     }
 
     /// The protocol in use, for captions built from live state: `{ seed, samples, epochs,
     /// iterationsPerEpoch, lr, decayStart, sigmaBatches, sigmaBatchSize, inputs, hidden,
-    /// params, inputRange }`.
+    /// parameters, inputRange }`.
     pub fn settings(&self) -> Result<JsValue, JsError> {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
@@ -57,7 +57,7 @@ impl OneHiddenLayerStudy {
             sigma_batch_size: usize,
             inputs: usize,
             hidden: usize,
-            params: usize,
+            parameters: usize,
             input_range: f64,
         }
         let c = self.run.config();
@@ -72,7 +72,7 @@ impl OneHiddenLayerStudy {
             sigma_batch_size: c.sigma_batch_size,
             inputs: INPUTS,
             hidden: HIDDEN,
-            params: PARAMS,
+            parameters: PARAMS,
             input_range: INPUT_RANGE,
         })
     }

@@ -11,9 +11,9 @@ test('fashion-cnn: a network=cnn link runs the CNN from its saved minimum; ETA f
   const { page } = ctx;
   await waitReady(page);
   await fashionReady(page);
-  const s = await page.evaluate(() => { const f = __state('fashion'); return { network: f.network, params: f.params, hash: f.hash }; });
+  const s = await page.evaluate(() => { const f = __state('fashion'); return { network: f.network, parameters: f.parameters, hash: f.hash }; });
   check(s.network === 'cnn', `getState().network should be cnn, got ${s.network}`);
-  check(s.params === 11330, `the CNN has 11,330 parameters, the figure reports ${s.params}`);
+  check(s.parameters === 11330, `the CNN has 11,330 parameters, the figure reports ${s.parameters}`);
   check(/network=cnn/.test(s.hash), `the hash should keep network=cnn: ${s.hash}`);
   check((await page.inputValue('#fashion-network')) === 'cnn', 'the network select should show cnn');
   check(ctx.requests.some((u) => u.endsWith('/data/fashion-cnn-minimum-seed0.bin')), 'the CNN minimum was not fetched');

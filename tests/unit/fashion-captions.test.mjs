@@ -55,7 +55,7 @@ test('latest records: a method is best and flattest only outside 2 SE of every o
 test('the live caption shows the minimum\'s sharpness with its error and ranks nothing within 2 SE', () => {
   const start = { trainAccuracy: 1, corruptedAccuracy: 1, testAccuracy: 0.71, sharpness: -0.02, sharpnessStdErr: 0.03, topEigenvalues: [45], trHSigma: 20, trHSigmaIso: 2 };
   const records = { sgd: [rec(0, 0.71, 0.1, 0.05), rec(100, 0.74, 0.1, 0.05)], 'gld-const': [rec(0, 0.71, 0.1, 0.05), rec(100, 0.745, 0.12, 0.05)] };
-  const text = liveCaption({ start, ids: ['sgd', 'gld-const'], records, names: NAMES, params: 11330, statusOf: (id) => methodStatus(records[id], undefined), network: 'cnn', testSize: 2000 });
+  const text = liveCaption({ start, ids: ['sgd', 'gld-const'], records, names: NAMES, parameters: 11330, statusOf: (id) => methodStatus(records[id], undefined), network: 'cnn', testSize: 2000 });
   assert.match(text, /expected sharpness −0\.02 ± 0\.03,/);
   assert.match(text, /so none is best/);
   assert.match(text, /so none is the flattest/);
@@ -65,19 +65,19 @@ test('the spectrum caption follows the eigenvalues shown', () => {
   const start = { topEigenvalues: [50, 1, 1], trH: 100 };
   const D = 10000; // mean eigenvalue Tr H / D = 0.01; large: above LARGE_FACTOR × 0.01 = 0.1
   assert.equal(LARGE_FACTOR, 10);
-  const few = spectrumCaption({ rec: { topEigenvalues: [40, 20, 0.05, 0.04, 0.03, 0.02], trH: 100 }, start, params: D });
+  const few = spectrumCaption({ rec: { topEigenvalues: [40, 20, 0.05, 0.04, 0.03, 0.02], trH: 100 }, start, parameters: D });
   assert.match(few, /^λ₁ = 40 \(50 at the minimum\); Tr H ≈ 100 \(100\)\./);
   assert.match(few, /2 of the 6 largest eigenvalues are above 10× the mean eigenvalue Tr H \/ D = 0\.01 \(λ₁ is 4000× it\): a few large eigenvalues over a bulk near zero\./);
   assert.match(few, /The 6 shown carry 60\.1% of Tr H\./);
-  const all = spectrumCaption({ rec: { topEigenvalues: [40, 20, 10], trH: 100 }, start, params: D });
+  const all = spectrumCaption({ rec: { topEigenvalues: [40, 20, 10], trH: 100 }, start, parameters: D });
   assert.match(all, /All 3 eigenvalues shown are above 10×.*does not reach the bulk/);
   assert.doesNotMatch(all, /a few large eigenvalues/);
-  const none = spectrumCaption({ rec: { topEigenvalues: [0.05, 0.04], trH: 100 }, start, params: D });
+  const none = spectrumCaption({ rec: { topEigenvalues: [0.05, 0.04], trH: 100 }, start, parameters: D });
   assert.match(none, /None of the 2 largest eigenvalues is above 10×.*λ₁ is 5× it, no outliers/);
-  const most = spectrumCaption({ rec: { topEigenvalues: [40, 20, 10, 0.05], trH: 100 }, start, params: D });
+  const most = spectrumCaption({ rec: { topEigenvalues: [40, 20, 10, 0.05], trH: 100 }, start, parameters: D });
   assert.match(most, /3 of the 4 largest eigenvalues are above 10×.*the rest fall towards it\./);
-  assert.match(spectrumCaption({ rec: { topEigenvalues: [1], trH: -3 }, start, params: D }), /not positive/);
-  assert.match(spectrumCaption({ rec: null, start, params: D }), /^The largest eigenvalues of the Hessian/);
+  assert.match(spectrumCaption({ rec: { topEigenvalues: [1], trH: -3 }, start, parameters: D }), /not positive/);
+  assert.match(spectrumCaption({ rec: null, start, parameters: D }), /^The largest eigenvalues of the Hessian/);
 });
 
 test('progressLine: stage 1, stage 2 with its ETA, and the waiting phases', () => {

@@ -27,7 +27,7 @@ test('liveCaption says what each method did, with the numbers at the minimum', (
   const start = { trainAccuracy: 1, corruptedAccuracy: 1, testAccuracy: 0.71, sharpness: 3.2, topEigenvalues: [45], trHSigma: 20, trHSigmaIso: 2 };
   const records = { gd: [rec(0, 0.01), rec(100, 0.011)], sgd: [rec(0, 0.01), rec(100, 0.5, { corruptedAccuracy: 0.3, testAccuracy: 0.75, sharpness: 0.2 })] };
   const names = { gd: 'GD', sgd: 'SGD' };
-  const text = liveCaption({ start, ids: ['gd', 'sgd'], records, names, params: 11140, statusOf: (id) => methodStatus(records[id], undefined) });
+  const text = liveCaption({ start, ids: ['gd', 'sgd'], records, names, parameters: 11140, statusOf: (id) => methodStatus(records[id], undefined) });
   assert.match(text, /^Network: the MLP \(784-14-10\)\. At the minimum: 100\.0% of the training labels fitted .* ×10 the isotropic reference \(D = 11,140\)\./);
   assert.match(text, /By iteration 100, SGD has left it .* down to 30\.0%\. GD is still in it\./);
   // One method beside GD: quoted side by side, nothing ranked.

@@ -39,7 +39,7 @@ test('liveCaption names the running network, the test images, and points to the 
   const start = { trainAccuracy: 1, corruptedAccuracy: 1, testAccuracy: 0.71, sharpness: 3.2, topEigenvalues: [45], trHSigma: 20, trHSigmaIso: 2 };
   const rec = (iteration, trainLoss, testAccuracy) => ({ iteration, trainLoss, corruptedAccuracy: 1, testAccuracy, sharpness: 0.5 });
   const records = { gd: [rec(0, 0.01, 0.71), rec(100, 0.011, 0.7)], sgd: [rec(0, 0.01, 0.71), rec(100, 0.012, 0.74)] };
-  const p = { start, ids: ['gd', 'sgd'], records, names: { gd: 'GD', sgd: 'SGD' }, params: 11330, statusOf: (id) => methodStatus(records[id], undefined) };
+  const p = { start, ids: ['gd', 'sgd'], records, names: { gd: 'GD', sgd: 'SGD' }, parameters: 11330, statusOf: (id) => methodStatus(records[id], undefined) };
   const cnn = liveCaption({ ...p, network: 'cnn', testSize: 2000 });
   assert.match(cnn, /CNN/);
   assert.doesNotMatch(cnn, /MLP/);

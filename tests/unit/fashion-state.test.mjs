@@ -34,7 +34,7 @@ function harness(cores = 4) {
 /** Replies as the workers do after `init` with the saved minimum: loaded, then stage2 at the minimum. */
 function loadAll(model) {
   model.shards.forEach((sh) => {
-    model.receive(sh.k, { type: 'loaded', gen: 0, params: 11140, layerSizes: [784, 14, 10], methodInfo: [{ id: 'gd', name: 'GD (full batch)' }], settings: { trainSize: 1200, testSize: 2000, corrupted: [1000, 1200] } });
+    model.receive(sh.k, { type: 'loaded', gen: 0, parameters: 11140, layerSizes: [784, 14, 10], methodInfo: [{ id: 'gd', name: 'GD (full batch)' }], settings: { trainSize: 1200, testSize: 2000, corrupted: [1000, 1200] } });
   });
   model.shards.forEach((sh) => {
     model.receive(sh.k, { type: 'stage2', gen: 0, start: START, records: Object.fromEntries(sh.methods.map((id) => [id, [START]])), iterations: Object.fromEntries(sh.methods.map((id) => [id, 0])) });
@@ -60,7 +60,7 @@ test('off -> loading -> ready -> running -> ready: the workers get init, run and
   assert.equal(model.phase, 'ready');
   assert.equal(model.readout().ready, true);
   assert.equal(model.names.gd, 'GD (full batch)', 'the worker\'s method names replace the schema\'s');
-  assert.deepEqual([model.params, model.dirty.protocol, model.dirty.strip], [11140, true, false]);
+  assert.deepEqual([model.parameters, model.dirty.protocol, model.dirty.strip], [11140, true, false]);
   model.play();
   assert.equal(model.phase, 'running');
   assert.deepEqual(h.posts.filter(([, m]) => m.type === 'run').map(([k, m]) => [k, m.target]), [[0, 20], [1, 20]]);

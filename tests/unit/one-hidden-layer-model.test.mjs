@@ -24,7 +24,7 @@ function harness(state = {}) {
     state,
   });
   const record = (epoch) => ({ epoch, trainLoss: 1 / (epoch + 1), trainAccuracy: 0.5 + epoch / 100, trHSigma: 3, trHSigmaIso: 1, trH: 1, trSigma: 1 });
-  const ready = (epochs = 31) => model.receive({ type: 'ready', epoch: 0, epochs, records: [record(0)], inputs: new Float64Array(4), labels: new Float64Array(2), grid: { values: new Float32Array(4), n: 2 }, settings: { ...model.config, decayStart: 21, params: 300 } });
+  const ready = (epochs = 31) => model.receive({ type: 'ready', epoch: 0, epochs, records: [record(0)], inputs: new Float64Array(4), labels: new Float64Array(2), grid: { values: new Float32Array(4), n: 2 }, settings: { ...model.config, decayStart: 21, parameters: 300 } });
   /** The worker's answer to the epoch in flight. */
   const answer = () => {
     const epoch = model.epoch + 1;

@@ -116,14 +116,14 @@ const listOf = (names) => (names.length < 2 ? names.join('') : `${names.slice(0,
  * say what runs; the caption ends with VERDICT_POINTER (where the native multi-seed runs are
  * documented; their verdict is quoted beside it, reference.js, outside this live region so that
  * a screen reader does not read it again at every record).
- * @param {{ start: any, ids: string[], records: Record<string, any[]>, names: Record<string, string>, params: number, statusOf: (id: string) => { kind: string }, network: string, testSize?: number }} p
+ * @param {{ start: any, ids: string[], records: Record<string, any[]>, names: Record<string, string>, parameters: number, statusOf: (id: string) => { kind: string }, network: string, testSize?: number }} p
  * @returns {string}
  */
-export function liveCaption({ start: s, ids, records, names, params, statusOf, network, testSize }) {
+export function liveCaption({ start: s, ids, records, names, parameters, statusOf, network, testSize }) {
   const out = [];
   const ratio = s.trHSigmaIso > 0 ? s.trHSigma / s.trHSigmaIso : NaN;
   const on = testSize ? ` on ${int(testSize)} held-out images` : '';
-  out.push(`Network: ${networkName(network)}. At the minimum: ${pct(s.trainAccuracy)} of the training labels fitted (the random ones: ${pct(s.corruptedAccuracy)}), test accuracy ${pct(s.testAccuracy)}${on}, expected sharpness ${sharpnessText(s.sharpness, s.sharpnessStdErr)}, top Hessian eigenvalue ${fmt(s.topEigenvalues[0])}; SGD’s noise there scores Tr(HΣ) ×${fmt(ratio)} the isotropic reference (D = ${int(params)}).`);
+  out.push(`Network: ${networkName(network)}. At the minimum: ${pct(s.trainAccuracy)} of the training labels fitted (the random ones: ${pct(s.corruptedAccuracy)}), test accuracy ${pct(s.testAccuracy)}${on}, expected sharpness ${sharpnessText(s.sharpness, s.sharpnessStdErr)}, top Hessian eigenvalue ${fmt(s.topEigenvalues[0])}; SGD’s noise there scores Tr(HΣ) ×${fmt(ratio)} the isotropic reference (D = ${int(parameters)}).`);
   // The iteration all methods have a record for.
   const it = Math.min(...ids.map((id) => { const rs = records[id] || []; return rs.length ? rs[rs.length - 1].iteration : 0; }));
   if (it > 0) {
@@ -182,15 +182,15 @@ export function latestComparison({ ids, records, names, testSize }) {
  * The caption under the Hessian spectrum, from the spectrum shown: the record's top
  * eigenvalues (Lanczos) against the minimum's, and how many of them stand out from the mean
  * eigenvalue Tr H / D (Tr H a Hutchinson estimate) by more than LARGE_FACTOR.
- * @param {{ rec: { topEigenvalues: number[], trH: number } | null, start: { topEigenvalues: number[], trH: number } | null, params: number | null }} p
+ * @param {{ rec: { topEigenvalues: number[], trH: number } | null, start: { topEigenvalues: number[], trH: number } | null, parameters: number | null }} p
  * @returns {string}
  */
-export function spectrumCaption({ rec, start, params }) {
+export function spectrumCaption({ rec, start, parameters }) {
   if (!rec || !start || !rec.topEigenvalues.length) return 'The largest eigenvalues of the Hessian (Lanczos), at the latest record of the chosen method, against those at the minimum.';
   const ev = rec.topEigenvalues;
   const k = ev.length;
   const head = `λ₁ = ${fmt(ev[0])} (${fmt(start.topEigenvalues[0])} at the minimum); Tr H ≈ ${fmt(rec.trH)} (${fmt(start.trH)}).`;
-  const mean = params ? rec.trH / params : NaN;
+  const mean = parameters ? rec.trH / parameters : NaN;
   if (!(mean > 0)) return `${head} The estimate of Tr H is not positive here, so the ${k} eigenvalues shown cannot be set against the mean eigenvalue.`;
   const large = ev.filter((l) => l > LARGE_FACTOR * mean).length;
   const share = ev.reduce((a, l) => a + l, 0) / rec.trH;

@@ -92,7 +92,7 @@ function section() {
             ': SGD with batch ',
             h('span', { 'data-fashion-setting': 'batchSize', text: '20' }),
             ', and the Langevin variants, full-batch gradient plus Gaussian noise of their own shape: GLD const a fixed sd of 1e-3, GLD leading the top 20 eigenpairs of SGD’s covariance C with their eigenvalues as they are, and GLD dynamic, diag, Hessian and 1st eigvec the trace of SGD’s noise, Tr C, in another shape. The indicator Tr(HΣ) compares SGD’s gradient noise with isotropic noise of the same trace, in D = ',
-            h('span', { 'data-fashion-setting': 'params', text: '11,140' }),
+            h('span', { 'data-fashion-setting': 'parameters', text: '11,140' }),
             ' dimensions; the ratio at the minimum of this run is below.')),
         h('section', { 'aria-labelledby': 'h-fashion-watch', class: 'watch' },
           h('h3', { id: 'h-fashion-watch', text: 'What to watch' }),

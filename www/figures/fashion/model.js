@@ -106,7 +106,7 @@ export class FashionModel {
     /** @type {string | null} */
     this.spectrumId = null;
     /** @type {number | null} */
-    this.params = null;
+    this.parameters = null;
     /** @type {any} the experiment's settings as the wasm reports them */
     this.config = null;
     /** @type {number[] | null} */
@@ -388,7 +388,7 @@ export class FashionModel {
       iteration: this.minIteration(), iterations: this.iterations, records: this.records, recordEvery: this.recordEvery,
       start: this.start, diverged: this.diverged, escaped, perf: this.perf, etaMs: this.etaMs, stage1: this.stage1,
       stage1Runs: this.counters.stage1Runs, loadMs: this.counters.loadMs, progressMessages: this.counters.progressMessages,
-      params: this.params, engine: this.engine, shards: this.shards.length, groups: this.shards.map((sh) => sh.methods),
+      parameters: this.parameters, engine: this.engine, shards: this.shards.length, groups: this.shards.map((sh) => sh.methods),
       memoryBytes: memory.some((b) => b !== null) ? memory.reduce((a, b) => /** @type {number} */ (a) + (b || 0), 0) : null,
       memoryByShard: memory, errors: this.errorLog,
       liveText: liveCaptionOf(this), spectrumText: spectrumCaptionOf(this),

@@ -20,7 +20,7 @@ export function stage1NoteOf(m) {
 export function liveCaptionOf(m) {
   if (!m.start) return '';
   const network = m.settings ? m.settings.network : m.draft.network;
-  return liveCaption({ start: m.start, ids: m.ids, records: m.records, names: m.names, params: m.params || 0, statusOf: (id) => m.status(id), network, testSize: m.config ? m.config.testSize : undefined });
+  return liveCaption({ start: m.start, ids: m.ids, records: m.records, names: m.names, parameters: m.parameters || 0, statusOf: (id) => m.status(id), network, testSize: m.config ? m.config.testSize : undefined });
 }
 
 /**
@@ -39,7 +39,7 @@ export function referenceOf(m) {
 }
 
 /** @param {FashionModel} m @returns {string} the caption of the spectrum shown */
-export function spectrumCaptionOf(m) { return spectrumCaption({ rec: m.spectrumRecord(), start: m.start, params: m.params }); }
+export function spectrumCaptionOf(m) { return spectrumCaption({ rec: m.spectrumRecord(), start: m.start, parameters: m.parameters }); }
 
 /** @param {FashionModel} m the progress row (captions.js progressLine); keeps the ETA of stage 2 in `m.etaMs` */
 export function progressOf(m) {
@@ -73,5 +73,5 @@ export function estimateOf(m) {
 /** @param {FashionModel} m what the network is, for the lede */
 export function networkLabelOf(m) {
   const n = m.settings ? m.settings.network : m.draft.network;
-  return { name: n === 'cnn' ? networkName(n) : 'a small MLP', arch: m.layerSizes ? ` (layers ${m.layerSizes.join('–')}, D = ${int(m.params || 0)} parameters)` : '' };
+  return { name: n === 'cnn' ? networkName(n) : 'a small MLP', arch: m.layerSizes ? ` (layers ${m.layerSizes.join('–')}, D = ${int(m.parameters || 0)} parameters)` : '' };
 }

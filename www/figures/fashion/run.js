@@ -192,7 +192,7 @@ const REPLIES = {
   loaded(m, sh, msg) {
     sh.phase = 'loaded';
     if (sh.k !== 0) return;
-    m.params = msg.params;
+    m.parameters = msg.parameters;
     m.engine = msg.build && msg.build.simd ? 'wasm SIMD128' : 'wasm scalar';
     if (msg.methodInfo) for (const info of msg.methodInfo) m.names[info.id] = info.name;
     m.config = msg.settings;

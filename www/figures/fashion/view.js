@@ -252,7 +252,7 @@ export class FashionView {
     const values = {
       stage1Lr: fmt(c.stage1Lr), lr: fmt(c.lr), batchSize: int(c.batchSize), trainSize: int(c.trainSize), testSize: int(c.testSize),
       corruptedCount: int(c.corrupted[1] - c.corrupted[0]), corruptedRange: `${c.corrupted[0]}–${c.corrupted[1] - 1}`,
-      params: int(m.params || 0), topK: int(c.topK), sharpnessDelta: fmt(c.sharpnessDelta), maxRecords: int(c.maxRecords),
+      parameters: int(m.parameters || 0), topK: int(c.topK), sharpnessDelta: fmt(c.sharpnessDelta), maxRecords: int(c.maxRecords),
     };
     for (const el of this.root.querySelectorAll('[data-fashion-setting]')) {
       const v = values[/** @type {HTMLElement} */ (el).dataset.fashionSetting || ''];

@@ -6,7 +6,7 @@
 // in place: the experiment goes back to the minimum without reloading anything.
 //
 //   page -> worker                                    worker -> page
-//   { type: 'init', dir, config, strip, minimum? }    { type: 'loaded', params, layerSizes, methods, settings, strip?, build, memoryBytes }
+//   { type: 'init', dir, config, strip, minimum? }    { type: 'loaded', parameters, layerSizes, methods, settings, strip?, build, memoryBytes }
 //                                                     then { type: 'stage2', ... } if `minimum` (checkpoint bytes) loads,
 //                                                     or { type: 'need-stage1', reason } | { type: 'fatal', message }
 //   { type: 'stage1' }                                { type: 'stage1', iteration, trainAccuracy, done, itPerSec } per chunk,
@@ -182,7 +182,7 @@ async function init(msg) {
   const s = msg.strip ? strip(await publishedLabels(data.trainLabels)) : null;
   post({
     type: 'loaded',
-    params: exp.params,
+    parameters: exp.parameters,
     layerSizes: Array.from(exp.layerSizes()),
     methods: ids,
     methodInfo: wasm.methodInfo(),

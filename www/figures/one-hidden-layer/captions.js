@@ -15,14 +15,14 @@ export function ratioOf(r) {
  * The live caption: the latest epoch's Tr(HΣ) against the isotropic reference, then the range
  * of the ratio so far and at how many epochs Tr(HΣ) was above the reference.
  * @param {{ epoch: number, trHSigma: number, trHSigmaIso: number, trainAccuracy: number }[]} records one per epoch
- * @param {number | null} params D, the network's parameter count (null before it is known)
+ * @param {number | null} parameters D, the network's parameter count (null before it is known)
  * @returns {string}
  */
-export function liveCaption(records, params) {
+export function liveCaption(records, parameters) {
   const r = records[records.length - 1];
   const first = records[0];
   const parts = [];
-  parts.push(`Epoch ${r.epoch}: Tr(HΣ) = ${fmt(r.trHSigma)} against Tr H·Tr Σ / D = ${fmt(r.trHSigmaIso)} (D = ${params ?? '?'}), ×${fmt(ratioOf(r))} the isotropic score; training accuracy ${(100 * r.trainAccuracy).toFixed(1)}%.`);
+  parts.push(`Epoch ${r.epoch}: Tr(HΣ) = ${fmt(r.trHSigma)} against Tr H·Tr Σ / D = ${fmt(r.trHSigmaIso)} (D = ${parameters ?? '?'}), ×${fmt(ratioOf(r))} the isotropic score; training accuracy ${(100 * r.trainAccuracy).toFixed(1)}%.`);
   if (r.epoch > 0 && first) {
     const ratios = records.map(ratioOf).filter(Number.isFinite);
     const above = records.filter((x) => x.trHSigma > x.trHSigmaIso).length;

@@ -29,7 +29,7 @@ function section() {
         'Is SGD’s noise aligned with the curvature all along, not just at a minimum? A network with one hidden layer of ',
         h('span', { 'data-ohl-setting': 'hidden', text: '100' }),
         ' ReLUs (D = ',
-        h('span', { 'data-ohl-setting': 'params', text: '300' }),
+        h('span', { 'data-ohl-setting': 'parameters', text: '300' }),
         ' weights) learns to tell x₁ ≥ x₂ from x₁ < x₂ on ',
         h('span', { 'data-ohl-setting': 'samples', text: '1,000' }),
         ' points in ',

@@ -90,7 +90,7 @@ export class OneHiddenLayerModel {
   decayFrom() { return this.settings ? this.settings.decayStart : null; }
 
   /** @returns {string} the live caption ('' before the first record) */
-  liveCaption() { return this.records.length ? liveCaption(this.records, this.settings ? this.settings.params : null) : ''; }
+  liveCaption() { return this.records.length ? liveCaption(this.records, this.settings ? this.settings.parameters : null) : ''; }
 
   /** @returns {Record<string, any>} the study's settings in use (as reported), else those asked for */
   currentConfig() {

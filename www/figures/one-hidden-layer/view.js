@@ -81,7 +81,7 @@ export class OhlView {
     const values = {
       hidden: String(c.hidden), samples: c.samples.toLocaleString('en-US'), inputRange: `[−${c.inputRange}, ${c.inputRange}]²`,
       iterationsPerEpoch: String(c.iterationsPerEpoch), epochs: String(c.epochs), decayStart: String(c.decayStart),
-      params: String(c.params), sigmaBatches: String(c.sigmaBatches), sigmaBatchSize: String(c.sigmaBatchSize),
+      parameters: String(c.parameters), sigmaBatches: String(c.sigmaBatches), sigmaBatchSize: String(c.sigmaBatchSize),
     };
     for (const el of this.root.querySelectorAll('[data-ohl-setting]')) {
       const v = values[/** @type {HTMLElement} */ (el).dataset.ohlSetting || ''];
