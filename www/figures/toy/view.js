@@ -106,8 +106,8 @@ export function buildToyFigure({ controls = null, full = true } = {}) {
     h('div', { class: 'fields' }, ...SHAPE_SETTINGS.map((x) => numberField(x, shapeShown))),
     h('p', { class: 'caption shape-caption', id: 'shape-caption', 'aria-live': 'polite' }));
   const anySetting = SETTINGS.some(([key]) => shows(key)) || shows('methods') || shapeShown;
-  const params = h('section', { class: 'card params', 'aria-labelledby': 'h-params', hidden: !anySetting },
-    h('h2', { id: 'h-params', text: 'Settings' }),
+  const settingsCard = h('section', { class: 'card toy-settings', 'aria-labelledby': 'h-toy-settings', hidden: !anySetting },
+    h('h2', { id: 'h-toy-settings', text: 'Settings' }),
     full ? h('p', { class: 'caption', id: 'protocol-caption', text: 'Changing a setting starts a fresh simulation.' }) : null,
     h('form', { id: 'controls', novalidate: true, autocomplete: 'off' },
       h('div', { class: 'fields' }, ...SETTINGS.map((x) => numberField(x, shows(x[0])))),
@@ -137,7 +137,7 @@ export function buildToyFigure({ controls = null, full = true } = {}) {
     h('div', { class: 'canvas-box', id: 'prediction-box' },
       h('canvas', { id: 'prediction-plot', role: 'img', 'aria-labelledby': 'h-prediction', 'aria-describedby': 'prediction-caption' })));
 
-  return [landscape, side, params, indicator, prediction];
+  return [landscape, side, settingsCard, indicator, prediction];
 }
 
 /**
