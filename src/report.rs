@@ -430,6 +430,7 @@ impl ToyReport {
                         .enumerate()
                         .map(|(i, &v)| ((i as u64 * self.curve_stride) as f64, v as f64 * scale))
                         .collect(),
+                    band: Vec::new(),
                 })
                 .collect()
         };
@@ -471,6 +472,7 @@ impl OneHiddenLayerReport {
                 .zip(ys)
                 .map(|(&e, &y)| (e as f64, y))
                 .collect(),
+            band: Vec::new(),
         };
         render(
             &format!(
@@ -512,6 +514,7 @@ impl FashionReport {
                         .iter()
                         .map(|r| (r.iteration as f64, f(r)))
                         .collect(),
+                    band: Vec::new(),
                 })
                 .collect(),
         };

@@ -4,7 +4,9 @@
 
 use super::fashion_jobs::read_results;
 use super::{matches, usage_error, CliError};
-use crate::experiments::fashion_results::{build_summary, markdown_tables, FashionResult};
+use crate::experiments::fashion_results::{
+    build_summary, markdown_tables, summary_name, FashionResult,
+};
 use crate::landscape::network::NetworkKind;
 use crate::noise::Method;
 use crate::plot::{method_color, render, Panel, Series};
@@ -171,6 +173,11 @@ fn filters_text(cmd: &SummaryCommand) -> String {
     out
 }
 
+/// The network and dataset of a result as the figure names them ("CNN paper").
+fn group_of(r: &FashionResult) -> String {
+    format!("{} {}", r.network.to_uppercase(), r.dataset.id())
+}
+
 /// The mean curves over seeds per (network, dataset, method) as SVG: test accuracy, random
 /// labels still fitted and expected sharpness against stage-2 iterations (up to `horizon`).
 pub fn summary_svg(results: &[FashionResult], horizon: Option<u64>) -> String {
@@ -186,9 +193,7 @@ pub fn summary_svg(results: &[FashionResult], horizon: Option<u64>) -> String {
         .collect();
     let mut by: BTreeMap<(String, String), [Curves; 3]> = BTreeMap::new();
     for r in results.iter().copied() {
-        let entry = by
-            .entry((r.id.clone(), format!("{} {}", r.network, r.dataset.id())))
-            .or_default();
+        let entry = by.entry((r.id.clone(), group_of(r))).or_default();
         for p in &r.curve {
             if horizon.is_some_and(|h| p.iteration > h) {
                 continue;
@@ -210,44 +215,49 @@ pub fn summary_svg(results: &[FashionResult], horizon: Option<u64>) -> String {
     // curves must not be averaged together nor named alike.
     let seeds: BTreeMap<(String, String), usize> =
         results.iter().fold(BTreeMap::new(), |mut m, r| {
-            *m.entry((r.id.clone(), format!("{} {}", r.network, r.dataset.id())))
-                .or_default() += 1;
+            *m.entry((r.id.clone(), group_of(r))).or_default() += 1;
             m
         });
     let groups: std::collections::BTreeSet<&String> = by.keys().map(|(_, g)| g).collect();
     let mixed = groups.len() > 1;
+    // The curves by network and dataset, then in the methods' canonical order (a variant
+    // right after its method), as the tables list them.
+    let method_of = |id: &str| {
+        Method::ALL
+            .into_iter()
+            .find(|m| id.starts_with(m.id()))
+            .unwrap_or(Method::Gd)
+    };
+    let mut order: Vec<_> = by.iter().collect();
+    order.sort_by_key(|((id, group), _)| (group.clone(), method_of(id) as usize, id.clone()));
     let panel = |k: usize, title: &str, y: &str, log_y: bool| Panel {
         title: title.into(),
         x_label: "stage-2 iteration".into(),
         y_label: y.into(),
         log_y,
-        series: by
+        series: order
             .iter()
-            .map(|((id, group), curves)| Series {
+            .map(|&((id, group), curves)| Series {
                 name: format!(
-                    "{}{id} (n = {})",
+                    "{}{} (n = {})",
                     if mixed {
-                        format!("{} ", group.to_uppercase())
+                        format!("{group}: ")
                     } else {
                         String::new()
                     },
+                    summary_name(id),
                     seeds
                         .get(&(id.clone(), group.clone()))
                         .copied()
                         .unwrap_or(0)
                 ),
-                color: method_color(
-                    Method::ALL
-                        .into_iter()
-                        .find(|m| id.starts_with(m.id()))
-                        .unwrap_or(Method::Gd),
-                )
-                .to_string(),
+                color: method_color(method_of(id)).to_string(),
                 dashed: id.ends_with("-refresh"),
                 points: curves[k]
                     .iter()
                     .map(|(&it, v)| (it as f64, v.iter().sum::<f64>() / v.len() as f64))
                     .collect(),
+                band: Vec::new(),
             })
             .collect(),
     };

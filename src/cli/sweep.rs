@@ -237,23 +237,25 @@ pub fn to_table(report: &SweepReport, config: &SweepConfig) -> String {
 /// Two panels: the escape fraction (with its 95% interval) against the varied value and
 /// against the indicator ratio Tr(H Sigma) / (Tr H Tr Sigma / D).
 pub fn to_svg(report: &SweepReport) -> String {
+    // The escape fraction with its 95% interval shaded around it, in the order of the x axis
+    // (the indicator ratio need not grow with the varied value).
     let series = |x: &dyn Fn(&crate::sweep::SweepPoint) -> Option<f64>| {
-        let pick =
-            |f: &dyn Fn(&crate::sweep::SweepPoint) -> f64, name: &str, dashed: bool| Series {
-                name: name.to_string(),
-                color: "#0072B2".to_string(),
-                dashed,
-                points: report
-                    .points
-                    .iter()
-                    .filter_map(|p| x(p).map(|x| (x, f(p))))
-                    .collect(),
-            };
-        vec![
-            pick(&|p| p.escape_fraction(), "escaped", false),
-            pick(&|p| p.interval().0, "95% low", true),
-            pick(&|p| p.interval().1, "95% high", true),
-        ]
+        let mut at: Vec<(f64, &crate::sweep::SweepPoint)> = report
+            .points
+            .iter()
+            .filter_map(|p| x(p).map(|x| (x, p)))
+            .collect();
+        at.sort_by(|a, b| a.0.total_cmp(&b.0));
+        vec![Series {
+            name: "escaped (shaded: 95% interval)".to_string(),
+            color: "#0072B2".to_string(),
+            dashed: false,
+            points: at.iter().map(|&(x, p)| (x, p.escape_fraction())).collect(),
+            band: at
+                .iter()
+                .map(|&(x, p)| (x, p.interval().0, p.interval().1))
+                .collect(),
+        }]
     };
     let rho = opt(report.spearman, 3);
     render(

@@ -71,6 +71,19 @@ pub fn summary_id(method: Method, variant: &str) -> String {
     }
 }
 
+/// The display name of a summary id ([`summary_id`]): the paper's name of the method, and
+/// ", authors' variant" for the authors' GLD leading (e.g. "GLD leading, authors' variant");
+/// an id that names no method is returned as it is.
+pub fn summary_name(id: &str) -> String {
+    match Method::from_id(id) {
+        Some(m) => m.name().to_string(),
+        None => match id.strip_suffix("-refresh").and_then(Method::from_id) {
+            Some(m) => format!("{}, authors' variant", m.name()),
+            None => id.to_string(),
+        },
+    }
+}
+
 /// The file name of one seed's stage-1 minimum (binary checkpoint) in a results or start
 /// directory; its report (the record at the minimum) sits beside it as `.json`.
 pub fn minimum_file_name(network: &str, dataset: Dataset, seed: u32) -> String {

@@ -328,10 +328,7 @@ fn verdict(
 
 /// The methods' display names in the verdict.
 fn name(id: &str) -> String {
-    match Method::from_id(id) {
-        Some(m) if id == m.id() => m.name().to_string(),
-        _ => id.to_string(),
-    }
+    super::fashion_results::summary_name(id)
 }
 
 /// "GD 100.0 +- 0.0%, SGD 16.4 +- 6.9%": each present method's mean +- sd over seeds.
