@@ -5,7 +5,7 @@
 use super::fashion_jobs::read_results;
 use super::{matches, usage_error, CliError};
 use crate::experiments::fashion_results::{
-    build_summary, markdown_tables, summary_name, FashionResult,
+    build_summary, markdown_tables, summary_method, summary_name, FashionResult,
 };
 use crate::landscape::network::NetworkKind;
 use crate::noise::Method;
@@ -222,12 +222,7 @@ pub fn summary_svg(results: &[FashionResult], horizon: Option<u64>) -> String {
     let mixed = groups.len() > 1;
     // The curves by network and dataset, then in the methods' canonical order (a variant
     // right after its method), as the tables list them.
-    let method_of = |id: &str| {
-        Method::ALL
-            .into_iter()
-            .find(|m| id.starts_with(m.id()))
-            .unwrap_or(Method::Gd)
-    };
+    let method_of = |id: &str| summary_method(id).unwrap_or(Method::Gd);
     let mut order: Vec<_> = by.iter().collect();
     order.sort_by_key(|((id, group), _)| (group.clone(), method_of(id) as usize, id.clone()));
     let panel = |k: usize, title: &str, y: &str, log_y: bool| Panel {

@@ -71,16 +71,19 @@ pub fn summary_id(method: Method, variant: &str) -> String {
     }
 }
 
+/// The method of a summary id ([`summary_id`]): "gld-leading-refresh" is GLD leading.
+pub fn summary_method(id: &str) -> Option<Method> {
+    Method::from_id(id).or_else(|| id.strip_suffix("-refresh").and_then(Method::from_id))
+}
+
 /// The display name of a summary id ([`summary_id`]): the paper's name of the method, and
 /// ", authors' variant" for the authors' GLD leading (e.g. "GLD leading, authors' variant");
 /// an id that names no method is returned as it is.
 pub fn summary_name(id: &str) -> String {
-    match Method::from_id(id) {
-        Some(m) => m.name().to_string(),
-        None => match id.strip_suffix("-refresh").and_then(Method::from_id) {
-            Some(m) => format!("{}, authors' variant", m.name()),
-            None => id.to_string(),
-        },
+    match summary_method(id) {
+        Some(m) if id == m.id() => m.name().to_string(),
+        Some(m) => format!("{}, authors' variant", m.name()),
+        None => id.to_string(),
     }
 }
 
@@ -698,6 +701,15 @@ mod tests {
             seconds: 1.0,
             kernels: Some("portable".into()),
         }
+    }
+
+    #[test]
+    fn summary_ids_name_their_method_and_the_authors_variant() {
+        assert_eq!(summary_method("gld-leading-refresh"), Some(Method::GldLeading));
+        assert_eq!(summary_name("gld-leading-refresh"), "GLD leading, authors' variant");
+        assert_eq!(summary_name("gld-eigvec"), "GLD 1st eigvec");
+        assert_eq!(summary_method("sgd-refresh"), Some(Method::Sgd));
+        assert_eq!((summary_method("vgg"), summary_name("vgg")), (None, "vgg".into()));
     }
 
     #[test]
