@@ -705,11 +705,20 @@ mod tests {
 
     #[test]
     fn summary_ids_name_their_method_and_the_authors_variant() {
-        assert_eq!(summary_method("gld-leading-refresh"), Some(Method::GldLeading));
-        assert_eq!(summary_name("gld-leading-refresh"), "GLD leading, authors' variant");
+        assert_eq!(
+            summary_method("gld-leading-refresh"),
+            Some(Method::GldLeading)
+        );
+        assert_eq!(
+            summary_name("gld-leading-refresh"),
+            "GLD leading, authors' variant"
+        );
         assert_eq!(summary_name("gld-eigvec"), "GLD 1st eigvec");
         assert_eq!(summary_method("sgd-refresh"), Some(Method::Sgd));
-        assert_eq!((summary_method("vgg"), summary_name("vgg")), (None, "vgg".into()));
+        assert_eq!(
+            (summary_method("vgg"), summary_name("vgg")),
+            (None, "vgg".into())
+        );
     }
 
     #[test]
