@@ -346,7 +346,7 @@ impl<'a> Legend<'a> {
     }
 }
 
-/// Renders panels as one SVG document: at most [`MAX_COLUMNS`] per row, and one legend for
+/// Renders panels as one SVG document: at most two per row, and one legend for
 /// the whole figure, in the last row's first empty cell when there is one and it fits, else in
 /// a column of its own on the right. The title wraps to the figure's width.
 pub fn render(title: &str, panels: &[Panel]) -> String {
