@@ -253,7 +253,10 @@ pub fn to_svg(report: &SweepReport) -> String {
             points: at.iter().map(|&(x, p)| (x, p.escape_fraction())).collect(),
             band: at
                 .iter()
-                .map(|&(x, p)| (x, p.interval().0, p.interval().1))
+                .map(|&(x, p)| {
+                    let (lo, hi) = p.interval();
+                    (x, lo, hi)
+                })
                 .collect(),
         }]
     };

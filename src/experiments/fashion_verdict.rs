@@ -19,7 +19,7 @@
 //! spread evenly) does not; the escaping dynamics end in flatter minima; and they generalize
 //! better, than GD and than that isotropic noise.
 
-use super::fashion_results::{mean_sd, MethodSummary, SummaryGroup};
+use super::fashion_results::{mean_sd, summary_name, MethodSummary, SummaryGroup};
 use crate::noise::Method;
 use crate::stats::{holm, PairedDifference, Summary};
 use serde::{Deserialize, Serialize};
@@ -135,7 +135,12 @@ pub struct Comparison {
 
 /// "SGD - GD, final": how the evidence and the verdict name a comparison.
 fn label(method: &str, against: &str, quantity: Quantity) -> String {
-    format!("{} - {}{}", name(method), name(against), quantity.suffix())
+    format!(
+        "{} - {}{}",
+        summary_name(method),
+        summary_name(against),
+        quantity.suffix()
+    )
 }
 
 impl Comparison {
@@ -326,11 +331,6 @@ fn verdict(
     (outcome, parts.join("; ") + &not_run)
 }
 
-/// The methods' display names in the verdict.
-fn name(id: &str) -> String {
-    super::fashion_results::summary_name(id)
-}
-
 /// "GD 100.0 +- 0.0%, SGD 16.4 +- 6.9%": each present method's mean +- sd over seeds.
 fn values(
     g: &SummaryGroup,
@@ -347,7 +347,7 @@ fn values(
         };
         let Some(s) = pick(m) else { continue };
         let value = mean_sd(Some(s), scale, digits);
-        parts.push(format!("{} {value}{unit} (n = {})", name(id), s.n));
+        parts.push(format!("{} {value}{unit} (n = {})", summary_name(id), s.n));
     }
     parts.join(", ")
 }
