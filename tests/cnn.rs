@@ -295,7 +295,7 @@ fn probe_coordinates() -> Vec<usize> {
 #[test]
 fn layout_and_init_follow_the_authors() {
     let cnn = Cnn::new();
-    assert_eq!(cnn.param_count(), 11_330);
+    assert_eq!(cnn.parameter_count(), 11_330);
     assert_eq!((cnn.input_dim(), cnn.classes()), (784, 10));
     let theta = cnn.init(&mut Rng::for_stream(3, &[]), 0.02);
     // Every entry, biases included, from a normal of sd 0.02 truncated at 2 sd.

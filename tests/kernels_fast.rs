@@ -348,7 +348,7 @@ fn mlp_blocked_later_layers_are_sample_by_sample_bit_for_bit_on_odd_shapes() {
             .enumerate()
         {
             let tag = (10 * t + k) as u64;
-            let theta: Vec<f32> = check::vector(5, tag, mlp.param_count())
+            let theta: Vec<f32> = check::vector(5, tag, mlp.parameter_count())
                 .iter()
                 .map(|&v| (v * scale).clamp(-50.0, 50.0))
                 .collect();

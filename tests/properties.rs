@@ -263,7 +263,7 @@ proptest! {
         let theta = mlp.init(&mut rng, 0.5);
         let inputs: Vec<f32> = (0..n * 3).map(|_| rng.normal() as f32).collect();
         let labels: Vec<u8> = (0..n).map(|_| rng.index(3) as u8).collect();
-        let d = mlp.param_count();
+        let d = mlp.parameter_count();
         let mut ws = mlp.workspace();
         let u: Vec<f32> = (0..d).map(|_| rng.normal() as f32).collect();
         let v: Vec<f32> = (0..d).map(|_| rng.normal() as f32).collect();

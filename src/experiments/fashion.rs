@@ -348,7 +348,7 @@ impl FashionContext {
 
     /// D.
     pub fn dim(&self) -> usize {
-        self.network.param_count()
+        self.network.parameter_count()
     }
 
     /// The seeded initial weights of stage 1.

@@ -479,7 +479,7 @@ impl Architecture for Cnn {
     type Workspace = CnnWorkspace;
 
     /// D = 11,330.
-    fn param_count(&self) -> usize {
+    fn parameter_count(&self) -> usize {
         PARAMS
     }
 

@@ -9,7 +9,7 @@
 //!
 //! # Parameter layout
 //!
-//! All parameters live in one flat `&[f32]` of length [`Architecture::param_count`]: for each layer l
+//! All parameters live in one flat `&[f32]` of length [`Architecture::parameter_count`]: for each layer l
 //! in order, its weight matrix W_l (in_l x out_l, row-major: `W[i * out_l + j]` connects input
 //! i to output j) and then its bias b_l (out_l). [`Mlp::layers`] gives every block's offsets.
 //! Hidden layers apply ReLU; the last layer's outputs are the logits.
@@ -467,7 +467,9 @@ impl Mlp {
                 .is_some();
             #[cfg(not(target_arch = "x86_64"))]
             let tail_done = false;
-            for s in 0..if tail_done { 0 } else { count } {
+            // Samples the loop below still has to take through the later layers.
+            let per_sample = if tail_done { 0 } else { count };
+            for s in 0..per_sample {
                 let (x, y) = (xs[s], ys[s]);
                 let span = s * u..(s + 1) * u;
                 let act = &mut act[span.clone()];
@@ -663,7 +665,7 @@ impl Mlp {
 impl Architecture for Mlp {
     type Workspace = MlpWorkspace;
 
-    fn param_count(&self) -> usize {
+    fn parameter_count(&self) -> usize {
         self.parameters
     }
 
@@ -899,7 +901,7 @@ mod tests {
     #[test]
     fn layout_is_as_documented() {
         let mlp = Mlp::new(&[784, 14, 10]);
-        assert_eq!(mlp.param_count(), 784 * 14 + 14 + 14 * 10 + 10);
+        assert_eq!(mlp.parameter_count(), 784 * 14 + 14 + 14 * 10 + 10);
         let l = mlp.layers();
         assert_eq!((l[0].weights(), l[0].biases()), (0..10976, 10976..10990));
         assert_eq!(
@@ -938,7 +940,7 @@ mod tests {
             let t = c.theta64();
             let (loss_ref, g_ref, _) = c.reference_at(&t);
             let mut ws = c.mlp.workspace();
-            let mut g = vec![0.0f32; c.mlp.param_count()];
+            let mut g = vec![0.0f32; c.mlp.parameter_count()];
             let loss = c
                 .mlp
                 .loss_grad(&c.theta, &c.inputs, &c.labels, &mut g, &mut ws);
@@ -985,7 +987,7 @@ mod tests {
     fn hvp_matches_finite_differences_of_the_gradient() {
         for (s, sizes) in SHAPES.iter().enumerate() {
             let c = case(sizes, 10, 300 + s as u64);
-            let d = c.mlp.param_count();
+            let d = c.mlp.parameter_count();
             let mut rng = Rng::for_stream(7, &[s as u64]);
             let v: Vec<f32> = (0..d).map(|_| rng.normal() as f32).collect();
             let mut ws = c.mlp.workspace();
@@ -1034,7 +1036,7 @@ mod tests {
     fn full_hessian_matches_an_independent_one_and_is_symmetric() {
         for (s, sizes) in SHAPES.iter().enumerate() {
             let c = case(sizes, 10, 400 + s as u64);
-            let d = c.mlp.param_count();
+            let d = c.mlp.parameter_count();
             let mut ws = c.mlp.workspace();
             let h = c.mlp.full_hessian(&c.theta, &c.inputs, &c.labels, &mut ws);
             let fd = fd_hessian(&c);
@@ -1089,7 +1091,7 @@ mod tests {
     #[test]
     fn indices_equal_the_copied_sub_batch() {
         let c = case(&[4, 5, 4, 3], 12, 500);
-        let (mlp, d, n_in) = (&c.mlp, c.mlp.param_count(), c.mlp.input_dim());
+        let (mlp, d, n_in) = (&c.mlp, c.mlp.parameter_count(), c.mlp.input_dim());
         let indices = [3usize, 0, 7, 7, 11, 2];
         let mut sub_x = Vec::new();
         let mut sub_y = Vec::new();
@@ -1116,7 +1118,7 @@ mod tests {
     #[test]
     fn results_are_deterministic_and_independent_of_the_workspace() {
         let c = case(&[5, 4, 3], 10, 600);
-        let d = c.mlp.param_count();
+        let d = c.mlp.parameter_count();
         let v: Vec<f32> = (0..d).map(|k| (k as f32).cos()).collect();
         let run = |ws: &mut MlpWorkspace| {
             let (mut g, mut hv) = (vec![0.0f32; d], vec![0.0f32; d]);
@@ -1130,7 +1132,7 @@ mod tests {
         // A workspace last used by a bigger, different net gives the same bits.
         let big = case(&[6, 7, 5, 4], 3, 601);
         let mut other = MlpWorkspace::default();
-        let mut g = vec![0.0f32; big.mlp.param_count()];
+        let mut g = vec![0.0f32; big.mlp.parameter_count()];
         big.mlp
             .loss_grad(&big.theta, &big.inputs, &big.labels, &mut g, &mut other);
         assert_eq!(first, run(&mut other));
@@ -1175,7 +1177,7 @@ mod tests {
         }
         let mut theta = mlp.init(&mut rng, 0.5);
         let mut ws = mlp.workspace();
-        let mut g = vec![0.0f32; mlp.param_count()];
+        let mut g = vec![0.0f32; mlp.parameter_count()];
         let start = mlp.loss(&theta, &inputs, &labels, &mut ws);
         for _ in 0..200 {
             mlp.loss_grad(&theta, &inputs, &labels, &mut g, &mut ws);

@@ -12,7 +12,7 @@
 //! dispatching to the arm's (the `match` costs nothing next to a forward pass).
 //!
 //! The conventions, for every network: one flat `&[f32]` parameter vector of length
-//! [`Architecture::param_count`], inputs as n rows of [`Architecture::input_dim`] floats
+//! [`Architecture::parameter_count`], inputs as n rows of [`Architecture::input_dim`] floats
 //! (row-major), labels below [`Architecture::classes`], the mean softmax cross-entropy over
 //! the batch (summed in f64).
 
@@ -176,7 +176,7 @@ pub trait Architecture {
     type Workspace;
 
     /// D, the number of parameters (the length of every parameter and gradient vector).
-    fn param_count(&self) -> usize;
+    fn parameter_count(&self) -> usize;
 
     /// The input width (pixels per image).
     fn input_dim(&self) -> usize;
@@ -333,7 +333,7 @@ pub trait Architecture {
     fn logits(&self, theta: &[f32], input: &[f32], logits: &mut [f32], ws: &mut Self::Workspace) {
         assert_eq!(
             theta.len(),
-            self.param_count(),
+            self.parameter_count(),
             "theta has the wrong length"
         );
         assert_eq!(input.len(), self.input_dim(), "input has the wrong length");
@@ -346,7 +346,7 @@ pub trait Architecture {
     fn predict(&self, theta: &[f32], input: &[f32], ws: &mut Self::Workspace) -> u8 {
         assert_eq!(
             theta.len(),
-            self.param_count(),
+            self.parameter_count(),
             "theta has the wrong length"
         );
         assert_eq!(input.len(), self.input_dim(), "input has the wrong length");
@@ -364,7 +364,7 @@ pub trait Architecture {
     ) -> f64 {
         assert_eq!(
             theta.len(),
-            self.param_count(),
+            self.parameter_count(),
             "theta has the wrong length"
         );
         let batch = self.batch(inputs, labels, None);
@@ -475,8 +475,8 @@ macro_rules! each_arm {
 impl Architecture for Network {
     type Workspace = NetworkWorkspace;
 
-    fn param_count(&self) -> usize {
-        each_arm!(self, n => n.param_count())
+    fn parameter_count(&self) -> usize {
+        each_arm!(self, n => n.parameter_count())
     }
 
     fn input_dim(&self) -> usize {
@@ -546,7 +546,7 @@ mod tests {
         assert_eq!(theta, mlp.init(&mut Rng::for_stream(11, &[]), 0.5));
         let inputs: Vec<f32> = (0..8 * 6).map(|_| rng.normal() as f32).collect();
         let labels: Vec<u8> = (0..8).map(|_| rng.index(3) as u8).collect();
-        let d = net.param_count();
+        let d = net.parameter_count();
         assert_eq!((d, net.input_dim(), net.classes()), (53, 6, 3));
         assert_eq!(net.sizes(), &[6, 5, 3]);
         let (mut ws, mut mws) = (net.workspace(), mlp.workspace());
@@ -582,11 +582,11 @@ mod tests {
         let inputs: Vec<f32> = (0..2 * 784).map(|_| rng.normal() as f32).collect();
         let labels = [3u8, 7];
         assert_eq!(
-            (net.param_count(), net.input_dim(), net.classes()),
+            (net.parameter_count(), net.input_dim(), net.classes()),
             (11_330, 784, 10)
         );
         assert!(net.as_mlp().is_none());
-        let d = net.param_count();
+        let d = net.parameter_count();
         let (mut g1, mut g2) = (vec![0.0; d], vec![0.0; d]);
         // A workspace last used by the MLP arm becomes a CNN one.
         let mut ws = NetworkWorkspace::default();

@@ -95,11 +95,11 @@ pub fn compute() -> Results {
     let inputs: Vec<f32> = (0..n * 20).map(|_| rng.normal() as f32).collect();
     let labels: Vec<u8> = (0..n).map(|_| rng.index(5) as u8).collect();
     let mut ws = mlp.workspace();
-    let mut grad = vec![0.0f32; mlp.param_count()];
+    let mut grad = vec![0.0f32; mlp.parameter_count()];
     let loss = mlp.loss_grad(&theta, &inputs, &labels, &mut grad, &mut ws);
     out.insert("mlp/loss".into(), vec![loss as f64]);
     out.insert("mlp/grad".into(), grad.iter().map(|&g| g as f64).collect());
-    let mut hv = vec![0.0f32; mlp.param_count()];
+    let mut hv = vec![0.0f32; mlp.parameter_count()];
     mlp.hvp(&theta, &inputs, &labels, &grad, &mut hv, &mut ws);
     out.insert("mlp/hvp".into(), hv.iter().map(|&g| g as f64).collect());
     // The paper's CNN on 3 synthetic images: a flat background (tied pooling windows) around a
@@ -120,9 +120,9 @@ pub fn compute() -> Results {
         .collect();
     let labels: Vec<u8> = (0..n).map(|_| rng.index(10) as u8).collect();
     let mut ws = cnn.workspace();
-    let mut grad = vec![0.0f32; cnn.param_count()];
+    let mut grad = vec![0.0f32; cnn.parameter_count()];
     let loss = cnn.loss_grad(&theta, &inputs, &labels, &mut grad, &mut ws);
-    let mut hv = vec![0.0f32; cnn.param_count()];
+    let mut hv = vec![0.0f32; cnn.parameter_count()];
     cnn.hvp(&theta, &inputs, &labels, &grad, &mut hv, &mut ws);
     let every = |v: &[f32]| v.iter().step_by(23).map(|&g| g as f64).collect::<Vec<_>>();
     out.insert("cnn/loss".into(), vec![loss as f64]);
